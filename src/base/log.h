@@ -1,0 +1,60 @@
+/* log.h - logging and debug output.
+ *
+ * log_write() is the one way to write Exim's main, reject and panic logs.
+ * Until the log files are opened (log_open(), after the configuration is
+ * read), lines go to stderr in Exim's format, which is also what Exim does
+ * for errors found while reading the configuration.
+ *
+ * Debug output (-d) goes to stderr; DEBUG(D_x) guards a debug_printf() so
+ * that argument evaluation costs nothing when that selector is off.
+ */
+#ifndef BASE_LOG_H
+#define BASE_LOG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Destinations; combine with |. */
+#define LOG_MAIN    0x01
+#define LOG_REJECT  0x02
+#define LOG_PANIC   0x04
+#define LOG_DIE     0x08   /* exit(1) after writing */
+#define LOG_CONFIG  0x10   /* prefix "Exim configuration error" */
+
+void log_write(unsigned flags, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void log_panic_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* Debug selectors (spec 5, option -d).  Names and the default set are in
+ * debug_names[] (log.c). */
+enum {
+  D_acl = 1ULL << 0, D_auth = 1ULL << 1, D_deliver = 1ULL << 2, D_dns = 1ULL << 3,
+  D_dnsbl = 1ULL << 4, D_exec = 1ULL << 5, D_expand = 1ULL << 6, D_filter = 1ULL << 7,
+  D_hints_lookup = 1ULL << 8, D_host_lookup = 1ULL << 9, D_ident = 1ULL << 10,
+  D_interface = 1ULL << 11, D_lists = 1ULL << 12, D_load = 1ULL << 13,
+  D_local_scan = 1ULL << 14, D_lookup = 1ULL << 15, D_memory = 1ULL << 16,
+  D_noutf8 = 1ULL << 17, D_pid = 1ULL << 18, D_process_info = 1ULL << 19,
+  D_queue_run = 1ULL << 20, D_receive = 1ULL << 21, D_resolver = 1ULL << 22,
+  D_retry = 1ULL << 23, D_rewrite = 1ULL << 24, D_route = 1ULL << 25,
+  D_timestamp = 1ULL << 26, D_tls = 1ULL << 27, D_transport = 1ULL << 28,
+  D_uid = 1ULL << 29, D_verify = 1ULL << 30, D_v = 1ULL << 31
+};
+
+typedef struct {
+  const char *name;
+  uint64_t bits;
+} debug_name;
+
+extern const debug_name debug_names[];   /* NULL-terminated, sorted */
+extern const uint64_t debug_default;     /* set by a bare -d */
+extern const uint64_t debug_all_plus;    /* set by +all (no memory, no noutf8) */
+extern uint64_t debug_selector;          /* current; 0 = debugging off */
+
+#define DEBUG(x) if (debug_selector & (x))
+
+/* Parse "+a-b+c" starting from `start` into *bits; returns NULL on success or
+ * an error message naming the unknown word. */
+const char *debug_parse(const char *spec, uint64_t start, uint64_t *bits);
+
+void debug_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
