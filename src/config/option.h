@@ -37,7 +37,18 @@ typedef enum {
   opt_gidlist,
   opt_rewrite,     /* char * rewrite rules, parsed at read time */
   opt_func,        /* custom: optionlist.aux is an option_func */
+  opt_expand_bool, /* opt_expand_bool_val: read like opt_bool ("name",
+                      "no_name", "name = true"), but a value containing '$'
+                      is kept in .expand for expansion at use time; -bP
+                      prints "name = <expand>" when it is set, else the
+                      opt_bool form (router more/unseen, smtp multi_domain) */
 } opt_type;
+
+/* Storage of opt_expand_bool. */
+typedef struct opt_expand_bool_val {
+  const char *expand;       /* the setting, when it must be expanded later */
+  bool value;               /* the value otherwise */
+} opt_expand_bool_val;
 
 #define opt_mask    0x00ffu
 #define opt_hidden  0x0100u  /* value hidden from non-admin -bP ("hide") */
