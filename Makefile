@@ -1,64 +1,151 @@
 # Top-level Makefile.  Targets:
-#   make            build build/exim and the C utilities (settings: src/EDITME,
-#                   overridden by Local/Makefile when it exists)
-#   make test       install what is missing, build, run the whole suite
+#   make            build $(BUILD)/exim and the C utilities (settings: src/EDITME,
+#                   then OS/Makefile-<OS>, then $(LOCAL_MAKEFILE) when it exists)
+#   make test       util/install-deps, build, then test/run (unit + black-box)
 #   make asan       the same suite against an ASan+UBSan build in build-asan/
-#   make run        (arrives with local delivery) start a loopback MTA
-#   make install    install under DESTDIR
-#   make clean
-# See README and doc/build.txt.
+#   make run        arrives with local delivery (fails with a message for now)
+#   make install    install under $(DESTDIR)$(BIN_DIRECTORY)
+#   make clean      remove build/, build-asan/ and build-min/
+# Variables: BUILD=dir (default build), LOCAL_MAKEFILE=file (default
+# Local/Makefile), SANITIZE=address,undefined (remembered per BUILD dir).
+# Example: make BUILD=build-min LOCAL_MAKEFILE=Local/Makefile.minimal
+# See README and doc/build.txt.  This file never edits anything under src/.
 
 .DEFAULT_GOAL := all
-BUILD    ?= build
-PERL     ?= perl
-PYTHON   ?= /usr/bin/python3
+BUILD          ?= build
+LOCAL_MAKEFILE ?= Local/Makefile
+PERL           ?= perl
+PYTHON         ?= /usr/bin/python3
+OSTYPE         := $(shell uname -s)
 
-# Defaults first, then the packager's choices.
+# Defaults first, then the system's fragment, then the packager's choices.
 include src/EDITME
--include Local/Makefile
+-include OS/Makefile-$(OSTYPE)
+ifneq ($(origin LOCAL_MAKEFILE),file)
+ifeq ($(wildcard $(LOCAL_MAKEFILE)),)
+$(error LOCAL_MAKEFILE=$(LOCAL_MAKEFILE) does not exist; give an existing file, e.g. Local/Makefile.full)
+endif
+endif
+-include $(LOCAL_MAKEFILE)
 
 CC       ?= gcc
 OPTFLAGS ?= -O2
+# A build directory remembers the sanitizers it was built with, so that
+# test/run and later makes link its unit tests the same way.
+SANITIZE ?= $(strip $(file <$(BUILD)/sanitize.txt))
+SAN_FLAGS = $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer)
 WARNFLAGS = -Wall -Wextra -Wno-unused-parameter -Wshadow=local -Wformat=2 -Wno-format-nonliteral
-CFLAGS_ALL = -std=gnu11 $(OPTFLAGS) -g $(WARNFLAGS) -D_GNU_SOURCE -I$(BUILD) -Isrc $(CFLAGS) $(EXTRA_CFLAGS)
-LDFLAGS_ALL = $(LDFLAGS) $(EXTRA_LDFLAGS)
+CFLAGS_ALL = -std=gnu11 $(OPTFLAGS) -g $(WARNFLAGS) $(OS_CFLAGS) $(SAN_FLAGS) \
+             -I$(BUILD) -Isrc $(CFLAGS) $(EXTRA_CFLAGS)
+LDFLAGS_ALL = $(SAN_FLAGS) $(LDFLAGS) $(EXTRA_LDFLAGS)
 
-# Every flag modules.def mentions, with its value from EDITME/Local/Makefile,
-# is handed to the generator; the file changes only when a value changes.
+NO_BUILD_GOALS := clean run
+ifneq ($(filter-out $(NO_BUILD_GOALS),$(or $(MAKECMDGOALS),all)),)
+
+# ---- settings -> generator ---------------------------------------------------
+# Every setting the generator knows (flags, aliases, EDITME settings), plus any
+# flag-like variable set in Local/Makefile or on the command line (so that a
+# misspelt flag is reported instead of ignored), one NAME=value a line.
 FLAG_NAMES := $(shell $(PERL) util/genmodules --list-flags src/modules.def)
-FLAG_TEXT  := $(foreach f,$(FLAG_NAMES),$(f)=$($(f)))
+FLAG_LIKE  := $(foreach v,$(filter EXPERIMENTAL_% SUPPORT_% DISABLE_% LOOKUP_% ROUTER_% \
+                 TRANSPORT_% AUTH_% USE_% WITH_% EXIM_%,$(.VARIABLES)),\
+                 $(if $(findstring file,$(origin $(v)))$(findstring command,$(origin $(v))),$(v)))
+define NL
 
+
+endef
+FLAG_TEXT := $(foreach f,$(sort $(FLAG_NAMES) $(FLAG_LIKE)),$(f)=$(strip $($(f)))$(NL))
 $(shell mkdir -p $(BUILD)/obj)
-$(shell printf '%s\n' $(FLAG_TEXT) > $(BUILD)/flags.new; \
-        cmp -s $(BUILD)/flags.new $(BUILD)/flags.txt || mv $(BUILD)/flags.new $(BUILD)/flags.txt; \
+$(file >$(BUILD)/flags.new,$(FLAG_TEXT))
+$(shell cmp -s $(BUILD)/flags.new $(BUILD)/flags.txt || mv $(BUILD)/flags.new $(BUILD)/flags.txt; \
         rm -f $(BUILD)/flags.new)
+ifneq ($(SANITIZE),$(strip $(file <$(BUILD)/sanitize.txt)))
+$(file >$(BUILD)/sanitize.txt,$(SANITIZE))
+endif
 
-GENERATED = $(BUILD)/modules.mk $(BUILD)/modules.c $(BUILD)/config.h
-$(GENERATED) &: src/modules.def util/genmodules $(BUILD)/flags.txt
-	@$(PERL) util/genmodules --out $(BUILD) --flags $(BUILD)/flags.txt --cc "$(CC)" src/modules.def
-
+# The generator runs at parse time when its inputs changed; a refusal stops
+# make with the generator's one line.
+GEN_ERR := $(shell s=$(BUILD)/gen.stamp; \
+  if [ ! -f $$s ] || [ src/modules.def -nt $$s ] || [ util/genmodules -nt $$s ] || \
+     [ src/EDITME -nt $$s ] || [ $(BUILD)/flags.txt -nt $$s ] || [ ! -f $(BUILD)/modules.mk ]; then \
+    $(PERL) util/genmodules --out $(BUILD) --flags $(BUILD)/flags.txt --cc "$(CC)" src/modules.def \
+      2>&1 >/dev/null && touch $$s; fi)
+ifneq ($(GEN_ERR),)
+$(error $(GEN_ERR))
+endif
 include $(BUILD)/modules.mk
+endif
 
+# ---- sources ------------------------------------------------------------------
 ALL_SRCS    := $(shell find src -name '*.c' | LC_ALL=C sort)
 UTIL_MAINS  := $(wildcard src/util/*.c)
 CORE_SRCS   := $(filter-out $(MODULE_FILES_ALL) $(UTIL_MAINS),$(ALL_SRCS))
 PROG_SRCS   := $(CORE_SRCS) $(MODULE_SRCS)
 PROG_OBJS   := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(PROG_SRCS)) $(BUILD)/obj/modules.o
+LIB_OBJS    := $(filter-out $(BUILD)/obj/main/main.o,$(PROG_OBJS)) $(BUILD)/obj/buildinfo.o
+UTILS       := $(patsubst src/util/%.c,$(BUILD)/%,$(UTIL_MAINS))
+UNIT_SRCS   := $(wildcard test/unit/test_*.c)
+UNIT_BINS   := $(patsubst test/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
+LIBS_ALL    := $(MODULE_LIBS) $(OS_LIBS)
 
-.PHONY: all test asan run install clean unit
-all: $(BUILD)/exim
+# Objects are rebuilt when the compiler flags change.
+CFLAGS_TEXT := $(strip $(CC) $(CFLAGS_ALL) $(MODULE_CFLAGS))
+ifneq ($(CFLAGS_TEXT),$(strip $(file <$(BUILD)/cflags.txt)))
+$(if $(filter-out $(NO_BUILD_GOALS),$(or $(MAKECMDGOALS),all)),$(file >$(BUILD)/cflags.txt,$(CFLAGS_TEXT)))
+endif
 
+.PHONY: all unit test asan run install clean
+all: $(BUILD)/exim $(UTILS)
+
+# The build number and date (as -bV shows them) are made at each link;
+# SOURCE_DATE_EPOCH makes the date reproducible.
 $(BUILD)/exim: $(PROG_OBJS)
-	$(CC) $(CFLAGS_ALL) -o $@ $(PROG_OBJS) $(LDFLAGS_ALL) $(MODULE_LIBS)
+	@n=$$(( $$(cat $(BUILD)/buildnum 2>/dev/null || echo 0) + 1 )); echo $$n > $(BUILD)/buildnum; \
+	d=$$(LC_ALL=C date $${SOURCE_DATE_EPOCH:+-u -d @$$SOURCE_DATE_EPOCH} '+%d-%b-%Y %H:%M:%S'); \
+	printf '/* generated at link time by the Makefile */\nconst char version_build_number[] = "%s";\nconst char version_build_date[] = "%s";\n' \
+	  "$$n" "$$d" > $(BUILD)/buildinfo.c
+	$(CC) $(CFLAGS_ALL) -c -o $(BUILD)/obj/buildinfo.o $(BUILD)/buildinfo.c
+	$(CC) $(CFLAGS_ALL) -o $(BUILD)/exim $(PROG_OBJS) $(BUILD)/obj/buildinfo.o $(LDFLAGS_ALL) $(LIBS_ALL)
 
-$(BUILD)/obj/%.o: src/%.c $(BUILD)/config.h
+$(BUILD)/obj/%.o: src/%.c $(BUILD)/config.h $(BUILD)/cflags.txt
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(MODULE_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/obj/modules.o: $(BUILD)/modules.c
+$(BUILD)/obj/modules.o: $(BUILD)/modules.c $(BUILD)/cflags.txt
 	$(CC) $(CFLAGS_ALL) $(MODULE_CFLAGS) -MMD -MP -c -o $@ $<
+
+# C utilities: each src/util/NAME.c has its own main() and links the core.
+$(BUILD)/%: src/util/%.c $(BUILD)/exim
+	$(CC) $(CFLAGS_ALL) $(MODULE_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDFLAGS_ALL) $(LIBS_ALL)
+
+# C unit tests: test/unit/test_X.c linked against the objects (not main.o).
+unit: $(UNIT_BINS)
+$(BUILD)/unit/%: test/unit/%.c $(BUILD)/exim
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(MODULE_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDFLAGS_ALL) $(LIBS_ALL)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
+# ---- suite ----------------------------------------------------------------------
+test:
+	util/install-deps
+	$(MAKE) --no-print-directory BUILD=$(BUILD) all unit
+	BUILD=$(BUILD) EXIM=$(abspath $(BUILD))/exim test/run
+
+ASAN_DIR = build-asan
+asan:
+	util/install-deps
+	$(MAKE) --no-print-directory BUILD=$(ASAN_DIR) SANITIZE=address,undefined OPTFLAGS=-O1 all unit
+	BUILD=$(ASAN_DIR) EXIM=$(abspath $(ASAN_DIR))/exim SANITIZER_LOGS=$(abspath $(ASAN_DIR))/sanitizer test/run
+
+run:
+	@echo "make run arrives with local delivery: there is no delivery yet to run a loopback MTA with" >&2
+	@exit 1
+
+install: all
+	install -d $(DESTDIR)$(BIN_DIRECTORY)
+	install -m 4755 $(BUILD)/exim $(DESTDIR)$(BIN_DIRECTORY)/exim
+	$(foreach u,$(UTILS),install -m 755 $(u) $(DESTDIR)$(BIN_DIRECTORY)/$(notdir $(u)) &&) true
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-min

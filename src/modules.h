@@ -18,6 +18,8 @@ typedef struct build_feature {
   const char *bv_word;   /* word on the -bV "Support for:" line, or NULL */
   const char *how;       /* how to turn it on: "SUPPORT_SPF=yes" */
   bool on;
+  bool in_tree;          /* false: documented ahead of its code (src/EDITME);
+                            turning it on stops the build */
 } build_feature;
 
 /* Every feature the source tree knows, on or off; NULL-terminated. */
@@ -29,6 +31,12 @@ extern const struct lookup_info *const lookup_drivers[];
 extern const driver_info *const router_drivers[];
 extern const driver_info *const transport_drivers[];
 extern const driver_info *const auth_drivers[];
+/* Their names as -bV shows them ("appendfile/maildir/mailstore"), in the
+ * same order, NULL-terminated. */
+extern const char *const lookup_drivers_names[];
+extern const char *const router_drivers_names[];
+extern const char *const transport_drivers_names[];
+extern const char *const auth_drivers_names[];
 
 /* Library versions for -bV: name, compile-time version, run-time version. */
 typedef struct build_library {
