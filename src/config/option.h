@@ -24,19 +24,22 @@ typedef enum {
   opt_bool_set,    /* bool plus a "was set" flag in the following bool */
   opt_int,         /* int; decimal, 0x hex, leading-0 octal, K/M/G suffix */
   opt_mkint,       /* int; printed with K/M/G suffix when exact */
-  opt_Kint,        /* int counted in K; input may have K/M/G suffix */
+  opt_Kint,        /* long long counted in K; input may have K/M/G suffix */
   opt_octint,      /* int read as octal, printed with leading 0 */
   opt_fixed,       /* int holding value*1000; "1.5" */
   opt_time,        /* int seconds; "1d2h", printed Exim-style */
-  opt_timelist,    /* int[]: [0]=count, then times; colon list */
+  opt_timelist,    /* int *: p[0]=count, then times; colon list, at most
+                      OPT_TIMELIST_MAX values, ascending */
   opt_uid,         /* uid_t; name or number */
   opt_gid,         /* gid_t; name or number */
-  opt_expand_uid,  /* char * expanded later, else uid_t */
-  opt_expand_gid,
-  opt_uidlist,     /* uid_t[]: [0]=count */
-  opt_gidlist,
+  opt_expand_uid,  /* opt_expand_id: string kept when it contains '$',
+                      else the uid */
+  opt_expand_gid,  /* opt_expand_id, for a group */
+  opt_uidlist,     /* uid_t *: p[0]=count, then the uids (NULL: unset) */
+  opt_gidlist,     /* gid_t *: likewise */
   opt_rewrite,     /* char * rewrite rules, parsed at read time */
-  opt_func,        /* custom: optionlist.aux is an option_func */
+  opt_func,        /* custom: optionlist.aux is an option_func; the reader passes
+                      the unquoted value */
   opt_expand_bool, /* opt_expand_bool_val: read like opt_bool ("name",
                       "no_name", "name = true"), but a value containing '$'
                       is kept in .expand for expansion at use time; -bP
@@ -44,11 +47,24 @@ typedef enum {
                       opt_bool form (router more/unseen, smtp multi_domain) */
 } opt_type;
 
+/* opt_bool_verify: the value is two adjacent bools (verify_sender, then
+ * verify_recipient) at offset and offset+1; -bP never lists it.
+ * opt_bool_set: a bool at offset and its "was set" bool at offset+1. */
+
+#define OPT_TIMELIST_MAX 10
+
 /* Storage of opt_expand_bool. */
 typedef struct opt_expand_bool_val {
   const char *expand;       /* the setting, when it must be expanded later */
   bool value;               /* the value otherwise */
 } opt_expand_bool_val;
+
+/* Storage of opt_expand_uid / opt_expand_gid. */
+typedef struct opt_expand_id {
+  const char *expand;       /* the setting, when it must be expanded later */
+  unsigned long id;         /* uid or gid when set and not expanded */
+  bool set;                 /* id is valid */
+} opt_expand_id;
 
 #define opt_mask    0x00ffu
 #define opt_hidden  0x0100u  /* value hidden from non-admin -bP ("hide") */
@@ -102,12 +118,40 @@ extern const char OPTION_UNKNOWN[];
 const char *option_read_line(const option_table *tabs, int ntabs, const char *line, const char *where);
 
 /* Append the -bP line for one option (no newline).  `admin` false hides
- * opt_hidden values. */
+ * opt_hidden/opt_secure values and options set with "hide".  Appends
+ * nothing for opt_bool_verify (never listed).  option_print_value() is the
+ * "-bP -n" form: the value alone for non-boolean options. */
 gstring *option_print(gstring *g, const optionlist *opt, const void *base, bool admin);
+gstring *option_print_value(gstring *g, const optionlist *opt, const void *base, bool admin);
+
+/* The option name of a setting line (after any "hide"), for messages such
+ * as 'main option "NAME" unknown'. */
+char *option_line_name(const char *line);
+/* Forget every "set" and "hide" mark (re-reading the configuration). */
+void option_reset_state(void);
+
+/* True when `opt` was given the "hide" prefix in the configuration (this
+ * hides it for every instance of a driver, as in Exim). */
+bool option_is_hidden(const optionlist *opt);
+/* True when the option at `base` was set by the configuration. */
+bool option_was_set(const optionlist *opt, const void *base);
+/* NULL when the option's build feature (if any) is on, else the error text
+ * 'option "NAME" is not available in this build (needs ...)'. */
+const char *option_feature_error(const optionlist *opt);
+/* Render a value as -bP shows it: \n \r \t \f \b \v, other control and
+ * top-bit bytes as \ooo. */
+char *option_printing(const char *s);
 
 /* Helpers shared with other readers. */
 const char *option_parse_time(const char *s, int *seconds);   /* NULL or error */
 char *option_format_time(int seconds);                        /* "1d2h" / "0s" */
+/* Parse a number as option type `type` (opt_int, opt_mkint, opt_Kint,
+ * opt_octint, opt_fixed); NULL or an error text naming "value". */
 const char *option_parse_int(const char *s, int type, long long *value);
+/* K/M suffix form of -bP for opt_mkint ("100K", "1024M") and opt_Kint. */
+char *option_format_mkint(long long n);
+char *option_format_Kint(long long n);
+/* "1.5" form of a fixed-point value (value*1000). */
+char *option_format_fixed(int n);
 
 #endif

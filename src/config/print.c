@@ -1,0 +1,237 @@
+/* print.c - "-bP": print configuration values as Exim does.
+ *
+ * Entry points (print.h): bp_main(), bp_print_main_options().
+ * Main options are printed here through option_print(); driver instances,
+ * named lists, macros and the configuration text are printed by the reader's
+ * and the drivers' printers, to which this file only dispatches.
+ *
+ * Must never: show a hidden value to a non-admin caller, or print an option
+ * whose build feature is off (it does not exist in this build).
+ */
+#include "print.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../base/store.h"
+#include "../base/str.h"
+#include "driver.h"
+#include "main_config.h"
+#include "option.h"
+#include "readconf.h"
+
+extern char **environ;
+
+/* The reader's and the drivers' printers are linked in when those layers
+ * are built; until then the references are weak and a request for them
+ * fails with a clear message instead of breaking the link. */
+#pragma weak readconf_print_named_list
+#pragma weak readconf_print_macros
+#pragma weak readconf_print_config
+#pragma weak named_list_find
+#pragma weak driver_find
+#pragma weak driver_print_instance
+#pragma weak driver_print_all
+#pragma weak driver_print_names
+#pragma weak router_kind
+#pragma weak transport_kind
+#pragma weak auth_kind
+#pragma weak config
+
+static int missing(const char *what) {
+  fprintf(stderr, "exim: -bP %s is not available: that part of the program is not built yet\n", what);
+  return 1;
+}
+
+static void put_line(gstring *g) {
+  fwrite(g ? g->s : "", 1, g ? g->len : 0, stdout);
+  fputc('\n', stdout);
+}
+
+static bool printable_main(const optionlist *o) {
+  return !(o->feature && !feature_on(o->feature)) && (o->type & opt_mask) != opt_bool_verify;
+}
+
+static void print_main_one(const optionlist *o, const void *base, bool admin, bool no_labels) {
+  store_mark *m = store_mark_take(POOL_MAIN);
+  gstring *g = no_labels ? option_print_value(NULL, o, base, admin) : option_print(NULL, o, base, admin);
+  put_line(g);
+  store_reset(m);
+}
+
+void bp_print_main_options(bool admin, bool no_labels) {
+  int n;
+  const option_table *t = main_option_tables(&n);
+  for (int i = 0; i < n; i++)
+    for (size_t j = 0; j < t[i].count; j++) {
+      const optionlist *o = &t[i].list[j];
+      if (!printable_main(o) || (o->type & opt_unprintable)) continue;
+      print_main_one(o, t[i].base, admin, no_labels);
+    }
+}
+
+/* "+name": a named list of any kind. */
+static int print_named(const char *name, bool admin) {
+  if (!named_list_find || !readconf_print_named_list) return missing("+list");
+  for (int k = 0; k < NL__COUNT; k++)
+    if (named_list_find((named_list_kind)k, name)) {
+      readconf_print_named_list((named_list_kind)k, name, admin);
+      return 0;
+    }
+  printf("No address, domain, host, or local part list called \"%s\" exists\n", name);
+  return 1;
+}
+
+static driver_kind *kind_by_name(const char *word, bool *plural, bool *list) {
+  static const struct {
+    const char *one;
+    int which;
+  } kinds[] = {{"router", 0}, {"transport", 1}, {"authenticator", 2}};
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+    size_t l = strlen(kinds[i].one);
+    if (strncmp(word, kinds[i].one, l) != 0) continue;
+    const char *rest = word + l;
+    if (*rest && strcmp(rest, "s") != 0 && strcmp(rest, "_list") != 0) continue;
+    *plural = strcmp(rest, "s") == 0;
+    *list = strcmp(rest, "_list") == 0;
+    driver_kind *k = i == 0 ? &router_kind : i == 1 ? &transport_kind : &auth_kind;
+    return k ? k : (driver_kind *)-1;
+  }
+  return NULL;
+}
+
+static bool macro_exists(const char *name) {
+  if (!&config) return false;
+  for (const macro_item *m = config.macros; m; m = m->next)
+    if (strcmp(m->name, name) == 0) return true;
+  return false;
+}
+
+int bp_main(int argc, char **argv, bool admin) {
+  bool no_labels = false;
+  int i = 0;
+  while (i < argc && strcmp(argv[i], "-n") == 0) {
+    no_labels = true;
+    i++;
+  }
+  if (i >= argc) {
+    bp_print_main_options(admin, no_labels);
+    return 0;
+  }
+
+  int rc = 0;
+  for (; i < argc; i++) {
+    const char *w = argv[i];
+    rc = 0;
+
+    if (strcmp(w, "all") == 0) {
+      bp_print_main_options(admin, no_labels);
+      continue;
+    }
+    if (strcmp(w, "config_file") == 0 || strcmp(w, "configure_file") == 0) {
+      if (!&config || !config.filename) {
+        rc = missing(w);
+        continue;
+      }
+      printf("%s\n", config.filename);
+      continue;
+    }
+    if (strcmp(w, "config") == 0) {
+      if (!readconf_print_config) {
+        rc = missing(w);
+        continue;
+      }
+      readconf_print_config(admin);
+      continue;
+    }
+    if (strcmp(w, "macros") == 0) {
+      if (!readconf_print_macros) {
+        rc = missing(w);
+        continue;
+      }
+      readconf_print_macros(NULL);
+      continue;
+    }
+    if (strcmp(w, "macro") == 0 && i + 1 < argc) {
+      const char *name = argv[++i];
+      if (!readconf_print_macros) {
+        rc = missing(w);
+        continue;
+      }
+      if (!macro_exists(name)) {
+        printf("macro %s not found\n", name);
+        rc = 1;
+        continue;
+      }
+      readconf_print_macros(name);
+      continue;
+    }
+    if (strcmp(w, "environment") == 0) {
+      if (admin)
+        for (char **e = environ; e && *e; e++) printf("%s\n", *e);
+      continue;
+    }
+    if (strcmp(w, "local_scan") == 0) {
+      printf("local_scan() options are not supported\n");
+      rc = 1;
+      continue;
+    }
+    if (w[0] == '+') {
+      rc = print_named(w + 1, admin);
+      continue;
+    }
+
+    bool plural = false, list = false;
+    driver_kind *k = kind_by_name(w, &plural, &list);
+    if (k == (driver_kind *)-1) {
+      rc = missing(w);
+      if (!plural && !list && i + 1 < argc) i++;
+      continue;
+    }
+    if (k && plural) {
+      if (!driver_print_all) {
+        rc = missing(w);
+        continue;
+      }
+      driver_print_all(k, admin);
+      continue;
+    }
+    if (k && list) {
+      if (!driver_print_names) {
+        rc = missing(w);
+        continue;
+      }
+      driver_print_names(k);
+      continue;
+    }
+    if (k && i + 1 < argc) {
+      const char *name = argv[++i];
+      if (!driver_find || !driver_print_instance) {
+        rc = missing(w);
+        continue;
+      }
+      const driver_instance *d = driver_find(k, name);
+      if (!d) {
+        printf("%s %s not found\n", k->kind_name ? k->kind_name : w, name);
+        rc = 1;
+        continue;
+      }
+      driver_print_instance(k, d, admin);
+      continue;
+    }
+
+    /* A main option. */
+    int n;
+    const option_table *t = main_option_tables(&n);
+    int which = 0;
+    const optionlist *o = option_find(t, n, w, &which);
+    if (!o || !printable_main(o)) {
+      printf("%s is not a known option\n", w);
+      rc = 1;
+      continue;
+    }
+    print_main_one(o, t[which].base, admin, no_labels);
+  }
+  fflush(stdout);
+  return rc;
+}
