@@ -127,7 +127,7 @@ const optionlist *option_find(const option_table *tabs, int ntabs, const char *n
 const char *option_feature_error(const optionlist *opt) {
   if (!opt->feature || feature_on(opt->feature)) return NULL;
   const build_feature *f = feature_find(opt->feature);
-  if (f && f->how)
+  if (f && f->in_tree && f->how)
     return str_sprintf("option \"%s\" is not available in this build (needs %s in Local/Makefile)",
                        opt->name, f->how);
   return str_sprintf("option \"%s\" is not available in this build "
@@ -684,7 +684,8 @@ const char *option_read_line(const option_table *tabs, int ntabs, const char *li
   if (ferr) return ferr;
 
   int type = (int)(opt->type & opt_mask);
-  bool is_bool = type == opt_bool || type == opt_bool_verify || type == opt_bool_set;
+  bool is_bool = type == opt_bool || type == opt_bool_verify || type == opt_bool_set ||
+                 type == opt_expand_bool;
   if (negated && !is_bool) return "negation prefix applied to a non-boolean option";
 
   const option_table *tab = &tabs[which];
@@ -694,7 +695,21 @@ const char *option_read_line(const option_table *tabs, int ntabs, const char *li
     return str_sprintf("\"%s\" option set for the second time", opt->name);
 
   const char *err;
-  if (is_bool) {
+  const char *eq = str_skip_space(rest);
+  if (type == opt_expand_bool && !negated && *eq == '=' && strchr(eq, '$')) {
+    opt_expand_bool_val *x = (opt_expand_bool_val *)((char *)base + opt->offset);
+    char *v = str_rtrim(str_copy(str_skip_space(eq + 1)));
+    char *sv = string_value(v, name, &err);
+    if (!sv) return err;
+    x->expand = str_perm(sv);
+  } else if (type == opt_expand_bool) {
+    bool val = false;
+    err = read_bool(opt, name, negated, rest, &val);
+    if (err) return err;
+    opt_expand_bool_val *x = (opt_expand_bool_val *)((char *)base + opt->offset);
+    x->expand = NULL;
+    x->value = val;
+  } else if (is_bool) {
     bool val = false;
     err = read_bool(opt, name, negated, rest, &val);
     if (err) return err;
@@ -776,6 +791,13 @@ static gstring *print_one(gstring *g, const optionlist *opt, const void *base, b
   case opt_bool:
   case opt_bool_set:
     return g_fmt(g, "%s%s", *(const bool *)field ? "" : "no_", opt->name);
+  case opt_expand_bool: {
+    const opt_expand_bool_val *x = (const opt_expand_bool_val *)field;
+    if (x->expand)
+      return with_name ? g_fmt(g, "%s = %s", opt->name, option_printing(x->expand))
+                       : g_cat(g, option_printing(x->expand));
+    return g_fmt(g, "%s%s", x->value ? "" : "no_", opt->name);
+  }
   case opt_fixed: {
     int v = *(const int *)field;
     if (v < 0) return g_fmt(g, "%s =", opt->name);
@@ -810,8 +832,9 @@ static gstring *print_one(gstring *g, const optionlist *opt, const void *base, b
     }
     return g;
   }
-  case opt_uid: return g_cat(g, uid_name(*(const uid_t *)field));
-  case opt_gid: return g_cat(g, gid_name(*(const gid_t *)field));
+  /* A plain uid/gid has no "unset" value: it shows only once set. */
+  case opt_uid: return option_was_set(opt, base) ? g_cat(g, uid_name(*(const uid_t *)field)) : g;
+  case opt_gid: return option_was_set(opt, base) ? g_cat(g, gid_name(*(const gid_t *)field)) : g;
   case opt_expand_uid:
   case opt_expand_gid: {
     const opt_expand_id *x = (const opt_expand_id *)field;
