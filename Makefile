@@ -5,6 +5,7 @@
 #   make asan       the same suite against an ASan+UBSan build in build-asan/
 #   make run        arrives with local delivery (fails with a message for now)
 #   make install    install under $(DESTDIR)$(BIN_DIRECTORY)
+#   make config     only check the settings and generate $(BUILD)/modules.*
 #   make clean      remove build/, build-asan/ and build-min/
 # Variables: BUILD=dir (default build), LOCAL_MAKEFILE=file (default
 # Local/Makefile), SANITIZE=address,undefined (remembered per BUILD dir).
@@ -94,8 +95,13 @@ ifneq ($(CFLAGS_TEXT),$(strip $(file <$(BUILD)/cflags.txt)))
 $(if $(filter-out $(NO_BUILD_GOALS),$(or $(MAKECMDGOALS),all)),$(file >$(BUILD)/cflags.txt,$(CFLAGS_TEXT)))
 endif
 
-.PHONY: all unit test asan run install clean
+.PHONY: all config unit test asan run install clean
 all: $(BUILD)/exim $(UTILS)
+
+# Only the configuration step: check the settings, generate $(BUILD)/modules.*
+# and config.h (parse time did it), compile nothing.
+config:
+	@echo "$(BUILD): settings accepted, modules.mk, modules.c and config.h generated"
 
 # The build number and date (as -bV shows them) are made at each link;
 # SOURCE_DATE_EPOCH makes the date reproducible.
