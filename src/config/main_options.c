@@ -638,17 +638,21 @@ static const optionlist main_options[] = {
 
 static option_table main_table;
 
+/* Build settings left empty in Local/Makefile mean "unset". */
+static const char *unless_empty(const char *s) { return s && *s ? s : NULL; }
+
 void main_config_reset(void) {
   mainconf = main_defaults;
+  mainconf.log_file_path = unless_empty(mainconf.log_file_path);
+  mainconf.pid_file_path = unless_empty(mainconf.pid_file_path);
+  mainconf.timezone = unless_empty(mainconf.timezone);
+  mainconf.exim_group_name = unless_empty(mainconf.exim_group_name);
   mainconf_initialised = true;
   option_reset_state();
 }
 
 const option_table *main_option_tables(int *count) {
-  if (!mainconf_initialised) {
-    mainconf = main_defaults;
-    mainconf_initialised = true;
-  }
+  if (!mainconf_initialised) main_config_reset();
   main_table.list = main_options;
   main_table.count = OPT_COUNT(main_options);
   main_table.base = &mainconf;
