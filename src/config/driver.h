@@ -27,8 +27,9 @@ typedef struct driver_info {
   const void *options_defaults;     /* private block defaults */
   size_t options_size;
   /* Called when the instance has been read: checks option combinations and
-   * prepares private data.  Returns NULL or an error text (reported against
-   * the instance's position in the file). */
+   * prepares private data (the kind's generic settings first, through the
+   * kind's layer).  Returns NULL or an error text: see DRIVER ERROR TEXTS
+   * below for how the reader prints it. */
   const char *(*init)(struct driver_instance *d);
   const void *kind_ops;             /* kind-specific entry points (route,
                                        transport, auth functions), defined by
@@ -57,6 +58,22 @@ typedef struct driver_kind {
   driver_instance *instances;       /* read from the configuration, in order */
 } driver_kind;
 
+/* DRIVER ERROR TEXTS.  Exim words the errors found by a driver's init and
+ * by the checks made after a section is read in two ways:
+ *     Exim configuration error for r1 router:
+ *       one of "file" or "data" must be specified
+ * and
+ *     Exim configuration error:
+ *       one (and only one) of command or socket must be set for the t transport
+ * (no line number in either).  So init() and drivers_check_references()
+ * return the whole text that follows "Exim configuration error": it starts
+ * with " for NAME KIND:\n  " or with ":\n  ".  The reader prints
+ * "Exim configuration error" and the text as they are, then exits 1.
+ * driver_error() and driver_error_plain() build the two forms. */
+const char *driver_error(const driver_instance *d, const char *kind_name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+const char *driver_error_plain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* The three kinds, defined by the route/transport/auth layers. */
 extern driver_kind router_kind, transport_kind, auth_kind;
 
@@ -68,5 +85,18 @@ driver_instance *driver_find(const driver_kind *k, const char *name);
 void driver_print_instance(const driver_kind *k, const driver_instance *d, bool admin);
 void driver_print_all(const driver_kind *k, bool admin);
 void driver_print_names(const driver_kind *k);
+
+/* After every section has been read: the checks Exim makes across
+ * instances (router transport required or forbidden, pass_router and
+ * redirect_router naming a later router, "self" values, shadow transports
+ * only on local transports, ...).  Returns NULL or an error text in the form
+ * described under DRIVER ERROR TEXTS.  Called once by the reader. */
+const char *drivers_check_references(void);
+
+/* Find a generic or private option of instance `d` of kind `k` by name;
+ * *base is set to the struct its offset points into (the instance or its
+ * private block).  NULL when the name is neither. */
+const optionlist *driver_find_option(const driver_kind *k, const driver_instance *d,
+                                     const char *name, const void **base);
 
 #endif

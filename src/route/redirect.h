@@ -1,0 +1,43 @@
+/* redirect.h - private options block of the redirect router. */
+#ifndef ROUTE_REDIRECT_H
+#define ROUTE_REDIRECT_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+typedef struct redirect_options {
+  bool allow_defer, allow_fail, allow_filter, allow_freeze;
+  bool check_ancestor, check_group, check_owner;
+  const char *data;
+  const char *directory_transport;
+  const char *file;
+  const char *file_transport;
+  bool filter_prepend_home;
+  bool forbid_blackhole, forbid_exim_filter, forbid_file, forbid_filter_dlfunc;
+  bool forbid_filter_existstest, forbid_filter_logwrite, forbid_filter_lookup;
+  bool forbid_filter_perl, forbid_filter_readfile, forbid_filter_readsocket;
+  bool forbid_filter_reply, forbid_filter_run, forbid_include, forbid_pipe;
+  bool forbid_sieve_filter, forbid_smtp_code;
+  bool hide_child_in_errmsg, ignore_eacces, ignore_enotdir;
+  const char *include_directory;
+  int modemask;
+  bool one_time;
+  uid_t *owners;                    /* [0] = count; NULL unset */
+  gid_t *owngroups;
+  const char *pipe_transport;
+  const char *qualify_domain;
+  bool qualify_preserve_domain;
+  bool repeat_use;
+  const char *reply_transport;
+  bool rewrite;
+  const char *sieve_enotify_mailto_owner;
+  const char *sieve_subaddress;
+  const char *sieve_useraddress;
+  const char *sieve_vacation_directory;
+  bool skip_syntax_errors;
+  const char *srs, *srs_alias, *srs_condition, *srs_dbinsert, *srs_dbselect;
+  const char *syntax_errors_text;
+  const char *syntax_errors_to;
+} redirect_options;
+
+#endif
