@@ -18,7 +18,7 @@
 uint64_t debug_selector;
 
 const debug_name debug_names[] = {
-  {"acl", D_acl}, {"all", ~0ULL}, {"auth", D_auth}, {"deliver", D_deliver}, {"dns", D_dns},
+  {"acl", D_acl}, {"all", D_all}, {"auth", D_auth}, {"deliver", D_deliver}, {"dns", D_dns},
   {"dnsbl", D_dnsbl}, {"exec", D_exec}, {"expand", D_expand}, {"filter", D_filter},
   {"hints_lookup", D_hints_lookup}, {"host_lookup", D_host_lookup}, {"ident", D_ident},
   {"interface", D_interface}, {"lists", D_lists}, {"load", D_load},
@@ -29,27 +29,28 @@ const debug_name debug_names[] = {
   {"timestamp", D_timestamp}, {"tls", D_tls}, {"transport", D_transport}, {"uid", D_uid},
   {"verify", D_verify}, {NULL, 0}};
 
-const uint64_t debug_all_plus = ~0ULL & ~(uint64_t)(D_memory | D_noutf8);
-const uint64_t debug_default = ~0ULL & ~(uint64_t)(D_expand | D_filter | D_interface | D_load |
-                                                   D_memory | D_pid | D_resolver | D_timestamp |
-                                                   D_noutf8);
+const uint64_t debug_all_plus = D_all & ~(uint64_t)(D_memory | D_noutf8);
+const uint64_t debug_default = D_all & ~(uint64_t)(D_expand | D_filter | D_interface | D_load |
+                                                   D_local_scan | D_memory | D_pid | D_resolver |
+                                                   D_timestamp | D_noutf8);
 
 const char *debug_parse(const char *spec, uint64_t start, uint64_t *bits) {
   uint64_t v = start;
   const char *p = spec;
   while (*p) {
     char sign = *p;
-    if (sign != '+' && sign != '-') return str_sprintf("unknown debug selector setting: %s", spec);
+    if (sign != '+' && sign != '-')
+      return str_sprintf("malformed debug_selector setting: + or - expected but found \"%s\"", p);
     const char *w = ++p;
     while (*p && *p != '+' && *p != '-') p++;
     size_t n = (size_t)(p - w);
     const debug_name *d;
     for (d = debug_names; d->name; d++)
       if (strlen(d->name) == n && strncmp(d->name, w, n) == 0) break;
-    if (!d->name) return str_sprintf("unknown debug selector setting: %c%.*s", sign, (int)n, w);
+    if (!d->name) return str_sprintf("unknown debug_selector setting: %c%.*s", sign, (int)n, w);
     uint64_t b = d->bits;
     if (sign == '+') {
-      if (b == ~0ULL) b = debug_all_plus;
+      if (b == D_all) b = debug_all_plus;
       v |= b;
     } else {
       v &= ~b;
@@ -73,8 +74,11 @@ void debug_printf(const char *fmt, ...) {
   store_mark *m = store_mark_take(POOL_MAIN);
   gstring *g = NULL;
   if (debug_selector & D_timestamp) {
-    g = timestamp(g);
-    g = g_catc(g, ' ');
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    struct tm tm;
+    localtime_r(&tv.tv_sec, &tm);
+    g = g_fmt(g, "%02d:%02d:%02d ", tm.tm_hour, tm.tm_min, tm.tm_sec);
   }
   if (debug_selector & D_pid) g = g_fmt(g, "%5d ", (int)getpid());
   va_list ap;
@@ -94,7 +98,7 @@ static void vlog(unsigned flags, const char *fmt, va_list ap) {
   g = g_catc(g, '\n');
   fwrite(g->s, 1, g->len, stderr);
   fflush(stderr);
-  DEBUG(~0ULL) {
+  DEBUG(D_any) {
     if (flags & LOG_PANIC) debug_printf("LOG: PANIC\n");
   }
   store_reset(m);

@@ -25,19 +25,25 @@ void log_write(unsigned flags, const char *fmt, ...) __attribute__((format(print
 void log_panic_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 /* Debug selectors (spec 5, option -d).  Names and the default set are in
- * debug_names[] (log.c). */
+ * debug_names[] (log.c).  The bit positions are Exim's, so that the "D=%x"
+ * value in the first debug line reads the same as Exim's: v is bit 0,
+ * local_scan bit 1, then the names in alphabetical order. */
 enum {
-  D_acl = 1ULL << 0, D_auth = 1ULL << 1, D_deliver = 1ULL << 2, D_dns = 1ULL << 3,
-  D_dnsbl = 1ULL << 4, D_exec = 1ULL << 5, D_expand = 1ULL << 6, D_filter = 1ULL << 7,
-  D_hints_lookup = 1ULL << 8, D_host_lookup = 1ULL << 9, D_ident = 1ULL << 10,
-  D_interface = 1ULL << 11, D_lists = 1ULL << 12, D_load = 1ULL << 13,
-  D_local_scan = 1ULL << 14, D_lookup = 1ULL << 15, D_memory = 1ULL << 16,
-  D_noutf8 = 1ULL << 17, D_pid = 1ULL << 18, D_process_info = 1ULL << 19,
-  D_queue_run = 1ULL << 20, D_receive = 1ULL << 21, D_resolver = 1ULL << 22,
-  D_retry = 1ULL << 23, D_rewrite = 1ULL << 24, D_route = 1ULL << 25,
-  D_timestamp = 1ULL << 26, D_tls = 1ULL << 27, D_transport = 1ULL << 28,
-  D_uid = 1ULL << 29, D_verify = 1ULL << 30, D_v = 1ULL << 31
+  D_v = 1ULL << 0, D_local_scan = 1ULL << 1,
+  D_acl = 1ULL << 2, D_auth = 1ULL << 3, D_deliver = 1ULL << 4, D_dns = 1ULL << 5,
+  D_dnsbl = 1ULL << 6, D_exec = 1ULL << 7, D_expand = 1ULL << 8, D_filter = 1ULL << 9,
+  D_hints_lookup = 1ULL << 10, D_host_lookup = 1ULL << 11, D_ident = 1ULL << 12,
+  D_interface = 1ULL << 13, D_lists = 1ULL << 14, D_load = 1ULL << 15,
+  D_lookup = 1ULL << 16, D_memory = 1ULL << 17,
+  D_noutf8 = 1ULL << 18, D_pid = 1ULL << 19, D_process_info = 1ULL << 20,
+  D_queue_run = 1ULL << 21, D_receive = 1ULL << 22, D_resolver = 1ULL << 23,
+  D_retry = 1ULL << 24, D_rewrite = 1ULL << 25, D_route = 1ULL << 26,
+  D_timestamp = 1ULL << 27, D_tls = 1ULL << 28, D_transport = 1ULL << 29,
+  D_uid = 1ULL << 30, D_verify = 1ULL << 31
 };
+#define D_all 0xffffffffULL
+/* Any real debugging (not just -v or the line-format modifiers). */
+#define D_any (D_all & ~(uint64_t)(D_v | D_noutf8 | D_pid | D_timestamp))
 
 typedef struct {
   const char *name;
@@ -52,7 +58,10 @@ extern uint64_t debug_selector;          /* current; 0 = debugging off */
 #define DEBUG(x) if (debug_selector & (x))
 
 /* Parse "+a-b+c" starting from `start` into *bits; returns NULL on success or
- * an error message naming the unknown word. */
+ * Exim's error text (without the "exim: " prefix):
+ *   unknown debug_selector setting: +word
+ *   malformed debug_selector setting: + or - expected but found "text"
+ * "+all" sets everything but memory and noutf8; "-all" clears everything. */
 const char *debug_parse(const char *spec, uint64_t start, uint64_t *bits);
 
 void debug_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
