@@ -5,8 +5,8 @@ line, with the source files it names), bad/ (invalid modules.def files) and
 expected/ (the generator's output for the fixture with no settings).
 Every refusal must be ONE line naming the flag and the fix.
 """
+import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -221,7 +221,12 @@ def make_gen(tmp_path, *args):
     """Run the Makefile's configuration step only (the `config` target) in
     a private build directory."""
     return subprocess.run(["make", "--no-print-directory", f"BUILD={tmp_path}/b", *args, "config"],
-                          cwd=TOP, capture_output=True, text=True)
+                          cwd=TOP, capture_output=True, text=True, env=clean_env())
+
+
+def clean_env():
+    """The environment without the settings of a make that runs the suite."""
+    return {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
 
 
 def test_make_stops_with_one_line_for_a_planned_flag(tmp_path):
@@ -270,6 +275,6 @@ def test_make_missing_local_makefile_is_an_error(tmp_path):
 
 def test_make_run_says_when_it_arrives():
     p = subprocess.run(["make", "--no-print-directory", "run"], cwd=TOP,
-                       capture_output=True, text=True)
+                       capture_output=True, text=True, env=clean_env())
     assert p.returncode != 0
     assert "make run arrives with local delivery" in p.stderr
