@@ -285,7 +285,9 @@ static const char *read_exim_user(const optionlist *opt, void *base, const char 
     struct passwd *pw = getpwnam(value);
     if (!pw) return str_sprintf("user %s was not found", value);
     mc->exim_uid = pw->pw_uid;
-    if (!mc->exim_gid_set) {
+    /* The passwd entry's group applies when neither the configuration nor
+     * the build (EXIM_GROUP) names one. */
+    if (!mc->exim_gid_set && !mc->exim_group_name) {
       mc->exim_gid = pw->pw_gid;
       mc->exim_gid_set = true;
       mc->exim_group_name = NULL;

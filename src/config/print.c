@@ -15,6 +15,7 @@
 
 #include "../base/store.h"
 #include "../base/str.h"
+#include "../modules.h"
 #include "driver.h"
 #include "main_config.h"
 #include "option.h"

@@ -30,6 +30,38 @@ static const char *const build_dependent[] = {
   "received_header_text",   /* Debian's has TLS; ours follows the TLS feature */
   "tls_require_ciphers",    /* set under .ifdef _HAVE_OPENSSL; Debian uses GnuTLS */
   NULL};
+/* Options of features Debian's exim4 is not built with (experimental ones
+ * from the seeds, lookups it lacks): exim4 cannot show them, so when such a
+ * feature is on here their printed default is checked against the spec. */
+static const struct { const char *name, *line; } not_in_debian[] = {
+  {"bmi_config_file", "bmi_config_file = /opt/brightmail/etc/brightmail.cfg"},
+  {"dcc_direct_add_header", "no_dcc_direct_add_header"},
+  {"dccifd_address", "dccifd_address = /usr/local/dcc/var/dccifd"},
+  {"dccifd_options", "dccifd_options = header"},
+  {"dmarc_forensic_sender", "dmarc_forensic_sender = "},
+  {"dmarc_history_file", "dmarc_history_file = "},
+  {"dmarc_tld_file", "dmarc_tld_file = "},
+  {"hosts_xclient", "hosts_xclient = "},
+  {"ibase_servers", "ibase_servers = "},
+  {"oracle_servers", "oracle_servers = "},
+  {"redis_servers", "redis_servers = "},
+  {"srs_config", "srs_config = "},
+  {"srs_hashlength", "srs_hashlength = 6"},
+  {"srs_hashmin", "srs_hashmin = -1"},
+  {"srs_maxage", "srs_maxage = 31"},
+  {"srs_secrets", "srs_secrets = "},
+  {"srs_usehash", "srs_usehash"},
+  {"srs_usetimestamp", "srs_usetimestamp"},
+  {"tcp_wrappers_daemon_name", "tcp_wrappers_daemon_name = exim"},
+  {"tls_advertise_requiretls", "tls_advertise_requiretls = *"},
+  {NULL, NULL}};
+
+static const char *not_in_debian_line(const char *name) {
+  for (int i = 0; not_in_debian[i].name; i++)
+    if (strcmp(not_in_debian[i].name, name) == 0) return not_in_debian[i].line;
+  return NULL;
+}
+
 /* Values that are the host's name. */
 static const char *const host_dependent[] = {"primary_hostname", "qualify_domain",
                                              "qualify_recipient", NULL};
@@ -160,6 +192,7 @@ static void compare(const char *expected_path, bool apply_example) {
       }
       continue;
     }
+    if (!want && not_in_debian_line(name)) want = not_in_debian_line(name);
     if (!want) {
       fprintf(stderr, "%s: we print [%s], exim4 has no such option\n", expected_path, ours.lines[i]);
       failures++;
