@@ -373,6 +373,87 @@ static void test_finish(void) {
   CHECK_STR(mainconf.qualify_recipient, "q.example");
 }
 
+/* A table with the types the main section does not use (driver options). */
+typedef struct {
+  bool bs, bs_set;
+  const char *hadd, *hrem, *secret;
+  int mode;
+  opt_expand_bool_val more;
+  opt_expand_id user;
+  bool vsender, vrecipient;
+} synth;
+
+static const optionlist synth_opts[] = {
+  {"bset", opt_bool_set, OPT_OFF(synth, bs), NULL, NULL},
+  {"headers_add", opt_stringptr | opt_rep_con, OPT_OFF(synth, hadd), NULL, NULL},
+  {"headers_remove", opt_stringptr | opt_rep_str, OPT_OFF(synth, hrem), NULL, NULL},
+  {"mode", opt_octint, OPT_OFF(synth, mode), NULL, NULL},
+  {"more", opt_expand_bool, OPT_OFF(synth, more), NULL, NULL},
+  {"secret", opt_stringptr | opt_secure, OPT_OFF(synth, secret), NULL, NULL},
+  {"user", opt_expand_uid, OPT_OFF(synth, user), NULL, NULL},
+  {"verify", opt_bool_verify, OPT_OFF(synth, vsender), NULL, NULL},
+};
+
+static void test_other_types(void) {
+  synth sy;
+  memset(&sy, 0, sizeof sy);
+  sy.mode = 0600;
+  sy.more.value = true;
+  option_table st = {synth_opts, OPT_COUNT(synth_opts), &sy, NULL};
+  for (size_t i = 1; i < st.count; i++) CHECK(strcmp(synth_opts[i - 1].name, synth_opts[i].name) < 0);
+#define SHOW(n) g_str(option_print(NULL, option_find(&st, 1, n, NULL), &sy, true))
+  CHECK_STR(SHOW("mode"), "mode = 0600");
+  CHECK(option_read_line(&st, 1, "mode = 640", "t") == NULL);
+  CHECK_STR(SHOW("mode"), "mode = 0640");
+  option_reset_state();
+  CHECK(option_read_line(&st, 1, "mode = 1k", "t") == NULL);   /* as exim4: 02000 */
+  CHECK_STR(SHOW("mode"), "mode = 02000");
+  option_reset_state();
+  CHECK_STR(option_read_line(&st, 1, "mode = 9", "t"), "octal integer expected for mode");
+  CHECK_STR(option_read_line(&st, 1, "mode = ", "t"), "octal integer expected for mode");
+  CHECK_STR(option_read_line(&st, 1, "mode = 0x1f", "t"),
+            "extra characters follow octal integer value for mode");
+
+  /* Repeated settings: newline-joined or list-joined. */
+  CHECK(option_read_line(&st, 1, "headers_add = X-A: 1", "t") == NULL);
+  CHECK(option_read_line(&st, 1, "headers_add = X-B: 2", "t") == NULL);
+  CHECK_STR(sy.hadd, "X-A: 1\nX-B: 2");
+  CHECK_STR(SHOW("headers_add"), "headers_add = X-A: 1\\nX-B: 2");
+  CHECK(option_read_line(&st, 1, "headers_remove = a", "t") == NULL);
+  CHECK(option_read_line(&st, 1, "headers_remove = b", "t") == NULL);
+  CHECK_STR(sy.hrem, "a:b");
+
+  /* Booleans with a "set" flag, verify setting two flags. */
+  CHECK(option_read_line(&st, 1, "no_bset", "t") == NULL);
+  CHECK(!sy.bs && sy.bs_set);
+  CHECK_STR(SHOW("bset"), "no_bset");
+  CHECK(option_read_line(&st, 1, "verify = false", "t") == NULL);
+  CHECK(!sy.vsender && !sy.vrecipient);
+  CHECK_STR(SHOW("verify"), "");
+
+  /* Expandable booleans and uids keep a string with '$'. */
+  CHECK_STR(SHOW("more"), "more");
+  CHECK(option_read_line(&st, 1, "more = ${if eq{1}{1}}", "t") == NULL);
+  CHECK_STR(sy.more.expand, "${if eq{1}{1}}");
+  CHECK_STR(SHOW("more"), "more = ${if eq{1}{1}}");
+  CHECK_STR(SHOW("user"), "user = ");
+  CHECK(option_read_line(&st, 1, "user = root", "t") == NULL);
+  CHECK(sy.user.set && sy.user.id == 0 && !sy.user.expand);
+  CHECK_STR(SHOW("user"), "user = root");
+  option_reset_state();
+  CHECK(option_read_line(&st, 1, "user = ${local_part}", "t") == NULL);
+  CHECK_STR(SHOW("user"), "user = ${local_part}");
+  option_reset_state();
+  CHECK_STR(option_read_line(&st, 1, "user = nosuchuser", "t"), "user nosuchuser was not found");
+
+  /* opt_secure is never shown to non-admins. */
+  CHECK(option_read_line(&st, 1, "secret = pw", "t") == NULL);
+  CHECK_STR(g_str(option_print(NULL, option_find(&st, 1, "secret", NULL), &sy, false)),
+            "secret = <value not displayable>");
+  CHECK_STR(SHOW("secret"), "secret = pw");
+#undef SHOW
+}
+
 int main(void) {
   tabs = main_option_tables(&ntabs);
   test_sorted();
@@ -386,6 +467,7 @@ int main(void) {
   test_ids();
   test_hide_and_features();
   test_finish();
+  test_other_types();
   if (failures) fprintf(stderr, "test_option: %d failure(s)\n", failures);
   else printf("test_option: ok\n");
   return failures != 0;
