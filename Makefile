@@ -49,7 +49,7 @@ ifneq ($(filter-out $(NO_BUILD_GOALS),$(or $(MAKECMDGOALS),all)),)
 # misspelt flag is reported instead of ignored), one NAME=value a line.
 FLAG_NAMES := $(shell $(PERL) util/genmodules --list-flags src/modules.def)
 FLAG_LIKE  := $(foreach v,$(filter EXPERIMENTAL_% SUPPORT_% DISABLE_% LOOKUP_% ROUTER_% \
-                 TRANSPORT_% AUTH_% USE_% WITH_% EXIM_%,$(.VARIABLES)),\
+                 TRANSPORT_% AUTH_% USE_% WITH_% EXIM_% ENABLE_%,$(.VARIABLES)),\
                  $(if $(findstring file,$(origin $(v)))$(findstring command,$(origin $(v))),$(v)))
 define NL
 
