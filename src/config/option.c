@@ -771,7 +771,9 @@ static gstring *print_one(gstring *g, const optionlist *opt, const void *base, b
   bool hidden = !admin && ((opt->type & (opt_hidden | opt_secure)) || option_is_hidden(opt));
 
   if (type == opt_bool_verify) return g;
-  if (hidden) return g_fmt(g, "%s = <value not displayable>", opt->name);
+  if (hidden)
+    return with_name ? g_fmt(g, "%s = <value not displayable>", opt->name)
+                     : g_cat(g, "<value not displayable>");
 
   if (type == opt_func) {
     if (opt->aux && opt->aux->print) {

@@ -337,6 +337,12 @@ static void test_hide_and_features(void) {
   CHECK_STR(show("qualify_domain"), "qualify_domain = secret");
   CHECK_STR(show_nonadmin("qualify_domain"), "qualify_domain = <value not displayable>");
   CHECK_STR(show_nonadmin("primary_hostname"), "primary_hostname = ");
+  {
+    int w;
+    const optionlist *qd = option_find(tabs, ntabs, "qualify_domain", &w);
+    CHECK_STR(g_str(option_print_value(NULL, qd, tabs[w].base, false)), "<value not displayable>");
+    CHECK_STR(g_str(option_print_value(NULL, qd, tabs[w].base, true)), "secret");
+  }
   main_config_reset();
   CHECK_STR(show_nonadmin("qualify_domain"), "qualify_domain = ");
 
