@@ -1,15 +1,13 @@
 /* dovecot.c - the dovecot authenticator (spec chapter 37, and the seed's
  * "Dovecot authenticator via inet socket"): server_socket is either a
  * UNIX socket path (starting with '/') or "host port" for Dovecot's inet
- * listener; server_tls (seed) asks for TLS on the inet connection.  A
- * server-only mechanism.
+ * listener (parsed when connecting, as Exim 4.96 checks nothing here);
+ * server_tls (seed) asks for TLS on the inet connection.  A server-only
+ * mechanism.
  * Entry point: auth_dovecot.
  * Must never: connect to Dovecot at configuration time.
  */
 #include "auth.h"
-
-#include <ctype.h>
-#include <string.h>
 
 typedef struct dovecot_options {
   const char *server_socket;
@@ -31,20 +29,6 @@ static const char *dovecot_init(driver_instance *d) {
   dovecot_options *ob = d->options_block;
   a->server = ob->server_socket != NULL;
   a->client = false;
-  /* The inet form: "host port", the port a number, separated by white
-   * space.  (Expanded sockets are checked when used.) */
-  const char *s = ob->server_socket;
-  if (s && s[0] != '/' && !strchr(s, '$')) {
-    const char *p = s;
-    while (*p && !isspace(uc(*p))) p++;
-    p = str_skip_space(p);
-    bool ok = *p != 0;
-    for (const char *q = p; *q; q++)
-      if (!isdigit(uc(*q))) ok = false;
-    if (!ok)
-      return driver_error(d, "authenticator",
-                          "server_socket \"%s\" is neither an absolute path nor \"host port\"", s);
-  }
   return auth_generic_init(d);
 }
 
