@@ -53,13 +53,16 @@ typedef struct macro_item {
 /* Everything the reader produces besides option values. */
 typedef struct config_state {
   const char *filename;          /* file actually read */
+  const char *directory;         /* its directory, absolute ($config_dir) */
   named_list *lists[NL__COUNT];
   macro_item *macros;            /* file and -D macros, in definition order */
   config_line *acl_lines;        /* "begin acl" content */
   config_line *retry_lines;
   config_line *rewrite_lines;
   config_line *local_scan_lines;
-  config_line *all_lines;        /* every logical line, for -bP config */
+  config_line *all_lines;        /* every logical line, for -bP config;
+                                    entries with line 0 are position
+                                    markers ("# N \"file\"") */
 } config_state;
 
 extern config_state config;
@@ -74,14 +77,23 @@ typedef struct readconf_args {
 /* Read and check the whole configuration; on any error report and exit(1). */
 void readconf_load(const readconf_args *args);
 
-/* Define a macro from -D ("NAME" or "NAME=value"); NULL or error text. */
+/* Define a macro from -D ("NAME" or "NAME=value"): `arg` is the text after
+ * "-D"; appended to *list.  NULL, or the whole message Exim prints on stderr
+ * before exiting (e.g. "exim: duplicated -D in command line"). */
 const char *macro_parse_cmdline(const char *arg, macro_item **list);
 
 /* Report a configuration error at the current reading position and exit. */
 void config_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-/* Same, at an explicit position (errors found after reading). */
+/* Same, at an explicit position (errors found after reading: the acl, retry
+ * and rewrite layers report against config_line file/line). */
 void config_error_at(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4), noreturn));
+
+/* An error that has no position (Exim: duplicate instance names, "no
+ * driver defined", driver init errors):
+ *     Exim configuration error:
+ *       TEXT */
+void config_error_noline(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 /* Find a named list. */
 named_list *named_list_find(named_list_kind kind, const char *name);
@@ -90,5 +102,15 @@ named_list *named_list_find(named_list_kind kind, const char *name);
 void readconf_print_named_list(named_list_kind kind, const char *name, bool admin);
 void readconf_print_macros(const char *name /* NULL: all */);
 void readconf_print_config(bool admin);
+
+/* The same with Exim's -n handling.  "-bP +NAME": every kind of named list
+ * called NAME, or "no address, domain, host, or local part list called ..."
+ * (returns false).  Macros: NULL name for all (built-ins first), names_only
+ * for macro_list; false when a named macro does not exist (after printing
+ * "macro NAME not found").  terse: -n -bP config (no indentation, no blank
+ * lines). */
+bool readconf_print_named_lists(const char *name, bool no_labels);
+bool readconf_print_macros_opt(const char *name, bool names_only, bool no_labels);
+void readconf_print_config_opt(bool admin, bool terse);
 
 #endif
