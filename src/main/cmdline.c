@@ -303,6 +303,7 @@ static const char *opt_M(cmdline_state *st, const char *arg, const char *r, int 
     if (strcmp(r, acts[k].name) == 0) break;
   if (k == sizeof acts / sizeof acts[0]) return bad;
   st->msg_action = acts[k].action;
+  st->msg_action_option = arg;
   st->one_msg_action = acts[k].one;
   if (*r == 0) st->forced_delivery = st->force_thaw = true;
   if (strcmp(r, "g") == 0) st->give_up = true;

@@ -141,6 +141,7 @@ typedef struct cmdline_state {
 
   /* -M */
   msg_action_t msg_action;
+  const char *msg_action_option;  /* the -M word as given */
   int msg_action_arg;           /* index of the first message id, or -1 */
   bool one_msg_action;          /* takes exactly one id, then other args */
   bool forced_delivery;         /* -M */
