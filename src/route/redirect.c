@@ -20,8 +20,8 @@ static const optionlist redirect_option_list[] = {
   RDO("allow_filter", opt_bool, allow_filter),
   RDO("allow_freeze", opt_bool, allow_freeze),
   RDO("check_ancestor", opt_bool, check_ancestor),
-  RDO("check_group", opt_bool, check_group),
-  RDO("check_owner", opt_bool, check_owner),
+  RDO("check_group", opt_bool_set, check_group),
+  RDO("check_owner", opt_bool_set, check_owner),
   RDO("data", opt_stringptr, data),
   RDO("directory_transport", opt_stringptr, directory_transport),
   RDO("file", opt_stringptr, file),
@@ -83,6 +83,11 @@ static const char *redirect_init(driver_instance *d) {
   if (err) return err;
   router_instance *r = (router_instance *)d;
   redirect_options *ob = d->options_block;
+  /* The file's owner and group are checked by default when there is
+   * something to check them against. */
+  if (!ob->check_owner_set) ob->check_owner = r->check_local_user || ob->owners;
+  if (!ob->check_group_set)
+    ob->check_group = (r->check_local_user && !(ob->modemask & 020)) || ob->owngroups;
   if (ob->file && ob->data)
     return driver_error(d, "router", "only one of \"file\" or \"data\" must be specified");
   if (!ob->file && !ob->data)

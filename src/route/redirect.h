@@ -7,7 +7,9 @@
 
 typedef struct redirect_options {
   bool allow_defer, allow_fail, allow_filter, allow_freeze;
-  bool check_ancestor, check_group, check_owner;
+  bool check_ancestor;
+  bool check_group, check_group_set;   /* opt_bool_set pairs */
+  bool check_owner, check_owner_set;
   const char *data;
   const char *directory_transport;
   const char *file;

@@ -138,9 +138,13 @@ const char *router_generic_init(driver_instance *d) {
   router_instance *r = (router_instance *)d;
   const router_ops *ops = d->info ? d->info->kind_ops : NULL;
 
-  /* retry_use_local_part defaults to check_local_user; log_as_local to the
-   * type's own default (true for accept). */
-  if (!r->retry_use_local_part_set) r->retry_use_local_part = r->check_local_user;
+  /* retry_use_local_part defaults to true when the router's choice can
+   * depend on the local part; log_as_local to the type's own default (true
+   * for accept). */
+  if (!r->retry_use_local_part_set)
+    r->retry_use_local_part = r->check_local_user || r->local_parts || r->condition ||
+                              r->local_part_prefix || r->local_part_suffix || r->senders ||
+                              r->require_files;
   if (!r->log_as_local_set) r->log_as_local = ops && ops->log_as_local;
 
   /* A fixed user without a group gives the group of that user. */
