@@ -99,6 +99,13 @@ void driver_print_names(const driver_kind *k) {
   for (const driver_instance *d = k->instances; d; d = d->next) printf("%s\n", d->name);
 }
 
+const char *driver_kind_check(const driver_kind *k) {
+  if (k == &router_kind) return router_check_all();
+  if (k == &transport_kind) return transport_check_all();
+  if (k == &auth_kind) return auth_check_all();
+  return NULL;
+}
+
 const char *drivers_check_references(void) {
   const char *err;
   if ((err = router_check_all())) return err;

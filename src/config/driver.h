@@ -92,6 +92,9 @@ void driver_print_names(const driver_kind *k);
  * only on local transports, ...).  Returns NULL or an error text in the form
  * described under DRIVER ERROR TEXTS.  Called once by the reader. */
 const char *drivers_check_references(void);
+/* The same checks for one kind, made when its section has been read (Exim
+ * reports them before anything in a later section). */
+const char *driver_kind_check(const driver_kind *k);
 
 /* Find a generic or private option of instance `d` of kind `k` by name;
  * *base is set to the struct its offset points into (the instance or its

@@ -321,7 +321,8 @@ static void driver_finish(driver_kind *k, driver_instance *d) {
   if (!d->driver_name) config_error_noline("no driver defined for %s \"%s\"", k->kind_name, d->name);
   if (d->info && d->info->init) {
     const char *err = d->info->init(d);
-    if (err) config_error_noline("%s %s:\n  %s", d->name, k->kind_name, err);
+    /* driver.h DRIVER ERROR TEXTS: the text follows "Exim configuration error". */
+    if (err) die_with(g_fmt(NULL, "Exim configuration error%s", err));
   }
 }
 
@@ -396,6 +397,8 @@ static const char *read_drivers(driver_kind *k, const char *section) {
     if (err) config_error("%s", err);
   }
   driver_finish(k, d);
+  const char *kerr = driver_kind_check(k);    /* Exim checks at the section's end */
+  if (kerr) die_with(g_fmt(NULL, "Exim configuration error%s", kerr));
   return s ? s + 6 : NULL;
 }
 
@@ -503,6 +506,7 @@ void readconf_load(const readconf_args *args) {
   const char *err = main_config_finish();
   if (err) config_error_noline("%s", err);
   while (section) section = read_section(section);
+  if ((err = drivers_check_references())) die_with(g_fmt(NULL, "Exim configuration error%s", err));
   fclose(f);
   store_pool_set(old);
 }
