@@ -333,6 +333,9 @@ def as_nobody():
     (["-bp"], "exim: permission denied"),
     (["-q"], "exim: permission denied"),
     (["-M", "1xVTD9-0002qn-0J"], "exim: Permission denied"),
+    (["-MCA", "-bV"], "exim: the -MC options are for Exim's own use (root or the Exim user only)"),
+    (["-MC", "smtp", "h", "1.2.3.4", "1", "1xVTD9-0002qn-0J"],
+     "exim: the -MC options are for Exim's own use (root or the Exim user only)"),
 ])
 def test_non_admin_refused(as_nobody, args, msg):
     p = as_nobody(args)
