@@ -1,0 +1,204 @@
+"""Cases for the configuration reader's black-box tests (test_readconf*.py).
+
+Each case is run against build/exim by the tests and was run once against
+Exim 4.96 (Debian's exim4) by test/black/record_readconf.py, whose answers are
+stored in test/expected/readconf/<name>.out (stdout) and <name>.err (stderr),
+<name>.rc (exit status).  The tests never need exim4.
+
+A case: name -> dict with
+  conf   the configuration text; "@DIR@" stands for the case's directory
+  files  {relative name: text} written beside it (included files)
+  args   command-line arguments after "-C <conf>"
+  user   "nobody" to run as a non-admin user (default: the caller, root)
+  mode   file mode of the configuration (default 0o644)
+Outputs are compared after normalise_case(): timestamps, the case directory
+(CONFDIR) and exim4's "purging the environment" warning lines.
+"""
+import re
+
+INC_A = "# included\nINCM = 5\nqualify_domain = q.example\n"
+
+# ---------------------------------------------------------------- errors
+# Run with -bV: the error goes to stderr with a timestamp, exit status 1.
+ERRORS = {
+    "unknown_main_option": "foo_bar = 1\n",
+    "unknown_negated_option": "no_foo_bar\n",
+    "malformed_line": "a b c\n",
+    "option_expected": "= 5\n",
+    "dot_unknown": ".foo\n",
+    "if_not_directive": ".if A\n.endif\n",
+    "missing_include": ".include @DIR@/nonexist.conf\n",
+    "include_not_absolute": ".include_if_exists inc/a.conf\n",
+    "include_trailing_text": ".include @DIR@/inc/a.conf x\n",
+    "include_loop": ".include @DIR@/self.conf\n",
+    "unterminated_ifdef": ".ifdef A\nprimary_hostname = x\n",
+    "unterminated_ifdef_in_include": ".include @DIR@/open.conf\n",
+    "stray_endif": ".endif\n",
+    "stray_else": ".else\n",
+    "stray_elifdef": ".elifdef A\n",
+    "ifdef_too_deep": ".ifdef A\n" * 11,
+    "ifdef_tab_is_ignored": ".ifdef\tA\n.endif\n",
+    "skipped_include_not_opened": ".ifdef X\n.include @DIR@/close.conf\n",
+    "macro_bad_name": "A-B = 3\n",
+    "macro_duplicate": "A = 1\nA = 2\n",
+    "macro_substring": "A = 1\nAB = 2\n",
+    "macro_redefine_undefined": "A == 1\n",
+    "macro_name_too_long": "A" * 70 + " = 1\n",
+    "unknown_section": "begin foo\n",
+    "section_name_truncated": "begin abcdefghijklmnopqrstuvwxyz\n",
+    "section_repeated": "begin retry\n* * F,1h,1m\nbegin retry\n",
+    "section_singular_repeated": "begin ACL\nbegin Routers\nbegin router\n",
+    "local_scan_section": "begin local_scan\nfoo = 1\n",
+    "begin_needs_space": "begin  routers\nbegin\trouters\n",
+    "named_list_duplicate": "domainlist a = x\ndomainlist a = y\n",
+    "named_list_bad_keyword": "domainlistx a = b\n",
+    "named_list_missing_equals": "domainlist a b\n",
+    "named_list_missing_quote": 'domainlist a = "x\n',
+    "named_list_extra_after_quote": 'domainlist a = "x" y\n',
+    "named_list_too_many": "".join(f"hostlist h{i} = x\n" for i in range(40)),
+    "bom": "\ufeffprimary_hostname = x\n",
+    "bad_time": "retry_interval_max = 3x\n",
+    "bad_boolean": "split_spool_directory = maybe\n",
+    "bad_integer": "smtp_accept_max = 12q\n",
+    "option_set_twice": "qualify_domain = a\nqualify_domain = b\n",
+    "driver_unknown": "begin routers\nr1:\n  driver = nosuch\n",
+    "driver_missing": "begin routers\nr1:\n  domains = x\n",
+    "driver_private_unknown": "begin routers\nr1:\n  driver = redirect\n  data = x\n  foo = 1\n",
+    "driver_private_before_driver": "begin routers\nr1:\n  foo = 1\n  driver = accept\n",
+    "driver_duplicate_instance":
+        "begin routers\nr1:\n  driver = redirect\n  data = x\nr1:\n  driver = redirect\n  data = y\n",
+    "driver_name_missing": "begin routers\n1r:\n  driver = accept\n",
+    "driver_extra_after_name": "begin routers\nr1: driver = accept\n",
+    "driver_set_twice": "begin routers\nr1:\n  driver = redirect\n  driver = redirect\n",
+    "driver_macro_ends_instance":
+        "begin routers\nr1:\n  driver = redirect\n  data = x\n  A = 1\n  errors_to = A\n",
+    "acl_name_missing": "begin acl\naccept\n",
+    "acl_macro_ends_acl": "begin acl\na:\n accept\nA = 1\n deny\n",
+    "acl_duplicate": "begin acl\na:\n accept\na:\n deny\n",
+    "acl_macro_redefine_undefined": "begin acl\nA = 1\na:\n  accept\nB == 2\n",
+}
+
+ERROR_FILES = {
+    "include_not_absolute": {"inc/a.conf": INC_A},
+    "include_trailing_text": {"inc/a.conf": INC_A},
+    "include_loop": {"self.conf": ".include @DIR@/self.conf\n"},
+    "unterminated_ifdef_in_include": {"open.conf": ".ifdef X\n"},
+    "skipped_include_not_opened": {"close.conf": ".endif\n"},
+}
+
+# ------------------------------------------------------- -bP config & co
+CONFIG_R1 = r"""# top
+A = 1
+hide primary_hostname = h.example
+.include inc/a.conf
+domainlist local_domains = @ : A
+hide hostlist relay = 1.2.3.4
+addresslist_cache x = a@b
+localpartlist lp = z
+qualify_recipient = \
+  # comment
+   x.example
+
+begin acl
+
+acl_check_rcpt:
+  accept hosts = :
+         message = A
+  deny   message = "a  \"  b"  c   d
+  deny   message = x"   "y   z
+  deny   message = x y "  z   w
+  warn   log_message = ${if eq{1}{1}  {yes   }}
+
+begin routers
+
+R = 2
+r1:
+  driver = redirect
+  data = x
+  hide errors_to = R
+
+begin retry
+*   *   F,2h,15m
+EXAMPLE.com * F,1h,10m
+begin rewrite
+*@x  y  F
+"""
+
+CONDITIONALS = """A=1
+.ifdef A
+primary_hostname = a
+.elifdef B
+primary_hostname = b
+.else
+primary_hostname = c
+.endif
+.ifndef A
+qualify_domain = q1
+.elifndef B
+qualify_domain = q2
+.endif
+.ifdef NOPE
+.ifdef A
+.include /nonexistent/file
+.endif
+.else
+.ifdeft
+qualify_recipient = r
+.endif
+.ifdefA ignored: not a directive followed by a space
+.endif
+"""
+
+MACROS = r"""AB_LONGER_FIRST = zz
+A = 1
+X = file
+X == X2
+B = X A
+EMPTY =
+EMPTY
+C = # not a comment
+C
+primary_hostname = B AB_LONGER_FIRST xEMPTYy
+qualify_domain = a \
+   b\
+ c
+domainlist d = A
+hide hostlist d = 1.2.3.4
+addresslist_cache e = a@b
+localpartlist lp = z
+domainlist dollar = ${if true{x}}
+"""
+
+OUTPUTS = {
+    # name: (conf, files, args, user)
+    "config_admin": (CONFIG_R1, {"inc/a.conf": INC_A}, ["-bP", "config"], None),
+    "config_nonadmin": (CONFIG_R1, {"inc/a.conf": INC_A}, ["-bP", "config"], "nobody"),
+    "config_terse": (CONFIG_R1, {"inc/a.conf": INC_A}, ["-n", "-bP", "config"], None),
+    "config_conditionals": (CONDITIONALS, {}, ["-bP", "config"], None),
+    "config_macros": (MACROS, {}, ["-bP", "config"], None),
+    "config_empty": ("", {}, ["-bP", "config"], None),
+    "macros_user": (MACROS, {}, ["-bP", "macros"], None),
+    "macro_one": (MACROS, {}, ["-bP", "macro", "X"], None),
+    "macro_missing": (MACROS, {}, ["-bP", "macro", "NOPE"], None),
+    "macros_cmdline_empty": (MACROS, {}, ["-DX", "-bP", "macros"], None),
+    "macros_cmdline_value": (MACROS, {}, ["-DX=cmd", "-DCL=3", "-bP", "macros"], None),
+    "macros_cmdline_long": (MACROS, {}, ["-DABCDEFGHIJKLMNOPQRSTUVWXYZ=3", "-bP", "macros"], None),
+    "named_lists": (MACROS, {}, ["-bP", "+d", "+e", "+lp", "+dollar"], None),
+    "named_list_missing": (MACROS, {}, ["-bP", "+nope"], None),
+    "named_lists_terse": (MACROS, {}, ["-n", "-bP", "+d", "+lp"], None),
+}
+
+# Lines of -bP macros output that are built-in macros differ with the build;
+# the tests compare the user macros only, and check built-ins separately.
+
+
+def normalise_case(text: str, confdir: str) -> str:
+    text = text.replace(confdir, "CONFDIR")
+    text = re.sub(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ", "YYYY-MM-DD HH:MM:SS ", text, flags=re.M)
+    lines = [l for l in text.split("\n")
+             if "Warning: purging the environment" not in l and "Suggested action: use keep_environment" not in l]
+    return "\n".join(lines)
+
+
+def user_macros(text: str) -> str:
+    return "\n".join(l for l in text.split("\n") if not l.startswith("_"))
