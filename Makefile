@@ -30,10 +30,10 @@ endif
 -include $(LOCAL_MAKEFILE)
 
 CC       ?= gcc
-OPTFLAGS ?= -O2
 # A build directory remembers the sanitizers it was built with, so that
 # test/run and later makes link its unit tests the same way.
 SANITIZE ?= $(strip $(file <$(BUILD)/sanitize.txt))
+OPTFLAGS ?= $(if $(SANITIZE),-O1,-O2)
 SAN_FLAGS = $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer)
 WARNFLAGS = -Wall -Wextra -Wno-unused-parameter -Wshadow=local -Wformat=2 -Wno-format-nonliteral
 CFLAGS_ALL = -std=gnu11 $(OPTFLAGS) -g $(WARNFLAGS) $(OS_CFLAGS) $(SAN_FLAGS) \
@@ -141,7 +141,7 @@ test:
 ASAN_DIR = build-asan
 asan:
 	util/install-deps
-	$(MAKE) --no-print-directory BUILD=$(ASAN_DIR) SANITIZE=address,undefined OPTFLAGS=-O1 all unit
+	$(MAKE) --no-print-directory BUILD=$(ASAN_DIR) SANITIZE=address,undefined all unit
 	BUILD=$(ASAN_DIR) EXIM=$(abspath $(ASAN_DIR))/exim SANITIZER_LOGS=$(abspath $(ASAN_DIR))/sanitizer test/run
 
 run:
