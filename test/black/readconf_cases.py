@@ -188,6 +188,23 @@ OUTPUTS = {
     "named_lists_terse": (MACROS, {}, ["-n", "-bP", "+d", "+lp"], None),
 }
 
+# The file search and the ownership rules (spec 6, 6.1): name -> dict of
+# run_case() keyword arguments; the configuration is a valid one-liner.
+FILES = {
+    "file_nonexistent": {"c_arg": "@DIR@/nope.conf", "args": ["-bV"]},
+    "file_list_nonexistent": {"c_arg": "@DIR@/nope.conf:@DIR@/nope2.conf", "args": ["-bV"]},
+    "file_list_first_existing": {"c_arg": "@DIR@/nope.conf:@DIR@/exim.conf",
+                                 "args": ["-bP", "config_file", "primary_hostname"]},
+    "file_list_separator": {"c_arg": "<; @DIR@/nope.conf;@DIR@/exim.conf",
+                            "args": ["-bP", "config_file"]},
+    "file_world_writable": {"mode": 0o666, "args": ["-bV"]},
+    "file_group_writable_root_group": {"mode": 0o664, "args": ["-bP", "primary_hostname"]},
+    "file_group_writable_other_group": {"mode": 0o664, "owner": (0, 65534), "args": ["-bV"]},
+    "file_not_root_owner": {"owner": (65534, 0), "args": ["-bV"]},
+    "file_dev_null": {"c_arg": "/dev/null", "args": ["-bP", "config"]},
+}
+FILES_CONF = "primary_hostname = files.example\n"
+
 # Lines of -bP macros output that are built-in macros differ with the build;
 # the tests compare the user macros only, and check built-ins separately.
 

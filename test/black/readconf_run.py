@@ -19,7 +19,9 @@ class CaseResult:
     err: str
 
 
-def run_case(binary, conf, files, args, user=None, mode=0o644, env=None):
+def run_case(binary, conf, files, args, user=None, mode=0o644, env=None, c_arg=None, owner=None):
+    """c_arg: the -C argument ("@DIR@" for the directory), default the
+    written file; owner: (uid, gid) for the configuration file."""
     d = Path(tempfile.mkdtemp(prefix="readconf-", dir="/tmp"))
     try:
         d.chmod(0o755)
@@ -32,10 +34,13 @@ def run_case(binary, conf, files, args, user=None, mode=0o644, env=None):
         cp = d / "exim.conf"
         cp.write_text(conf.replace("@DIR@", str(d)))
         cp.chmod(mode)
+        if owner:
+            os.chown(cp, *owner)
+        c = c_arg.replace("@DIR@", str(d)) if c_arg is not None else str(cp)
         e = dict(os.environ)
         if env:
             e.update(env)
-        p = subprocess.run([binary, "-C", str(cp)] + list(args), capture_output=True, text=True,
+        p = subprocess.run([binary, "-C", c] + list(args), capture_output=True, text=True,
                            errors="replace", timeout=60, user=user, env=e, cwd=str(d))
         return CaseResult(p.returncode, normalise_case(p.stdout, str(d)), normalise_case(p.stderr, str(d)))
     finally:

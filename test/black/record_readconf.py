@@ -17,8 +17,8 @@ TOP = Path(__file__).resolve().parents[2]
 OUT = TOP / "test" / "expected" / "readconf"
 
 
-def record(name, conf, files, args, user, exim4):
-    r = run_case(exim4, conf, files, args, user)
+def record(name, conf, files, args, user, exim4, **kw):
+    r = run_case(exim4, conf, files, args, user, **kw)
     (OUT / f"{name}.out").write_text(r.out)
     (OUT / f"{name}.err").write_text(r.err)
     (OUT / f"{name}.rc").write_text(f"{r.rc}\n")
@@ -31,6 +31,10 @@ def main():
         record("err_" + name, conf, rc.ERROR_FILES.get(name, {}), ["-bV"], None, exim4)
     for name, (conf, files, args, user) in rc.OUTPUTS.items():
         record(name, conf, files, args, user, exim4)
+    for name, kw in rc.FILES.items():
+        kw = dict(kw)
+        args = kw.pop("args")
+        record(name, rc.FILES_CONF, {}, args, None, exim4, **kw)
 
 
 if __name__ == "__main__":

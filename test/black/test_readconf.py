@@ -39,3 +39,15 @@ def test_output(name):
         assert r.out == out
     assert r.err == err
     assert r.rc == code
+
+
+@pytest.mark.parametrize("name", sorted(rc.FILES))
+def test_file_search_and_ownership(name):
+    kw = dict(rc.FILES[name])
+    args = kw.pop("args")
+    out, err, code = expected_of(name)
+    r = run_case(EXIM, rc.FILES_CONF, {}, args, None, **kw)
+    if "-bV" not in args:  # -bV's own text is not the reader's business
+        assert r.out == out
+    assert r.err == err
+    assert r.rc == code
