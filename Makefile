@@ -6,7 +6,8 @@
 #   make run        arrives with local delivery (fails with a message for now)
 #   make install    install under $(DESTDIR)$(BIN_DIRECTORY)
 #   make config     only check the settings and generate $(BUILD)/modules.*
-#   make clean      remove build/, build-asan/ and build-min/
+#   make clean      remove build/, build-asan/, build-min/, build-full/ (with
+#                   BUILD=dir on the command line: only that directory)
 # Variables: BUILD=dir (default build), LOCAL_MAKEFILE=file (default
 # Local/Makefile), SANITIZE=address,undefined (remembered per BUILD dir).
 # Example: make BUILD=build-min LOCAL_MAKEFILE=Local/Makefile.minimal
@@ -151,7 +152,9 @@ run:
 install: all
 	install -d $(DESTDIR)$(BIN_DIRECTORY)
 	install -m 4755 $(BUILD)/exim $(DESTDIR)$(BIN_DIRECTORY)/exim
-	$(foreach u,$(UTILS),install -m 755 $(u) $(DESTDIR)$(BIN_DIRECTORY)/$(notdir $(u)) &&) true
+	@for u in $(UTILS); do echo "install -m 755 $$u $(DESTDIR)$(BIN_DIRECTORY)/"; \
+	  install -m 755 $$u $(DESTDIR)$(BIN_DIRECTORY)/ || exit 1; done
 
+# BUILD=dir on the command line: only that directory.
 clean:
-	rm -rf build build-asan build-min
+	rm -rf $(if $(filter command line,$(origin BUILD)),$(BUILD),build build-asan build-min build-full)
