@@ -51,3 +51,15 @@ def test_ci_runs_make_test():
     ci = TOP / ".ci" / "run"
     assert os.access(ci, os.X_OK)
     assert "exec make test" in ci.read_text()
+
+
+def test_clean_with_build_removes_only_that_directory(tmp_path):
+    b = tmp_path / "b"
+    p = subprocess.run(["make", "--no-print-directory", f"BUILD={b}", "config"], cwd=TOP,
+                       capture_output=True, text=True, env=clean_env())
+    assert p.returncode == 0 and (b / "modules.c").exists(), p.stderr
+    p = subprocess.run(["make", "--no-print-directory", f"BUILD={b}", "clean"], cwd=TOP,
+                       capture_output=True, text=True, env=clean_env())
+    assert (p.returncode, p.stdout) == (0, f"rm -rf {b}\n")
+    assert not b.exists()
+    assert Path(EXIM).exists()
