@@ -56,7 +56,7 @@ define NL
 
 
 endef
-FLAG_TEXT := $(foreach f,$(sort $(FLAG_NAMES) $(FLAG_LIKE)),$(f)=$(strip $($(f)))$(NL))
+FLAG_TEXT := $(subst $(NL) ,$(NL),$(foreach f,$(sort $(FLAG_NAMES) $(FLAG_LIKE)),$(f)=$(strip $($(f)))$(NL)))
 $(shell mkdir -p $(BUILD)/obj)
 $(file >$(BUILD)/flags.new,$(FLAG_TEXT))
 $(shell cmp -s $(BUILD)/flags.new $(BUILD)/flags.txt || mv $(BUILD)/flags.new $(BUILD)/flags.txt; \
