@@ -152,6 +152,16 @@ def test_alias_contradicting_its_flag(tmp_path):
         "Local/Makefile")
 
 
+def test_two_aliases_contradicting(tmp_path):
+    p, _ = run_gen(tmp_path, "SUPPORT_DKIM=yes\nEXPERIMENTAL_DKIM=no\n")
+    assert stopped(p) == (
+        "Build stopped: SUPPORT_DKIM=yes and EXPERIMENTAL_DKIM=no contradict each other "
+        "(SUPPORT_DKIM is another spelling of the opposite of DISABLE_DKIM); keep one of them "
+        "in Local/Makefile")
+    p, _ = run_gen(tmp_path, "SUPPORT_DKIM=yes\nEXPERIMENTAL_DKIM=yes\n")
+    assert p.returncode == 0, p.stderr
+
+
 def test_conflicting_parts(tmp_path):
     p, _ = run_gen(tmp_path, "SUPPORT_SRS=yes\nEXPERIMENTAL_SRS_ALT=yes\n")
     assert stopped(p) == ("Build stopped: EXPERIMENTAL_SRS_ALT=yes and SUPPORT_SRS=yes cannot be "
@@ -181,7 +191,7 @@ def test_list_flags(tmp_path):
         "ROUTER_ACCEPT", "TRANSPORT_APPENDFILE", "EXPERIMENTAL_QUEUEFILE", "AUTH_PLAINTEXT",
         "DISABLE_DKIM", "SUPPORT_SPF", "EXPERIMENTAL_DMARC", "EXPERIMENTAL_LMDB", "LOOKUP_LDAP",
         "SUPPORT_SRS", "EXPERIMENTAL_SRS_ALT", "EXPERIMENTAL_ARC", "SUPPORT_DANE",
-        "EXPERIMENTAL_DANE", "EXPERIMENTAL_DKIM", "EXPERIMENTAL_SPF", "SUPPORT_DMARC",
+        "EXPERIMENTAL_DANE", "EXPERIMENTAL_DKIM", "EXPERIMENTAL_SPF", "SUPPORT_DKIM", "SUPPORT_DMARC",
         "SPOOL_DIRECTORY", "LOG_FILE_PATH"]
 
 
