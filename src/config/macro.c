@@ -201,7 +201,37 @@ static void add_builtin(const char *prefix, const char *a, const char *b) {
   builtins = m;
 }
 
-static bool usable(const optionlist *o) { return !o->feature || feature_on(o->feature); }
+/* Options whose names are not words ("*expand_..." internal ones) get no
+ * macro, as in Exim. */
+static bool usable(const optionlist *o) {
+  return isalpha(uc(o->name[0])) && (!o->feature || feature_on(o->feature));
+}
+
+/* _HAVE_ names that Exim spells differently from the build feature. */
+static const struct {
+  const char *feature, *have;
+} have_names[] = {
+    {"CONTENT_SCAN", "CONTENT_SCANNING"},
+    {"SUPPORT_MOVE_FROZEN", "MOVE_FROZEN_MESSAGES"},
+    {"LMDB", "LOOKUP_LMDB"},
+};
+
+static void builtin_have(const build_feature *f) {
+  if (!f->on) return;
+  const char *how = f->how ? f->how : "";
+  /* Driver types have _DRIVER_* macros instead. */
+  if (strncmp(how, "ROUTER_", 7) == 0 || strncmp(how, "TRANSPORT_", 10) == 0 ||
+      strncmp(how, "AUTH_", 5) == 0)
+    return;
+  for (size_t i = 0; i < sizeof have_names / sizeof have_names[0]; i++)
+    if (strcmp(f->name, have_names[i].feature) == 0) {
+      add_builtin("_HAVE_", have_names[i].have, NULL);
+      return;
+    }
+  if (strncmp(how, "LOOKUP_", 7) == 0) add_builtin("_HAVE_LOOKUP_", f->name, NULL);
+  else add_builtin("_HAVE_", f->name, NULL);
+  if (strcmp(f->name, "TLS") == 0) add_builtin("_HAVE_", "OPENSSL", NULL);
+}
 
 static void builtin_kind(const driver_kind *k, const char *generic_prefix, const char *one) {
   for (size_t i = 0; i < k->generic_count; i++)
@@ -219,8 +249,7 @@ void macro_builtins_create(void) {
   if (builtins_made) return;
   builtins_made = true;
   store_pool old = store_pool_set(POOL_PERM);
-  for (const build_feature *f = build_features; f->name; f++)
-    if (f->on) add_builtin("_HAVE_", f->name, NULL);
+  for (const build_feature *f = build_features; f->name; f++) builtin_have(f);
   {
     int n;
     const option_table *t = main_option_tables(&n);

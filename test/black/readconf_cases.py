@@ -169,6 +169,35 @@ localpartlist lp = z
 domainlist dollar = ${if true{x}}
 """
 
+# Built-in macros that both Exim 4.96 (Debian) and this program define.
+BUILTINS = """.ifdef _OPT_MAIN_QUALIFY_DOMAIN
+primary_hostname = have.opt.main
+.endif
+.ifdef _DRIVER_ROUTER_REDIRECT
+qualify_domain = have.driver.router
+.endif
+.ifdef _OPT_ROUTERS_DOMAINS
+qualify_recipient = have.opt.routers
+.endif
+.ifndef _OPT_ROUTER_REDIRECT_DATA
+qualify_recipient = BROKEN
+.endif
+.ifdef _OPT_TRANSPORT_PIPE_COMMAND _OPT_TRANSPORTS_BODY_ONLY
+gecos_name = have.transport
+.endif
+.ifdef A _OPT_MAIN_QUALIFY_DOMAIN
+gecos_pattern = not.scanned.after.upper.case
+.endif
+.ifdef a_b _OPT_MAIN_QUALIFY_DOMAIN
+unknown_login = scanned.after.underscore.lower
+.endif
+.ifdef _NO_SUCH_BUILTIN
+unknown_username = BROKEN
+.endif
+X = x
+dsn_from = X_OPT_MAIN_QUALIFY_DOMAIN _OPT_MAIN_QUALIFY_DOMAIN
+"""
+
 OUTPUTS = {
     # name: (conf, files, args, user)
     "config_admin": (CONFIG_R1, {"inc/a.conf": INC_A}, ["-bP", "config"], None),
@@ -185,6 +214,12 @@ OUTPUTS = {
     "macros_cmdline_long": (MACROS, {}, ["-DABCDEFGHIJKLMNOPQRSTUVWXYZ=3", "-bP", "macros"], None),
     "named_lists": (MACROS, {}, ["-bP", "+d", "+e", "+lp", "+dollar"], None),
     "named_list_missing": (MACROS, {}, ["-bP", "+nope"], None),
+    "builtins_ifdef": (BUILTINS, {}, ["-bP", "primary_hostname", "qualify_domain",
+                                      "qualify_recipient", "gecos_name", "gecos_pattern",
+                                      "unknown_login", "unknown_username", "dsn_from"], None),
+    "builtins_macro_one": (MACROS, {}, ["-bP", "macro", "_OPT_MAIN_QUALIFY_DOMAIN"], None),
+    "builtins_redefine": ("_OPT_MAIN_QUALIFY_DOMAIN == 1\n", {}, ["-bV"], None),
+    "builtins_substring": ("MY_OPT_MAIN_QUALIFY_DOMAIN = 1\n", {}, ["-bV"], None),
     "named_lists_terse": (MACROS, {}, ["-n", "-bP", "+d", "+lp"], None),
 }
 

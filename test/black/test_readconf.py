@@ -35,7 +35,7 @@ def test_output(name):
     if "macros" in args:
         # built-in macros depend on the build: compare the user's macros
         assert rc.user_macros(r.out) == rc.user_macros(out)
-    else:
+    elif "-bV" not in args:
         assert r.out == out
     assert r.err == err
     assert r.rc == code
@@ -51,3 +51,32 @@ def test_file_search_and_ownership(name):
         assert r.out == out
     assert r.err == err
     assert r.rc == code
+
+
+def test_builtin_macros_listed(exim):
+    """-bP macros lists the built-ins first, all "=y", with the documented
+    prefixes (spec 6.9), then the user's macros in definition order."""
+    r = exim(["-bP", "macros"], conf="ZZ = last\nAA = first\n")
+    assert r.rc == 0
+    lines = r.out.splitlines()
+    assert lines[-2:] == ["ZZ=last", "AA=first"]
+    builtins = lines[:-2]
+    prefixes = ("_HAVE_", "_DRIVER_ROUTER_", "_DRIVER_TRANSPORT_", "_DRIVER_AUTHENTICATOR_", "_LOG_",
+                "_OPT_MAIN_", "_OPT_ROUTERS_", "_OPT_TRANSPORTS_", "_OPT_AUTHENTICATORS_",
+                "_OPT_ROUTER_", "_OPT_TRANSPORT_", "_OPT_AUTHENTICATOR_")
+    for l in builtins:
+        assert l.startswith(prefixes) and l.endswith("=y"), l
+    for name in ("_OPT_MAIN_QUALIFY_DOMAIN", "_OPT_ROUTERS_DOMAINS", "_DRIVER_ROUTER_REDIRECT",
+                 "_OPT_ROUTER_REDIRECT_DATA", "_OPT_TRANSPORTS_BODY_ONLY",
+                 "_DRIVER_TRANSPORT_PIPE", "_OPT_TRANSPORT_PIPE_COMMAND"):
+        assert name + "=y" in builtins
+    # A name that is a prefix of another comes after it, so it never eats
+    # the longer one during substitution.
+    names = [l.split("=")[0] for l in builtins]
+    pos = {n: i for i, n in enumerate(names)}
+    for n in names:
+        for m in names:
+            if m != n and m.startswith(n):
+                assert pos[m] < pos[n], (m, n)
+    r = exim(["-bP", "macro_list"], conf="ZZ = last\n")
+    assert r.out.splitlines() == names + ["ZZ"]
