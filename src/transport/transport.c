@@ -72,6 +72,9 @@ const optionlist *transport_generic_option(const char *name) {
 const char *transport_generic_init(driver_instance *d) {
   transport_instance *t = (transport_instance *)d;
   const transport_ops *ops = d->info ? d->info->kind_ops : NULL;
+  if (t->body_only && t->headers_only)
+    return driver_error_plain("%s transport: body_only and headers_only are mutually exclusive",
+                              d->name);
   if (!t->retry_use_local_part_set) t->retry_use_local_part = ops && ops->local;
   if (t->user.set && !t->user.expand && !t->group.set && !t->group.expand &&
       !option_was_set(transport_generic_option("group"), t)) {

@@ -185,6 +185,8 @@ ERROR_CASES = [
      ":\n  temp_errors must be a list of numbers or an asterisk for the t transport"),
     ("begin transports\nt:\n  driver = pipe\n  pipe_as_creator\n  user = mail\n",
      ":\n  both pipe_as_creator and an explicit uid/gid are set for the t transport"),
+    ("begin transports\nt:\n  driver = appendfile\n  headers_only\n  body_only\n",
+     ":\n  t transport: body_only and headers_only are mutually exclusive"),
     ("begin transports\nt:\n  driver = smtp\n  shadow_transport = x\n",
      ":\n  shadow transport not allowed on non-local transport t"),
     ("begin authenticators\na:\n  driver = cram_md5\n  server_secret = x\n",
