@@ -29,7 +29,9 @@ def test_install_deps_is_idempotent():
 
 
 def test_make_install_into_destdir(tmp_path):
-    p = subprocess.run(["make", "--no-print-directory", f"BUILD={BUILD}", "install",
+    # -o: install the binary under test as it is, never relink it while
+    # other tests run it.
+    p = subprocess.run(["make", "--no-print-directory", f"BUILD={BUILD}", "-o", EXIM, "install",
                         f"DESTDIR={tmp_path}"], cwd=TOP, capture_output=True, text=True,
                        env=clean_env())
     assert p.returncode == 0, p.stderr
