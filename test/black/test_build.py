@@ -31,7 +31,9 @@ def test_install_deps_is_idempotent():
 def test_make_install_into_destdir(tmp_path):
     # -o: install the binary under test as it is, never relink it while
     # other tests run it.
-    p = subprocess.run(["make", "--no-print-directory", f"BUILD={BUILD}", "-o", EXIM, "install",
+    # BUILD as the suite's make named it (relative), so its recorded flags stay as they are.
+    rel = os.path.relpath(BUILD, TOP)
+    p = subprocess.run(["make", "--no-print-directory", f"BUILD={rel}", "-o", f"{rel}/exim", "install",
                         f"DESTDIR={tmp_path}"], cwd=TOP, capture_output=True, text=True,
                        env=clean_env())
     assert p.returncode == 0, p.stderr
