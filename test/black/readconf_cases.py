@@ -254,3 +254,18 @@ def normalise_case(text: str, confdir: str) -> str:
 
 def user_macros(text: str) -> str:
     return "\n".join(l for l in text.split("\n") if not l.startswith("_"))
+
+
+def example_cases(top):
+    """-bP config of Exim's default configuration, made independent of the
+    build's features: the _HAVE_ conditionals test user macros that are not
+    defined (name -> (conf, args, user)).  The unchanged file is accepted by
+    test_example_conf_accepted."""
+    example = (top / "test" / "conf" / "example.conf").read_text()
+    none = example.replace("_HAVE_", "NOT_HAVE_")
+    return {
+        "example_config_none": (none, ["-bP", "config"], None),
+        "example_config_none_nonadmin": (none, ["-bP", "config"], "nobody"),
+        "example_config_none_terse": (none, ["-n", "-bP", "config"], None),
+        "example_config_smarthost": (none, ["-DROUTER_SMARTHOST=smart.example", "-bP", "config"], None),
+    }

@@ -31,6 +31,8 @@ def main():
         record("err_" + name, conf, rc.ERROR_FILES.get(name, {}), ["-bV"], None, exim4)
     for name, (conf, files, args, user) in rc.OUTPUTS.items():
         record(name, conf, files, args, user, exim4)
+    for name, (conf, args, user) in rc.example_cases(TOP).items():
+        record(name, conf, {}, args, user, exim4)
     for name, kw in rc.FILES.items():
         kw = dict(kw)
         args = kw.pop("args")

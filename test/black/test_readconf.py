@@ -80,3 +80,23 @@ def test_builtin_macros_listed(exim):
                 assert pos[m] < pos[n], (m, n)
     r = exim(["-bP", "macro_list"], conf="ZZ = last\n")
     assert r.out.splitlines() == names + ["ZZ"]
+
+
+EXAMPLE = (EXPECTED.parent / "conf" / "example.conf").read_text()
+
+
+def test_example_conf_accepted():
+    """Exim's default configuration (test/conf/example.conf, unchanged) is
+    accepted."""
+    r = run_case(EXIM, EXAMPLE, {}, ["-bV"])
+    assert r.err == ""
+    assert r.rc == 0
+    assert r.out.splitlines()[-1] == "Configuration file is CONFDIR/exim.conf"
+
+
+@pytest.mark.parametrize("name", sorted(rc.example_cases(EXPECTED.parents[1])))
+def test_example_conf_bp_config(name):
+    conf, args, user = rc.example_cases(EXPECTED.parents[1])[name]
+    out, err, code = expected_of(name)
+    r = run_case(EXIM, conf, {}, args, user)
+    assert (r.out, r.err, r.rc) == (out, err, code)
