@@ -638,6 +638,7 @@ static const char *read_value(const optionlist *opt, void *base, const char *nam
       return NULL;
     }
     x->expand = NULL;
+    x->numeric = all_digits(s);
     if (type == opt_expand_uid) {
       uid_t u;
       if (!lookup_uid(s, &u)) return str_sprintf("user %s was not found", s);

@@ -64,6 +64,8 @@ typedef struct opt_expand_id {
   const char *expand;       /* the setting, when it must be expanded later */
   unsigned long id;         /* uid or gid when set and not expanded */
   bool set;                 /* id is valid */
+  bool numeric;             /* given as a number, not a name (a user given
+                               by name also gives its group, as in Exim) */
 } opt_expand_id;
 
 #define opt_mask    0x00ffu

@@ -33,7 +33,7 @@ static const char *queryprogram_init(driver_instance *d) {
   if (!ob->command) return driver_error(d, "router", "a command specification is required");
   if (!ob->command_user.set && !ob->command_user.expand)
     return driver_error(d, "router", "command_user must be specified");
-  if (ob->command_user.set && !ob->command_group.set && !ob->command_group.expand) {
+  if (ob->command_user.set && !ob->command_user.numeric && !ob->command_group.set && !ob->command_group.expand) {
     struct passwd *pw = getpwuid((uid_t)ob->command_user.id);
     if (pw) {
       ob->command_group.id = pw->pw_gid;

@@ -148,7 +148,7 @@ const char *router_generic_init(driver_instance *d) {
   if (!r->log_as_local_set) r->log_as_local = ops && ops->log_as_local;
 
   /* A fixed user without a group gives the group of that user. */
-  if (r->user.set && !r->user.expand && !r->group.set && !r->group.expand &&
+  if (r->user.set && !r->user.numeric && !r->user.expand && !r->group.set && !r->group.expand &&
       !option_was_set(generic_opt("group"), r)) {
     struct passwd *pw = getpwuid((uid_t)r->user.id);
     if (pw) {

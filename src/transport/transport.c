@@ -76,7 +76,7 @@ const char *transport_generic_init(driver_instance *d) {
     return driver_error_plain("%s transport: body_only and headers_only are mutually exclusive",
                               d->name);
   if (!t->retry_use_local_part_set) t->retry_use_local_part = ops && ops->local;
-  if (t->user.set && !t->user.expand && !t->group.set && !t->group.expand &&
+  if (t->user.set && !t->user.numeric && !t->user.expand && !t->group.set && !t->group.expand &&
       !option_was_set(transport_generic_option("group"), t)) {
     struct passwd *pw = getpwuid((uid_t)t->user.id);
     if (pw) {
@@ -84,6 +84,8 @@ const char *transport_generic_init(driver_instance *d) {
       t->group.set = true;
     }
   }
+  if (t->user.set && !t->group.set && !t->group.expand)
+    return driver_error_plain("user set without group for the %s transport", d->name);
   return NULL;
 }
 
