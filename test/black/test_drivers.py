@@ -231,3 +231,25 @@ def test_queuefile(exim):
     assert r.rc == 0, r.err
     assert "driver = queuefile\n" in r.out
     assert r.out.endswith("\ndirectory = /var/spool/scan\n")
+
+
+# Small configurations around the defaults that depend on other options
+# (appendfile formats and locking, bsmtp, smtp protocol and port, users and
+# groups, redirect owner/group checks, authenticator public names), each
+# recorded from exim4 as cases/NAME.txt (its -bP output) or cases/NAME.err.
+CASES = sorted(p.stem for p in (TOP / "test" / "expected" / "drivers" / "cases").glob("*.conf"))
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_recorded_cases(exim, name):
+    conf = expected(f"drivers/cases/{name}.conf")
+    kind = ("routers" if "begin routers" in conf else
+            "transports" if "begin transports" in conf else "authenticators")
+    r = exim(["-bP", kind], conf=conf)
+    err = TOP / "test" / "expected" / "drivers" / "cases" / f"{name}.err"
+    if err.exists():
+        assert r.rc == 1
+        assert err.read_text() + "\n" in r.err
+    else:
+        assert r.rc == 0, r.err
+        assert drop_extra(r.out) == adjust_expected(expected(f"drivers/cases/{name}.txt"))
