@@ -59,7 +59,7 @@ def test_flag_turns_part_on_with_needs_and_header_checked_library(tmp_path):
     p, out = run_gen(tmp_path, "EXPERIMENTAL_DMARC=yes\nAUTH_PLAINTEXT=yes\n")
     assert p.returncode == 0, p.stderr
     mk = (out / "modules.mk").read_text()
-    assert "MODULE_SRCS = src/route/accept.c src/transport/appendfile.c " \
+    assert "MODULE_SRCS = src/lookups/lsearch.c src/route/accept.c src/transport/appendfile.c " \
            "src/transport/queuefile.c src/auth/plaintext.c src/modules/spf.c " \
            "src/modules/dmarc.c\n" in mk
     assert "MODULE_LIBS = -lm\n" in mk
@@ -77,6 +77,18 @@ def test_off_part_is_listed_but_not_compiled(tmp_path):
     assert "appendfile" not in mk.splitlines()[2]                # MODULE_SRCS
     c = (out / "modules.c").read_text()
     assert "transport_appendfile" not in c
+
+
+def test_one_flag_one_file_several_lookups(tmp_path):
+    p, out = run_gen(tmp_path, "LOOKUP_LSEARCH=no\n")
+    assert p.returncode == 0
+    c = (out / "modules.c").read_text()
+    assert "lookup_lsearch" not in c and "lookup_wildlsearch" not in c
+    assert '{"LSEARCH", NULL, "LOOKUP_LSEARCH=yes", false, true},' in c
+    assert '{"WILDLSEARCH", NULL, "LOOKUP_LSEARCH=yes", false, true},' in c
+    mk = (out / "modules.mk").read_text().splitlines()
+    assert mk[1].count("src/lookups/lsearch.c") == 1
+    assert "lsearch" not in mk[2]
 
 
 def test_missing_needed_module(tmp_path):
@@ -174,6 +186,7 @@ def test_conflicting_parts(tmp_path):
     ("duplicate", 'line 2: duplicate name "accept" (first on line 1)'),
     ("missing_file", "line 2: redirect: file src/route/redirect.c does not exist"),
     ("unknown_needs", 'line 1: dmarc refers to unknown part "spf"'),
+    ("flag_kinds", "line 2: flag ROUTER_ACCEPT already used by a router (line 1)"),
     ("alias", "line 2: alias SUPPORT_FOO names unknown flag EXPERIMENTAL_FOO"),
 ])
 def test_invalid_modules_def(tmp_path, name, message):
@@ -188,7 +201,7 @@ def test_list_flags(tmp_path):
                         str(TREE), str(TREE / "modules.def")], capture_output=True, text=True)
     assert p.returncode == 0, p.stderr
     assert p.stdout.split() == [
-        "ROUTER_ACCEPT", "TRANSPORT_APPENDFILE", "EXPERIMENTAL_QUEUEFILE", "AUTH_PLAINTEXT",
+        "LOOKUP_LSEARCH", "ROUTER_ACCEPT", "TRANSPORT_APPENDFILE", "EXPERIMENTAL_QUEUEFILE", "AUTH_PLAINTEXT",
         "DISABLE_DKIM", "SUPPORT_SPF", "EXPERIMENTAL_DMARC", "EXPERIMENTAL_LMDB", "LOOKUP_LDAP",
         "SUPPORT_SRS", "EXPERIMENTAL_SRS_ALT", "EXPERIMENTAL_ARC", "SUPPORT_DANE",
         "EXPERIMENTAL_DANE", "EXPERIMENTAL_DKIM", "EXPERIMENTAL_SPF", "SUPPORT_DKIM", "SUPPORT_DMARC",

@@ -3,6 +3,8 @@
 #define BUILD_CONFIG_H
 #define LOG_FILE_PATH ""
 #define SPOOL_DIRECTORY "/var/spool/exim"
+#define HAVE_LSEARCH 1
+#define HAVE_WILDLSEARCH 1
 #define HAVE_ACCEPT 1
 #define HAVE_APPENDFILE 1
 #define HAVE_QUEUEFILE 1

@@ -3,9 +3,15 @@
 #include <string.h>
 #include "modules.h"
 
+extern const struct lookup_info lookup_lsearch;
+extern const struct lookup_info lookup_wildlsearch;
 const struct lookup_info *const lookup_drivers[] = {
+  &lookup_lsearch,
+  &lookup_wildlsearch,
   NULL};
 const char *const lookup_drivers_names[] = {
+  "lsearch",
+  "wildlsearch",
   NULL};
 
 extern const driver_info router_accept;
@@ -33,6 +39,8 @@ const char *const auth_drivers_names[] = {
   NULL};
 
 const build_feature build_features[] = {
+  {"LSEARCH", NULL, "LOOKUP_LSEARCH=yes", true, true},
+  {"WILDLSEARCH", NULL, "LOOKUP_LSEARCH=yes", true, true},
   {"QUEUEFILE", "Experimental_QUEUEFILE", "EXPERIMENTAL_QUEUEFILE=yes", true, true},
   {"DKIM", "DKIM", "DISABLE_DKIM unset", true, true},
   {"SPF", "SPF", "SUPPORT_SPF=yes", true, true},
