@@ -72,6 +72,13 @@ ERRORS = {
     "driver_set_twice": "begin routers\nr1:\n  driver = redirect\n  driver = redirect\n",
     "driver_macro_ends_instance":
         "begin routers\nr1:\n  driver = redirect\n  data = x\n  A = 1\n  errors_to = A\n",
+    "driver_init_error": "begin routers\nr1:\n  driver = accept\n",
+    "driver_init_after_macro":
+        "begin transports\nt:\n  driver = pipe\nbegin routers\nr:\n  driver = accept\n  transport = t\n"
+        "A = 1\nr2:\n  driver = manualroute\n",
+    "auth_duplicate": "begin authenticators\na:\n  driver = plaintext\na:\n  driver = plaintext\n",
+    "auth_no_driver": "begin authenticators\na:\n  public_name = x\n",
+    "crlf_endif_ignored": "primary_hostname = x\r\n.ifdef A\r\n.endif\r\n",
     "acl_name_missing": "begin acl\naccept\n",
     "acl_macro_ends_acl": "begin acl\na:\n accept\nA = 1\n deny\n",
     "acl_duplicate": "begin acl\na:\n accept\na:\n deny\n",

@@ -100,3 +100,13 @@ def test_example_conf_bp_config(name):
     out, err, code = expected_of(name)
     r = run_case(EXIM, conf, {}, args, user)
     assert (r.out, r.err, r.rc) == (out, err, code)
+
+
+def test_long_lines(exim):
+    """Lines of any length, continued, and long macro values (no fixed
+    buffer); exim4 gives the same values."""
+    a, b, x = "a" * 100000, "b" * 100000, "x" * 50000
+    conf = (f"primary_hostname = {a} \\\n  {b}\nLONG = {x}\nqualify_domain = LONG.LONG\n")
+    r = exim(["-bP", "primary_hostname", "qualify_domain"], conf=conf)
+    assert r.rc == 0
+    assert r.out == f"primary_hostname = {a} {b}\nqualify_domain = {x}.{x}\n"
