@@ -17,7 +17,6 @@
 BUILD          ?= build
 LOCAL_MAKEFILE ?= Local/Makefile
 PERL           ?= perl
-PYTHON         ?= /usr/bin/python3
 OSTYPE         := $(shell uname -s)
 
 # Defaults first, then the system's fragment, then the packager's choices.
