@@ -71,16 +71,9 @@ void bp_print_main_options(bool admin, bool no_labels) {
     }
 }
 
-/* "+name": a named list of any kind. */
-static int print_named(const char *name, bool admin) {
-  if (!named_list_find || !readconf_print_named_list) return missing("+list");
-  for (int k = 0; k < NL__COUNT; k++)
-    if (named_list_find((named_list_kind)k, name)) {
-      readconf_print_named_list((named_list_kind)k, name, admin);
-      return 0;
-    }
-  printf("No address, domain, host, or local part list called \"%s\" exists\n", name);
-  return 1;
+/* "+name": every named list of that name, whatever its kind (reader). */
+static int print_named(const char *name, bool no_labels) {
+  return readconf_print_named_lists(name, no_labels) ? 0 : 1;
 }
 
 static driver_kind *kind_by_name(const char *word, bool *plural, bool *list) {
@@ -99,13 +92,6 @@ static driver_kind *kind_by_name(const char *word, bool *plural, bool *list) {
     return k ? k : (driver_kind *)-1;
   }
   return NULL;
-}
-
-static bool macro_exists(const char *name) {
-  if (!&config) return false;
-  for (const macro_item *m = config.macros; m; m = m->next)
-    if (strcmp(m->name, name) == 0) return true;
-  return false;
 }
 
 int bp_main(int argc, char **argv, bool admin) {
@@ -142,7 +128,7 @@ int bp_main(int argc, char **argv, bool admin) {
         rc = missing(w);
         continue;
       }
-      readconf_print_config(admin);
+      readconf_print_config_opt(admin, no_labels);
       continue;
     }
     if (strcmp(w, "macros") == 0) {
@@ -150,7 +136,11 @@ int bp_main(int argc, char **argv, bool admin) {
         rc = missing(w);
         continue;
       }
-      readconf_print_macros(NULL);
+      readconf_print_macros_opt(NULL, false, no_labels);
+      continue;
+    }
+    if (strcmp(w, "macro_list") == 0) {
+      readconf_print_macros_opt(NULL, true, no_labels);
       continue;
     }
     if (strcmp(w, "macro") == 0 && i + 1 < argc) {
@@ -159,12 +149,7 @@ int bp_main(int argc, char **argv, bool admin) {
         rc = missing(w);
         continue;
       }
-      if (!macro_exists(name)) {
-        printf("macro %s not found\n", name);
-        rc = 1;
-        continue;
-      }
-      readconf_print_macros(name);
+      if (!readconf_print_macros_opt(name, false, no_labels)) rc = 1;
       continue;
     }
     if (strcmp(w, "environment") == 0) {
@@ -178,7 +163,7 @@ int bp_main(int argc, char **argv, bool admin) {
       continue;
     }
     if (w[0] == '+') {
-      rc = print_named(w + 1, admin);
+      rc = print_named(w + 1, no_labels);
       continue;
     }
 
