@@ -53,7 +53,9 @@ const build_feature build_features[] = {
   {"DANE", NULL, "SUPPORT_DANE=yes", false, false},
   {NULL, NULL, NULL, false, false}};
 
+extern const char *spf_version_compiled(void), *spf_version_runtime(void);
 const build_library build_libraries[] = {
+  {"SPF library", spf_version_compiled, spf_version_runtime},
   {NULL, NULL, NULL}};
 
 const build_feature *feature_find(const char *name) {
