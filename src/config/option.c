@@ -851,8 +851,10 @@ static gstring *print_one(gstring *g, const optionlist *opt, const void *base, b
   }
 }
 
+bool option_print_no_labels;
+
 gstring *option_print(gstring *g, const optionlist *opt, const void *base, bool admin) {
-  return print_one(g, opt, base, admin, true);
+  return print_one(g, opt, base, admin, !option_print_no_labels);
 }
 
 gstring *option_print_value(gstring *g, const optionlist *opt, const void *base, bool admin) {

@@ -125,6 +125,9 @@ const char *option_read_line(const option_table *tabs, int ntabs, const char *li
  * "-bP -n" form: the value alone for non-boolean options. */
 gstring *option_print(gstring *g, const optionlist *opt, const void *base, bool admin);
 gstring *option_print_value(gstring *g, const optionlist *opt, const void *base, bool admin);
+/* Set by -bP -n while other layers' printers run: option_print() then
+ * behaves as option_print_value(). */
+extern bool option_print_no_labels;
 
 /* The option name of a setting line (after any "hide"), for messages such
  * as 'main option "NAME" unknown'. */

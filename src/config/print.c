@@ -179,7 +179,9 @@ int bp_main(int argc, char **argv, bool admin) {
         rc = missing(w);
         continue;
       }
+      option_print_no_labels = no_labels;
       driver_print_all(k, admin);
+      option_print_no_labels = false;
       continue;
     }
     if (k && list) {
@@ -202,7 +204,9 @@ int bp_main(int argc, char **argv, bool admin) {
         rc = 1;
         continue;
       }
+      option_print_no_labels = no_labels;
       driver_print_instance(k, d, admin);
+      option_print_no_labels = false;
       continue;
     }
 

@@ -293,3 +293,25 @@ def test_bP_named_lists_and_drivers(exim):
     assert (r.rc, r.out) == (1, "authenticator nope not found\n")
     r = exim(["-bP", "macro", "NOPE"], conf=conf)
     assert (r.rc, r.out) == (1, "macro NOPE not found\n")
+
+
+def _strip_label(line):
+    # What -n does to a -bP line (checked against exim4 for main options,
+    # routers and transports): "name = value" -> "value"; booleans and
+    # unset fixed-point values ("name =") keep their text.
+    m = re.match(r"^[a-z0-9_]+ = (.*)$", line)
+    return m.group(1) if m else line
+
+
+def test_bP_no_labels_for_drivers(exim):
+    conf = ("begin routers\nr1:\n  driver = accept\n  transport = t1\n"
+            "begin transports\nt1:\n  driver = appendfile\n  file = /dev/null\n")
+    for words in (["router", "r1"], ["routers"], ["transport", "t1"], ["transports"]):
+        lab = exim(["-bP"] + words, conf=conf)
+        bare = exim(["-bP", "-n"] + words, conf=conf)
+        assert lab.rc == bare.rc == 0
+        assert lab.out.count("\n") > 10
+        assert bare.out.splitlines() == [_strip_label(l) for l in lab.out.splitlines()]
+    # With exim4: "-bP -n router r1" starts with address_data's empty value.
+    r = exim(["-bP", "-n", "router", "r1"], conf=conf)
+    assert r.out.startswith("\naddress_test\n")
