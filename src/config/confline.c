@@ -112,11 +112,11 @@ static const struct {
  * true when the line has been consumed.  As in Exim, a directive name must be
  * followed by a space, the letter "t" (sic), or the end of the line;
  * anything else after a directive's name makes the line silently ignored. */
-static bool conditional(const char *ss, bool macro_found, bool nl) {
+static bool conditional(const char *ss, bool macro_found) {
   for (size_t i = 0; i < sizeof directives / sizeof directives[0]; i++) {
     if (strncmp(ss + 1, directives[i].name, directives[i].len) != 0) continue;
     char n = ss[1 + directives[i].len];
-    if (n != ' ' && n != 't' && !(n == 0 && nl) && n != 0) return true;
+    if (n != ' ' && n != 't' && n != 0) return true;
     bool cond = directives[i].negate ? !macro_found : macro_found;
     if (directives[i].push > 0) {
       if (cdepth >= COND_DEPTH_MAX) config_error(".%s nested too deeply", directives[i].name);
@@ -197,6 +197,9 @@ static void rtrim(gstring *g) {
 
 const char *cl_next(void) {
   if (!cur) return NULL;
+  /* Work space for the physical lines comes from the main pool and is
+   * released once the logical line has been copied to the permanent one. */
+  store_pool old_pool = store_pool_set(POOL_MAIN);
   store_mark *mark = store_mark_take(POOL_MAIN);
   gstring *lg = g_new(128, false);
 
@@ -214,6 +217,7 @@ const char *cl_next(void) {
       if (cdepth > 0) config_error("Unexpected end of configuration file: .endif missing");
       if (lg->len > 0) break;     /* the file ended in a continuation */
       store_reset(mark);
+      store_pool_set(old_pool);
       return NULL;
     }
     cur->line++;
@@ -224,7 +228,7 @@ const char *cl_next(void) {
     ss = str_skip_space(ss);
 
     if (*ss == '#') continue;
-    if (*ss == '.' && conditional(ss, found, nl)) continue;
+    if (*ss == '.' && conditional(ss, found)) continue;
     if (cstate != C_ACTIVE) continue;
     if (include(ss, nl)) continue;
 
@@ -238,6 +242,7 @@ const char *cl_next(void) {
 
   char *line = str_perm(g_str(lg));
   store_reset(mark);
+  store_pool_set(old_pool);
   record(line, cur->name, cur->line);
   return line;
 }

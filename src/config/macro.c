@@ -27,13 +27,6 @@
 #include "main_config.h"
 #include "readconf_int.h"
 
-/* The option tables and driver kinds come from the options and drivers
- * layers; a build without them still links, and built-in macros for the
- * missing parts are simply not made. */
-#pragma weak router_kind
-#pragma weak transport_kind
-#pragma weak auth_kind
-
 static macro_item *builtins;      /* newest first: the order Exim lists them */
 static bool builtins_made;
 static macro_item *user_tail;     /* last of config.macros */
@@ -257,9 +250,9 @@ void macro_builtins_create(void) {
       for (size_t j = 0; j < t[i].count; j++)
         if (usable(&t[i].list[j])) add_builtin("_OPT_MAIN_", t[i].list[j].name, NULL);
   }
-  if (&router_kind) builtin_kind(&router_kind, "_OPT_ROUTERS_", "ROUTER");
-  if (&transport_kind) builtin_kind(&transport_kind, "_OPT_TRANSPORTS_", "TRANSPORT");
-  if (&auth_kind) builtin_kind(&auth_kind, "_OPT_AUTHENTICATORS_", "AUTHENTICATOR");
+  builtin_kind(&router_kind, "_OPT_ROUTERS_", "ROUTER");
+  builtin_kind(&transport_kind, "_OPT_TRANSPORTS_", "TRANSPORT");
+  builtin_kind(&auth_kind, "_OPT_AUTHENTICATORS_", "AUTHENTICATOR");
   store_pool_set(old);
 }
 

@@ -34,12 +34,6 @@
 #include "option.h"
 #include "readconf_int.h"
 
-/* Driver kinds are defined by the route/transport/auth layers; a build
- * without one of them still links, and a section that needs it fails loudly. */
-#pragma weak router_kind
-#pragma weak transport_kind
-#pragma weak auth_kind
-
 config_state config;
 
 #define NAMED_LIST_MAX 32      /* per kind, as Exim 4.96 */
@@ -338,10 +332,7 @@ static void driver_select(driver_kind *k, driver_instance *d) {
   config_error("%s %s: cannot find %s driver \"%s\"", k->kind_name, d->name, k->kind_name, d->driver_name);
 }
 
-static const char *read_drivers(driver_kind *k, const char *section) {
-  if (!k)
-    config_error("the %s section cannot be read: this build has no %s layer", section, section);
-  k->instances = NULL;
+static const char *read_drivers(driver_kind *k) {
   driver_instance **tail = &k->instances;
   driver_instance *d = NULL;
   const char *s;
@@ -427,7 +418,7 @@ static const char *read_section(const char *name) {
 
   switch (i) {
   case 0: return read_acl();
-  case 1: return read_drivers(&auth_kind ? &auth_kind : NULL, "authenticators");
+  case 1: return read_drivers(&auth_kind);
   case 2:
     if (!feature_on("LOCAL_SCAN_HAS_OPTIONS"))
       config_error("local_scan() options not supported: (LOCAL_SCAN_HAS_OPTIONS not defined in "
@@ -435,8 +426,8 @@ static const char *read_section(const char *name) {
     return read_plain(&config.local_scan_lines);
   case 3: return read_plain(&config.retry_lines);
   case 4: return read_plain(&config.rewrite_lines);
-  case 5: return read_drivers(&router_kind ? &router_kind : NULL, "routers");
-  default: return read_drivers(&transport_kind ? &transport_kind : NULL, "transports");
+  case 5: return read_drivers(&router_kind);
+  default: return read_drivers(&transport_kind);
   }
 }
 
@@ -484,6 +475,7 @@ void readconf_load(const readconf_args *args) {
   store_pool old = store_pool_set(POOL_PERM);
   memset(&config, 0, sizeof config);
   sections_had = 0;
+  router_kind.instances = transport_kind.instances = auth_kind.instances = NULL;
   macro_init(args->cmdline_macros);
 
   const char *list = args->file_list ? args->file_list : "";
