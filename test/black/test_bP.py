@@ -299,7 +299,7 @@ def _strip_label(line):
     # What -n does to a -bP line (checked against exim4 for main options,
     # routers and transports): "name = value" -> "value"; booleans and
     # unset fixed-point values ("name =") keep their text.
-    m = re.match(r"^[a-z0-9_]+ = (.*)$", line)
+    m = re.match(r"^\*?[a-z0-9_]+ = (.*)$", line)
     return m.group(1) if m else line
 
 
