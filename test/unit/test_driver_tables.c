@@ -40,7 +40,8 @@ static int failures;
 /* Driver types that may be built as optional parts: found through the
  * registration arrays when listed there, else through these weak names. */
 extern const driver_info router_accept __attribute__((weak)), router_dnslookup __attribute__((weak)),
-    router_ipliteral __attribute__((weak)), router_manualroute __attribute__((weak)),
+    router_ipliteral __attribute__((weak)), router_iplookup __attribute__((weak)),
+    router_manualroute __attribute__((weak)),
     router_queryprogram __attribute__((weak)), router_redirect __attribute__((weak)),
     transport_appendfile __attribute__((weak)), transport_pipe __attribute__((weak)),
     transport_autoreply __attribute__((weak)), transport_lmtp __attribute__((weak)),
@@ -48,11 +49,11 @@ extern const driver_info router_accept __attribute__((weak)), router_dnslookup _
     auth_plaintext __attribute__((weak)), auth_cram_md5 __attribute__((weak)),
     auth_dovecot __attribute__((weak));
 
-static const driver_info *all_types[16];
+static const driver_info *all_types[20];
 static int n_types;
 
 static void collect_types(void) {
-  const driver_info *w[] = {&router_accept, &router_dnslookup, &router_ipliteral,
+  const driver_info *w[] = {&router_accept, &router_dnslookup, &router_ipliteral, &router_iplookup,
                             &router_manualroute, &router_queryprogram, &router_redirect,
                             &transport_appendfile, &transport_pipe, &transport_autoreply,
                             &transport_lmtp, &transport_smtp, &transport_queuefile,
@@ -99,7 +100,7 @@ static void test_tables(void) {
     CHECK(d->init != NULL, "%s has no init", d->name);
     CHECK((d->options_count == 0) == (d->options_size == 0), "%s: options vs size", d->name);
   }
-  CHECK(n_types == 15, "expected 15 driver types, found %d", n_types);
+  CHECK(n_types == 16, "expected 16 driver types, found %d", n_types);
 }
 
 /* ---- a small reader of driver sections, for the tests only ---------------- */
@@ -368,6 +369,13 @@ static const struct { const char *conf, *error; } error_cases[] = {
    " for r router:\n  a command specification is required"},
   {"begin routers\nr:\n  driver = queryprogram\n  command = /bin/x\n",
    " for r router:\n  command_user must be specified"},
+  {"begin routers\nr:\n  driver = iplookup\n", " for r router:\n  a port must be specified"},
+  {"begin routers\nr:\n  driver = iplookup\n  port = 25\n",
+   " for r router:\n  a host list must be specified"},
+  {"begin routers\nr:\n  driver = iplookup\n  port = 25\n  hosts = a\n  protocol = foo\n",
+   " for r router:\n  protocol not specified as udp or tcp"},
+  {"begin routers\nr:\n  driver = iplookup\n  port = 25\n  hosts = a\n  transport = t\n",
+   ":\n  r router:\n  a transport must not be defined for this router"},
   {"begin routers\nr:\n  driver = accept\n",
    ":\n  r router:\n  a transport is required for this router"},
   {"begin routers\nr:\n  driver = accept\nr2:\n  driver = redirect\n",
