@@ -23,27 +23,6 @@
 
 extern char **environ;
 
-/* The reader's and the drivers' printers are linked in when those layers
- * are built; until then the references are weak and a request for them
- * fails with a clear message instead of breaking the link. */
-#pragma weak readconf_print_named_list
-#pragma weak readconf_print_macros
-#pragma weak readconf_print_config
-#pragma weak named_list_find
-#pragma weak driver_find
-#pragma weak driver_print_instance
-#pragma weak driver_print_all
-#pragma weak driver_print_names
-#pragma weak router_kind
-#pragma weak transport_kind
-#pragma weak auth_kind
-#pragma weak config
-
-static int missing(const char *what) {
-  fprintf(stderr, "exim: -bP %s is not available: that part of the program is not built yet\n", what);
-  return 1;
-}
-
 static void put_line(gstring *g) {
   fwrite(g ? g->s : "", 1, g ? g->len : 0, stdout);
   fputc('\n', stdout);
@@ -88,8 +67,7 @@ static driver_kind *kind_by_name(const char *word, bool *plural, bool *list) {
     if (*rest && strcmp(rest, "s") != 0 && strcmp(rest, "_list") != 0) continue;
     *plural = strcmp(rest, "s") == 0;
     *list = strcmp(rest, "_list") == 0;
-    driver_kind *k = i == 0 ? &router_kind : i == 1 ? &transport_kind : &auth_kind;
-    return k ? k : (driver_kind *)-1;
+    return i == 0 ? &router_kind : i == 1 ? &transport_kind : &auth_kind;
   }
   return NULL;
 }
@@ -116,26 +94,14 @@ int bp_main(int argc, char **argv, bool admin) {
       continue;
     }
     if (strcmp(w, "config_file") == 0 || strcmp(w, "configure_file") == 0) {
-      if (!&config || !config.filename) {
-        rc = missing(w);
-        continue;
-      }
       printf("%s\n", config.filename);
       continue;
     }
     if (strcmp(w, "config") == 0) {
-      if (!readconf_print_config) {
-        rc = missing(w);
-        continue;
-      }
       readconf_print_config_opt(admin, no_labels);
       continue;
     }
     if (strcmp(w, "macros") == 0) {
-      if (!readconf_print_macros) {
-        rc = missing(w);
-        continue;
-      }
       readconf_print_macros_opt(NULL, false, no_labels);
       continue;
     }
@@ -145,10 +111,6 @@ int bp_main(int argc, char **argv, bool admin) {
     }
     if (strcmp(w, "macro") == 0 && i + 1 < argc) {
       const char *name = argv[++i];
-      if (!readconf_print_macros) {
-        rc = missing(w);
-        continue;
-      }
       if (!readconf_print_macros_opt(name, false, no_labels)) rc = 1;
       continue;
     }
@@ -169,35 +131,18 @@ int bp_main(int argc, char **argv, bool admin) {
 
     bool plural = false, list = false;
     driver_kind *k = kind_by_name(w, &plural, &list);
-    if (k == (driver_kind *)-1) {
-      rc = missing(w);
-      if (!plural && !list && i + 1 < argc) i++;
-      continue;
-    }
     if (k && plural) {
-      if (!driver_print_all) {
-        rc = missing(w);
-        continue;
-      }
       option_print_no_labels = no_labels;
       driver_print_all(k, admin);
       option_print_no_labels = false;
       continue;
     }
     if (k && list) {
-      if (!driver_print_names) {
-        rc = missing(w);
-        continue;
-      }
       driver_print_names(k);
       continue;
     }
     if (k && i + 1 < argc) {
       const char *name = argv[++i];
-      if (!driver_find || !driver_print_instance) {
-        rc = missing(w);
-        continue;
-      }
       const driver_instance *d = driver_find(k, name);
       if (!d) {
         printf("%s %s not found\n", k->kind_name ? k->kind_name : w, name);
