@@ -32,7 +32,7 @@ static const char *dovecot_init(driver_instance *d) {
   return auth_generic_init(d);
 }
 
-static const auth_ops dovecot_ops = {.public_name_from_instance = false};
+static const auth_ops dovecot_ops = {.public_name_from_instance = true};
 
 const driver_info auth_dovecot = {
   .name = "dovecot",
