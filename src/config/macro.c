@@ -91,10 +91,10 @@ void macro_read_assignment(const char *s) {
   while (isalnum(uc(*p)) || *p == '_') p++;
   size_t len = (size_t)(p - s);
   if (len > READCONF_NAME_MAX)
-    config_error("macro name too long (maximum is %d characters)", READCONF_NAME_MAX);
+    config_error_macro(true, "macro name too long (maximum is %d characters)", READCONF_NAME_MAX);
   char *name = str_copyn(s, len);
   p = str_skip_space(p);
-  if (*p++ != '=') config_error("malformed macro definition");
+  if (*p++ != '=') config_error_macro(true, "malformed macro definition");
   bool redef = false;
   if (*p == '=') {
     redef = true;
@@ -109,20 +109,20 @@ void macro_read_assignment(const char *s) {
     for (macro_item *m = pass == 0 ? builtins : config.macros; m; m = m->next) {
       if (strcmp(m->name, name) == 0) {
         if (!m->command_line && !redef)
-          config_error_noline("macro \"%s\" is already defined (use \"==\" if you want to redefine it)",
+          config_error_macro(false, "macro \"%s\" is already defined (use \"==\" if you want to redefine it)",
                               name);
         found = m;
         break;
       }
       if (strlen(m->name) < len && strstr(name, m->name))
-        config_error_noline("\"%s\" cannot be defined as a macro because previously defined macro "
+        config_error_macro(false, "\"%s\" cannot be defined as a macro because previously defined macro "
                             "\"%s\" is a substring",
                             name, m->name);
     }
 
   if (found && found->command_line) return;  /* -D wins over the file */
   if (redef) {
-    if (!found) config_error_noline("can't redefine an undefined macro \"%s\"", name);
+    if (!found) config_error_macro(false, "can't redefine an undefined macro \"%s\"", name);
     found->value = str_perm(p);
     return;
   }

@@ -45,6 +45,20 @@ static const char hidden_text[] = "<value not displayable>";
  * Errors
  * ------------------------------------------------------------------- */
 
+/* Exim logs most configuration errors as "panic and die", but macro
+ * definition errors as a plain panic followed by an exit: the difference
+ * shows only in debug output ("LOG: PANIC" versus "LOG: PANIC DIE"). */
+static void die_flags(unsigned flags, bool with_line, const char *fmt, va_list ap)
+    __attribute__((noreturn, format(printf, 3, 0)));
+static void die_flags(unsigned flags, bool with_line, const char *fmt, va_list ap) {
+  gstring *g = with_line
+                   ? g_fmt(NULL, "Exim configuration error in line %d of %s:\n  ", cl_line(), cl_file())
+                   : g_cat(NULL, "Exim configuration error:\n  ");
+  g = g_vfmt(g, fmt, ap);
+  log_write(flags, "%s", g_str(g));
+  exit(EXIT_FAILURE);
+}
+
 static void die_with(gstring *g) __attribute__((noreturn));
 static void die_with(gstring *g) {
   log_write(LOG_PANIC | LOG_DIE, "%s", g_str(g));
@@ -61,21 +75,21 @@ void config_error_at(const char *file, int line, const char *fmt, ...) {
 }
 
 void config_error(const char *fmt, ...) {
-  gstring *g = g_fmt(NULL, "Exim configuration error in line %d of %s:\n  ", cl_line(), cl_file());
   va_list ap;
   va_start(ap, fmt);
-  g = g_vfmt(g, fmt, ap);
-  va_end(ap);
-  die_with(g);
+  die_flags(LOG_PANIC | LOG_DIE, true, fmt, ap);
 }
 
 void config_error_noline(const char *fmt, ...) {
-  gstring *g = g_cat(NULL, "Exim configuration error:\n  ");
   va_list ap;
   va_start(ap, fmt);
-  g = g_vfmt(g, fmt, ap);
-  va_end(ap);
-  die_with(g);
+  die_flags(LOG_PANIC | LOG_DIE, false, fmt, ap);
+}
+
+void config_error_macro(bool with_line, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  die_flags(LOG_PANIC, with_line, fmt, ap);
 }
 
 /* ---------------------------------------------------------------------

@@ -46,6 +46,11 @@ void macro_builtins_create(void);
 
 /* ---- readconf.c ---- */
 
+/* A macro definition error: as config_error() (with_line) or
+ * config_error_noline(), but logged as Exim does for these (panic, then
+ * exit 1). */
+void config_error_macro(bool with_line, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+
 /* Read a name as Exim does: letters first, then letters, digits and
  * underscores, at most `max` characters kept; white space around is skipped.
  * Returns the name (current pool) and sets *rest to what follows. */
