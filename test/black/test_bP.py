@@ -315,3 +315,34 @@ def test_bP_no_labels_for_drivers(exim):
     # With exim4: "-bP -n router r1" starts with address_data's empty value.
     r = exim(["-bP", "-n", "router", "r1"], conf=conf)
     assert r.out.startswith("\naddress_test\n")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run a command as nobody")
+def test_bP_hidden_values_for_non_admin():
+    # Recorded with exim4 run as nobody: hidden values (any type) are shown
+    # as <value not displayable>, alone with -n; admins see them.
+    import shutil
+    import tempfile
+    d = tempfile.mkdtemp(prefix="bP-hide-")
+    try:
+        os.chmod(d, 0o755)
+        conf = Path(d) / "exim.conf"
+        conf.write_text("hide qualify_domain = q\nhide accept_8bitmime\n"
+                        "hide never_users = root\nhide delay_warning = 1h\n")
+        conf.chmod(0o644)
+        cmd = f"{EXIM} -C {conf} -bP qualify_domain accept_8bitmime never_users delay_warning"
+        p = subprocess.run(["su", "-s", "/bin/sh", "nobody", "-c", cmd],
+                           capture_output=True, text=True)
+        assert p.stdout == ("qualify_domain = <value not displayable>\n"
+                            "accept_8bitmime = <value not displayable>\n"
+                            "never_users = <value not displayable>\n"
+                            "delay_warning = <value not displayable>\n")
+        p = subprocess.run(["su", "-s", "/bin/sh", "nobody", "-c",
+                            f"{EXIM} -C {conf} -bP -n qualify_domain"],
+                           capture_output=True, text=True)
+        assert p.stdout == "<value not displayable>\n"
+        p = subprocess.run([EXIM, "-C", str(conf), "-bP", "qualify_domain", "delay_warning"],
+                           capture_output=True, text=True)
+        assert p.stdout == "qualify_domain = q\ndelay_warning = 1h\n"
+    finally:
+        shutil.rmtree(d)
