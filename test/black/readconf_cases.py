@@ -205,11 +205,29 @@ X = x
 dsn_from = X_OPT_MAIN_QUALIFY_DOMAIN _OPT_MAIN_QUALIFY_DOMAIN
 """
 
+INCLUDES = """.include "inc/a.conf"
+.include_if_exists @DIR@/inc/nonexistent.conf
+.include_if_exists @DIR@/inc/c.conf
+hosts_treat_as_local = a : \\
+  .include @DIR@/inc/part.conf
+  c
+primary_hostname = NESTED
+"""
+INCLUDE_FILES = {
+    "inc/a.conf": "# a\n.include b.conf\nqualify_domain = after.b\n",
+    "inc/b.conf": "NESTED = from.b\n",
+    "inc/c.conf": "qualify_recipient = from.c\n",
+    "inc/part.conf": "  b : \\\n",
+}
+
 OUTPUTS = {
     # name: (conf, files, args, user)
     "config_admin": (CONFIG_R1, {"inc/a.conf": INC_A}, ["-bP", "config"], None),
     "config_nonadmin": (CONFIG_R1, {"inc/a.conf": INC_A}, ["-bP", "config"], "nobody"),
     "config_terse": (CONFIG_R1, {"inc/a.conf": INC_A}, ["-n", "-bP", "config"], None),
+    "config_includes": (INCLUDES, INCLUDE_FILES, ["-bP", "config"], None),
+    "includes_values": (INCLUDES, INCLUDE_FILES, ["-bP", "primary_hostname", "qualify_domain",
+                                                  "qualify_recipient", "hosts_treat_as_local"], None),
     "config_conditionals": (CONDITIONALS, {}, ["-bP", "config"], None),
     "config_macros": (MACROS, {}, ["-bP", "config"], None),
     "config_empty": ("", {}, ["-bP", "config"], None),
