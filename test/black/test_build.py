@@ -67,3 +67,22 @@ def test_clean_with_build_removes_only_that_directory(tmp_path):
     assert (p.returncode, p.stdout) == (0, f"rm -rf {b}\n")
     assert not b.exists()
     assert Path(EXIM).exists()
+
+
+def test_minimal_variant_builds_in_its_own_directory(tmp_path):
+    """Local/Makefile.minimal links (no core file needs a part it turns off)
+    and its -bV lists only what it keeps."""
+    b = tmp_path / "build-min"
+    p = subprocess.run(["make", "--no-print-directory", "-s", f"BUILD={b}", "OPTFLAGS=-O0",
+                        "LOCAL_MAKEFILE=Local/Makefile.minimal"], cwd=TOP, capture_output=True,
+                       text=True, env=clean_env())
+    assert p.returncode == 0, p.stderr
+    assert "warning" not in p.stderr
+    conf = tmp_path / "exim.conf"
+    conf.write_text("# empty\n")
+    r = subprocess.run([str(b / "exim"), "-C", str(conf), "-bV"], capture_output=True, text=True)
+    lines = r.stdout.splitlines()
+    assert "Support for:" in lines
+    assert "Authenticators:" in lines
+    assert "Routers: accept dnslookup redirect" in lines
+    assert "Transports: appendfile/maildir/mailstore/mbx autoreply pipe smtp" in lines
