@@ -79,6 +79,8 @@ ERRORS = {
     "auth_duplicate": "begin authenticators\na:\n  driver = plaintext\na:\n  driver = plaintext\n",
     "auth_no_driver": "begin authenticators\na:\n  public_name = x\n",
     "crlf_endif_ignored": "primary_hostname = x\r\n.ifdef A\r\n.endif\r\n",
+    "continuation_ended_by_blank_line": "qualify_domain = a \\\n\n  bad_option = c\n",
+    "continuation_comment_kept_going": "qualify_domain = a \\\n# comment\n  b\nbad = 1\n",
     "acl_name_missing": "begin acl\naccept\n",
     "acl_macro_ends_acl": "begin acl\na:\n accept\nA = 1\n deny\n",
     "acl_duplicate": "begin acl\na:\n accept\na:\n deny\n",
