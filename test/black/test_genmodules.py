@@ -302,3 +302,18 @@ def test_make_run_says_when_it_arrives():
                        capture_output=True, text=True, env=clean_env())
     assert p.returncode != 0
     assert "make run arrives with local delivery" in p.stderr
+
+
+def test_full_variant_and_editme_agree_with_modules_def():
+    """Every part in the tree is set in src/EDITME with its modules.def
+    default, and Local/Makefile.full spells out every part that is on."""
+    editme = (TOP / "src" / "EDITME").read_text()
+    full = (TOP / "Local" / "Makefile.full").read_text()
+    for line in (TOP / "src" / "modules.def").read_text().splitlines():
+        f = line.split()
+        if not f or f[0].startswith("#") or f[0] in ("alias", "planned"):
+            continue
+        flag, default = f[2], f[3]
+        assert re.search(rf"^{flag}={default}$", editme, re.M), (flag, default)
+        if default == "yes":
+            assert re.search(rf"^{flag}=yes$", full, re.M), flag
