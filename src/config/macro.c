@@ -64,7 +64,7 @@ void macro_init(macro_item *cmdline) {
 
 const char *macro_parse_cmdline(const char *arg, macro_item **list) {
   const char *s = str_skip_space(arg);
-  if (*s < 'A' || *s > 'Z') return "exim: macro name set by -D must start with an upper case letter";
+  if (*s < 'A' || *s > 'Z') return "macro name set by -D must start with an upper case letter";
   const char *n = s;
   while (isalnum(uc(*s)) || *s == '_') s++;
   size_t len = (size_t)(s - n);
@@ -72,12 +72,12 @@ const char *macro_parse_cmdline(const char *arg, macro_item **list) {
   char *name = str_copyn(n, len);
   s = str_skip_space(s);
   if (*s) {
-    if (*s != '=') return str_sprintf("exim abandoned: unknown, malformed, or incomplete option -D%s", arg);
+    if (*s != '=') return str_sprintf("unknown, malformed, or incomplete option -D%s", arg);
     s = str_skip_space(s + 1);
   }
   macro_item **tail = list;
   for (; *tail; tail = &(*tail)->next)
-    if (strcmp((*tail)->name, name) == 0) return "exim: duplicated -D in command line";
+    if (strcmp((*tail)->name, name) == 0) return "duplicated -D in command line";
   *tail = new_macro(name, s, true, false);
   return NULL;
 }

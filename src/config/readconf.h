@@ -78,8 +78,8 @@ typedef struct readconf_args {
 void readconf_load(const readconf_args *args);
 
 /* Define a macro from -D ("NAME" or "NAME=value"): `arg` is the text after
- * "-D"; appended to *list.  NULL, or the whole message Exim prints on stderr
- * before exiting (e.g. "exim: duplicated -D in command line"). */
+ * "-D"; appended to *list.  NULL, or the message Exim prints after "exim: "
+ * before exiting (e.g. "duplicated -D in command line"). */
 const char *macro_parse_cmdline(const char *arg, macro_item **list);
 
 /* Report a configuration error at the current reading position and exit. */

@@ -243,6 +243,7 @@ OUTPUTS = {
     "macros_nonadmin": (MACROS, {}, ["-bP", "macros"], "nobody"),
     "macro_nonadmin": (MACROS, {}, ["-bP", "macro", "A"], "nobody"),
     "macro_list_nonadmin": (MACROS, {}, ["-bP", "macro_list"], "nobody"),
+    "macros_cmdline_duplicate": (MACROS, {}, ["-DX=1", "-DX=2", "-bP", "macro", "X"], None),
     "named_list_missing": (MACROS, {}, ["-bP", "+nope"], None),
     "builtins_ifdef": (BUILTINS, {}, ["-bP", "primary_hostname", "qualify_domain",
                                       "qualify_recipient", "gecos_name", "gecos_pattern",
