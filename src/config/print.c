@@ -101,6 +101,13 @@ int bp_main(int argc, char **argv, bool admin) {
       readconf_print_config_opt(admin, no_labels);
       continue;
     }
+    /* Macros may hold passwords: admin users only (spec 5, -bP). */
+    if (!admin && (strcmp(w, "macros") == 0 || strcmp(w, "macro_list") == 0 ||
+                   (strcmp(w, "macro") == 0 && i + 1 < argc))) {
+      fflush(stdout);
+      fprintf(stderr, "exim: permission denied\n");
+      return 1;
+    }
     if (strcmp(w, "macros") == 0) {
       readconf_print_macros_opt(NULL, false, no_labels);
       continue;
