@@ -40,7 +40,9 @@ CFLAGS_ALL = -std=gnu11 $(OPTFLAGS) -g $(WARNFLAGS) $(OS_CFLAGS) $(SAN_FLAGS) \
              -I$(BUILD) -Isrc $(CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS_ALL = $(SAN_FLAGS) $(LDFLAGS) $(EXTRA_LDFLAGS)
 
-NO_BUILD_GOALS := clean run
+# Goals that do no building themselves (test and asan first run install-deps,
+# then a sub-make builds): no parse-time generation or library checks.
+NO_BUILD_GOALS := clean run test asan
 ifneq ($(filter-out $(NO_BUILD_GOALS),$(or $(MAKECMDGOALS),all)),)
 
 # ---- settings -> generator ---------------------------------------------------
@@ -75,6 +77,15 @@ ifneq ($(GEN_ERR),)
 $(error $(GEN_ERR))
 endif
 include $(BUILD)/modules.mk
+
+# Libraries every build links: PCRE2 (regular expressions) and OpenSSL's
+# libcrypto (digests for the expansion operators and hints).
+CORE_PKGS   := libpcre2-8 libcrypto
+CORE_LIBS   := $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null)
+ifeq ($(CORE_LIBS),)
+$(error the core libraries ($(CORE_PKGS)) are missing: run util/install-deps)
+endif
+MODULE_CFLAGS += $(shell pkg-config --cflags $(CORE_PKGS))
 endif
 
 # ---- sources ------------------------------------------------------------------
@@ -87,7 +98,7 @@ LIB_OBJS    := $(filter-out $(BUILD)/obj/main/main.o,$(PROG_OBJS)) $(BUILD)/obj/
 UTILS       := $(patsubst src/util/%.c,$(BUILD)/%,$(UTIL_MAINS))
 UNIT_SRCS   := $(wildcard test/unit/test_*.c)
 UNIT_BINS   := $(patsubst test/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
-LIBS_ALL    := $(MODULE_LIBS) $(OS_LIBS)
+LIBS_ALL    := $(MODULE_LIBS) $(CORE_LIBS) $(OS_LIBS)
 
 # Objects are rebuilt when the compiler flags change.
 CFLAGS_TEXT := $(strip $(CC) $(CFLAGS_ALL) $(MODULE_CFLAGS))
