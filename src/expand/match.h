@@ -1,0 +1,31 @@
+/* match.h - matching strings against domain, host, address and local part
+ * lists (spec chapter 10), with named lists (+name) and their caches.
+ *
+ * Lists are expanded before use, as Exim does.  Each function returns
+ * MATCH_YES, MATCH_NO or MATCH_DEFER (a lookup deferred or the list could
+ * not be expanded: *error says why).  On a match from a lookup item, *data
+ * (if non-NULL) receives the looked-up data ($domain_data and friends).
+ */
+#ifndef EXPAND_MATCH_H
+#define EXPAND_MATCH_H
+
+#include <stdbool.h>
+
+typedef enum { MATCH_NO = 0, MATCH_YES = 1, MATCH_DEFER = 2 } match_rc;
+
+match_rc match_domain_list(const char *domain, const char *list, const char **data,
+                           const char **error);
+match_rc match_localpart_list(const char *local_part, const char *list, bool caseless,
+                              const char **data, const char **error);
+match_rc match_address_list(const char *address, const char *list, bool caseless,
+                            const char **data, const char **error);
+/* host_name may be NULL (not yet looked up) or "" (lookup failed). */
+match_rc match_host_list(const char *host_name, const char *host_address, const char *list,
+                         const char **error);
+/* Plain string list (inlist): items are literal or regex. */
+match_rc match_string_list(const char *s, const char *list, bool caseless, const char **error);
+
+/* Drop the named-list match caches (new message / new connection). */
+void match_cache_reset(void);
+
+#endif
