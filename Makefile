@@ -79,8 +79,9 @@ endif
 include $(BUILD)/modules.mk
 
 # Libraries every build links: PCRE2 (regular expressions) and OpenSSL's
-# libcrypto (digests for the expansion operators and hints).
-CORE_PKGS   := libpcre2-8 libcrypto
+# libcrypto (digests for the expansion operators and hints), libxcrypt
+# (crypt(3) for the crypteq condition).
+CORE_PKGS   := libpcre2-8 libcrypto libxcrypt
 CORE_LIBS   := $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null)
 ifeq ($(CORE_LIBS),)
 $(error the core libraries ($(CORE_PKGS)) are missing: run util/install-deps)
