@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../base/ip.h"
 #include "../base/list.h"
 #include "../base/log.h"
 #include "../base/regex.h"
@@ -41,13 +42,8 @@ extern match_rc match_address_list(const char *, const char *, bool, const char 
 extern match_rc match_host_list(const char *, const char *, const char *, const char **)
     __attribute__((weak));
 
-/* src/base/ip.c (Exim's "is this an IP address" test). */
-extern int ip_is_address(const char *s, int *maskoff) __attribute__((weak));
-
 int cond_ip_version(const char *s)
 {
-  if (!ip_is_address)
-    log_panic_die("isip: the IP address parser (src/base/ip.c) is not linked into this program");
   return ip_is_address(s, NULL);
 }
 
