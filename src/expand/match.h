@@ -25,6 +25,23 @@ match_rc match_host_list(const char *host_name, const char *host_address, const 
 /* Plain string list (inlist): items are literal or regex. */
 match_rc match_string_list(const char *s, const char *list, bool caseless, const char **error);
 
+/* One entry point for every kind, with options: the ${if match_*} and
+ * inlist conditions use the list as given (MATCH_F_NOEXPAND), match_ip
+ * uses MATCH_LIST_IP (a host list restricted to address items: single-key
+ * lookups are net- lookups, name items never match).  subject is the
+ * domain, local part, address, IP address or string; host_name is for
+ * MATCH_LIST_HOST (subject is then the address).  *data: the value of the
+ * matching item ($domain_data, $value ...), NULL when there is none. */
+typedef enum {
+  MATCH_LIST_DOMAIN, MATCH_LIST_LOCALPART, MATCH_LIST_ADDRESS, MATCH_LIST_HOST,
+  MATCH_LIST_IP, MATCH_LIST_STRING
+} match_list_type;
+#define MATCH_F_NOEXPAND 1u
+#define MATCH_F_CASELESS 2u   /* local part, address and string lists */
+match_rc match_list_check(match_list_type type, const char *subject, const char *host_name,
+                          const char *list, unsigned flags, const char **data,
+                          const char **error);
+
 /* Drop the named-list match caches (new message / new connection). */
 void match_cache_reset(void);
 

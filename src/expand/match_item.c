@@ -1,0 +1,280 @@
+/* match_item.c - single items of domain, local part and address lists
+ * (spec 10.9, 10.20-10.22) and lookup items ("lsearch;/file",
+ * "partial-dbm;/file", "mysql;query").
+ *
+ * Entry points: match_domain_item, match_address_item, match_lookup_item,
+ * match_set_numeric (see match_int.h).  Never handles negation, named lists
+ * or files of items (the engine in match.c does), and never resolves names
+ * in the DNS: "@mx_*" items defer until the DNS layer exists.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "../base/list.h"
+#include "../base/log.h"
+#include "../base/regex.h"
+#include "../base/store.h"
+#include "../base/str.h"
+#include "../config/main_config.h"
+#include "../lookups/lookup.h"
+#include "expand.h"
+#include "match_int.h"
+
+/* Linked when the expander and the lookup layer are built; until then
+ * items needing them fail loudly. */
+#pragma weak expand_set_numeric
+#pragma weak lookup_spec_parse
+#pragma weak lookup_search
+
+void match_set_numeric(int n, const char *const *values) {
+  if (expand_set_numeric) expand_set_numeric(n, values);
+}
+
+/* ---- lookups ------------------------------------------------------------ */
+
+match_rc match_lookup_item(match_ctx *c, const char *pattern, const char *semicolon,
+                           const char *key, bool allow_partial) {
+  if (!lookup_spec_parse || !lookup_search) {
+    c->error = str_sprintf("lookup item \"%s\": lookups are not available in this build "
+                           "(the lookup layer is not linked)", pattern);
+    return MATCH_DEFER;
+  }
+  /* The type ends at the semicolon; white space before it is ignored. */
+  size_t tlen = (size_t)(semicolon - pattern);
+  while (tlen && isspace((unsigned char)pattern[tlen - 1])) tlen--;
+  lookup_spec spec;
+  const char *err = lookup_spec_parse(pattern, tlen, &spec);
+  if (err) log_panic_die("%s", err);
+  if (spec.partial >= 0 && !allow_partial) {
+    log_write(LOG_MAIN | LOG_PANIC, "partial matching is not applicable to whole-address "
+              "lookups: ignored");
+    spec.partial = -1;
+  }
+  const char *data = str_skip_space(semicolon + 1);
+  lookup_hit hit = {0};
+  lookup_rc rc;
+  if (spec.info->style == LOOKUP_SINGLE_KEY) {
+    char *file = str_rtrim(str_copy(data));
+    if (!key || !*key) return MATCH_NO;    /* empty keys are not supported */
+    rc = lookup_search(&spec, file, key, &hit, &err);
+  } else {
+    rc = lookup_search(&spec, NULL, data, &hit, &err);
+  }
+  if (rc == LOOKUP_DEFER) {
+    c->error = err ? err : "lookup deferred";
+    return MATCH_DEFER;
+  }
+  if (rc == LOOKUP_NOTFOUND) return MATCH_NO;
+  c->value = hit.value ? hit.value : "";
+  return MATCH_YES;
+}
+
+/* Does the pattern start with a lookup type ("type;")?  The part before
+ * the first ';' must look like a type name (letters, digits, '-', '*',
+ * '@', ',' options, '=' values). */
+static const char *lookup_semicolon(const char *pattern) {
+  const char *semi = strchr(pattern, ';');
+  if (!semi) return NULL;
+  return semi;
+}
+
+/* ---- domains and local parts ------------------------------------------- */
+
+static match_rc regex_item(match_ctx *c, const char *subject, const char *pattern, bool caseless) {
+  const char *err = NULL;
+  const regex *re = regex_get(pattern, caseless ? REGEX_CASELESS : 0, &err);
+  if (!re) log_panic_die("%s", err);
+  const char *caps[EXPAND_MAXN];
+  int ncaps = 0;
+  int r = regex_match(re, subject, strlen(subject), caps, EXPAND_MAXN, &ncaps, &err);
+  if (r < 0) {
+    c->error = err;
+    return MATCH_DEFER;
+  }
+  if (r == 0) return MATCH_NO;
+  match_set_numeric(ncaps, caps);
+  c->value = pattern;
+  return MATCH_YES;
+}
+
+match_rc match_domain_item(match_ctx *c, const char *subject, const char *pattern,
+                           bool at_special, bool caseless) {
+  if (at_special && pattern[0] == '@') {
+    if (pattern[1] == 0) {
+      const char *ph = mainconf.primary_hostname ? mainconf.primary_hostname : "";
+      if (str_cmpic(subject, ph) != 0) return MATCH_NO;
+      c->value = ph;
+      return MATCH_YES;
+    }
+    if (strcmp(pattern, "@[]") == 0) {
+      size_t n = strlen(subject);
+      if (n < 3 || subject[0] != '[' || subject[n - 1] != ']') return MATCH_NO;
+      const char *ip = str_copyn(subject + 1, n - 2);
+      if (str_ncmpic(ip, "IPv6:", 5) == 0) ip += 5;
+      int r = match_is_local_address(c, ip);
+      if (r < 0) return MATCH_DEFER;
+      if (r == 0) return MATCH_NO;
+      c->value = pattern;
+      return MATCH_YES;
+    }
+    if (strncmp(pattern, "@mx_", 4) == 0) {
+      size_t l = strcspn(pattern, "/");
+      if ((l == 7 && strncmp(pattern, "@mx_any", 7) == 0) ||
+          (l == 11 && strncmp(pattern, "@mx_primary", 11) == 0) ||
+          (l == 13 && strncmp(pattern, "@mx_secondary", 13) == 0)) {
+        c->error = str_sprintf("\"%s\" needs an MX lookup of \"%s\": DNS lookups arrive with "
+                               "the DNS layer, which is not part of this build yet",
+                               pattern, subject);
+        return MATCH_DEFER;
+      }
+    }
+  }
+  if (pattern[0] == '*') {
+    size_t pl = strlen(pattern + 1), sl = strlen(subject);
+    if (pl > sl) return MATCH_NO;
+    const char *tail = subject + sl - pl;
+    if ((caseless ? str_cmpic(tail, pattern + 1) : strcmp(tail, pattern + 1)) != 0)
+      return MATCH_NO;
+    const char *caps[2] = {subject, str_copyn(subject, sl - pl)};
+    match_set_numeric(2, caps);
+    c->value = pattern;
+    return MATCH_YES;
+  }
+  if (pattern[0] == '^') return regex_item(c, subject, pattern, caseless);
+  const char *semi = lookup_semicolon(pattern);
+  if (semi) return match_lookup_item(c, pattern, semi, subject, true);
+  if ((caseless ? str_cmpic(subject, pattern) : strcmp(subject, pattern)) != 0) return MATCH_NO;
+  c->value = pattern;
+  return MATCH_YES;
+}
+
+/* ---- addresses (10.20) -------------------------------------------------- */
+
+/* Match a local part against one pattern of an "@@" list; the list may
+ * chain to another key with a last item ">key". */
+static match_rc at_at_item(match_ctx *c, const char *pattern, const char *semi,
+                           const char *local_part, const char *domain) {
+  const char *key = domain;
+  for (int chain = 0; chain < 50; chain++) {
+    match_ctx lk = *c;
+    lk.value = NULL;
+    match_rc rc = match_lookup_item(&lk, pattern, semi, key, true);
+    if (rc != MATCH_YES) {
+      if (rc == MATCH_DEFER) c->error = lk.error;
+      return rc;
+    }
+    /* Local part patterns, each possibly negated; chaining with ">". */
+    const char *list = lk.value;
+    int sep = 0;
+    char *it;
+    const char *next = NULL;
+    while ((it = list_next(&list, &sep))) {
+      if (it[0] == '>' && !list_next(&(const char *){list}, &(int){sep})) {
+        next = str_skip_space(it + 1);
+        break;
+      }
+      const char *p = it;
+      bool neg = false;
+      while (*p == '!') {
+        neg = !neg;
+        p = str_skip_space(p + 1);
+      }
+      match_ctx lp = *c;
+      lp.value = NULL;
+      match_rc r = match_domain_item(&lp, local_part, p, false, c->caseless);
+      if (r == MATCH_DEFER) {
+        c->error = lp.error;
+        return r;
+      }
+      if (r == MATCH_YES) {
+        if (neg) return MATCH_NO;
+        c->value = lp.value;
+        return MATCH_YES;
+      }
+    }
+    if (!next) return MATCH_NO;
+    key = next;
+  }
+  c->error = str_sprintf("too many chained \">\" items in \"%s\" lookup", pattern);
+  return MATCH_DEFER;
+}
+
+match_rc match_address_item(match_ctx *c, const char *pattern) {
+  const char *address = c->subject;
+  if (pattern[0] == 0) {
+    if (address[0]) return MATCH_NO;
+    c->value = pattern;
+    return MATCH_YES;
+  }
+  if (pattern[0] == '^') return regex_item(c, address, pattern, c->caseless);
+  const char *semi = strchr(pattern, ';');
+  const char *pat_at = strchr(pattern, '@');
+  /* A whole-address lookup starts with its type: no '@' before the ';'
+   * except in the "*@" default marker ("lsearch*@;file"). */
+  if (semi && pattern[0] != '@') {
+    bool whole = true;
+    for (const char *q = pattern; q < semi; q++)
+      if (*q == '@' && !(q > pattern && q[-1] == '*' && (q[1] == ';' || q[1] == ','))) whole = false;
+    if (whole) return match_lookup_item(c, pattern, semi, address, false);
+  }
+  if (!address[0]) return MATCH_NO;
+  const char *at = strrchr(address, '@');
+  const char *local_part = at ? str_copyn(address, (size_t)(at - address)) : address;
+  const char *domain = at ? at + 1 : "";
+
+  if (pattern[0] == '@' && pattern[1] == '@') {
+    const char *p = pattern + 2;
+    const char *s2 = strchr(p, ';');
+    if (!s2) {
+      c->error = str_sprintf("missing lookup type in \"%s\"", pattern);
+      return MATCH_DEFER;
+    }
+    return at_at_item(c, p, s2, local_part, domain);
+  }
+
+  if (!pat_at) {
+    /* A plain domain or "*domain": as if "*@" came first. */
+    return match_domain_item(c, domain, pattern, false, true);
+  }
+  /* Local part of the pattern, then its domain as a domain list item. */
+  size_t llen = (size_t)(pat_at - pattern);
+  if (llen > 0) {
+    const char *lpat = str_copyn(pattern, llen);
+    if (lpat[0] == '*') {
+      size_t pl = llen - 1, sl = strlen(local_part);
+      if (pl > sl) return MATCH_NO;
+      const char *tail = local_part + sl - pl;
+      if ((c->caseless ? str_cmpic(tail, lpat + 1) : strcmp(tail, lpat + 1)) != 0)
+        return MATCH_NO;
+    } else if ((c->caseless ? str_cmpic(local_part, lpat) : strcmp(local_part, lpat)) != 0) {
+      return MATCH_NO;
+    }
+  }
+  const char *dpat = pat_at + 1;
+  if (dpat[0] == '+') {
+    named_list *nl = named_list_find(NL_DOMAIN, dpat + 1);
+    if (!nl) {
+      c->error = str_sprintf("unknown named domain list \"%s\"", dpat);
+      return MATCH_DEFER;
+    }
+    match_ctx d = {0};
+    d.type = MT_DOMAIN;
+    d.nlkind = NL_DOMAIN;
+    d.subject = d.orig_subject = domain;
+    d.caseless = true;
+    d.depth = c->depth + 1;
+    match_rc rc = match_list_run(&d, nl->value, true);
+    if (rc == MATCH_DEFER) c->error = d.error;
+    if (rc == MATCH_YES) c->value = d.value ? d.value : pattern;
+    return rc;
+  }
+  match_ctx d = *c;
+  d.value = NULL;
+  match_rc rc = match_domain_item(&d, domain, dpat, true, true);
+  if (rc == MATCH_DEFER) c->error = d.error;
+  if (rc == MATCH_YES) {
+    /* Lookups give their data; other forms the whole pattern. */
+    c->value = strchr(dpat, ';') ? d.value : pattern;
+  }
+  return rc;
+}
