@@ -33,14 +33,6 @@
  * is missing fails with a message naming it. */
 extern void expand_set_numeric(int n, const char *const *values) __attribute__((weak));
 extern void expand_set_value(const char *v) __attribute__((weak));
-extern match_rc match_domain_list(const char *, const char *, const char **, const char **)
-    __attribute__((weak));
-extern match_rc match_localpart_list(const char *, const char *, bool, const char **,
-                                     const char **) __attribute__((weak));
-extern match_rc match_address_list(const char *, const char *, bool, const char **,
-                                   const char **) __attribute__((weak));
-extern match_rc match_host_list(const char *, const char *, const char *, const char **)
-    __attribute__((weak));
 
 int cond_ip_version(const char *s)
 {
@@ -184,59 +176,49 @@ static const char *c_match(const char *const *a, int n, bool *r)
 
 /* ---- list matching -------------------------------------------------------- */
 
-static const char *list_result(const char *cond, match_rc rc, const char *data,
-                               const char *err, bool *r)
+/* The list argument is used as given (the core read it without "$"
+ * substitution); a match sets $value to the matching item's value. */
+static const char *list_cond(const char *cond, match_list_type type, unsigned flags,
+                             const char *const *a, bool *r)
 {
+  const char *data = NULL, *err = NULL;
+  match_rc rc = match_list_check(type, a[0], NULL, a[1], flags | MATCH_F_NOEXPAND, &data, &err);
+  DEBUG(D_expand) debug_printf("%s: \"%s\" in \"%s\": %s\n", cond, a[0], a[1],
+                                rc == MATCH_YES ? "yes" : rc == MATCH_NO ? "no" : "defer");
   if (rc == MATCH_DEFER)
-    return err ? err : str_sprintf("%s: list match deferred", cond);
+    return str_sprintf("unable to complete match against \"%s\": %s", a[1],
+                       err ? err : "list match deferred");
   *r = rc == MATCH_YES;
-  if (*r) set_value(data);
+  if (*r) set_value(data ? data : "");
   return NULL;
 }
 
 static const char *c_match_domain(const char *const *a, int n, bool *r)
 {
-  const char *data = NULL, *err = NULL;
-  match_rc rc;
   (void)n;
-  if (!match_domain_list) return missing_layer("match_domain", "list matching");
-  rc = match_domain_list(a[0], a[1], &data, &err);
-  return list_result("match_domain", rc, data, err, r);
+  return list_cond("match_domain", MATCH_LIST_DOMAIN, 0, a, r);
 }
 
 static const char *c_match_local_part(const char *const *a, int n, bool *r)
 {
-  const char *data = NULL, *err = NULL;
-  match_rc rc;
   (void)n;
-  if (!match_localpart_list) return missing_layer("match_local_part", "list matching");
-  rc = match_localpart_list(a[0], a[1], false, &data, &err);
-  return list_result("match_local_part", rc, data, err, r);
+  return list_cond("match_local_part", MATCH_LIST_LOCALPART, MATCH_F_CASELESS, a, r);
 }
 
 static const char *c_match_address(const char *const *a, int n, bool *r)
 {
-  const char *data = NULL, *err = NULL;
-  match_rc rc;
   (void)n;
-  if (!match_address_list) return missing_layer("match_address", "list matching");
-  rc = match_address_list(a[0], a[1], true, &data, &err);
-  return list_result("match_address", rc, data, err, r);
+  return list_cond("match_address", MATCH_LIST_ADDRESS, MATCH_F_CASELESS, a, r);
 }
 
+/* match_ip: the first argument must be an IP address or empty; the list is
+ * a host list restricted to address items. */
 static const char *c_match_ip(const char *const *a, int n, bool *r)
 {
-  const char *err = NULL;
-  match_rc rc;
   (void)n;
   if (a[0][0] != '\0' && cond_ip_version(a[0]) == 0)
     return str_sprintf("\"%s\" is not an IP address", a[0]);
-  if (!match_host_list) return missing_layer("match_ip", "list matching");
-  /* Host name "": never looked up, so name items cannot match. */
-  rc = match_host_list("", a[0], a[1], &err);
-  if (rc == MATCH_DEFER) return err ? err : "match_ip: list match deferred";
-  *r = rc == MATCH_YES;
-  return NULL;
+  return list_cond("match_ip", MATCH_LIST_IP, 0, a, r);
 }
 
 /* inlist: plain string list, items compared literally (no negation, no
