@@ -19,6 +19,7 @@
 #include "base/str.h"
 #include "config.h"
 #include "modules.h"
+#include "lookups/lookup.h"
 
 const char version_string[] = "4.96";
 
@@ -72,6 +73,10 @@ void version_print(FILE *f) {
           version_build_date);
   fputs("Copyright (c) 2026 the authors of this Exim-compatible MTA\n"
         "Free software under the GNU GPL, version 2 or (at your option) any later version\n", f);
+
+  /* lookup libraries that have a line of their own ("Berkeley DB: ...") */
+  for (const struct lookup_info *const *lk = lookup_drivers; *lk; lk++)
+    if ((*lk)->version_report) fputs(g_str((*lk)->version_report(NULL)), f);
 
   for (const build_library *l = build_libraries; l->label; l++) {
     int pad = (int)(strlen("Library version: ") + strlen(l->label) + 2);
