@@ -28,6 +28,7 @@
 #include "../config/main_config.h"
 #include "../config/print.h"
 #include "../config/readconf.h"
+#include "be.h"
 #include "cmdline.h"
 #include "config.h"
 #include "trust.h"
@@ -208,7 +209,7 @@ int main(int argc, char **argv) {
   if (st.daemon_listen) not_yet(st.daemon_foreground ? "-bdf (SMTP daemon)" : "-bd (SMTP daemon)", "the daemon layer");
   if (st.inetd_wait) not_yet("-bw (inetd wait mode daemon)", "the daemon layer");
   if (st.msg_action == MSG_LOAD) not_yet("-Mset (loading a message for -be)", "the spool layer");
-  if (st.expansion_test) not_yet(st.expansion_test_message ? "-bem (expansion testing with a message)" : "-be (expansion testing)", "the string expansion layer");
+  if (st.expansion_test) return be_main(argc - st.recipients_arg, argv + st.recipients_arg, st.expansion_test_message);
   if (st.filter_user || st.filter_system) not_yet(st.filter_system ? "-bF (system filter testing)" : "-bf (filter testing)", "the filter interpreter");
   if (st.host_checking) not_yet(st.host_checking_callout ? "-bhc (SMTP session test with callouts)" : "-bh (SMTP session test)", "the SMTP server layer");
   if (st.malware_test) not_yet("-bmalware (malware scanning)", "the content-scanning module");

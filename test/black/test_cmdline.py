@@ -269,7 +269,6 @@ def test_name_sendmail_is_normal(named):
 @pytest.mark.parametrize("args,what", [
     (["-bd"], "-bd (SMTP daemon)"), (["-bdf"], "-bdf (SMTP daemon)"),
     (["-bd", "-q30m"], "-bd (SMTP daemon)"), (["-bw"], "-bw (inetd wait mode daemon)"),
-    (["-be"], "-be (expansion testing)"), (["-bem", "/dev/null"], "-bem (expansion testing"),
     (["-be", "-Mset", "1xVTD9-0002qn-0J"], "-Mset"),
     (["-bf", "/dev/null"], "-bf (filter testing)"), (["-bF", "/dev/null"], "-bF (system filter"),
     (["-bh", "1.2.3.4"], "-bh (SMTP session test)"), (["-bhc", "1.2.3.4"], "-bhc"),

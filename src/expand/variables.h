@@ -1,0 +1,55 @@
+/* variables.h - the table of expansion variables (spec 11.9).
+ *
+ * One sorted table (binary search) of every variable name.  Each entry says
+ * how to read the value: a string slot that the layer owning it fills
+ * (message, connection, delivery variables start unset = empty), an integer
+ * slot, or a function computing it ($tod_*, $pid, configuration values).
+ * Later layers fill slots with expand_var_set() or by keeping the pointer
+ * from expand_var_slot().
+ *
+ * Also the $acl_c* / $acl_m* table and the message seen by $h_ variables and
+ * $message_body in -bem mode.
+ */
+#ifndef EXPAND_VARIABLES_H
+#define EXPAND_VARIABLES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../base/str.h"
+
+typedef enum { VT_SLOT, VT_FN } var_type;
+
+typedef struct expand_var {
+  const char *name;
+  var_type type;
+  int slot;                              /* VT_SLOT: index into the slot array */
+  const char *(*fn)(void);               /* VT_FN */
+} expand_var;
+
+/* Find a variable by exact name; NULL if unknown. */
+const expand_var *expand_var_find(const char *name, size_t len);
+/* Current value of a variable (NULL: unset, which expands as empty). */
+const char *expand_var_value(const expand_var *v);
+/* Set a slot variable by name; false if no such slot variable. */
+bool expand_var_set(const char *name, const char *value);
+/* The slot of a slot variable (for layers that set it often). */
+const char **expand_var_slot(const char *name);
+
+/* $acl_c... and $acl_m...: any name of that form is valid; unset = empty. */
+bool expand_aclvar_name_ok(const char *name);
+const char *expand_aclvar_get(const char *name);   /* NULL if unset */
+void expand_aclvar_set(const char *name, const char *value);
+
+/* The message seen by $h_..., $message_body etc.: headers as one block of
+ * header lines (each ending "\n", continuation lines included), and the
+ * body.  NULL headers: no message. */
+void expand_set_message(const char *headers, size_t hlen, const char *body, size_t blen);
+/* Headers of the current message named name (case-insensitive), for
+ * variables.c and eval.c: call fn for each matching header's raw content
+ * (text after the colon, terminating newline included). */
+void expand_headers_foreach(const char *name, void (*fn)(const char *content, size_t len, void *ctx),
+                            void *ctx);
+bool expand_have_message(void);
+
+#endif

@@ -1,0 +1,9 @@
+/* be.h - the -be / -bem expansion testing modes. */
+#ifndef MAIN_BE_H
+#define MAIN_BE_H
+
+/* Expand argv[0..argc-1] (or stdin lines when argc is 0); message_file is
+ * the -bem file or NULL.  Returns the exit status. */
+int be_main(int argc, char **argv, const char *message_file);
+
+#endif
