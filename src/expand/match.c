@@ -190,7 +190,12 @@ static match_rc item_check(match_ctx *c, const char *pattern) {
 /* Outcome of an item that could not be decided (host lists, 10.15/10.17). */
 static bool unknown_outcome(match_ctx *c, match_rc rc, match_rc *result) {
   if (rc == MATCH_UNKNOWN) {
-    if (c->include_unknown) { *result = MATCH_YES; return true; }
+    if (c->include_unknown) {
+      if (c->ip_only)
+        log_write(LOG_MAIN, "cannot match host name in match_ip list: accepted by +include_unknown");
+      *result = MATCH_YES;
+      return true;
+    }
     if (c->ignore_unknown) return false;
     *result = MATCH_NO;
     return true;
@@ -220,7 +225,8 @@ match_rc match_list_run(match_ctx *c, const char *list, bool expand) {
   while ((item = list_next(&list, &sep))) {
     const char *p = item;
     bool neg = false;
-    while (*p == '!') {
+    /* Plain string lists (inlist) know no negation, names or files. */
+    while (*p == '!' && c->type != MT_STRING) {
       neg = !neg;
       p = str_skip_space(p + 1);
     }
@@ -240,6 +246,7 @@ match_rc match_list_run(match_ctx *c, const char *list, bool expand) {
       named_list *nl = named_list_find(c->nlkind, p + 1);
       if (!nl) {
         c->error = str_sprintf("unknown named %s list \"%s\"", kind_name[c->nlkind], p);
+        log_write(LOG_MAIN, "%s", c->error);
         return MATCH_DEFER;
       }
       if (c->depth >= MAX_NESTING) {
@@ -289,7 +296,6 @@ match_rc match_list_run(match_ctx *c, const char *list, bool expand) {
       match_rc r;
       if (c->type == MT_HOST) {
         if (!unknown_outcome(c, rc, &r)) continue;
-        if (r == MATCH_YES) c->value = item;
         return r;
       }
       return MATCH_DEFER;

@@ -114,9 +114,8 @@ static match_rc name_to_address(match_ctx *c, const char *name, const char *patt
     if (same_net(&a, &want, -1)) found = true;
   }
   freeaddrinfo(res);
-  if (!found) return MATCH_NO;
-  c->value = pattern;
-  return MATCH_YES;
+  (void)pattern;
+  return found ? MATCH_YES : MATCH_NO;
 }
 
 /* The host name for name items: deferred when not looked up yet. */
@@ -180,15 +179,9 @@ static match_rc host_lookup_item(match_ctx *c, const char *pattern, const char *
 match_rc match_host_item(match_ctx *c, const char *pattern) {
   const char *addr = c->host_address;
   bool have_addr = addr && *addr;
-  if (!*pattern) {
-    if (have_addr) return MATCH_NO;
-    c->value = pattern;
-    return MATCH_YES;
-  }
-  if (strcmp(pattern, "*") == 0) {
-    c->value = pattern;
-    return MATCH_YES;
-  }
+  /* Only lookup items give a value ($host_data). */
+  if (!*pattern) return have_addr ? MATCH_NO : MATCH_YES;
+  if (strcmp(pattern, "*") == 0) return MATCH_YES;
   int maskoff = 0;
   if (ip_is_address(pattern, &maskoff)) {
     ip_address pat, sub;
@@ -197,24 +190,25 @@ match_rc match_host_item(match_ctx *c, const char *pattern) {
     if (!ip_parse(pattern, true, &pat, &too_big)) return MATCH_NO;
     if (pat.family == 6 && sub.family == 4) return MATCH_NO;
     if (!same_net(&pat, &sub, maskoff ? pat.mask : -1)) return MATCH_NO;
-    c->value = pattern;
     return MATCH_YES;
   }
   if (strcmp(pattern, "@[]") == 0) {
     if (!have_addr) return MATCH_NO;
     int r = match_is_local_address(c, addr);
     if (r < 0) return MATCH_DEFER;
-    if (!r) return MATCH_NO;
-    c->value = pattern;
-    return MATCH_YES;
+    return r ? MATCH_YES : MATCH_NO;
   }
   const char *semi = strchr(pattern, ';');
   if (semi) return host_lookup_item(c, pattern, semi);
-  if (c->ip_only) return MATCH_NO;
+  /* match_ip: a name item needs a name that is never looked up, which
+   * counts as a failed lookup (10.15). */
+  if (c->ip_only) return MATCH_UNKNOWN;
   if (pattern[0] == '*' || pattern[0] == '^') {
     match_rc r = need_name(c, pattern);
     if (r != MATCH_YES) return r;
-    r = match_domain_item(c, c->host_name, pattern, false, true);
+    match_ctx d = *c;
+    r = match_domain_item(&d, c->host_name, pattern, false, true);
+    if (r == MATCH_DEFER) c->error = d.error;
     return r;
   }
   if (strcmp(pattern, "@") == 0) {

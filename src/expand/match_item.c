@@ -83,7 +83,7 @@ static const char *lookup_semicolon(const char *pattern) {
 static match_rc regex_item(match_ctx *c, const char *subject, const char *pattern, bool caseless) {
   const char *err = NULL;
   const regex *re = regex_get(pattern, caseless ? REGEX_CASELESS : 0, &err);
-  if (!re) log_panic_die("%s", err);
+  if (!re) log_panic_die("regular expression error: %s", err);
   const char *caps[EXPAND_MAXN];
   int ncaps = 0;
   int r = regex_match(re, subject, strlen(subject), caps, EXPAND_MAXN, &ncaps, &err);
@@ -206,7 +206,13 @@ match_rc match_address_item(match_ctx *c, const char *pattern) {
     c->value = pattern;
     return MATCH_YES;
   }
-  if (pattern[0] == '^') return regex_item(c, address, pattern, c->caseless);
+  /* A regex against the whole address gives no value of its own. */
+  if (pattern[0] == '^') {
+    const char *keep = c->value;
+    match_rc rc = regex_item(c, address, pattern, c->caseless);
+    c->value = keep;
+    return rc;
+  }
   const char *semi = strchr(pattern, ';');
   const char *pat_at = strchr(pattern, '@');
   /* A whole-address lookup starts with its type: no '@' before the ';'
@@ -219,8 +225,14 @@ match_rc match_address_item(match_ctx *c, const char *pattern) {
   }
   if (!address[0]) return MATCH_NO;
   const char *at = strrchr(address, '@');
-  const char *local_part = at ? str_copyn(address, (size_t)(at - address)) : address;
-  const char *domain = at ? at + 1 : "";
+  if (!at) {
+    log_write(LOG_MAIN, "no @ found in the subject of an address list match: subject=\"%s\" "
+              "pattern=\"%s\"", address, pattern);
+    return MATCH_NO;
+  }
+  size_t sub_llen = (size_t)(at - address);
+  const char *local_part = str_copyn(address, sub_llen);
+  const char *domain = at + 1;
 
   if (pattern[0] == '@' && pattern[1] == '@') {
     const char *p = pattern + 2;
@@ -232,13 +244,13 @@ match_rc match_address_item(match_ctx *c, const char *pattern) {
     return at_at_item(c, p, s2, local_part, domain);
   }
 
-  if (!pat_at) {
-    /* A plain domain or "*domain": as if "*@" came first. */
-    return match_domain_item(c, domain, pattern, false, true);
-  }
-  /* Local part of the pattern, then its domain as a domain list item. */
-  size_t llen = (size_t)(pat_at - pattern);
-  if (llen > 0) {
+  /* Local part of the pattern (none: a plain domain or "*domain", as if
+   * "*@" came first), then its domain as a domain list item. */
+  size_t llen = 0;
+  const char *dpat = pattern;
+  if (pat_at) {
+    llen = (size_t)(pat_at - pattern);
+    dpat = pat_at + 1;
     const char *lpat = str_copyn(pattern, llen);
     if (lpat[0] == '*') {
       size_t pl = llen - 1, sl = strlen(local_part);
@@ -250,11 +262,13 @@ match_rc match_address_item(match_ctx *c, const char *pattern) {
       return MATCH_NO;
     }
   }
-  const char *dpat = pat_at + 1;
+  match_rc rc;
+  const char *dvalue = NULL;
   if (dpat[0] == '+') {
     named_list *nl = named_list_find(NL_DOMAIN, dpat + 1);
     if (!nl) {
       c->error = str_sprintf("unknown named domain list \"%s\"", dpat);
+      log_write(LOG_MAIN, "%s", c->error);
       return MATCH_DEFER;
     }
     match_ctx d = {0};
@@ -263,18 +277,23 @@ match_rc match_address_item(match_ctx *c, const char *pattern) {
     d.subject = d.orig_subject = domain;
     d.caseless = true;
     d.depth = c->depth + 1;
-    match_rc rc = match_list_run(&d, nl->value, true);
+    rc = match_list_run(&d, nl->value, true);
     if (rc == MATCH_DEFER) c->error = d.error;
-    if (rc == MATCH_YES) c->value = d.value ? d.value : pattern;
-    return rc;
+    dvalue = d.value;
+  } else {
+    match_ctx d = *c;
+    d.value = NULL;
+    rc = match_domain_item(&d, domain, dpat, pat_at != NULL, true);
+    if (rc == MATCH_DEFER) c->error = d.error;
+    dvalue = d.value;
   }
-  match_ctx d = *c;
-  d.value = NULL;
-  match_rc rc = match_domain_item(&d, domain, dpat, true, true);
-  if (rc == MATCH_DEFER) c->error = d.error;
-  if (rc == MATCH_YES) {
-    /* Lookups give their data; other forms the whole pattern. */
-    c->value = strchr(dpat, ';') ? d.value : pattern;
+  /* Exim's value: the pattern's first characters, as many as the
+   * subject's local part has (none for a pattern without '@'), "@", and
+   * the domain item's value.  It is set once the local part matched, even
+   * when the domain then fails (a later regex item keeps it). */
+  if (rc != MATCH_DEFER) {
+    int n = pat_at ? (int)(sub_llen < 100000 ? sub_llen : 100000) : 0;
+    c->value = str_sprintf("%.*s@%s", n, pattern, dvalue ? dvalue : "");
   }
   return rc;
 }

@@ -58,7 +58,39 @@ static int host(const char *name, const char *a, const char *list) {
 }
 static bool is(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
 
-int main(void) {
+/* Case mode for test/black/test_lists.py: run one recorded case the way
+ * the ${if} condition of that name calls the matcher, print "Y:value",
+ * "N" or "D:error" (what exim -be shows as "Failed: ..."). */
+static int run_case(int argc, char **argv) {
+  if (argc != 6) {
+    fprintf(stderr, "usage: test_match --case CONFIG KIND SUBJECT LIST\n");
+    return 2;
+  }
+  readconf_args a = {.file_list = argv[2]};
+  readconf_load(&a);
+  const char *kind = argv[3];
+  match_list_type t;
+  unsigned flags = MATCH_F_NOEXPAND;
+  if (strcmp(kind, "match_domain") == 0) t = MATCH_LIST_DOMAIN;
+  else if (strcmp(kind, "match_local_part") == 0) t = MATCH_LIST_LOCALPART, flags |= MATCH_F_CASELESS;
+  else if (strcmp(kind, "match_address") == 0) t = MATCH_LIST_ADDRESS, flags |= MATCH_F_CASELESS;
+  else if (strcmp(kind, "match_ip") == 0) t = MATCH_LIST_IP;
+  else if (strcmp(kind, "inlist") == 0) t = MATCH_LIST_STRING;
+  else if (strcmp(kind, "inlisti") == 0) t = MATCH_LIST_STRING, flags |= MATCH_F_CASELESS;
+  else {
+    fprintf(stderr, "unknown kind %s\n", kind);
+    return 2;
+  }
+  match_rc rc = match_list_check(t, argv[4], NULL, argv[5], flags, &data, &err);
+  fflush(stderr);
+  if (rc == MATCH_YES) printf("Y:%s\n", data ? data : "");
+  else if (rc == MATCH_NO) printf("N\n");
+  else printf("D:%s\n", err ? err : "");
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "--case") == 0) return run_case(argc, argv);
   if (!mkdtemp(dir)) { perror("mkdtemp"); return 1; }
   const char *doms = write_file("doms", "x.example\nfoo.b.example: data1\n*.pb.example: pdata\n");
   write_file("lps", "a.example: postmaster : *-x : >*\n*: ^\\d{3}$\n");
@@ -130,12 +162,12 @@ int main(void) {
 
   /* address lists */
   CHECK(addr("x@a.example", "+al") == MATCH_YES && is(data, "*@a.example"));
-  CHECK(addr("bob@x.y", "+al") == MATCH_YES && is(data, "^b.*@x[.]y"));
+  CHECK(addr("bob@x.y", "+al") == MATCH_YES && is(data, "*@a@"));
   CHECK(addr("joe@x.b.example", "+al") == MATCH_YES);
   CHECK(addr("jim@x.b.example", "+al") == MATCH_NO);
   CHECK(addr("", ":") == MATCH_YES);
   CHECK(addr("", "a@b") == MATCH_NO);
-  CHECK(addr("x@Enemy.Domain", "enemy.domain") == MATCH_YES && is(data, "enemy.domain"));
+  CHECK(addr("x@Enemy.Domain", "enemy.domain") == MATCH_YES && is(data, "@enemy.domain"));
   CHECK(addr("x@a.enemy.domain", "*.enemy.domain") == MATCH_YES);
   CHECK(addr("Joe@X.Y", "joe@x.y") == MATCH_YES);
   CHECK(addr("Joe@X.Y", "+caseful : joe@x.y") == MATCH_NO);
@@ -148,7 +180,8 @@ int main(void) {
   CHECK(addr("x@my.host.example", "*@@") == MATCH_YES);
 
   /* ip (match_ip) and host lists */
-  CHECK(ip("1.2.3.4", "localhost:1.2.3.0/24") == MATCH_YES);
+  CHECK(ip("1.2.3.4", "localhost:1.2.3.0/24") == MATCH_NO);     /* name: unknown */
+  CHECK(ip("1.2.3.4", "+ignore_unknown:localhost:1.2.3.0/24") == MATCH_YES);
   CHECK(ip("127.0.0.1", "localhost") == MATCH_NO);
   CHECK(ip("1.2.3.4", "*.foo") == MATCH_NO);
   CHECK(ip("::ffff:1.2.3.4", "1.2.3.4") == MATCH_YES);
