@@ -80,7 +80,9 @@ gstring *ops_substr(gstring *g, const char *s, long start, long len, bool len_gi
   return g_catn(g, s + start, (size_t)len);
 }
 
-static const char hashcodes[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+/* exim4's alphabet for ${hash}: note "qrts", recorded from the oracle
+ * (hash_1_62 over inputs hitting every index). */
+static const char hashcodes[] = "abcdefghijklmnopqrtsuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
 const char *ops_hash(gstring **g, const char *s, long n, long m) {
   size_t len = strlen(s);
@@ -197,18 +199,56 @@ OPFN(op_nh) { return do_nhash(out, arg, opt, "nh"); }
 /* ---- the table ------------------------------------------------------------ */
 
 static const expand_op ops_table[] = {
+  {"address", op_address, false},
+  {"addresses", op_addresses, false},
+  {"base32", op_base32, false},
+  {"base32d", op_base32d, false},
+  {"base62", op_base62, false},
+  {"base62d", op_base62d, false},
+  {"base64", op_base64, false},
+  {"base64d", op_base64d, false},
+  {"domain", op_domain, false},
+  {"escape", op_escape, false},
+  {"escape8bit", op_escape8bit, false},
+  {"eval", op_eval, false},
+  {"eval10", op_eval10, false},
+  {"expand", op_expand, false},
+  {"from_utf8", op_from_utf8, false},
   {"h", op_h, true},
   {"hash", op_hash, true},
+  {"hex2b64", op_hex2b64, false},
+  {"hexquote", op_hexquote, false},
+  {"ipv6denorm", op_ipv6denorm, false},
+  {"ipv6norm", op_ipv6norm, false},
   {"l", op_l, true},
   {"lc", op_lc, false},
   {"length", op_length, true},
   {"listcount", op_listcount, false},
+  {"listnamed", op_listnamed, true},
+  {"local_part", op_local_part, false},
+  {"mask", op_mask, true},
+  {"md5", op_md5, false},
   {"nh", op_nh, true},
   {"nhash", op_nhash, true},
+  {"quote", op_quote, false},
+  {"randint", op_randint, false},
+  {"reverse_ip", op_reverse_ip, false},
+  {"rfc2047", op_rfc2047, false},
+  {"rfc2047d", op_rfc2047d, false},
+  {"rxquote", op_rxquote, false},
   {"s", op_s, true},
+  {"sha1", op_sha1, false},
+  {"sha2", op_sha2, true},
+  {"sha256", op_sha2, true},
+  {"sha3", op_sha3, true},
+  {"stat", op_stat, false},
+  {"str2b64", op_base64, false},
   {"strlen", op_strlen, false},
   {"substr", op_substr, true},
+  {"time_eval", op_time_eval, false},
+  {"time_interval", op_time_interval, false},
   {"uc", op_uc, false},
+  {"utf8clean", op_utf8clean, false},
 };
 
 const struct expand_op *expand_op_find(const char *name, const char **opt) {
@@ -216,13 +256,27 @@ const struct expand_op *expand_op_find(const char *name, const char **opt) {
   *opt = NULL;
   for (size_t i = 0; i < n; i++)
     if (strcmp(ops_table[i].name, name) == 0) return &ops_table[i];
-  /* "word_suffix": the word is everything before the first underscore,
-   * except the quote_ family whose suffix is a lookup name */
-  const char *us = strchr(name, '_');
+  /* quote_<lookup>, quote_local_part */
+  static const expand_op quote_lookup = {"quote_", op_quote_lookup, true};
+  if (strncmp(name, "quote_", 6) == 0) {
+    *opt = name + 6;
+    return &quote_lookup;
+  }
+  /* "word_suffix": the word is everything before the first underscore
+   * that is not part of an operator's name; as exim4, operators that take
+   * no suffix ignore one ("md5_1" is md5) */
+  const char *us = NULL;
+  size_t wl = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t l = strlen(ops_table[i].name);
+    if (strncmp(ops_table[i].name, name, l) == 0 && name[l] == '_' && l > wl) {
+      wl = l;
+      us = name + l;
+    }
+  }
   if (!us) return NULL;
-  size_t wl = (size_t)(us - name);
   for (size_t i = 0; i < n; i++)
-    if (ops_table[i].takes_opt && strlen(ops_table[i].name) == wl &&
+    if (strlen(ops_table[i].name) == wl &&
         strncmp(ops_table[i].name, name, wl) == 0) {
       *opt = us + 1;
       return &ops_table[i];
