@@ -221,6 +221,33 @@ int main(void) {
          str_sprintf("DEFER: failed to open %s as a db (v4.1+) file: No such file or directory",
                      path("nonexist.db")));
 
+  /* files written by our exim_dbmbuild read back as exim4 reads Debian's */
+  {
+    const char *ex = getenv("EXIM");
+    const char *prog = ex ? str_sprintf("%.*s/exim_dbmbuild", (int)(strrchr(ex, '/') - ex), ex)
+                          : "build/exim_dbmbuild";
+    FILE *src = fopen(path("e.txt"), "w");
+    fputs("alpha: one\nBeta: two\nalpha: dupe\nBETA: x\nmulti: a\n\n# c\n  b   \n"
+          "\"with \\x41 space\": sp\nnodata\n  tab\tin  \n", src);
+    fclose(src);
+    if (system(str_sprintf("%s %s %s >/dev/null 2>&1", prog, path("e.txt"), path("m1.db"))) == -1 ||
+        system(str_sprintf("%s -nolc %s %s >/dev/null 2>&1", prog, path("e.txt"), path("m2.db"))) == -1 ||
+        system(str_sprintf("%s -nozero -lastdup %s %s >/dev/null 2>&1", prog, path("e.txt"),
+                           path("m3.db"))) == -1) {
+      fprintf(stderr, "cannot run %s\n", prog);
+      failures++;
+    }
+    expect("dbm", "m1.db", "multi", "[a b]");
+    expect("dbm", "m1.db", "nodata", "[ tab\tin]");
+    expect("dbm", "m1.db", "with a space", "[sp]");
+    expect("dbm", "m2.db", "with A space", "[sp]");
+    expect("dbm", "m1.db", "beta", "[two]");
+    expect("dbm", "m1.db", "alpha", "[one]");
+    expect("dbm", "m2.db", "Beta", "[two]");
+    expect("dbmnz", "m3.db", "alpha", "[dupe]");
+    expect("dbm", "m3.db", "alpha", "NOTFOUND");
+  }
+
   /* lmdb */
   static const char *const lkv[] = {"alpha", "one", "Beta", "two", "*", "star"};
   write_lmdb("l.mdb", lkv, 3);
