@@ -34,9 +34,10 @@
 extern void expand_set_numeric(int n, const char *const *values) __attribute__((weak));
 extern void expand_set_value(const char *v) __attribute__((weak));
 
+/* No mask is ever allowed here, not even after an IPv6 "%scope". */
 int cond_ip_version(const char *s)
 {
-  return ip_is_address(s, NULL);
+  return strchr(s, '/') ? 0 : ip_is_address(s, NULL);
 }
 
 static const char *missing_layer(const char *cond, const char *what)

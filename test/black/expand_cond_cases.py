@@ -73,6 +73,10 @@ _MATCH_WHOLE = [
     "${if and{{match{abc}{(a)}}{match{xyz}{(y)}}}{$1}{n}}",
     "${if or{{match{abc}{(q)}}{match{xyz}{(y)}}}{$1}{n}}",
     "${if match{a}{(a)}{$1}}${if match{b}{(c)}{}{$1}}",
+    "${if match{abcdefghijklmnopqrst}{^(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)(l)(m)(n)(o)(p)(q)(r)(s)}{$18 $19 $20}{n}}",
+    "${if match{abcdefghijklmnopqrstuvwxyz}{^(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)(l)(m)(n)(o)(p)(q)(r)(s)(t)(u)(v)}{$19 $20 $21 $22}{n}}",
+    "${if match{aaa}{^(a)}{${if match{bbb}{^(x)}{}{$1}}}{n}}",
+    "${if eq{${if match{q}{(q)}{$1}}}{q}{<$1>}{n}}",
 ]
 
 _LISTS = [
@@ -178,6 +182,11 @@ _MISC = [
     "crypteq{secret}{}", "crypteq{}{}", "crypteq{secret}{\\{md5\\}}", "crypteq{secret}{a}",
     "crypteq{secret}{\\{foo\\}abc}", "crypteq{secret}{\\{md5}", "crypteq{secret}{\\{\\}x}",
     "radius{a}", "pwcheck{a:b}",
+    "isip{1.2.3.4.}", "isip6{fe80::1%eth0/64}", "isip{1.2.3.04}", "isip{0.0.0.0}",
+    "isip6{::1.2.3.4}", "isip6{1::2::3}", "isip6{FFFF::}", "isip4{1.2.3.4 }",
+    "match_ip{fe80::1%eth0}{<; fe80::/16}",
+    "eq{a\nb}{a\nb}", "match{a\nb}{^b}", "match{a\nb}{(?m)^b}", "match{a\nb}{a.b}",
+    "match{a\nb}{(?s)a.b}", "match{ab\n}{b\\$}", "={5\n}{5}", "={\n5}{5}",
 ]
 
 # Malformed forms: wrong argument counts, unknown names, braces.

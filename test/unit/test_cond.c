@@ -163,6 +163,7 @@ int main(void)
     CHECK(run("isip", 1, "1.2.3.4/24", NULL, &err) == 0);
     CHECK(run("isip4", 1, "::1", NULL, &err) == 0 && run("isip6", 1, "::1", NULL, &err) == 1);
     CHECK(run("isip6", 1, "fe80::1%eth0", NULL, &err) == 1);
+    CHECK(run("isip6", 1, "fe80::1%eth0/64", NULL, &err) == 0);
     CHECK(run("isip4", 1, "1.2.3.4", NULL, &err) == 1 && run("isip", 1, "abc", NULL, &err) == 0);
   }
 
