@@ -28,27 +28,10 @@
 #include "expand.h"
 #include "match.h"
 
-/* The expansion core and the list matcher are separate layers that may be
- * absent from a partial link (unit tests); a condition that needs one that
- * is missing fails with a message naming it. */
-extern void expand_set_numeric(int n, const char *const *values) __attribute__((weak));
-extern void expand_set_value(const char *v) __attribute__((weak));
-
 /* No mask is ever allowed here, not even after an IPv6 "%scope". */
 int cond_ip_version(const char *s)
 {
   return strchr(s, '/') ? 0 : ip_is_address(s, NULL);
-}
-
-static const char *missing_layer(const char *cond, const char *what)
-{
-  return str_sprintf("condition \"%s\" cannot be evaluated: %s is not linked into this program",
-                     cond, what);
-}
-
-static void set_value(const char *v)
-{
-  if (expand_set_value) expand_set_value(v);
 }
 
 /* ---- integers ------------------------------------------------------------ */
@@ -168,10 +151,7 @@ static const char *c_match(const char *const *a, int n, bool *r)
   rc = regex_match(re, a[0], strlen(a[0]), caps, EXPAND_MAXN, &ncaps, &err);
   if (rc < 0) return err;
   *r = rc == 1;
-  if (*r) {
-    if (!expand_set_numeric) return missing_layer("match", "the expansion engine");
-    expand_set_numeric(ncaps, caps);
-  }
+  if (*r) expand_set_numeric(ncaps, caps);
   return NULL;
 }
 
@@ -190,7 +170,7 @@ static const char *list_cond(const char *cond, match_list_type type, unsigned fl
     return str_sprintf("unable to complete match against \"%s\": %s", a[1],
                        err ? err : "list match deferred");
   *r = rc == MATCH_YES;
-  if (*r) set_value(data ? data : "");
+  if (*r) expand_set_value(data ? data : "");
   return NULL;
 }
 
@@ -233,7 +213,7 @@ static const char *inlist_common(const char *const *a, bool caseless, bool *r)
   while ((item = list_next(&list, &sep)) != NULL)
     if (caseless ? str_cmpic(a[0], item) == 0 : strcmp(a[0], item) == 0) {
       *r = true;
-      set_value(item);
+      expand_set_value(item);
       break;
     }
   return NULL;
