@@ -14,6 +14,8 @@
  * written", "N duplicate keys "), "** Duplicate key" lines on stderr, exit
  * 1 on any error or (without -noduperr) on duplicates.
  *
+ * Built without LOOKUP_DBM it only reports that it cannot work.
+ *
  * Never: write over the output file unless the whole input was read and
  * stored.
  */
@@ -26,6 +28,11 @@
 #include <db.h>
 
 #include "base/str.h"
+
+/* Berkeley DB is linked only when the build has the dbm lookups
+ * (LOOKUP_DBM); without it this program says so and stops. */
+#pragma weak db_create
+#pragma weak db_strerror
 
 static bool opt_nolc, opt_nowarn, opt_noduperr, opt_lastdup, opt_nozero;
 static DB *out_db;
@@ -124,6 +131,11 @@ int main(int argc, char **argv) {
   }
   if (argc - arg != 2) { usage(); return 1; }
   const char *in_name = argv[arg], *out_name = argv[arg + 1];
+
+  if (!db_create) {
+    printf("exim_dbmbuild: this build has no Berkeley DB (LOOKUP_DBM=yes is needed)\n");
+    return 1;
+  }
 
   FILE *in = stdin;
   if (strcmp(in_name, "-") != 0 && !(in = fopen(in_name, "r"))) {
