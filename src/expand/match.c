@@ -214,7 +214,8 @@ match_rc match_list_run(match_ctx *c, const char *list, bool expand) {
     const char *l = match_expand(list, &err, &forced);
     if (!l) {
       if (forced) return MATCH_NO;
-      c->error = err;
+      c->error = str_sprintf("failed to expand \"%s\" while checking a list: %s", list, err);
+      log_write(LOG_MAIN, "%s", c->error);
       return MATCH_DEFER;
     }
     list = l;

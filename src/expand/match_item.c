@@ -80,7 +80,8 @@ static const char *lookup_semicolon(const char *pattern) {
 
 /* ---- domains and local parts ------------------------------------------- */
 
-static match_rc regex_item(match_ctx *c, const char *subject, const char *pattern, bool caseless) {
+static match_rc regex_item(match_ctx *c, const char *subject, const char *pattern, bool caseless,
+                           bool set_numeric) {
   const char *err = NULL;
   const regex *re = regex_get(pattern, caseless ? REGEX_CASELESS : 0, &err);
   if (!re) log_panic_die("regular expression error: %s", err);
@@ -92,7 +93,7 @@ static match_rc regex_item(match_ctx *c, const char *subject, const char *patter
     return MATCH_DEFER;
   }
   if (r == 0) return MATCH_NO;
-  match_set_numeric(ncaps, caps);
+  if (set_numeric) match_set_numeric(ncaps, caps);
   c->value = pattern;
   return MATCH_YES;
 }
@@ -135,12 +136,14 @@ match_rc match_domain_item(match_ctx *c, const char *subject, const char *patter
     const char *tail = subject + sl - pl;
     if ((caseless ? str_cmpic(tail, pattern + 1) : strcmp(tail, pattern + 1)) != 0)
       return MATCH_NO;
-    const char *caps[2] = {subject, str_copyn(subject, sl - pl)};
+    /* $0 and $1 are lowercased in caseless matching, as exim4 gives them. */
+    const char *sub = caseless ? str_lc(subject) : subject;
+    const char *caps[2] = {sub, str_copyn(sub, sl - pl)};
     match_set_numeric(2, caps);
     c->value = pattern;
     return MATCH_YES;
   }
-  if (pattern[0] == '^') return regex_item(c, subject, pattern, caseless);
+  if (pattern[0] == '^') return regex_item(c, subject, pattern, caseless, true);
   const char *semi = lookup_semicolon(pattern);
   if (semi) return match_lookup_item(c, pattern, semi, subject, true);
   if ((caseless ? str_cmpic(subject, pattern) : strcmp(subject, pattern)) != 0) return MATCH_NO;
@@ -206,10 +209,11 @@ match_rc match_address_item(match_ctx *c, const char *pattern) {
     c->value = pattern;
     return MATCH_YES;
   }
-  /* A regex against the whole address gives no value of its own. */
+  /* A regex against the whole address gives no value of its own and
+   * leaves $0.. alone (as exim4 does). */
   if (pattern[0] == '^') {
     const char *keep = c->value;
-    match_rc rc = regex_item(c, address, pattern, c->caseless);
+    match_rc rc = regex_item(c, address, pattern, c->caseless, false);
     c->value = keep;
     return rc;
   }

@@ -233,3 +233,60 @@ CASES = [
     ("inlist", "*", "*"),
     ("inlist", "x", "*"),
 ]
+
+# Whole expansions for the -be test (test_lists_be.py): numeric variables
+# set by matching, \N-protected regexes, named lists that need expansion
+# (cached or not, forced failure, errors).
+CONFIG_BE = CONFIG + """\
+domainlist dyn = ${if eq{1}{1}{a.example}{b.example}} : c.example
+domainlist_cache dync = ${if eq{1}{1}{a.example}{b.example}}
+domainlist forced = ${if eq{1}{2}{a.example}fail}
+domainlist broken = ${nosuchop:x}
+domainlist rx = \\N^(a|b)\\.example$\\N
+localpartlist lpdyn = ${lc:ROOT} : ${uc:x}
+hostlist hdyn = <; ${if eq{1}{1}{127.0.0.0/8}} ; ::1
+addresslist adyn = ${lc:BOB}@x.y
+"""
+
+EXPR_CASES = [
+    "${if match_domain{donkey.ex}{*key.ex}{$value:$0:$1}{N}}",
+    "${if match_domain{DONKEY.ex}{*key.ex}{$value:$0:$1}{N}}",
+    "${if match_domain{ABC.ex}{\\N^a(b)c\\.ex$\\N}{$value:$0:$1}{N}}",
+    "${if match_domain{abc.ex}{\\N^a(?:x|(b))c\\.ex$\\N}{$value:$0:$1}{N}}",
+    "${if match_local_part{abc}{^a(b)(c)}{$value:$0:$1:$2}{N}}",
+    "${if match_local_part{foo-list}{*-list}{$value:$0:$1}{N}}",
+    "${if match_address{bob@x.y}{\\N^(b.*)@x\\.y$\\N}{$0:$1}{N}}",
+    "${if match_address{bob@x.y}{\\N^(b.*)@x\\.y$\\N}{<$value>}{N}}",
+    "${if match_domain{a.example}{+dyn}{Y:$value}{N}}",
+    "${if match_domain{b.example}{+dyn}{Y:$value}{N}}",
+    "${if match_domain{c.example}{+dyn}{Y:$value}{N}}",
+    "${if match_domain{a.example}{+dync}{Y:$value}{N}}",
+    "${if match_domain{a.example}{+dync}{Y:$value}{N}}${if match_domain{a.example}{+dync}{Y:$value}{N}}",
+    "${if match_domain{a.example}{+forced}{Y:$value}{N}}",
+    "${if match_domain{a.example}{!+forced}{Y:$value}{N}}",
+    "${if match_domain{a.example}{+broken}{Y:$value}{N}}",
+    "${if match_domain{b.example}{+rx}{Y:$value:$1}{N}}",
+    "${if match_domain{c.example}{+rx}{Y:$value}{N}}",
+    "${if match_local_part{root}{+lpdyn}{Y:$value}{N}}",
+    "${if match_local_part{X}{+lpdyn}{Y:$value}{N}}",
+    "${if match_ip{127.1.2.3}{+hdyn}{Y:$value}{N}}",
+    "${if match_ip{::1}{+hdyn}{Y:$value}{N}}",
+    "${if match_ip{::2}{+hdyn}{Y:$value}{N}}",
+    "${if match_address{bob@x.y}{+adyn}{Y:$value}{N}}",
+    "${if match_address{BOB@X.Y}{+adyn}{Y:$value}{N}}",
+    "${if match_domain{a.example}{a.example}{$value}}-${if match_domain{b}{a}{$value}{n:$value}}",
+    "${if match_domain{x}{x}{${if match_domain{y}{y}{in:$value}}:$value}}",
+    "${if match_ip{1.2.3.4}{<; 1.2.3.0/24 ; ::1}{Y:$value}{N}}",
+    "${if match_ip{}{}{Y}{N}}",
+    "${if match_ip{}{:}{Y}{N}}",
+    "${if match_domain{}{}{Y}{N}}",
+    "${if match_local_part{}{:}{Y}{N}}",
+    "${if inlist{b}{a:b:c}{Y:$value}{N}}",
+    "${if inlisti{B}{a:b:c}{Y:$value}{N}}",
+    "${if inlist{b}{<; a;b;c}{Y:$value}{N}}",
+    "${if inlist{a:b}{a::b}{Y:$value}{N}}",
+    "${if and{{match_domain{a.example}{+dl}}{match_local_part{x}{x}}}{Y:$value}{N}}",
+    "${if or{{match_domain{q}{+dl}}{match_domain{a.example}{+dl}}}{Y:$value}{N}}",
+    "${if !match_domain{a.example}{+dl}{Y}{N}}",
+    "${if match_domain{a.example}{$primary_hostname}{Y:$value}{N}}",
+]
