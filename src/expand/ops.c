@@ -196,6 +196,19 @@ static const char *do_nhash(gstring **out, const char *arg, const char *opt, con
 OPFN(op_nhash) { return do_nhash(out, arg, opt, "nhash"); }
 OPFN(op_nh) { return do_nhash(out, arg, opt, "nh"); }
 
+/* Operators of features this build leaves out (SMTPUTF8/IDNA belongs to
+ * the i18n module, planned in src/modules.def). */
+#define ABSENT(fn, word, flag)                                                            \
+  static OPFN(fn) {                                                                     \
+    (void)out, (void)arg, (void)opt;                                                    \
+    return "the \"" word "\" operator is not available in this build (needs " flag    \
+           " in Local/Makefile)";                                                       \
+  }
+ABSENT(op_u2a_dom, "utf8_domain_to_alabel", "SUPPORT_I18N")
+ABSENT(op_a2u_dom, "utf8_domain_from_alabel", "SUPPORT_I18N")
+ABSENT(op_u2a_lp, "utf8_localpart_to_alabel", "SUPPORT_I18N")
+ABSENT(op_a2u_lp, "utf8_localpart_from_alabel", "SUPPORT_I18N")
+
 /* ---- the table ------------------------------------------------------------ */
 
 static const expand_op ops_table[] = {
@@ -248,6 +261,10 @@ static const expand_op ops_table[] = {
   {"time_eval", op_time_eval, false},
   {"time_interval", op_time_interval, false},
   {"uc", op_uc, false},
+  {"utf8_domain_from_alabel", op_a2u_dom, false},
+  {"utf8_domain_to_alabel", op_u2a_dom, false},
+  {"utf8_localpart_from_alabel", op_a2u_lp, false},
+  {"utf8_localpart_to_alabel", op_u2a_lp, false},
   {"utf8clean", op_utf8clean, false},
 };
 

@@ -332,16 +332,16 @@ OPFN(op_rfc2047) {
   const char *cs = charset();
   bool utf8 = str_eqic(cs, "utf-8") || str_eqic(cs, "utf8");
   gstring *g = ensure(*out);
-  size_t start = g->len;
   g = g_fmt(g, "=?%s?Q?", cs);
+  size_t start = g->len;     /* where this encoded word's text begins */
   for (const char *p = arg; *p; p++) {
     unsigned c = uc(*p);
     /* a new encoded word when this one is long, never inside a UTF-8
      * character */
-    if (g->len - start > 77 && !(utf8 && (c & 0xc0) == 0x80)) {
+    if (g->len - start > 67 && !(utf8 && (c & 0xc0) == 0x80)) {
       g = g_cat(g, "?= ");
-      start = g->len;
       g = g_fmt(g, "=?%s?Q?", cs);
+      start = g->len;
     }
     if (c == ' ') g = g_catc(g, '_');
     else if (c < 33 || c > 126 || strchr(specials, (int)c)) g = g_fmt(g, "=%02X", c);

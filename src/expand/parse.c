@@ -56,6 +56,15 @@ static size_t name_len(const char *s) {
   return n;
 }
 
+/* Names after "${" also take '-' (exim4: "${substr_-2:...}", and
+ * "${a-b}" is reported as an unknown variable with its whole name). */
+static size_t brace_name_len(const char *s) {
+  size_t n = 0;
+  if (*s == '-') return 0;
+  while (isalnum(uc(s[n])) || s[n] == '_' || s[n] == '-') n++;
+  return n;
+}
+
 static const struct {
   const char *prefix;
   int kind;
@@ -497,8 +506,16 @@ static enode *parse_item(P *p, int id, const char *name) {
       p->p = t;
     }
     if (id == I_RUN) {
+      if (n->opt && strcmp(n->opt, "preexpand") != 0) {
+        perr(p, str_sprintf("bad option '%s' for run", n->opt));
+        return NULL;
+      }
+      skip_ws(p);
+      const char *raw = *p->p == '{' ? p->p + 1 : NULL;
       cnt = parse_subs(p, args, 1, 1, name, false);
       if (cnt < 0) return NULL;
+      /* without preexpand the command is split first, each part expanded */
+      if (!n->opt) n->key2 = str_copyn(raw, (size_t)(p->p - 1 - raw));
       n->nargs = 1;
       n->args = store_get(sizeof(eseq *), false);
       n->args[0] = args[0];
@@ -513,7 +530,12 @@ static enode *parse_item(P *p, int id, const char *name) {
     for (cnt = 0; cnt < want; cnt++) {
       skip_ws(p);
       if (*p->p != '{') {
-        perr(p, str_sprintf("missing '{' for %s arg of %s", cnt == want - 1 ? "last" : cnt == 0 ? "first" : "second", name));
+        if (id == I_SORT)
+          perr(p, str_sprintf("missing '{' for %s arg of sort",
+                              cnt == 0 ? "list" : cnt == 1 ? "comparator" : "extractor"));
+        else
+          perr(p, str_sprintf("missing '{' for %s arg of %s",
+                              cnt == want - 1 ? "last" : cnt == 0 ? "first" : "second", name));
         return NULL;
       }
       if (id == I_FILTER && cnt == 1) {
@@ -544,6 +566,16 @@ static enode *parse_item(P *p, int id, const char *name) {
     memcpy(n->args, args, sizeof(eseq *) * (size_t)cnt);
     return n;
   }
+  case I_ENV:
+  case I_LISTEXTRACT: {
+    int want = id == I_ENV ? 1 : 2;
+    cnt = parse_subs(p, args, want, want, name, false);
+    if (cnt < 0) return NULL;
+    n->nargs = cnt;
+    n->args = store_get(sizeof(eseq *) * (size_t)cnt, false);
+    memcpy(n->args, args, sizeof(eseq *) * (size_t)cnt);
+    return parse_yesno(p, n, name) ? n : NULL;
+  }
   default:
     break;
   }
@@ -560,7 +592,7 @@ static enode *parse_item(P *p, int id, const char *name) {
 /* After "${": variable, item, operator or ${if}. */
 static enode *parse_brace_expr(P *p) {
   const char *s = p->p;
-  size_t l = name_len(s);
+  size_t l = brace_name_len(s);
   if (!l) {
     perr(p, "letter or digit expected after ${");
     return NULL;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/main_config.h"
 #include "expand/ops.h"
 
 /* Differences kept on purpose (see the operators' report). */
@@ -26,6 +27,7 @@ static char *unhex(const char *h, size_t *len) {
 }
 
 int main(void) {
+  mainconf.headers_charset = "UTF-8";   /* as the recording configuration */
   FILE *f = fopen("test/expected/expand/ops_cases.tsv", "r");
   if (!f) {
     perror("test/expected/expand/ops_cases.tsv");

@@ -20,6 +20,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CONF = """primary_hostname = test.example
+headers_charset = UTF-8
 domainlist dl = a.com : b.com : *.c.com
 hostlist hl = 1.2.3.4 : <; ::1 ; 10.0.0.0/8
 addresslist al = x@y : "a:b"@c
