@@ -91,6 +91,20 @@ static int cmp_bytes(const char *a, const char *b)
   return strcmp(a, b);   /* strcmp compares as unsigned char */
 }
 
+/* Exim's caseless comparison: ASCII case folding; when the first string
+ * ends, the result is the second string's next byte, so a first string
+ * that is a proper prefix of the second compares as greater (Exim's
+ * lti{a}{ab} is false and gei{}{x} true). */
+static int cmp_caseless(const char *a, const char *b)
+{
+  const unsigned char *s = (const unsigned char *)a, *t = (const unsigned char *)b;
+  while (*s) {
+    int c = tolower(*s++) - tolower(*t++);
+    if (c) return c;
+  }
+  return *t;
+}
+
 #define STRCMP_FN(fname, op, cmpf)                                              \
   static const char *fname(const char *const *a, int n, bool *r)               \
   {                                                                             \
@@ -99,15 +113,15 @@ static int cmp_bytes(const char *a, const char *b)
     return NULL;                                                                \
   }
 STRCMP_FN(c_eq, CMP_EQ, cmp_bytes)
-STRCMP_FN(c_eqi, CMP_EQ, str_cmpic)
+STRCMP_FN(c_eqi, CMP_EQ, cmp_caseless)
 STRCMP_FN(c_lt, CMP_LT, cmp_bytes)
-STRCMP_FN(c_lti, CMP_LT, str_cmpic)
+STRCMP_FN(c_lti, CMP_LT, cmp_caseless)
 STRCMP_FN(c_le, CMP_LE, cmp_bytes)
-STRCMP_FN(c_lei, CMP_LE, str_cmpic)
+STRCMP_FN(c_lei, CMP_LE, cmp_caseless)
 STRCMP_FN(c_gt, CMP_GT, cmp_bytes)
-STRCMP_FN(c_gti, CMP_GT, str_cmpic)
+STRCMP_FN(c_gti, CMP_GT, cmp_caseless)
 STRCMP_FN(c_ge, CMP_GE, cmp_bytes)
-STRCMP_FN(c_gei, CMP_GE, str_cmpic)
+STRCMP_FN(c_gei, CMP_GE, cmp_caseless)
 
 static const char *num_compare(const char *const *a, int op, bool *r)
 {

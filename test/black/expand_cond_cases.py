@@ -36,6 +36,8 @@ _STRING = [
     "gt{b}{a}", "gt{a}{b}", "gt{}{}", "gt{a}{}", "gt{a}{A}", "gti{b}{A}", "gti{a}{A}",
     "ge{B}{a}", "ge{a}{a}", "ge{b}{a}", "gei{B}{a}", "gei{a}{B}", "gei{a}{A}",
     "gt{\xc3\xa9}{z}", "lt{\xc3\xa9}{z}",
+    "lti{a}{ab}", "gti{a}{ab}", "gti{ab}{a}", "lti{ab}{a}", "lt{a}{ab}", "eqi{a}{ab}",
+    "lei{}{}", "gei{}{0}", "lei{}{a}", "gti{}{a}", "lti{}{}", "gei{a}{AB}", "lei{A}{ab}",
 ]
 
 _NUMERIC = [

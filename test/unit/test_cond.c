@@ -87,7 +87,10 @@ int main(void)
   CHECK(t2("gei", "B", "a") == 1 && t2("ge", "B", "a") == 0);
   CHECK(t2("lei", "abc", "ABC") == 1 && t2("le", "abc", "ABC") == 0);
   CHECK(t2("gt", "", "") == 0 && t2("gti", "b", "A") == 1 && t2("lti", "a", "B") == 1);
-  CHECK(t2("gt", "\xe9", "z") == 1);            /* bytes compare unsigned */
+  CHECK(t2("gt", "\xe9", "z") == 1);
+  /* Exim's caseless compare: a proper prefix compares greater */
+  CHECK(t2("lti", "a", "ab") == 0 && t2("gti", "a", "ab") == 1 && t2("gei", "", "0") == 1);
+  CHECK(t2("lt", "a", "ab") == 1 && t2("eqi", "a", "ab") == 0 && t2("lei", "", "") == 1);            /* bytes compare unsigned */
 
   /* numbers */
   CHECK(t2("=", "1", "1") == 1 && t2("==", "1K", "1024") == 1 && t2("=", "1k", "1024") == 1);
