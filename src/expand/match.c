@@ -307,11 +307,13 @@ match_rc match_list_run(match_ctx *c, const char *list, bool expand) {
 
 /* ---- public entry points ---------------------------------------------- */
 
-static match_rc finish(match_ctx *c, match_rc rc, const char **data, const char **error) {
+static match_rc finish(match_ctx *c, const char *list, match_rc rc, const char **data,
+                       const char **error) {
   if (data) *data = rc == MATCH_YES ? c->value : NULL;
   if (error) *error = rc == MATCH_DEFER ? (c->error ? c->error : "list match deferred") : NULL;
   DEBUG(D_lists) debug_printf("%s in \"%s\"? %s\n", c->orig_subject ? c->orig_subject : "",
-                              "list", rc == MATCH_YES ? "yes" : rc == MATCH_NO ? "no" : "defer");
+                              list ? list : "", rc == MATCH_YES ? "yes" : rc == MATCH_NO ? "no"
+                              : "defer");
   return rc;
 }
 
@@ -362,7 +364,7 @@ match_rc match_list_check(match_list_type type, const char *subject, const char 
     c.caseless = caseless;
     break;
   }
-  return finish(&c, match_list_run(&c, list, !(flags & MATCH_F_NOEXPAND)), data, error);
+  return finish(&c, list, match_list_run(&c, list, !(flags & MATCH_F_NOEXPAND)), data, error);
 }
 
 match_rc match_domain_list(const char *domain, const char *list, const char **data,

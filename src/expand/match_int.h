@@ -29,6 +29,7 @@ typedef struct match_ctx {
   const char *value;          /* value of the matching item ($domain_data...) */
   const char *error;          /* set with MATCH_DEFER */
   bool include_unknown, ignore_unknown, include_defer, ignore_defer;
+  bool query;                 /* the last lookup item was query-style */
   bool ip_only;               /* match_ip: address items only */
   int depth;                  /* named-list nesting */
 } match_ctx;

@@ -58,6 +58,7 @@ match_rc match_lookup_item(match_ctx *c, const char *pattern, const char *semico
     if (!key || !*key) return MATCH_NO;    /* empty keys are not supported */
     rc = lookup_search(&spec, file, key, &hit, &err);
   } else {
+    c->query = true;
     rc = lookup_search(&spec, NULL, data, &hit, &err);
   }
   if (rc == LOOKUP_DEFER) {
@@ -195,7 +196,8 @@ static match_rc at_at_item(match_ctx *c, const char *pattern, const char *semi,
         return MATCH_YES;
       }
     }
-    if (!next) return MATCH_NO;
+    /* Chaining is for single-key lookups only: a query gives one list. */
+    if (!next || lk.query) return MATCH_NO;
     key = next;
   }
   c->error = str_sprintf("too many chained \">\" items in \"%s\" lookup", pattern);

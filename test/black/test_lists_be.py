@@ -71,3 +71,35 @@ def test_matrix_be(exim, tmp_path, case):
         assert case["stderr"].strip() in r.out.replace(str(tmp_path), "@FIX@")
         return
     check(exim, tmp_path, expr, case)
+
+
+def test_named_list_loops(exim, tmp_path):
+    """exim4 4.96 crashes (SIGSEGV) on a named list that refers to itself;
+    ours stops at a nesting limit and defers with a clear reason."""
+    conf = "domainlist loop = +loop : a\ndomainlist l1 = +l2\ndomainlist l2 = +l1\n"
+    r = exim(["-be", "${if match_domain{a}{+loop}{Y}{N}}"], conf=conf)
+    assert r.rc == 0
+    assert r.out == ('Failed: unable to complete match against "+loop": named domain lists '
+                     'nested too deeply at "+loop"\n')
+    r = exim(["-be", "${if match_domain{a}{+l1}{Y}{N}}"], conf=conf)
+    assert r.out == ('Failed: unable to complete match against "+l1": named domain lists '
+                     'nested too deeply at "+l1"\n')
+
+
+def test_mx_items_defer(exim, tmp_path):
+    """@mx_any and friends need MX lookups: until the DNS layer exists they
+    defer with a reason saying so (exim4 looks the MX records up)."""
+    for item in ("@mx_any", "@mx_primary", "@mx_secondary/ignore=127.0.0.1"):
+        r = exim(["-be", "${if match_domain{x.example}{%s}{Y}{N}}" % item], conf="")
+        assert r.rc == 0
+        assert r.out.startswith('Failed: unable to complete match against "%s": "%s" needs an '
+                                'MX lookup of "x.example": DNS lookups arrive with the DNS '
+                                'layer' % (item, item)), r.out
+
+
+def test_debug_lists(exim, tmp_path):
+    """-d+lists shows each list check and its result."""
+    r = exim(["-d+lists", "-be", "${if match_domain{b.example}{a.example : b.example}{Y}{N}}"],
+             conf="")
+    assert r.out == "Y\n"
+    assert 'b.example in "a.example : b.example"? yes' in r.err
