@@ -48,9 +48,9 @@ static void *cdb_open(const char *filename, const char **error) {
     return NULL;
   }
   if (S_ISREG(st.st_mode) && st.st_size < CDB_HEADER) {
-    /* Exim's wording, with the error number it reports there */
+    /* Exim's wording, with whatever error number is current (none) */
     *error = str_sprintf("failed to open %s too short for cdb lookup: %s", filename,
-                         strerror(ENOENT));
+                         strerror(errno));
     close(fd);
     return NULL;
   }

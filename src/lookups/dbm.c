@@ -35,10 +35,11 @@ static void *dbm_open(const char *filename, const char **error) {
     return NULL;
   }
   db->set_errcall(db, dbm_errcall);
-  errno = 0;
   rc = db->open(db, NULL, filename, NULL, DB_UNKNOWN, DB_RDONLY, 0);
   if (rc != 0) {
-    int e = errno ? errno : (rc > 0 ? rc : EINVAL);
+    /* Exim reports errno, which the library leaves at ENOENT for a file
+     * that is not a database */
+    int e = rc == EINVAL ? ENOENT : rc > 0 ? rc : errno;
     db->close(db, 0);
     *error = str_sprintf("failed to open %s as a db (v4.1+) file: %s", filename, strerror(e));
     return NULL;

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lookup.h"
 #include "../base/ip.h"
@@ -33,10 +34,32 @@
 
 typedef enum { LS_PLAIN, LS_WILD, LS_NWILD, LS_IP } ls_kind;
 
-static void *ls_open(const char *filename, const char **error) {
+static void *ls_open_kind(const char *filename, const char **error, const char *name) {
   FILE *f = fopen(filename, "rb");
-  if (!f) *error = str_sprintf("failed to open %s for linear search: %s", filename, strerror(errno));
+  if (!f) {
+    *error = str_sprintf("failed to open %s for linear search: %s", filename, strerror(errno));
+    return NULL;
+  }
+  struct stat st;
+  if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
+    *error = str_sprintf("%s is not a regular file (%s lookup)", filename, name);
+    fclose(f);
+    return NULL;
+  }
   return f;
+}
+
+static void *ls_open(const char *filename, const char **error) {
+  return ls_open_kind(filename, error, "lsearch");
+}
+static void *ls_open_wild(const char *filename, const char **error) {
+  return ls_open_kind(filename, error, "wildlsearch");
+}
+static void *ls_open_nwild(const char *filename, const char **error) {
+  return ls_open_kind(filename, error, "nwildlsearch");
+}
+static void *ls_open_ip(const char *filename, const char **error) {
+  return ls_open_kind(filename, error, "iplsearch");
 }
 
 static void ls_close(void *handle) { fclose((FILE *)handle); }
@@ -272,14 +295,14 @@ const lookup_info lookup_lsearch = {
   .close = ls_close,
 };
 const lookup_info lookup_wildlsearch = {
-  .name = "wildlsearch", .style = LOOKUP_SINGLE_KEY, .open = ls_open, .find = ls_find_wild,
+  .name = "wildlsearch", .style = LOOKUP_SINGLE_KEY, .open = ls_open_wild, .find = ls_find_wild,
   .close = ls_close,
 };
 const lookup_info lookup_nwildlsearch = {
-  .name = "nwildlsearch", .style = LOOKUP_SINGLE_KEY, .open = ls_open, .find = ls_find_nwild,
+  .name = "nwildlsearch", .style = LOOKUP_SINGLE_KEY, .open = ls_open_nwild, .find = ls_find_nwild,
   .close = ls_close,
 };
 const lookup_info lookup_iplsearch = {
-  .name = "iplsearch", .style = LOOKUP_SINGLE_KEY, .open = ls_open, .find = ls_find_ip,
+  .name = "iplsearch", .style = LOOKUP_SINGLE_KEY, .open = ls_open_ip, .find = ls_find_ip,
   .close = ls_close,
 };

@@ -40,7 +40,8 @@ typedef struct cached_result {
 typedef struct open_search {
   struct open_search *next, *prev;   /* LRU list: head most recent */
   const lookup_info *info;
-  const char *filename;
+  const char *filename;              /* "" for query-style lookups */
+  bool query;                        /* query-style: no file */
   void *handle;                      /* NULL: closed (only the cache kept) */
   bool have_stat;
   dev_t dev;
@@ -168,8 +169,10 @@ static void close_one(open_search *s) {
 
 /* Find (or make) the record of a file, most recently used first. */
 static open_search *search_record(const lookup_info *info, const char *filename) {
+  bool query = filename == NULL;
+  if (query) filename = "";
   for (open_search *s = searches; s; s = s->next)
-    if (s->info == info && strcmp(s->filename, filename) == 0) {
+    if (s->info == info && s->query == query && strcmp(s->filename, filename) == 0) {
       lru_unlink(s);
       lru_front(s);
       return s;
@@ -178,6 +181,7 @@ static open_search *search_record(const lookup_info *info, const char *filename)
   open_search *s = store_zget(sizeof *s, false);
   s->info = info;
   s->filename = str_copy_taint(filename, false);
+  s->query = query;
   store_pool_set(old);
   lru_front(s);
   return s;
@@ -187,7 +191,7 @@ static open_search *search_record(const lookup_info *info, const char *filename)
  * cached results and closes the handle so that it is reopened. */
 static void check_changed(open_search *s) {
   struct stat st;
-  if (!*s->filename) return;
+  if (s->query) return;
   if (stat(s->filename, &st) != 0) {
     if (s->have_stat) {
       close_one(s);
@@ -215,16 +219,16 @@ static void check_changed(open_search *s) {
 static bool ensure_open(open_search *s, const char **error) {
   if (s->handle) return true;
   int max = mainconf.lookup_open_max > 0 ? mainconf.lookup_open_max : 25;
-  if (*s->filename && open_count >= max) {
+  if (!s->query && open_count >= max) {
     /* close the least recently used open file */
     open_search *last = NULL;
     for (open_search *t = searches; t; t = t->next)
-      if (t->handle && *t->filename && t != s) last = t;
+      if (t->handle && !t->query && t != s) last = t;
     if (last) close_one(last);
   }
   DEBUG(D_lookup) debug_printf("search_open: %s \"%s\"\n", s->info->name, s->filename);
   const char *err = NULL;
-  void *h = s->info->open(*s->filename ? s->filename : NULL, &err);
+  void *h = s->info->open(s->query ? NULL : s->filename, &err);
   if (!h) {
     *error = err ? err : str_sprintf("failed to open %s for %s lookup", s->filename, s->info->name);
     return false;
@@ -252,10 +256,12 @@ static lookup_rc find_one(open_search *s, const char *key, const char *opts, boo
   bool do_cache = true;
   const char *res = NULL, *err = NULL;
   DEBUG(D_lookup) debug_printf("file lookup required for %s in %s\n", key, s->filename);
-  lookup_rc rc = s->info->find(s->handle, *s->filename ? s->filename : NULL, key, strlen(key),
+  lookup_rc rc = s->info->find(s->handle, s->query ? NULL : s->filename, key, strlen(key),
                                &res, &err, &do_cache, opts);
   if (rc == LOOKUP_DEFER) {
-    *error = err ? err : str_sprintf("%s lookup failed", s->info->name);
+    /* Exim's wording for a lookup that could not be completed */
+    *error = str_sprintf("lookup of \"%s\" gave DEFER: %s", key,
+                         err ? err : str_sprintf("%s lookup failed", s->info->name));
     return rc;
   }
   if (do_cache) {
@@ -287,11 +293,9 @@ lookup_rc lookup_search(const lookup_spec *spec, const char *file, const char *k
   memset(hit, 0, sizeof *hit);
   *error = NULL;
 
-  if (info->style == LOOKUP_SINGLE_KEY) {
-    if (!file || *file != '/') {
-      *error = str_sprintf("absolute file name expected for \"%s\" lookup", info->name);
-      return LOOKUP_DEFER;
-    }
+  if (info->style == LOOKUP_SINGLE_KEY && !file) {
+    *error = str_sprintf("\"%s\" lookup requires a file name", info->name);
+    return LOOKUP_DEFER;
   }
   if (file && is_tainted(file)) {
     log_write(LOG_MAIN | LOG_PANIC, "Tainted filename for search: '%s'", file);
@@ -311,13 +315,22 @@ lookup_rc lookup_search(const lookup_spec *spec, const char *file, const char *k
                                spec->starat ? "*@" : spec->star ? "*" : "0",
                                opts ? opts : "NULL");
 
-  open_search *s = search_record(info, file ? file : "");
+  /* an empty key finds nothing in a file */
+  if (info->style == LOOKUP_SINGLE_KEY && !*key) return LOOKUP_NOTFOUND;
+
+  open_search *s = search_record(info, info->style == LOOKUP_SINGLE_KEY ? file : NULL);
   check_changed(s);
 
   const char *res = NULL;
   const char *matched = key;
   lookup_rc rc = find_one(s, key, opts, no_rd, &res, error);
   if (rc == LOOKUP_DEFER) return rc;
+  if (rc == LOOKUP_FOUND && spec->partial >= 0) {
+    /* as Exim: a partial search that matched the key itself gives an empty
+     * wild part and the whole key as the fixed part */
+    hit->wild = "";
+    hit->fixed = str_copy(key);
+  }
 
   /* partial matching (9.7) */
   if (rc == LOOKUP_NOTFOUND && spec->partial >= 0) {
@@ -373,7 +386,15 @@ lookup_rc lookup_search(const lookup_spec *spec, const char *file, const char *k
   if (rc == LOOKUP_NOTFOUND && (spec->star || spec->starat)) {
     rc = find_one(s, "*", opts, no_rd, &res, error);
     if (rc == LOOKUP_DEFER) return rc;
-    if (rc == LOOKUP_FOUND) matched = "*";
+    if (rc == LOOKUP_FOUND) {
+      matched = "*";
+      if (spec->partial >= 0) {
+        /* as Exim: the default after a partial search gives the whole key
+         * as the wild part */
+        hit->wild = str_copy(key);
+        hit->fixed = "";
+      }
+    }
   }
 
   if (rc != LOOKUP_FOUND) {

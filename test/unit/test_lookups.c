@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/store.h"
@@ -155,7 +156,7 @@ int main(void) {
   /* partial */
   expect_partial("partial-lsearch", "a.b.dates.fict.example", "[partwild]", "a.b.dates",
                  "fict.example");
-  expect_partial("partial-lsearch", "dates.fict.example", "[exact]", NULL, NULL);
+  expect_partial("partial-lsearch", "dates.fict.example", "[exact]", "", "dates.fict.example");
   expect_partial("partial-lsearch", "fict.example", "[partwild]", "", "fict.example");
   expect_partial("partial-lsearch", "example", "NOTFOUND", NULL, NULL);
   expect_partial("partial0-lsearch", "example", "[star]", "exampl", "");
@@ -182,17 +183,26 @@ int main(void) {
   expect("iplsearch", "ip1", "11.1.1.1", "NOTFOUND");
   expect("iplsearch*", "ip1", "11.1.1.1", "[star]");
   expect("iplsearch", "ip1", "notip",
-         "DEFER: \"notip\" is not a valid iplsearch key (an IP address, with optional CIDR "
+         "DEFER: lookup of \"notip\" gave DEFER: \"notip\" is not a valid iplsearch key (an IP address, with optional CIDR "
          "mask, is wanted): in a host list, use net-iplsearch as the search type");
   expect("iplsearch", "ip1", "*", "[star]");
   expect("iplsearch,ret=full", "ip1", "10.1.1.1", "[10.0.0.0/8   ten]");
   expect("iplsearch,ret=full", "ip1", "abcd::cdab", "[abcd::cdab: six1]");
   expect("iplsearch", "ip1", "::ffff:1.2.3.4", "[exact4]");
   expect("iplsearch", "ip1", "1.2.3.4/32",
-         "DEFER: \"1.2.3.4/32\" is not a valid iplsearch key (an IP address, with optional CIDR "
+         "DEFER: lookup of \"1.2.3.4/32\" gave DEFER: \"1.2.3.4/32\" is not a valid iplsearch key (an IP address, with optional CIDR "
          "mask, is wanted): in a host list, use net-iplsearch as the search type");
 
   /* nwildlsearch (wildlsearch needs the expander) */
+  expect("iplsearch", "ip1", "", "NOTFOUND");
+  expect("lsearch", "ls1", "", "NOTFOUND");
+  expect_partial("partial-lsearch*", "nomatch.example", "[star]", "nomatch.example", "");
+  expect_partial("partial0(.)lsearch*", "x.y", "[star]", "x.y", "");
+  mkdir(path("dir"), 0755);
+  expect("lsearch", "dir", "x", str_sprintf("DEFER: %s is not a regular file (lsearch lookup)",
+                                            path("dir")));
+  expect("iplsearch", "dir", "1.2.3.4",
+         str_sprintf("DEFER: %s is not a regular file (iplsearch lookup)", path("dir")));
   expect("nwildlsearch", "wl1", "q.A.B", "[starsuffix]");
   expect("nwildlsearch", "wl1", "a.b", "NOTFOUND");
   expect("nwildlsearch", "wl1", "goldFISH", "[fishy]");

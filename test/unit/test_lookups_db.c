@@ -169,7 +169,7 @@ int main(void) {
   expect("dsearch,filter=subdir", "dd", "sub", "[sub]");
   expect("dsearch,filter=file", "dd", "link1", "NOTFOUND");
   expect("dsearch", "dd", "link1", "[link1]");
-  expect("dsearch", "dd", "a/b", "DEFER: key for dsearch lookup contains a slash: a/b");
+  expect("dsearch", "dd", "a/b", "DEFER: lookup of \"a/b\" gave DEFER: key for dsearch lookup contains a slash: a/b");
   expect("dsearch", "nodir", "file1",
          str_sprintf("DEFER: failed to open %s for directory search: No such file or directory",
                      path("nodir")));
