@@ -138,8 +138,6 @@ static ev_rc cond_bool(const econd *c, bool *result) {
 static ev_rc cond_for(const econd *c, bool *result) {
   char *list = eval_to_str(c->args[0]);
   if (!list) return expand_status.forced_fail ? EV_FORCED : EV_ERROR;
-  if (c->json) return ev_fail("\"%s\" needs JSON list support, which arrives with the "
-                              "JSON extraction code of ${extract json}", c->name);
   const char *save_item = expand_item;
   bool all = c->type == C_FORALL;
   *result = false;
@@ -148,7 +146,14 @@ static ev_rc cond_for(const econd *c, bool *result) {
   const char *lp = list;
   char *it;
   ev_rc rc = EV_OK;
-  while ((it = list_next(&lp, &sep))) {
+  char **jitems = NULL;
+  int jn = 0, ji = 0;
+  if (c->json) {
+    const char *err;
+    if (!(jitems = json_list_items(list, c->json == 2, &jn, &err)))
+      return ev_fail("%s for %s", err, c->name);
+  }
+  while ((it = jitems ? (ji < jn ? jitems[ji++] : NULL) : list_next(&lp, &sep))) {
     expand_item = it;
     any_item = true;
     bool r;

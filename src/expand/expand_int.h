@@ -109,4 +109,19 @@ ev_rc item_eval(const enode *n, gstring **out);
 int item_lookup_name(const char *name);   /* -1 if not an item */
 void item_arg_counts(int id, int *min, int *max);
 
+
+
+/* items_list.c */
+ev_rc item_listextract(const enode *n, char **sub, gstring **out);
+ev_rc item_listquote(char **sub, gstring **out);
+ev_rc item_sort(const enode *n, gstring **out);
+ev_rc item_extract_json(const enode *n, gstring **out);
+char **json_list_items(const char *text, bool strip, int *count, const char **err);
+
+/* items_sec.c */
+ev_rc item_hmac(char **sub, gstring **out);
+ev_rc item_prvs(char **sub, int nargs, gstring **out);
+ev_rc item_prvscheck(const enode *n, gstring **out);
+ev_rc item_imapfolder(char **sub, int nargs, gstring **out);
+ev_rc item_readsocket(const enode *n, char **sub, gstring **out);
 #endif

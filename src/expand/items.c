@@ -17,6 +17,9 @@
 #include <unistd.h>
 
 #include "../base/list.h"
+#include "../base/log.h"
+#include "../config/main_config.h"
+#include "match.h"
 #include "../base/regex.h"
 #include "../base/store.h"
 #include "../base/str.h"
@@ -98,17 +101,15 @@ static ev_rc yesno(const enode *n, bool ok, const char *val, gstring **out, cons
   return rc;
 }
 
-/* Exim's integer argument check for substr/length/hash/nhash. */
-static bool int_arg(const char *s, long *v, bool positive) {
+/* Exim's integer argument check for substr/length/hash/nhash: an optional
+ * minus sign and digits, nothing else. */
+static bool int_arg(const char *s, long *v) {
   const char *p = s;
-  while (isspace(uc(*p))) p++;
-  char *end;
+  if (*p == '-') p++;
+  if (!*p || strspn(p, "0123456789") != strlen(p)) return false;
   errno = 0;
-  long x = strtol(p, &end, 10);
-  if (end == p || errno) return false;
-  while (isspace(uc(*end))) end++;
-  if (*end) return false;
-  if (positive && x < 0) return false;
+  long x = strtol(s, NULL, 10);
+  if (errno) return false;
   *v = x;
   return true;
 }
@@ -116,10 +117,12 @@ static bool int_arg(const char *s, long *v, bool positive) {
 static ev_rc item_numeric(const enode *n, char **sub, gstring **out) {
   long a = 0, b = -1;
   int last = n->nargs - 1;
-  bool positive = n->num != I_SUBSTR;
   for (int i = 0; i < last; i++) {
     long *v = i == 0 ? &a : &b;
-    if (!int_arg(sub[i], v, positive && !(n->num == I_SUBSTR)))
+    /* length and the length of substr must not be negative; the start of
+     * substr may be; hash and nhash say "not a number" */
+    bool positive = n->num == I_LENGTH || (n->num == I_SUBSTR && i == 1);
+    if (!int_arg(sub[i], v) || (positive && *v < 0) || (!positive && n->num != I_SUBSTR && *v < 0))
       return ev_fail("\"%s\" is not a%s number (in \"%s\" expansion)", sub[i],
                      positive ? " positive" : "", n->text);
   }
@@ -188,8 +191,12 @@ static ev_rc item_sg(char **sub, gstring **out) {
 
 /* ${readfile{name}{eol}} */
 static ev_rc item_readfile(char **sub, int nargs, gstring **out) {
-  if (is_tainted(sub[0]))
-    return ev_fail("attempt to use tainted value '%s' for file name of readfile", sub[0]);
+  if (is_tainted(sub[0])) {
+    /* as Exim: the open is refused, the attempt logged */
+    log_write(LOG_MAIN | LOG_PANIC, "Tainted filename '%s'", sub[0]);
+    return ev_fail("failed to open %s: %s (euid=%ld egid=%ld)", sub[0], strerror(EACCES),
+                   (long)geteuid(), (long)getegid());
+  }
   int fd = open(sub[0], O_RDONLY);
   if (fd < 0) return ev_fail("failed to open %s: %s", sub[0], strerror(errno));
   char buf[8192];
@@ -220,7 +227,7 @@ static ev_rc item_lookup(const enode *n, gstring **out) {
   if (!fq) return expand_status.forced_fail ? EV_FORCED : EV_ERROR;
   if (spec.info->style == LOOKUP_SINGLE_KEY) {
     if (!key)
-      return ev_fail("\"%s\" lookup requires a file name and a key", spec.info->name);
+      return ev_fail("missing {key} for single-key \"%s\" lookup", spec.info->name);
   } else if (key) {
     return ev_fail("a single key was given for lookup type \"%s\", which is not a single-key "
                    "lookup type", spec.info->name);
@@ -232,6 +239,12 @@ static ev_rc item_lookup(const enode *n, gstring **out) {
   if (rc == LOOKUP_DEFER) {
     expand_status.lookup_deferred = true;
     return ev_fail("%s", err ? err : "lookup deferred");
+  }
+  if (rc == LOOKUP_FOUND && (hit.wild || hit.fixed)) {
+    /* partial and "*@" matches: $1 the wild part, $2 the fixed part */
+    const char *nv[3] = {hit.key ? hit.key : "", hit.wild ? hit.wild : "",
+                         hit.fixed ? hit.fixed : ""};
+    expand_set_numeric(3, nv);
   }
   return yesno(n, rc == LOOKUP_FOUND, rc == LOOKUP_FOUND ? hit.value : NULL, out, "lookup");
 }
@@ -266,8 +279,7 @@ static const char *extract_named(const char *key, const char *s) {
     while (*p && *p != '=' && !isspace(uc(*p))) p++;
     size_t l = (size_t)(p - ks);
     while (isspace(uc(*p))) p++;
-    bool haveeq = *p == '=';
-    if (haveeq) p++;
+    if (*p == '=') p++;
     while (isspace(uc(*p))) p++;
     gstring *v = g_new(16, is_tainted(s));
     if (*p == '"') {
@@ -289,7 +301,7 @@ static const char *extract_named(const char *key, const char *s) {
         v = g_catc(v, *p++);
       }
       if (*p) p++;
-    } else if (haveeq) {
+    } else {
       while (*p && !isspace(uc(*p))) v = g_catc(v, *p++);
     }
     if (l == kl && str_ncmpic(ks, key, kl) == 0) return g_str(v);
@@ -314,6 +326,9 @@ static ev_rc item_extract(const enode *n, gstring **out) {
     return yesno(n, v != NULL, v, out, "extract");
   }
   /* named: two arguments; a third braced part is the "yes" string */
+  char *key = str_rtrim(str_copy(k));
+  if (!*key) return ev_fail("first argument of \"extract\" must not be empty");
+  sub[0] = key;
   if (n->nargs == 3) {
     enode tmp = *n;
     tmp.yes = n->args[2];
@@ -350,8 +365,6 @@ static ev_rc item_listwork(const enode *n, gstring **out) {
       expand_value = v;
     }
     if (rc == EV_OK) *out = g_cat(*out, expand_value);
-  } else if (n->num == I_SORT) {
-    return ev_fail("\"sort\" arrives with the list comparison code: not in this build yet");
   } else {
     int outsep = sep;
     while ((it = list_next(&lp, &sep))) {
@@ -374,12 +387,9 @@ static ev_rc item_listwork(const enode *n, gstring **out) {
   return rc;
 }
 
-/* ${run{command args}{yes}{no}} without a shell. */
-static ev_rc item_run(const enode *n, gstring **out) {
-  char *cmd = eval_to_str(n->args[0]);
-  if (!cmd) return expand_status.forced_fail ? EV_FORCED : EV_ERROR;
-  if (is_tainted(cmd)) return ev_fail("attempt to use tainted value '%s' for command of run", cmd);
-  /* split into arguments: white space separates; quotes group; backslash escapes */
+/* Split a command line into arguments: white space separates; double or
+ * single quotes group (backslash escapes inside double quotes). */
+static char **split_command(const char *cmd, int *argcp) {
   int cap = 8, argc = 0;
   char **argv = store_get(sizeof(char *) * (size_t)cap, false);
   const char *p = cmd;
@@ -387,15 +397,20 @@ static ev_rc item_run(const enode *n, gstring **out) {
     while (isspace(uc(*p))) p++;
     if (!*p) break;
     gstring *a = g_new(16, false);
-    if (*p == '"') {
-      p++;
-      while (*p && *p != '"') {
-        if (*p == '\\' && p[1]) p++;
+    while (*p && !isspace(uc(*p))) {
+      if (*p == '"') {
+        p++;
+        while (*p && *p != '"') {
+          if (*p == '\\' && p[1]) p++;
+          a = g_catc(a, *p++);
+        }
+        if (*p) p++;
+      } else if (*p == '\'') {
+        p++;
+        while (*p && *p != '\'') a = g_catc(a, *p++);
+        if (*p) p++;
+      } else
         a = g_catc(a, *p++);
-      }
-      if (*p) p++;
-    } else {
-      while (*p && !isspace(uc(*p))) a = g_catc(a, *p++);
     }
     if (argc + 2 > cap) {
       char **nv = store_get(sizeof(char *) * (size_t)(cap * 2), false);
@@ -406,6 +421,37 @@ static ev_rc item_run(const enode *n, gstring **out) {
     argv[argc++] = g_str(a);
   }
   argv[argc] = NULL;
+  *argcp = argc;
+  return argv;
+}
+
+/* ${run{command args}{yes}{no}} without a shell. */
+static ev_rc item_run(const enode *n, gstring **out) {
+  int argc = 0;
+  char **argv;
+  if (n->key2) {
+    /* split the text as written, then expand each argument */
+    argv = split_command(n->key2, &argc);
+    for (int i = 0; i < argc; i++) {
+      char *v = expand_string(argv[i]);
+      if (!v) return expand_status.forced_fail ? EV_FORCED : EV_ERROR;
+      argv[i] = v;
+    }
+  } else {
+    char *cmd = eval_to_str(n->args[0]);
+    if (!cmd) return expand_status.forced_fail ? EV_FORCED : EV_ERROR;
+    argv = split_command(cmd, &argc);
+    for (int i = 1; i < argc && is_tainted(cmd); i++)
+      if (is_tainted(argv[i])) break;
+    if (is_tainted(cmd)) {
+      log_write(LOG_MAIN | LOG_PANIC, "Attempt to exec tainted path: '%s'", argc ? argv[0] : cmd);
+      return ev_fail("couldn't create child process: %s", strerror(EPERM));
+    }
+  }
+  if (argc && is_tainted(argv[0])) {
+    log_write(LOG_MAIN | LOG_PANIC, "Attempt to exec tainted path: '%s'", argv[0]);
+    return ev_fail("couldn't create child process: %s", strerror(EPERM));
+  }
   if (!argc) return ev_fail("missing command name in ${run}");
   int pout[2];
   if (pipe(pout) < 0) return ev_fail("couldn't create pipe for ${run}: %s", strerror(errno));
@@ -417,6 +463,7 @@ static ev_rc item_run(const enode *n, gstring **out) {
     int nul = open("/dev/null", O_RDONLY);
     if (nul >= 0) dup2(nul, 0);
     dup2(pout[1], 1);
+    dup2(pout[1], 2);
     execv(argv[0], argv);
     _exit(127);
   }
@@ -433,18 +480,42 @@ static ev_rc item_run(const enode *n, gstring **out) {
   return yesno(n, runrc == 0, g_str(g), out, "run");
 }
 
+/* The environment as Exim presents it: only variables that keep_environment
+ * keeps, plus those add_environment sets (Exim clears the rest at start). */
+static const char *env_value(const char *name) {
+  const char *add = mainconf.add_environment;
+  if (add && *add) {
+    const char *lp = add;
+    int sep = 0;
+    char *it;
+    size_t nl = strlen(name);
+    while ((it = list_next(&lp, &sep)))
+      if (strncmp(it, name, nl) == 0 && it[nl] == '=') return it + nl + 1;
+  }
+  const char *keep = mainconf.keep_environment;
+  if (!keep || !*keep) return NULL;
+  const char *err = NULL;
+  if (match_string_list(name, keep, false, &err) != MATCH_YES) return NULL;
+  const char *v = getenv(name);
+  return v ? str_copy_taint(v, true) : NULL;
+}
+
 ev_rc item_eval(const enode *n, gstring **out) {
   char *sub[10] = {0};
   switch (n->num) {
   case I_LOOKUP: return item_lookup(n, out);
-  case I_EXTRACT: return item_extract(n, out);
+  case I_EXTRACT:
+    if (n->key2) return item_extract_json(n, out);
+    return item_extract(n, out);
   case I_MAP:
   case I_FILTER:
-  case I_REDUCE:
-  case I_SORT: return item_listwork(n, out);
+  case I_REDUCE: return item_listwork(n, out);
+  case I_SORT: return item_sort(n, out);
   case I_RUN: return item_run(n, out);
+  case I_PRVSCHECK: return item_prvscheck(n, out);
   default: break;
   }
+  if (n->num == I_EXTRACT && n->key2) return item_extract_json(n, out);
   if (eval_args(n, sub) != EV_OK) return expand_status.forced_fail ? EV_FORCED : EV_ERROR;
   switch (n->num) {
   case I_LENGTH:
@@ -454,10 +525,19 @@ ev_rc item_eval(const enode *n, gstring **out) {
   case I_TR: return item_tr(sub, out);
   case I_SG: return item_sg(sub, out);
   case I_ENV: {
-    const char *v = getenv(sub[0]);
-    if (v) *out = g_cat(*out, str_copy_taint(v, true));
-    return EV_OK;
+    const char *v = env_value(str_rtrim(str_copy(str_skip_space(sub[0]))));
+    return yesno(n, v != NULL, v, out, "env");
   }
+  case I_LISTEXTRACT: return item_listextract(n, sub, out);
+  case I_LISTQUOTE: return item_listquote(sub, out);
+  case I_HMAC: return item_hmac(sub, out);
+  case I_PRVS: return item_prvs(sub, n->nargs, out);
+  case I_IMAPFOLDER: return item_imapfolder(sub, n->nargs, out);
+  case I_READSOCK: return item_readsocket(n, sub, out);
+  case I_AUTHRESULTS:
+    /* the authenticator and SPF/DKIM/DMARC parts are added by their layers */
+    *out = g_fmt(*out, "Authentication-Results: %s", sub[0]);
+    return EV_OK;
   case I_READFILE: return item_readfile(sub, n->nargs, out);
   case I_ACL:
     return ev_fail("ACL support is not in this build yet: ${acl{%s}} arrives with the ACL layer",

@@ -542,7 +542,11 @@ static enode *parse_item(P *p, int id, const char *name) {
         /* the filter's second part is a condition */
         p->p++;
         econd *c = parse_cond(p);
-        if (!c) return NULL;
+        if (!c) {
+          if (p->err && strncmp(p->err, "unknown condition", 17) == 0)
+            p->err = str_sprintf("%s inside \"%s\" item", p->err, name);
+          return NULL;
+        }
         skip_ws(p);
         if (*p->p != '}') {
           perr(p, str_sprintf("missing } at end of condition inside \"%s\"", name));
