@@ -138,6 +138,14 @@ _LISTS_WHOLE = [
     "${if match_ip{1.2.3.4}{1.2.3.0/24}{<$value>}{n}}",
     "${if match_ip{10.1.2.3}{iplsearch;@DIR@/ips}{<$value>}{n}}",
     "${if match_domain{a.b}{${lc:A}}{y}{n}}",
+    "${if match_address{Ab@BB}{!a}{<$value>}{n}}",
+    "${if match_address{@}{@:a@*}{<$value>}{n}}",
+    "${if match_address{aaBB}{^a:@:*.b}{<$value>}{n}}",
+    "${if match_address{aa@.}{!a:^a}{<$value>}{n}}",
+    "${if match_address{x@a.b}{^x@}{<$value>}{n}}",
+    "${if match_domain{x.b}{!a.b}{<$value>}{n}}",
+    "${if match_local_part{x}{!y}{<$value>}{n}}",
+    "${if match_ip{1.2.3.4}{!5.6.7.8}{<$value>}{n}}",
 ]
 
 _INLIST = [

@@ -54,6 +54,19 @@ PENDING = {
         "and crashes beyond",
 }
 
+# The list matcher (src/expand/match*.c, another owner's) differs here
+# (found by a differential run against exim4); not strict, so that the fix
+# can land in either order.
+LISTS_DIFFER = {
+    "${if match_address{Ab@BB}{!a}{<$value>}{n}}":
+        "$value after a list that ends with a negative item is empty in Exim",
+    "${if match_address{@}{@:a@*}{<$value>}{n}}": "subject '@' against item '@'",
+    "${if match_address{aaBB}{^a:@:*.b}{<$value>}{n}}":
+        "no @ in the subject of an address list match: Exim logs it and does not match",
+    "${if match_address{aa@.}{!a:^a}{<$value>}{n}}":
+        "$value after a list that ends with a negative item is empty in Exim",
+}
+
 
 def _params():
     out = []
@@ -61,6 +74,8 @@ def _params():
         marks = []
         if c["expr"] in PENDING:
             marks.append(pytest.mark.xfail(reason=PENDING[c["expr"]], strict=True))
+        if c["expr"] in LISTS_DIFFER:
+            marks.append(pytest.mark.xfail(reason=LISTS_DIFFER[c["expr"]], strict=False))
         out.append(pytest.param(c, marks=marks, id=c["expr"]))
     return out
 
