@@ -70,7 +70,7 @@ static bool cacheable(named_list *nl, int depth) {
   char *it;
   while ((it = list_next(&l, &sep))) {
     const char *p = it;
-    while (*p == '!') p = str_skip_space(p + 1);
+    if (*p == '!') p = str_skip_space(p + 1);
     if (*p == '+' && p[1]) {
       named_list *sub = named_list_find(nl->kind, p + 1);
       if (sub && !cacheable(sub, depth + 1)) return false;
@@ -151,8 +151,8 @@ static match_rc file_check(match_ctx *c, const char *name, const char *list_item
     const char *p = str_skip_space(line);
     if (!*p) continue;
     bool neg = false;
-    while (*p == '!') {
-      neg = !neg;
+    if (*p == '!') {
+      neg = true;
       p = str_skip_space(p + 1);
     }
     any = true;
@@ -226,13 +226,15 @@ match_rc match_list_run(match_ctx *c, const char *list, bool expand) {
   while ((item = list_next(&list, &sep))) {
     const char *p = item;
     bool neg = false;
-    /* Plain string lists (inlist) know no negation, names or files. */
-    while (*p == '!' && c->type != MT_STRING) {
-      neg = !neg;
+    /* One '!' negates ("!!x" is the negation of "!x"); plain string
+     * lists (inlist) know no negation, names or files. */
+    if (*p == '!' && c->type != MT_STRING) {
+      neg = true;
       p = str_skip_space(p + 1);
     }
     if (*p == '+' && c->type != MT_STRING) {
-      if ((c->type == MT_ADDRESS || c->type == MT_LOCALPART) && strcmp(p, "+caseful") == 0) {
+      if ((c->type == MT_ADDRESS || c->type == MT_LOCALPART) && !neg &&
+          strcmp(p, "+caseful") == 0) {
         c->caseless = false;
         c->subject = c->orig_subject;
         continue;

@@ -7,7 +7,6 @@
  * or files of items (the engine in match.c does), and never resolves names
  * in the DNS: "@mx_*" items defer until the DNS layer exists.
  */
-#include <ctype.h>
 #include <string.h>
 
 #include "../base/list.h"
@@ -39,15 +38,15 @@ match_rc match_lookup_item(match_ctx *c, const char *pattern, const char *semico
                            "(the lookup layer is not linked)", pattern);
     return MATCH_DEFER;
   }
-  /* The type ends at the semicolon; white space before it is ignored. */
+  /* The type ends at the semicolon (white space before it is part of the
+   * name, and so an unknown type, as for exim4). */
   size_t tlen = (size_t)(semicolon - pattern);
-  while (tlen && isspace((unsigned char)pattern[tlen - 1])) tlen--;
   lookup_spec spec;
   const char *err = lookup_spec_parse(pattern, tlen, &spec);
   if (err) log_panic_die("%s", err);
   if (spec.partial >= 0 && !allow_partial) {
     log_write(LOG_MAIN | LOG_PANIC, "partial matching is not applicable to whole-address "
-              "lookups: ignored");
+              "lookups: ignored \"partial-\" in \"%s\"", pattern);
     spec.partial = -1;
   }
   const char *data = str_skip_space(semicolon + 1);
@@ -112,7 +111,6 @@ match_rc match_domain_item(match_ctx *c, const char *subject, const char *patter
       size_t n = strlen(subject);
       if (n < 3 || subject[0] != '[' || subject[n - 1] != ']') return MATCH_NO;
       const char *ip = str_copyn(subject + 1, n - 2);
-      if (str_ncmpic(ip, "IPv6:", 5) == 0) ip += 5;
       int r = match_is_local_address(c, ip);
       if (r < 0) return MATCH_DEFER;
       if (r == 0) return MATCH_NO;
@@ -179,8 +177,8 @@ static match_rc at_at_item(match_ctx *c, const char *pattern, const char *semi,
       }
       const char *p = it;
       bool neg = false;
-      while (*p == '!') {
-        neg = !neg;
+      if (*p == '!') {
+        neg = true;
         p = str_skip_space(p + 1);
       }
       match_ctx lp = *c;
@@ -243,29 +241,29 @@ match_rc match_address_item(match_ctx *c, const char *pattern) {
   if (pattern[0] == '@' && pattern[1] == '@') {
     const char *p = pattern + 2;
     const char *s2 = strchr(p, ';');
-    if (!s2) {
-      c->error = str_sprintf("missing lookup type in \"%s\"", pattern);
-      return MATCH_DEFER;
-    }
+    if (!s2) return MATCH_NO;     /* no lookup: nothing to look in */
     return at_at_item(c, p, s2, local_part, domain);
   }
 
   /* Local part of the pattern (none: a plain domain or "*domain", as if
-   * "*@" came first), then its domain as a domain list item. */
-  size_t llen = 0;
+   * "*@" came first), then its domain as a domain list item.  "*suffix"
+   * ends at the pattern's first '@'; a literal local part is the subject's
+   * followed by '@' (so local parts containing '@' work). */
   const char *dpat = pattern;
   if (pat_at) {
-    llen = (size_t)(pat_at - pattern);
-    dpat = pat_at + 1;
-    const char *lpat = str_copyn(pattern, llen);
-    if (lpat[0] == '*') {
-      size_t pl = llen - 1, sl = strlen(local_part);
+    if (pattern[0] == '*') {
+      size_t pl = (size_t)(pat_at - pattern) - 1, sl = strlen(local_part);
       if (pl > sl) return MATCH_NO;
       const char *tail = local_part + sl - pl;
-      if ((c->caseless ? str_cmpic(tail, lpat + 1) : strcmp(tail, lpat + 1)) != 0)
+      if ((c->caseless ? str_ncmpic(tail, pattern + 1, pl) : strncmp(tail, pattern + 1, pl)) != 0)
         return MATCH_NO;
-    } else if ((c->caseless ? str_cmpic(local_part, lpat) : strcmp(local_part, lpat)) != 0) {
-      return MATCH_NO;
+      dpat = pat_at + 1;
+    } else {
+      if ((c->caseless ? str_ncmpic(pattern, local_part, sub_llen)
+                       : strncmp(pattern, local_part, sub_llen)) != 0 ||
+          pattern[sub_llen] != '@')
+        return MATCH_NO;
+      dpat = pattern + sub_llen + 1;
     }
   }
   match_rc rc;
@@ -289,7 +287,9 @@ match_rc match_address_item(match_ctx *c, const char *pattern) {
   } else {
     match_ctx d = *c;
     d.value = NULL;
-    rc = match_domain_item(&d, domain, dpat, pat_at != NULL, true);
+    /* The domain is lowercased already; after "+caseful" a domain given
+     * with a local part is compared casefully, a domain alone never. */
+    rc = match_domain_item(&d, domain, dpat, pat_at != NULL, pat_at ? c->caseless : true);
     if (rc == MATCH_DEFER) c->error = d.error;
     dvalue = d.value;
   }

@@ -25,7 +25,10 @@ BUILD = Path(os.environ.get("BUILD", str(TOP / "build")))
 if not BUILD.is_absolute():
     BUILD = TOP / BUILD
 MATCHER = BUILD / "unit" / "test_match"
-CASES = json.loads((EXPECTED / "expand" / "lists.json").read_text())
+# The condition, not the matcher, refuses a match_ip subject that is not an
+# IP address: those cases are checked through -be in test_lists_be.py.
+CASES = [c for c in json.loads((EXPECTED / "expand" / "lists.json").read_text())
+         if "is not an IP address" not in c["stdout"]]
 
 # (kind, subject, list): why ours differs from exim4.
 KNOWN_DIFFERENCES = {
