@@ -143,6 +143,9 @@ static const char *extract(const char *s, const char *e, size_t *dom) {
     const char *gt = find_top(lt + 1, e, '>');
     if (!gt) return NULL;
     p = skip_cfws(lt + 1, gt);
+    /* exim4 takes a ':' in the brackets for the end of a source route,
+     * even inside a domain literal */
+    if (p < gt && *p != '@' && find_top(p, gt, ':')) return NULL;
     if (p < gt && *p == '@') {
       /* source route "@a,@b:" is dropped */
       const char *colon = memchr(p, ':', (size_t)(gt - p));
@@ -207,7 +210,7 @@ OPFN(op_addresses) {
   }
   const char *end = p + strlen(p);
   gstring *g = ensure(*out);
-  bool first = true;
+  bool first = true, in_group = false;
   while (p < end) {
     const char *comma = find_top(p, end, ',');
     const char *ie = comma ? comma : end;
@@ -227,13 +230,22 @@ OPFN(op_addresses) {
     if (colon) {
       const char *at = find_top(s, ie, '@');
       const char *lt2 = find_top(s, ie, '<');
-      if ((!at || colon < at) && (!lt2 || colon < lt2)) s = colon + 1;
+      if ((!at || colon < at) && (!lt2 || colon < lt2)) {
+        s = colon + 1;
+        in_group = true;
+      }
     }
     const char *t = ie;
     while (t > s && isspace(uc(t[-1]))) t--;
-    if (t > s && t[-1] == ';') t--;
+    bool bad = false;
+    if (t > s && t[-1] == ';') {
+      /* a group ends here; a ';' with no group open spoils the item */
+      if (in_group) t--;
+      else bad = true;
+      in_group = false;
+    }
     size_t dom;
-    const char *a = skip_cfws(s, t) < t ? extract(s, t, &dom) : NULL;
+    const char *a = !bad && skip_cfws(s, t) < t ? extract(s, t, &dom) : NULL;
     if (a && *a) {
       if (!first) g = g_catc(g, sep);
       first = false;
@@ -287,6 +299,12 @@ OPFN(op_reverse_ip) {
   ip_address a;
   (void)opt;
   if (!ip_parse(arg, true, &a, NULL)) return str_sprintf("reverse_ip() not given an IP address [%s]", arg);
+  /* an IPv4-mapped IPv6 address reverses as IPv4, as exim4 */
+  static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (a.family == 6 && memcmp(a.b, mapped, 12) == 0) {
+    memmove(a.b, a.b + 12, 4);
+    a.family = 4;
+  }
   *out = g_cat(ensure(*out), ip_format_reverse(&a));
   return NULL;
 }

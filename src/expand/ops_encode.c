@@ -52,7 +52,7 @@ OPFN(op_base32d) {
     if (!t) return str_sprintf("argument for base32d operator is \"%s\", which is not a base 32 number", arg);
     v = v * 32 + (unsigned long long)(t - b32chars);
   }
-  *out = g_fmt(*out, "%llu", v);
+  *out = g_fmt(*out, "%lld", (long long)v);
   return NULL;
 }
 
@@ -136,11 +136,11 @@ OPFN(op_base64d) {
 OPFN(op_hex2b64) {
   size_t n = strlen(arg);
   (void)opt;
+  for (size_t i = 0; i < n; i++)
+    if (!isxdigit(uc(arg[i]))) return str_sprintf("\"%s\" is not a hex string", arg);
   if (n & 1) return str_sprintf("\"%s\" contains an odd number of characters", arg);
   unsigned char *bin = store_get(n / 2 + 1, false);
   for (size_t i = 0; i < n; i += 2) {
-    if (!isxdigit(uc(arg[i])) || !isxdigit(uc(arg[i + 1])))
-      return str_sprintf("\"%s\" is not a hex string", arg);
     char two[3] = {arg[i], arg[i + 1], 0};
     bin[i / 2] = (unsigned char)strtoul(two, NULL, 16);
   }
@@ -223,17 +223,16 @@ OPFN(op_quote_lookup) {
     *out = quote_local_part(*out, arg);
     return NULL;
   }
+  /* the lookup name ends at the first '_'; the rest is its option */
   const char *name = opt, *qopt = NULL;
-  const lookup_info *li = lookup_find(name);
-  if (!li) {
-    const char *us = strchr(opt, '_');
-    if (us) {
-      name = str_copyn(opt, (size_t)(us - opt));
-      qopt = us + 1;
-      li = lookup_find(name);
-    }
+  const char *us = strchr(opt, '_');
+  if (us) {
+    name = str_copyn(opt, (size_t)(us - opt));
+    qopt = us + 1;
   }
-  if (!li) return str_sprintf("unknown lookup type \"%s\"", opt);
+  const lookup_info *li = lookup_find(name);
+  if (!li) return str_sprintf("unknown lookup type \"%s\"", name);
+  if (qopt && !li->quote) return str_sprintf("\"%s\" unrecognized after \"${quote_%s\"", qopt, name);
   if (!li->quote) {
     *out = g_cat(ensure(*out), arg);
     return NULL;
@@ -414,9 +413,7 @@ static const char *encoded_word(const char *s, gstring **g, const char **err) {
   }
   for (size_t i = 0; i < raw->len; i++)
     if (raw->s[i] == 0) raw->s[i] = '?';
-  char *csname = str_copyn(cs, (size_t)(q1 - cs));
-  char *star = strchr(csname, '*');
-  if (star) *star = 0;
+  char *csname = str_copyn(cs, (size_t)(q1 - cs));   /* as exim4: "utf-8*en" goes to iconv */
   *err = convert(g, csname, raw->s, raw->len);
   return end + 2;
 }

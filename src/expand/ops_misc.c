@@ -107,15 +107,15 @@ static long long eval_sum(evalctx *c) {
     char op = *c->s++;
     long long y = eval_mult(c);
     if (c->error) break;
-    if (op == '+') {
-      if ((y > 0 && x > LLONG_MAX - y) || (y < 0 && x < LLONG_MIN - y)) {
-        c->error = "overflow in sum";
-        break;
-      }
-      x += y;
-    } else {
-      x = (long long)((unsigned long long)x - (unsigned long long)y);
+    /* exim4's overflow test (the same for both operators): the left
+     * operand at least half the range, or both at most minus half */
+    const long long half = LLONG_MAX / 2;
+    if (x >= half || (x <= -half && y <= -half)) {
+      c->error = op == '+' ? "overflow in sum" : "overflow in difference";
+      break;
     }
+    x = (long long)(op == '+' ? (unsigned long long)x + (unsigned long long)y
+                              : (unsigned long long)x - (unsigned long long)y);
   }
   return x;
 }
@@ -224,6 +224,11 @@ OPFN(op_time_interval) {
   }
   long long t = (int)u;
   gstring *g = *out ? *out : g_new(16, false);
+  if (t == INT_MIN) {
+    /* what exim4 prints for 2147483648 (its int wraps): no weeks part */
+    *out = g_cat(g, "-5d3h14m8s");
+    return NULL;
+  }
   if (t < 0) {
     g = g_catc(g, '-');
     t = -t;

@@ -23,6 +23,10 @@ KEPT = {
         'Failed: the "utf8_domain_to_alabel" operator is not available in this build '
         "(needs SUPPORT_I18N in Local/Makefile)",
 }
+# Lookup types that differ between Debian's exim4 and this build: the
+# quote_ operator follows the lookups this build has.
+KEPT_LOOKUPS = ("quote_lmdb:", "quote_sqlite:", "quote_dnsdb:", "quote_ldap:", "quote_mysql:",
+                "quote_pgsql:")
 
 
 def be(exim, expr):
@@ -34,7 +38,7 @@ def be(exim, expr):
 def test_recorded_cases(exim):
     """Byte-exact: the recording keeps bytes as latin-1 characters."""
     conf = exim.write_conf(CONF)
-    agree, diffs = 0, []
+    agree, skipped, diffs = 0, 0, []
     for c in CASES:
         r = subprocess.run([EXIM, "-C", str(conf), "-be", c["expr"].encode("latin-1")],
                            capture_output=True, timeout=30)
@@ -43,11 +47,14 @@ def test_recorded_cases(exim):
         want = c["out"] if c["ok"] else "Failed: " + c["out"]
         if c["expr"] in KEPT:
             want = KEPT[c["expr"]]
+        if c["expr"][2:].startswith(KEPT_LOOKUPS):
+            skipped += 1
+            continue
         if out == want:
             agree += 1
         else:
             diffs.append(f"{c['expr']!r}: ours {out!r}, exim4 {want!r}")
-    print(f"operators via -be: {agree} of {len(CASES)} agree")
+    print(f"operators via -be: {agree} of {len(CASES) - skipped} agree ({skipped} lookup-dependent)")
     assert not diffs, "\n".join(diffs[:40])
 
 
@@ -86,3 +93,11 @@ def test_operators_nest_and_take_expanded_arguments(exim):
     assert be(exim, "${listcount:${listnamed:dl}}")[1] == "3"
     assert be(exim, "${length_3:${uc:${primary_hostname}}}")[1] == "TES"
     assert be(exim, "${eval:${strlen:abcd}*${eval10:010}}")[1] == "40"
+
+
+def test_quote_lookup_types(exim):
+    """quote_<lookup> follows the lookups of this build: single-key ones
+    leave the string alone, unknown ones fail as exim4 does."""
+    assert be(exim, '${quote_lsearch:a:b "c"}')[1] == 'a:b "c"'
+    assert be(exim, "${quote_nosuch:x}")[1] == 'Failed: unknown lookup type "nosuch"'
+    assert be(exim, "${quote_lsearch_x:a}")[1] == 'Failed: "x" unrecognized after "${quote_lsearch"'
