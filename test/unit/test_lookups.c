@@ -9,7 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
 #include "base/store.h"
+#include "config/main_config.h"
 #include "base/str.h"
 #include "lookups/lookup.h"
 #include "modules.h"
@@ -24,6 +27,15 @@ static char dir[64];
       failures++;                                                               \
     }                                                                           \
   } while (0)
+
+static int count_fds(void) {
+  int n = 0;
+  DIR *d = opendir("/proc/self/fd");
+  if (!d) return -1;
+  while (readdir(d)) n++;
+  closedir(d);
+  return n;
+}
 
 static const char *path(const char *name) { return str_sprintf("%s/%s", dir, name); }
 
@@ -240,7 +252,24 @@ int main(void) {
   CHECK(lookup_find("lsearch") != NULL);
   CHECK(lookup_find("nosuch") == NULL);
 
+  /* lookup_open_max: at most that many files stay open, the least
+   * recently used is closed first; results stay cached */
   lookup_tidy_all();
+  mainconf.lookup_open_max = 2;
+  int before = count_fds();
+  for (int i = 0; i < 5; i++) {
+    const char *n = str_sprintf("f%d", i);
+    write_file(n, str_sprintf("k: v%d\n", i));
+    expect("lsearch", n, "k", str_sprintf("[v%d]", i));
+  }
+  CHECK(count_fds() - before <= 2);
+  expect("lsearch", "f0", "k", "[v0]");
+  write_file("f1", "k: again\n");
+  expect("lsearch", "f1", "k", "[again]");
+  CHECK(count_fds() - before <= 2);
+
+  lookup_tidy_all();
+  CHECK(count_fds() == before);
   system(str_sprintf("rm -rf '%s'", dir));
   if (failures) fprintf(stderr, "%d failure(s)\n", failures);
   return failures != 0;
