@@ -246,7 +246,8 @@ static ev_rc item_lookup(const enode *n, gstring **out) {
                          hit.fixed ? hit.fixed : ""};
     expand_set_numeric(3, nv);
   }
-  return yesno(n, rc == LOOKUP_FOUND, rc == LOOKUP_FOUND ? hit.value : NULL, out, "lookup");
+  /* a failed lookup leaves $value as it was (as exim4) */
+  return yesno(n, rc == LOOKUP_FOUND, rc == LOOKUP_FOUND ? hit.value : expand_value, out, "lookup");
 }
 
 /* Field n (1-based; negative from the end; 0 = whole) of a list split by

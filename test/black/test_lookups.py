@@ -22,24 +22,11 @@ DBMBUILD = str(Path(EXIM).parent / "exim_dbmbuild")
 KEPT = {}
 
 # Cases where another layer does not yet agree with Exim; strict, so that a
-# fix shows up here.  All are the expander's (src/expand/items.c): the
-# lookup layer hands over what they need (lookup_hit.wild/.fixed).
+# fix shows up here.
 PENDING = {
-    "${lookup lsearch{@DIR@/ls1}{y}{n}}": "expander: Exim's text is 'missing {key} for single-key'",
-    "${lookup dsearch{x}{y}{n}}": "expander: Exim's text is 'missing {key} for single-key'",
     "${lookup{alpha}lsearch{@DIR@/ls1}{$value ${lookup{nosuch}lsearch{@DIR@/ls1}"
     "{x}{[$value]}}}}": "expander: a failed lookup leaves $value as it was",
 }
-
-
-def _pending(case):
-    if case["expr"] in PENDING:
-        return PENDING[case["expr"]]
-    # partial matches set $1 (wild part) and $2 (fixed part) from lookup_hit
-    if "[$1][$2]" in case["expr"] and case["out"].endswith("]\n") \
-            and not case["out"].endswith("[][]\n"):
-        return "expander: $1/$2 after a partial lookup are not set from lookup_hit.wild/.fixed"
-    return None
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +46,7 @@ def _params():
     out = []
     for c in RECORDED:
         marks = []
-        why = _pending(c)
+        why = PENDING.get(c["expr"])
         if why:
             marks.append(pytest.mark.xfail(reason=why, strict=True))
         out.append(pytest.param(c, marks=marks, id=c["expr"]))
