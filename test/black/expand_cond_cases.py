@@ -211,6 +211,41 @@ _BAD = [
     "${if eq{a}{a}}", "${if eq{a}{b}{y}{n}}x", "${if eq{a}{\\}}{y}{n}}",
 ]
 
+# -bem: the same conditions on values from a message (tainted data).
+MSG = """\
+Subject: ^a(b)
+X-File: /etc/passwd
+X-List: a : b
+X-Num: 10K
+X-IP: 192.0.2.7
+X-Crypt: {md5}CY9rzUYh03PK3k6DJie09g==
+
+body
+"""
+
+BEM_CASES = [
+    "${if match{abc}{$h_subject:}{y$1}{n}}",
+    "${if match{$h_subject:}{\\N^\\^a\\((.)\\)$\\N}{<$1>}{n}}",
+    "${if exists{$h_x-file:}{y}{n}}",
+    "${if inlist{b}{$h_x-list:}{y<$value>}{n}}",
+    "${if inlist{$h_subject:}{^a(b)}{y<$value>}{n}}",
+    "${if inlisti{B}{$h_x-list:}{y<$value>}{n}}",
+    "${if eqi{$h_subject:}{^A(B)}{y}{n}}",
+    "${if eq{$h_subject:}{^a(b)}{y}{n}}",
+    "${if >{$h_x-num:}{10239}{y}{n}}",
+    "${if ={$h_x-num:}{10240}{y}{n}}",
+    "${if ={$h_subject:}{1}{y}{n}}",
+    "${if isip{$h_x-ip:}{y}{n}}",
+    "${if isip6{$h_x-ip:}{y}{n}}",
+    "${if isip{$h_subject:}{y}{n}}",
+    "${if match_ip{$h_x-ip:}{192.0.2.0/24}{y}{n}}",
+    "${if match_domain{b}{$h_x-list:}{y}{n}}",
+    "${if match_domain{a}{lsearch;$h_x-file:}{y}{n}}",
+    "${if crypteq{test}{$h_x-crypt:}{y}{n}}",
+    "${if crypteq{$h_x-list:}{$h_x-crypt:}{y}{n}}",
+    "${if match_local_part{a}{${lc:$h_x-list:}}{y}{n}}",
+]
+
 def cases():
     out = []
     for c in _STRING + _NUMERIC + _MATCH + _LISTS + _INLIST + _MISC:
