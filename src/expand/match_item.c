@@ -61,6 +61,11 @@ match_rc match_lookup_item(match_ctx *c, const char *pattern, const char *semico
     rc = lookup_search(&spec, NULL, data, &hit, &err);
   }
   if (rc == LOOKUP_DEFER) {
+    /* A file that cannot be opened is a configuration error: exim4 dies
+     * with the lookup's message (the tainted-name refusal and other
+     * deferrals are temporary errors). */
+    if (spec.info->style == LOOKUP_SINGLE_KEY && err && strncmp(err, "failed to open ", 15) == 0)
+      log_panic_die("%s", err);
     c->error = err ? err : "lookup deferred";
     return MATCH_DEFER;
   }

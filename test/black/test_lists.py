@@ -31,12 +31,7 @@ CASES = [c for c in json.loads((EXPECTED / "expand" / "lists.json").read_text())
          if "is not an IP address" not in c["stdout"]]
 
 # (kind, subject, list): why ours differs from exim4.
-KNOWN_DIFFERENCES = {
-    ("match_domain", "x.y", "lsearch;@FIX@/nosuchfile"):
-        "exim4 panics when a lookup file cannot be opened; we defer with the same text",
-    ("match_ip", "192.0.2.1", "net16-lsearch;@FIX@/nosuchfile"):
-        "exim4 panics when a lookup file cannot be opened; we defer with the same text",
-}
+KNOWN_DIFFERENCES = {}
 
 
 @pytest.fixture(scope="module")
