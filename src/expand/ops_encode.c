@@ -328,23 +328,34 @@ OPFN(op_rfc2047) {
     *out = g_cat(ensure(*out), arg);
     return NULL;
   }
+  /* exim4's layout: a new encoded word once the current one holds more
+   * than 67 characters, counted from the end of the first word's header
+   * but from the start of later words' (so later words are shorter); it
+   * never breaks after an odd number of consecutive "=XX" bytes, which
+   * keeps two-byte characters together. */
   const char *cs = charset();
-  bool utf8 = str_eqic(cs, "utf-8") || str_eqic(cs, "utf8");
   gstring *g = ensure(*out);
+  size_t hstart = g->len;
   g = g_fmt(g, "=?%s?Q?", cs);
-  size_t start = g->len;     /* where this encoded word's text begins */
+  size_t hlen = g->len - hstart, line_off = g->len;
+  bool odd_byte = false;
   for (const char *p = arg; *p; p++) {
     unsigned c = uc(*p);
-    /* a new encoded word when this one is long, never inside a UTF-8
-     * character */
-    if (g->len - start > 67 && !(utf8 && (c & 0xc0) == 0x80)) {
+    if (g->len - line_off > 67 && !odd_byte) {
       g = g_cat(g, "?= ");
-      g = g_fmt(g, "=?%s?Q?", cs);
-      start = g->len;
+      line_off = g->len;
+      g = g_catn(g, g->s + hstart, hlen);
     }
-    if (c == ' ') g = g_catc(g, '_');
-    else if (c < 33 || c > 126 || strchr(specials, (int)c)) g = g_fmt(g, "=%02X", c);
-    else g = g_catc(g, (char)c);
+    if (c == ' ') {
+      g = g_catc(g, '_');
+      odd_byte = false;
+    } else if (c < 33 || c > 126 || strchr(specials, (int)c)) {
+      g = g_fmt(g, "=%02X", c);
+      odd_byte = !odd_byte;
+    } else {
+      g = g_catc(g, (char)c);
+      odd_byte = false;
+    }
   }
   *out = g_cat(g, "?=");
   return NULL;
@@ -375,10 +386,9 @@ static const char *convert(gstring **g, const char *from, const char *s, size_t 
     size_t r = iconv(cd, &in, &inleft, &o, &oleft);
     *g = g_catn(*g, buf, (size_t)(o - buf));
     if (r == (size_t)-1 && errno != E2BIG) {
-      /* an unconvertible byte: show it as '?' and go on */
-      *g = g_catc(*g, '?');
-      in++;
-      inleft--;
+      /* as exim4: the rest of the word goes out unconverted */
+      *g = g_catn(*g, in, inleft);
+      break;
     }
   }
   iconv_close(cd);

@@ -101,3 +101,22 @@ def test_quote_lookup_types(exim):
     assert be(exim, '${quote_lsearch:a:b "c"}')[1] == 'a:b "c"'
     assert be(exim, "${quote_nosuch:x}")[1] == 'Failed: unknown lookup type "nosuch"'
     assert be(exim, "${quote_lsearch_x:a}")[1] == 'Failed: "x" unrecognized after "${quote_lsearch"'
+
+
+# Recorded from exim4 -be with this configuration (hex of the output line).
+CONF_ISO = "primary_hostname = test.example\nprint_topbitchars = true\nheaders_charset = ISO-8859-1\n"
+ISO_CASES = [
+    (r"${escape:a\xe9\x01}", "61e95c303031"),
+    (r"${rfc2047:" + r"\xe9" * 28 + "}",
+     "3d3f49534f2d383835392d313f513f" + "3d4539" * 24 + "3f3d203d3f49534f2d383835392d313f513f"
+     + "3d4539" * 4 + "3f3d"),
+    (r"${rfc2047d:=?utf-8?q?=C3=A9_=E2=82=AC_=C3=A9?=}", "e920e282ac20c3a9"),
+    (r"${rfc2047d:=?utf-8?q?caf=C3=A9?=}", "636166e9"),
+]
+
+
+def test_iso_charset_and_topbitchars(exim):
+    conf = exim.write_conf(CONF_ISO)
+    for expr, want in ISO_CASES:
+        r = subprocess.run([EXIM, "-C", str(conf), "-be", expr], capture_output=True, timeout=30)
+        assert r.stdout.rstrip(b"\n").hex() == want, expr

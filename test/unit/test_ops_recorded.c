@@ -31,6 +31,7 @@ static char *unhex(const char *h, size_t *len) {
 
 int main(void) {
   mainconf.headers_charset = "UTF-8";   /* as the recording configuration */
+  mainconf.check_rfc2047_length = true; /* Exim's default */
   FILE *f = fopen("test/expected/expand/ops_cases.tsv", "r");
   if (!f) {
     perror("test/expected/expand/ops_cases.tsv");
