@@ -163,7 +163,12 @@ static const char *c_match(const char *const *a, int n, bool *r)
                        w ? (int)(w - err) : (int)strlen(err ? err : ""), err ? err : "");
   }
   rc = regex_match(re, a[0], strlen(a[0]), caps, EXPAND_MAXN, &ncaps, &err);
-  if (rc < 0) return err;
+  if (rc < 0) {
+    /* A matching error (e.g. the match limit) counts as no match, as in
+     * Exim. */
+    DEBUG(D_expand) debug_printf("match: %s\n", err ? err : "regex matching error");
+    rc = 0;
+  }
   *r = rc == 1;
   if (*r) expand_set_numeric(ncaps, caps);
   return NULL;

@@ -63,6 +63,8 @@ _MATCH = [
     "match{axb}{^a\\\\.b\\$}", "match{abc}{}",
     "match{abc}{(}", "match{abc}{[}", "match{abc}{a{2,1}}", "match{abc}{\\\\}", "match{abc}{*}",
     "match{abc}{(?<n>a}",
+    "match{aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab}{^(a|aa)+\\$}",
+    "match{aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa}{^(a|aa)+\\$}",
 ]
 _MATCH_WHOLE = [
     "${if match{abc}{^(a)(b)}{$0 $1 $2 $3}{n}}",
