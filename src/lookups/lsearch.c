@@ -28,10 +28,6 @@
 #include "../base/str.h"
 #include "../expand/expand.h"
 
-/* The expander arrives with the core engineer's work; wildlsearch asks for
- * it at run time and fails loudly without it. */
-#pragma weak expand_string
-
 typedef enum { LS_PLAIN, LS_WILD, LS_NWILD, LS_IP } ls_kind;
 
 static void *ls_open_kind(const char *filename, const char **error, const char *name) {
@@ -214,13 +210,12 @@ static lookup_rc ls_find_kind(ls_kind kind, void *handle, const char *filename, 
       m = wild_match(filekey, key, error);
       break;
     case LS_WILD: {
-      if (!expand_string) {
-        *error = "wildlsearch: keys cannot be expanded: this build has no expansion engine";
-        return LOOKUP_DEFER;
-      }
       const char *ek = expand_string(filekey);
       if (!ek) {
-        *error = str_sprintf("failed to expand \"%s\" in wildlsearch file %s", filekey, filename);
+        /* as Exim: the reason goes to the log, the deferral carries no text */
+        log_write(LOG_MAIN, "failed to expand \"%s\" while checking a list: %s", filekey,
+                  expand_status.message ? expand_status.message : "");
+        *error = "";
         return LOOKUP_DEFER;
       }
       m = wild_match(ek, key, error);
@@ -229,7 +224,13 @@ static lookup_rc ls_find_kind(ls_kind kind, void *handle, const char *filename, 
     case LS_IP:
       if (key_is_ip) {
         ip_address a;
-        if (ip_parse(filekey, true, &a, NULL) && a.family == want.family) {
+        bool too_big = false, ok = ip_parse(filekey, true, &a, &too_big);
+        if (!ok && too_big) {
+          /* as Exim: a mask longer than the address compares every bit */
+          const char *slash = strrchr(filekey, '/');
+          ok = slash && ip_parse(str_copyn(filekey, (size_t)(slash - filekey)), false, &a, NULL);
+        }
+        if (ok && a.family == want.family) {
           ip_address w = want;
           int bits = a.mask < 0 ? (a.family == 4 ? 32 : 128) : a.mask;
           ip_apply_mask(&a, bits);

@@ -35,6 +35,11 @@ FILES = {
     "d.txt": ("alpha: one\nBeta: two\nalpha: dupe\nmulti: a\n  b\n\"with space\": sp\n"
               "*: dbstar\n*@example.com: dbatdom\n*.fict.example: dbpartial\n"),
     "j.txt": "",
+    "crlf": "alpha: one\r\nbeta two\r\n\"q\": quoted\r\n",
+    "wlbad": "${bad:x}  bad\n*.ok: ok\n",
+    "ip2": ("\"::ffff:1.2.3.4\": mapped\n\"::1\": loop6\n1.2.3.4/33: badmask\n"
+            "5.6.7.8/24 net5\n\"2001:db8::/129\": badmask6\n0.0.0.0/0: all4\n"),
+    "long": "k" * 150 + ": " + "v" * 10000 + "\nbin: a\x01b\x7fc\n" + "x" * 3 + "\n",
 }
 
 CDB = {
@@ -205,6 +210,24 @@ def cases():
         out.append(_l(key, typ, "dd"))
     out += [_l("file1", "dsearch", "nodir"), _l("file1", "dsearch", "ls1"),
             _l("file1", "dsearch", "dd/"), _l("file1", "dsearch,ret=full", "dd/")]
+    # odd files: CRLF line ends, a key that fails to expand, masks longer
+    # than the address, long lines, control characters
+    out += [_l(k, "lsearch", "crlf") for k in ["alpha", "beta", "q"]]
+    out += [_l("x.ok", "wildlsearch", "wlbad"), _l("x.ok", "nwildlsearch", "wlbad")]
+    out += [_l(k, "iplsearch", "ip2") for k in
+            ["1.2.3.4", "::1", "0:0:0:0:0:0:0:1", "5.6.7.99", "::ffff:5.6.7.9", "2001:db8::1",
+             "9.9.9.9", "2001:db9::1"]]
+    out += ["${strlen:${lookup{" + "k" * 150 + "}lsearch{@DIR@/long}}}",
+            "${str2b64:${lookup{bin}lsearch{@DIR@/long}}}",
+            _l("xxx", "lsearch", "long"), _l("k", "lsearch", "long")]
+    # the cache: repeated and mixed lookups in one process
+    out += ["${lookup{alpha}lsearch{@DIR@/ls1}}${lookup{alpha}lsearch{@DIR@/ls1}}"
+            "${lookup{alpha}lsearch,ret=full{@DIR@/ls1}}${lookup{alpha}lsearch,cache=no_rd{@DIR@/ls1}}",
+            "${lookup{alpha}lsearch{@DIR@/ls1}}${lookup{alpha}cdb{@DIR@/c1.cdb}}"
+            "${lookup{alpha}dbm{@DIR@/d.db}}${lookup{file1}dsearch{@DIR@/dd}}",
+            "${lookup{x.fict.example}partial-lsearch{@DIR@/ls1}}"
+            "${lookup{x.fict.example}lsearch{@DIR@/ls1}{y}{n}}"
+            "${lookup{*.fict.example}lsearch{@DIR@/ls1}}"]
     # query-style refusals and a lookup inside other items
     out += ["${lookup dsearch{x}{y}{n}}",
             "${if eq{${lookup{alpha}lsearch{@DIR@/ls1}}}{one}{same}{differs}}",
