@@ -68,6 +68,46 @@ int main(void) {
   T("listcount", "a:b:c", "3");
   T("foo", "abc", "ERR:unknown expansion operator \"foo\"");
 
+  /* robustness: every operator over random bytes, long strings and
+   * awkward suffixes must return a result or an error, never crash */
+  static const char *const words[] = {
+    "address", "addresses", "base32", "base32d", "base62", "base62d", "base64", "base64d",
+    "domain", "escape", "escape8bit", "eval", "eval10", "from_utf8", "hash_3", "hash_2_62",
+    "hex2b64", "hexquote", "ipv6denorm", "ipv6norm", "lc", "length_5", "listcount",
+    "local_part", "mask", "mask_n", "md5", "nhash_7", "nhash_3_5", "quote", "quote_local_part",
+    "quote_lsearch", "randint", "reverse_ip", "rfc2047", "rfc2047d", "rxquote", "sha1", "sha2_512",
+    "sha256", "sha3_224", "str2b64", "strlen", "substr_-3_2", "time_eval", "time_interval", "uc",
+    "utf8clean", "s_99999999999999999999", "l_99999999999999999999", "h_999_1", "nh_0",
+  };
+  unsigned seed = 12345;
+  for (int round = 0; round < 300; round++) {
+    size_t n = (size_t)(round < 290 ? round % 97 : 100000);
+    char *buf = store_get(n + 1, false);
+    for (size_t i = 0; i < n; i++) {
+      seed = seed * 1103515245u + 12345u;
+      char c = (char)(seed >> 16);
+      static const char alpha[] = "0123456789()+-*/%<>&|^~ :.@[]<>\"=?_abcQB,;";
+      if (round % 3 == 0) c = alpha[(seed >> 8) % (sizeof alpha - 1)];
+      buf[i] = c ? c : 'x';
+    }
+    buf[n] = 0;
+    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+      const char *opt;
+      const expand_op *op = expand_op_find(words[w], &opt);
+      if (!op) {
+        fprintf(stderr, "operator %s missing\n", words[w]);
+        failures++;
+        continue;
+      }
+      gstring *g = NULL;
+      const char *err = op->fn(&g, buf, opt);
+      if (!err && !g) {
+        fprintf(stderr, "%s gave neither result nor error\n", words[w]);
+        failures++;
+      }
+    }
+  }
+
   if (failures) fprintf(stderr, "%d failure(s)\n", failures);
   return failures != 0;
 }
