@@ -152,6 +152,34 @@ int main(void) {
          str_sprintf("DEFER: failed to open cannot read header from %s for cdb lookup: Is a directory",
                      path("dd")));
 
+  /* damaged cdb files: positions and lengths pointing anywhere must give
+   * NOTFOUND or a deferral, never a read outside the file */
+  {
+    uint32_t seed = 12345;
+    for (int round = 0; round < 200; round++) {
+      const char *n = str_sprintf("rand%d.cdb", round);
+      FILE *rf = fopen(path(n), "wb");
+      size_t len = 2048 + (size_t)(round * 37 % 3000);
+      for (size_t i = 0; i < len; i++) {
+        seed = seed * 1103515245u + 12345u;
+        unsigned char b = (unsigned char)(seed >> 16);
+        /* keep some positions small so that probes land inside the file */
+        if (round % 2 && (i % 8) >= 2 && (i % 8) < 4) b = 0;
+        fputc(b, rf);
+      }
+      fclose(rf);
+      static const char *const keys[] = {"alpha", "a", "", "zzzzzzzz", "key"};
+      for (int k = 0; k < 5; k++) {
+        lookup_spec spec;
+        lookup_hit hit;
+        const char *err;
+        lookup_spec_parse("cdb", 3, &spec);
+        lookup_rc rc = lookup_search(&spec, path(n), keys[k], &hit, &err);
+        if (rc != LOOKUP_FOUND && rc != LOOKUP_NOTFOUND && rc != LOOKUP_DEFER) failures++;
+      }
+    }
+  }
+
   /* dsearch */
   mkdir(path("dd/sub"), 0755);
   fclose(fopen(path("dd/file1"), "w"));
