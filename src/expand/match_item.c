@@ -304,7 +304,8 @@ match_rc match_address_item(match_ctx *c, const char *pattern) {
    * when the domain then fails (a later regex item keeps it). */
   if (rc != MATCH_DEFER) {
     int n = pat_at ? (int)(sub_llen < 100000 ? sub_llen : 100000) : 0;
-    c->value = str_sprintf("%.*s@%s", n, pattern, dvalue ? dvalue : "");
+    bool tainted = is_tainted(pattern) || (dvalue && is_tainted(dvalue));
+    c->value = str_copy_taint(str_sprintf("%.*s@%s", n, pattern, dvalue ? dvalue : ""), tainted);
   }
   return rc;
 }

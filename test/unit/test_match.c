@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/store.h"
 #include "base/str.h"
 #include "config/main_config.h"
 #include "config/readconf.h"
@@ -205,6 +206,32 @@ int main(int argc, char **argv) {
   CHECK(host(NULL, "127.0.0.1", "localhost") == MATCH_YES);
   CHECK(host(NULL, "", ":") == MATCH_YES);
   CHECK(host(NULL, "1.2.3.4", "") == MATCH_NO);
+
+  /* host lists: lookups keyed by name need the name */
+  CHECK(host("foo.b.example", "192.0.2.1", str_sprintf("lsearch;%s", doms)) == MATCH_YES);
+  CHECK(host("", "192.0.2.1", str_sprintf("lsearch;%s", doms)) == MATCH_NO);
+  CHECK(host(NULL, "192.0.2.1", str_sprintf("lsearch;%s", doms)) == MATCH_DEFER);
+  CHECK(host(NULL, "192.0.2.1", str_sprintf("+ignore_defer : lsearch;%s : 192.0.2.1", doms)) ==
+        MATCH_YES);
+  CHECK(host(NULL, "192.0.2.1", str_sprintf("+include_defer : lsearch;%s", doms)) == MATCH_YES);
+  CHECK(host("Mail.Friend.Example", "192.0.2.1", "^mail[.]friend") == MATCH_YES);
+  CHECK(host("mail.friend.example", "192.0.2.1", "!*.friend.example : *") == MATCH_NO);
+  CHECK(host("x", "192.0.2.1", "+hl") == MATCH_NO);
+  CHECK(host("x", "10.1.1.1", "+hl") == MATCH_YES);
+  data = NULL;
+  CHECK(match_list_check(MATCH_LIST_HOST, "10.1.2.3", "x", str_sprintf("net24-lsearch;%s/nets", dir),
+                         0, &data, &err) == MATCH_YES && is(data, "net"));
+
+  /* taint: a value from a tainted list is tainted; literal ones are not */
+  {
+    char *tl = store_get(32, true);
+    strcpy(tl, "*@x.y");
+    CHECK(addr("joe@x.y", tl) == MATCH_YES && data && is_tainted(data));
+    CHECK(addr("joe@x.y", "*@x.y") == MATCH_YES && data && !is_tainted(data));
+    strcpy(tl, "a.example");
+    CHECK(dom("a.example", tl) == MATCH_YES && data && is_tainted(data));
+    CHECK(dom("x.example", str_sprintf("lsearch;%s", doms)) == MATCH_YES && !is_tainted(data));
+  }
 
   /* plain string lists (inlist) */
   CHECK(match_string_list("abc", "^a.*", false, &err) == MATCH_NO);
