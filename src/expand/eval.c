@@ -242,6 +242,8 @@ static ev_rc eval_node(const enode *n, gstring **out) {
     const char *v;
     if (strcmp(n->text, "value") == 0) v = expand_value;
     else if (strcmp(n->text, "item") == 0) v = expand_item;
+    else if (!expand_filter_running && expand_var_filter_only(n->var))
+      return ev_fail("unknown variable name \"%s\"", n->text);
     else v = expand_var_value(n->var);
     if (v) *out = g_cat(*out, v);
     return EV_OK;

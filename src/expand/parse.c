@@ -22,6 +22,7 @@ typedef struct P {
   const char *p;
   int depth;
   const char *err;
+  bool hdr_brace;   /* a header name took in a brace: hint in the error */
 } P;
 
 static eseq *parse_seq(P *p, bool brace, bool dollar);
@@ -115,6 +116,7 @@ static enode *parse_dollar_name(P *p) {
     n->type = N_HEADER;
     n->num = hk;
     n->text = str_copyn(h, (size_t)(e - h));
+    if (strpbrk(n->text, "{}")) p->hdr_brace = true;
     p->p = *e == ':' ? e + 1 : e;
     return n;
   }
@@ -314,6 +316,10 @@ static econd *parse_cond(P *p) {
       c->hdr = hk;
       c->defname = str_copyn(v + plen, (size_t)(e - v - plen));
       p->p = *e == ':' ? e + 1 : e;
+      if (*e == '{' || *e == '}') {
+        perr(p, "missing or misplaced { or } - could be header name not terminated by colon");
+        return NULL;
+      }
     } else {
       size_t vl = name_len(v);
       if (!vl) {
@@ -782,7 +788,11 @@ static eseq *parse_seq(P *p, bool brace, bool dollar) {
 const char *expand_parse(const char *s, eseq **out) {
   P p = {.p = s, .depth = 0, .err = NULL};
   eseq *q = parse_seq(&p, false, true);
-  if (!q || p.err) return p.err ? p.err : "expansion parse failed";
+  if (!q || p.err) {
+    if (p.err && p.hdr_brace && strncmp(p.err, "missing ", 8) == 0)
+      return str_sprintf("%s - could be header name not terminated by colon", p.err);
+    return p.err ? p.err : "expansion parse failed";
+  }
   *out = q;
   return NULL;
 }

@@ -8,6 +8,7 @@
  * Must never: invent values for variables whose layer has not set them
  * (they stay unset and expand as empty, as in Exim without a message).
  */
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -64,8 +65,45 @@ static const char *v_spool_directory(void) { return mainconf.spool_directory; }
 static const char *v_exim_path(void) { return mainconf.exim_path; }
 static const char *v_config_file(void) { return config.filename; }
 static const char *v_config_dir(void) { return config.directory; }
-static const char *v_exim_uid(void) { return str_sprintf("%ld", (long)mainconf.exim_uid); }
-static const char *v_exim_gid(void) { return str_sprintf("%ld", (long)mainconf.exim_gid); }
+static const char *v_exim_uid(void) {
+  uid_t u = 0;
+  gid_t g = 0;
+  main_config_exim_ids(&u, &g);
+  return str_sprintf("%ld", (long)u);
+}
+static const char *v_exim_gid(void) {
+  uid_t u = 0;
+  gid_t g = 0;
+  main_config_exim_ids(&u, &g);
+  return str_sprintf("%ld", (long)g);
+}
+static const char *v_bounce_return_size_limit(void) {
+  return str_sprintf("%lld", (long long)mainconf.bounce_return_size_limit);
+}
+/* Messages on the queue: -H files under the spool's input directory (and
+ * its split subdirectories). */
+static const char *v_queue_size(void) {
+  const char *dir = str_sprintf("%s/input", mainconf.spool_directory ? mainconf.spool_directory : "");
+  long n = 0;
+  DIR *d = opendir(dir);
+  if (!d) return "0";
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    size_t l = strlen(e->d_name);
+    if (l > 2 && strcmp(e->d_name + l - 2, "-H") == 0) n++;
+    else if (l == 1 && e->d_name[0] != '.') {
+      DIR *sd = opendir(str_sprintf("%s/%s", dir, e->d_name));
+      struct dirent *se;
+      while (sd && (se = readdir(sd))) {
+        size_t sl = strlen(se->d_name);
+        if (sl > 2 && strcmp(se->d_name + sl - 2, "-H") == 0) n++;
+      }
+      if (sd) closedir(sd);
+    }
+  }
+  closedir(d);
+  return str_sprintf("%ld", n);
+}
 static const char *v_caller_uid(void) { return str_sprintf("%ld", (long)getuid()); }
 static const char *v_caller_gid(void) { return str_sprintf("%ld", (long)getgid()); }
 static const char *v_load_average(void) {
@@ -95,6 +133,10 @@ static const char *log_dir(void) {
 static const char *v_log_space(void) { return dir_space(log_dir(), false); }
 static const char *v_log_inodes(void) { return dir_space(log_dir(), true); }
 static const char *v_initial_cwd(void);
+static const char *v_localhost_number(void) {
+  const char *n = mainconf.localhost_number;
+  return n && *n ? n : "0";
+}
 
 /* Message-derived values (-bem). */
 static const char *msg_headers;
@@ -117,7 +159,7 @@ static const char *v_message_body_size(void) {
   return msg_body ? str_sprintf("%zu", msg_blen) : "0";
 }
 static const char *v_message_size(void) {
-  return msg_body ? str_sprintf("%zu", msg_hlen + 1 + msg_blen) : "-1";
+  return msg_body ? str_sprintf("%zu", msg_hlen + 1 + msg_blen) : "0";
 }
 static const char *v_message_linecount(void) {
   size_t n = msg_headers ? 1 : 0;
@@ -171,7 +213,7 @@ static expand_var vars[] = {
   S("auth1"), S("auth2"), S("auth3"), S("authenticated_fail_id"), S("authenticated_id"),
   S("authenticated_sender"), S("authentication_failed"), S("av_failed"),
   F("body_linecount", v_body_linecount), F("body_zerocount", v_body_zerocount),
-  S("bounce_recipient"), S("bounce_return_size_limit"), F("caller_gid", v_caller_gid),
+  S("bounce_recipient"), F("bounce_return_size_limit", v_bounce_return_size_limit), F("caller_gid", v_caller_gid),
   F("caller_uid", v_caller_uid), S("callout_address"), S("compile_date"), S("compile_number"),
   F("config_dir", v_config_dir), F("config_file", v_config_file), S("csa_status"),
   S("dnslist_domain"), S("dnslist_matched"), S("dnslist_text"), S("dnslist_value"),
@@ -182,7 +224,7 @@ static expand_var vars[] = {
   S("interface_port"), S("item"), S("ldap_dn"), F("load_average", v_load_average), S("local_part"),
   S("local_part_data"), S("local_part_prefix"), S("local_part_prefix_v"),
   S("local_part_suffix"), S("local_part_suffix_v"), S("local_scan_data"),
-  S("local_user_gid"), S("local_user_uid"), S("localhost_number"),
+  S("local_user_gid"), S("local_user_uid"), F("localhost_number", v_localhost_number),
   F("log_inodes", v_log_inodes), F("log_space", v_log_space),
   S("lookup_dnssec_authenticated"), S("mailstore_basename"), S("malware_name"),
   S("max_received_linelength"), S("message_age"), F("message_body", v_message_body),
@@ -201,11 +243,11 @@ static expand_var vars[] = {
   S("proxy_external_port"), S("proxy_local_address"), S("proxy_local_port"), S("proxy_session"),
   S("prvscheck_address"), S("prvscheck_keynum"), S("prvscheck_result"),
   F("qualify_domain", v_qualify_domain), F("qualify_recipient", v_qualify_recipient),
-  S("queue_name"), S("queue_size"), S("rcpt_count"), S("rcpt_defer_count"),
+  S("queue_name"), F("queue_size", v_queue_size), S("rcpt_count"), S("rcpt_defer_count"),
   S("rcpt_fail_count"), S("received_count"), S("received_for"), S("received_ip_address"),
   S("received_port"), S("received_protocol"), S("received_time"), S("recipient_data"),
   S("recipient_verify_failure"), S("recipients"), S("recipients_count"), S("regex_cachesize"),
-  S("regex_match_string"), S("reply_address"), S("return_path"), S("return_size_limit"),
+  S("regex_match_string"), S("reply_address"), S("return_path"), F("return_size_limit", v_bounce_return_size_limit),
   S("router_name"), S("runrc"), S("self_hostname"), S("sender_address"),
   S("sender_address_data"), S("sender_address_domain"), S("sender_address_local_part"),
   S("sender_data"), S("sender_fullhost"), S("sender_helo_dnssec"), S("sender_helo_name"),
@@ -249,7 +291,29 @@ static void table_init(void) {
   for (size_t i = 0; i < NVARS; i++)
     if (vars[i].type == VT_SLOT) vars[i].slot = n++;
   if (n > NSLOTS) abort();
-  slots[expand_var_find("runrc", 5)->slot] = "0";
+  /* values of unset variables as Exim shows them without a message */
+  static const char *const defaults[][2] = {
+    {"acl_narg", "0"}, {"authentication_failed", "0"}, {"av_failed", "0"},
+    {"host_lookup_deferred", "0"}, {"host_lookup_failed", "0"}, {"host_port", "0"},
+    {"inode", "0"}, {"interface_port", "-1"}, {"local_user_gid", "4294967295"},
+    {"local_user_uid", "4294967295"},
+    {"max_received_linelength", "0"}, {"message_age", "0"}, {"message_smtputf8", "no"},
+    {"mime_anomaly_level", "0"}, {"mime_content_size", "0"}, {"mime_is_coverletter", "0"},
+    {"mime_is_multipart", "0"}, {"mime_is_rfc822", "0"}, {"mime_part_count", "-1"},
+    {"prdr_requested", "no"}, {"proxy_session", "no"}, {"rcpt_count", "0"},
+    {"rcpt_defer_count", "0"}, {"rcpt_fail_count", "0"}, {"received_count", "0"},
+    {"received_port", "-1"}, {"received_time", "0"}, {"recipients_count", "0"},
+    {"runrc", "0"}, {"sender_helo_dnssec", "no"}, {"sender_host_dnssec", "no"},
+    {"sender_host_port", "0"}, {"smtp_count_at_connection_start", "0"},
+    {"tls_in_bits", "0"}, {"tls_in_certificate_verified", "0"}, {"tls_in_ocsp", "0"},
+    {"tls_in_resumption", "0"}, {"tls_out_bits", "0"}, {"tls_out_certificate_verified", "0"},
+    {"tls_out_dane", "no"}, {"tls_out_ocsp", "0"}, {"tls_out_resumption", "0"},
+    {"tls_bits", "0"}, {"tls_certificate_verified", "0"},
+  };
+  for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++) {
+    const expand_var *v = expand_var_find(defaults[i][0], strlen(defaults[i][0]));
+    if (v && v->type == VT_SLOT) slots[v->slot] = defaults[i][1];
+  }
   char *cwd = getcwd(NULL, 0);
   if (cwd) {
     initial_cwd = str_perm(cwd);
@@ -268,6 +332,15 @@ const expand_var *expand_var_find(const char *name, size_t len) {
     if (c < 0) hi = mid; else lo = mid + 1;
   }
   return NULL;
+}
+
+bool expand_filter_running;
+
+/* $n0..$n9 and $sn0..$sn9 exist only while a filter runs. */
+bool expand_var_filter_only(const expand_var *v) {
+  const char *n = v->name;
+  if (n[0] == 's') n++;
+  return n[0] == 'n' && n[1] >= '0' && n[1] <= '9' && !n[2];
 }
 
 const char *expand_var_value(const expand_var *v) {

@@ -29,6 +29,9 @@ typedef struct expand_var {
 
 /* Find a variable by exact name; NULL if unknown. */
 const expand_var *expand_var_find(const char *name, size_t len);
+/* True while a filter file runs: $n0..$n9 and $sn0..$sn9 exist only then. */
+extern bool expand_filter_running;
+bool expand_var_filter_only(const expand_var *v);
 /* Current value of a variable (NULL: unset, which expands as empty). */
 const char *expand_var_value(const expand_var *v);
 /* Set a slot variable by name; false if no such slot variable. */

@@ -76,6 +76,11 @@ int be_main(int argc, char **argv, const char *message_file) {
   const char *login = pw ? pw->pw_name : str_sprintf("%ld", (long)getuid());
   expand_var_set("sender_address", str_perm(str_sprintf("%s@%s", login,
       mainconf.qualify_domain ? mainconf.qualify_domain : "")));
+  expand_var_set("sender_ident", str_perm(login));
+  expand_var_set("authenticated_id", str_perm(login));
+  expand_var_set("authenticated_sender", expand_var_slot("sender_address")[0]);
+  expand_var_set("originator_uid", str_perm(str_sprintf("%ld", (long)getuid())));
+  expand_var_set("originator_gid", str_perm(str_sprintf("%ld", (long)getgid())));
   if (message_file) {
     const char *err = load_message(message_file);
     if (err) {
