@@ -42,7 +42,8 @@ match_rc match_list_check(match_list_type type, const char *subject, const char 
                           const char *list, unsigned flags, const char **data,
                           const char **error);
 
-/* Drop the named-list match caches (new message / new connection). */
+/* Drop the named-list match caches (new message / new connection).  The
+ * caches live in POOL_MESSAGE: call this before that pool is reset. */
 void match_cache_reset(void);
 
 #endif
