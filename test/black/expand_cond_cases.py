@@ -216,6 +216,9 @@ _BAD = [
     "${if eq{${lc:A}}{a}{y}{n}}", "${if eq{a}{a}{$primary_hostname}{n}}", "${if ={a}{1}{y}fail}",
     "${if eq{a}{b}{y}fail}", "${if eq {a}{a}{y}}", "${if eq{a}{b}{y}}", "${if eq{a}{b}}",
     "${if eq{a}{a}}", "${if eq{a}{b}{y}{n}}x", "${if eq{a}{\\}}{y}{n}}",
+    "${if radius{a}{b}{y}{n}}", "${if radius{$nosuch}{y}{n}}", "${if radius}",
+    "${if ={a}{1}{y}{n}", "${if match{a}{(}{y}{n}", "${if crypteq{a}{\\{x\\}}{y}",
+    "${if or{{eq{a}{a}}{radius{a}}}{y}{n}}", "${if eq{a}{b}{${if radius{a}}}{n}}",
 ]
 
 # -bem: the same conditions on values from a message (tainted data).
