@@ -206,19 +206,43 @@ static bool unknown_outcome(match_ctx *c, match_rc rc, match_rc *result) {
   return true;
 }
 
+static match_rc list_run(match_ctx *c, const char *list, bool expand, const char **listed,
+                         const char **why);
+
+/* Check a list, with Exim's debug line: SUBJECT in "LIST"? RESULT (WHY). */
 match_rc match_list_run(match_ctx *c, const char *list, bool expand) {
-  if (!list) return MATCH_NO;
+  const char *listed = list, *why = NULL;
+  match_rc rc = list_run(c, list, expand, &listed, &why);
+  DEBUG(D_lists) {
+    const char *who = c->type == MT_HOST && !c->ip_only ? "host" : c->orig_subject;
+    debug_printf("%s in \"%s\"? %s (%s)\n", who ? who : "", listed ? listed : "",
+                 rc == MATCH_YES ? "yes" : rc == MATCH_NO ? "no" : "defer",
+                 why ? why : rc == MATCH_DEFER && c->error ? c->error : "end of list");
+  }
+  return rc;
+}
+
+static match_rc list_run(match_ctx *c, const char *list, bool expand, const char **listed,
+                         const char **why) {
+  if (!list) {
+    *why = "option unset";
+    return MATCH_NO;
+  }
   if (expand) {
     bool forced;
     const char *err;
     const char *l = match_expand(list, &err, &forced);
     if (!l) {
-      if (forced) return MATCH_NO;
+      if (forced) {
+        *why = "forced failure of the list expansion";
+        return MATCH_NO;
+      }
       c->error = str_sprintf("failed to expand \"%s\" while checking a list: %s", list, err);
       log_write(LOG_MAIN, "%s", c->error);
       return MATCH_DEFER;
     }
     list = l;
+    *listed = l;
   }
   int sep = 0;
   char *item;
@@ -277,14 +301,20 @@ match_rc match_list_run(match_ctx *c, const char *list, bool expand) {
         }
         if (use_cache) cache_add(nl, c, rc);
       }
-      if (rc == MATCH_YES) return neg ? MATCH_NO : MATCH_YES;
+      if (rc == MATCH_YES) {
+        *why = str_sprintf("matched \"%s\"", item);
+        return neg ? MATCH_NO : MATCH_YES;
+      }
       continue;
     }
     if (*p == '/' && c->type != MT_STRING) {
       bool matched, item_neg = false, file_last_neg = false;
       match_rc rc = file_check(c, p, item, &matched, &item_neg, &file_last_neg);
       last_neg = neg != file_last_neg;
-      if (matched) return (neg != item_neg) ? MATCH_NO : MATCH_YES;
+      if (matched) {
+        *why = str_sprintf("matched an item in \"%s\"", p);
+        return (neg != item_neg) ? MATCH_NO : MATCH_YES;
+      }
       if (rc == MATCH_DEFER || rc == MATCH_UNKNOWN) {
         match_rc r;
         if (c->type == MT_HOST && !unknown_outcome(c, rc, &r)) continue;
@@ -294,7 +324,10 @@ match_rc match_list_run(match_ctx *c, const char *list, bool expand) {
     }
     last_neg = neg;
     match_rc rc = item_check(c, p);
-    if (rc == MATCH_YES) return neg ? MATCH_NO : MATCH_YES;
+    if (rc == MATCH_YES) {
+      *why = str_sprintf("matched \"%s\"", item);
+      return neg ? MATCH_NO : MATCH_YES;
+    }
     if (rc == MATCH_DEFER || rc == MATCH_UNKNOWN) {
       match_rc r;
       if (c->type == MT_HOST) {
@@ -309,13 +342,9 @@ match_rc match_list_run(match_ctx *c, const char *list, bool expand) {
 
 /* ---- public entry points ---------------------------------------------- */
 
-static match_rc finish(match_ctx *c, const char *list, match_rc rc, const char **data,
-                       const char **error) {
+static match_rc finish(match_ctx *c, match_rc rc, const char **data, const char **error) {
   if (data) *data = rc == MATCH_YES ? c->value : NULL;
   if (error) *error = rc == MATCH_DEFER ? (c->error ? c->error : "list match deferred") : NULL;
-  DEBUG(D_lists) debug_printf("%s in \"%s\"? %s\n", c->orig_subject ? c->orig_subject : "",
-                              list ? list : "", rc == MATCH_YES ? "yes" : rc == MATCH_NO ? "no"
-                              : "defer");
   return rc;
 }
 
@@ -366,7 +395,7 @@ match_rc match_list_check(match_list_type type, const char *subject, const char 
     c.caseless = caseless;
     break;
   }
-  return finish(&c, list, match_list_run(&c, list, !(flags & MATCH_F_NOEXPAND)), data, error);
+  return finish(&c, match_list_run(&c, list, !(flags & MATCH_F_NOEXPAND)), data, error);
 }
 
 match_rc match_domain_list(const char *domain, const char *list, const char **data,

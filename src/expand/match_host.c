@@ -95,7 +95,7 @@ static match_rc name_to_address(match_ctx *c, const char *name, const char *patt
     return MATCH_DEFER;
   }
   if (r != 0) {
-    DEBUG(D_host_lookup) debug_printf("no IP address found for host %s\n", name);
+    log_write(LOG_MAIN, "no IP address found for host %s", name);
     return MATCH_UNKNOWN;
   }
   bool found = false;

@@ -101,4 +101,9 @@ def test_debug_lists(exim, tmp_path):
     r = exim(["-d+lists", "-be", "${if match_domain{b.example}{a.example : b.example}{Y}{N}}"],
              conf="")
     assert r.out == "Y\n"
-    assert 'b.example in "a.example : b.example"? yes' in r.err
+    assert 'b.example in "a.example : b.example"? yes (matched "b.example")' in r.err
+    r = exim(["-d+lists", "-be", "${if match_domain{q}{+dl}{Y}{N}}"],
+             conf="domainlist dl = a.example : !c.example\n")
+    assert r.out == "Y\n"
+    assert 'q in "a.example : !c.example"? yes (end of list)' in r.err
+    assert 'q in "+dl"? yes (matched "+dl")' in r.err
