@@ -117,8 +117,10 @@ static const char *addr_spec(const char *p, const char *e, gstring **g, size_t *
       return q + 1;
     }
     for (;;) {
+      /* a label starts with an ASCII letter or digit; then '-' too */
       const char *q = p;
-      while (q < e && (isalnum(uc(*q)) || *q == '-' || *q == '_' || uc(*q) >= 0x80)) q++;
+      if (q < e && isalnum(uc(*q)) && uc(*q) < 0x80)
+        while (q < e && ((isalnum(uc(*q)) && uc(*q) < 0x80) || *q == '-')) q++;
       if (q == p) return NULL;
       *g = g_catn(*g, p, (size_t)(q - p));
       p = skip_cfws(q, e);
@@ -142,6 +144,17 @@ static const char *extract(const char *s, const char *e, size_t *dom) {
   if (lt) {
     const char *gt = find_top(lt + 1, e, '>');
     if (!gt) return NULL;
+    /* the phrase: words (atoms, quoted strings), dots, comments */
+    for (const char *q = skip_cfws(s, lt); q < lt; q = skip_cfws(q, lt)) {
+      if (*q == '"') {
+        q = quoted_end(q, lt);
+        if (!q) return NULL;
+      } else if (*q == '.' || atext(uc(*q))) {
+        q++;
+      } else {
+        return NULL;
+      }
+    }
     p = skip_cfws(lt + 1, gt);
     /* exim4 takes a ':' in the brackets for the end of a source route,
      * even inside a domain literal */
