@@ -163,6 +163,18 @@ _INLIST_WHOLE = [
     "${if inlist{x}{a: x :b}{[$value]}{n}}",
 ]
 
+_VARS_WHOLE = [
+    "${if >{$message_size}{10M}{y}{n}}", "${if ={$message_size}{-1}{y}{n}}",
+    "${if <{$tod_epoch}{1}{y}{n}}", "${if isip{$sender_host_address}{y}{n}}",
+    "${if match_ip{$sender_host_address}{:1.2.3.4}{y}{n}}", "${if eq{$local_part}{}{y}{n}}",
+    "${if inlist{$primary_hostname}{a:test.example}{<$value>}{n}}",
+    "${if ={${eval:1+1}}{2}{y}{n}}", "${if ={${strlen:abc}}{3K}{y}{n}}",
+    "${if match_domain{$primary_hostname}{+local_domains}{<$value>}{n}}",
+    "${if match_domain{$qualify_domain}{@}{<$value>}{n}}",
+    "${if eq{$value}{}{y}{n}}${if inlist{a}{a}{}{}}<$value>",
+    "${if inlist{a}{a}{${if inlist{b}{b:c}{$value}}$value}{n}}",
+]
+
 _MISC = [
     "isip{1.2.3.4}", "isip{999.1.1.1}", "isip{1.2.3}", "isip{1.2.3.4.5}", "isip{1.2.3.4/24}",
     "isip{01.2.3.4}", "isip{::1}", "isip{::}", "isip{2001:db8::1}", "isip{2001:db8:::1}",
@@ -260,7 +272,7 @@ def cases():
     out = []
     for c in _STRING + _NUMERIC + _MATCH + _LISTS + _INLIST + _MISC:
         out.append(_if(c))
-    out += _MATCH_WHOLE + _LISTS_WHOLE + _INLIST_WHOLE + _BAD
+    out += _MATCH_WHOLE + _LISTS_WHOLE + _INLIST_WHOLE + _BAD + _VARS_WHOLE
     return out
 
 # Conditions this build leaves out while Debian's exim4 has them: their
