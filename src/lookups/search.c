@@ -216,8 +216,19 @@ static void check_changed(open_search *s) {
   s->mtime = st.st_mtim;
 }
 
+/* Files still open when the process exits are closed then, so that the
+ * libraries behind them (Berkeley DB, LMDB) release what they hold. */
+static void close_at_exit(void) {
+  for (open_search *s = searches; s; s = s->next) close_one(s);
+}
+
 static bool ensure_open(open_search *s, const char **error) {
+  static bool exit_hook;
   if (s->handle) return true;
+  if (!exit_hook) {
+    atexit(close_at_exit);
+    exit_hook = true;
+  }
   int max = mainconf.lookup_open_max > 0 ? mainconf.lookup_open_max : 25;
   if (!s->query && open_count >= max) {
     /* close the least recently used open file */
