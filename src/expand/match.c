@@ -19,10 +19,6 @@
 #include "expand.h"
 #include "match_int.h"
 
-/* The expander is linked when the core engine is built; until then a list
- * that needs expansion fails loudly (see match_expand). */
-#pragma weak expand_string
-#pragma weak expand_status
 
 #define MAX_NESTING 50
 
@@ -35,10 +31,6 @@ static const char *kind_name[NL__COUNT] = {"domain", "host", "address", "local p
 static const char *match_expand(const char *list, const char **error, bool *forced) {
   *forced = false;
   if (!strchr(list, '$') && !strchr(list, '\\')) return list;
-  if (!expand_string) {
-    *error = "string expansion is not available in this build (the expander is not linked)";
-    return NULL;
-  }
   char *r = expand_string(list);
   if (r) return r;
   *forced = expand_status.forced_fail;

@@ -23,8 +23,6 @@
 #include "../lookups/lookup.h"
 #include "match_int.h"
 
-#pragma weak lookup_spec_parse
-
 /* Parse an address for comparison; IPv4-mapped IPv6 becomes IPv4. */
 static bool parse_subject(const char *s, ip_address *a) {
   if (!ip_parse(s, false, a, NULL)) return false;
@@ -148,13 +146,10 @@ static match_rc host_lookup_item(match_ctx *c, const char *pattern, const char *
     }
   }
   bool query = false, iplsearch = false;
-  if (lookup_spec_parse) {
-    lookup_spec spec;
-    size_t tlen = (size_t)(semi - p);
-    if (!lookup_spec_parse(p, tlen, &spec)) {
-      query = spec.info->style != LOOKUP_SINGLE_KEY;
-      iplsearch = strcmp(spec.info->name, "iplsearch") == 0;
-    }
+  lookup_spec spec;
+  if (!lookup_spec_parse(p, (size_t)(semi - p), &spec)) {
+    query = spec.info->style != LOOKUP_SINGLE_KEY;
+    iplsearch = strcmp(spec.info->name, "iplsearch") == 0;
   }
   if (query) return match_lookup_item(c, p, semi, NULL, true);
   if (c->ip_only && netbits == -2) netbits = -1;

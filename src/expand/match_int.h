@@ -54,7 +54,7 @@ int match_is_local_address(match_ctx *c, const char *address);
 match_rc match_lookup_item(match_ctx *c, const char *pattern, const char *semicolon,
                            const char *key, bool allow_partial);
 
-/* Set $0.. from a match (no-op until the expander is linked). */
+/* Set $0.. from a match. */
 void match_set_numeric(int n, const char *const *values);
 
 #endif

@@ -19,25 +19,12 @@
 #include "expand.h"
 #include "match_int.h"
 
-/* Linked when the expander and the lookup layer are built; until then
- * items needing them fail loudly. */
-#pragma weak expand_set_numeric
-#pragma weak lookup_spec_parse
-#pragma weak lookup_search
-
-void match_set_numeric(int n, const char *const *values) {
-  if (expand_set_numeric) expand_set_numeric(n, values);
-}
+void match_set_numeric(int n, const char *const *values) { expand_set_numeric(n, values); }
 
 /* ---- lookups ------------------------------------------------------------ */
 
 match_rc match_lookup_item(match_ctx *c, const char *pattern, const char *semicolon,
                            const char *key, bool allow_partial) {
-  if (!lookup_spec_parse || !lookup_search) {
-    c->error = str_sprintf("lookup item \"%s\": lookups are not available in this build "
-                           "(the lookup layer is not linked)", pattern);
-    return MATCH_DEFER;
-  }
   /* The type ends at the semicolon (white space before it is part of the
    * name, and so an unknown type, as for exim4). */
   size_t tlen = (size_t)(semicolon - pattern);
