@@ -92,3 +92,23 @@ def test_lookup_taint(fixture_dir, expr, want):
     assert out == want + "\n"
     if want.startswith("Failed: Tainted"):
         assert f"Tainted filename for search: '{d}/ls1'" in p.stderr.decode()
+
+
+def test_bV_lookups_and_berkeley_db(tmp_path):
+    """-bV names the lookups in exim4's order (ours: the single-key ones of
+    this layer, plus lmdb when built) and prints Berkeley DB's version line
+    as exim4 does, right after the copyright lines."""
+    conf = tmp_path / "exim.conf"
+    conf.write_text("primary_hostname = test.example\n")
+    conf.chmod(0o644)
+    out = subprocess.run([EXIM, "-C", str(conf), "-bV"], capture_output=True,
+                         text=True).stdout.splitlines()
+    ref = (EXPECTED / "bV.exim4").read_text().splitlines()
+    ours = [ln for ln in out if ln.startswith("Lookups (built-in):")][0].split()[2:]
+    theirs = [ln for ln in ref if ln.startswith("Lookups (built-in):")][0].split()[2:]
+    assert ours[:9] == ["lsearch", "wildlsearch", "nwildlsearch", "iplsearch", "cdb", "dbm",
+                        "dbmjz", "dbmnz", "dsearch"]
+    known = [x for x in ours if x in theirs]
+    assert known == [x for x in theirs if x in ours]
+    bdb = [ln for ln in ref if ln.startswith("Berkeley DB: ")][0]
+    assert out[3] == bdb
