@@ -1,7 +1,7 @@
 /* cond_crypt.c - the crypteq condition (spec 11.7): compares a clear text
  * with an encrypted one given as {md5}..., {sha1}..., {crypt}...,
- * {crypt16}... (type names caseless) or bare (crypt(3), the default
- * DEFAULT_CRYPT).
+ * {crypt16}... (type names caseless) or bare (crypt(3), or crypt16 when
+ * the build sets DEFAULT_CRYPT=crypt16).
  *
  * Entry point: cond_crypteq() (listed in cond.c's table).
  * Digests through OpenSSL's EVP API, crypt through libcrypt.  Must never
@@ -15,6 +15,7 @@
 
 #include "../base/str.h"
 #include "cond_int.h"
+#include "config.h"
 
 static const char b64chars[] =
   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -113,6 +114,8 @@ const char *cond_crypteq(const char *const *a, int n, bool *r)
     *r = crypt_equal(clear, enc + 7);
   else if (enc[0] == '{')
     return str_sprintf("unknown encryption mechanism in \"%s\"", enc);
+  else if (str_cmpic(DEFAULT_CRYPT, "crypt16") == 0)
+    *r = crypt16_equal(clear, enc);
   else
     *r = crypt_equal(clear, enc);
   return NULL;
