@@ -144,6 +144,25 @@ static const char *opt_get(const char *opts, const char *name) {
   return NULL;
 }
 
+/* The options the driver sees: those of the search layer ("ret=key",
+ * "cache=no_rd") removed, as Exim does; NULL when none is left. */
+static const char *driver_opts(const char *opts) {
+  if (!opts) return NULL;
+  gstring *g = NULL;
+  const char *p = opts;
+  while (*p) {
+    const char *e = strchr(p, ',');
+    size_t l = e ? (size_t)(e - p) : strlen(p);
+    if (!(l == 7 && strncmp(p, "ret=key", 7) == 0) && !(l == 11 && strncmp(p, "cache=no_rd", 11) == 0)) {
+      if (g) g = g_catc(g, ',');
+      g = g_catn(g, p, l);
+    }
+    if (!e) break;
+    p = e + 1;
+  }
+  return g && g->len ? g_str(g) : NULL;
+}
+
 /* ---- open files ----------------------------------------------------------------- */
 
 static void lru_unlink(open_search *s) {
@@ -161,7 +180,6 @@ static void lru_front(open_search *s) {
 
 static void close_one(open_search *s) {
   if (!s->handle) return;
-  DEBUG(D_lookup) debug_printf("closing %s lookup for %s\n", s->info->name, s->filename);
   if (s->info->close) s->info->close(s->handle);
   s->handle = NULL;
   open_count--;
@@ -237,7 +255,6 @@ static bool ensure_open(open_search *s, const char **error) {
       if (t->handle && !t->query && t != s) last = t;
     if (last) close_one(last);
   }
-  DEBUG(D_lookup) debug_printf("search_open: %s \"%s\"\n", s->info->name, s->filename);
   const char *err = NULL;
   void *h = s->info->open(s->query ? NULL : s->filename, &err);
   if (!h) {
@@ -255,18 +272,26 @@ static lookup_rc find_one(open_search *s, const char *key, const char *opts, boo
                           const char **result, const char **error) {
   const char *o = opts ? opts : "";
   cached_result *c;
+  DEBUG(D_lookup) debug_printf(" internal_search_find: file=\"%s\"\n   type=%s key=\"%s\" "
+                               "opts=%s\n", s->query ? "NULL" : s->filename, s->info->name, key,
+                               opts ? str_sprintf("\"%s\"", opts) : "NULL");
   for (c = s->results; c; c = c->next)
     if (strcmp(c->key, key) == 0 && strcmp(c->opts, o) == 0) break;
   if (c && !no_rd) {
-    DEBUG(D_lookup) debug_printf("cached data used for lookup of %s\n", key);
-    if (!c->value) return LOOKUP_NOTFOUND;
+    DEBUG(D_lookup) debug_printf(" cached data used for lookup of %s\n   in %s\n", key,
+                                 s->filename);
+    if (!c->value) {
+      DEBUG(D_lookup) debug_printf(" lookup failed\n");
+      return LOOKUP_NOTFOUND;
+    }
+    DEBUG(D_lookup) debug_printf(" lookup yielded: %s\n", c->value);
     *result = c->value;
     return LOOKUP_FOUND;
   }
   if (!ensure_open(s, error)) return LOOKUP_DEFER;
   bool do_cache = true;
   const char *res = NULL, *err = NULL;
-  DEBUG(D_lookup) debug_printf("file lookup required for %s in %s\n", key, s->filename);
+  DEBUG(D_lookup) debug_printf(" file lookup required for %s\n   in %s\n", key, s->filename);
   lookup_rc rc = s->info->find(s->handle, s->query ? NULL : s->filename, key, strlen(key),
                                &res, &err, &do_cache, opts);
   if (rc == LOOKUP_DEFER) {
@@ -276,6 +301,7 @@ static lookup_rc find_one(open_search *s, const char *key, const char *opts, boo
     return rc;
   }
   if (do_cache) {
+    DEBUG(D_lookup) debug_printf(" %s cache entry\n", c ? "replacing old" : "creating new");
     store_pool old = store_pool_set(POOL_SEARCH);
     if (!c) {
       c = store_get(sizeof *c, false);
@@ -290,7 +316,10 @@ static lookup_rc find_one(open_search *s, const char *key, const char *opts, boo
   } else if (rc == LOOKUP_FOUND) {
     res = str_copy_taint(res ? res : "", false);
   }
-  if (rc == LOOKUP_FOUND) *result = res;
+  if (rc == LOOKUP_FOUND) {
+    *result = res;
+    DEBUG(D_lookup) debug_printf(" lookup yielded: %s\n", res);
+  } else DEBUG(D_lookup) debug_printf(" lookup failed\n");
   return rc;
 }
 
@@ -320,21 +349,26 @@ lookup_rc lookup_search(const lookup_spec *spec, const char *file, const char *k
   const char *ret = opt_get(opts, "ret");
   bool ret_key = ret && strcmp(ret, "key") == 0;
 
-  DEBUG(D_lookup) debug_printf("search_find: file=\"%s\"\n  key=\"%s\" partial=%d affix=%s "
-                               "starflags=%s opts=%s\n", file ? file : "NULL", key, spec->partial,
-                               spec->affix ? spec->affix : "NULL",
-                               spec->starat ? "*@" : spec->star ? "*" : "0",
-                               opts ? opts : "NULL");
 
   /* an empty key finds nothing in a file */
   if (info->style == LOOKUP_SINGLE_KEY && !*key) return LOOKUP_NOTFOUND;
 
+  const char *dopts = driver_opts(opts);
   open_search *s = search_record(info, info->style == LOOKUP_SINGLE_KEY ? file : NULL);
   check_changed(s);
+  DEBUG(D_lookup) {
+    debug_printf(" search_open: %s \"%s\"\n", info->name, s->query ? "NULL" : s->filename);
+    if (s->handle) debug_printf("   cached open\n");
+  }
+  DEBUG(D_lookup) debug_printf(" search_find: file=\"%s\"\n   key=\"%s\" partial=%d affix=%s "
+                               "starflags=%d opts=%s\n", file ? file : "NULL", key, spec->partial,
+                               spec->affix ? spec->affix : "NULL",
+                               spec->starat ? 2 : spec->star ? 1 : 0,
+                               opts ? str_sprintf("\"%s\"", opts) : "NULL");
 
   const char *res = NULL;
   const char *matched = key;
-  lookup_rc rc = find_one(s, key, opts, no_rd, &res, error);
+  lookup_rc rc = find_one(s, key, dopts, no_rd, &res, error);
   if (rc == LOOKUP_DEFER) return rc;
   if (rc == LOOKUP_FOUND && spec->partial >= 0) {
     /* as Exim: a partial search that matched the key itself gives an empty
@@ -355,7 +389,8 @@ lookup_rc lookup_search(const lookup_spec *spec, const char *file, const char *k
     /* first: affix + full key (only when there are enough components) */
     while (rc == LOOKUP_NOTFOUND && comps >= spec->partial && *rest) {
       const char *k = str_sprintf("%s%s", affix, rest);
-      rc = find_one(s, k, opts, no_rd, &res, error);
+      DEBUG(D_lookup) debug_printf(" trying partial match %s\n", k);
+      rc = find_one(s, k, dopts, no_rd, &res, error);
       if (rc == LOOKUP_DEFER) return rc;
       if (rc == LOOKUP_FOUND) {
         matched = k;
@@ -372,7 +407,8 @@ lookup_rc lookup_search(const lookup_spec *spec, const char *file, const char *k
     if (rc == LOOKUP_NOTFOUND && spec->partial == 0 && alen > 0 && comps <= 0) {
       const char *k = alen == 1 ? affix
                     : affix[alen - 1] == '.' ? str_copyn(affix, alen - 1) : affix;
-      rc = find_one(s, k, opts, no_rd, &res, error);
+      DEBUG(D_lookup) debug_printf(" trying partial match %s\n", k);
+      rc = find_one(s, k, dopts, no_rd, &res, error);
       if (rc == LOOKUP_DEFER) return rc;
       if (rc == LOOKUP_FOUND) {
         matched = k;
@@ -389,13 +425,15 @@ lookup_rc lookup_search(const lookup_spec *spec, const char *file, const char *k
     const char *at = strrchr(key, '@');
     if (at && at > key) {
       const char *k = str_sprintf("*%s", at);
-      rc = find_one(s, k, opts, no_rd, &res, error);
+      DEBUG(D_lookup) debug_printf(" trying default match %s\n", k);
+      rc = find_one(s, k, dopts, no_rd, &res, error);
       if (rc == LOOKUP_DEFER) return rc;
       if (rc == LOOKUP_FOUND) matched = k;
     }
   }
   if (rc == LOOKUP_NOTFOUND && (spec->star || spec->starat)) {
-    rc = find_one(s, "*", opts, no_rd, &res, error);
+    DEBUG(D_lookup) debug_printf(" trying to match *\n");
+    rc = find_one(s, "*", dopts, no_rd, &res, error);
     if (rc == LOOKUP_DEFER) return rc;
     if (rc == LOOKUP_FOUND) {
       matched = "*";
@@ -408,17 +446,14 @@ lookup_rc lookup_search(const lookup_spec *spec, const char *file, const char *k
     }
   }
 
-  if (rc != LOOKUP_FOUND) {
-    DEBUG(D_lookup) debug_printf("lookup failed\n");
-    return rc;
-  }
+  if (rc != LOOKUP_FOUND) return rc;
   hit->key = str_copy_taint(matched, false);
   hit->value = ret_key ? str_copy_taint(key, false) : res;
-  DEBUG(D_lookup) debug_printf("lookup yielded: %s\n", hit->value);
   return LOOKUP_FOUND;
 }
 
 void lookup_tidy_all(void) {
+  DEBUG(D_lookup) debug_printf("search_tidyup called\n");
   for (open_search *s = searches; s; s = s->next) close_one(s);
   searches = NULL;
   open_count = 0;

@@ -40,6 +40,8 @@ def main():
             rc, out = run(exim4, conf, d, expr)
             rec.append({"expr": expr, "out": out, "rc": rc})
         OUT.parent.mkdir(parents=True, exist_ok=True)
+        from test_lookups import debug_lines  # noqa: E402
+        (OUT.parent / "debug_lookup.txt").write_text(debug_lines(exim4, d))
         OUT.write_text(json.dumps(rec, indent=1, ensure_ascii=False) + "\n")
         print(f"recorded {len(rec)} cases into {OUT}")
     finally:

@@ -4,6 +4,7 @@ written by record_lookups.py from lookups_cases.py).  Fixtures: text files,
 cdb files from our writer of the format, DBM files from our exim_dbmbuild.
 """
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -112,3 +113,28 @@ def test_bV_lookups_and_berkeley_db(tmp_path):
     assert known == [x for x in theirs if x in ours]
     bdb = [ln for ln in ref if ln.startswith("Berkeley DB: ")][0]
     assert out[3] == bdb
+
+
+DEBUG_EXPR = ("${lookup{a.fict.example}partial-lsearch*{@DIR@/ls1}}"
+              "${lookup{a.fict.example}partial-lsearch*{@DIR@/ls1}}"
+              "${lookup{nosuch}lsearch*@,ret=key{@DIR@/ls1}}"
+              "${lookup{u@example.com}lsearch*@{@DIR@/ls1}}")
+DEBUG_KEEP = re.compile(r"^ (search_open|  cached open|search_find|  key=|internal_search_find|"
+                        r"  type=|file lookup required|cached data used|  in |creating new|"
+                        r"lookup failed|lookup yielded|trying )")
+
+
+def debug_lines(exim, d):
+    # on standard input: exim4 limits the length of command-line arguments
+    p = subprocess.run([exim, "-C", str(d / "exim.conf"), "-d+lookup", "-be"],
+                       input=(DEBUG_EXPR.replace("@DIR@", str(d)) + "\n").encode(),
+                       capture_output=True, timeout=30, cwd="/")
+    text = p.stderr.decode().replace(str(d), "@DIR@")
+    return "".join(ln + "\n" for ln in text.splitlines() if DEBUG_KEEP.match(ln))
+
+
+def test_debug_lookup_lines(fixture_dir):
+    """-d+lookup: the search layer's lines as exim4 writes them (recorded by
+    record_lookups.py into debug_lookup.txt; exim4's "LRU list" lines are
+    not reproduced)."""
+    assert debug_lines(EXIM, fixture_dir) == (EXPECTED / "lookups" / "debug_lookup.txt").read_text()
