@@ -283,17 +283,21 @@ static const char *c_isip6(const char *const *a, int n, bool *r)
 
 /* ---- authentication conditions absent from this build ---------------------- */
 
-#define ABSENT_FN(fname, word)                                                  \
+/* The text is Exim's for a binary built without the support; the debug
+ * output names the build setting that Exim would need. */
+#define ABSENT_FN(fname, word, setting)                                         \
   static const char *fname(const char *const *a, int n, bool *r)               \
   {                                                                             \
     (void)a; (void)n; *r = false;                                               \
+    DEBUG(D_expand) debug_printf("condition \"" word "\" needs " setting        \
+                                 " at build time, which this tree does not provide\n"); \
     return "support for \"" word "\" not compiled";                            \
   }
-ABSENT_FN(c_pam, "pam")
-ABSENT_FN(c_radius, "radius")
-ABSENT_FN(c_pwcheck, "pwcheck")
-ABSENT_FN(c_ldapauth, "ldapauth")
-ABSENT_FN(c_saslauthd, "saslauthd")
+ABSENT_FN(c_pam, "pam", "SUPPORT_PAM")
+ABSENT_FN(c_radius, "radius", "RADIUS_CONFIG_FILE")
+ABSENT_FN(c_pwcheck, "pwcheck", "CYRUS_PWCHECK_SOCKET")
+ABSENT_FN(c_ldapauth, "ldapauth", "LOOKUP_LDAP")
+ABSENT_FN(c_saslauthd, "saslauthd", "CYRUS_SASLAUTHD_SOCKET")
 
 /* ---- the table ------------------------------------------------------------- */
 

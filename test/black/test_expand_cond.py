@@ -138,3 +138,15 @@ def test_cond_as_exim(fixture_dir, case):
 def test_cond_not_built(fixture_dir, expr):
     rc, out = run_be(fixture_dir, expr)
     assert (out, rc) == (cc.NOT_BUILT[expr], 0)
+
+
+@pytest.mark.parametrize("cond,setting", [("pam{a:b}", "SUPPORT_PAM"),
+                                          ("radius{a}", "RADIUS_CONFIG_FILE"),
+                                          ("ldapauth{a}", "LOOKUP_LDAP")])
+def test_cond_not_built_debug_names_setting(fixture_dir, cond, setting):
+    """Exim's text on stdout; -d+expand says which build setting is missing."""
+    p = subprocess.run([EXIM, "-C", str(fixture_dir / "exim.conf"), "-d+expand", "-be",
+                        "${if %s{y}{n}}" % cond], capture_output=True, text=True, timeout=30)
+    word = cond.split("{")[0]
+    assert p.stdout == 'Failed: support for "%s" not compiled\n' % word
+    assert 'condition "%s" needs %s at build time' % (word, setting) in p.stderr
