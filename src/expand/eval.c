@@ -169,8 +169,9 @@ static ev_rc cond_for(const econd *c, bool *result) {
 ev_rc eval_cond(const econd *c, bool *result) {
   switch (c->type) {
   case C_NOT: {
-    ev_rc rc = eval_cond(c->subs[0], result);
-    *result = !*result;
+    bool r = false;
+    ev_rc rc = eval_cond(c->subs[0], &r);
+    *result = !r;
     return rc;
   }
   case C_AND:
@@ -312,6 +313,8 @@ ev_rc eval_seq(const eseq *q, gstring **out) {
   for (int i = 0; i < q->n; i++) {
     ev_rc rc = eval_node(q->v[i], out);
     if (rc != EV_OK) return rc;
+    if ((*out)->len > EXPAND_MAX_RESULT)
+      return ev_fail("expansion result is too long (more than %d bytes)", EXPAND_MAX_RESULT);
   }
   return EV_OK;
 }

@@ -20,6 +20,10 @@
 
 /* Maximum nesting of ${...} and of conditions: deeper strings fail cleanly. */
 #define EXPAND_MAX_DEPTH 1000
+/* Largest string one expansion may build (guards against exponential
+ * growth in ${reduce} and friends): a clean error instead of exhausting
+ * memory. */
+#define EXPAND_MAX_RESULT (128 * 1024 * 1024)
 
 typedef struct enode enode;
 typedef struct econd econd;
