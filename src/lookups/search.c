@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "lookup.h"
 #include "../base/log.h"
@@ -43,6 +44,7 @@ typedef struct open_search {
   const char *filename;              /* "" for query-style lookups */
   bool query;                        /* query-style: no file */
   void *handle;                      /* NULL: closed (only the cache kept) */
+  pid_t pid;                         /* process that opened it */
   bool have_stat;
   dev_t dev;
   ino_t ino;
@@ -180,6 +182,13 @@ static void lru_front(open_search *s) {
 
 static void close_one(open_search *s) {
   if (!s->handle) return;
+  if (s->pid != getpid()) {
+    /* opened by the parent before a fork: closing here would release what
+     * the parent still uses (LMDB reader slots are shared); just forget it */
+    s->handle = NULL;
+    open_count--;
+    return;
+  }
   if (s->info->close) s->info->close(s->handle);
   s->handle = NULL;
   open_count--;
@@ -262,6 +271,7 @@ static bool ensure_open(open_search *s, const char **error) {
     return false;
   }
   s->handle = h;
+  s->pid = getpid();
   open_count++;
   return true;
 }

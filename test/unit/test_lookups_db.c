@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/str.h"
@@ -284,6 +285,18 @@ int main(void) {
   expect("lmdb", "l.mdb", "Beta", "[two]");
   expect("lmdb*", "l.mdb", "zz", "[star]");
   expect("lmdb,ret=key", "l.mdb", "alpha", "[alpha]");
+  /* a forked child that tidies and exits leaves the parent's files usable */
+  {
+    pid_t pid = fork();
+    if (pid == 0) {
+      lookup_tidy_all();
+      exit(0);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    expect("lmdb,cache=no_rd", "l.mdb", "Beta", "[two]");
+    expect("dbm,cache=no_rd", "d.db", "beta", "[two]");
+  }
   const char *got = run("lmdb", "nonexist.mdb", "alpha");
   const char *want = str_sprintf("DEFER: LMDB: Unable to open environment with %s: ",
                                  path("nonexist.mdb"));
