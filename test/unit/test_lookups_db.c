@@ -290,7 +290,7 @@ int main(void) {
     pid_t pid = fork();
     if (pid == 0) {
       lookup_tidy_all();
-      exit(0);
+      _exit(0);   /* as a child that does not exec: the parent's handles are not ours */
     }
     int status;
     waitpid(pid, &status, 0);
