@@ -61,6 +61,12 @@ ev_rc ev_fail(const char *fmt, ...) {
   return EV_ERROR;
 }
 
+ev_rc ev_inside(ev_rc rc, const char *fmt, const char *name) {
+  if (rc == EV_ERROR && expand_status.message)
+    expand_status.message = str_sprintf("%s%s", expand_status.message, str_sprintf(fmt, name));
+  return rc;
+}
+
 ev_rc ev_forced(const char *msg) {
   expand_status.message = msg;
   expand_status.forced_fail = true;
@@ -157,7 +163,10 @@ static ev_rc cond_for(const econd *c, bool *result) {
     expand_item = it;
     any_item = true;
     bool r;
-    if ((rc = eval_cond(c->subs[0], &r)) != EV_OK) break;
+    if ((rc = eval_cond(c->subs[0], &r)) != EV_OK) {
+      ev_inside(rc, " inside \"%s\" condition", c->name);
+      break;
+    }
     if (all && !r) { any_item = false; break; }
     if (!all && r) { *result = true; break; }
   }
@@ -181,7 +190,7 @@ ev_rc eval_cond(const econd *c, bool *result) {
     for (int i = 0; i < c->nsubs; i++) {
       bool r;
       ev_rc rc = eval_cond(c->subs[i], &r);
-      if (rc != EV_OK) return rc;
+      if (rc != EV_OK) return ev_inside(rc, " inside \"%s{...}\" condition", c->name);
       if (r == want) {
         *result = want;
         return EV_OK;

@@ -345,7 +345,18 @@ static ev_rc item_extract(const enode *n, gstring **out) {
   return yesno(n, v != NULL, v, out, "extract");
 }
 
-/* map / filter / reduce / sort */
+/* Append an element to a list being built, as Exim does: separators inside
+ * doubled, and a space before an element that starts with the separator. */
+static gstring *list_add(gstring *g, int sep, const char *item) {
+  if (g && g->len && sep > 0 && (unsigned char)item[0] == sep) {
+    g = g_catc(g, (char)sep);
+    g = g_catc(g, ' ');
+    return g_catn(g, list_append(NULL, sep, item)->s, list_append(NULL, sep, item)->len);
+  }
+  return list_append(g, sep, item);
+}
+
+/* map / filter / reduce */
 static ev_rc item_listwork(const enode *n, gstring **out) {
   char *list = eval_to_str(n->args[0]);
   if (!list) return expand_status.forced_fail ? EV_FORCED : EV_ERROR;
@@ -362,7 +373,11 @@ static ev_rc item_listwork(const enode *n, gstring **out) {
     while ((it = list_next(&lp, &sep))) {
       expand_item = it;
       char *v = eval_to_str(n->args[2]);
-      if (!v) { rc = expand_status.forced_fail ? EV_FORCED : EV_ERROR; break; }
+      if (!v) {
+        rc = ev_inside(expand_status.forced_fail ? EV_FORCED : EV_ERROR, " inside \"%s\" item",
+                       n->text);
+        break;
+      }
       expand_value = v;
     }
     if (rc == EV_OK) *out = g_cat(*out, expand_value);
@@ -373,12 +388,19 @@ static ev_rc item_listwork(const enode *n, gstring **out) {
       expand_item = it;
       if (n->num == I_MAP) {
         char *v = eval_to_str(n->args[1]);
-        if (!v) { rc = expand_status.forced_fail ? EV_FORCED : EV_ERROR; break; }
-        res = list_append(res, outsep, v);
+        if (!v) {
+          rc = ev_inside(expand_status.forced_fail ? EV_FORCED : EV_ERROR, " inside \"%s\" item",
+                         n->text);
+          break;
+        }
+        res = list_add(res, outsep, v);
       } else {
         bool r;
-        if ((rc = eval_cond(n->cond, &r)) != EV_OK) break;
-        if (r) res = list_append(res, outsep, it);
+        if ((rc = eval_cond(n->cond, &r)) != EV_OK) {
+          ev_inside(rc, " inside \"%s\" item", n->text);
+          break;
+        }
+        if (r) res = list_add(res, outsep, it);
       }
     }
     if (rc == EV_OK && res) *out = g_catn(*out, res->s, res->len);

@@ -83,7 +83,7 @@ ev_rc item_sort(const enode *n, gstring **out) {
   char *cmpname = eval_to_str(n->args[1]);
   if (!cmpname) return expand_status.forced_fail ? EV_FORCED : EV_ERROR;
   cmpname = str_rtrim((char *)str_skip_space(cmpname));
-  static const char *const allowed[] = {"<", "<=", "=", "==", ">", ">=", "lt", "le", "gt", "ge",
+  static const char *const allowed[] = {"<", "<=", ">", ">=", "lt", "le", "gt", "ge",
                                         "lti", "lei", "gti", "gei", NULL};
   const struct expand_cond *sc = NULL;
   for (int i = 0; allowed[i]; i++)
@@ -105,6 +105,8 @@ ev_rc item_sort(const enode *n, gstring **out) {
     char *key = eval_to_str(n->args[2]);
     if (!key) {
       rc = expand_status.forced_fail ? EV_FORCED : EV_ERROR;
+      /* a forced failure of the extractor is reported with its text */
+      if (rc == EV_FORCED && n->key2) rc = ev_fail("field-extract in sort: \"%s\"", n->key2);
       break;
     }
     if (cnt >= cap) {
@@ -208,7 +210,7 @@ static const char *json_array_nth(const char *text, long n, bool strip, const ch
     const char *s = jws(p);
     const char *e = json_value_end(s, 0);
     if (!e) {
-      *err = str_sprintf("bad array element for %s", what);
+      *err = str_sprintf("missing ']' wrapping array for %s", what);
       return NULL;
     }
     if (i == n) return json_copy(s, e, strip);
@@ -307,7 +309,7 @@ char **json_list_items(const char *text, bool strip, int *count, const char **er
       const char *s = jws(p);
       const char *e = json_value_end(s, 0);
       if (!e) {
-        *err = "bad JSON array element";
+        *err = "missing ']' wrapping array";
         return NULL;
       }
       if (n >= cap) {

@@ -46,6 +46,12 @@ static bool perr(P *p, const char *msg) {
   return false;
 }
 
+/* Exim's context suffix on an error met inside a group or an item. */
+static void err_inside(P *p, const char *fmt, const char *name) {
+  if (p->err && strcmp(p->err, "expansion nested too deeply") != 0)
+    p->err = str_sprintf("%s%s", p->err, str_sprintf(fmt, name));
+}
+
 static void skip_ws(P *p) {
   while (isspace(uc(*p->p))) p->p++;
 }
@@ -165,7 +171,8 @@ static int parse_subs(P *p, eseq **args, int min, int max, const char *name, boo
     skip_ws(p);
     if (*p->p != '{') {
       if (n < min) {
-        if (name && (*p->p == '}' || !*p->p))
+        /* items followed by yes/no strings word it differently */
+        if (name && (*p->p == '}' || !*p->p) && check_end)
           perr(p, str_sprintf("Not enough arguments for '%s' (min is %d)", name, min));
         else
           perr(p, str_sprintf("missing '{' for arg %d of %s", n + 1, name ? name : ""));
@@ -217,7 +224,8 @@ static bool parse_yesno(P *p, enode *n, const char *type) {
     if (!*p->p && !n->has_no && !n->fail_no)
       return perr(p, str_sprintf("syntax error in \"%s\" item - \"fail\" expected", type));
     return perr(p, str_sprintf("curly-bracket problem in conditional yes/no parsing: did not "
-                               "close with '}'\n remaining string is '%s'", p->p));
+                               "close with '}'%s\n remaining string is '%s'",
+                               n->fail_no ? " after forcedfail" : "", p->p));
   }
   p->p++;
   return true;
@@ -248,7 +256,10 @@ static econd *parse_combiner(P *p, econd_type t, const char *name) {
     }
     p->p++;
     econd *sub = parse_cond(p);
-    if (!sub) return NULL;
+    if (!sub) {
+      err_inside(p, " inside \"%s{...}\" condition", name);
+      return NULL;
+    }
     skip_ws(p);
     if (*p->p != '}') {
       perr(p, str_sprintf("missing } at end of condition inside \"%s\" group", name));
@@ -289,10 +300,10 @@ static econd *parse_cond(P *p) {
   }
   const char *s = p->p;
   size_t l;
-  if (isalpha(uc(*s))) l = name_len(s);
+  if (isalnum(uc(*s))) l = name_len(s);
   else {
     l = 0;
-    while (s[l] == '<' || s[l] == '>' || s[l] == '=') l++;
+    if (s[0] == '<' || s[0] == '>' || s[0] == '=') l = s[1] == '=' ? 2 : 1;
   }
   if (!l) {
     perr(p, str_sprintf("condition name expected, but found \"%.16s\"", s));
@@ -302,7 +313,11 @@ static econd *parse_cond(P *p) {
   p->p = s + l;
   c = zget(sizeof *c);
   c->name = name;
-  if (strcmp(name, "def") == 0 && *p->p == ':') {
+  if (strcmp(name, "def") == 0 && *p->p != ':') {
+    perr(p, "\":\" expected after \"def\"");
+    return NULL;
+  }
+  if (strcmp(name, "def") == 0) {
     p->p++;
     c->type = C_DEF;
     const char *v = p->p;
@@ -359,7 +374,10 @@ static econd *parse_cond(P *p) {
     }
     p->p++;
     econd *sub = parse_cond(p);
-    if (!sub) return NULL;
+    if (!sub) {
+      err_inside(p, " inside \"%s\" condition", name);
+      return NULL;
+    }
     skip_ws(p);
     if (*p->p != '}') {
       perr(p, str_sprintf("missing } at end of condition inside \"%s\"", name));
@@ -465,7 +483,36 @@ static enode *parse_item(P *p, int id, const char *name) {
         n->key2 = "json";
       p->p = t;
     }
-    cnt = 0;
+    /* a literal key decides the form now, as Exim reads it: a number takes
+     * three arguments (number, separators, string), a name two */
+    skip_ws(p);
+    if (*p->p == '{') {
+      if (!(args[0] = parse_braced(p, true))) return NULL;
+      eseq *k = args[0];
+      if (k->n == 0 || (k->n == 1 && k->v[0]->type == N_TEXT)) {
+        const char *kt = k->n ? k->v[0]->text : "";
+        while (isspace(uc(*kt))) kt++;
+        const char *d = kt;
+        if (*d == '-') d++;
+        size_t dl = strspn(d, "0123456789");
+        const char *e = d + dl;
+        while (isspace(uc(*e))) e++;
+        int want = !n->key2 && dl && !*e ? 3 : 2;
+        for (cnt = 1; cnt < want; cnt++) {
+          skip_ws(p);
+          if (*p->p != '{') {
+            perr(p, str_sprintf("missing '{' for arg %d of extract", cnt + 1));
+            return NULL;
+          }
+          if (!(args[cnt] = parse_braced(p, true))) return NULL;
+        }
+        n->nargs = want;
+        n->args = store_get(sizeof(eseq *) * (size_t)want, false);
+        memcpy(n->args, args, sizeof(eseq *) * (size_t)want);
+        return parse_yesno(p, n, "extract") ? n : NULL;
+      }
+    }
+    cnt = args[0] ? 1 : 0;
     for (; cnt < 3; cnt++) {
       skip_ws(p);
       if (*p->p != '{') {
@@ -495,9 +542,15 @@ static enode *parse_item(P *p, int id, const char *name) {
       n->fail_no = true;
     }
     skip_ws(p);
+    if (*p->p != '}' && !n->has_yes && !(cnt == 3 && n->fail_no)) {
+      perr(p, str_sprintf("curly-bracket problem in conditional yes/no parsing: 'yes' part did "
+                          "not start with '{'\n remaining string is '%s'", p->p));
+      return NULL;
+    }
     if (*p->p != '}') {
       perr(p, str_sprintf("curly-bracket problem in conditional yes/no parsing: did not close "
-                          "with '}'\n remaining string is '%s'", p->p));
+                          "with '}'%s\n remaining string is '%s'",
+                          n->fail_no ? " after forcedfail" : "", p->p));
       return NULL;
     }
     p->p++;
@@ -549,13 +602,13 @@ static enode *parse_item(P *p, int id, const char *name) {
         p->p++;
         econd *c = parse_cond(p);
         if (!c) {
-          if (p->err && strncmp(p->err, "unknown condition", 17) == 0)
-            p->err = str_sprintf("%s inside \"%s\" item", p->err, name);
+          err_inside(p, " inside \"%s\" item", name);
           return NULL;
         }
         skip_ws(p);
         if (*p->p != '}') {
-          perr(p, str_sprintf("missing } at end of condition inside \"%s\"", name));
+          perr(p, str_sprintf("missing } at end of condition or expression inside \"%s\"; could "
+                              "be an unquoted } in the content", name));
           return NULL;
         }
         p->p++;
@@ -563,7 +616,12 @@ static enode *parse_item(P *p, int id, const char *name) {
         args[cnt] = NULL;
         continue;
       }
-      if (!(args[cnt] = parse_braced(p, true))) return NULL;
+      const char *raw = p->p + 1;
+      if (!(args[cnt] = parse_braced(p, true))) {
+        if (cnt > 0 && id != I_SORT) err_inside(p, " inside \"%s\" item", name);
+        return NULL;
+      }
+      if (id == I_SORT && cnt == 2) n->key2 = str_copyn(raw, (size_t)(p->p - 1 - raw));
     }
     skip_ws(p);
     if (*p->p != '}') {
@@ -607,6 +665,16 @@ static enode *parse_brace_expr(P *p) {
     perr(p, "letter or digit expected after ${");
     return NULL;
   }
+  if (isdigit(uc(*s))) {
+    /* ${digits}: a numeric variable */
+    size_t d = 0;
+    while (isdigit(uc(s[d]))) d++;
+    if (s[d] != '}') {
+      perr(p, "} expected after number");
+      return NULL;
+    }
+    l = d;
+  }
   char *name = str_copyn(s, l);
   p->p = s + l;
   int id = item_lookup_name(name);
@@ -641,16 +709,7 @@ static enode *parse_brace_expr(P *p) {
     return parse_yesno(p, n, "if") ? n : NULL;
   }
   if (*p->p == ':') {
-    const char *opt = NULL;
-    const struct expand_op *op = expand_op_find(name, &opt);
-    if (!op) {
-      if (strchr(name, '_')) {
-        /* shorthand forms with a bad suffix are reported by the table */
-        perr(p, str_sprintf("unknown expansion operator \"%s\"", name));
-      } else
-        perr(p, str_sprintf("unknown expansion operator \"%s\"", name));
-      return NULL;
-    }
+    /* as Exim: the argument is read before the operator's name is checked */
     p->p++;
     eseq *arg = parse_seq(p, true, true);
     if (!arg) return NULL;
@@ -659,6 +718,12 @@ static enode *parse_brace_expr(P *p) {
       return NULL;
     }
     p->p++;
+    const char *opt = NULL;
+    const struct expand_op *op = expand_op_find(name, &opt);
+    if (!op) {
+      perr(p, str_sprintf("unknown expansion operator \"%s\"", name));
+      return NULL;
+    }
     enode *n = zget(sizeof *n);
     n->type = N_OP;
     n->text = name;
