@@ -346,14 +346,17 @@ static ev_rc item_extract(const enode *n, gstring **out) {
 }
 
 /* Append an element to a list being built, as Exim does: separators inside
- * doubled, and a space before an element that starts with the separator. */
-static gstring *list_add(gstring *g, int sep, const char *item) {
-  if (g && g->len && sep > 0 && (unsigned char)item[0] == sep) {
-    g = g_catc(g, (char)sep);
-    g = g_catc(g, ' ');
-    return g_catn(g, list_append(NULL, sep, item)->s, list_append(NULL, sep, item)->len);
+ * doubled; after the first element, a space before an element that is empty
+ * or starts with the separator (so that no doubled separator appears). */
+static gstring *list_add(gstring *g, int sep, const char *item, bool first) {
+  if (first || sep <= 0) {
+    gstring *e = list_append(NULL, sep, item);
+    return e ? g_catn(g ? g : g_new(16, false), e->s, e->len) : (g ? g : g_new(16, false));
   }
-  return list_append(g, sep, item);
+  g = g_catc(g, (char)sep);
+  if (!*item || uc(*item) == sep) g = g_catc(g, ' ');
+  gstring *e = list_append(NULL, sep, item);
+  return e ? g_catn(g, e->s, e->len) : g;
 }
 
 /* map / filter / reduce */
@@ -393,14 +396,14 @@ static ev_rc item_listwork(const enode *n, gstring **out) {
                          n->text);
           break;
         }
-        res = list_add(res, outsep, v);
+        res = list_add(res, outsep, v, !res);
       } else {
         bool r;
         if ((rc = eval_cond(n->cond, &r)) != EV_OK) {
           ev_inside(rc, " inside \"%s\" item", n->text);
           break;
         }
-        if (r) res = list_add(res, outsep, it);
+        if (r) res = list_add(res, outsep, it, !res);
       }
     }
     if (rc == EV_OK && res) *out = g_catn(*out, res->s, res->len);

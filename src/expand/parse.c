@@ -326,12 +326,12 @@ static econd *parse_cond(P *p) {
     int hk = header_prefix(v, &plen);
     if (hk >= 0) {
       const char *e = v + plen;
-      while (*e && *e != ':' && !isspace(uc(*e)) && *e != '{' && *e != '}') e++;
+      while (*e && *e != ':' && !isspace(uc(*e))) e++;
       c->defkind = 1;
       c->hdr = hk;
       c->defname = str_copyn(v + plen, (size_t)(e - v - plen));
       p->p = *e == ':' ? e + 1 : e;
-      if (*e == '{' || *e == '}') {
+      if (strchr(c->defname, '}')) {
         perr(p, "missing or misplaced { or } - could be header name not terminated by colon");
         return NULL;
       }
@@ -756,7 +756,12 @@ static gstring *parse_escape(P *p, gstring *g) {
     p->p = s;
     return g_catc(g, (char)v);
   }
-  if (c == 'x' && isxdigit(uc(s[1]))) {
+  if (c == 'x' && !isxdigit(uc(s[1]))) {
+    /* "\x" without hex digits is a binary zero, as in Exim */
+    p->p = s + 1;
+    return g_catc(g, 0);
+  }
+  if (c == 'x') {
     int v = 0, k = 0;
     s++;
     while (k < 2 && isxdigit(uc(*s))) {
