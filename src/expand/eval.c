@@ -355,20 +355,33 @@ static unsigned hash_str(const char *s) {
 
 /* Parsed form of s: from the cache, or parsed now (into the permanent pool
  * and cached while the cache has room). NULL on a syntax error. */
+static unsigned long n_parses, n_hits;
+
+void expand_cache_counts(unsigned long *parses, unsigned long *hits) {
+  *parses = n_parses;
+  *hits = n_hits;
+}
+
 static eseq *get_tree(const char *s) {
   unsigned h = hash_str(s) % CACHE_SIZE;
   for (centry *e = cache[h]; e; e = e->next)
-    if (strcmp(e->text, s) == 0) return e->tree;
+    if (strcmp(e->text, s) == 0) {
+      n_hits++;
+      return e->tree;
+    }
+  n_parses++;
   bool keep = cache_entries < CACHE_MAX_ENTRIES;
-  store_pool old = store_pool_set(keep ? POOL_PERM : store_pool_current());
+  /* parse in the current pool first: a string with a syntax error leaves
+   * nothing in the permanent pool; a good one is parsed again there */
   eseq *tree = NULL;
   const char *err = expand_parse(s, &tree);
   if (err) {
-    store_pool_set(old);
-    expand_status.message = str_copy(err);
+    expand_status.message = err;
     expand_status.forced_fail = false;
     return NULL;
   }
+  store_pool old = store_pool_set(POOL_PERM);
+  if (keep && expand_parse(s, &tree) != NULL) keep = false;
   if (keep) {
     centry *e = store_get(sizeof *e, false);
     e->text = str_copy(s);

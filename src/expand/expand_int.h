@@ -110,6 +110,9 @@ void eval_header(int kind, const char *name, gstring **out, bool *found);
 extern const char *expand_value;   /* $value */
 extern const char *expand_item;    /* $item */
 
+/* Parse cache counters: strings parsed, and parses saved by the cache. */
+void expand_cache_counts(unsigned long *parses, unsigned long *hits);
+
 /* items.c */
 ev_rc item_eval(const enode *n, gstring **out);
 int item_lookup_name(const char *name);   /* -1 if not an item */

@@ -97,9 +97,14 @@ int main(void) {
   CHECK(fails_with("${if eq{a}{b}{y}fail}", "\"if\" failed and \"fail\" requested"));
   CHECK(expand_status.forced_fail);
   CHECK(fails_with("${if !bogus{a}}", "unknown condition \"bogus\""));
-  /* the parse cache: the same text again gives the same tree, same result */
+  /* the parse cache: the same text again is not parsed again */
+  unsigned long p0, h0, p1, h1;
+  expand_cache_counts(&p0, &h0);
   CHECK(expands_to("${substr{1}{2}{abcdef}}", "bc"));
-  CHECK(expands_to("${substr{1}{2}{abcdef}}", "bc"));
+  for (int i = 0; i < 5; i++) CHECK(expands_to("${substr{1}{2}{abcdef}}", "bc"));
+  expand_cache_counts(&p1, &h1);
+  CHECK(p1 == p0 + 1);
+  CHECK(h1 == h0 + 5);
   /* taint: a tainted string is not expanded */
   char *t = str_copy_taint("${lc:A}", true);
   CHECK(expand_string(t) == NULL);
