@@ -92,29 +92,40 @@ int be_main(int argc, char **argv, const char *message_file) {
     for (int i = 0; i < argc; i++) be_one(argv[i]);
     return 0;
   }
-  bool tty = isatty(0);
+  /* As exim4: a "> " prompt before each logical line (tty or not), a line
+   * ending in a backslash continues on the next with its leading white
+   * space dropped, and a newline after the last prompt at end of input. */
   gstring *acc = NULL;
+  store_mark *mark = NULL;
   char *line = NULL;
   size_t cap = 0;
   ssize_t n;
   for (;;) {
-    if (tty) {
-      printf(acc ? "> " : "> ");
+    if (!acc) {
+      fputs("> ", stdout);
       fflush(stdout);
     }
     if ((n = getline(&line, &cap, stdin)) <= 0) break;
     while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = 0;
-    /* a line ending in a backslash continues on the next */
-    if (n > 0 && line[n - 1] == '\\') {
-      acc = g_catn(acc, line, (size_t)(n - 1));
+    const char *start = line;
+    if (!acc) mark = store_mark_take(POOL_MAIN);
+    if (acc)
+      while (*start == ' ' || *start == '\t') start++;
+    size_t len = strlen(start);
+    if (len > 0 && start[len - 1] == '\\') {
+      acc = g_catn(acc ? acc : g_new(64, false), start, len - 1);
       continue;
     }
-    acc = g_catn(acc, line, (size_t)n);
-    char *s = str_perm(g_str(acc));
+    acc = g_catn(acc ? acc : g_new(64, false), start, len);
+    be_one(g_str(acc));
     acc = NULL;
-    be_one(s);
+    store_reset(mark);
   }
-  if (tty) printf("\n");
+  if (acc) {
+    be_one(g_str(acc));
+    fputs("> ", stdout);
+  }
+  printf("\n");
   free(line);
   return 0;
 }

@@ -67,27 +67,31 @@ def test_agreement_share(results):
     assert same >= len(CASES) - len(KEPT_DIFFERENCES) - len(VARIABLE_CASES)
 
 
+# Recorded from exim4: a "> " prompt before each line even when stdin is not
+# a terminal, and a newline after the last one at end of input.
 def test_stdin_lines(tmp_path):
     p = run_be(tmp_path, stdin="${lc:AB}\n$foo\nplain\n")
-    assert p.stdout == "ab\nFailed: unknown variable name \"foo\"\nplain\n"
+    assert p.stdout == "> ab\n> Failed: unknown variable name \"foo\"\n> plain\n> \n"
 
 
 def test_stdin_continuation(tmp_path):
     p = run_be(tmp_path, stdin="${if eq{a}{a}\\\n{yes}{no}}\n")
-    assert p.stdout == "yes\n"
+    assert p.stdout == "> yes\n> \n"
+    p = run_be(tmp_path, stdin="a\\\n  b\n\n  lead\nx\\")
+    assert p.stdout == "> ab\n> \n>   lead\n> x\n> \n"
 
 
 def test_deep_nesting_is_an_error(tmp_path):
     s = "${lc:" * 5000 + "x" + "}" * 5000
     p = run_be(tmp_path, stdin=s + "\n")
     assert p.returncode == 0
-    assert p.stdout.startswith("Failed: ")
+    assert p.stdout.startswith("> Failed: ")
 
 
 def test_long_string(tmp_path):
     s = "a" * 200000 + "${uc:b}"
     p = run_be(tmp_path, stdin=s + "\n")
-    assert p.stdout == "a" * 200000 + "B\n"
+    assert p.stdout == "> " + "a" * 200000 + "B\n> \n"
 
 
 def test_run_and_runrc(tmp_path):
