@@ -7,7 +7,9 @@
  * was forced ("fail" / ${if ...{}fail}), and whether a lookup deferred.
  *
  * Result strings are allocated in the current pool; they are tainted when
- * any tainted data went into them.
+ * any tainted data went into them.  A string with neither "$" nor "\" is
+ * returned as it is (the same pointer, as Exim does): treat results as
+ * read-only.
  */
 #ifndef EXPAND_EXPAND_H
 #define EXPAND_EXPAND_H
