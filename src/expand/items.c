@@ -121,10 +121,16 @@ static ev_rc item_numeric(const enode *n, char **sub, gstring **out) {
     long *v = i == 0 ? &a : &b;
     /* length and the length of substr must not be negative; the start of
      * substr may be; hash and nhash say "not a number" */
+    /* Exim's wording: length and the length of substr say "positive" for
+     * any bad value; the start of substr, hash and nhash say "not a
+     * number" unless the value is a negative number */
     bool positive = n->num == I_LENGTH || (n->num == I_SUBSTR && i == 1);
-    if (!int_arg(sub[i], v) || (positive && *v < 0) || (!positive && n->num != I_SUBSTR && *v < 0))
+    bool ok = int_arg(sub[i], v);
+    if (!ok)
       return ev_fail("\"%s\" is not a%s number (in \"%s\" expansion)", sub[i],
                      positive ? " positive" : "", n->text);
+    if (*v < 0 && !(n->num == I_SUBSTR && i == 0))
+      return ev_fail("\"%s\" is not a positive number (in \"%s\" expansion)", sub[i], n->text);
   }
   const char *s = sub[last];
   const char *err = NULL;

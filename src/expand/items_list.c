@@ -80,9 +80,7 @@ ev_rc item_listquote(char **sub, gstring **out) {
 ev_rc item_sort(const enode *n, gstring **out) {
   char *list = eval_to_str(n->args[0]);
   if (!list) return expand_status.forced_fail ? EV_FORCED : EV_ERROR;
-  char *cmpname = eval_to_str(n->args[1]);
-  if (!cmpname) return expand_status.forced_fail ? EV_FORCED : EV_ERROR;
-  cmpname = str_rtrim((char *)str_skip_space(cmpname));
+  const char *cmpname = n->opt ? n->opt : "";
   static const char *const allowed[] = {"<", "<=", ">", ">=", "lt", "le", "gt", "ge",
                                         "lti", "lei", "gti", "gei", NULL};
   const struct expand_cond *sc = NULL;
@@ -103,10 +101,10 @@ ev_rc item_sort(const enode *n, gstring **out) {
   while ((it = list_next(&lp, &sep))) {
     expand_item = it;
     char *key = eval_to_str(n->args[2]);
-    if (!key) {
-      rc = expand_status.forced_fail ? EV_FORCED : EV_ERROR;
-      /* a forced failure of the extractor is reported with its text */
-      if (rc == EV_FORCED && n->key2) rc = ev_fail("field-extract in sort: \"%s\"", n->key2);
+    if (!key || !*key) {
+      rc = key ? EV_FORCED : expand_status.forced_fail ? EV_FORCED : EV_ERROR;
+      /* an empty or forced-failed extraction is reported with its text */
+      if (rc == EV_FORCED) rc = ev_fail("field-extract in sort: \"%s\"", n->key2 ? n->key2 : "");
       break;
     }
     if (cnt >= cap) {
@@ -213,7 +211,18 @@ static const char *json_array_nth(const char *text, long n, bool strip, const ch
       *err = str_sprintf("missing ']' wrapping array for %s", what);
       return NULL;
     }
-    if (i == n) return json_copy(s, e, strip);
+    if (i == n) {
+      const char *v = json_copy(s, e, strip);
+      /* the rest of the array must be well formed too */
+      for (const char *q = jws(e);;) {
+        if (*q == ']') return v;
+        if (*q != ',' || !(q = json_value_end(q + 1, 0))) {
+          *err = str_sprintf("missing ']' wrapping array for %s", what);
+          return NULL;
+        }
+        q = jws(q);
+      }
+    }
     p = jws(e);
     if (*p == ',') {
       p++;

@@ -597,6 +597,25 @@ static enode *parse_item(P *p, int id, const char *name) {
                               cnt == want - 1 ? "last" : cnt == 0 ? "first" : "second", name));
         return NULL;
       }
+      if (id == I_SORT && cnt == 1) {
+        /* the comparator is a condition name, taken as written */
+        const char *cs = p->p + 1;
+        const char *ce = strchr(cs, '}');
+        if (!ce) {
+          perr(p, "missing } at end of string");
+          return NULL;
+        }
+        char *cmp = str_copyn(cs, (size_t)(ce - cs));
+        const char *t = cmp;
+        if (!isalnum(uc(*t)) && *t != '<' && *t != '>' && *t != '=') {
+          perr(p, str_sprintf("condition name expected, but found \"%s\"", t));
+          return NULL;
+        }
+        n->opt = cmp;
+        p->p = ce + 1;
+        args[cnt] = NULL;
+        continue;
+      }
       if (id == I_FILTER && cnt == 1) {
         /* the filter's second part is a condition */
         p->p++;
@@ -660,7 +679,7 @@ static enode *parse_item(P *p, int id, const char *name) {
 /* After "${": variable, item, operator or ${if}. */
 static enode *parse_brace_expr(P *p) {
   const char *s = p->p;
-  size_t l = brace_name_len(s);
+  size_t l = isalnum(uc(*s)) ? brace_name_len(s) : 0;
   if (!l) {
     perr(p, "letter or digit expected after ${");
     return NULL;
