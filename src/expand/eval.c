@@ -51,7 +51,10 @@ void expand_set_item(const char *v) { expand_item = v; }
 
 /* ---------------- errors ---------------- */
 
+bool ev_error_from_simple_cond;
+
 ev_rc ev_fail(const char *fmt, ...) {
+  ev_error_from_simple_cond = false;
   va_list ap;
   va_start(ap, fmt);
   gstring *g = g_vfmt(NULL, fmt, ap);
@@ -234,7 +237,11 @@ ev_rc eval_cond(const econd *c, bool *result) {
       if (!args[i]) return expand_status.forced_fail ? EV_FORCED : EV_ERROR;
     }
     const char *err = c->sc->fn(args, n, result);
-    if (err) return ev_fail("%s", err);
+    if (err) {
+      ev_fail("%s", err);
+      ev_error_from_simple_cond = true;
+      return EV_ERROR;
+    }
     return EV_OK;
   }
   }

@@ -104,6 +104,9 @@ ev_rc eval_cond(const econd *c, bool *result);
 /* Set the failure message (always returns EV_ERROR). */
 ev_rc ev_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 ev_rc ev_forced(const char *msg);
+/* The last error came from a simple condition's function (Exim words the
+ * context of such errors inside ${filter} differently). */
+extern bool ev_error_from_simple_cond;
 /* Append Exim's context ("... inside \"map\" item") to an error. */
 ev_rc ev_inside(ev_rc rc, const char *fmt, const char *name);
 void eval_header(int kind, const char *name, gstring **out, bool *found);

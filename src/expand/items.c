@@ -406,7 +406,8 @@ static ev_rc item_listwork(const enode *n, gstring **out) {
       } else {
         bool r;
         if ((rc = eval_cond(n->cond, &r)) != EV_OK) {
-          ev_inside(rc, " inside \"%s\" item", n->text);
+          ev_inside(rc, ev_error_from_simple_cond ? " inside \"%s\" condition"
+                                                  : " inside \"%s\" item", n->text);
           break;
         }
         if (r) res = list_add(res, outsep, it, !res);

@@ -50,7 +50,12 @@ ev_rc item_listextract(const enode *n, char **sub, gstring **out) {
   if (!signed_number(sub[0], &num))
     return ev_fail("first argument of \"listextract\" must be numeric");
   int count = list_count(sub[1], 0);
-  if (num < 0) num = count + num + 1;
+  /* counted from the end; as exim4, going more than one past the start
+   * lands on the first item */
+  if (num < 0) {
+    num = count + num + 1;
+    if (num < 0) num = 1;
+  }
   const char *val = NULL;
   if (num >= 1 && num <= count) {
     const char *lp = sub[1];
@@ -280,6 +285,7 @@ ev_rc item_extract_json(const enode *n, gstring **out) {
     if (!(sub[i] = eval_to_str(n->args[i]))) return expand_status.forced_fail ? EV_FORCED : EV_ERROR;
   bool strip = strcmp(n->key2, "jsons") == 0;
   char *key = str_rtrim(str_copy(str_skip_space(sub[0])));
+  if (!*key) return ev_fail("first argument of \"extract\" must not be empty");
   const char *err = NULL, *v;
   /* a third braced part is the "yes" string, as for named extraction */
   enode tmp = *n;
