@@ -148,6 +148,7 @@ static ev_rc item_numeric(const enode *n, char **sub, gstring **out) {
 /* ${tr{subject}{from}{to}} */
 static ev_rc item_tr(char **sub, gstring **out) {
   size_t fl = strlen(sub[1]), tl = strlen(sub[2]);
+  *out = g_catn(*out, sub[0], 0);   /* the result keeps the subject's taint */
   for (const char *p = sub[0]; *p; p++) {
     const char *f = tl ? memrchr(sub[1], *p, fl) : NULL;
     if (f) {
@@ -212,6 +213,7 @@ static ev_rc item_readfile(char **sub, int nargs, gstring **out) {
   close(fd);
   if (!g) return EV_OK;
   if (nargs > 1) {
+    *out = g_catn(*out, g->s, 0);
     for (size_t i = 0; i < g->len; i++) {
       if (g->s[i] == '\n') *out = g_cat(*out, sub[1]);
       else *out = g_catc(*out, g->s[i]);

@@ -211,6 +211,7 @@ ev_rc item_imapfolder(char **sub, int nargs, gstring **out) {
     n += k;
   }
   g = flush_utf16(g, u, n);
+  *out = g_catn(*out, sub[0], 0);   /* keeps the name's taint */
   *out = g_catn(*out, g->s, g->len);
   return EV_OK;
 }
@@ -366,6 +367,7 @@ ev_rc item_readsocket(const enode *n, char **sub, gstring **out) {
     return ev_fail("%s", err);
   }
   if (n->nargs > 3) {
+    *out = g_catn(*out, data->s, 0);
     for (size_t i = 0; i < data->len; i++) {
       if (data->s[i] == '\n') *out = g_cat(*out, sub[3]);
       else *out = g_catc(*out, data->s[i]);

@@ -69,6 +69,7 @@ ev_rc item_listextract(const enode *n, char **sub, gstring **out) {
 
 ev_rc item_listquote(char **sub, gstring **out) {
   char sep = sub[0][0];
+  *out = g_catn(*out, sub[1], 0);   /* keeps the string's taint */
   if (!*sub[1]) {
     *out = g_catc(*out, ' ');
     return EV_OK;

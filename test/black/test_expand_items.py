@@ -101,6 +101,21 @@ def test_taint_readfile_and_run(tmp_path):
     assert lines[2:5] == ["/bin/echo", "", "Failed: couldn't create child process: Operation not permitted"]
 
 
+def test_taint_survives_items(tmp_path):
+    """Results built from a header stay tainted through items and operators,
+    so a file name made from them is still refused."""
+    msg = tmp_path / "msg"
+    msg.write_text(f"X-F: {FIX}/lines.txt\n\nbody\n")
+    p = run_be(tmp_path, "${readfile{${tr{$h_x-f:}{x}{x}}}}", "${readfile{${lc:$h_x-f:}}}",
+               "${readfile{${sg{$h_x-f:}{x}{x}}}}", "${readfile{${listquote{;}{$h_x-f:}}}}",
+               "${readfile{${extract{1}{:}{$h_x-f:}}}}", "${readfile{%s/lines.txt}}" % FIX,
+               bem=msg)
+    lines = p.stdout.split("\n")
+    for line in lines[:5]:
+        assert line.startswith(f"Failed: failed to open {FIX}/lines.txt: Permission denied")
+    assert lines[5:] == ["one", "two", "three", "", ""]
+
+
 def serve_once(sock, reply, seen):
     conn, _ = sock.accept()
     with conn:
