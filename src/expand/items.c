@@ -552,6 +552,12 @@ ev_rc item_eval(const enode *n, gstring **out) {
   }
   if (n->num == I_EXTRACT && n->key2) return item_extract_json(n, out);
   if (eval_args(n, sub) != EV_OK) return expand_status.forced_fail ? EV_FORCED : EV_ERROR;
+  /* a result computed from tainted arguments is tainted */
+  for (int i = 0; i < n->nargs; i++)
+    if (sub[i] && is_tainted(sub[i])) {
+      *out = g_catn(*out, sub[i], 0);
+      break;
+    }
   switch (n->num) {
   case I_LENGTH:
   case I_SUBSTR:
