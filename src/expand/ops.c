@@ -8,6 +8,7 @@
  * and never touch taint.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <limits.h>
 #include <string.h>
 
@@ -111,12 +112,14 @@ static const int primes[] = {2,  3,  5,  7,  11, 13, 17, 19, 23, 29, 31, 37, 41,
                              53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113};
 
 const char *ops_nhash(gstring **g, const char *s, long n, long m) {
-  unsigned long total = 0;
-  int i = (int)(sizeof primes / sizeof primes[0]) - 1;
+  uint32_t total = 0;   /* Exim sums in 32 bits: long strings wrap */
+  int i = 0;
   if (n <= 0 || m == 0) return str_sprintf("nhash divisor must not be zero");
+  /* The primes are used from the last down to the second, then again from
+   * the last: Exim never multiplies by the first one. */
   for (; *s; s++) {
-    total += (unsigned long)primes[i--] * uc(*s);
-    if (i < 0) i = (int)(sizeof primes / sizeof primes[0]) - 1;
+    if (i == 0) i = (int)(sizeof primes / sizeof primes[0]) - 1;
+    total += (uint32_t)primes[i--] * uc(*s);
   }
   if (m < 0) {
     *g = g_fmt(*g, "%lu", total % (unsigned long)n);
