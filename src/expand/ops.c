@@ -47,8 +47,12 @@ static const char *nondigit(const char *word, const char *opt) {
   return str_sprintf("non-digit after underscore in \"%s_%s\"", word, opt);
 }
 
-static const char *notenough(const char *word) {
-  return str_sprintf("Not enough arguments for '%s' (min is 2)", word);
+/* No numbers at all.  The long names are items in the parser and only
+ * reach here when called directly; the short forms ("${l:x}") need their
+ * numbers after an underscore. */
+static const char *missing_values(const char *word) {
+  if (strlen(word) > 2) return str_sprintf("Not enough arguments for '%s' (min is 2)", word);
+  return str_sprintf("missing values after %s", word);
 }
 
 /* ---- shared helpers ---------------------------------------------------- */
@@ -158,10 +162,16 @@ OPFN(op_listcount) {
   return NULL;
 }
 
+static const char *empty_result(gstring **out) {
+  if (!*out) *out = g_new(1, false);
+  return NULL;
+}
+
 static const char *do_length(gstring **out, const char *arg, const char *opt, const char *word) {
   long v[1];
-  if (!opt) return notenough("length");
-  if (parse_nums(opt, v, 1, false) != 1) return nondigit(word, opt);
+  if (!opt) return missing_values(word);
+  if (!*opt) v[0] = 0;                       /* "l_": no number is zero */
+  else if (parse_nums(opt, v, 1, false) != 1) return nondigit(word, opt);
   *out = ops_length(*out, arg, v[0]);
   return NULL;
 }
@@ -170,9 +180,10 @@ OPFN(op_l) { return do_length(out, arg, opt, "l"); }
 
 static const char *do_substr(gstring **out, const char *arg, const char *opt, const char *word) {
   long v[2];
-  if (!opt) return notenough("substr");
-  int n = parse_nums(opt, v, 2, true);
-  if (n < 1) return nondigit(word, opt);
+  if (!opt) return missing_values(word);
+  int n = 1;
+  if (!*opt) v[0] = 0;                       /* "s_": from the start */
+  else if ((n = parse_nums(opt, v, 2, true)) < 1) return nondigit(word, opt);
   *out = ops_substr(*out, arg, v[0], n > 1 ? v[1] : 0, n > 1);
   return NULL;
 }
@@ -181,7 +192,8 @@ OPFN(op_s) { return do_substr(out, arg, opt, "s"); }
 
 static const char *do_hash(gstring **out, const char *arg, const char *opt, const char *word) {
   long v[2];
-  if (!opt) return notenough("hash");
+  if (!opt) return missing_values(word);
+  if (!*opt) return empty_result(out);      /* "h_": zero characters */
   int n = parse_nums(opt, v, 2, false);
   if (n < 1) return nondigit(word, opt);
   return ops_hash(out, arg, v[0], n > 1 ? v[1] : -1);
@@ -191,7 +203,8 @@ OPFN(op_h) { return do_hash(out, arg, opt, "h"); }
 
 static const char *do_nhash(gstring **out, const char *arg, const char *opt, const char *word) {
   long v[2];
-  if (!opt) return notenough("nhash");
+  if (!opt) return missing_values(word);
+  if (!*opt) return empty_result(out);      /* "nh_": as exim4, nothing */
   int n = parse_nums(opt, v, 2, false);
   if (n < 1) return nondigit(word, opt);
   return ops_nhash(out, arg, v[0], n > 1 ? v[1] : -1);

@@ -171,8 +171,8 @@ static int parse_subs(P *p, eseq **args, int min, int max, const char *name, boo
     skip_ws(p);
     if (*p->p != '{') {
       if (n < min) {
-        /* items followed by yes/no strings word it differently */
-        if (name && (*p->p == '}' || !*p->p) && check_end)
+        /* items whose arguments end the item word it as Exim's read_subs */
+        if (name && check_end)
           perr(p, str_sprintf("Not enough arguments for '%s' (min is %d)", name, min));
         else
           perr(p, str_sprintf("missing '{' for arg %d of %s", n + 1, name ? name : ""));
