@@ -172,3 +172,33 @@ char *str_format_mkint(long long n) {
   }
   return str_sprintf("%lld", n);
 }
+
+int str_escape(const char **pp) {
+  const char *p = *pp;
+  int c = uc(*p);
+  if (!c) return '\\';
+  if (c >= '0' && c <= '7') {
+    int v = 0;
+    for (int n = 0; n < 3 && *p >= '0' && *p <= '7'; n++) v = v * 8 + (*p++ - '0');
+    *pp = p;
+    return v & 0xff;
+  }
+  p++;
+  if (c == 'x') {
+    int v = 0;
+    for (int n = 0; n < 2 && isxdigit(uc(*p)); n++, p++)
+      v = v * 16 + (isdigit(uc(*p)) ? *p - '0' : tolower(uc(*p)) - 'a' + 10);
+    *pp = p;
+    return v;
+  }
+  *pp = p;
+  switch (c) {
+  case 'b': return '\b';
+  case 'f': return '\f';
+  case 'n': return '\n';
+  case 'r': return '\r';
+  case 't': return '\t';
+  case 'v': return '\v';
+  default: return c;
+  }
+}

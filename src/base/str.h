@@ -46,6 +46,13 @@ char *str_perm(const char *s);
  * formatting tainted data use g_fmt on a tainted gstring). */
 char *str_sprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* One backslash escape as Exim reads it in quoted strings, expansions and
+ * lookup keys: *pp points just after the backslash and is advanced.
+ * \ooo octal (1-3 digits), \xhh (0-2 hex digits; none gives a zero
+ * byte), \b \f \n \r \t \v; any other character stands for itself.  At
+ * the end of the string it returns '\\' and does not advance. */
+int str_escape(const char **pp);
+
 /* Case-insensitive comparisons of ASCII strings. */
 int str_cmpic(const char *a, const char *b);
 int str_ncmpic(const char *a, const char *b, size_t n);

@@ -411,7 +411,7 @@ static char **split_list(const char *s, int *nitems) {
 /* Unquote a string value.  Unquoted values are taken as they are (already
  * trimmed); quoted ones have backslash escapes interpreted.  Returns the
  * value or NULL with *err set. */
-static char *string_value(const char *v, const char *name, const char **err) {
+char *option_string_value(const char *v, const char *name, const char **err) {
   if (*v != '"') return str_copy(v);
   gstring *g = g_new(strlen(v) + 1, is_tainted(v));
   const char *p = v + 1;
@@ -430,34 +430,7 @@ static char *string_value(const char *v, const char *name, const char **err) {
       *err = str_sprintf("missing quote at end of string value for %s", name);
       return NULL;
     }
-    char c = *p++;
-    switch (c) {
-    case 'n': g = g_catc(g, '\n'); break;
-    case 'r': g = g_catc(g, '\r'); break;
-    case 't': g = g_catc(g, '\t'); break;
-    case 'x': {
-      int val = 0, digits = 0;
-      while (digits < 2 && isxdigit(uc(*p))) {
-        val = val * 16 + (isdigit(uc(*p)) ? *p - '0' : (tolower(uc(*p)) - 'a' + 10));
-        p++;
-        digits++;
-      }
-      if (digits == 0) g = g_catc(g, 'x');
-      else g = g_catc(g, (char)val);
-      break;
-    }
-    default:
-      if (c >= '0' && c <= '7') {
-        int val = c - '0', digits = 1;
-        while (digits < 3 && *p >= '0' && *p <= '7') {
-          val = val * 8 + (*p++ - '0');
-          digits++;
-        }
-        g = g_catc(g, (char)val);
-      } else {
-        g = g_catc(g, c);
-      }
-    }
+    g = g_catc(g, (char)str_escape(&p));
   }
   p++;
   if (*str_skip_space(p)) {
@@ -572,12 +545,12 @@ static const char *read_value(const optionlist *opt, void *base, const char *nam
   if (type == opt_func) {
     if (!opt->aux || !opt->aux->read)
       return str_sprintf("option \"%s\" has no reader in this build", opt->name);
-    char *s = string_value(v, name, &err);
+    char *s = option_string_value(v, name, &err);
     if (!s) return err;
     return opt->aux->read(opt, base, str_perm(s));
   }
 
-  char *s = string_value(v, name, &err);
+  char *s = option_string_value(v, name, &err);
   if (!s) return err;
 
   switch (type) {
@@ -700,7 +673,7 @@ const char *option_read_line(const option_table *tabs, int ntabs, const char *li
   if (type == opt_expand_bool && !negated && *eq == '=' && strchr(eq, '$')) {
     opt_expand_bool_val *x = (opt_expand_bool_val *)((char *)base + opt->offset);
     char *v = str_rtrim(str_copy(str_skip_space(eq + 1)));
-    char *sv = string_value(v, name, &err);
+    char *sv = option_string_value(v, name, &err);
     if (!sv) return err;
     x->expand = str_perm(sv);
   } else if (type == opt_expand_bool) {

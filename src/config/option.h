@@ -148,6 +148,10 @@ const char *option_feature_error(const optionlist *opt);
 char *option_printing(const char *s);
 
 /* Helpers shared with other readers. */
+/* A string value as written: as is, or "quoted" with backslash escapes
+ * (spec 6.17); NULL and *err ("missing quote at end of string value for
+ * NAME", ...) when malformed. */
+char *option_string_value(const char *v, const char *name, const char **err);
 const char *option_parse_time(const char *s, int *seconds);   /* NULL or error */
 char *option_format_time(int seconds);                        /* "1d2h" / "0s" */
 /* Parse a number as option type `type` (opt_int, opt_mkint, opt_Kint,

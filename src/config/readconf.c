@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../base/list.h"
 #include "../base/log.h"
 #include "../base/store.h"
 #include "../base/str.h"
@@ -110,71 +111,10 @@ char *readconf_readname(const char *s, size_t max, const char **rest) {
 /* A string value as Exim reads it: as is, or quoted with backslash escapes
  * (spec 6.17). */
 static char *read_string(const char *s, const char *name) {
-  if (*s != '"') return str_copy(s);
-  gstring *g = g_new(strlen(s), false);
-  const char *p = s + 1;
-  while (*p && *p != '"') {
-    if (*p != '\\' || !p[1]) {
-      g = g_catc(g, *p++);
-      continue;
-    }
-    p++;
-    char c = *p++;
-    switch (c) {
-    case 'b': c = '\b'; break;
-    case 'f': c = '\f'; break;
-    case 'n': c = '\n'; break;
-    case 'r': c = '\r'; break;
-    case 't': c = '\t'; break;
-    case 'v': c = '\v'; break;
-    case 'x': {
-      int v = 0;
-      for (int i = 0; i < 2 && isxdigit(uc(*p)); i++, p++)
-        v = v * 16 + (isdigit(uc(*p)) ? *p - '0' : tolower(uc(*p)) - 'a' + 10);
-      c = (char)v;
-      break;
-    }
-    default:
-      if (c >= '0' && c <= '7') {
-        int v = c - '0';
-        for (int i = 0; i < 2 && *p >= '0' && *p <= '7'; i++) v = v * 8 + (*p++ - '0');
-        c = (char)v;
-      }
-    }
-    g = g_catc(g, c);
-  }
-  if (*p != '"') config_error("missing quote at end of string value for %s", name);
-  if (p[1]) config_error("extra characters follow string value for %s", name);
-  return g_str(g);
-}
-
-/* Next item of a colon list (spec 6.20/6.21: "::" is a colon, "<x" at the
- * start changes the separator), trimmed; NULL at the end. */
-static char *list_next(const char **listp, char *sep) {
-  const char *s = *listp;
-  if (!*sep) {
-    *sep = ':';
-    s = str_skip_space(s);
-    if (*s == '<' && s[1] && ispunct(uc(s[1]))) {
-      *sep = s[1];
-      s += 2;
-    }
-  }
-  s = str_skip_space(s);
-  if (!*s) return NULL;
-  gstring *g = g_new(64, false);
-  for (; *s; s++) {
-    if (*s == *sep) {
-      if (s[1] != *sep) break;
-      s++;
-    }
-    g = g_catc(g, *s);
-  }
-  if (*s) s++;
-  *listp = s;
-  char *item = g_str(g);
-  str_rtrim(item);
-  return item;
+  const char *err;
+  char *v = option_string_value(s, name, &err);
+  if (!v) config_error("%s", err);
+  return v;
 }
 
 /* ---------------------------------------------------------------------
@@ -493,7 +433,7 @@ void readconf_load(const readconf_args *args) {
   macro_init(args->cmdline_macros);
 
   const char *list = args->file_list ? args->file_list : "";
-  char sep = 0;
+  int sep = 0;
   char *name;
   FILE *f = NULL;
   while ((name = list_next(&list, &sep)))

@@ -766,42 +766,7 @@ static gstring *parse_escape(P *p, gstring *g) {
     perr(p, "\\ at end of string");
     return g;
   }
-  if (c >= '0' && c <= '7') {
-    int v = 0, k = 0;
-    while (k < 3 && *s >= '0' && *s <= '7') {
-      v = v * 8 + (*s++ - '0');
-      k++;
-    }
-    p->p = s;
-    return g_catc(g, (char)v);
-  }
-  if (c == 'x' && !isxdigit(uc(s[1]))) {
-    /* "\x" without hex digits is a binary zero, as in Exim */
-    p->p = s + 1;
-    return g_catc(g, 0);
-  }
-  if (c == 'x') {
-    int v = 0, k = 0;
-    s++;
-    while (k < 2 && isxdigit(uc(*s))) {
-      int d = uc(*s);
-      v = v * 16 + (isdigit(d) ? d - '0' : (tolower(d) - 'a' + 10));
-      s++;
-      k++;
-    }
-    p->p = s;
-    return g_catc(g, (char)v);
-  }
-  p->p = s + 1;
-  switch (c) {
-  case 'b': return g_catc(g, '\b');
-  case 'f': return g_catc(g, '\f');
-  case 'n': return g_catc(g, '\n');
-  case 'r': return g_catc(g, '\r');
-  case 't': return g_catc(g, '\t');
-  case 'v': return g_catc(g, '\v');
-  default: return g_catc(g, (char)c);
-  }
+  return g_catc(g, (char)str_escape(&p->p));
 }
 
 static void flush_text(eseq *q, int *cap, gstring **g) {

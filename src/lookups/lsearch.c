@@ -79,35 +79,8 @@ static bool read_line(FILE *f, gstring **g) {
 /* Exim's backslash escapes inside quoted keys (spec 6.17). */
 static const char *read_escape(const char *p, gstring **g) {
   /* p points after the backslash */
-  char c = *p;
-  if (!c) return p;
-  if (c >= '0' && c <= '7') {
-    int v = 0, n = 0;
-    while (n < 3 && *p >= '0' && *p <= '7') { v = v * 8 + (*p++ - '0'); n++; }
-    *g = g_catc(*g, (char)v);
-    return p;
-  }
-  if (c == 'x' && isxdigit(uc(p[1]))) {
-    int v = 0, n = 0;
-    p++;
-    while (n < 2 && isxdigit(uc(*p))) {
-      v = v * 16 + (isdigit(uc(*p)) ? *p - '0' : (tolower(uc(*p)) - 'a' + 10));
-      p++; n++;
-    }
-    *g = g_catc(*g, (char)v);
-    return p;
-  }
-  switch (c) {
-  case 'b': c = '\b'; break;
-  case 'f': c = '\f'; break;
-  case 'n': c = '\n'; break;
-  case 'r': c = '\r'; break;
-  case 't': c = '\t'; break;
-  case 'v': c = '\v'; break;
-  default: break;
-  }
-  *g = g_catc(*g, c);
-  return p + 1;
+  if (*p) *g = g_catc(*g, (char)str_escape(&p));
+  return p;
 }
 
 /* Does the file key (already expanded for wildlsearch) match the subject?
