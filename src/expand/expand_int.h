@@ -98,6 +98,9 @@ const char *expand_parse(const char *s, eseq **out);
 /* eval.c */
 typedef enum { EV_OK, EV_ERROR, EV_FORCED } ev_rc;
 ev_rc eval_seq(const eseq *q, gstring **out);
+/* The {yes}{no} strings after lookup, extract, run, env ...: $value is val
+ * while they are expanded; "fail" in place of {no} forces failure. */
+ev_rc eval_yesno(const enode *n, bool ok, const char *val, gstring **out, const char *type);
 /* Evaluate a sequence into a new string (NULL on failure). */
 char *eval_to_str(const eseq *q);
 ev_rc eval_cond(const econd *c, bool *result);

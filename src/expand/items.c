@@ -85,7 +85,7 @@ static ev_rc eval_args(const enode *n, char **sub) {
 
 /* yes/no handling after a lookup or extract: $value is val while the
  * strings are expanded. */
-static ev_rc yesno(const enode *n, bool ok, const char *val, gstring **out, const char *type) {
+ev_rc eval_yesno(const enode *n, bool ok, const char *val, gstring **out, const char *type) {
   const char *save = expand_value;
   ev_rc rc = EV_OK;
   expand_value = val;
@@ -255,7 +255,7 @@ static ev_rc item_lookup(const enode *n, gstring **out) {
     expand_set_numeric(3, nv);
   }
   /* a failed lookup leaves $value as it was (as exim4) */
-  return yesno(n, rc == LOOKUP_FOUND, rc == LOOKUP_FOUND ? hit.value : expand_value, out, "lookup");
+  return eval_yesno(n, rc == LOOKUP_FOUND, rc == LOOKUP_FOUND ? hit.value : expand_value, out, "lookup");
 }
 
 /* Field n (1-based; negative from the end; 0 = whole) of a list split by
@@ -332,7 +332,7 @@ static ev_rc item_extract(const enode *n, gstring **out) {
     if (n->nargs < 3) return ev_fail("missing '{' for arg 3 of extract");
     long num = strtol(k, NULL, 10);
     const char *v = extract_field(sub[2], num, sub[1]);
-    return yesno(n, v != NULL, v, out, "extract");
+    return eval_yesno(n, v != NULL, v, out, "extract");
   }
   /* named: two arguments; a third braced part is the "yes" string */
   char *key = str_rtrim(str_copy(k));
@@ -347,10 +347,10 @@ static ev_rc item_extract(const enode *n, gstring **out) {
       tmp.has_no = true;
     }
     const char *v = extract_named(sub[0], sub[1]);
-    return yesno(&tmp, v != NULL, v, out, "extract");
+    return eval_yesno(&tmp, v != NULL, v, out, "extract");
   }
   const char *v = extract_named(sub[0], sub[1]);
-  return yesno(n, v != NULL, v, out, "extract");
+  return eval_yesno(n, v != NULL, v, out, "extract");
 }
 
 /* Append an element to a list being built, as Exim does: separators inside
@@ -512,7 +512,7 @@ static ev_rc item_run(const enode *n, gstring **out) {
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
   int runrc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   expand_var_set("runrc", str_perm(str_sprintf("%d", runrc)));
-  return yesno(n, runrc == 0, g_str(g), out, "run");
+  return eval_yesno(n, runrc == 0, g_str(g), out, "run");
 }
 
 /* The environment as Exim presents it: only variables that keep_environment
@@ -567,7 +567,7 @@ ev_rc item_eval(const enode *n, gstring **out) {
   case I_SG: return item_sg(sub, out);
   case I_ENV: {
     const char *v = env_value(str_rtrim(str_copy(str_skip_space(sub[0]))));
-    return yesno(n, v != NULL, v, out, "env");
+    return eval_yesno(n, v != NULL, v, out, "env");
   }
   case I_LISTEXTRACT: return item_listextract(n, sub, out);
   case I_LISTQUOTE: return item_listquote(sub, out);

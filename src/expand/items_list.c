@@ -17,23 +17,6 @@
 #include "../base/str.h"
 #include "expand_int.h"
 
-/* yes/no after an extraction, as items.c does it. */
-static ev_rc yesno_value(const enode *n, bool ok, const char *val, gstring **out, const char *type) {
-  const char *save = expand_value;
-  ev_rc rc = EV_OK;
-  expand_value = val;
-  if (ok) {
-    if (n->has_yes) rc = eval_seq(n->yes, out);
-    else if (val) *out = g_cat(*out, val);
-  } else if (n->fail_no) {
-    rc = ev_forced(str_sprintf("\"%s\" failed and \"fail\" requested", type));
-  } else if (n->has_no) {
-    rc = eval_seq(n->no, out);
-  }
-  expand_value = save;
-  return rc;
-}
-
 static bool signed_number(const char *s, long *v) {
   const char *p = str_skip_space(s);
   char *end;
@@ -64,7 +47,7 @@ ev_rc item_listextract(const enode *n, char **sub, gstring **out) {
     for (long i = 0; i < num; i++) it = list_next(&lp, &sep);
     val = it;
   }
-  return yesno_value(n, val != NULL, val, out, "listextract");
+  return eval_yesno(n, val != NULL, val, out, "listextract");
 }
 
 ev_rc item_listquote(char **sub, gstring **out) {
@@ -305,7 +288,7 @@ ev_rc item_extract_json(const enode *n, gstring **out) {
     v = json_object_get(sub[1], key, strip, &err);
   if (err) return ev_fail("%s", err);
   if (v && json_strip_err) return ev_fail("%s", json_strip_err);
-  return yesno_value(&tmp, v != NULL, v, out, "extract");
+  return eval_yesno(&tmp, v != NULL, v, out, "extract");
 }
 
 /* The elements of a JSON array as strings (for forall_json and friends);
