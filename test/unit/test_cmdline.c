@@ -6,15 +6,8 @@
 
 #include "base/log.h"
 #include "main/cmdline.h"
+#include "unit.h"
 
-static int failures;
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      failures++;                                                              \
-    }                                                                          \
-  } while (0)
 
 static cmdline_state st;
 

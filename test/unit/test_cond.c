@@ -11,15 +11,8 @@
 #include "expand/cond.h"
 #include "expand/expand.h"
 #include "expand/match.h"
+#include "unit.h"
 
-static int failures;
-#define CHECK(cond)                                                        \
-  do {                                                                     \
-    if (!(cond)) {                                                         \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      failures++;                                                          \
-    }                                                                      \
-  } while (0)
 
 /* $value as the expander sees it. */
 static const char *value_now(void)

@@ -11,15 +11,8 @@
 #include "base/str.h"
 #include "expand/expand.h"
 #include "expand/expand_int.h"
+#include "unit.h"
 
-static int failures;
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      failures++;                                                              \
-    }                                                                          \
-  } while (0)
 
 static const char *parse_err(const char *s) {
   eseq *t = NULL;

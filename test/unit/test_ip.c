@@ -4,15 +4,8 @@
 #include <string.h>
 
 #include "base/ip.h"
+#include "unit.h"
 
-static int failures;
-#define CHECK(cond)                                                        \
-  do {                                                                     \
-    if (!(cond)) {                                                         \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      failures++;                                                          \
-    }                                                                      \
-  } while (0)
 
 static const char *norm(const char *s) {
   ip_address a;

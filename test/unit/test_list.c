@@ -4,15 +4,8 @@
 #include <string.h>
 
 #include "base/list.h"
+#include "unit.h"
 
-static int failures;
-#define CHECK(cond)                                                        \
-  do {                                                                     \
-    if (!(cond)) {                                                         \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      failures++;                                                          \
-    }                                                                      \
-  } while (0)
 
 /* Join the items of `list` with '|' for easy comparison. */
 static const char *items(const char *list, int sep) {

@@ -13,15 +13,8 @@
 #include "config/main_config.h"
 #include "config/readconf.h"
 #include "expand/match.h"
+#include "unit.h"
 
-static int failures;
-#define CHECK(cond)                                                        \
-  do {                                                                     \
-    if (!(cond)) {                                                         \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      failures++;                                                          \
-    }                                                                      \
-  } while (0)
 
 static char dir[] = "/tmp/test_match.XXXXXX";
 

@@ -11,15 +11,8 @@
 #include "config/main_config.h"
 #include "config/option.h"
 #include "modules.h"
+#include "unit.h"
 
-static int failures;
-#define CHECK(cond)                                                        \
-  do {                                                                     \
-    if (!(cond)) {                                                         \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      failures++;                                                          \
-    }                                                                      \
-  } while (0)
 
 #define CHECK_STR(got, want)                                               \
   do {                                                                     \

@@ -14,15 +14,8 @@
 #include "base/str.h"
 #include "config/driver.h"
 #include "config/readconf.h"
+#include "unit.h"
 
-static int failures;
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      failures++;                                                              \
-    }                                                                          \
-  } while (0)
 
 static char dir[] = "/tmp/test_readconfXXXXXX";
 

@@ -6,15 +6,8 @@
 
 #include "base/store.h"
 #include "base/str.h"
+#include "unit.h"
 
-static int failures;
-#define CHECK(cond)                                                        \
-  do {                                                                     \
-    if (!(cond)) {                                                         \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      failures++;                                                          \
-    }                                                                      \
-  } while (0)
 
 static void test_taint(void) {
   char *clean = store_get(10, false);

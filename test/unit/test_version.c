@@ -9,15 +9,8 @@
 
 #include "main/version.h"
 #include "modules.h"
+#include "unit.h"
 
-static int failures;
-#define CHECK(cond)                                                             \
-  do {                                                                          \
-    if (!(cond)) {                                                              \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);  \
-      failures++;                                                               \
-    }                                                                           \
-  } while (0)
 
 static char *text;
 
