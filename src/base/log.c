@@ -1,19 +1,36 @@
 /* log.c - log lines and debug output; see log.h.
- * Log files proper (mainlog/rejectlog/paniclog, syslog) arrive with the
- * reception layer; until then every line goes to stderr with Exim's
- * timestamp, as Exim itself does before its log files are open.
+ *
+ * Two modes.  Until log_open_files() is called (and always in testing modes
+ * such as -be, as Exim does), every line goes to stderr with a timestamp:
+ * configuration errors keep that form.  After it, lines go to the main,
+ * reject and panic logs of spec chapter 53: files named by log_file_path
+ * (with %s, %D, %M), syslog, or both.  Each file is opened with O_APPEND and
+ * each line is one write(), so concurrent processes never interleave; a
+ * file renamed by a log cycler (53.2) or a new day's datestamp (53.3) makes
+ * the next line reopen it.
+ *
+ * Must never: write a log line in more than one write() call; write debug
+ * output anywhere but stderr.
  */
 #include "log.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <sys/time.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "log_selector.h"
 #include "str.h"
+
+#include <ctype.h>
 
 uint64_t debug_selector;
 
@@ -60,15 +77,340 @@ const char *debug_parse(const char *spec, uint64_t start, uint64_t *bits) {
   return NULL;
 }
 
+/* ---------------------------------------------------------------------
+ * Line format
+ * ------------------------------------------------------------------- */
+
+static bool files_mode;          /* log_open_files() has been called */
+static log_settings cfg;
+
+gstring *log_timestamp(gstring *g, const struct timeval *tv, bool millisec, bool zone) {
+  struct tm tm;
+  localtime_r(&tv->tv_sec, &tm);
+  char buf[40];
+  strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  g = g_cat(g, buf);
+  if (millisec) g = g_fmt(g, ".%03d", (int)(tv->tv_usec / 1000));
+  if (zone) {
+    long off = tm.tm_gmtoff / 60;
+    char sign = off < 0 ? '-' : '+';
+    if (off < 0) off = -off;
+    g = g_fmt(g, " %c%02ld%02ld", sign, off / 60, off % 60);
+  }
+  return g;
+}
+
 static gstring *timestamp(gstring *g) {
   struct timeval tv;
   gettimeofday(&tv, NULL);
-  struct tm tm;
-  localtime_r(&tv.tv_sec, &tm);
-  char buf[32];
-  strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return g_cat(g, buf);
+  bool ms = files_mode && LOGGING(millisec);
+  bool zone = files_mode && cfg.log_timezone;
+  return log_timestamp(g, &tv, ms, zone);
 }
+
+/* ---------------------------------------------------------------------
+ * File names (53.1, 53.3)
+ * ------------------------------------------------------------------- */
+
+/* The name of one log from a template holding %s (and maybe %D or %M).
+ * For the panic log the datestamp is removed with one neighbouring
+ * non-alphanumeric character: the following one when %D/%M follows a
+ * slash, the preceding one otherwise. */
+const char *log_file_name(const char *tmpl, const char *which, time_t now) {
+  struct tm tm;
+  localtime_r(&now, &tm);
+  bool panic = strcmp(which, "panic") == 0;
+  gstring *g = NULL;
+  for (const char *p = tmpl; *p; p++) {
+    if (p[0] == '%' && p[1] == 's') {
+      g = g_cat(g, which);
+      p++;
+    } else if (p[0] == '%' && (p[1] == 'D' || p[1] == 'M')) {
+      if (panic) {
+        bool after_slash = p > tmpl && p[-1] == '/';
+        if (after_slash) {
+          if (p[2] && !isalnum((unsigned char)p[2])) p++;
+        } else if (g && g->len > 0 && !isalnum((unsigned char)g->s[g->len - 1])) {
+          g->len--;
+        }
+      } else if (p[1] == 'D') {
+        g = g_fmt(g, "%04d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+      } else {
+        g = g_fmt(g, "%04d%02d", tm.tm_year + 1900, tm.tm_mon + 1);
+      }
+      p++;
+    } else {
+      g = g_catc(g, *p);
+    }
+  }
+  return g_str(g);
+}
+
+/* ---------------------------------------------------------------------
+ * Syslog splitting (53.4)
+ * ------------------------------------------------------------------- */
+
+const char **log_syslog_split(const char *text, size_t max, int *count) {
+  /* First pass: count the pieces; second: make them. */
+  int n = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    const char **out = NULL;
+    if (pass == 1) out = store_get(sizeof(char *) * (size_t)(n + 1), false);
+    int k = 0;
+    const char *p = text;
+    do {
+      const char *nl = strchr(p, '\n');
+      size_t len = nl ? (size_t)(nl - p) : strlen(p);
+      bool by_newline = nl != NULL;
+      if (len > max) {
+        len = max;
+        by_newline = false;
+      }
+      if (pass == 1)
+        out[k] = n == 1 ? str_sprintf("%.*s", (int)len, p)
+                        : str_sprintf("[%d%c%d] %.*s", k + 1, by_newline ? '\\' : '/', n, (int)len, p);
+      k++;
+      p += len;
+      if (by_newline) p++;
+    } while (*p);
+    if (pass == 0) n = k;
+    else {
+      out[k] = NULL;
+      *count = n;
+      return out;
+    }
+  }
+  return NULL;
+}
+
+/* ---------------------------------------------------------------------
+ * Files
+ * ------------------------------------------------------------------- */
+
+enum { LF_MAIN, LF_REJECT, LF_PANIC, LF__COUNT };
+static const char *const lf_names[LF__COUNT] = {"main", "reject", "panic"};
+static const int lf_priority[LF__COUNT] = {LOG_INFO, LOG_NOTICE, LOG_ALERT};
+
+static struct {
+  int fd;
+  char *name;    /* perm copy of the name it was opened under */
+} lf[LF__COUNT] = {{-1, NULL}, {-1, NULL}, {-1, NULL}};
+
+static const char *file_template;   /* NULL: no files (syslog only) */
+static bool use_syslog;
+static bool syslog_opened;
+
+static const struct {
+  const char *name;
+  int code;
+} facilities[] = {
+  {"mail", LOG_MAIL}, {"user", LOG_USER}, {"news", LOG_NEWS}, {"uucp", LOG_UUCP},
+  {"daemon", LOG_DAEMON}, {"auth", LOG_AUTH}, {"authpriv", LOG_AUTHPRIV}, {"cron", LOG_CRON},
+  {"kern", LOG_KERN}, {"lpr", LOG_LPR}, {"syslog", LOG_SYSLOG},
+  {"local0", LOG_LOCAL0}, {"local1", LOG_LOCAL1}, {"local2", LOG_LOCAL2},
+  {"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4}, {"local5", LOG_LOCAL5},
+  {"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7}, {NULL, 0}};
+
+static int facility_code(const char *name) {
+  if (!name || !*name) return LOG_MAIL;
+  if (strncasecmp(name, "log_", 4) == 0) name += 4;
+  for (int i = 0; facilities[i].name; i++)
+    if (strcasecmp(name, facilities[i].name) == 0) return facilities[i].code;
+  return -1;
+}
+
+const char *log_open_files(const log_settings *s) {
+  cfg = *s;
+  file_template = NULL;
+  use_syslog = false;
+  const char *path = s->file_path ? s->file_path : "";
+  /* A colon-separated list of at most two items (no separator change). */
+  int items = 0;
+  const char *p = path;
+  bool any_file = false;
+  const char *extra = NULL;
+  do {
+    const char *c = strchr(p, ':');
+    size_t len = c ? (size_t)(c - p) : strlen(p);
+    while (len && (*p == ' ' || *p == '\t')) p++, len--;
+    while (len && (p[len - 1] == ' ' || p[len - 1] == '\t')) len--;
+    items++;
+    if (items > 2) {
+      extra = path;
+      break;
+    }
+    if (len == 6 && strncmp(p, "syslog", 6) == 0) {
+      use_syslog = true;
+    } else if (!any_file) {
+      any_file = true;
+      if (len == 0) {
+        file_template = str_perm(str_sprintf("%s/log/%%slog", s->spool_directory ? s->spool_directory : ""));
+      } else {
+        char *t = str_perm(str_sprintf("%.*s", (int)len, p));
+        if (!strstr(t, "%s")) {
+          files_mode = false;   /* the error itself goes to stderr */
+          file_template = NULL;
+          return str_sprintf("log_file_path \"%s\" does not contain \"%%s\"", t);
+        }
+        file_template = t;
+      }
+    }
+    p = c ? c + 1 : p + len;
+    if (!c) break;
+  } while (1);
+  if (!path[0] && !any_file) {
+    file_template = str_perm(str_sprintf("%s/log/%%slog", s->spool_directory ? s->spool_directory : ""));
+  }
+  if (use_syslog) {
+    int fac = facility_code(s->syslog_facility);
+    if (fac < 0) fac = LOG_MAIL;
+    const char *name = s->syslog_processname && *s->syslog_processname ? s->syslog_processname : "exim";
+    openlog(str_perm(name), LOG_CONS | (s->syslog_pid ? LOG_PID : 0), fac);
+    syslog_opened = true;
+  }
+  files_mode = true;
+  if (extra) log_write(LOG_PANIC, "log_file_path \"%s\" has more than two items: using the first", extra);
+  return NULL;
+}
+
+bool log_files_active(void) { return files_mode; }
+
+/* Open (creating: mode 0640, owned by the exim user when root) one log. */
+static int open_log(const char *name) {
+  int fd = open(name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
+  if (fd < 0 && errno == ENOENT) {
+    char *dir = str_copy(name);
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir) {
+      *slash = 0;
+      if (mkdir(dir, 0750) == 0 && geteuid() == 0 && cfg.set_owner)
+        if (chown(dir, cfg.uid, cfg.gid) != 0) { /* the open below reports any real problem */ }
+    }
+    fd = open(name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
+  }
+  if (fd < 0) return -1;
+  struct stat st;
+  if (geteuid() == 0 && cfg.set_owner && fstat(fd, &st) == 0 && st.st_uid == 0 && st.st_size == 0)
+    if (fchown(fd, cfg.uid, cfg.gid) != 0) { /* leave it root-owned: still writable by root */ }
+  return fd;
+}
+
+/* The fd for log `which`, reopened when the name changed (new datestamp)
+ * or the file was renamed or removed (53.2); -1 with errno on failure. */
+static int log_fd(int which) {
+  const char *name = log_file_name(file_template, lf_names[which], time(NULL));
+  if (lf[which].fd >= 0) {
+    struct stat a, b;
+    if (strcmp(name, lf[which].name) == 0 && stat(name, &a) == 0 && fstat(lf[which].fd, &b) == 0 &&
+        a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+      return lf[which].fd;
+    close(lf[which].fd);
+    lf[which].fd = -1;
+  }
+  int fd = open_log(name);
+  if (fd < 0) return -1;
+  lf[which].fd = fd;
+  lf[which].name = str_perm(name);
+  return fd;
+}
+
+static bool write_all(int fd, const char *s, size_t len) {
+  while (len) {
+    ssize_t w = write(fd, s, len);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    s += w;
+    len -= (size_t)w;
+  }
+  return true;
+}
+
+static void to_syslog(int which, const char *stamp, const char *text) {
+  if (!syslog_opened) return;
+  const char *full = cfg.syslog_timestamp ? str_sprintf("%s%s", stamp, text) : text;
+  int n;
+  const char **parts = log_syslog_split(full, 870, &n);
+  for (int i = 0; i < n; i++) syslog(lf_priority[which], "%s", parts[i]);
+}
+
+/* Panic lines that cannot reach their file: stderr (and syslog at LOG_CRIT,
+ * as the spec says Exim does as a last resort). */
+static void panic_fallback(const char *line) {
+  fputs(line, stderr);
+  fflush(stderr);
+  openlog("exim", LOG_PID | LOG_CONS, LOG_MAIL);
+  syslog(LOG_CRIT, "%s", line);
+  syslog_opened = false;
+}
+
+static void write_one(int which, const char *stamp, const char *text) {
+  if (file_template) {
+    const char *line = str_sprintf("%s%s\n", stamp, text);
+    int fd = log_fd(which);
+    if (fd < 0 || !write_all(fd, line, strlen(line))) {
+      int e = errno;
+      if (which == LF_PANIC) {
+        panic_fallback(line);
+      } else {
+        const char *name = log_file_name(file_template, lf_names[which], time(NULL));
+        const char *msg = str_sprintf("Cannot open %s log file \"%s\": %s: euid=%d egid=%d", lf_names[which],
+                                      name, strerror(e), (int)geteuid(), (int)getegid());
+        log_write(LOG_PANIC | LOG_DIE, "%s", msg);
+      }
+    }
+  }
+  if (use_syslog) to_syslog(which, stamp, text);
+}
+
+static void vlog_files(const char *id, unsigned flags, const char *headers, const char *fmt, va_list ap) {
+  gstring *stamp = timestamp(NULL);
+  if (LOGGING(pid)) stamp = g_fmt(stamp, " [%d]", (int)getpid());
+  stamp = g_catc(stamp, ' ');
+  gstring *t = NULL;
+  if (id && *id) t = g_fmt(t, "%s ", id);
+  t = g_vfmt(t, fmt, ap);
+  const char *text = g_str(t);
+  const char *st = g_str(stamp);
+  DEBUG(D_any) {
+    gstring *w = NULL;
+    if (flags & (LOG_MAIN | LOG_REJECT)) w = g_cat(w, " MAIN");
+    if (flags & LOG_REJECT) w = g_cat(w, " REJECT");
+    if (flags & LOG_PANIC) w = g_cat(w, " PANIC");
+    if (flags & LOG_DIE) w = g_cat(w, " DIE");
+    debug_printf("LOG:%s\n  %s\n", g_str(w), text);
+  }
+  bool to_reject = (flags & LOG_REJECT) && cfg.write_rejectlog;
+  bool to_panic = (flags & LOG_PANIC) != 0;
+  bool to_main = (flags & (LOG_MAIN | LOG_REJECT)) != 0;
+  /* Without syslog_duplication a line bound for two logs reaches syslog once. */
+  bool saved = use_syslog;
+  if (to_main) {
+    if (!cfg.syslog_duplication && (to_reject || to_panic)) use_syslog = false;
+    write_one(LF_MAIN, st, text);
+    use_syslog = saved;
+  }
+  if (to_reject) {
+    const char *rt = headers && *headers ? str_sprintf("%s\n%s", text, headers) : text;
+    size_t n = strlen(rt);
+    if (n && rt[n - 1] == '\n') rt = str_sprintf("%.*s", (int)(n - 1), rt);
+    if (!cfg.syslog_duplication && to_panic) use_syslog = false;
+    write_one(LF_REJECT, st, rt);
+    use_syslog = saved;
+  }
+  if (to_panic) {
+    write_one(LF_PANIC, st, text);
+    if (isatty(2) && file_template) {
+      fprintf(stderr, "%s%s\n", st, text);
+      fflush(stderr);
+    }
+  }
+}
+
+/* ---------------------------------------------------------------------
+ * Debug output
+ * ------------------------------------------------------------------- */
 
 void debug_printf(const char *fmt, ...) {
   store_mark *m = store_mark_take(POOL_MAIN);
@@ -90,10 +432,16 @@ void debug_printf(const char *fmt, ...) {
   store_reset(m);
 }
 
-static void vlog(unsigned flags, const char *fmt, va_list ap) {
+static void vlog(const char *id, unsigned flags, const char *headers, const char *fmt, va_list ap) {
   store_mark *m = store_mark_take(POOL_MAIN);
+  if (files_mode) {
+    vlog_files(id, flags, headers, fmt, ap);
+    store_reset(m);
+    return;
+  }
   gstring *g = timestamp(NULL);
   g = g_catc(g, ' ');
+  if (id && *id) g = g_fmt(g, "%s ", id);
   g = g_vfmt(g, fmt, ap);
   g = g_catc(g, '\n');
   fwrite(g->s, 1, g->len, stderr);
@@ -107,15 +455,30 @@ static void vlog(unsigned flags, const char *fmt, va_list ap) {
 void log_write(unsigned flags, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vlog(flags, fmt, ap);
+  vlog(NULL, flags, NULL, fmt, ap);
   va_end(ap);
   if (flags & LOG_DIE) exit(EXIT_FAILURE);
+}
+
+void log_write_msg(const char *id, unsigned flags, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vlog(id, flags, NULL, fmt, ap);
+  va_end(ap);
+  if (flags & LOG_DIE) exit(EXIT_FAILURE);
+}
+
+void log_write_reject(const char *id, const char *headers, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vlog(id, LOG_MAIN | LOG_REJECT, headers, fmt, ap);
+  va_end(ap);
 }
 
 void log_panic_die(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vlog(LOG_PANIC, fmt, ap);
+  vlog(NULL, LOG_PANIC, NULL, fmt, ap);
   va_end(ap);
   exit(EXIT_FAILURE);
 }

@@ -1,9 +1,11 @@
 /* log.h - logging and debug output.
  *
- * log_write() is the one way to write Exim's main, reject and panic logs.
- * Until the log files are opened (log_open(), after the configuration is
- * read), lines go to stderr in Exim's format, which is also what Exim does
- * for errors found while reading the configuration.
+ * log_write() is the one way to write Exim's main, reject and panic logs
+ * (log_write_msg() adds a message id, log_write_reject() header lines).
+ * Until the log files are opened (log_open_files(), after the configuration
+ * is read, by modes that really log), lines go to stderr in Exim's format,
+ * which is also what Exim does for errors found while reading the
+ * configuration and in testing modes such as -be.
  *
  * Debug output (-d) goes to stderr; DEBUG(D_x) guards a debug_printf() so
  * that argument evaluation costs nothing when that selector is off.
@@ -21,8 +23,49 @@
 #define LOG_DIE     0x08   /* exit(1) after writing */
 #define LOG_CONFIG  0x10   /* prefix "Exim configuration error" */
 
+/* LOG_REJECT lines go to the main log too (and to the reject log unless
+ * write_rejectlog is false). */
 void log_write(unsigned flags, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_panic_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* The same with "<id> " after the timestamp (id NULL or "": none). */
+void log_write_msg(const char *id, unsigned flags, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A rejection: the line to the main and reject logs; in the reject log it
+ * is followed by `headers` (the message's header lines, already in the
+ * form to log, newline-separated; NULL when not read yet). */
+void log_write_reject(const char *id, const char *headers, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* What log_open_files() needs from the configuration (spec 14, 53). */
+typedef struct {
+  const char *file_path;        /* log_file_path, expanded; NULL/"" = default */
+  const char *spool_directory;  /* for the default spool/log/%slog */
+  const char *syslog_facility;  /* NULL = mail */
+  const char *syslog_processname;
+  bool syslog_pid, syslog_timestamp, syslog_duplication;
+  bool log_timezone, write_rejectlog;
+  bool set_owner;               /* when root, new files/dirs owned by uid/gid */
+  unsigned uid, gid;
+} log_settings;
+
+/* Switch from stderr to the log files / syslog.  Returns NULL or an error
+ * text (a log_file_path item without %s: Exim's text). */
+const char *log_open_files(const log_settings *s);
+bool log_files_active(void);
+
+/* Helpers, exposed for tests:
+ * log_file_name: the name of log `which` ("main", "reject", "panic") from
+ *   a log_file_path template at time `now` (%D yyyymmdd, %M yyyymm; the
+ *   panic log loses the datestamp and one neighbouring punctuation char).
+ * log_syslog_split: syslog pieces of `text`, split at newlines and after
+ *   `max` characters, "[n/m] " / "[n\m] " prefixed when more than one.
+ * log_timestamp: "YYYY-MM-DD HH:MM:SS[.mmm][ +hhmm]". */
+#include <time.h>
+#include <sys/time.h>
+#include "str.h"
+const char *log_file_name(const char *tmpl, const char *which, time_t now);
+const char **log_syslog_split(const char *text, size_t max, int *count);
+gstring *log_timestamp(gstring *g, const struct timeval *tv, bool millisec, bool zone);
 
 /* Debug selectors (spec 5, option -d).  Names and the default set are in
  * debug_names[] (log.c).  The bit positions are Exim's, so that the "D=%x"

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../base/log_selector.h"
 #include "../base/store.h"
 #include "../base/str.h"
 #include "../modules.h"
@@ -253,6 +254,7 @@ void macro_builtins_create(void) {
   builtin_kind(&router_kind, "_OPT_ROUTERS_", "ROUTER");
   builtin_kind(&transport_kind, "_OPT_TRANSPORTS_", "TRANSPORT");
   builtin_kind(&auth_kind, "_OPT_AUTHENTICATORS_", "AUTHENTICATOR");
+  for (const log_selector_name *l = log_selector_names; l->name; l++) add_builtin("_LOG_", l->name, NULL);
   store_pool_set(old);
 }
 

@@ -11,6 +11,7 @@
  * Must never: hard-code a host name or a user that the build or the system
  * should supply; guess an id that cannot be looked up.
  */
+#include "../base/log_selector.h"
 #include "main_config.h"
 
 #include <grp.h>
@@ -733,7 +734,7 @@ const char *main_config_finish(void) {
   if (!mainconf.received_header_text)
     mainconf.received_header_text = feature_on("TLS") ? received_tls : received_plain;
   resolve_exim_ids();
-  return NULL;
+  return log_selector_parse(mainconf.log_selector);
 }
 
 const char *main_config_exim_ids(uid_t *uid, gid_t *gid) {

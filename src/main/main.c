@@ -28,6 +28,7 @@
 #include "../config/main_config.h"
 #include "../config/print.h"
 #include "../config/readconf.h"
+#include "../expand/expand.h"
 #include "be.h"
 #include "cmdline.h"
 #include "config.h"
@@ -87,6 +88,27 @@ static int run_bi_command(const cmdline_state *st, const caller *c) {
   execv(cmd, args);
   fprintf(stderr, "exim: exec failed: %s\n", strerror(errno));
   return EXIT_FAILURE;
+}
+
+/* Leave stderr for the log files of log_file_path (spec 53.1); the path
+ * is expanded first, and a failure is a panic, as in Exim.  -L names the
+ * syslog process instead of syslog_processname. */
+static void open_logs(const char *syslog_name, bool exim_known, uid_t uid, gid_t gid) {
+  const char *path = mainconf.log_file_path;
+  if (path && strchr(path, '$')) {
+    const char *x = expand_cstring(path);
+    if (!x) log_write(LOG_PANIC | LOG_DIE, "failed to expand \"%s\": %s", path, expand_status.message);
+    path = x;
+  }
+  log_settings ls = {.file_path = path, .spool_directory = mainconf.spool_directory,
+                     .syslog_facility = mainconf.syslog_facility,
+                     .syslog_processname = syslog_name ? syslog_name : mainconf.syslog_processname,
+                     .syslog_pid = mainconf.syslog_pid, .syslog_timestamp = mainconf.syslog_timestamp,
+                     .syslog_duplication = mainconf.syslog_duplication,
+                     .log_timezone = mainconf.log_timezone, .write_rejectlog = mainconf.write_rejectlog,
+                     .set_owner = exim_known, .uid = uid, .gid = gid};
+  const char *err = log_open_files(&ls);
+  if (err) log_write(LOG_PANIC | LOG_DIE, "%s", err);
 }
 
 /* Debug lines written once the configuration is read. */
@@ -223,7 +245,11 @@ int main(int argc, char **argv) {
   if (st.msg_action != MSG_NONE) not_yet(str_sprintf("%s (message action)", st.msg_action_option), "the spool and delivery layers");
   if (st.queue_interval > 0) not_yet("-q<time> (periodic queue runs)", "the daemon layer");
   if (st.queue_interval == 0) not_yet("-q (queue run)", "the delivery layer");
-  if (st.log_line) not_yet("-z (writing a line to the main log)", "the log files");
+  if (st.log_line) {
+    open_logs(st.syslog_name, exim_known, exim_uid, exim_gid);
+    log_write(LOG_MAIN, "%s", st.log_line);
+    return EXIT_SUCCESS;
+  }
 
   /* No action: with recipients (or -t / -bm) a message is to be read. */
   if (st.recipients_arg < argc || st.extract_recipients || st.receive_explicit)

@@ -283,7 +283,7 @@ def test_name_sendmail_is_normal(named):
     (["-Mvh", "1xVTD9-0002qn-0J"], "-Mvh (message action)"),
     (["-MG", "q2", "1xVTD9-0002qn-0J"], "-MG (message action)"),
     (["-q"], "-q (queue run)"), (["-qff"], "-q (queue run)"), (["-q30m"], "-q<time>"),
-    (["-R", "example.com"], "-q (queue run)"), (["-z", "note"], "-z"),
+    (["-R", "example.com"], "-q (queue run)"),
     (["a@b"], "message reception"), (["-t"], "message reception"), (["-bm", "a@b"], "message reception"),
     (["-bI:sieve"], "-bI:sieve"),
     (["-MC", "smtp", "host", "1.2.3.4", "1", "1xVTD9-0002qn-0J"], "-MC"),
