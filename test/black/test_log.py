@@ -121,3 +121,64 @@ def test_log_macro_usable_in_config(exim, tmp_path):
         f"log_file_path = {tmp_path}/%slog\n"
     assert exim(["-z", "m"], conf=conf).rc == 0
     assert re.fullmatch(STAMP + r"\.\d{3} m\n", (tmp_path / "mainlog").read_text())
+
+
+def test_z_debug_shows_log_line(exim, tmp_path):
+    # exim4 -d -z "dbg line" shows "LOG: MAIN" and the text indented by two
+    r = exim(["-d", "-z", "dbg line"], conf=conf_with(tmp_path, ""))
+    assert r.rc == 0
+    assert "LOG: MAIN\n  dbg line\n" in r.err
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give files away")
+def test_z_files_owned_by_exim_user(exim, tmp_path):
+    conf = BASE + f"log_file_path = {tmp_path}/o/%slog\nexim_user = nobody\nexim_group = 65534\n"
+    assert exim(["-z", "own"], conf=conf).rc == 0
+    st = (tmp_path / "o" / "mainlog").stat()
+    assert (st.st_uid, st.st_gid) == (65534, 65534)
+    assert (tmp_path / "o").stat().st_uid == 65534
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to become nobody")
+def test_z_non_admin_refused():
+    """exim4 as nobody: -z exits 1, writes nothing anywhere."""
+    import shutil
+    import subprocess
+    import tempfile
+    from pathlib import Path
+    from conftest import EXIM
+    tmp_path = Path(tempfile.mkdtemp(prefix="exim-log-"))
+    tmp_path.chmod(0o755)
+    c = tmp_path / "exim.conf"
+    c.write_text(conf_with(tmp_path, ""))
+    c.chmod(0o644)
+
+    def drop():
+        os.setgroups([])
+        os.setgid(65534)
+        os.setuid(65534)
+    p = subprocess.run([EXIM, "-C", str(c), "-z", "x"], capture_output=True, text=True,
+                       preexec_fn=drop, cwd=str(tmp_path), timeout=30)
+    try:
+        assert (p.returncode, p.stdout, p.stderr) == (1, "", "")
+        assert not (tmp_path / "logs").exists()
+    finally:
+        shutil.rmtree(tmp_path)
+
+
+def test_concurrent_writers_do_not_interleave(tmp_path):
+    """Many processes appending at once: every line arrives whole."""
+    import subprocess
+    from conftest import EXIM
+    c = tmp_path / "exim.conf"
+    c.write_text(conf_with(tmp_path, ""))
+    c.chmod(0o644)
+    long = "x" * 3000
+    procs = [subprocess.Popen([EXIM, "-C", str(c), "-z", f"w{i} {long} end{i}"])
+             for i in range(20)]
+    assert all(p.wait(timeout=30) == 0 for p in procs)
+    lines = (tmp_path / "logs" / "mainlog").read_text().splitlines()
+    assert len(lines) == 20
+    for ln in lines:
+        m = re.fullmatch(STAMP + r" w(\d+) x{3000} end(\d+)", ln)
+        assert m and m.group(1) == m.group(2)
