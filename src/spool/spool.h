@@ -144,6 +144,10 @@ bool spool_write_message(const char *spool_directory, bool split,
                          const spool_msg *m, const char *body, size_t body_len,
                          const char **error);
 
+/* After a failed write errno holds its cause; this gives the SMTP code the
+ * caller answers with: 452 when the disk or quota is full, else 451. */
+int spool_failure_code(int err);
+
 /* Read <dir>/<id>-H into m; false with *error (naming the file and line) for
  * a missing, corrupt or truncated file, which is left untouched. */
 bool spool_read_header(const char *spool_directory, bool split,

@@ -3,7 +3,7 @@
  * fsync, rename; fsync of the directory.  Only then may reception say 250.
  * Entry points: spool_msg_init, spool_input_dir, spool_header_text,
  * spool_data_open, spool_data_write, spool_commit, spool_abort, spool_close,
- * spool_write_message.
+ * spool_write_message, spool_failure_code.
  * Never leaves a truncated file under a final name; on any failure it
  * removes its temporaries (and a -D it had renamed) and reports the error. */
 #include <errno.h>
@@ -169,8 +169,9 @@ static bool write_all(int fd, const char *buf, size_t n, const char *name,
     ssize_t w = spool_write_fn(fd, buf, n);
     if (w < 0 && errno == EINTR) continue;
     if (w <= 0) {
+      if (w == 0) errno = ENOSPC;
       *error = str_sprintf("write failed for %s: %s", name,
-                           w < 0 ? strerror(errno) : "no progress");
+                           w < 0 ? strerror(errno) : "no progress (disk full?)");
       return false;
     }
     buf += w;
@@ -214,6 +215,7 @@ bool spool_data_open(spool_ctx *c, const char *spool_directory, bool split,
   c->data_fd = -1;
   if (!message_id_valid(id)) {
     *error = str_sprintf("invalid message id \"%s\"", id);
+    errno = EINVAL;
     return false;
   }
   memcpy(c->id, id, MESSAGE_ID_LENGTH + 1);
@@ -226,6 +228,7 @@ bool spool_data_open(spool_ctx *c, const char *spool_directory, bool split,
   struct stat st;
   if (lstat(c->hdr_final, &st) == 0 || lstat(c->data_final, &st) == 0) {
     *error = str_sprintf("spool files for message %s already exist in %s", id, c->dir);
+    errno = EEXIST;
     return false;
   }
   c->data_fd = open(c->data_tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
@@ -252,12 +255,14 @@ bool spool_data_write(spool_ctx *c, const char *buf, size_t n,
 }
 
 void spool_abort(spool_ctx *c) {
+  int saved = errno;           /* the caller's answer depends on the cause */
   if (c->data_fd >= 0) close(c->data_fd);
   c->data_fd = -1;
   if (c->data_tmp) unlink(c->data_tmp);
   if (c->hdr_tmp) unlink(c->hdr_tmp);
   if (c->data_renamed) unlink(c->data_final);
   c->data_renamed = false;
+  errno = saved;
 }
 
 void spool_close(spool_ctx *c) {
@@ -268,6 +273,7 @@ void spool_close(spool_ctx *c) {
 bool spool_commit(spool_ctx *c, const spool_msg *m, const char **error) {
   if (strcmp(m->id, c->id) != 0) {
     *error = str_sprintf("message id %s does not match the spool file %s", m->id, c->id);
+    errno = EINVAL;
     spool_abort(c);
     return false;
   }
@@ -316,6 +322,10 @@ bool spool_commit(spool_ctx *c, const spool_msg *m, const char **error) {
 fail:
   spool_abort(c);
   return false;
+}
+
+int spool_failure_code(int err) {
+  return err == ENOSPC || err == EDQUOT ? 452 : 451;
 }
 
 bool spool_write_message(const char *spool_directory, bool split,

@@ -206,6 +206,10 @@ static void test_ids(void) {
   tv.tv_usec = 999999;
   message_id_format(&tv, 1, 16, id);
   CHECK(strcmp(id + 13, "-sp") == 0);
+  /* exim4 with localhost_number = 16 gave 1xVUM5-0000pX-qF at .197057 */
+  struct timeval tv2 = {1795441513, 197057};
+  message_id_format(&tv2, 3195, 16, id);
+  CHECK(strcmp(id, "1xVUM5-0000pX-qF") == 0);
   CHECK(message_id_valid("1xVUFi-0003Qk-0J"));
   CHECK(!message_id_valid("1xVUFi-0003Qk-0"));
   CHECK(!message_id_valid("1xVUFi_0003Qk-0J"));
@@ -255,6 +259,30 @@ static void test_exim4_file(void) {
     } else {
       CHECK(err && strstr(err, "spool file cut is corrupt or truncated at line"));
     }
+  }
+  /* Headers of 1000+ characters keep a longer count; quoted tainted values. */
+  {
+    gstring *g = g_new(2000, false);
+    g = g_cat(g, "X-Long: ");
+    for (int i = 0; i < 1100; i++) g = g_catc(g, 'a');
+    g = g_catc(g, '\n');
+    spool_msg lm;
+    exim4_local_msg(&lm);
+    lm.headers = hdr(NULL, ' ', g_str(g));
+    lm.ident = NULL;
+    char *lt = spool_header_text(&lm, NULL);
+    CHECK(strstr(lt, "\n1109  X-Long: aaa") != NULL);
+    gstring *q = g_cat(NULL, lt);
+    char *pos = strstr(g_str(q), "-received_protocol");
+    size_t off = (size_t)(pos - g_str(q));
+    gstring *q2 = g_catn(NULL, g_str(q), off);
+    q2 = g_cat(q2, "--(lsearch)ident a b\n");
+    q2 = g_cat(q2, g_str(q) + off);
+    spool_msg lb;
+    err = NULL;
+    CHECK(spool_parse_header(g_str(q2), strlen(g_str(q2)), "long", &lb, &err));
+    CHECK(lb.headers && strlen(lb.headers->text) == 1109 && !lb.headers->next);
+    CHECK(lb.ident && strcmp(lb.ident, "a b") == 0 && is_tainted(lb.ident));
   }
   /* Corruptions. */
   const char *bad[] = {
@@ -314,6 +342,7 @@ static void test_rich_roundtrip(const char *base) {
     /* A second write of the same id is refused and leaves the first alone. */
     CHECK(!spool_write_message(dir, split, &m, "x", 1, &err));
     CHECK(err && strstr(err, "already exist") != NULL);
+    CHECK(errno == EEXIST && spool_failure_code(errno) == 451);
     CHECK(count_entries(in) == 2);
     CHECK(!spool_read_header(dir, split, "1xVUFi-0003Qk-0K", &r, &err));
     CHECK(strstr(err, "failed to open spool file") != NULL);
@@ -344,6 +373,7 @@ static void test_write_failures(const char *base) {
       CHECK(count_entries(in) == 2);
     } else {
       CHECK(err && strstr(err, "write failed for") != NULL);
+      CHECK(errno == ENOSPC && spool_failure_code(errno) == 452);
       CHECK(count_entries(in) == 0);
     }
   }
