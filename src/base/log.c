@@ -200,19 +200,18 @@ static const char *file_template;   /* NULL: no files (syslog only) */
 static bool use_syslog;
 static bool syslog_opened;
 
+/* The facility names Exim accepts (exim4 refuses auth, cron, kern, ...). */
 static const struct {
   const char *name;
   int code;
 } facilities[] = {
   {"mail", LOG_MAIL}, {"user", LOG_USER}, {"news", LOG_NEWS}, {"uucp", LOG_UUCP},
-  {"daemon", LOG_DAEMON}, {"auth", LOG_AUTH}, {"authpriv", LOG_AUTHPRIV}, {"cron", LOG_CRON},
-  {"kern", LOG_KERN}, {"lpr", LOG_LPR}, {"syslog", LOG_SYSLOG},
-  {"local0", LOG_LOCAL0}, {"local1", LOG_LOCAL1}, {"local2", LOG_LOCAL2},
-  {"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4}, {"local5", LOG_LOCAL5},
-  {"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7}, {NULL, 0}};
+  {"daemon", LOG_DAEMON}, {"local0", LOG_LOCAL0}, {"local1", LOG_LOCAL1},
+  {"local2", LOG_LOCAL2}, {"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4},
+  {"local5", LOG_LOCAL5}, {"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7}, {NULL, 0}};
 
-static int facility_code(const char *name) {
-  if (!name || !*name) return LOG_MAIL;
+int log_facility_code(const char *name) {
+  if (!name) return LOG_MAIL;
   if (strncasecmp(name, "log_", 4) == 0) name += 4;
   for (int i = 0; facilities[i].name; i++)
     if (strcasecmp(name, facilities[i].name) == 0) return facilities[i].code;
@@ -262,7 +261,7 @@ const char *log_open_files(const log_settings *s) {
     file_template = str_perm(str_sprintf("%s/log/%%slog", s->spool_directory ? s->spool_directory : ""));
   }
   if (use_syslog) {
-    int fac = facility_code(s->syslog_facility);
+    int fac = log_facility_code(s->syslog_facility);
     if (fac < 0) fac = LOG_MAIL;
     const char *name = s->syslog_processname && *s->syslog_processname ? s->syslog_processname : "exim";
     openlog(str_perm(name), LOG_CONS | (s->syslog_pid ? LOG_PID : 0), fac);

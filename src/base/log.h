@@ -63,6 +63,9 @@ bool log_files_active(void);
 #include <time.h>
 #include <sys/time.h>
 #include "str.h"
+/* syslog_facility: mail, user, news, uucp, daemon, local0-7, any case, an
+ * optional "log_" prefix; NULL means mail; -1 for anything else. */
+int log_facility_code(const char *name);
 const char *log_file_name(const char *tmpl, const char *which, time_t now);
 const char **log_syslog_split(const char *text, size_t max, int *count);
 gstring *log_timestamp(gstring *g, const struct timeval *tv, bool millisec, bool zone);

@@ -11,6 +11,7 @@
  * Must never: hard-code a host name or a user that the build or the system
  * should supply; guess an id that cannot be looked up.
  */
+#include "../base/log.h"
 #include "../base/log_selector.h"
 #include "main_config.h"
 
@@ -734,6 +735,8 @@ const char *main_config_finish(void) {
   if (!mainconf.received_header_text)
     mainconf.received_header_text = feature_on("TLS") ? received_tls : received_plain;
   resolve_exim_ids();
+  if (log_facility_code(mainconf.syslog_facility) < 0)
+    return str_sprintf("failed to interpret syslog_facility \"%s\"", mainconf.syslog_facility);
   return log_selector_parse(mainconf.log_selector);
 }
 

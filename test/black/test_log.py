@@ -182,3 +182,17 @@ def test_concurrent_writers_do_not_interleave(tmp_path):
     for ln in lines:
         m = re.fullmatch(STAMP + r" w(\d+) x{3000} end(\d+)", ln)
         assert m and m.group(1) == m.group(2)
+
+
+FACILITIES = json.loads((EXPECTED / "log" / "syslog_facility.json").read_text())
+
+
+@pytest.mark.parametrize("name", list(FACILITIES))
+def test_syslog_facility_checked(exim, name):
+    want = FACILITIES[name]
+    r = exim(["-bP", "syslog_facility"], conf=BASE + f"syslog_facility = {name}\n")
+    assert (r.rc, r.out) == (want["rc"], want["stdout"])
+    if want["error"]:
+        assert re.fullmatch(STAMP + " " + re.escape(want["error"]), r.err)
+    else:
+        assert r.err == ""

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -168,7 +169,16 @@ static void test_files(void) {
   CHECK(system(str_sprintf("rm -rf %s", dir)) == 0);
 }
 
+static void test_facility(void) {
+  CHECK(log_facility_code(NULL) == LOG_MAIL);
+  CHECK(log_facility_code("LOG_LOCAL3") == LOG_LOCAL3);
+  CHECK(log_facility_code("Daemon") == LOG_DAEMON);
+  CHECK(log_facility_code("auth") == -1);
+  CHECK(log_facility_code("") == -1);
+}
+
 int main(void) {
+  test_facility();
   test_selector();
   test_names();
   test_split();
