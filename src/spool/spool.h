@@ -41,11 +41,19 @@ typedef struct spool_aclvar {
   char *value;
 } spool_aclvar;
 
-/* The non-recipients tree, written pre-order with Y/N branch letters. */
+/* The non-recipients tree, written pre-order with Y/N branch letters; kept
+ * balanced (AVL, names compared with strcmp) by spool_tree_insert as Exim
+ * keeps it, so the same insertions give the same file. */
 typedef struct spool_tree {
   struct spool_tree *left, *right;
   char *name;
+  int balance;        /* height(right) - height(left): -1, 0, 1 */
 } spool_tree;
+
+/* Adds name (copied); false when it is already there. */
+bool spool_tree_insert(spool_tree **root, const char *name);
+/* The node for name, or NULL. */
+spool_tree *spool_tree_search(spool_tree *root, const char *name);
 
 typedef struct spool_msg {
   char id[MESSAGE_ID_LENGTH + 1];

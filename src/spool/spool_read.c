@@ -87,9 +87,19 @@ static spool_tree *read_tree(reader *r, int depth) {
   spool_tree *t = store_get(sizeof *t, false);
   t->name = s + 3;
   t->left = t->right = NULL;
+  t->balance = 0;
   if (s[0] == 'Y' && !(t->left = read_tree(r, depth + 1))) return NULL;
   if (s[1] == 'Y' && !(t->right = read_tree(r, depth + 1))) return NULL;
   return t;
+}
+
+/* Height of a tree read from a file, setting each node's balance so that
+ * later insertions keep it balanced. */
+static int tree_heights(spool_tree *t) {
+  if (!t) return 0;
+  int l = tree_heights(t->left), r = tree_heights(t->right);
+  t->balance = r - l;
+  return 1 + (l > r ? l : r);
 }
 
 /* Parse "<digits>" ending just before `end`, scanning backwards from end;
@@ -300,6 +310,8 @@ bool spool_parse_header(const char *text, size_t len, const char *name,
     r->line++;
   } else if (!(m->nonrecipients = read_tree(r, 0))) {
     return false;
+  } else {
+    tree_heights(m->nonrecipients);
   }
 
   if (!(s = next_line(r)) || !parse_int(s, &m->recipients_count) ||

@@ -84,7 +84,63 @@ static spool_tree *leaf(const char *name, spool_tree *l, spool_tree *r) {
   t->name = str_copy(name);
   t->left = l;
   t->right = r;
+  t->balance = 0;
   return t;
+}
+
+static int height(const spool_tree *t) {
+  if (!t) return 0;
+  int l = height(t->left), r = height(t->right);
+  return 1 + (l > r ? l : r);
+}
+
+/* Every node's balance is right height - left height, within -1..1, and the
+ * order holds. */
+static bool avl_ok(const spool_tree *t, const char *lo, const char *hi) {
+  if (!t) return true;
+  int b = height(t->right) - height(t->left);
+  if (b != t->balance || b < -1 || b > 1) return false;
+  if ((lo && strcmp(t->name, lo) <= 0) || (hi && strcmp(t->name, hi) >= 0)) return false;
+  return avl_ok(t->left, lo, t->name) && avl_ok(t->right, t->name, hi);
+}
+
+static void test_tree(void) {
+  spool_tree *root = NULL;
+  /* Ascending insertions: rotations give the balanced shape. */
+  CHECK(spool_tree_insert(&root, "a@x"));
+  CHECK(spool_tree_insert(&root, "b@x"));
+  CHECK(spool_tree_insert(&root, "c@x"));
+  CHECK(!spool_tree_insert(&root, "b@x"));
+  spool_msg m;
+  spool_msg_init(&m);
+  strcpy(m.id, "1xVUFi-0003Qk-0J");
+  m.nonrecipients = root;
+  CHECK(strstr(spool_header_text(&m, NULL), "\nYY b@x\nNN a@x\nNN c@x\n0\n\n") != NULL);
+  /* Many insertions in mixed orders stay AVL; all are found. */
+  root = NULL;
+  for (int i = 0; i < 500; i++)
+    CHECK(spool_tree_insert(&root, str_sprintf("u%03d@x", (i * 7919) % 500)));
+  CHECK(avl_ok(root, NULL, NULL));
+  CHECK(height(root) <= 13);
+  for (int i = 0; i < 500; i++) CHECK(spool_tree_search(root, str_sprintf("u%03d@x", i)));
+  CHECK(!spool_tree_search(root, "zz"));
+  /* Read back from a file: balances recomputed, insertions keep it AVL. */
+  m.nonrecipients = root;
+  char *text = spool_header_text(&m, NULL);
+  spool_msg back;
+  const char *err = NULL;
+  CHECK(spool_parse_header(text, strlen(text), "tree", &back, &err));
+  CHECK(avl_ok(back.nonrecipients, NULL, NULL));
+  for (int i = 500; i < 600; i++)
+    CHECK(spool_tree_insert(&back.nonrecipients, str_sprintf("u%03d@x", i)));
+  CHECK(avl_ok(back.nonrecipients, NULL, NULL));
+  /* Descending and zig-zag orders (double rotations). */
+  const char *orders[] = {"cba", "acb", "cab", "edcbagfhi"};
+  for (size_t k = 0; k < sizeof orders / sizeof *orders; k++) {
+    root = NULL;
+    for (const char *c = orders[k]; *c; c++) spool_tree_insert(&root, str_copyn(c, 1));
+    CHECK(avl_ok(root, NULL, NULL));
+  }
 }
 
 /* A message using every kind of field the writer knows. */
@@ -387,6 +443,7 @@ int main(int argc, char **argv) {
   char *base = mkdtemp(tmpl);
   if (!base) { perror("mkdtemp"); return 1; }
   test_ids();
+  test_tree();
   test_exim4_file();
   test_rich_roundtrip(base);
   test_write_failures(base);
