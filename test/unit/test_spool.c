@@ -134,6 +134,22 @@ static void test_tree(void) {
   for (int i = 500; i < 600; i++)
     CHECK(spool_tree_insert(&back.nonrecipients, str_sprintf("u%03d@x", i)));
   CHECK(avl_ok(back.nonrecipients, NULL, NULL));
+  /* The shape exim4 wrote for deliveries in this order. */
+  {
+    size_t len;
+    char *want = read_file("test/expected/spool/exim4_tree.H", &len);
+    CHECK(want != NULL);
+    if (want) {
+      spool_msg e;
+      CHECK(spool_parse_header(want, len, "exim4_tree.H", &e, &err));
+      CHECK(avl_ok(e.nonrecipients, NULL, NULL));
+      const char *order[] = {"a1", "e5", "b2", "c3", "g7", "f6", "h8"};
+      spool_tree *t = NULL;
+      for (int i = 0; i < 7; i++) spool_tree_insert(&t, str_sprintf("%s@x.example", order[i]));
+      e.nonrecipients = t;
+      CHECK(strcmp(spool_header_text(&e, NULL), want) == 0);
+    }
+  }
   /* Descending and zig-zag orders (double rotations). */
   const char *orders[] = {"cba", "acb", "cab", "edcbagfhi"};
   for (size_t k = 0; k < sizeof orders / sizeof *orders; k++) {
