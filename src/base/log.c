@@ -264,7 +264,7 @@ const char *log_open_files(const log_settings *s) {
     int fac = log_facility_code(s->syslog_facility);
     if (fac < 0) fac = LOG_MAIL;
     const char *name = s->syslog_processname && *s->syslog_processname ? s->syslog_processname : "exim";
-    openlog(str_perm(name), LOG_CONS | (s->syslog_pid ? LOG_PID : 0), fac);
+    openlog(str_perm(name), LOG_CONS | LOG_PID, fac);
     syslog_opened = true;
   }
   files_mode = true;
@@ -326,9 +326,14 @@ static bool write_all(int fd, const char *s, size_t len) {
   return true;
 }
 
+/* syslog adds its own pid (LOG_PID); Exim's "[pid]" of the pid selector
+ * stays only with syslog_pid, the timestamp only with syslog_timestamp. */
 static void to_syslog(int which, const char *stamp, const char *text) {
   if (!syslog_opened) return;
-  const char *full = cfg.syslog_timestamp ? str_sprintf("%s%s", stamp, text) : text;
+  gstring *g = NULL;
+  if (cfg.syslog_timestamp) g = g_cat(g, stamp);
+  if (LOGGING(pid) && cfg.syslog_pid) g = g_fmt(g, "[%d] ", (int)getpid());
+  const char *full = str_sprintf("%s%s", g_str(g), text);
   int n;
   const char **parts = log_syslog_split(full, 870, &n);
   for (int i = 0; i < n; i++) syslog(lf_priority[which], "%s", parts[i]);
@@ -344,9 +349,11 @@ static void panic_fallback(const char *line) {
   syslog_opened = false;
 }
 
+/* `stamp` is the timestamp and a space; the file line adds "[pid] " for
+ * the pid selector. */
 static void write_one(int which, const char *stamp, const char *text) {
   if (file_template) {
-    const char *line = str_sprintf("%s%s\n", stamp, text);
+    const char *line = str_sprintf("%s%s%s\n", stamp, LOGGING(pid) ? str_sprintf("[%d] ", (int)getpid()) : "", text);
     int fd = log_fd(which);
     if (fd < 0 || !write_all(fd, line, strlen(line))) {
       int e = errno;
@@ -365,7 +372,6 @@ static void write_one(int which, const char *stamp, const char *text) {
 
 static void vlog_files(const char *id, unsigned flags, const char *headers, const char *fmt, va_list ap) {
   gstring *stamp = timestamp(NULL);
-  if (LOGGING(pid)) stamp = g_fmt(stamp, " [%d]", (int)getpid());
   stamp = g_catc(stamp, ' ');
   gstring *t = NULL;
   if (id && *id) t = g_fmt(t, "%s ", id);
@@ -401,7 +407,7 @@ static void vlog_files(const char *id, unsigned flags, const char *headers, cons
   if (to_panic) {
     write_one(LF_PANIC, st, text);
     if (isatty(2) && file_template) {
-      fprintf(stderr, "%s%s\n", st, text);
+      fprintf(stderr, "%s%s%s\n", st, LOGGING(pid) ? str_sprintf("[%d] ", (int)getpid()) : "", text);
       fflush(stderr);
     }
   }
