@@ -83,3 +83,34 @@ def test_unwritable_spool_leaves_nothing(tmp_path):
     assert r.stderr.startswith(f"failed to create directory {blocker}/spool: Not a directory")
     assert os.listdir(tmp_path) == ["blocker"]
 
+
+
+def _small_tmpfs_write(tmp_path, *args):
+    """Runs the writer in a private mount namespace on a 4k tmpfs; skips when
+    this machine does not allow it (not root, no unshare)."""
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    script = (f'mount -t tmpfs -o size=4k none {mnt} || exit 77; '
+              f'{TEST_SPOOL} write {mnt}/spool {" ".join(args)}; rc=$?; '
+              f'find {mnt}/spool -type f; exit $rc')
+    try:
+        p = subprocess.run(["unshare", "-m", "sh", "-c", script],
+                           capture_output=True, text=True, timeout=30)
+    except FileNotFoundError:
+        pytest.skip("unshare is not installed")
+    if p.returncode == 77 or "unshare failed" in p.stderr:
+        pytest.skip("cannot mount a private tmpfs here: " + p.stderr.strip())
+    return p
+
+
+@pytest.mark.parametrize("args,stage", [([], "hdr."), (["body=65536"], "dat.")])
+def test_full_disk_leaves_no_files(tmp_path, args, stage):
+    # A real ENOSPC: on a 4k tmpfs the -H (small body) or the -D (64k body)
+    # cannot be written; the writer says so and no file is left behind.
+    if not TEST_SPOOL.exists():
+        pytest.fail(f"{TEST_SPOOL} is missing: run make unit (test/run does)")
+    p = _small_tmpfs_write(tmp_path, *args)
+    assert p.returncode == 1, p.stderr
+    assert p.stdout == ""            # no id printed, no file found
+    assert re.match(r"write failed for .*/spool/input/" + re.escape(stage) +
+                    r"[0-9A-Za-z-]{16}: No space left on device$", p.stderr.strip())

@@ -4,7 +4,8 @@
  * the reader, corrupt/truncated files, and write failures injected through
  * spool_write_fn leaving no files behind.
  * Also a mode for the black-box tests: "test_spool write DIR [split]" writes
- * a message with every kind of field into spool DIR and prints its id. */
+ * a message with every kind of field into spool DIR and prints its id;
+ * "body=N" adds N bytes to its body. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -228,14 +229,17 @@ static void rich_msg(spool_msg *m, const char *id, long now) {
 
 static const char rich_body[] = "line 1\nline 2\n\0zero line\n";
 
-static int write_mode(const char *dir, bool split) {
+static int write_mode(const char *dir, bool split, size_t extra) {
   spool_msg m;
   char id[MESSAGE_ID_LENGTH + 1];
   struct timeval tv;
   const char *err;
   message_id_new(-1, id, &tv);
   rich_msg(&m, id, tv.tv_sec);
-  if (!spool_write_message(dir, split, &m, rich_body, sizeof rich_body - 1, &err)) {
+  /* extra: that many more body bytes (lines of 'x'), to fill a small disk */
+  gstring *b = g_catn(NULL, rich_body, sizeof rich_body - 1);
+  for (size_t i = 0; i < extra; i++) b = g_catc(b, i % 64 == 63 ? '\n' : 'x');
+  if (!spool_write_message(dir, split, &m, b->s, b->len, &err)) {
     fprintf(stderr, "%s\n", err);
     return 1;
   }
@@ -453,8 +457,16 @@ static void test_write_failures(const char *base) {
 }
 
 int main(int argc, char **argv) {
-  if (argc >= 3 && strcmp(argv[1], "write") == 0)
-    return write_mode(argv[2], argc > 3 && strcmp(argv[3], "split") == 0);
+  if (argc >= 3 && strcmp(argv[1], "write") == 0) {
+    bool split = false;
+    size_t extra = 0;
+    for (int i = 3; i < argc; i++) {
+      if (strcmp(argv[i], "split") == 0) split = true;
+      else if (strncmp(argv[i], "body=", 5) == 0) extra = strtoul(argv[i] + 5, NULL, 10);
+      else { fprintf(stderr, "unknown argument %s\n", argv[i]); return 2; }
+    }
+    return write_mode(argv[2], split, extra);
+  }
   char tmpl[] = "/tmp/test_spool.XXXXXX";
   char *base = mkdtemp(tmpl);
   if (!base) { perror("mkdtemp"); return 1; }
