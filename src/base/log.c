@@ -406,7 +406,9 @@ static void vlog_files(const char *id, unsigned flags, const char *headers, cons
   }
   if (to_panic) {
     write_one(LF_PANIC, st, text);
-    if (isatty(2) && file_template) {
+    /* exim4 copies panic lines to stderr as well (seen with a bad
+     * log_file_path); a detached daemon sets no_stderr. */
+    if (!cfg.no_stderr) {
       fprintf(stderr, "%s%s%s\n", st, LOGGING(pid) ? str_sprintf("[%d] ", (int)getpid()) : "", text);
       fflush(stderr);
     }

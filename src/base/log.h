@@ -45,6 +45,7 @@ typedef struct {
   bool syslog_pid, syslog_timestamp, syslog_duplication;
   bool log_timezone, write_rejectlog;
   bool set_owner;               /* when root, new files/dirs owned by uid/gid */
+  bool no_stderr;               /* panic lines not copied to stderr (detached) */
   unsigned uid, gid;
 } log_settings;
 

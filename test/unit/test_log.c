@@ -163,6 +163,12 @@ static void test_files(void) {
   log_write(LOG_REJECT, "not in reject");
   CHECK(strstr(slurp(rej_name), "not in reject") == NULL);
   CHECK(strstr(slurp(main_name), "not in reject") != NULL);
+  /* panic: the panic log, and a copy on stderr */
+  s.no_stderr = true;
+  CHECK(log_open_files(&s) == NULL);
+  log_write(LOG_PANIC, "panicked");
+  CHECK_STR(strip_stamps(slurp(str_sprintf("%s/sub/paniclog", dir))), "panicked\n");
+  CHECK(strstr(slurp(main_name), "panicked") == NULL);
   /* bad templates */
   log_settings bad = {.file_path = "/var/log/nopct"};
   CHECK_STR(log_open_files(&bad), "log_file_path \"/var/log/nopct\" does not contain \"%s\"");
