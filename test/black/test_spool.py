@@ -60,6 +60,9 @@ def test_written_files_match_what_exim4_read(tmp_path, split):
     # exim4 -Mvh printed exactly the file we write
     assert (EXPECTED / "spool" / "rich.exim4-Mvh").read_text() == \
         (EXPECTED / "spool" / "rich.H").read_text()
+    # exim4 listed both layouts the same way
+    assert (EXPECTED / "spool" / "rich-split.exim4-bp").read_text() == \
+        (EXPECTED / "spool" / "rich.exim4-bp").read_text()
 
 
 def test_ids_differ_between_messages(tmp_path):
