@@ -164,6 +164,10 @@ bool spool_read_header(const char *spool_directory, bool split,
 bool spool_parse_header(const char *text, size_t len, const char *name,
                         spool_msg *m, const char **error);
 
+/* The size exim -bp shows for a message: the -D file's size less its id
+ * line, plus one (as Exim counts), plus every header not marked '*'. */
+long spool_message_size(const spool_msg *m, long data_file_size);
+
 /* The write(2) used for spool files.  Unit tests replace it to inject
  * failures; nothing in the program changes it. */
 extern ssize_t (*spool_write_fn)(int fd, const void *buf, size_t n);

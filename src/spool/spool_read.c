@@ -1,6 +1,6 @@
 /* spool_read.c - reads a -H spool file (spec chapter 57, Exim 4.96 format)
  * back into a spool_msg, for the queue layer and queue listings.
- * Entry points: spool_read_header, spool_parse_header.
+ * Entry points: spool_read_header, spool_parse_header, spool_message_size.
  * Rejects missing, corrupt or truncated files with an error naming the file
  * and line; never modifies, renames or deletes a spool file. */
 #include <errno.h>
@@ -381,4 +381,12 @@ bool spool_read_header(const char *spool_directory, bool split,
     return false;
   }
   return true;
+}
+
+long spool_message_size(const spool_msg *m, long data_file_size) {
+  /* The -D file starts with "<id>-D\n" (MESSAGE_ID_LENGTH + 3 bytes). */
+  long size = data_file_size - (MESSAGE_ID_LENGTH + 3) + 1;
+  for (const spool_header *h = m->headers; h; h = h->next)
+    if (h->type != '*') size += (long)strlen(h->text);
+  return size;
 }
