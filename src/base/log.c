@@ -218,47 +218,49 @@ int log_facility_code(const char *name) {
   return -1;
 }
 
+/* The next item of a colon-separated list (no separator change, no
+ * doubling: Exim's rule for this option), trimmed; NULL at the end. */
+static const char *path_item(const char **pp) {
+  const char *p = *pp;
+  if (!p) return NULL;
+  const char *c = strchr(p, ':');
+  size_t len = c ? (size_t)(c - p) : strlen(p);
+  *pp = c ? c + 1 : NULL;
+  while (len && (*p == ' ' || *p == '\t')) p++, len--;
+  while (len && (p[len - 1] == ' ' || p[len - 1] == '\t')) len--;
+  return str_sprintf("%.*s", (int)len, p);
+}
+
+/* An empty item: the first item of the build's LOG_FILE_PATH that is
+ * neither empty nor syslog, else spool_directory/log/%slog. */
+static const char *default_template(const log_settings *s) {
+  const char *bp = s->build_file_path;
+  const char *it;
+  while ((it = path_item(&bp)))
+    if (*it && strcmp(it, "syslog") != 0) return it;
+  return str_sprintf("%s/log/%%slog", s->spool_directory ? s->spool_directory : "");
+}
+
 const char *log_open_files(const log_settings *s) {
   cfg = *s;
   file_template = NULL;
   use_syslog = false;
-  const char *path = s->file_path ? s->file_path : "";
-  /* A colon-separated list of at most two items (no separator change). */
-  int items = 0;
-  const char *p = path;
-  bool any_file = false;
-  const char *extra = NULL;
-  do {
-    const char *c = strchr(p, ':');
-    size_t len = c ? (size_t)(c - p) : strlen(p);
-    while (len && (*p == ' ' || *p == '\t')) p++, len--;
-    while (len && (p[len - 1] == ' ' || p[len - 1] == '\t')) len--;
-    items++;
-    if (items > 2) {
-      extra = path;
-      break;
-    }
-    if (len == 6 && strncmp(p, "syslog", 6) == 0) {
+  const char *list = s->file_path ? s->file_path : "";
+  const char *it;
+  bool extra = false;
+  while ((it = path_item(&list))) {
+    if (strcmp(it, "syslog") == 0) {
       use_syslog = true;
-    } else if (!any_file) {
-      any_file = true;
-      if (len == 0) {
-        file_template = str_perm(str_sprintf("%s/log/%%slog", s->spool_directory ? s->spool_directory : ""));
-      } else {
-        char *t = str_perm(str_sprintf("%.*s", (int)len, p));
-        if (!strstr(t, "%s")) {
-          files_mode = false;   /* the error itself goes to stderr */
-          file_template = NULL;
-          return str_sprintf("log_file_path \"%s\" does not contain \"%%s\"", t);
-        }
-        file_template = t;
+    } else if (file_template) {
+      extra = true;
+    } else {
+      const char *t = *it ? it : default_template(s);
+      if (!strstr(t, "%s")) {
+        files_mode = false;   /* the error itself goes to stderr */
+        return str_sprintf("log_file_path \"%s\" does not contain \"%%s\"", t);
       }
+      file_template = str_perm(t);
     }
-    p = c ? c + 1 : p + len;
-    if (!c) break;
-  } while (1);
-  if (!path[0] && !any_file) {
-    file_template = str_perm(str_sprintf("%s/log/%%slog", s->spool_directory ? s->spool_directory : ""));
   }
   if (use_syslog) {
     int fac = log_facility_code(s->syslog_facility);
@@ -268,7 +270,8 @@ const char *log_open_files(const log_settings *s) {
     syslog_opened = true;
   }
   files_mode = true;
-  if (extra) log_write(LOG_PANIC, "log_file_path \"%s\" has more than two items: using the first", extra);
+  if (extra)
+    log_write(LOG_MAIN | LOG_PANIC, "More than one path given in log_file_path: using %s", file_template);
   return NULL;
 }
 

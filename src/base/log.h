@@ -39,6 +39,7 @@ void log_write_reject(const char *id, const char *headers, const char *fmt, ...)
 /* What log_open_files() needs from the configuration (spec 14, 53). */
 typedef struct {
   const char *file_path;        /* log_file_path, expanded; NULL/"" = default */
+  const char *build_file_path;  /* the build's LOG_FILE_PATH (for empty items) */
   const char *spool_directory;  /* for the default spool/log/%slog */
   const char *syslog_facility;  /* NULL = mail */
   const char *syslog_processname;

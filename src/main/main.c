@@ -35,6 +35,10 @@
 #include "trust.h"
 #include "version.h"
 
+#ifndef LOG_FILE_PATH
+#define LOG_FILE_PATH ""   /* the build chose no log path: spool_directory/log */
+#endif
+
 /* The exit status of a mode that this build does not have yet. */
 #define EXIT_NOT_YET 2
 
@@ -100,7 +104,7 @@ static void open_logs(const char *syslog_name, bool exim_known, uid_t uid, gid_t
     if (!x) log_write(LOG_PANIC | LOG_DIE, "failed to expand \"%s\": %s", path, expand_status.message);
     path = x;
   }
-  log_settings ls = {.file_path = path, .spool_directory = mainconf.spool_directory,
+  log_settings ls = {.file_path = path, .build_file_path = LOG_FILE_PATH, .spool_directory = mainconf.spool_directory,
                      .syslog_facility = mainconf.syslog_facility,
                      .syslog_processname = syslog_name ? syslog_name : mainconf.syslog_processname,
                      .syslog_pid = mainconf.syslog_pid, .syslog_timestamp = mainconf.syslog_timestamp,

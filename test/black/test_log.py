@@ -196,3 +196,17 @@ def test_syslog_facility_checked(exim, name):
         assert re.fullmatch(STAMP + " " + re.escape(want["error"]), r.err)
     else:
         assert r.err == ""
+
+
+def test_more_than_one_path(exim, tmp_path):
+    """exim4: the first path is used; a panic (also in the main log, and on
+    stderr) says so: "More than one path given in log_file_path: using P"."""
+    first = f"{tmp_path}/logs/%slog"
+    r = exim(["-z", "hi"], conf=BASE + f"log_file_path = {first} : syslog : {tmp_path}/x%s\n")
+    assert r.rc == 0
+    msg = f"More than one path given in log_file_path: using {first}"
+    assert re.fullmatch(STAMP + " " + re.escape(msg) + "\n", r.err)
+    main = (tmp_path / "logs" / "mainlog").read_text().splitlines()
+    assert [ln[20:] for ln in main] == [msg, "hi"]
+    assert (tmp_path / "logs" / "paniclog").read_text()[20:] == msg + "\n"
+    assert not list(tmp_path.glob("x*"))
