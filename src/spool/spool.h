@@ -2,7 +2,7 @@
  * (spec chapter 57): the in-memory envelope (spool_msg) and the writer and
  * reader.  Entry points: spool_input_dir, spool_write_message,
  * spool_data_open/spool_data_write/spool_commit/spool_abort (streaming),
- * spool_read_header.  The writer never leaves a partial file under a final
+ * spool_update_header, spool_read_header.  The writer never leaves a partial file under a final
  * name; the reader never modifies or deletes what it reads.
  * Strings are in the store pools; a value's taint is the store's taint
  * (a tainted value is written as "--name", read back tainted). */
@@ -151,6 +151,12 @@ void spool_close(spool_ctx *c);
 bool spool_write_message(const char *spool_directory, bool split,
                          const spool_msg *m, const char *body, size_t body_len,
                          const char **error);
+
+/* Replaces an existing <id>-H with m's text (temporary file, fsync, rename,
+ * directory fsync), for a queue run that recorded deliveries; on failure
+ * the old -H stays as it was.  The caller holds the -D lock. */
+bool spool_update_header(const char *spool_directory, bool split,
+                         const spool_msg *m, const char **error);
 
 /* After a failed write errno holds its cause; this gives the SMTP code the
  * caller answers with: 452 when the disk or quota is full, else 451. */

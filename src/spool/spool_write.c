@@ -3,7 +3,7 @@
  * fsync, rename; fsync of the directory.  Only then may reception say 250.
  * Entry points: spool_msg_init, spool_input_dir, spool_header_text,
  * spool_data_open, spool_data_write, spool_commit, spool_abort, spool_close,
- * spool_write_message, spool_failure_code.
+ * spool_write_message, spool_update_header, spool_failure_code.
  * Never leaves a truncated file under a final name; on any failure it
  * removes its temporaries (and a -D it had renamed) and reports the error. */
 #include <errno.h>
@@ -270,6 +270,32 @@ void spool_close(spool_ctx *c) {
   c->data_fd = -1;
 }
 
+/* Writes the -H text for m into tmp and fsyncs it; on failure removes tmp
+ * and keeps errno. */
+static bool write_header_tmp(const char *tmp, const spool_msg *m, const char **error) {
+  size_t len;
+  char *text = spool_header_text(m, &len);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  if (fd < 0) {
+    *error = str_sprintf("failed to create spool file %s: %s", tmp, strerror(errno));
+    return false;
+  }
+  bool ok = write_all(fd, text, len, tmp, error);
+  if (ok && fsync(fd) < 0) {
+    *error = str_sprintf("fsync failed for %s: %s", tmp, strerror(errno));
+    ok = false;
+  }
+  int saved = errno;
+  if (close(fd) < 0 && ok) {
+    *error = str_sprintf("close failed for %s: %s", tmp, strerror(errno));
+    saved = errno;
+    ok = false;
+  }
+  if (!ok) unlink(tmp);
+  errno = saved;
+  return ok;
+}
+
 bool spool_commit(spool_ctx *c, const spool_msg *m, const char **error) {
   if (strcmp(m->id, c->id) != 0) {
     *error = str_sprintf("message id %s does not match the spool file %s", m->id, c->id);
@@ -292,23 +318,7 @@ bool spool_commit(spool_ctx *c, const spool_msg *m, const char **error) {
     *error = str_sprintf("failed to lock %s: %s", c->data_final, strerror(errno));
     goto fail;
   }
-  size_t len;
-  char *text = spool_header_text(m, &len);
-  int fd = open(c->hdr_tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-  if (fd < 0) {
-    *error = str_sprintf("failed to create spool file %s: %s", c->hdr_tmp, strerror(errno));
-    goto fail;
-  }
-  if (!write_all(fd, text, len, c->hdr_tmp, error)) { close(fd); goto fail; }
-  if (fsync(fd) < 0) {
-    *error = str_sprintf("fsync failed for %s: %s", c->hdr_tmp, strerror(errno));
-    close(fd);
-    goto fail;
-  }
-  if (close(fd) < 0) {
-    *error = str_sprintf("close failed for %s: %s", c->hdr_tmp, strerror(errno));
-    goto fail;
-  }
+  if (!write_header_tmp(c->hdr_tmp, m, error)) goto fail;
   if (rename(c->hdr_tmp, c->hdr_final) < 0) {
     *error = str_sprintf("failed to rename %s: %s", c->hdr_tmp, strerror(errno));
     goto fail;
@@ -322,6 +332,27 @@ bool spool_commit(spool_ctx *c, const spool_msg *m, const char **error) {
 fail:
   spool_abort(c);
   return false;
+}
+
+bool spool_update_header(const char *spool_directory, bool split,
+                         const spool_msg *m, const char **error) {
+  char *dir = spool_input_dir(spool_directory, split, m->id);
+  char *tmp = str_sprintf("%s/hdr.%s", dir, m->id);
+  char *final = str_sprintf("%s/%s-H", dir, m->id);
+  struct stat st;
+  if (lstat(final, &st) < 0) {
+    *error = str_sprintf("spool file %s: %s", final, strerror(errno));
+    return false;
+  }
+  if (!write_header_tmp(tmp, m, error)) return false;
+  if (rename(tmp, final) < 0) {
+    int saved = errno;
+    *error = str_sprintf("failed to rename %s: %s", tmp, strerror(errno));
+    unlink(tmp);
+    errno = saved;
+    return false;
+  }
+  return fsync_dir(dir, error);
 }
 
 int spool_failure_code(int err) {

@@ -460,6 +460,36 @@ static void test_write_failures(const char *base) {
     }
   }
   CHECK(ok_seen == 2);
+
+  /* Rewriting an existing -H: a failure leaves the old file; success
+   * replaces it whole. */
+  char *dir = str_sprintf("%s/u", base);
+  const char *err = NULL;
+  CHECK(spool_write_message(dir, false, &m, "b\n", 2, &err));
+  char *hname = str_sprintf("%s/input/%s-H", dir, m.id);
+  size_t l0, l1;
+  char *before = read_file(hname, &l0);
+  spool_msg u = m;
+  u.deliver_firsttime = false;
+  CHECK(spool_tree_insert(&u.nonrecipients, "d@x.example"));
+  ssize_t (*saved)(int, const void *, size_t) = spool_write_fn;
+  write_calls = 0;
+  fail_at = 1;
+  spool_write_fn = failing_write;
+  CHECK(!spool_update_header(dir, false, &u, &err));
+  spool_write_fn = saved;
+  CHECK(errno == ENOSPC && strstr(err, "write failed for") != NULL);
+  char *after = read_file(hname, &l1);
+  CHECK(before && after && strcmp(before, after) == 0);
+  CHECK(count_entries(str_sprintf("%s/input", dir)) == 2);
+  CHECK(spool_update_header(dir, false, &u, &err));
+  after = read_file(hname, &l1);
+  CHECK(after && strcmp(after, spool_header_text(&u, NULL)) == 0);
+  CHECK(strstr(after, "-deliver_firsttime") == NULL && strstr(after, "YY b@x.example\nNN a@x.example\nNY c@x.example\nNN d@x.example\n4\n") != NULL);
+  CHECK(count_entries(str_sprintf("%s/input", dir)) == 2);
+  strcpy(u.id, "1xVUFi-0003Qk-0K");
+  CHECK(!spool_update_header(dir, false, &u, &err));
+  CHECK(strstr(err, "No such file or directory") != NULL);
 }
 
 int main(int argc, char **argv) {
