@@ -48,6 +48,9 @@ CASES = {
     "file_and_syslog": ("log_file_path = syslog : @DIR@/%slog\n", ["-z", "both"]),
     "cmdline_L": ("log_file_path = syslog\n", ["-L", "mylabel", "-z", "labelled"]),
     "selector_pid": ("log_file_path = syslog\nlog_selector = +pid\nsyslog_pid = false\n", ["-z", "p"]),
+    "duplication": ("log_file_path = syslog : @DIR@/%slog : @DIR@/y%slog\n", ["-z", "d"]),
+    "no_duplication": ("log_file_path = syslog : @DIR@/%slog : @DIR@/y%slog\nsyslog_duplication = false\n",
+                       ["-z", "d"]),
     "selector_pid_kept": ("log_file_path = syslog\nlog_selector = +pid\n", ["-z", "q"]),
 }
 
