@@ -299,8 +299,11 @@ static int open_log(const char *name) {
 
 /* The fd for log `which`, reopened when the name changed (new datestamp)
  * or the file was renamed or removed (53.2); -1 with errno on failure. */
+time_t log_clock_override;
+
 static int log_fd(int which) {
-  const char *name = log_file_name(file_template, lf_names[which], time(NULL));
+  time_t now = log_clock_override ? log_clock_override : time(NULL);
+  const char *name = log_file_name(file_template, lf_names[which], now);
   if (lf[which].fd >= 0) {
     struct stat a, b;
     if (strcmp(name, lf[which].name) == 0 && stat(name, &a) == 0 && fstat(lf[which].fd, &b) == 0 &&
@@ -363,7 +366,8 @@ static void write_one(int which, const char *stamp, const char *text) {
       if (which == LF_PANIC) {
         panic_fallback(line);
       } else {
-        const char *name = log_file_name(file_template, lf_names[which], time(NULL));
+        const char *name = log_file_name(file_template, lf_names[which],
+                                         log_clock_override ? log_clock_override : time(NULL));
         const char *msg = str_sprintf("Cannot open %s log file \"%s\": %s: euid=%d egid=%d", lf_names[which],
                                       name, strerror(e), (int)geteuid(), (int)getegid());
         log_write(LOG_PANIC | LOG_DIE, "%s", msg);

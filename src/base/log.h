@@ -65,6 +65,8 @@ bool log_files_active(void);
 #include <time.h>
 #include <sys/time.h>
 #include "str.h"
+/* Tests only: when non-zero, the time that picks datestamped file names. */
+extern time_t log_clock_override;
 /* syslog_facility: mail, user, news, uucp, daemon, local0-7, any case, an
  * optional "log_" prefix; NULL means mail; -1 for anything else. */
 int log_facility_code(const char *name);

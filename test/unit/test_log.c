@@ -169,6 +169,19 @@ static void test_files(void) {
   log_write(LOG_PANIC, "panicked");
   CHECK_STR(strip_stamps(slurp(str_sprintf("%s/sub/paniclog", dir))), "panicked\n");
   CHECK(strstr(slurp(main_name), "panicked") == NULL);
+  /* datestamped names: a new day starts a new file */
+  s.file_path = str_sprintf("%s/d/%%slog-%%D", dir);
+  CHECK(log_open_files(&s) == NULL);
+  struct tm day = {.tm_year = 102, .tm_mon = 11, .tm_mday = 25, .tm_hour = 23, .tm_min = 59};
+  log_clock_override = mktime(&day);
+  log_write(LOG_MAIN, "christmas");
+  day.tm_mday = 26;
+  day.tm_hour = 0;
+  log_clock_override = mktime(&day);
+  log_write(LOG_MAIN, "boxing day");
+  log_clock_override = 0;
+  CHECK_STR(strip_stamps(slurp(str_sprintf("%s/d/mainlog-20021225", dir))), "christmas\n");
+  CHECK_STR(strip_stamps(slurp(str_sprintf("%s/d/mainlog-20021226", dir))), "boxing day\n");
   /* bad templates */
   log_settings bad = {.file_path = "/var/log/nopct"};
   CHECK_STR(log_open_files(&bad), "log_file_path \"/var/log/nopct\" does not contain \"%s\"");
