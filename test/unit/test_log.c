@@ -14,15 +14,8 @@
 #include "base/log.h"
 #include "base/log_selector.h"
 #include "base/str.h"
+#include "unit.h"
 
-static int failures;
-#define CHECK(cond)                                                        \
-  do {                                                                     \
-    if (!(cond)) {                                                         \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      failures++;                                                          \
-    }                                                                      \
-  } while (0)
 
 #define CHECK_STR(a, b)                                                                   \
   do {                                                                                    \

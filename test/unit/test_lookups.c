@@ -16,17 +16,10 @@
 #include "base/str.h"
 #include "lookups/lookup.h"
 #include "modules.h"
+#include "unit.h"
 
-static int failures;
 static char dir[64];
 
-#define CHECK(cond)                                                             \
-  do {                                                                          \
-    if (!(cond)) {                                                              \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);  \
-      failures++;                                                               \
-    }                                                                           \
-  } while (0)
 
 static int count_fds(void) {
   int n = 0;

@@ -17,15 +17,8 @@
 #include "base/store.h"
 #include "base/str.h"
 #include "spool/spool.h"
+#include "unit.h"
 
-static int failures;
-#define CHECK(cond)                                                        \
-  do {                                                                     \
-    if (!(cond)) {                                                         \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      failures++;                                                          \
-    }                                                                      \
-  } while (0)
 
 
 static char *read_file(const char *name, size_t *len) {
