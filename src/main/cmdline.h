@@ -180,7 +180,7 @@ const char *cmdline_conflict(const cmdline_state *st);
 /* True if the state asks for something other than reading a message. */
 bool cmdline_has_action(const cmdline_state *st);
 
-/* Exim's message id shape (4.96: XXXXXX-XXXXXX-XX). */
+/* Exim's message id shape (4.96: six, six and two base-62 characters: tttttt-pppppp-ff). */
 bool cmdline_is_msgid(const char *s);
 
 /* Parse a -d argument (the text after "-d" or "-dd") into *bits: "" is the

@@ -1,4 +1,4 @@
-/* message_id.h - Exim 4.96 message ids (spec 3.4): XXXXXX-YYYYYY-ZZ, base 62.
+/* message_id.h - Exim 4.96 message ids (spec 3.4): tttttt-pppppp-ff (time, pid, fraction), base 62.
  * Entry points: message_id_base62, message_id_format, message_id_new,
  * message_id_valid.  Never touches the spool or the configuration. */
 #ifndef SPOOL_MESSAGE_ID_H
