@@ -31,6 +31,8 @@ static void flush(smtp_in_body *b) {
 /* One byte of the message as stored. */
 static void emit(smtp_in_body *b, char c) {
   b->size++;
+  b->last = c;
+  if (c == 0) b->zeros++;
   if (b->size_limit && b->size > b->size_limit && !b->too_big) {
     b->too_big = true;
     DEBUG(D_receive) debug_printf("SMTP input: message over size limit %zu\n", b->size_limit);
@@ -75,13 +77,12 @@ smtp_in_result smtp_in_read_data(smtp_in_reader *r, smtp_in_body *b) {
       }
       break;
     case CR:
+      emit(b, '\n'); /* CRLF, or a bare CR: both end the line */
       if (c == '\n') {
-        emit(b, '\n');
         st = SOL;
         continue;
       }
-      emit(b, '\r'); /* the CR before was a bare one */
-      break;
+      break; /* after a bare CR a dot is plain data */
     case DOT:
       if (c == '\r') {
         st = DOTCR;
@@ -94,8 +95,7 @@ smtp_in_result smtp_in_read_data(smtp_in_reader *r, smtp_in_body *b) {
         DEBUG(D_receive) debug_printf("SMTP input: end of data, %zu bytes\n", b->size);
         return done(b, SMTP_IN_OK);
       }
-      emit(b, '.');
-      emit(b, '\r');
+      emit(b, '\n'); /* stuffed dot dropped; the bare CR ends a line */
       break;
     default:
       break;
@@ -124,11 +124,11 @@ smtp_in_result smtp_in_read_chunk(smtp_in_reader *r, smtp_in_body *b, size_t cou
     for (size_t i = 0; i < avail; i++) {
       char c = p[i];
       if (c == '\r') {
-        if (b->pending_cr) emit(b, '\r');
+        if (b->pending_cr) emit(b, '\n');
         b->pending_cr = true;
         continue;
       }
-      if (b->pending_cr && c != '\n') emit(b, '\r');
+      if (b->pending_cr && c != '\n') emit(b, '\n');
       b->pending_cr = false;
       emit(b, c);
     }
@@ -139,7 +139,7 @@ smtp_in_result smtp_in_read_chunk(smtp_in_reader *r, smtp_in_body *b, size_t cou
 }
 
 smtp_in_result smtp_in_body_finish(smtp_in_body *b) {
-  if (b->pending_cr) emit(b, '\r');
+  if (b->pending_cr || (b->size > 0 && b->last != '\n')) emit(b, '\n');
   b->pending_cr = false;
   return done(b, SMTP_IN_OK);
 }

@@ -10,11 +10,12 @@
  * DATA (smtp_in_read_data): dot-unstuffing, and the data ends ONLY at
  * CRLF.CRLF.  Against SMTP smuggling (as Exim 4.97.1 and later): a bare LF
  * ends a line in the stored message but a dot after it is plain data, so
- * "\n.\n", "\n.\r\n", "\r\n.\n", "\r.\r\n" and the like never end the data;
- * a bare CR is kept as data.
+ * "\n.\n", "\n.\r\n", "\r\n.\n", "\r.\r\n" and the like never end the data.
+ * A bare CR also ends a line (stored as LF; the spool holds no CRs), and a
+ * dot after it is plain data too.  A dot followed by a bare LF is kept.
  * BDAT (smtp_in_read_chunk): exactly the chunk's byte count, no dots; CRLF
- * is stored as LF, also when a chunk ends between CR and LF;
- * smtp_in_body_finish() after the LAST chunk.
+ * and bare CR are stored as LF, also when a chunk ends between CR and LF;
+ * smtp_in_body_finish() after the LAST chunk adds a missing final LF.
  *
  * Must never: stop reading before the real end of the data (the client's
  * next command would be taken as message text, or the reverse), or write
@@ -48,8 +49,10 @@ typedef struct {
   ssize_t hdr_end;     /* offset just after the empty line ending the
                           headers; -1 if there was none */
   size_t header_lines; /* lines before that empty line */
+  size_t zeros;        /* NUL bytes in the message */
   /* state */
   size_t cur_len;
+  char last;           /* last byte stored */
   bool pending_cr;     /* BDAT: a CR that may be half of a CRLF */
   size_t stage_len;
   char stage[SMTP_IN_STAGE];

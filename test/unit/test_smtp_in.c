@@ -187,17 +187,18 @@ static void test_data(void) {
   check_data("a\n.\nb\r\n.\r\nQUIT\r\n", "a\n.\nb\n", "QUIT", 0, SMTP_IN_OK);
   check_data("a\r\n.\nb\r\n.\r\nQUIT\r\n", "a\n.\nb\n", "QUIT", 0, SMTP_IN_OK);
   check_data("a\n.\r\nb\r\n.\r\nQUIT\r\n", "a\n.\nb\n", "QUIT", 0, SMTP_IN_OK);
-  check_data("a\r.\r\nb\r\n.\r\nQUIT\r\n", "a\r.\nb\n", "QUIT", 0, SMTP_IN_OK);
-  check_data("a\r.\rb\r\n.\r\nQUIT\r\n", "a\r.\rb\n", "QUIT", 0, SMTP_IN_OK);
-  check_data("a\r\n.\rb\r\n.\r\nQUIT\r\n", "a\n.\rb\n", "QUIT", 0, SMTP_IN_OK);
-  check_data("a\r\n.\r\rb\r\n.\r\nQUIT\r\n", "a\n.\r\rb\n", "QUIT", 0, SMTP_IN_OK);
-  check_data("a\r\n.\r.\r\n.\r\nQUIT\r\n", "a\n.\r.\n", "QUIT", 0, SMTP_IN_OK);
+  check_data("a\r.\r\nb\r\n.\r\nQUIT\r\n", "a\n.\nb\n", "QUIT", 0, SMTP_IN_OK);
+  check_data("a\r.\rb\r\n.\r\nQUIT\r\n", "a\n.\nb\n", "QUIT", 0, SMTP_IN_OK);
+  check_data("a\r\n.\rb\r\n.\r\nQUIT\r\n", "a\n\nb\n", "QUIT", 0, SMTP_IN_OK);
+  check_data("a\r\n.\r\rb\r\n.\r\nQUIT\r\n", "a\n\n\nb\n", "QUIT", 0, SMTP_IN_OK);
+  check_data("a\r\n.\r.\r\n.\r\nQUIT\r\n", "a\n\n.\n", "QUIT", 0, SMTP_IN_OK);
   check_data("\n.\nx\r\n.\r\nQUIT\r\n", "\n.\nx\n", "QUIT", 0, SMTP_IN_OK);
   check_data("a\r\n.\n\r\n.\r\nQUIT\r\n", "a\n.\n\n", "QUIT", 0, SMTP_IN_OK);
   check_data("a\n.\n.\r\nb\r\n.\r\nQUIT\r\n", "a\n.\n.\nb\n", "QUIT", 0, SMTP_IN_OK);
   check_data("a\n\r\n.\r\nQUIT\r\n", "a\n\n", "QUIT", 0, SMTP_IN_OK);
-  check_data("a\r\r\n.\r\nQUIT\r\n", "a\r\n", "QUIT", 0, SMTP_IN_OK);
-  check_data("a\rb\r\n.\r\nQUIT\r\n", "a\rb\n", "QUIT", 0, SMTP_IN_OK);
+  check_data("a\r\r\n.\r\nQUIT\r\n", "a\n\n", "QUIT", 0, SMTP_IN_OK);
+  check_data("a\rb\r\n.\r\nQUIT\r\n", "a\nb\n", "QUIT", 0, SMTP_IN_OK);
+  check_data("\r.\r\n.\r\nQUIT\r\n", "\n.\n", "QUIT", 0, SMTP_IN_OK);
   /* EOF before the end */
   check_data("abc\r\n.\n", "abc\n.\n", NULL, 0, SMTP_IN_EOF);
   check_data("abc\r\n.\r", "abc\n", NULL, 0, SMTP_IN_EOF);
@@ -225,6 +226,13 @@ static void test_data_accounting(void) {
   smtp_in_body_init(&b, sink, NULL, 5);
   CHECK(smtp_in_read_data(&r, &b) == SMTP_IN_OK && b.too_big && b.size == 7 && outlen == 5);
   CHECK(b.hdr_end == -1);
+
+  /* NUL bytes in the data are counted and stored */
+  mem_reader(&r, &m, "a\0b\r\n.\r\n", 9, 2, 0);
+  outlen = 0;
+  smtp_in_body_init(&b, sink, NULL, 0);
+  CHECK(smtp_in_read_data(&r, &b) == SMTP_IN_OK && b.zeros == 1 && outlen == 4);
+  CHECK(!memcmp(out, "a\0b\n", 4));
 
   /* a failing sink: read to the end, then SMTP_IN_SINKERR */
   mem_reader(&r, &m, "abc\r\n.\r\nQUIT\r\n", 14, 2, 0);
@@ -286,15 +294,15 @@ static void check_chunks(const char *in, const size_t *counts, int n, const char
 
 static void test_bdat(void) {
   size_t c1[] = {5};
-  check_chunks("ab\r\ncQUIT\r\n", c1, 1, "ab\nc", "QUIT");
+  check_chunks("ab\r\ncQUIT\r\n", c1, 1, "ab\nc\n", "QUIT");
   size_t c2[] = {3, 4};
-  check_chunks("ab\r\ncdeQUIT\r\n", c2, 2, "ab\ncde", "QUIT");
+  check_chunks("ab\r\ncdeQUIT\r\n", c2, 2, "ab\ncde\n", "QUIT");
   size_t c3[] = {2};
-  check_chunks("x\rBDAT 0 LAST\r\n", c3, 1, "x\r", "BDAT 0 LAST");
+  check_chunks("x\rBDAT 0 LAST\r\n", c3, 1, "x\n", "BDAT 0 LAST");
   size_t c4[] = {7, 0};
   check_chunks(".\r\n..x\nNOOP\r\n", c4, 2, ".\n..x\n", "NOOP");
   size_t c5[] = {4, 3};
-  check_chunks("a\r\r\r\n\r\rQUIT\r\n", c5, 2, "a\r\r\n\r\r", "QUIT");
+  check_chunks("a\r\r\r\n\r\rQUIT\r\n", c5, 2, "a\n\n\n\n\n", "QUIT");
 
   smtp_in_reader r;
   mem_src m;
