@@ -311,6 +311,19 @@ static void test_bdat(void) {
   smtp_in_body_init(&b, sink, NULL, 0);
   outlen = 0;
   CHECK(smtp_in_read_chunk(&r, &b, 10) == SMTP_IN_EOF && outlen == 3);
+
+  /* an empty message stays empty; accounting works across chunks */
+  mem_reader(&r, &m, "", 0, 1, 0);
+  smtp_in_body_init(&b, sink, NULL, 0);
+  outlen = 0;
+  CHECK(smtp_in_read_chunk(&r, &b, 0) == SMTP_IN_OK && smtp_in_body_finish(&b) == SMTP_IN_OK);
+  CHECK(outlen == 0 && b.size == 0);
+  mem_reader(&r, &m, "A: b\r\n\r\nxyz", 11, 5, 0);
+  smtp_in_body_init(&b, sink, NULL, 0);
+  outlen = 0;
+  CHECK(smtp_in_read_chunk(&r, &b, 5) == SMTP_IN_OK && smtp_in_read_chunk(&r, &b, 6) == SMTP_IN_OK);
+  CHECK(smtp_in_body_finish(&b) == SMTP_IN_OK && outlen == 10 && !memcmp(out, "A: b\n\nxyz\n", 10));
+  CHECK(b.hdr_end == 6 && b.header_lines == 1 && b.lines == 3 && b.max_linelen == 4);
 }
 
 /* ---- real descriptors ------------------------------------------------------ */
