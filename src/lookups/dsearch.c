@@ -29,19 +29,6 @@ static void *ds_open(const char *dirname, const char **error) {
 
 static void ds_close(void *handle) { (void)handle; }
 
-/* The value of option name in the comma list opts, or NULL. */
-static const char *ds_opt(const char *opts, const char *name) {
-  size_t nl = strlen(name);
-  for (const char *p = opts; p && *p;) {
-    const char *e = strchr(p, ',');
-    size_t l = e ? (size_t)(e - p) : strlen(p);
-    if (l > nl && strncmp(p, name, nl) == 0 && p[nl] == '=') return str_copyn(p + nl + 1, l - nl - 1);
-    if (!e) break;
-    p = e + 1;
-  }
-  return NULL;
-}
-
 static lookup_rc ds_find(void *handle, const char *dirname, const char *key, size_t keylen,
                          const char **result, const char **error, bool *do_cache,
                          const char *opts) {
@@ -57,7 +44,7 @@ static lookup_rc ds_find(void *handle, const char *dirname, const char *key, siz
   struct stat st;
   if (lstat(path, &st) != 0) return LOOKUP_NOTFOUND;
 
-  const char *filter = ds_opt(opts, "filter");
+  const char *filter = lookup_opt_get(opts, "filter");
   if (filter) {
     if (strcmp(filter, "file") == 0 && !S_ISREG(st.st_mode)) return LOOKUP_NOTFOUND;
     if (strcmp(filter, "dir") == 0 && !S_ISDIR(st.st_mode)) return LOOKUP_NOTFOUND;
@@ -65,7 +52,7 @@ static lookup_rc ds_find(void *handle, const char *dirname, const char *key, siz
         (!S_ISDIR(st.st_mode) || strcmp(key, ".") == 0 || strcmp(key, "..") == 0))
       return LOOKUP_NOTFOUND;
   }
-  const char *ret = ds_opt(opts, "ret");
+  const char *ret = lookup_opt_get(opts, "ret");
   *result = str_copy_taint(ret && strcmp(ret, "full") == 0 ? path : key, false);
   return LOOKUP_FOUND;
 }

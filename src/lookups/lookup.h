@@ -73,6 +73,10 @@ typedef struct lookup_hit {
 lookup_rc lookup_search(const lookup_spec *spec, const char *file, const char *key,
                         lookup_hit *hit, const char **error);
 
+/* The value of "name=value" in a lookup's comma-separated options
+ * ("ret=key,filter=dir"), or NULL when absent.  For drivers' own options. */
+const char *lookup_opt_get(const char *opts, const char *name);
+
 /* Find a lookup type by name among the enabled ones (NULL if absent). */
 const lookup_info *lookup_find(const char *name);
 

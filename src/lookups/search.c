@@ -130,9 +130,7 @@ const char *lookup_spec_parse(const char *text, size_t len, lookup_spec *spec) {
 
 /* ---- options -------------------------------------------------------------------- */
 
-/* Whether the comma list opts has the element "name=value" (value NULL:
- * any element starting "name="; returns the value part then). */
-static const char *opt_get(const char *opts, const char *name) {
+const char *lookup_opt_get(const char *opts, const char *name) {
   if (!opts) return NULL;
   size_t nl = strlen(name);
   const char *p = opts;
@@ -354,9 +352,9 @@ lookup_rc lookup_search(const lookup_spec *spec, const char *file, const char *k
   }
   if (!key) key = "";
 
-  const char *cache_opt = opt_get(opts, "cache");
+  const char *cache_opt = lookup_opt_get(opts, "cache");
   bool no_rd = cache_opt && strcmp(cache_opt, "no_rd") == 0;
-  const char *ret = opt_get(opts, "ret");
+  const char *ret = lookup_opt_get(opts, "ret");
   bool ret_key = ret && strcmp(ret, "key") == 0;
 
 
