@@ -1,0 +1,41 @@
+/* smtp_in.h - the SMTP server: one session from greeting to QUIT on an
+ * smtp_conn (spec chapters 3, 13, 44 call sites, 46, 48).
+ *
+ * Entry points:
+ *   smtp_session_run()    serve a connection already set up (daemon child,
+ *                         -bs, -bS, -bh): banner, command loop, QUIT
+ *   smtp_session_main()   the -bs / -bS / -bh / -bhc modes from main.c
+ *   smtp_acl_reply()      turn an ACL result into the SMTP reply and the
+ *                         log lines Exim writes for it (used by reception
+ *                         for the DATA and PRDR ACLs too)
+ *
+ * Must never: take input after DATA's CRLF.CRLF (or BDAT's count) as
+ * message text or the reverse; answer a command before the previous
+ * pipelined ones; say 250 to a message before reception did.
+ */
+#ifndef SMTP_SMTP_IN_H
+#define SMTP_SMTP_IN_H
+
+#include <stdbool.h>
+
+#include "acl/acl.h"
+#include "main/cmdline.h"
+#include "smtp/conn.h"
+
+/* Serve c until QUIT, EOF, timeout, drop or too many errors.  c is set up
+ * (peer, interface, I/O) and published; returns when the session is over
+ * (output flushed, notquit/quit ACL run). */
+void smtp_session_run(smtp_conn *c);
+
+/* -bs, -bS, -bh ADDRESS, -bhc ADDRESS.  Returns the exit code. */
+int smtp_session_main(cmdline_state *st);
+
+/* After acl_check() gave rc (not ACL_OK) at where: write Exim's log lines
+ * (mainlog/rejectlog: "H=... rejected RCPT <x>: text"), append the reply
+ * (default texts, message= override with its own code and extended code,
+ * multi-line) to *reply, and return the reply's code (550/450/451...).
+ * *drop is set for ACL_FAIL_DROP.  recipient is for RCPT (else NULL). */
+int smtp_acl_reply(smtp_conn *c, acl_where where, int rc, const char *recipient,
+                   const char *user_msg, const char *log_msg, gstring **reply, bool *drop);
+
+#endif

@@ -1,0 +1,40 @@
+/* tls.h - TLS for incoming connections, as an optional part (USE_OPENSSL in
+ * Local/Makefile).  The core calls the TLS layer only through tls_ops_hooks
+ * (generated table, src/modules.def: hooks=tls_ops:...), which is NULL when
+ * the build has no TLS; tls_available() says which.
+ *
+ * The layer puts itself under the connection's reader (c->in.readfn and
+ * pendingfn) and writer (c->writefn), fills c->tls, and keeps its own
+ * state in c->tls.session.
+ *
+ * Must never: leave a half-set-up session in place after a failed
+ * handshake (the connection is then dropped, as Exim does), or read
+ * cleartext that arrived before STARTTLS's reply as if it were protected.
+ */
+#ifndef TLS_TLS_H
+#define TLS_TLS_H
+
+#include <stdbool.h>
+
+#include "smtp/conn.h"
+
+struct tls_ops {
+  /* Configuration-time checks of the tls_* main options (certificate
+   * files readable when not expanded...).  NULL or an error text. */
+  const char *(*check_config)(void);
+  /* Start the server side on c (after "220 TLS go ahead", or at once for
+   * TLS-on-connect).  false with *error (for the log line) on failure. */
+  bool (*server_start)(smtp_conn *c, const char **error);
+  /* Send close_notify and free the session (connection end). */
+  void (*server_close)(smtp_conn *c);
+  /* Library version lines for -bV. */
+  const char *(*version_compiled)(void);
+  const char *(*version_runtime)(void);
+};
+
+/* The build's TLS layer, or NULL. */
+extern const struct tls_ops *const tls_ops_hooks;
+
+static inline bool tls_available(void) { return tls_ops_hooks != 0; }
+
+#endif
