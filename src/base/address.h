@@ -1,0 +1,97 @@
+/* address.h - mail addresses as text: RFC 5322/5321 parsing the way Exim
+ * does it for SMTP MAIL/RCPT arguments, command-line recipients and header
+ * address lists, with Exim's error texts.
+ *
+ * Entry points:
+ *   address_extract()    the working address (route-addr or addr-spec) of
+ *                        one mailbox: "Phrase <l@d>", "l@d (comment)",
+ *                        "<@route,@route:l@d>", "<>" (when allowed)
+ *   address_find_end()   end of one address in a comma-separated list
+ *   address_walk_*()     every address of a header value (To:, Cc:, Bcc:,
+ *                        Sender:, ...), groups included, one at a time
+ *   address_qualify()    add @domain to an unqualified address
+ *   xtext_decode/encode  RFC 3461 xtext (the ORCPT and AUTH= parameters)
+ *   address_is_7bit()    no byte >= 0x80 (the SMTPUTF8 decisions)
+ *
+ * Results are new strings in the current store pool that keep the taint of
+ * the input.  Nothing here ever modifies its input, reads past the end of
+ * the string it is given, or fails on hostile input: bad syntax is
+ * reported through *error.
+ */
+#ifndef BASE_ADDRESS_H
+#define BASE_ADDRESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The working address of one mailbox.  Comments and white space outside
+ * quoted strings are removed, quoted local parts stay quoted, a source
+ * route (<@a,@b:l@d>) is dropped, a domain literal ([1.2.3.4], [IPv6:...])
+ * is kept as written.  "<>" and an empty mailbox give "" when allow_null,
+ * an error otherwise.
+ *
+ * On success returns the address; *start and *end are the offsets in
+ * mailbox of the first byte of the address text and of the byte after it
+ * (the inside of the angle brackets, or the addr-spec); *domain is the
+ * offset of the domain within the returned string (0 when there is no
+ * domain, i.e. an unqualified local part).  On failure returns NULL with
+ * *error set to Exim's text for the fault (e.g. "missing or malformed
+ * local part (expected word or \"<\")"); *start/*end/*domain are then
+ * undefined.  start, end and domain may be NULL. */
+char *address_extract(const char *mailbox, const char **error, int *start, int *end, int *domain,
+                      bool allow_null);
+
+/* The end of the first address in a comma-separated list starting at s:
+ * the top-level ',' (outside quotes, comments, domain literals and angle
+ * brackets), or the terminating NUL.  With nl_ends, a newline also ends
+ * the address (a list read one address a line).  Never returns NULL. */
+const char *address_find_end(const char *s, bool nl_ends);
+
+/* ---- header address lists -------------------------------------------------- */
+
+/* One item of a header's address list. */
+typedef struct address_item {
+  const char *text;     /* the item as written, white space trimmed (a copy) */
+  const char *address;  /* the working address, NULL when it does not parse;
+                           "" for an empty group "undisclosed:;" is not
+                           reported: empty groups yield no item */
+  const char *error;    /* Exim's error text when address is NULL */
+  int domain;           /* offset of the domain in address (0: none) */
+  size_t offset;        /* offset of text's first byte in the header value */
+} address_item;
+
+/* Iterator state; treat as opaque. */
+typedef struct address_walk {
+  const char *base;     /* the header value */
+  const char *p;        /* where the next item starts */
+  bool in_group;        /* inside "name: ... ;" */
+} address_walk;
+
+/* Start walking value (a header's value after the colon; folded lines are
+ * fine: newlines count as white space). */
+void address_walk_init(address_walk *w, const char *value);
+
+/* The next non-empty item; false at the end.  Group syntax
+ * ("Friends: a@b, c@d;") is accepted: the group name and the ';' are not
+ * part of the items.  Items that are empty (",,", trailing comma) are
+ * skipped, as Exim does. */
+bool address_walk_next(address_walk *w, address_item *item);
+
+/* ---- small helpers ---------------------------------------------------------- */
+
+/* addr if it already has an '@', else addr@domain (a new string that is
+ * tainted when either part is). */
+char *address_qualify(const char *addr, const char *domain);
+
+/* RFC 3461 xtext: "+XX" (two upper-case hex digits) stands for one byte;
+ * every other byte must be printable ASCII other than '+' and '='.
+ * Returns the decoded string (taint of s) or NULL when s is not valid
+ * xtext (bad "+" escape, a byte outside 33..126, '=', or an encoded NUL). */
+char *xtext_decode(const char *s);
+/* Encode: '+', '=', and bytes outside 33..126 become "+XX". */
+char *xtext_encode(const char *s);
+
+/* True when no byte of s is >= 0x80 (an address that needs no SMTPUTF8). */
+bool address_is_7bit(const char *s);
+
+#endif
