@@ -24,6 +24,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Whether a domain may be a domain literal ([1.2.3.4]); the main option
+ * allow_domain_literals (false by default, as in Exim), copied here by the
+ * configuration reader.  When false, a literal gives the error "domain
+ * literals not allowed". */
+extern bool address_allow_domain_literals;
+
 /* The working address of one mailbox.  Comments and white space outside
  * quoted strings are removed, quoted local parts stay quoted, a source
  * route (<@a,@b:l@d>) is dropped, a domain literal ([1.2.3.4], [IPv6:...])
@@ -36,7 +42,7 @@
  * offset of the domain within the returned string (0 when there is no
  * domain, i.e. an unqualified local part).  On failure returns NULL with
  * *error set to Exim's text for the fault (e.g. "missing or malformed
- * local part (expected word or \"<\")"); *start/*end/*domain are then
+ * local part (expected word or \"<\")"); start, end and domain are then
  * undefined.  start, end and domain may be NULL. */
 char *address_extract(const char *mailbox, const char **error, int *start, int *end, int *domain,
                       bool allow_null);
