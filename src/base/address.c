@@ -58,6 +58,8 @@ static const char *skip_cfws(const char *s) {
   }
 }
 
+static bool label_start(int c) { return c < 0x80 && isalnum(c); }
+
 /* A byte that may appear in an atom.  The backslash is handled apart. */
 static bool atom_char(int c) {
   return c > ' ' && c != 127 && strchr("()<>@,;:\".[]\\", c) == NULL;
@@ -117,19 +119,26 @@ static const char *read_local_part(parser *p, const char *s) {
   }
 }
 
-static bool label_start(int c) { return c < 0x80 && isalnum(c); }
-
 /* A domain at s (after the '@'), appended to p->g.  Returns the position
- * after it (comments after it are skipped) or NULL on error. */
-static const char *read_domain(parser *p, const char *s) {
+ * after it (comments after it are skipped) or NULL on error.
+ *
+ * exim4 treats domain literals in two ways.  In a route-addr and a source
+ * route they need allow_domain_literals and may hold only letters, digits,
+ * dots and colons ([1.2.3.4], [IPv6:::1]).  As the domain of a bare
+ * addr-spec (no angle brackets) a literal is taken whatever the option
+ * says, as any printable ASCII up to the ']' except '[' and backslash. */
+static const char *read_domain(parser *p, const char *s, bool bare) {
   s = skip_cfws(s);
   if (*s == '[') {
-    if (!address_allow_domain_literals) {
+    if (!bare && !address_allow_domain_literals) {
       p->error = "domain literals not allowed";
       return NULL;
     }
     const char *t = s + 1;
-    while (*t && *t != ']' && *t != '[' && *t != '\\' && uc(*t) > ' ' && uc(*t) < 127) t++;
+    if (bare)
+      while (uc(*t) > ' ' && uc(*t) < 127 && *t != '[' && *t != ']' && *t != '\\') t++;
+    else
+      while (label_start(uc(*t)) || *t == '.' || *t == ':') t++;
     if (*t != ']') {
       p->error = "malformed domain literal";
       return NULL;
@@ -180,7 +189,7 @@ static const char *skip_phrase(parser *p, const char *s) {
 static const char *skip_route(parser *p, const char *s) {
   gstring *keep = p->g;
   p->g = g_new(16, false);
-  s = read_domain(p, s + 1);
+  s = read_domain(p, s + 1, false);
   if (s && *s != ',' && *s != ':') {
     p->error = "no local part";
     s = NULL;
@@ -188,7 +197,7 @@ static const char *skip_route(parser *p, const char *s) {
   while (s && *s == ',') {
     s = skip_cfws(s + 1);
     if (*s != '@') break;
-    s = read_domain(p, s + 1);
+    s = read_domain(p, s + 1, false);
   }
   if (s && *s != ':') {
     p->error = "colon expected after route list";
@@ -224,7 +233,7 @@ static const char *route_addr(parser *p, const char *s, bool allow_null, const c
   if (*s == '@') {
     *dom = p->g->len + 1;
     p->g = g_catc(p->g, '@');
-    s = read_domain(p, s + 1);
+    s = read_domain(p, s + 1, false);
     if (!s) return NULL;
     if (!*s) {
       p->error = "'>' missing at end of address";
@@ -260,20 +269,27 @@ char *address_extract(const char *mailbox, const char **error, int *start, int *
   if (*s == '<') {
     s = route_addr(&p, s, allow_null, &a_start, &a_end, &dom);
   } else {
+    /* an addr-spec, possibly after a source route, or a phrase */
     a_start = s;
-    const char *t = read_local_part(&p, s);
+    bool routed = *s == '@';
+    const char *t = routed ? skip_route(&p, s) : s;
+    if (t) t = read_local_part(&p, t);
+    if (t && p.g->len == 0 && routed) {
+      p.error = "missing or malformed local part";
+      t = NULL;
+    }
     if (t && p.g->len > 0 && *t == '@') {
       dom = p.g->len + 1;
       p.g = g_catc(p.g, '@');
       /* the end is that of the domain's last token, before any comment */
-      const char *e = read_domain(&p, t + 1);
+      const char *e = read_domain(&p, t + 1, true);
       if (e) a_end = p.tok_end;
       s = e;
-    } else if (t && p.g->len > 0 && (!*t || *t == ';')) {
+    } else if (t && p.g->len > 0 && (!*t || *t == ';' || routed)) {
       /* an unqualified local part */
       a_end = p.tok_end;
       s = t;
-    } else if (t || !p.error) {
+    } else if (t && !routed) {
       /* a phrase, which must be followed by a route-addr */
       p.g = g_new(32, is_tainted(mailbox));
       p.error = NULL;
@@ -281,7 +297,8 @@ char *address_extract(const char *mailbox, const char **error, int *start, int *
       if (t && *t == '<') {
         s = route_addr(&p, t, allow_null, &a_start, &a_end, &dom);
       } else {
-        if (!p.error) p.error = "missing or malformed local part (expected word or \"<\")";
+        p.error = error_text(mailbox, "%s (expected word or \"<\")",
+                             p.error ? p.error : "missing or malformed local part");
         s = NULL;
       }
     } else {
