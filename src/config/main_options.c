@@ -11,6 +11,7 @@
  * Must never: hard-code a host name or a user that the build or the system
  * should supply; guess an id that cannot be looked up.
  */
+#include "../base/address.h"
 #include "../base/log.h"
 #include "../base/log_selector.h"
 #include "main_config.h"
@@ -730,6 +731,7 @@ const char *main_config_finish(void) {
   if (!mainconf.qualify_domain) mainconf.qualify_domain = mainconf.primary_hostname;
   if (!mainconf.qualify_recipient) mainconf.qualify_recipient = mainconf.qualify_domain;
   if (!mainconf.exim_version) mainconf.exim_version = EXIM_VERSION_STRING;
+  address_allow_domain_literals = mainconf.allow_domain_literals;
   if (!mainconf.process_log_path && mainconf.spool_directory)
     mainconf.process_log_path = str_perm(str_sprintf("%s/exim-process.info", mainconf.spool_directory));
   if (!mainconf.received_header_text)
