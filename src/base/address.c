@@ -328,13 +328,15 @@ char *address_extract(const char *mailbox, const char **error, int *start, int *
 
 /* ---- the end of one address in a list ------------------------------------- */
 
-const char *address_find_end(const char *s, bool nl_ends) {
+/* The first top-level `stop` byte in s (outside quoted strings, comments,
+ * backslash escapes and angle brackets; newline too with nl_ends), or the
+ * terminating NUL.  An unterminated quoted string or comment runs to the
+ * end.  Square brackets are not special, as in exim4. */
+static const char *find_top(const char *s, char stop, bool nl_ends) {
   int angle = 0;
-  while (*s) {
+  for (; *s; s++) {
+    if (*s == stop && angle == 0) return s;
     switch (*s) {
-    case ',':
-      if (angle == 0) return s;
-      break;
     case '\n':
       if (nl_ends) return s;
       break;
@@ -356,11 +358,6 @@ const char *address_find_end(const char *s, bool nl_ends) {
       if (!*s) return s;
       break;
     }
-    case '[':
-      for (s++; *s && *s != ']'; s++)
-        if (*s == '\\' && s[1]) s++;
-      if (!*s) return s;
-      break;
     case '<':
       angle++;
       break;
@@ -368,10 +365,11 @@ const char *address_find_end(const char *s, bool nl_ends) {
       if (angle > 0) angle--;
       break;
     }
-    s++;
   }
   return s;
 }
+
+const char *address_find_end(const char *s, bool nl_ends) { return find_top(s, ',', nl_ends); }
 
 /* ---- header address lists ---------------------------------------------------- */
 
@@ -380,39 +378,46 @@ void address_walk_init(address_walk *w, const char *value) {
   w->in_group = false;
 }
 
+/* Like exim4: the item given to the parser starts after the leading white
+ * space but keeps what trails it (a header value's final newline shows in
+ * a "may not follow" error); the item reported is trimmed.  In a group the
+ * first top-level ';' ends the group and the item: what follows it up to
+ * the next comma is ignored. */
 bool address_walk_next(address_walk *w, address_item *item) {
   while (*w->p) {
     const char *s = w->p, *e = address_find_end(s, false);
     w->p = *e ? e + 1 : e;
     while (s < e && isspace(uc(*s))) s++;
-    while (e > s && isspace(uc(e[-1]))) e--;
-    if (s == e) continue;
-    char *text = str_copyn(s, (size_t)(e - s));
-    const char *a = text;
+    const char *te = e;
+    while (te > s && isspace(uc(te[-1]))) te--;
+    if (*skip_cfws(str_copyn(s, (size_t)(e - s))) == 0) continue;  /* empty, or only comments */
+    size_t skip = 0;  /* bytes of a group's "name:" */
     if (!w->in_group) {
       /* "name:" opens a group: a phrase followed by a colon */
-      parser p = {text, NULL, g_new(16, false), text};
-      const char *t = skip_phrase(&p, text);
-      if (t && t > text && *t == ':') {
+      parser p = {s, NULL, g_new(16, false), s};
+      const char *t = skip_phrase(&p, s);
+      if (t && t > s && t < e && *t == ':') {
         w->in_group = true;
-        a = t + 1;
+        skip = (size_t)(t + 1 - s);
       }
     }
-    size_t alen = strlen(a);
-    char *spec = (char *)a;
+    const char *spec_end = e;
     if (w->in_group) {
-      const char *t = a + alen;
-      while (t > a && isspace(uc(t[-1]))) t--;
-      if (t > a && t[-1] == ';') {
+      const char *semi = find_top(s + skip, ';', false);
+      if (semi < e) {
         w->in_group = false;
-        spec = str_copyn(a, (size_t)(t - 1 - a));
+        spec_end = semi;
       }
     }
-    if (*skip_cfws(spec) == 0 && spec != text) continue;  /* an empty group */
-    item->text = text;
+    char *spec = str_copyn(s + skip, (size_t)(spec_end - s - skip));
+    if (skip && *skip_cfws(spec) == 0) continue;  /* an empty group, or its empty start */
+    item->text = str_copyn(s, (size_t)(te - s));
     item->offset = (size_t)(s - w->base);
     item->domain = 0;
-    item->address = address_extract(spec, &item->error, NULL, NULL, &item->domain, false);
+    int as = 0, ae = 0;
+    item->address = address_extract(spec, &item->error, &as, &ae, &item->domain, false);
+    item->start = item->offset + skip + (size_t)as;
+    item->end = item->offset + skip + (size_t)ae;
     return true;
   }
   return false;

@@ -57,13 +57,16 @@ const char *address_find_end(const char *s, bool nl_ends);
 
 /* One item of a header's address list. */
 typedef struct address_item {
-  const char *text;     /* the item as written, white space trimmed (a copy) */
-  const char *address;  /* the working address, NULL when it does not parse;
-                           "" for an empty group "undisclosed:;" is not
-                           reported: empty groups yield no item */
+  const char *text;     /* the item as written, white space trimmed (a copy):
+                           what exim4 quotes after "failing address in ...
+                           header is: " */
+  const char *address;  /* the working address, NULL when it does not parse */
   const char *error;    /* Exim's error text when address is NULL */
   int domain;           /* offset of the domain in address (0: none) */
   size_t offset;        /* offset of text's first byte in the header value */
+  size_t start, end;    /* when address is set: the span of the address in
+                           the header value (inside the angle brackets, or
+                           the addr-spec), for rewriting it in place */
 } address_item;
 
 /* Iterator state; treat as opaque. */
@@ -79,8 +82,11 @@ void address_walk_init(address_walk *w, const char *value);
 
 /* The next non-empty item; false at the end.  Group syntax
  * ("Friends: a@b, c@d;") is accepted: the group name and the ';' are not
- * part of the items.  Items that are empty (",,", trailing comma) are
- * skipped, as Exim does. */
+ * part of the items, and an empty group yields nothing.  Items that are
+ * empty or only comments (",,", a trailing comma, "(c)") are skipped, as
+ * exim4 does for -t and verify = header_syntax.  No empty address ("<>")
+ * is accepted.  Pass the header value as stored, with its final newline:
+ * exim4's "may not follow" error texts quote it. */
 bool address_walk_next(address_walk *w, address_item *item);
 
 /* ---- small helpers ---------------------------------------------------------- */

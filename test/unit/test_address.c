@@ -110,8 +110,8 @@ static void find_end(void) {
   CHECK(*address_find_end(s, false) == 0);
   s = "<a@b,c@d>, e";
   CHECK(address_find_end(s, false) == s + 9);
-  s = "a@[1,2], e";
-  CHECK(address_find_end(s, false) == s + 7);
+  s = "a@[1,2], e";  /* brackets are not special (exim4) */
+  CHECK(address_find_end(s, false) == s + 4);
   s = "a\\,b@c, d";
   CHECK(address_find_end(s, false) == s + 6);
   s = "a@b\nc@d, e";
@@ -151,12 +151,32 @@ static void walker(void) {
                "!'>' missing at end of address") == 0);
   CHECK(strcmp(walk("a@b; c@d"), "!malformed address: ; c@d may not follow a@b") == 0);
   CHECK(strcmp(walk("<@r1,@r2:a@b>, local"), "a@b|local") == 0);
+  /* as exim4 -t and verify = header_syntax (recorded by hand) */
+  CHECK(strcmp(walk(" a@b, bad<, e@f\n"), "a@b|!missing or malformed local part") == 0);
+  CHECK(strcmp(walk(" (c), a@b\n"), "a@b") == 0);
+  CHECK(strcmp(walk(" (x, a@b\n"), "") == 0);
+  CHECK(strcmp(walk(" g: a@b; c@d\n"), "a@b") == 0);
+  CHECK(strcmp(walk(" G: ; a@b\n"), "") == 0);
+  CHECK(strcmp(walk(" g: a@b, c d\n"), "a@b|!missing or malformed local part (expected word or \"<\")") == 0);
+  CHECK(strcmp(walk(" a@b;\n"), "!malformed address: ;\n may not follow a@b") == 0);
+  CHECK(strcmp(walk(" a[b, c@d\n"), "!missing or malformed local part (expected word or \"<\")|c@d") == 0);
+  CHECK(strcmp(walk(" <a, b>, c@d\n"), "!\"@\" or \".\" expected after \"a\"|c@d") == 0);
+  CHECK(strcmp(walk(" x\\, y@z\n"), "!missing or malformed local part (expected word or \"<\")") == 0);
+  CHECK(strcmp(walk(" g:a@b;,h:c@d;\n"), "a@b|c@d") == 0);
   address_walk w;
   address_item it;
   address_walk_init(&w, "x@y,  Name <a@b>");
   CHECK(address_walk_next(&w, &it) && it.offset == 0 && strcmp(it.text, "x@y") == 0 &&
         it.domain == 2);
   CHECK(address_walk_next(&w, &it) && it.offset == 6 && strcmp(it.text, "Name <a@b>") == 0);
+  CHECK(it.start == 12 && it.end == 15);
+  CHECK(!address_walk_next(&w, &it));
+  /* spans for rewriting: an unqualified address in a group */
+  const char *v = " g: a (c), Q <x>;\n";
+  address_walk_init(&w, v);
+  CHECK(address_walk_next(&w, &it) && strcmp(it.address, "a") == 0 && it.start == 4 && it.end == 5);
+  CHECK(address_walk_next(&w, &it) && strcmp(it.address, "x") == 0 && it.start == 14 &&
+        it.end == 15 && strcmp(it.text, "Q <x>;") == 0);
   CHECK(!address_walk_next(&w, &it));
 }
 
