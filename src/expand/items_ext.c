@@ -25,6 +25,7 @@
 #include "../base/list.h"
 #include "../base/log.h"
 #include "../base/regex.h"
+#include "../base/sock.h"
 #include "../base/store.h"
 #include "../base/str.h"
 #include "expand_int.h"
@@ -219,24 +220,10 @@ ev_rc item_imapfolder(char **sub, int nargs, gstring **out) {
 /* ---------------- readsocket ---------------- */
 
 static int connect_unix(const char *path, const char **err) {
-  struct sockaddr_un sa;
-  if (strlen(path) >= sizeof sa.sun_path) {
-    *err = str_sprintf("unix domain socket name %s is too long", path);
-    return -1;
-  }
-  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-  if (fd < 0) {
-    *err = str_sprintf("failed to create socket: %s", strerror(errno));
-    return -1;
-  }
-  memset(&sa, 0, sizeof sa);
-  sa.sun_family = AF_UNIX;
-  strcpy(sa.sun_path, path);
-  if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-    *err = str_sprintf("failed to connect to socket %s: %s", path, strerror(errno));
-    close(fd);
-    return -1;
-  }
+  int fd = sock_connect_unix(path);
+  if (fd < 0)
+    *err = errno == ENAMETOOLONG ? str_sprintf("unix domain socket name %s is too long", path)
+                                 : str_sprintf("failed to connect to socket %s: %s", path, strerror(errno));
   return fd;
 }
 
@@ -263,30 +250,14 @@ static int connect_inet(const char *spec, int timeout, const char **err) {
     host = s;
     port = c + 1;
   }
-  struct addrinfo hints = {0}, *res = NULL;
-  hints.ai_socktype = SOCK_STREAM;
-  int rc = getaddrinfo(host, port, &hints, &res);
-  if (rc != 0) {
-    *err = rc == EAI_SERVICE ? str_sprintf("invalid port \"%s\" for readsocket", port)
-                             : str_sprintf("no IP address found for host %s", host);
+  int gai_rc, last;
+  int fd = sock_connect_tcp(host, port, timeout, &gai_rc, &last);
+  if (fd >= 0) return fd;
+  if (gai_rc != 0) {
+    *err = gai_rc == EAI_SERVICE ? str_sprintf("invalid port \"%s\" for readsocket", port)
+                                 : str_sprintf("no IP address found for host %s", host);
     return -1;
   }
-  int last = 0;
-  for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-    int fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-    if (fd < 0) {
-      last = errno;
-      continue;
-    }
-    (void)timeout;
-    if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
-      freeaddrinfo(res);
-      return fd;
-    }
-    last = errno;
-    close(fd);
-  }
-  freeaddrinfo(res);
   *err = str_sprintf("failed to connect to any address for %s: %s", host, strerror(last));
   return -1;
 }

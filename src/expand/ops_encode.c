@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/base64.h"
 #include "../config/main_config.h"
 #include "../lookups/lookup.h"
 #include "ops_int.h"
@@ -82,53 +83,16 @@ OPFN(op_base62d) {
 
 /* ---- base64 ----------------------------------------------------------------- */
 
-static const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static gstring *b64_encode(gstring *g, const unsigned char *s, size_t n) {
-  g = ensure(g);
-  for (size_t i = 0; i < n; i += 3) {
-    unsigned v = (unsigned)s[i] << 16;
-    if (i + 1 < n) v |= (unsigned)s[i + 1] << 8;
-    if (i + 2 < n) v |= s[i + 2];
-    char q[4] = {b64chars[v >> 18], b64chars[(v >> 12) & 63], i + 1 < n ? b64chars[(v >> 6) & 63] : '=',
-                 i + 2 < n ? b64chars[v & 63] : '='};
-    g = g_catn(g, q, 4);
-  }
-  return g;
-}
-
 OPFN(op_base64) {
   (void)opt;
-  *out = b64_encode(*out, (const unsigned char *)arg, strlen(arg));
+  *out = base64_encode(ensure(*out), arg, strlen(arg));
   return NULL;
-}
-
-/* Decode; white space is skipped; groups of four with '=' padding only at
- * the end.  False when malformed. */
-static bool b64_decode(gstring **g, const char *s) {
-  int q[4], n = 0;
-  bool ended = false;
-  *g = ensure(*g);
-  for (; *s; s++) {
-    if (isspace(uc(*s))) continue;
-    if (ended) return false;
-    const char *t = *s == '=' ? NULL : strchr(b64chars, *s);
-    if (*s != '=' && !t) return false;
-    q[n++] = t ? (int)(t - b64chars) : -1;
-    if (n < 4) continue;
-    n = 0;
-    if (q[0] < 0 || q[1] < 0 || (q[2] < 0 && q[3] >= 0)) return false;
-    *g = g_catc(*g, (char)(q[0] << 2 | q[1] >> 4));
-    if (q[2] >= 0) *g = g_catc(*g, (char)((q[1] & 15) << 4 | q[2] >> 2));
-    if (q[3] >= 0) *g = g_catc(*g, (char)((q[2] & 3) << 6 | q[3]));
-    if (q[2] < 0 || q[3] < 0) ended = true;
-  }
-  return n == 0;
 }
 
 OPFN(op_base64d) {
   (void)opt;
-  if (!b64_decode(out, arg))
+  *out = ensure(*out);
+  if (!base64_decode(out, arg))
     return str_sprintf("string \"%s\" is not well-formed for \"base64d\" operator", arg);
   return NULL;
 }
@@ -144,7 +108,7 @@ OPFN(op_hex2b64) {
     char two[3] = {arg[i], arg[i + 1], 0};
     bin[i / 2] = (unsigned char)strtoul(two, NULL, 16);
   }
-  *out = b64_encode(*out, bin, n / 2);
+  *out = base64_encode(ensure(*out), bin, n / 2);
   return NULL;
 }
 
@@ -418,7 +382,7 @@ static const char *encoded_word(const char *s, gstring **g, const char **err) {
     }
   } else {
     gstring *tmp = NULL;
-    if (!b64_decode(&tmp, str_copyn(text, (size_t)(end - text)))) return NULL;
+    if (!base64_decode(&tmp, str_copyn(text, (size_t)(end - text)))) return NULL;
     raw = tmp;
   }
   for (size_t i = 0; i < raw->len; i++)
