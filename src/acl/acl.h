@@ -76,4 +76,70 @@ const char *acl_read_config(void);
  * new message (acl_reset_message), $acl_c* live for the connection. */
 void acl_reset_message(void);
 
+/* The logs an ACL rejection goes to (log_reject_target modifier of the
+ * last acl_check): LOG_MAIN|LOG_REJECT by default; 0 means not logged. */
+unsigned acl_log_reject_target(void);
+
+/* -bh commentary: the ">>> processing ..." lines on stderr.  The SMTP
+ * layer turns it on for host checking. */
+void acl_set_trace(bool on);
+
+/* ${acl {name}{arg1}...}: run the ACL with $acl_arg1.. set; *result gets
+ * the message text.  Returns the ACL_* result (ACL_ERROR: *result is the
+ * error text). */
+int acl_eval_expansion(const char *name, const char *const *args, int nargs, const char **result);
+/* "OK", "FAIL", "DEFER", "DISCARD", "ERROR", "FAIL_DROP" (as ${acl} failures name them). */
+const char *acl_result_name(int rc);
+
+/* ---------------------------------------------------------------------
+ * Registration: optional parts add conditions, modifiers and controls.
+ * ------------------------------------------------------------------- */
+
+struct acl_ctx;     /* one running ACL (opaque outside src/acl) */
+struct acl_item;    /* one condition/modifier of a statement */
+
+/* Definition flags. */
+#define ACD_MODIFIER   0x01u   /* a modifier: runs, never "fails" on its own */
+#define ACD_NOEXPAND   0x02u   /* the argument is passed unexpanded */
+#define ACD_NOARG      0x04u   /* no "= value" (endpass) */
+#define ACD_SETVAR     0x08u   /* "set NAME = value" */
+#define ACD_NONEG      0x10u   /* "!" is not allowed */
+
+/* Where a condition may be used: a mask of ACL_WHERE_BIT(w). */
+#define ACL_WHERE_BIT(w) (1u << (w))
+#define ACL_WHERE_ALL ((1u << ACL_WHERE_COUNT) - 1u)
+
+typedef struct acl_cond_def {
+  const char *name;
+  unsigned flags;
+  unsigned allowed;      /* the ACLs it may be used in */
+  /* arg: the expanded argument (raw with ACD_NOEXPAND).  Returns ACL_OK
+   * (true / done), ACL_FAIL (false), ACL_DEFER, ACL_ERROR (after
+   * acl_error()), or ACL_DISCARD / ACL_FAIL_DROP (a nested ACL). */
+  int (*run)(struct acl_ctx *ctx, const struct acl_item *it, const char *arg);
+  /* Optional check at load time of the unexpanded argument: NULL or the
+   * error text (reported with file and line). */
+  const char *(*check)(const char *arg);
+} acl_cond_def;
+
+/* A control (control = name/options): apply it for the running ACL.
+ * opts: the text after the name ("" or "/..."); returns ACL_OK or
+ * ACL_ERROR after acl_error(). */
+typedef struct acl_control_def {
+  const char *name;
+  unsigned allowed;      /* the ACLs it may be used in */
+  bool takes_options;    /* "/..." or "=..." may follow the name */
+  int (*apply)(struct acl_ctx *ctx, const char *opts);
+} acl_control_def;
+
+/* Arrays terminated by an entry whose name is NULL; kept by pointer. */
+void acl_register_conditions(const acl_cond_def *defs);
+void acl_register_controls(const acl_control_def *defs);
+
+/* For runners: set the error text of an ACL_ERROR and return ACL_ERROR;
+ * where the ACL runs; the texts a failing condition supplies (NULL keeps). */
+int acl_error(struct acl_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+acl_where acl_ctx_where(const struct acl_ctx *ctx);
+void acl_ctx_set_messages(struct acl_ctx *ctx, const char *user_msg, const char *log_msg);
+
 #endif

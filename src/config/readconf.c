@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../acl/acl.h"
 #include "../base/list.h"
 #include "../base/log.h"
 #include "../base/store.h"
@@ -453,6 +454,7 @@ void readconf_load(const readconf_args *args) {
   if (err) config_error_noline("%s", err);
   while (section) section = read_section(section);
   if ((err = drivers_check_references())) die_with(g_fmt(NULL, "Exim configuration error%s", err));
+  if ((err = acl_read_config())) config_error_noline("%s", err);
   fclose(f);
   store_pool_set(old);
 }

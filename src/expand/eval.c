@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../acl/acl.h"
 #include "../base/list.h"
 #include "../base/log.h"
 #include "../base/store.h"
@@ -144,6 +145,22 @@ static ev_rc cond_bool(const econd *c, bool *result) {
   return ev_fail("unrecognised boolean value \"%s\"", v);
 }
 
+/* acl {{name}{arg1}...}: true when the ACL accepts. */
+static ev_rc cond_acl(const econd *c, bool *result) {
+  const char *parts[10];
+  int n = c->nargs > 10 ? 10 : c->nargs;
+  for (int i = 0; i < n; i++) {
+    parts[i] = eval_to_str(c->args[i]);
+    if (!parts[i]) return expand_status.forced_fail ? EV_FORCED : EV_ERROR;
+  }
+  const char *res;
+  int rc = acl_eval_expansion(parts[0], parts + 1, n - 1, &res);
+  if (rc == ACL_OK) { *result = true; return EV_OK; }
+  if (rc == ACL_FAIL) { *result = false; return EV_OK; }
+  return ev_fail("%s from acl \"%s\"", acl_result_name(rc),
+                 parts[0]);
+}
+
 static ev_rc cond_for(const econd *c, bool *result) {
   char *list = eval_to_str(c->args[0]);
   if (!list) return expand_status.forced_fail ? EV_FORCED : EV_ERROR;
@@ -223,8 +240,7 @@ ev_rc eval_cond(const econd *c, bool *result) {
   case C_FORANY:
     return cond_for(c, result);
   case C_ACL:
-    return ev_fail("ACL support is not in this build yet: the \"acl\" condition arrives with the "
-                   "ACL layer");
+    return cond_acl(c, result);
   case C_FIRST_DELIVERY:
   case C_QUEUE_RUNNING:
     *result = false;

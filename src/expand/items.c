@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../acl/acl.h"
 #include "../base/list.h"
 #include "../base/log.h"
 #include "../config/main_config.h"
@@ -580,9 +581,17 @@ ev_rc item_eval(const enode *n, gstring **out) {
     *out = g_fmt(*out, "Authentication-Results: %s", sub[0]);
     return EV_OK;
   case I_READFILE: return item_readfile(sub, n->nargs, out);
-  case I_ACL:
-    return ev_fail("ACL support is not in this build yet: ${acl{%s}} arrives with the ACL layer",
+  case I_ACL: {
+    /* ${acl{name}{arg1}...}: the ACL's message; defer and error fail. */
+    const char *res;
+    int rc = acl_eval_expansion(sub[0], (const char *const *)sub + 1, n->nargs - 1, &res);
+    if (rc == ACL_OK || rc == ACL_FAIL) {
+      *out = g_cat(*out, res);
+      return EV_OK;
+    }
+    return ev_fail("%s from acl \"%s\"", acl_result_name(rc),
                    sub[0]);
+  }
   case I_PERL: return ev_fail("Perl support is not in this build (needs EXIM_PERL)");
   case I_DLFUNC: return ev_fail("dlfunc support is not in this build (needs EXPAND_DLFUNC)");
   case I_SRS_ENCODE: return ev_fail("SRS support is not in this build yet (needs SUPPORT_SRS)");

@@ -395,9 +395,23 @@ static econd *parse_cond(P *p) {
       perr(p, str_sprintf("missing { after \"%s\"", name));
       return NULL;
     }
-    c->args = store_get(sizeof(eseq *), false);
-    c->nargs = 1;
-    if (!(c->args[0] = parse_braced(p, true))) return NULL;
+    if (c->type == C_ACL) {
+      /* acl {{name}{arg1}...{arg9}} */
+      p->p++;
+      c->args = store_get(sizeof(eseq *) * 10, false);
+      c->nargs = parse_subs(p, c->args, 1, 10, name, false);
+      if (c->nargs < 0) return NULL;
+      skip_ws(p);
+      if (*p->p != '}') {
+        perr(p, "missing } at end of string");
+        return NULL;
+      }
+      p->p++;
+    } else {
+      c->args = store_get(sizeof(eseq *), false);
+      c->nargs = 1;
+      if (!(c->args[0] = parse_braced(p, true))) return NULL;
+    }
   } else if (strcmp(name, "first_delivery") == 0 || strcmp(name, "queue_running") == 0) {
     c->type = name[0] == 'f' ? C_FIRST_DELIVERY : C_QUEUE_RUNNING;
   } else {

@@ -398,6 +398,12 @@ void expand_aclvar_set(const char *name, const char *value) {
   aclvars = a;
 }
 
+/* $acl_m* end with the message (MAIL, RSET, EHLO/HELO, after STARTTLS). */
+void expand_aclvar_clear_message(void) {
+  for (aclvar *a = aclvars; a; a = a->next)
+    if (a->name[4] == 'm') a->value = NULL;
+}
+
 /* ---------------- the message ---------------- */
 
 void expand_set_message(const char *headers, size_t hlen, const char *body, size_t blen) {

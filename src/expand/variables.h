@@ -43,6 +43,7 @@ const char **expand_var_slot(const char *name);
 bool expand_aclvar_name_ok(const char *name);
 const char *expand_aclvar_get(const char *name);   /* NULL if unset */
 void expand_aclvar_set(const char *name, const char *value);
+void expand_aclvar_clear_message(void);           /* unset every $acl_m* */
 
 /* The message seen by $h_..., $message_body etc.: headers as one block of
  * header lines (each ending "\n", continuation lines included), and the

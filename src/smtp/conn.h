@@ -79,6 +79,12 @@ typedef struct recv_envelope {
   const char *fake_response_text;
   gstring *acl_added_headers;   /* add_header text queued for the message, one per line with type prefix */
   const char *acl_removed_headers; /* colon list from remove_header */
+  /* More ACL controls/modifiers (helper F) */
+  bool rcpt_caseful_local_part; /* control = caseful_local_part (for the current RCPT) */
+  bool cutthrough_requested;    /* control = cutthrough_delivery (delivery decides) */
+  bool freeze_no_tell;          /* control = freeze/no_tell */
+  bool queue_first_pass_route;  /* control = queue/first_pass_route */
+  const char *queue_name;       /* queue = NAME (NULL: the default queue) */
 } recv_envelope;
 
 typedef struct smtp_conn {
@@ -116,6 +122,8 @@ typedef struct smtp_conn {
   bool no_multiline_responses;
   bool no_pipelining;           /* control = no_pipelining */
   bool allow_auth_unadvertised;
+  bool no_delay_flush;          /* control = no_delay_flush */
+  bool no_callout_flush;        /* control = no_callout_flush */
   bool dont_deliver;            /* -N */
 
   /* --- I/O --- */

@@ -21,8 +21,6 @@ CASES = json.loads((EXPECTED / "expand" / "core_cases.json").read_text())
 
 # Differences kept on purpose: input -> (reason, our output prefix).
 KEPT_DIFFERENCES = {
-    "${acl{x}{y}}": ("ACLs arrive with the ACL layer",
-                     "Failed: ACL support is not in this build yet"),
 }
 
 # Variables whose values depend on the build or the host, not the engine.

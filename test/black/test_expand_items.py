@@ -26,9 +26,6 @@ KEPT_DIFFERENCES = {
     "${perl{x}}": ("no embedded Perl in this build", "Failed: Perl support is not in this build"),
     "${dlfunc{a}{b}}": ("no dlfunc in this build", "Failed: dlfunc support is not in this build"),
     "${srs_encode{a}{b}{c}}": ("SRS arrives with its module", "Failed: SRS support is not in this build"),
-    "${acl{x}}": ("ACLs arrive with the ACL layer", "Failed: ACL support is not in this build yet"),
-    "${if acl{{x}}{y}{n}}": ("ACLs arrive with the ACL layer",
-                             "Failed: ACL support is not in this build yet"),
 }
 
 

@@ -1,0 +1,231 @@
+/* acl_conditions.c - the core ACL conditions (spec 44.26): acl,
+ * authenticated, condition, domains, encrypted, hosts, local_parts,
+ * recipients, sender_domains, senders, and the conditions whose part is
+ * not in this build (dnslists, decode, ...), which are refused with a
+ * message naming what is missing.
+ *
+ * List conditions set $domain_data, $local_part_data, $host_data,
+ * $sender_data, $recipient_data from the matching item's data, as Exim does.
+ *
+ * Entry point: the table acl_conditions_core[].
+ * Must never: treat a deferred list match as a match.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "acl/acl_int.h"
+#include "base/str.h"
+#include "expand/match.h"
+#include "expand/variables.h"
+#include "smtp/conn.h"
+
+/* Where they may run (Exim's rules). */
+#define W(x) ACL_WHERE_BIT(ACL_WHERE_##x)
+#define W_RCPT_ONLY (W(RCPT) | W(VRFY) | W(UNKNOWN))
+#define W_NOT_NONSMTP (ACL_WHERE_ALL & ~(W(NOTSMTP) | W(NOTSMTP_START)))
+#define W_SENDER (W(RCPT) | W(MAIL) | W(PREDATA) | W(MIME) | W(DKIM) | W(DATA) | W(PRDR) | \
+                  W(NOTSMTP) | W(DELIVERY) | W(UNKNOWN))
+
+static const char *address_of(const char *addr) { return addr ? addr : ""; }
+
+static void set_data(const char *var, const char *data) {
+  if (data) expand_var_set(var, data);
+}
+
+static int match_result(acl_ctx *ctx, match_rc rc, const char *error, const char *what) {
+  if (rc == MATCH_YES) return ACL_OK;
+  if (rc == MATCH_NO) return ACL_FAIL;
+  if (error) acl_ctx_set_messages(ctx, NULL, error);
+  (void)what;
+  return ACL_DEFER;
+}
+
+static int c_acl(acl_ctx *ctx, const acl_item *it, const char *arg) {
+  /* "acl = name arg1 arg2 ...": arguments are separated by white space. */
+  const char *args[9];
+  int nargs = 0;
+  const char *p = str_skip_space(arg);
+  const char *e = p;
+  while (*e && !isspace((unsigned char)*e)) e++;
+  const char *name = str_copyn(p, (size_t)(e - p));
+  /* An inline ACL (with spaces) is the whole argument. */
+  if (strchr(name, '/') == NULL && *str_skip_space(e)) {
+    bool found;
+    acl_named_find(name, &found);
+    if (!found) name = arg;
+    else {
+      p = str_skip_space(e);
+      while (*p && nargs < 9) {
+        e = p;
+        while (*e && !isspace((unsigned char)*e)) e++;
+        args[nargs++] = str_copyn(p, (size_t)(e - p));
+        p = str_skip_space(e);
+      }
+    }
+  }
+  (void)it;
+  int rc = acl_run(ctx->where, ctx->recipient, name, ctx->level + 1, nargs ? args : NULL, nargs,
+                   ctx->user_msg, ctx->log_msg);
+  switch (rc) {
+  case ACL_OK:
+    return ACL_OK;
+  case ACL_ERROR:
+    ctx->error = *ctx->log_msg;
+    return ACL_ERROR;
+  default:
+    return rc;
+  }
+}
+
+static int c_authenticated(acl_ctx *ctx, const acl_item *it, const char *arg) {
+  const smtp_conn *c = conn_current;
+  if (!c || !c->authenticated_id) return ACL_FAIL;
+  const char *error = NULL;
+  match_rc rc = match_list_check(MATCH_LIST_STRING, c->authenticated_id, NULL, arg,
+                                 MATCH_F_NOEXPAND, NULL, &error);
+  (void)it;
+  return match_result(ctx, rc, error, "authenticated");
+}
+
+/* condition = : a number (true unless zero), "yes"/"true", "no"/"false"
+ * or empty; anything else defers with "invalid \"condition\" value". */
+static int c_condition(acl_ctx *ctx, const acl_item *it, const char *arg) {
+  (void)it;
+  if (!*arg) return ACL_FAIL;
+  if (str_eqic(arg, "yes") || str_eqic(arg, "true")) return ACL_OK;
+  if (str_eqic(arg, "no") || str_eqic(arg, "false")) return ACL_FAIL;
+  const char *p = arg;
+  if (*p == '-' || *p == '+') p++;
+  if (isdigit((unsigned char)*p)) {
+    while (isdigit((unsigned char)*p)) p++;
+    if (!*p) {
+      for (const char *q = arg; *q; q++)
+        if (*q >= '1' && *q <= '9') return ACL_OK;
+      return ACL_FAIL;
+    }
+  }
+  acl_ctx_set_messages(ctx, NULL, str_sprintf("invalid \"condition\" value \"%s\"", arg));
+  return ACL_DEFER;
+}
+
+static int c_domains(acl_ctx *ctx, const acl_item *it, const char *arg) {
+  (void)it;
+  const char *dom = expand_var_value(expand_var_find("domain", 6));
+  const char *data = NULL, *error = NULL;
+  match_rc rc = match_list_check(MATCH_LIST_DOMAIN, dom ? dom : "", NULL, arg, MATCH_F_NOEXPAND,
+                                 &data, &error);
+  if (rc == MATCH_YES) set_data("domain_data", data);
+  return match_result(ctx, rc, error, "domains");
+}
+
+static int c_local_parts(acl_ctx *ctx, const acl_item *it, const char *arg) {
+  (void)it;
+  const char *lp = expand_var_value(expand_var_find("local_part", 10));
+  const char *data = NULL, *error = NULL;
+  match_rc rc = match_list_check(MATCH_LIST_LOCALPART, lp ? lp : "", NULL, arg, MATCH_F_NOEXPAND,
+                                 &data, &error);
+  if (rc == MATCH_YES) set_data("local_part_data", data);
+  return match_result(ctx, rc, error, "local_parts");
+}
+
+static int c_recipients(acl_ctx *ctx, const acl_item *it, const char *arg) {
+  (void)it;
+  const char *data = NULL, *error = NULL;
+  match_rc rc = match_list_check(MATCH_LIST_ADDRESS, address_of(ctx->recipient), NULL, arg,
+                                 MATCH_F_NOEXPAND, &data, &error);
+  if (rc == MATCH_YES) set_data("recipient_data", data);
+  return match_result(ctx, rc, error, "recipients");
+}
+
+static const char *sender(void) {
+  if (conn_current && conn_current->env.sender) return conn_current->env.sender;
+  const char *s = expand_var_value(expand_var_find("sender_address", 14));
+  return s ? s : "";
+}
+
+static int c_senders(acl_ctx *ctx, const acl_item *it, const char *arg) {
+  (void)it;
+  const char *data = NULL, *error = NULL;
+  match_rc rc = match_list_check(MATCH_LIST_ADDRESS, sender(), NULL, arg, MATCH_F_NOEXPAND, &data, &error);
+  if (rc == MATCH_YES) set_data("sender_data", data);
+  return match_result(ctx, rc, error, "senders");
+}
+
+static int c_sender_domains(acl_ctx *ctx, const acl_item *it, const char *arg) {
+  (void)it;
+  const char *s = sender();
+  const char *at = strrchr(s, '@');
+  const char *data = NULL, *error = NULL;
+  match_rc rc = match_list_check(MATCH_LIST_DOMAIN, at ? at + 1 : "", NULL, arg, MATCH_F_NOEXPAND,
+                                 &data, &error);
+  if (rc == MATCH_YES) set_data("sender_data", data);
+  return match_result(ctx, rc, error, "sender_domains");
+}
+
+static int c_hosts(acl_ctx *ctx, const acl_item *it, const char *arg) {
+  (void)it;
+  const smtp_conn *c = conn_current;
+  const char *addr = c ? c->host_address : NULL;
+  const char *name = c ? c->host_name : NULL;
+  if (!addr) {
+    const char *v = expand_var_value(expand_var_find("sender_host_address", 19));
+    addr = v && *v ? v : NULL;
+  }
+  const char *error = NULL;
+  /* Local input: the host is "" (only an empty item matches). */
+  match_rc rc = match_list_check(MATCH_LIST_HOST, addr ? addr : "", name, arg, MATCH_F_NOEXPAND,
+                                 NULL, &error);
+  return match_result(ctx, rc, error, "hosts");
+}
+
+static int c_encrypted(acl_ctx *ctx, const acl_item *it, const char *arg) {
+  (void)it;
+  const smtp_conn *c = conn_current;
+  if (!c || !c->tls.active || !c->tls.cipher) return ACL_FAIL;
+  const char *error = NULL;
+  match_rc rc = match_list_check(MATCH_LIST_STRING, c->tls.cipher, NULL, arg, MATCH_F_NOEXPAND, NULL, &error);
+  return match_result(ctx, rc, error, "encrypted");
+}
+
+/* Conditions of optional parts this build does not have. */
+static int c_missing(acl_ctx *ctx, const acl_item *it, const char *arg) {
+  (void)arg;
+  const char *name = it->def->name;
+  const char *need = strcmp(name, "dnslists") == 0 ? "DNS lookups (the dnslists condition needs the resolver layer)"
+                     : strcmp(name, "decode") == 0 || strcmp(name, "malware") == 0 ||
+                             strcmp(name, "mime_regex") == 0 || strcmp(name, "regex") == 0 ||
+                             strcmp(name, "spam") == 0
+                         ? "content scanning (WITH_CONTENT_SCAN)"
+                     : strcmp(name, "dkim_signers") == 0 || strcmp(name, "dkim_status") == 0 ? "DKIM"
+                     : strcmp(name, "dmarc_status") == 0 ? "SUPPORT_DMARC"
+                     : strcmp(name, "spf") == 0 || strcmp(name, "spf_guess") == 0 ? "SUPPORT_SPF"
+                     : "an optional part";
+  return acl_error(ctx, "the \"%s\" ACL condition is not available in this build: needs %s", name, need);
+}
+
+const acl_cond_def acl_conditions_core[] = {
+  {"acl", 0, ACL_WHERE_ALL, c_acl, NULL},
+  {"authenticated", 0, ACL_WHERE_ALL & ~(W(NOTSMTP) | W(NOTSMTP_START) | W(CONNECT) | W(HELO)),
+   c_authenticated, NULL},
+  {"condition", 0, ACL_WHERE_ALL, c_condition, NULL},
+  {"domains", 0, W_RCPT_ONLY, c_domains, NULL},
+  {"encrypted", 0, W_NOT_NONSMTP, c_encrypted, NULL},
+  {"hosts", 0, W_NOT_NONSMTP, c_hosts, NULL},
+  {"local_parts", 0, W_RCPT_ONLY, c_local_parts, NULL},
+  {"recipients", 0, W_RCPT_ONLY, c_recipients, NULL},
+  {"sender_domains", 0, W_SENDER, c_sender_domains, NULL},
+  {"senders", 0, W_SENDER, c_senders, NULL},
+  /* Parts not in this build: recognised, refused when used. */
+  {"decode", 0, ACL_WHERE_ALL, c_missing, NULL},
+  {"dkim_signers", 0, ACL_WHERE_ALL, c_missing, NULL},
+  {"dkim_status", 0, ACL_WHERE_ALL, c_missing, NULL},
+  {"dmarc_status", 0, ACL_WHERE_ALL, c_missing, NULL},
+  {"dnslists", 0, ACL_WHERE_ALL, c_missing, NULL},
+  {"malware", 0, ACL_WHERE_ALL, c_missing, NULL},
+  {"mime_regex", 0, ACL_WHERE_ALL, c_missing, NULL},
+  {"regex", 0, ACL_WHERE_ALL, c_missing, NULL},
+  {"spam", 0, ACL_WHERE_ALL, c_missing, NULL},
+  {"spf", 0, ACL_WHERE_ALL, c_missing, NULL},
+  {"spf_guess", 0, ACL_WHERE_ALL, c_missing, NULL},
+  {NULL, 0, 0, NULL, NULL},
+};

@@ -1,0 +1,131 @@
+/* acl_verify.c - the verify condition (spec 44.26, 44.45): certificate,
+ * header_names_ascii, helo, and the verifications whose layers are not in
+ * the tree yet (recipient, sender, header_sender, reverse_host_lookup,
+ * csa, header_syntax, not_blind), which end the ACL with an error naming
+ * what is missing - never a pass.
+ *
+ * A failing verification leaves its text in $acl_verify_message (and as
+ * the statement's underlying message).
+ *
+ * Entry point: the table acl_verify_defs[].
+ * Must never: report success for a check it did not make.
+ */
+#include <ctype.h>
+#include <netdb.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "acl/acl_int.h"
+#include "base/ip.h"
+#include "expand/variables.h"
+#include "smtp/conn.h"
+
+#define W(x) ACL_WHERE_BIT(ACL_WHERE_##x)
+#define W_AFTER_DATA (W(DATA) | W(NOTSMTP) | W(MIME) | W(DKIM) | W(PRDR) | W(UNKNOWN))
+
+static int verify_failed(acl_ctx *ctx, const char *text) {
+  expand_var_set("acl_verify_message", text);
+  acl_ctx_set_messages(ctx, text, text);
+  return ACL_FAIL;
+}
+
+static bool allowed_in(acl_ctx *ctx, unsigned mask) {
+  return ctx->where == ACL_WHERE_UNKNOWN || (mask & ACL_WHERE_BIT(ctx->where));
+}
+
+/* Header names must be printable ASCII other than ':' (33..126). */
+static int v_header_names_ascii(acl_ctx *ctx) {
+  const char *h = expand_var_value(expand_var_find("message_headers_raw", 19));
+  if (!h) return ACL_OK;
+  const char *line = h;
+  while (*line) {
+    const char *nl = strchr(line, '\n');
+    size_t len = nl ? (size_t)(nl - line) : strlen(line);
+    if (len && line[0] != ' ' && line[0] != '\t') {
+      const char *colon = memchr(line, ':', len);
+      size_t nlen = colon ? (size_t)(colon - line) : len;
+      for (size_t i = 0; i < nlen; i++) {
+        unsigned char c = (unsigned char)line[i];
+        if (c < 33 || c > 126)
+          return verify_failed(ctx, str_sprintf("Invalid character in header \"%.*s\" found",
+                                                (int)nlen, line));
+      }
+    }
+    line += len + (nl ? 1 : 0);
+  }
+  return ACL_OK;
+}
+
+/* verify = helo: the HELO/EHLO name is the host's IP literal, or its
+ * verified name, or a name whose addresses include the host's address. */
+static int v_helo(acl_ctx *ctx) {
+  smtp_conn *c = conn_current;
+  if (!c || !c->host_address) return ACL_OK;   /* local input: nothing to verify */
+  if (!c->helo_name) return verify_failed(ctx, "no HELO/EHLO given");
+  if (c->helo_verified) return ACL_OK;
+  const char *h = c->helo_name;
+  bool ok = false;
+  size_t hl = strlen(h);
+  if (h[0] == '[' && hl > 2 && h[hl - 1] == ']') {
+    const char *lit = str_copyn(h + 1, hl - 2);
+    if (strncasecmp(lit, "IPv6:", 5) == 0) lit += 5;
+    ok = strcasecmp(lit, c->host_address) == 0;
+  } else if (c->host_name && strcasecmp(c->host_name, h) == 0) {
+    ok = true;
+  } else {
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_socktype = SOCK_STREAM;
+    if (getaddrinfo(h, NULL, &hints, &res) == 0) {
+      for (struct addrinfo *a = res; a && !ok; a = a->ai_next) {
+        char buf[NI_MAXHOST];
+        if (getnameinfo(a->ai_addr, a->ai_addrlen, buf, sizeof buf, NULL, 0, NI_NUMERICHOST) == 0)
+          ok = strcasecmp(buf, c->host_address) == 0;
+      }
+      freeaddrinfo(res);
+    }
+  }
+  c->helo_verified = ok;
+  return ok ? ACL_OK : ACL_FAIL;
+}
+
+static int v_certificate(acl_ctx *ctx) {
+  smtp_conn *c = conn_current;
+  if (!c || !c->tls.active) return verify_failed(ctx, "no TLS session");
+  if (!c->tls.peercert) return verify_failed(ctx, "no client certificate");
+  if (!c->tls.certificate_verified) return verify_failed(ctx, "client certificate not verified");
+  return ACL_OK;
+}
+
+static int c_verify(acl_ctx *ctx, const acl_item *it, const char *arg) {
+  (void)it;
+  const char *slash = strchr(arg, '/');
+  size_t n = slash ? (size_t)(slash - arg) : strlen(arg);
+  char *what = str_copyn(arg, n);
+  const char *eq = strchr(what, '=');
+  if (eq) what[eq - what] = 0;   /* sender=address */
+  if (strcmp(what, "header_names_ascii") == 0) {
+    if (!allowed_in(ctx, W_AFTER_DATA))
+      return acl_error(ctx, "cannot check header contents in ACL for %s", acl_where_name[ctx->where]);
+    return v_header_names_ascii(ctx);
+  }
+  if (strcmp(what, "helo") == 0) return v_helo(ctx);
+  if (strcmp(what, "certificate") == 0) return v_certificate(ctx);
+  if (strcmp(what, "recipient") == 0 || strcmp(what, "sender") == 0 ||
+      strcmp(what, "header_sender") == 0)
+    return acl_error(ctx, "verify = %s needs address routing, which is not in this build yet", what);
+  if (strcmp(what, "reverse_host_lookup") == 0 || strcmp(what, "csa") == 0)
+    return acl_error(ctx, "verify = %s needs DNS lookups, which are not in this build yet", what);
+  if (strcmp(what, "header_syntax") == 0 || strcmp(what, "not_blind") == 0) {
+    if (!allowed_in(ctx, W_AFTER_DATA))
+      return acl_error(ctx, "cannot check header contents in ACL for %s", acl_where_name[ctx->where]);
+    return acl_error(ctx, "verify = %s needs the header address parser, which is not in this build yet",
+                     what);
+  }
+  return acl_error(ctx, "unknown verify condition \"%s\"", arg);
+}
+
+const acl_cond_def acl_verify_defs[] = {
+  {"verify", 0, ACL_WHERE_ALL, c_verify, NULL},
+  {NULL, 0, 0, NULL, NULL},
+};

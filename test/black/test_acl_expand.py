@@ -1,0 +1,71 @@
+"""The ACL engine through ${acl{name}{args}} and ${if acl{{name}...}} in -be
+(spec 44, 11.5): verbs, messages, nesting with $acl_arg*, load-time errors
+worded as Exim words them.  Expected outputs were recorded from Exim 4.96
+(exim4 -C conf -be ...) with test/expected/acl/expand.conf by
+test/expected/acl/record_acl.py.
+"""
+import json
+
+import pytest
+
+from conftest import EXPECTED
+
+CONF = (EXPECTED / "acl" / "expand.conf").read_text()
+
+CASES = json.loads((EXPECTED / "acl" / "expand_cases.json").read_text())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["in"][:40] for c in CASES])
+def test_expand_recorded(exim, case):
+    r = exim(["-be", case["in"]], conf=CONF)
+    assert r.out == case["out"]
+
+
+def test_logwrite_in_be_goes_to_stderr(exim):
+    r = exim(["-be", "${acl{a1}{x}{y}}"], conf=CONF)
+    assert r.out == "yes x\n"
+    assert r.err.count(" hi x 2\n") == 1
+
+
+LOAD_ERRORS = [
+    ("  foo hosts = *", 'unknown ACL verb "foo" in "foo hosts = *"'),
+    ("  accept foo = *", 'unknown ACL condition/modifier in "accept foo = *"'),
+    ("  accept hosts *", '"=" missing after ACL "hosts" condition'),
+    ("  deny endpass", 'ACL error: "endpass" is not allowed with "deny"'),
+    ("  accept !message = x", 'ACL error: negation is not allowed with "message"'),
+    ("  accept set acl_mx = 1", 'invalid variable name after "set" in ACL modifier "set acl_mx = 1" '
+                                "(digit or underscore must follow acl_c or acl_m)"),
+    ("  accept set acl_x = 1", 'invalid variable name after "set" in ACL modifier "set acl_x = 1" '
+                               '(must start "acl_c" or "acl_m")'),
+    ("  accept set acl_m_a 1", '"=" missing after ACL "set" modifier'),
+    ("  accept !endpass", 'ACL error: negation is not allowed with "endpass"'),
+]
+
+
+@pytest.mark.parametrize("line,msg", LOAD_ERRORS)
+def test_load_errors(exim, line, msg):
+    r = exim(["-bV"], conf="begin acl\na1:\n" + line + "\n")
+    assert r.rc == 1
+    assert "Exim configuration error in line 3 of " in r.err
+    assert "  error in ACL: " + msg + "\n" in r.err
+
+
+def test_two_acls_same_name(exim):
+    r = exim(["-bV"], conf="begin acl\na1:\n  accept\na1:\n  deny\n")
+    assert r.rc == 1
+    assert 'there are two ACLs called "a1"' in r.err
+
+
+def test_default_configuration_loads(exim):
+    conf = (EXPECTED.parent / "conf" / "example.conf").read_text()
+    r = exim(["-bV"], conf=conf)
+    assert r.rc == 0, r.err
+    r = exim(["-be", "${acl{acl_check_rcpt}}|${if acl{{acl_check_rcpt}}{T}{F}}"], conf=conf)
+    assert r.out == "|T\n"
+
+
+def test_acl_file(exim, tmp_path):
+    f = tmp_path / "file.acl"
+    f.write_text("# a comment\n\ndeny message = from \\\n   the file\n")
+    r = exim(["-be", "${acl{%s}}" % f], conf=CONF)
+    assert r.out == "from the file\n"
