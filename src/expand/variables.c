@@ -153,26 +153,42 @@ static const char *body_part(bool end) {
   for (char *p = s; *p; p++) if (*p == '\n') *p = ' ';
   return s;
 }
+/* Reception: a message whose body is on disk (expand_set_message_counts). */
+static bool msg_counted;
+static expand_msg_counts msg_counts;
+
 static const char *v_message_body(void) { return body_part(false); }
-static const char *v_message_body_end(void) { return body_part(true); }
+static const char *v_message_body_end(void) {
+  if (msg_counted && msg_counts.body_end) {
+    char *s = str_copyn(msg_counts.body_end, msg_counts.body_end_len);
+    for (char *p = s; *p; p++) if (*p == '\n') *p = ' ';
+    return s;
+  }
+  return body_part(true);
+}
 static const char *v_message_body_size(void) {
+  if (msg_counted) return str_sprintf("%ld", msg_counts.body_size);
   return msg_body ? str_sprintf("%zu", msg_blen) : "0";
 }
 static const char *v_message_size(void) {
+  if (msg_counted) return str_sprintf("%ld", msg_counts.size);
   return msg_body ? str_sprintf("%zu", msg_hlen + 1 + msg_blen) : "0";
 }
 static const char *v_message_linecount(void) {
+  if (msg_counted) return str_sprintf("%ld", msg_counts.linecount);
   size_t n = msg_headers ? 1 : 0;
   for (size_t i = 0; msg_headers && i < msg_hlen; i++) n += msg_headers[i] == '\n';
   for (size_t i = 0; msg_body && i < msg_blen; i++) n += msg_body[i] == '\n';
   return str_sprintf("%zu", n);
 }
 static const char *v_body_linecount(void) {
+  if (msg_counted) return str_sprintf("%ld", msg_counts.body_linecount);
   size_t n = 0;
   for (size_t i = 0; msg_body && i < msg_blen; i++) n += msg_body[i] == '\n';
   return str_sprintf("%zu", n);
 }
 static const char *v_body_zerocount(void) {
+  if (msg_counted) return str_sprintf("%ld", msg_counts.body_zerocount);
   size_t n = 0;
   for (size_t i = 0; msg_body && i < msg_blen; i++) n += msg_body[i] == 0;
   return str_sprintf("%zu", n);
@@ -411,6 +427,11 @@ void expand_set_message(const char *headers, size_t hlen, const char *body, size
   msg_hlen = hlen;
   msg_body = body;
   msg_blen = blen;
+}
+
+void expand_set_message_counts(const expand_msg_counts *counts) {
+  msg_counted = counts != NULL;
+  if (counts) msg_counts = *counts;
 }
 
 bool expand_have_message(void) { return msg_headers != NULL; }

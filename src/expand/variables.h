@@ -49,6 +49,17 @@ void expand_aclvar_clear_message(void);           /* unset every $acl_m* */
  * header lines (each ending "\n", continuation lines included), and the
  * body.  NULL headers: no message. */
 void expand_set_message(const char *headers, size_t hlen, const char *body, size_t blen);
+/* Reception keeps only the start of a body in memory (given as body to
+ * expand_set_message) and the rest on disk: these counts then stand for the
+ * whole message ($message_size, $message_linecount, $body_linecount,
+ * $body_zerocount, $message_body_size, $message_body_end).  NULL: count
+ * what expand_set_message was given. */
+typedef struct expand_msg_counts {
+  long size, linecount, body_linecount, body_zerocount, body_size;
+  const char *body_end;   /* the last message_body_visible bytes, or NULL */
+  size_t body_end_len;
+} expand_msg_counts;
+void expand_set_message_counts(const expand_msg_counts *counts);
 /* Headers of the current message named name (case-insensitive), for
  * variables.c and eval.c: call fn for each matching header's raw content
  * (text after the colon, terminating newline included). */

@@ -1,0 +1,67 @@
+/* receive_log.c - the "<=" main log line for an accepted message (spec
+ * 53.6, fields of 53.13, the reception selectors of 53.15), items in the
+ * order Exim 4.96 writes them:
+ *   <= sender [R=ref] H=... [U=...] P=proto [L] [X= CV= DN= SNI=]
+ *   [A=auth[:id[:sender]]] [PRDR] [PRX=] [K] S=size [M8S=n] [id=|id*=msgid]
+ *   [T="subject"] [from <sender>] [for rcpt ...]
+ *
+ * Entry point: rcv_log_arrival (receive_int.h).
+ * Must never: log a message that is not on the spool.
+ */
+#include <string.h>
+
+#include "base/log.h"
+#include "base/log_selector.h"
+#include "base/store.h"
+#include "base/str.h"
+#include "receive/receive_int.h"
+
+/* A value for a quoted log field: printable, with '"' and '\' escaped. */
+static const char *quoted(const char *s) {
+  const char *p = str_printing(s);
+  gstring *g = g_new(strlen(p) + 3, is_tainted(p));
+  g = g_catc(g, '"');
+  for (; *p; p++) {
+    if (*p == '"' || *p == '\\') g = g_catc(g, '\\');
+    g = g_catc(g, *p);
+  }
+  return g_str(g_catc(g, '"'));
+}
+
+void rcv_log_arrival(rcv_msg *r) {
+  smtp_conn *c = r->c;
+  spool_msg *m = &r->m;
+  gstring *g = g_fmt(NULL, "<= %s", m->sender && *m->sender ? m->sender : "<>");
+  gstring *h = conn_host_text(NULL, c);
+  if (h && h->len) g = g_fmt(g, " %s", g_str(h));
+  if (c->received_protocol) g = g_fmt(g, " P=%s", c->received_protocol);
+  if (LOGGING(pipelining) && c->pipelining_advertised) g = g_cat(g, " L");
+  if (c->tls.active) {
+    if (LOGGING(tls_cipher) && c->tls.cipher) g = g_fmt(g, " X=%s", c->tls.cipher);
+    if (LOGGING(tls_certificate_verified))
+      g = g_fmt(g, " CV=%s", c->tls.certificate_verified ? "yes" : "no");
+    if (LOGGING(tls_peerdn) && c->tls.peerdn) g = g_fmt(g, " DN=%s", quoted(c->tls.peerdn));
+    if (LOGGING(tls_sni) && c->tls.sni) g = g_fmt(g, " SNI=%s", quoted(c->tls.sni));
+  }
+  if (c->auth_driver_name) {
+    g = g_fmt(g, " A=%s", c->auth_driver_name);
+    if (c->authenticated_id) g = g_fmt(g, ":%s", c->authenticated_id);
+    if (LOGGING(smtp_mailauth) && c->env.auth_sender)
+      g = g_fmt(g, ":%s", *c->env.auth_sender ? c->env.auth_sender : "<>");
+  }
+  if (c->env.prdr_requested) g = g_cat(g, " PRDR");
+  if (LOGGING(proxy) && c->proxy_session && c->proxy_local_address)
+    g = g_fmt(g, " PRX=[%s]:%d", c->proxy_local_address, c->proxy_local_port);
+  long dsize = MESSAGE_ID_LENGTH + 3 + r->body_size;
+  g = g_fmt(g, " S=%ld", spool_message_size(m, dsize));
+  if (LOGGING(8bitmime)) g = g_fmt(g, " M8S=%d", c->env.body_type == 8 ? 8 : c->env.body_type == 7 ? 7 : 0);
+  if (r->msgid_header && LOGGING(msg_id) && (!r->msgid_created || LOGGING(msg_id_created)))
+    g = g_fmt(g, " id%s=%s", r->msgid_created ? "*" : "", r->msgid_header);
+  if (LOGGING(subject) && r->subject) g = g_fmt(g, " T=%s", quoted(r->subject));
+  if (LOGGING(received_sender)) g = g_fmt(g, " from <%s>", m->sender ? m->sender : "");
+  if (LOGGING(received_recipients) && m->recipients_count) {
+    g = g_cat(g, " for");
+    for (int i = 0; i < m->recipients_count; i++) g = g_fmt(g, " %s", m->recipients[i].address);
+  }
+  log_write_msg(m->id, LOG_MAIN, "%s", g_str(g));
+}

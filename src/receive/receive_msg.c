@@ -1,0 +1,347 @@
+/* receive_msg.c - one message on its way in: the id and -D file, the sink
+ * that keeps the header block in memory (bounded by header_maxsize) and
+ * streams the body into the -D file, the counts Exim keeps (lines, longest
+ * line, NULs), the expansion variables for the DATA / non-SMTP ACLs, ACL
+ * header changes, and the durable commit.
+ *
+ * Entry points: rcv_begin, rcv_sink, rcv_end_input, rcv_publish,
+ * rcv_apply_acl_headers, rcv_add_recipient, rcv_commit, rcv_abandon
+ * (receive_int.h).
+ * Must never: write the -H file before the -D is complete, or report
+ * success before spool_commit() has made both durable; keep more than
+ * header_maxsize bytes of header text.
+ */
+#include <errno.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "base/store.h"
+#include "base/str.h"
+#include "config/main_config.h"
+#include "expand/expand.h"
+#include "expand/variables.h"
+#include "main/version.h"
+#include "receive/receive_int.h"
+#include "spool/message_id.h"
+
+static int host_number(void) {
+  const char *n = mainconf.localhost_number;
+  if (!n || !*n) return -1;
+  const char *x = expand_cstring(n);
+  return x ? atoi(x) : -1;
+}
+
+bool rcv_begin(rcv_msg *r, smtp_conn *c, bool no_files) {
+  memset(r, 0, sizeof *r);
+  r->c = c;
+  r->no_files = no_files;
+  spool_msg_init(&r->m);
+  message_id_new(host_number(), r->m.id, &r->tv);
+  r->m.received_sec = r->tv.tv_sec;
+  r->m.received_usec = (int)r->tv.tv_usec;
+  r->hdr = g_new(1024, true);
+  r->line = g_new(256, true);
+  r->header_maxsize = mainconf.header_maxsize > 0 ? (size_t)mainconf.header_maxsize : 0;
+  r->header_line_maxsize = mainconf.header_line_maxsize > 0 ? (size_t)mainconf.header_line_maxsize : 0;
+  r->visible = mainconf.message_body_visible > 0 ? (size_t)mainconf.message_body_visible : 500;
+  r->body_head = g_new(r->visible + 1, true);
+  r->tail = store_get(r->visible, true);
+  r->spool.data_fd = -1;
+  /* $version_number is what the default received_header_text shows */
+  const char **vn = expand_var_slot("version_number");
+  if (vn && !*vn) *vn = version_string;
+  expand_var_set("message_exim_id", r->m.id);
+  expand_var_set("message_id", r->m.id);
+  if (no_files) return true;
+  const char *err = NULL;
+  if (!spool_data_open(&r->spool, mainconf.spool_directory, mainconf.split_spool_directory,
+                       r->m.id, &err)) {
+    r->spool_failed = true;
+    r->spool_errno = errno;
+    r->spool_error = err;
+    return false;
+  }
+  r->spool_open = true;
+  return true;
+}
+
+/* ---------------------------------------------------------------- the body */
+
+static void stage_flush(rcv_msg *r) {
+  if (!r->stage_len) return;
+  if (r->spool_open && !r->spool_failed) {
+    const char *err = NULL;
+    if (!spool_data_write(&r->spool, r->stage, r->stage_len, &err)) {
+      r->spool_failed = true;
+      r->spool_errno = errno;
+      r->spool_error = err;
+      r->spool_open = false;   /* spool_data_write removed the file */
+    }
+  }
+  r->stage_len = 0;
+}
+
+/* Body bytes: to the -D file, counted, start and end kept for the ACL. */
+static void body_bytes(rcv_msg *r, const char *p, size_t n) {
+  r->body_size += (long)n;
+  for (size_t i = 0; i < n; i++) {
+    if (p[i] == '\n') r->body_linecount++;
+    else if (p[i] == 0) r->body_zerocount++;
+  }
+  if (r->body_head->len < r->visible) {
+    size_t k = r->visible - r->body_head->len;
+    r->body_head = g_catn(r->body_head, p, n < k ? n : k);
+  }
+  for (size_t i = n > r->visible ? n - r->visible : 0; i < n; i++) {
+    r->tail[r->tail_pos] = p[i];
+    r->tail_pos = (r->tail_pos + 1) % r->visible;
+    if (r->tail_len < r->visible) r->tail_len++;
+  }
+  while (n) {
+    size_t k = RCV_STAGE - r->stage_len;
+    if (k > n) k = n;
+    memcpy(r->stage + r->stage_len, p, k);
+    r->stage_len += k;
+    p += k;
+    n -= k;
+    if (r->stage_len == RCV_STAGE) stage_flush(r);
+  }
+}
+
+/* A complete line (with its "\n") while still in the header section. */
+static void header_line(rcv_msg *r, const char *p, size_t n) {
+  if (n == 1) {                         /* the empty line ends the headers */
+    r->blank_line_seen = true;
+    r->in_body = true;
+    return;
+  }
+  bool cont = (p[0] == ' ' || p[0] == '\t') && r->hdr->len > 0;
+  if (!cont && !rcv_is_header_line(p, n - 1)) {
+    r->in_body = true;                  /* not a header: the body starts here */
+    body_bytes(r, p, n);
+    return;
+  }
+  r->cur_header_len = cont ? r->cur_header_len + n : n;
+  if (r->header_line_maxsize && r->cur_header_len > r->header_line_maxsize)
+    r->header_line_too_long = true;
+  if (r->header_maxsize && r->hdr->len + n > r->header_maxsize) {
+    r->header_too_big = true;
+    return;
+  }
+  if (r->header_too_big || r->header_line_too_long) return;
+  r->hdr = g_catn(r->hdr, p, n);
+}
+
+bool rcv_sink(void *ctx, const char *data, size_t len) {
+  rcv_msg *r = ctx;
+  r->size += (long)len;
+  for (size_t i = 0; i < len; i++) {
+    if (data[i] == '\n') {
+      r->linecount++;
+      if (r->cur_linelen > r->max_linelen) r->max_linelen = r->cur_linelen;
+      r->cur_linelen = 0;
+    } else {
+      r->cur_linelen++;
+    }
+  }
+  r->line_open = len ? data[len - 1] != '\n' : r->line_open;
+  size_t i = 0;
+  while (i < len && !r->in_body) {
+    const char *nl = memchr(data + i, '\n', len - i);
+    size_t e = nl ? (size_t)(nl - data) + 1 : len;
+    /* a line longer than any limit allows is not kept whole */
+    if (r->line->len < (r->header_maxsize ? r->header_maxsize + 2 : (size_t)1 << 30))
+      r->line = g_catn(r->line, data + i, e - i);
+    i = e;
+    if (!nl) break;
+    header_line(r, r->line->s, r->line->len);
+    g_trim(r->line, 0);
+  }
+  if (i < len) body_bytes(r, data + i, len - i);
+  return !r->spool_failed;
+}
+
+void rcv_end_input(rcv_msg *r) {
+  if (r->line_open) {                   /* the last line had no newline */
+    rcv_sink(r, "\n", 1);
+    r->size--;                          /* not part of what was received */
+  }
+  if (!r->in_body && r->line->len) {
+    header_line(r, r->line->s, r->line->len);
+    g_trim(r->line, 0);
+  }
+  stage_flush(r);
+  r->m.headers = rcv_parse_headers(r->hdr->s, r->hdr->len);
+}
+
+/* ------------------------------------------------------------ recipients */
+
+void rcv_add_recipient(rcv_msg *r, const char *address) {
+  spool_msg *m = &r->m;
+  if (m->recipients_count % 16 == 0) {
+    spool_recipient *n = store_get(sizeof *n * (size_t)(m->recipients_count + 16), false);
+    if (m->recipients_count) memcpy(n, m->recipients, sizeof *n * (size_t)m->recipients_count);
+    m->recipients = n;
+  }
+  spool_recipient *rc = &m->recipients[m->recipients_count++];
+  memset(rc, 0, sizeof *rc);
+  rc->address = str_copy(address);
+  rc->pno = -1;
+}
+
+/* ------------------------------------------------------ expansion variables */
+
+void rcv_publish(rcv_msg *r) {
+  gstring *hb = rcv_headers_block(r->m.headers);
+  expand_set_message(hb->s, hb->len, r->body_head->s, r->body_head->len);
+  char *tail = store_get(r->tail_len + 1, true);
+  size_t start = r->tail_len < r->visible ? 0 : r->tail_pos;
+  for (size_t i = 0; i < r->tail_len; i++) tail[i] = r->tail[(start + i) % r->visible];
+  tail[r->tail_len] = 0;
+  expand_msg_counts counts = {.size = r->size, .linecount = r->linecount,
+                              .body_linecount = r->body_linecount,
+                              .body_zerocount = r->body_zerocount, .body_size = r->body_size,
+                              .body_end = tail, .body_end_len = r->tail_len};
+  expand_set_message_counts(&counts);
+  spool_msg *m = &r->m;
+  expand_var_set("message_exim_id", m->id);
+  expand_var_set("message_id", m->id);
+  expand_var_set("sender_address", m->sender);
+  expand_var_set("max_received_linelength", str_sprintf("%zu", r->max_linelen));
+  expand_var_set("recipients_count", str_sprintf("%d", m->recipients_count));
+  gstring *g = NULL;
+  for (int i = 0; i < m->recipients_count; i++)
+    g = g_fmt(g, "%s%s", i ? ", " : "", m->recipients[i].address);
+  expand_var_set("recipients", g ? g_str(g) : "");
+  expand_var_set("received_time", str_sprintf("%ld", m->received_sec));
+  expand_var_set("originator_uid", str_sprintf("%ld", (long)m->originator_uid));
+  expand_var_set("originator_gid", str_sprintf("%ld", (long)m->originator_gid));
+}
+
+/* ------------------------------------------------------ headers from ACLs */
+
+void rcv_apply_acl_headers(rcv_msg *r) {
+  recv_envelope *e = &r->c->env;
+  if (e->acl_removed_headers && *e->acl_removed_headers) {
+    char *list = str_copy(e->acl_removed_headers);
+    for (char *name = strtok(list, ":"); name; name = strtok(NULL, ":")) {
+      while (*name == ' ') name++;
+      str_rtrim(name);
+      size_t n = strlen(name);
+      if (n && name[n - 1] == ':') name[--n] = 0;
+      for (spool_header *h = r->m.headers; h; h = h->next)
+        if (rcv_header_is(h, name)) h->type = '*';
+    }
+    e->acl_removed_headers = NULL;
+  }
+  if (!e->acl_added_headers || !e->acl_added_headers->len) return;
+  /* One header per entry ("\n" not followed by white space ends it), each
+   * with a position letter in front (acl add_header): A at the end, S at
+   * the start, R after the Received: header(s), F after Received: and
+   * Resent- headers (at_start_rfc). */
+  const char *p = e->acl_added_headers->s, *end = p + e->acl_added_headers->len;
+  while (p < end) {
+    const char *s0 = p;
+    for (;;) {
+      const char *nl = memchr(p, '\n', (size_t)(end - p));
+      p = nl ? nl + 1 : end;
+      if (p >= end || (*p != ' ' && *p != '\t')) break;
+    }
+    if (p - s0 < 2) continue;
+    char pos = *s0;
+    char *text = str_copyn(s0 + 1, (size_t)(p - s0 - 1));
+    char type = rcv_header_type(text);
+    if (pos == 'S') {
+      rcv_header_prepend(&r->m.headers, text, type);
+    } else if (pos == 'R' || pos == 'F') {
+      spool_header **at = &r->m.headers;
+      while (*at && ((*at)->type == 'P' ||
+                     (pos == 'F' && str_ncmpic((*at)->text, "resent-", 7) == 0)))
+        at = &(*at)->next;
+      rcv_header_prepend(at, text, type);
+    } else {
+      rcv_header_append(&r->m.headers, text, type);
+    }
+  }
+  e->acl_added_headers = NULL;
+}
+
+/* ---------------------------------------------------------------- commit */
+
+/* The rest of the -H fields, from the connection. */
+static void fill_envelope(rcv_msg *r) {
+  spool_msg *m = &r->m;
+  smtp_conn *c = r->c;
+  if (!c->local || c->host_address) {
+    m->helo_name = (char *)c->helo_name;
+    m->host_address = (char *)c->host_address;
+    m->host_port = c->host_port;
+    m->host_name = (char *)c->host_name;
+    m->interface_address = (char *)c->interface_address;
+    m->interface_port = c->interface_port;
+  }
+  if (c->auth_driver_name) {
+    m->host_auth = (char *)c->auth_driver_name;
+    m->host_auth_pubname = (char *)c->auth_mechanism;
+  }
+  m->active_hostname = (char *)c->active_hostname;
+  m->ident = (char *)c->ident;
+  m->received_protocol = (char *)c->received_protocol;
+  m->body_linecount = (int)r->body_linecount;
+  m->body_zerocount = (int)r->body_zerocount;
+  m->max_received_linelength = (int)r->max_linelen;
+  m->deliver_firsttime = true;
+  m->dont_deliver = c->dont_deliver;
+  m->host_lookup_deferred = c->host_lookup_deferred;
+  m->host_lookup_failed = c->host_lookup_failed;
+  if (c->env.freeze) {
+    m->frozen = true;
+    m->frozen_at = time(NULL);
+  }
+  if (c->tls.active) {
+    m->tls_certificate_verified = c->tls.certificate_verified;
+    m->tls_cipher = (char *)c->tls.cipher;
+    m->tls_peercert = (char *)c->tls.peercert;
+    m->tls_peerdn = (char *)c->tls.peerdn;
+    m->tls_sni = (char *)c->tls.sni;
+    m->tls_ourcert = (char *)c->tls.ourcert;
+    m->tls_ocsp = c->tls.ocsp;
+    m->tls_resumption = c->tls.resumption;
+    m->tls_ver = (char *)c->tls.ver;
+  }
+  m->smtputf8 = c->env.smtputf8;
+  m->dsn_envid = (char *)c->env.dsn_envid;
+  m->dsn_ret = c->env.dsn_ret;
+}
+
+bool rcv_commit(rcv_msg *r) {
+  fill_envelope(r);
+  struct timeval now;
+  gettimeofday(&now, NULL);
+  r->m.complete_sec = now.tv_sec;
+  r->m.complete_usec = (int)now.tv_usec;
+  if (r->no_files) return true;
+  stage_flush(r);
+  if (r->spool_failed) return false;
+  const char *err = NULL;
+  if (!spool_commit(&r->spool, &r->m, &err)) {
+    r->spool_failed = true;
+    r->spool_errno = errno;
+    r->spool_error = err;
+    r->spool_open = false;
+    return false;
+  }
+  spool_close(&r->spool);
+  r->spool_open = false;
+  rcv_log_arrival(r);
+  return true;
+}
+
+void rcv_abandon(rcv_msg *r) {
+  if (r->spool_open) spool_abort(&r->spool);
+  r->spool_open = false;
+  expand_set_message_counts(NULL);
+}

@@ -1,0 +1,159 @@
+"""Cases for the reception black-box tests (test_receive_*.py).
+
+Each case was run once against Exim 4.96 (Debian's exim4) by
+test/expected/receive/record.py, which stored what it saw (exit status,
+stdout, stderr, main and reject log lines, the -H and -D files) in
+test/expected/receive/<name>.out after receive_normalise(); the tests run
+build/exim on the same case and compare.  The tests never need exim4.
+
+A case: name -> dict with
+  args   command-line arguments after "-C <conf>"
+  input  standard input (str)
+  conf   extra main-section lines (added to BASE)
+  acl    "begin acl" section text, or absent
+  user   "nobody" to run as that user (default: root)
+"""
+import re
+
+BASE = """\
+primary_hostname = test.example
+qualify_domain = test.example
+spool_directory = @DIR@/spool
+log_file_path = @DIR@/spool/log/%slog
+keep_environment =
+exim_user = root
+exim_group = root
+"""
+# Options that vary between runs stay off in the +all selector.
+ALL_SELECTORS = "log_selector = +all -pid -millisec -arguments -receive_time -queue_time\n"
+
+PLAIN = "Subject: hi\n\nbody\n"
+
+CASES = {
+    "plain": dict(args=["-odq", "a@b.example", "c@d.example"], input=PLAIN),
+    "plain_all_selectors": dict(args=["-odq", "a@b.example"], input=PLAIN, conf=ALL_SELECTORS),
+    "sender_f": dict(args=["-odq", "-f", "s@x.example", "a@b.example"], input=PLAIN),
+    "sender_f_empty": dict(args=["-odq", "-f", "<>", "a@b.example"], input=PLAIN),
+    "sender_f_unqualified": dict(args=["-odq", "-f", "someone", "a@b.example"], input=PLAIN),
+    "fullname_F": dict(args=["-odq", "-F", "Alice Example", "a@b.example"], input=PLAIN),
+    "unqualified_recipient": dict(args=["-odq", "alice"], input=PLAIN),
+    "dot_ends": dict(args=["-odq", "a@b.example"], input="Subject: d\n\nline1\n.\nafter dot\n"),
+    "dot_i": dict(args=["-odq", "-i", "a@b.example"], input="Subject: d\n\nline1\n.\nafter dot\n"),
+    "dot_oi": dict(args=["-odq", "-oi", "a@b.example"], input="Subject: d\n\nline1\n.\nafter dot\n"),
+    "dot_crlf": dict(args=["-odq", "a@b.example"], input="Subject: d\r\n\r\nline1\r\n.\r\nafter\r\n"),
+    "crlf_lines": dict(args=["-odq", "-i", "a@b.example"], input="Subject: c\r\nX-A: 1\r\n\r\nb1\r\nb2\r\n"),
+    "no_headers": dict(args=["-odq", "a@b.example"], input="just a body line\nsecond\n"),
+    "no_blank_line": dict(args=["-odq", "a@b.example"], input="Subject: x\nX-Other: y\n"),
+    "empty": dict(args=["-odq", "a@b.example"], input=""),
+    "continuation": dict(args=["-odq", "a@b.example"],
+                         input="Subject: one\n two\n\tthree\nX-Y: z\n\nbody\n"),
+    "all_present": dict(args=["-odq", "a@b.example"],
+                        input="From: root@test.example\nDate: Mon, 1 Jan 2024 00:00:00 +0000\n"
+                              "Message-ID: <x@y>\nTo: a@b.example\nSubject: s\n\nbody\n"),
+    "removed_headers": dict(args=["-odq", "a@b.example"],
+                            input="Return-path: <x@y>\nEnvelope-to: q@r\nDelivery-date: now\n"
+                                  "Subject: s\n\nbody\n"),
+    "keep_removed_headers": dict(args=["-odq", "a@b.example"],
+                                 conf="return_path_remove = false\nenvelope_to_remove = false\n"
+                                      "delivery_date_remove = false\n",
+                                 input="Return-path: <x@y>\nEnvelope-to: q@r\nDelivery-date: now\n"
+                                       "Subject: s\n\nbody\n"),
+    "header_types": dict(args=["-odq", "a@b.example"],
+                         input="To: a@b.example\nCc: c@d.example\nBcc: e@f.example\n"
+                               "Reply-To: r@s.example\nSender: x@y.example\nFrom: f@g.example\n"
+                               "Subject: types\n\nbody\n"),
+    "resent": dict(args=["-odq", "a@b.example"],
+                   input="Resent-To: z@y.example\nSubject: r\n\nbody\n"),
+    "from_login": dict(args=["-odq", "a@b.example"], input="From: root\nSubject: s\n\nbody\n"),
+    "t_extract": dict(args=["-odq", "-t"],
+                      input="To: a@b.example, Name <c@d.example>\nCc: e@f.example\n"
+                            "Bcc: g@h.example\nSubject: t\n\nbody\n"),
+    "t_subtract": dict(args=["-odq", "-t", "c@d.example"],
+                       input="To: a@b.example, c@d.example\nSubject: t\n\nbody\n"),
+    "t_no_recipients": dict(args=["-odq", "-oep", "-t"], input="Subject: none\n\nbody\n"),
+    "t_group": dict(args=["-odq", "-t"], input="To: Friends: a@b.example, c@d.example;\nSubject: g\n\nb\n"),
+    "t_resent": dict(args=["-odq", "-t"],
+                     input="To: a@b.example\nResent-To: r@s.example\nSubject: rt\n\nbody\n"),
+    "no_recipients": dict(args=["-odq", "-bm"], input=PLAIN),
+    "received_max": dict(args=["-odq", "a@b.example"], conf="received_headers_max = 2\n",
+                         input="Received: one\nReceived: two\nReceived: three\nSubject: loop\n\nbody\n"),
+    "message_id_options": dict(args=["-odq", "a@b.example"],
+                               conf="message_id_header_domain = dom.example\n"
+                                    "message_id_header_text = txt\n", input=PLAIN),
+    "received_header_text": dict(args=["-odq", "a@b.example"],
+                                 conf="received_header_text = X-Got: by $primary_hostname from $sender_address\n",
+                                 input=PLAIN),
+    "not_smtp_deny": dict(args=["-odq", "-oep", "a@b.example"], conf="acl_not_smtp = deny_it\n",
+                          acl="deny_it:\n  deny message = go away\n", input=PLAIN),
+    "not_smtp_accept_addheader": dict(args=["-odq", "a@b.example"], conf="acl_not_smtp = ok\n",
+                                      acl="ok:\n  accept add_header = X-Added: $message_size\n", input=PLAIN),
+    "not_smtp_start_deny": dict(args=["-odq", "a@b.example"], conf="acl_not_smtp_start = no\n",
+                                acl="no:\n  deny message = not now\n", input=PLAIN),
+    "suppress_fixups_G": dict(args=["-odq", "-G", "a@b.example"], input=PLAIN),
+    "bad_recipient": dict(args=["-odq", "-oep", "a@b@c"], input=PLAIN),
+}
+
+
+_ID = re.compile(r"[0-9A-Za-z]{6}-[0-9A-Za-z]{6}-[0-9A-Za-z]{2}(?![0-9A-Za-z])")
+_TS = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", re.M)
+_RFCDATE = re.compile(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+                      r" \d{4} \d\d:\d\d:\d\d [-+]\d{4}")
+_EPOCH = re.compile(r"^\d{10}( \d+)$", re.M)
+_USEC = re.compile(r"^(-received_time_usec) \.\d{6}$", re.M)
+_COMPLETE = re.compile(r"^(-received_time_complete) \d{10}\.\d{6}$", re.M)
+
+
+def receive_normalise(text: str, casedir: str) -> str:
+    text = text.replace(casedir, "@DIR@")
+    text = _ID.sub("<ID>", text)
+    text = _TS.sub("<TS>", text)
+    text = _RFCDATE.sub("<DATE>", text)
+    text = _EPOCH.sub(r"<TIME>\1", text)
+    text = _USEC.sub(r"\1 <USEC>", text)
+    text = _COMPLETE.sub(r"\1 <TIME>.<USEC>", text)
+    return text
+
+
+def case_conf(case: dict, casedir: str) -> str:
+    text = BASE + case.get("conf", "")
+    if "acl" in case:
+        text += "\nbegin acl\n" + case["acl"]
+    return text.replace("@DIR@", casedir)
+
+
+def run_case(binary: str, name: str, casedir: str) -> str:
+    """Run one case with binary in casedir (made fresh, world-writable so an
+    untrusted user can write its spool) and return the normalised record."""
+    import os
+    import subprocess
+    from pathlib import Path
+    case = CASES[name]
+    d = Path(casedir)
+    d.mkdir(parents=True, exist_ok=True)
+    for parent in (d.parent, d):
+        os.chmod(parent, 0o755)
+    spool = d / "spool"
+    spool.mkdir(exist_ok=True)
+    (spool / "log").mkdir(exist_ok=True)
+    os.chmod(spool, 0o777)
+    os.chmod(spool / "log", 0o777)
+    conf = d / "exim.conf"
+    conf.write_text(case_conf(case, casedir))
+    os.chmod(conf, 0o644)
+    cmd = [binary, "-C", str(conf)] + case["args"]
+    if case.get("user"):
+        cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
+    p = subprocess.run(cmd, input=case["input"].encode(), capture_output=True, timeout=30,
+                       cwd=str(d), env={"PATH": "/usr/bin:/bin", "TZ": "UTC"})
+    out = [f"== rc\n{p.returncode}\n", "== stdout\n" + p.stdout.decode(errors="replace"),
+           "== stderr\n" + p.stderr.decode(errors="replace")]
+    for log in ("mainlog", "rejectlog", "paniclog"):
+        f = spool / "log" / log
+        if f.exists():
+            out.append(f"== {log}\n" + f.read_text(errors="replace"))
+    indir = spool / "input"
+    if indir.exists():
+        for f in sorted(indir.iterdir()):
+            suffix = f.name[-2:]
+            out.append(f"== {suffix}\n" + f.read_text(errors="replace"))
+    return receive_normalise("".join(s if s.endswith("\n") else s + "\n" for s in out), casedir)
