@@ -452,10 +452,11 @@ char *xtext_decode(const char *s) {
     int c = uc(*s);
     if (c == '+') {
       int h = s[1] ? hexval(uc(s[1])) : -1, l = h >= 0 && s[2] ? hexval(uc(s[2])) : -1;
-      if (h < 0 || l < 0 || (h == 0 && l == 0)) return NULL;
+      if (h < 0 || l < 0) return NULL;
+      if (h == 0 && l == 0) break;  /* an encoded NUL ends the string, as in exim4 */
       g = g_catc(g, (char)(h * 16 + l));
       s += 2;
-    } else if (c < 33 || c > 126 || c == '=') {
+    } else if (c < 33 || c > 127) {
       return NULL;
     } else {
       g = g_catc(g, (char)c);

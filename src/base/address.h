@@ -95,10 +95,11 @@ bool address_walk_next(address_walk *w, address_item *item);
  * tainted when either part is). */
 char *address_qualify(const char *addr, const char *domain);
 
-/* RFC 3461 xtext: "+XX" (two upper-case hex digits) stands for one byte;
- * every other byte must be printable ASCII other than '+' and '='.
+/* RFC 3461 xtext as exim4 decodes it (AUTH=, ENVID=, ORCPT=, XCLIENT):
+ * "+XX" (two hex digits, either case) stands for one byte, "+00" ends the
+ * string there; other bytes must be 33..127 and stand for themselves.
  * Returns the decoded string (taint of s) or NULL when s is not valid
- * xtext (bad "+" escape, a byte outside 33..126, '=', or an encoded NUL). */
+ * xtext (a '+' without two hex digits, a byte outside 33..127). */
 char *xtext_decode(const char *s);
 /* Encode: '+', '=', and bytes outside 33..126 become "+XX". */
 char *xtext_encode(const char *s);
