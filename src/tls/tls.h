@@ -23,13 +23,29 @@ struct tls_ops {
    * files readable when not expanded...).  NULL or an error text. */
   const char *(*check_config)(void);
   /* Start the server side on c (after "220 TLS go ahead", or at once for
-   * TLS-on-connect).  false with *error (for the log line) on failure. */
+   * TLS-on-connect).  false with *error (for the log line) on failure.
+   * *error is the part after "TLS error on connection from <host> ", as
+   * Exim logs it: "(SSL_accept): <reason>" ("timed out", the library's
+   * error text, ...).  The session is gone after a failure (drop the
+   * connection, as Exim does).  Cleartext still buffered in c->in is
+   * discarded here, never read as protected input. */
   bool (*server_start)(smtp_conn *c, const char **error);
+  /* Optional first step for STARTTLS: expand the tls_* options and build
+   * the context before "220 TLS go ahead" is sent.  false: a configuration
+   * problem (*error as for server_start, e.g. "(tls_init): ..."), to be
+   * answered "454 TLS currently unavailable" with the connection kept.
+   * server_start() does this itself when it was not called. */
+  bool (*server_prepare)(smtp_conn *c, const char **error);
   /* Send close_notify and free the session (connection end). */
   void (*server_close)(smtp_conn *c);
   /* Library version lines for -bV. */
   const char *(*version_compiled)(void);
   const char *(*version_runtime)(void);
+  /* The daemon calls this before it forks children (and may call it again
+   * later, e.g. after each accept): it makes what every child must share,
+   * such as the session ticket keys (rotated hourly) and the self-signed
+   * certificate used when tls_certificate is unset. */
+  void (*daemon_init)(void);
 };
 
 /* The build's TLS layer, or NULL. */
