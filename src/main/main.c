@@ -29,6 +29,7 @@
 #include "../config/print.h"
 #include "../config/readconf.h"
 #include "../expand/expand.h"
+#include "../receive/receive.h"
 #include "be.h"
 #include "cmdline.h"
 #include "config.h"
@@ -255,9 +256,11 @@ int main(int argc, char **argv) {
     return EXIT_SUCCESS;
   }
 
-  /* No action: with recipients (or -t / -bm) a message is to be read. */
-  if (st.recipients_arg < argc || st.extract_recipients || st.receive_explicit)
-    not_yet("message reception (-bm, -t or recipients on the command line)", "the reception layer");
+  /* No action: with recipients (or -t) a message is to be read. */
+  if (st.recipients_arg < argc || st.extract_recipients) {
+    open_logs(st.syslog_name, exim_known, exim_uid, exim_gid);
+    return receive_cmdline_main(&st, argc, argv);
+  }
   print_help();
   return EXIT_FAILURE;
 }

@@ -1,0 +1,283 @@
+/* receive_local.c - non-SMTP reception: "exim [options] address...",
+ * -t, -bm (spec 5 reception options, 48): the caller and sender (-f/-r with
+ * the trusted-user and untrusted_set_sender rules, -F), recipients from
+ * the arguments (qualified with qualify_recipient), the message from
+ * standard input with Exim's line endings (CR, CRLF and LF all end a line)
+ * and, unless -i/-oi, a line holding only "." ending it; then the
+ * acl_not_smtp_start and acl_not_smtp ACLs, the header fix-ups, the spool
+ * files and the "<=" line.
+ *
+ * Errors are reported on stderr with exit status 1 (as with -oep; the
+ * -oem/-oee "mail the error back" forms need delivery, which this tree
+ * does not have yet).  Messages are always left on the queue: delivery
+ * arrives with the delivery layer.
+ *
+ * Entry point: receive_cmdline_main (receive.h).
+ * Must never: accept a sender from an untrusted caller that
+ * untrusted_set_sender does not allow, or leave spool files for a message
+ * that was rejected or not completely read.
+ */
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "acl/acl.h"
+#include "base/address.h"
+#include "base/log.h"
+#include "base/store.h"
+#include "base/str.h"
+#include "config/main_config.h"
+#include "expand/expand.h"
+#include "expand/match.h"
+#include "expand/variables.h"
+#include "main/trust.h"
+#include "receive/receive.h"
+#include "receive/receive_int.h"
+
+static int fail(const char *fmt, const char *a, const char *b) {
+  fputs("exim: ", stderr);
+  fprintf(stderr, fmt, a, b);
+  fputc('\n', stderr);
+  return EXIT_FAILURE;
+}
+
+/* The caller's full name from the password file (up to the first comma). */
+static const char *gecos_name(uid_t uid) {
+  struct passwd *pw = getpwuid(uid);
+  if (!pw || !pw->pw_gecos) return NULL;
+  const char *comma = strchr(pw->pw_gecos, ',');
+  return comma ? str_copyn(pw->pw_gecos, (size_t)(comma - pw->pw_gecos)) : str_copy(pw->pw_gecos);
+}
+
+/* Every address of the arguments (an argument may hold a comma list),
+ * qualified; NULL with the error line on a bad one. */
+static const char *collect_recipients(rcv_msg *r, int argc, char **argv, int first,
+                                      char ***list, int *count) {
+  const char *qr = mainconf.qualify_recipient ? mainconf.qualify_recipient : mainconf.qualify_domain;
+  int n = 0, size = 8;
+  char **out = store_get(sizeof(char *) * (size_t)size, false);
+  for (int i = first; i < argc; i++) {
+    const char *s = argv[i];
+    while (*s) {
+      const char *e = address_find_end(s, false);
+      char *item = str_copyn(s, (size_t)(e - s));
+      s = *e ? e + 1 : e;
+      const char *t = str_skip_space(item);
+      if (!*t) continue;
+      const char *err = NULL;
+      int dom = 0;
+      char *a = address_extract(item, &err, NULL, NULL, &dom, false);
+      if (!a) {
+        str_rtrim((char *)t);
+        return str_sprintf("bad recipient address \"%s\": %s", t, err);
+      }
+      if (!dom) a = address_qualify(a, qr ? qr : "");
+      if (n == size) {
+        char **bigger = store_get(sizeof(char *) * (size_t)(size *= 2), false);
+        memcpy(bigger, out, sizeof(char *) * (size_t)n);
+        out = bigger;
+      }
+      out[n++] = a;
+    }
+  }
+  (void)r;
+  *list = out;
+  *count = n;
+  return NULL;
+}
+
+/* Standard input to the sink: CR, CRLF and LF end lines (stored as LF);
+ * with dot_ends a line that is only "." ends the message. */
+static void read_stdin(rcv_msg *r, bool dot_ends) {
+  char in[8192], out[8192 + 2];
+  bool at_line_start = true, pending_cr = false, dot_pending = false;
+  for (;;) {
+    ssize_t n = read(0, in, sizeof in);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    size_t o = 0;
+    for (ssize_t i = 0; i < n; i++) {
+      char ch = in[i];
+      if (pending_cr) {
+        pending_cr = false;
+        if (ch == '\n') continue;          /* CRLF: the LF was already stored */
+      }
+      if (ch == '\r') {
+        pending_cr = true;
+        ch = '\n';
+      }
+      if (dot_pending) {
+        dot_pending = false;
+        if (ch == '\n') {                  /* "." alone: the end */
+          if (o) rcv_sink(r, out, o);
+          return;
+        }
+        out[o++] = '.';
+      }
+      if (at_line_start && dot_ends && ch == '.') {
+        dot_pending = true;
+        at_line_start = false;
+        continue;
+      }
+      out[o++] = ch;
+      at_line_start = ch == '\n';
+    }
+    if (o) rcv_sink(r, out, o);
+  }
+  if (dot_pending) rcv_sink(r, ".", 1);
+}
+
+/* May this caller set the sender to s (spec 5, -f; untrusted_set_sender)? */
+static bool sender_allowed(bool trusted, const char *s) {
+  if (trusted) return true;
+  const char *list = mainconf.untrusted_set_sender;
+  if (!list || !*list) return false;
+  const char *err = NULL;
+  return match_address_list(*s ? s : "", list, true, NULL, &err) == MATCH_YES;
+}
+
+int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
+  caller me;
+  caller_identify(&me);
+  uid_t exim_uid = 0;
+  gid_t exim_gid = 0;
+  bool exim_known = main_config_exim_ids(&exim_uid, &exim_gid) == NULL;
+  bool trusted = caller_is_trusted(&me, exim_known, exim_uid, mainconf.trusted_users,
+                                   mainconf.trusted_groups);
+  const char *qd = mainconf.qualify_domain ? mainconf.qualify_domain : "";
+
+  static smtp_conn c;
+  conn_init(&c, 0, 1, st->receive_timeout > 0 ? st->receive_timeout : mainconf.receive_timeout);
+  c.local = true;
+  c.login = me.login;
+  c.ident = trusted && st->ident ? st->ident : me.login;
+  c.received_protocol = trusted && st->received_protocol ? st->received_protocol : "local";
+  c.dont_deliver = st->dont_deliver;
+  if (trusted && st->host_address) c.host_address = st->host_address;
+  if (trusted && st->host_name) c.host_name = st->host_name;
+  if (trusted && st->interface_address) c.interface_address = st->interface_address;
+  if (trusted && st->authenticator) c.auth_driver_name = st->authenticator;
+  conn_current = &c;
+
+  static rcv_msg r;
+  /* Recipients are checked before anything is read. */
+  char **rcpts = NULL;
+  int nrcpts = 0;
+  const char *err = collect_recipients(&r, argc, argv, st->recipients_arg, &rcpts, &nrcpts);
+  if (err) return fail("%s%s", err, "");
+
+  /* The sender: login@qualify_domain unless -f is allowed. */
+  const char *sender = str_sprintf("%s@%s", me.login, qd);
+  bool explicit_sender = false, set_untrusted = false;
+  if (st->sender_address && sender_allowed(trusted, st->sender_address)) {
+    const char *s = st->sender_address;
+    if (*s) {
+      const char *e = NULL;
+      int dom = 0;
+      char *a = address_extract(s, &e, NULL, NULL, &dom, true);
+      if (!a) return fail("bad -f address \"%s\": %s", s, e);
+      s = dom || !*a ? a : address_qualify(a, qd);
+    }
+    sender = s;
+    explicit_sender = true;
+    set_untrusted = !trusted;
+  }
+  c.env.sender = sender;
+  c.env.mail_seen = true;
+  c.env.suppress_local_fixups = st->suppress_local_fixups;
+  if (!explicit_sender) {
+    c.authenticated_id = trusted && st->authenticated_id ? st->authenticated_id : me.login;
+    c.env.auth_sender = trusted && st->authenticated_sender ? st->authenticated_sender : sender;
+  }
+  conn_publish(&c);
+  expand_var_set("sender_address", sender);
+  expand_var_set("received_protocol", c.received_protocol);
+
+  /* acl_not_smtp_start: its result is ignored (spec 44), controls count. */
+  if (mainconf.acl_not_smtp_start) {
+    const char *u = NULL, *l = NULL;
+    (void)acl_check(ACL_WHERE_NOTSMTP_START, NULL, mainconf.acl_not_smtp_start, &u, &l);
+  }
+
+  if (!rcv_begin(&r, &c, false)) {
+    log_write(LOG_MAIN | LOG_PANIC, "%s", r.spool_error);
+    return fail("%s%s", r.spool_error, "");
+  }
+  spool_msg *m = &r.m;
+  m->originator_login = (char *)me.login;
+  m->originator_uid = me.uid;
+  m->originator_gid = me.gid;
+  m->sender = (char *)sender;
+  m->local = !explicit_sender;
+  m->sender_set_untrusted = set_untrusted;
+  m->allow_unqualified_recipient = true;
+  m->allow_unqualified_sender = true;
+  if (!explicit_sender) {
+    m->auth_id = (char *)c.authenticated_id;
+    m->auth_sender = (char *)c.env.auth_sender;
+  }
+  r.local = true;
+  r.trusted = trusted;
+  r.suppress_fixups = c.env.suppress_local_fixups;
+  r.extract = st->extract_recipients;
+  r.sender_explicit = explicit_sender;
+  r.login = me.login;
+  r.fullname = st->sender_fullname ? st->sender_fullname : gecos_name(me.uid);
+  if (!r.extract)
+    for (int i = 0; i < nrcpts; i++) rcv_add_recipient(&r, rcpts[i]);
+
+  read_stdin(&r, st->dot_ends);
+  rcv_end_input(&r);
+  if (r.spool_failed) {
+    log_write_msg(m->id, LOG_MAIN, "%s", r.spool_error);
+    rcv_abandon(&r);
+    return fail("%s%s", r.spool_error, "");
+  }
+  if (r.header_too_big || r.header_line_too_long) {
+    rcv_abandon(&r);
+    return fail("%s%s", r.header_too_big ? "message header size exceeds maximum permitted"
+                                         : "message header line too long", "");
+  }
+  if (!rcv_fixups(&r, st->extract_recipients ? rcpts : NULL, st->extract_recipients ? nrcpts : 0,
+                  &err)) {
+    log_write_msg(m->id, LOG_MAIN | LOG_PANIC, "%s %s", m->id, err);   /* Exim names the id twice */
+    rcv_abandon(&r);
+    return fail("no recipients in message%s%s", "", "");
+  }
+  if (!rcv_add_received(&r, &err)) {
+    log_write(LOG_MAIN | LOG_PANIC, "%s", err);
+    rcv_abandon(&r);
+    return fail("%s%s", err, "");
+  }
+
+  rcv_publish(&r);
+  if (mainconf.acl_not_smtp) {
+    const char *u = NULL, *l = NULL;
+    int rc = acl_check(ACL_WHERE_NOTSMTP, NULL, mainconf.acl_not_smtp, &u, &l);
+    if (rc != ACL_OK) {
+      const char *what = rc == ACL_DEFER ? "temporarily rejected" : rc == ACL_DISCARD ? "discarded" : "rejected";
+      const char *text = l ? l : u;
+      gstring *env = g_fmt(NULL, "Envelope-from: <%s>\nEnvelope-to: ", sender);
+      for (int i = 0; i < m->recipients_count; i++)
+        env = g_fmt(env, "%s<%s>", i ? ", " : "", m->recipients[i].address);
+      env = g_fmt(env, "\n%s", rcv_headers_for_log(m->headers));
+      rcv_abandon(&r);
+      if (rc == ACL_DISCARD) return EXIT_SUCCESS;
+      if (text) log_write_reject(m->id, g_str(env), "F=<%s> %s by non-SMTP ACL: %s", sender, what, text);
+      else log_write_reject(m->id, g_str(env), "F=<%s> %s by non-SMTP ACL", sender, what);
+      if (u) return fail("message %s by non-SMTP ACL: %s", what, u);
+      return fail("message %s by non-SMTP ACL%s", what, "");
+    }
+  }
+  rcv_apply_acl_headers(&r);
+  if (c.env.freeze) m->frozen = true;
+
+  if (!rcv_commit(&r)) {
+    log_write_msg(m->id, LOG_MAIN, "%s", r.spool_error ? r.spool_error : "spool write failed");
+    return fail("%s%s", r.spool_error ? r.spool_error : "spool write failed", "");
+  }
+  return EXIT_SUCCESS;
+}
