@@ -80,13 +80,15 @@ include $(BUILD)/modules.mk
 
 # Libraries every build links: PCRE2 (regular expressions) and OpenSSL's
 # libcrypto (digests for the expansion operators and hints), libxcrypt
-# (crypt(3) for the crypteq condition).
+# (crypt(3) for the crypteq condition), Berkeley DB (hints databases).
 CORE_PKGS   := libpcre2-8 libcrypto libxcrypt
 CORE_LIBS   := $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null)
 ifeq ($(CORE_LIBS),)
 $(error the core libraries ($(CORE_PKGS)) are missing: run util/install-deps)
 endif
 MODULE_CFLAGS += $(shell pkg-config --cflags $(CORE_PKGS))
+# Berkeley DB (no pkg-config file): the hints databases (src/hints); libm.
+CORE_LIBS   += -ldb -lm
 endif
 
 # ---- sources ------------------------------------------------------------------

@@ -64,6 +64,7 @@ void acl_ctx_set_messages(acl_ctx *ctx, const char *user_msg, const char *log_ms
 void acl_reset_message(void) {
   warned_list = NULL;
   expand_aclvar_clear_message();
+  acl_ratelimit_reset_message();
 }
 
 /* ---------------------------------------------------------------------

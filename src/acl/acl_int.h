@@ -69,6 +69,10 @@ const acl_control_def *acl_control_find(const char *name, size_t len);
 extern const acl_cond_def acl_conditions_core[];
 extern const acl_cond_def acl_modifiers_core[];
 extern const acl_cond_def acl_verify_defs[];
+extern const acl_cond_def acl_ratelimit_defs[];
+extern const acl_cond_def acl_seen_defs[];
+/* The per-message cache of ratelimit results ends with the message. */
+void acl_ratelimit_reset_message(void);
 extern const acl_control_def acl_controls_core[];
 
 /* Reading (acl_read.c).  acl_parse_text: an inline ACL or a file's

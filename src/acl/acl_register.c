@@ -35,7 +35,8 @@ static const acl_cond_def *search_conds(const acl_cond_def *t, const char *name,
 }
 
 const acl_cond_def *acl_cond_find(const char *name, size_t len) {
-  static const acl_cond_def *const core[] = {acl_conditions_core, acl_modifiers_core, acl_verify_defs};
+  static const acl_cond_def *const core[] = {acl_conditions_core, acl_modifiers_core, acl_verify_defs,
+                                             acl_ratelimit_defs, acl_seen_defs};
   const acl_cond_def *d;
   /* Registered parts first: they replace the core's "not in this build"
    * entries for their conditions. */
