@@ -125,11 +125,12 @@ void conn_publish(const smtp_conn *c) {
   expand_var_set("tls_cipher", t->active ? t->cipher : NULL);
   expand_var_set("tls_peerdn", t->peerdn);
   expand_var_set("tls_sni", t->sni);
-  expand_var_set("proxy_session", c->proxy_session ? "yes" : NULL);
+  /* as exim4: "no" and port 0 when there is no proxy (recorded with -bh) */
+  expand_var_set("proxy_session", c->proxy_session ? "yes" : "no");
   expand_var_set("proxy_local_address", c->proxy_local_address);
-  expand_var_set("proxy_local_port", c->proxy_session ? num(c->proxy_local_port) : NULL);
+  expand_var_set("proxy_local_port", num(c->proxy_local_port));
   expand_var_set("proxy_external_address", c->proxy_external_address);
-  expand_var_set("proxy_external_port", c->proxy_session ? num(c->proxy_external_port) : NULL);
+  expand_var_set("proxy_external_port", num(c->proxy_external_port));
 }
 
 gstring *conn_host_text(gstring *g, const smtp_conn *c) {
