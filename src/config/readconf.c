@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "../acl/acl.h"
+#include "../tls/tls.h"
 #include "../base/list.h"
 #include "../base/log.h"
 #include "../base/store.h"
@@ -455,6 +456,7 @@ void readconf_load(const readconf_args *args) {
   while (section) section = read_section(section);
   if ((err = drivers_check_references())) die_with(g_fmt(NULL, "Exim configuration error%s", err));
   if ((err = acl_read_config())) config_error_noline("%s", err);
+  if (tls_ops_hooks && (err = tls_ops_hooks->check_config())) config_error_noline("%s", err);
   fclose(f);
   store_pool_set(old);
 }

@@ -54,6 +54,10 @@ SSL_CTX *tls_ctx_build(tls_server *s, const char **error);
 /* tls_ctx.c: the pending OpenSSL error queue as one line (emptied). */
 const char *tls_openssl_errors(const char *fallback);
 
+/* tls_openssl.c: files named by unexpanded options that cannot be read
+ * (NULL: all there).  The daemon logs it as a warning at start. */
+const char *tls_check_files(void);
+
 /* tls_params.c */
 bool tls_parse_openssl_options(const char *spec, uint64_t *result, const char **error);
 bool tls_ctx_set_dhparam(SSL_CTX *ctx, const char **error);

@@ -2,7 +2,8 @@
  * points (tls.h): configuration checks, preparing a session, the
  * handshake bounded by smtp_receive_timeout, the encrypted read/write
  * layer put under the connection's reader and writer, close_notify, the
- * -bV library lines and the daemon's preparation before it forks.
+ * -bV library lines and the daemon's preparation before it forks (which
+ * also warns about option files that do not exist).
  *
  * Entry points: struct tls_ops tls_openssl (through tls_ops_hooks),
  * tls_version_compiled/tls_version_runtime (the -bV library line).
@@ -272,6 +273,9 @@ static const char *check_files(const char *name, const char *value, bool list, b
   return NULL;
 }
 
+/* Syntax of the options, at configuration time (so -bV reports a bad
+ * openssl_options item).  Files are not looked at here: a missing
+ * certificate must not stop every exim command. */
 static const char *check_config(void) {
   uint64_t bits;
   const char *err = NULL;
@@ -283,6 +287,11 @@ static const char *check_config(void) {
     if (!mainconf.tls_verify_certificates || !*mainconf.tls_verify_certificates)
       return "tls_verify_hosts or tls_try_verify_hosts is set, but tls_verify_certificates is not";
   }
+  return NULL;
+}
+
+const char *tls_check_files(void) {
+  const char *err;
   if ((err = check_files("tls_certificate", mainconf.tls_certificate, true, false))) return err;
   if ((err = check_files("tls_privatekey", mainconf.tls_privatekey, true, false))) return err;
   if ((err = check_files("tls_verify_certificates", mainconf.tls_verify_certificates, false, false))) return err;
@@ -298,7 +307,8 @@ static const char *check_config(void) {
 /* The daemon, before it forks: the self-signed certificate (when needed)
  * and the ticket keys are made once and shared by every child. */
 static void daemon_init(void) {
-  const char *err = NULL;
+  const char *err = tls_check_files();
+  if (err) log_write(LOG_MAIN, "Warning: TLS: %s", err);
   if (!mainconf.tls_certificate || !*mainconf.tls_certificate) {
     X509 *x;
     EVP_PKEY *k;

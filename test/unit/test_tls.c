@@ -33,6 +33,7 @@
 #include "modules.h"
 #include "smtp/conn.h"
 #include "tls/tls.h"
+#include "tls/tls_int.h"
 #include "unit.h"
 
 static char dir[] = "/tmp/test_tls.XXXXXX";
@@ -331,7 +332,8 @@ int main(void) {
   CHECK(!r.ok);
   CHECK(r.error && has(r.error, "(tls_init): DH: unknown fixed DH identifier: no-such-prime"));
   mainconf.tls_dhparam = path("missing-dh.pem");
-  CHECK(has(tls_ops_hooks->check_config(), "tls_dhparam: cannot access"));
+  CHECK(tls_ops_hooks->check_config() == NULL);
+  CHECK(has(tls_check_files(), "tls_dhparam: cannot access"));
   /* tls_eccurve: a named curve; a bad one. */
   reset();
   mainconf.tls_eccurve = "secp384r1";
@@ -355,10 +357,12 @@ int main(void) {
   /* Configuration checks. */
   reset();
   CHECK(tls_ops_hooks->check_config() == NULL);
+  CHECK(tls_check_files() == NULL);
   mainconf.tls_certificate = path("no-such-cert.pem");
-  CHECK(has(tls_ops_hooks->check_config(), "tls_certificate: cannot access"));
-  mainconf.tls_certificate = "${if eq{1}{1}{/no/such/file}}";
   CHECK(tls_ops_hooks->check_config() == NULL);
+  CHECK(has(tls_check_files(), "tls_certificate: cannot access"));
+  mainconf.tls_certificate = "${if eq{1}{1}{/no/such/file}}";
+  CHECK(tls_check_files() == NULL);
   run(&r, 's', "");
   CHECK(!r.ok);
   CHECK(r.error && has(r.error, "(tls_init): SSL_CTX_use_certificate_chain_file file=/no/such/file"));
