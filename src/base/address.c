@@ -240,6 +240,10 @@ static const char *route_addr(parser *p, const char *s, bool allow_null, const c
       return NULL;
     }
   }
+  if (*s == '>' && routed && !*dom) {
+    p->error = "domain missing in source-routed address";
+    return NULL;
+  }
   if (*s != '>') {
     if (*dom) {
       p->error = NULL;  /* reported by the caller as trailing text */
@@ -285,7 +289,12 @@ char *address_extract(const char *mailbox, const char **error, int *start, int *
       const char *e = read_domain(&p, t + 1, true);
       if (e) a_end = p.tok_end;
       s = e;
-    } else if (t && p.g->len > 0 && (!*t || *t == ';' || routed)) {
+    } else if (t && routed) {
+      /* a source route needs a domain after the local part */
+      p.error = *t ? error_text(mailbox, "\"@\" or \".\" expected after \"%s\"", g_str(p.g))
+                   : "domain missing in source-routed address";
+      s = NULL;
+    } else if (t && p.g->len > 0 && (!*t || *t == ';')) {
       /* an unqualified local part */
       a_end = p.tok_end;
       s = t;
@@ -334,8 +343,12 @@ char *address_extract(const char *mailbox, const char **error, int *start, int *
  * end.  Square brackets are not special, as in exim4. */
 static const char *find_top(const char *s, char stop, bool nl_ends) {
   int angle = 0;
+  /* exim4: an item that starts (no white space before) with '@' is a
+   * source route whose commas do not end it, up to its ':' (or a '>') */
+  bool route = stop == ',' && *s == '@';
   for (; *s; s++) {
-    if (*s == stop && angle == 0) return s;
+    if (*s == stop && angle == 0 && !route) return s;
+    if (*s == ':' || *s == '>') route = false;
     switch (*s) {
     case '\n':
       if (nl_ends) return s;
@@ -393,10 +406,10 @@ bool address_walk_next(address_walk *w, address_item *item) {
     if (*skip_cfws(str_copyn(s, (size_t)(e - s))) == 0) continue;  /* empty, or only comments */
     size_t skip = 0;  /* bytes of a group's "name:" */
     if (!w->in_group) {
-      /* "name:" opens a group: a phrase followed by a colon */
+      /* "name:" opens a group: a phrase (may be empty) and a colon */
       parser p = {s, NULL, g_new(16, false), s};
       const char *t = skip_phrase(&p, s);
-      if (t && t > s && t < e && *t == ':') {
+      if (t && t < e && *t == ':') {
         w->in_group = true;
         skip = (size_t)(t + 1 - s);
       }

@@ -53,10 +53,10 @@ OPFN(op_domain) {
  * inside an address; items that do not parse are left out. */
 OPFN(op_addresses) {
   char sep = ':';
-  const char *p = arg;
+  const char *p = str_skip_space(arg);
   (void)opt;
   if (*p == '>') {
-    if (!p[1]) return str_sprintf("output separator missing in expanding ${addresses:%s}", arg);
+    if (!p[1]) return str_sprintf("output separator missing in expanding ${addresses:%s}", p);
     sep = p[1];
     p += 2;
   }

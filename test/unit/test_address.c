@@ -123,6 +123,15 @@ static void find_end(void) {
   CHECK(*address_find_end(s, false) == 0);
   s = "";
   CHECK(address_find_end(s, false) == s);
+  /* a source route at the very start of an item keeps its commas (exim4) */
+  s = "@r,@s:a@b, c";
+  CHECK(address_find_end(s, false) == s + 9);
+  s = "@r x, c@d";
+  CHECK(*address_find_end(s, false) == 0);
+  s = "@x>,a@b";
+  CHECK(address_find_end(s, false) == s + 3);
+  s = " @r, c@d";
+  CHECK(address_find_end(s, false) == s + 3);
 }
 
 /* Walk value and return the items joined: address or "!error". */
@@ -163,6 +172,8 @@ static void walker(void) {
   CHECK(strcmp(walk(" <a, b>, c@d\n"), "!\"@\" or \".\" expected after \"a\"|c@d") == 0);
   CHECK(strcmp(walk(" x\\, y@z\n"), "!missing or malformed local part (expected word or \"<\")") == 0);
   CHECK(strcmp(walk(" g:a@b;,h:c@d;\n"), "a@b|c@d") == 0);
+  CHECK(strcmp(walk("a@b,@r x, c@d\n"), "a@b|!no local part") == 0);
+  CHECK(strcmp(walk(" :a@b;\n"), "a@b") == 0);
   address_walk w;
   address_item it;
   address_walk_init(&w, "x@y,  Name <a@b>");
