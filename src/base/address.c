@@ -342,12 +342,12 @@ char *address_extract(const char *mailbox, const char **error, int *start, int *
  * terminating NUL.  An unterminated quoted string or comment runs to the
  * end.  Square brackets are not special, as in exim4. */
 static const char *find_top(const char *s, char stop, bool nl_ends) {
-  int angle = 0;
+  bool angle = false;  /* not a count: "<a@<b>," ends at the comma (exim4) */
   /* exim4: an item that starts (no white space before) with '@' is a
    * source route whose commas do not end it, up to its ':' (or a '>') */
   bool route = stop == ',' && *s == '@';
   for (; *s; s++) {
-    if (*s == stop && angle == 0 && !route) return s;
+    if (*s == stop && !angle && !route) return s;
     if (*s == ':' || *s == '>') route = false;
     switch (*s) {
     case '\n':
@@ -372,10 +372,10 @@ static const char *find_top(const char *s, char stop, bool nl_ends) {
       break;
     }
     case '<':
-      angle++;
+      angle = true;
       break;
     case '>':
-      if (angle > 0) angle--;
+      angle = false;
       break;
     }
   }

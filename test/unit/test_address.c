@@ -128,6 +128,8 @@ static void find_end(void) {
   CHECK(address_find_end(s, false) == s + 9);
   s = "@r x, c@d";
   CHECK(*address_find_end(s, false) == 0);
+  s = "<a@<b> , c";
+  CHECK(address_find_end(s, false) == s + 7);
   s = "@x>,a@b";
   CHECK(address_find_end(s, false) == s + 3);
   s = " @r, c@d";
