@@ -1,7 +1,7 @@
 /* receive_log.c - the "<=" main log line for an accepted message (spec
  * 53.6, fields of 53.13, the reception selectors of 53.15), items in the
  * order Exim 4.96 writes them:
- *   <= sender [R=ref] H=... [U=...] P=proto [L] [X= CV= DN= SNI=]
+ *   <= sender [R=ref] H=... [U=...] P=proto [L[.*][-]] [X= CV= DN= SNI=]
  *   [A=auth[:id[:sender]]] [PRDR] [PRX=] [K] S=size [M8S=n] [id=|id*=msgid]
  *   [T="subject"] [from <sender>] [for rcpt ...]
  *
@@ -35,7 +35,12 @@ void rcv_log_arrival(rcv_msg *r) {
   gstring *h = conn_host_text(NULL, c);
   if (h && h->len) g = g_fmt(g, " %s", g_str(h));
   if (c->received_protocol) g = g_fmt(g, " P=%s", c->received_protocol);
-  if (LOGGING(pipelining) && c->pipelining_advertised) g = g_cat(g, " L");
+  if (LOGGING(pipelining) && c->pipelining_advertised) {
+    g = g_cat(g, " L");
+    if (c->pipe_connect_used) g = g_catc(g, '*');
+    else if (c->pipe_connect_advertised) g = g_catc(g, '.');
+    if (!c->pipelining_used) g = g_catc(g, '-');
+  }
   if (c->tls.active) {
     if (LOGGING(tls_cipher) && c->tls.cipher) g = g_fmt(g, " X=%s", c->tls.cipher);
     if (LOGGING(tls_certificate_verified))
@@ -52,6 +57,7 @@ void rcv_log_arrival(rcv_msg *r) {
   if (c->env.prdr_requested) g = g_cat(g, " PRDR");
   if (LOGGING(proxy) && c->proxy_session && c->proxy_local_address)
     g = g_fmt(g, " PRX=[%s]:%d", c->proxy_local_address, c->proxy_local_port);
+  if (c->chunking_used) g = g_cat(g, " K");
   long dsize = MESSAGE_ID_LENGTH + 3 + r->body_size;
   g = g_fmt(g, " S=%ld", spool_message_size(m, dsize));
   if (LOGGING(8bitmime)) g = g_fmt(g, " M8S=%d", c->env.body_type == 8 ? 8 : c->env.body_type == 7 ? 7 : 0);

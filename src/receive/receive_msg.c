@@ -287,7 +287,10 @@ static void fill_envelope(rcv_msg *r) {
     m->host_auth = (char *)c->auth_driver_name;
     m->host_auth_pubname = (char *)c->auth_mechanism;
   }
-  m->active_hostname = (char *)c->active_hostname;
+  /* written only when smtp_active_hostname made it differ */
+  if (c->active_hostname && mainconf.primary_hostname &&
+      strcmp(c->active_hostname, mainconf.primary_hostname) != 0)
+    m->active_hostname = (char *)c->active_hostname;
   m->ident = (char *)c->ident;
   m->received_protocol = (char *)c->received_protocol;
   m->body_linecount = (int)r->body_linecount;

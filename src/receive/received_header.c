@@ -32,21 +32,28 @@ char *rcv_date(time_t t) {
                      off / 60, off % 60);
 }
 
-/* $sender_rcvhost: "name ([ip]:port helo=h ident=u)" or "[ip]:port (helo=h)" */
+/* $sender_rcvhost: "[ip] (port=n helo=h ident=u)" for a host without a
+ * verified name, "name\n\t([ip]:port helo=h ident=u)" with one (helo=
+ * only when it differs from the name); the port only with the
+ * incoming_port selector. */
 static const char *rcvhost(const smtp_conn *c) {
   if (!c->host_address) return NULL;
-  gstring *addr = g_fmt(NULL, "[%s]", c->host_address);
-  if (LOGGING(incoming_port)) addr = g_fmt(addr, ":%d", c->host_port);
-  gstring *extra = NULL;
-  if (c->helo_name && !(c->host_name && str_eqic(c->helo_name, c->host_name)))
-    extra = g_fmt(extra, "helo=%s", c->helo_name);
-  if (c->ident) extra = g_fmt(extra, "%sident=%s", extra ? " " : "", c->ident);
+  bool port = LOGGING(incoming_port);
+  gstring *g = NULL;
   if (c->host_name) {
-    return str_sprintf("%s (%s%s%s)", c->host_name, g_str(addr), extra ? " " : "",
-                       extra ? g_str(extra) : "");
+    g = g_fmt(g, "%s\n\t([%s]", c->host_name, c->host_address);
+    if (port) g = g_fmt(g, ":%d", c->host_port);
+    if (c->helo_name && !str_eqic(c->helo_name, c->host_name)) g = g_fmt(g, " helo=%s", c->helo_name);
+    if (c->ident) g = g_fmt(g, " ident=%s", c->ident);
+    return g_str(g_catc(g, ')'));
   }
-  if (extra) return str_sprintf("%s (%s)", g_str(addr), g_str(extra));
-  return g_str(addr);
+  g = g_fmt(g, "[%s]", c->host_address);
+  gstring *x = NULL;
+  if (port) x = g_fmt(x, "port=%d", c->host_port);
+  if (c->helo_name) x = g_fmt(x, "%shelo=%s", x ? " " : "", c->helo_name);
+  if (c->ident) x = g_fmt(x, "%sident=%s", x ? " " : "", c->ident);
+  if (x) g = g_fmt(g, " (%s)", g_str(x));
+  return g_str(g);
 }
 
 bool rcv_add_received(rcv_msg *r, const char **error) {

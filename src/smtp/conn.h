@@ -112,6 +112,9 @@ typedef struct smtp_conn {
   bool helo_seen;
   bool pipelining_advertised;   /* in the last EHLO response */
   bool pipe_connect_advertised; /* PIPE_CONNECT in the last EHLO response */
+  bool pipelining_used;         /* a command arrived pipelined (log "L" without "-") */
+  bool pipe_connect_used;       /* the client used PIPE_CONNECT (log "L*") */
+  bool chunking_used;           /* the message came in BDAT chunks (log "K") */
   bool chunking_advertised;
   bool prdr_advertised;
   bool auth_advertised;

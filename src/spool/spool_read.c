@@ -68,8 +68,15 @@ static bool parse_time_usec(const char *s, long *sec, int *usec) {
   return true;
 }
 
-/* "address.port" as written for -host_address and -interface_address. */
+/* "[address]:port" as Exim 4.96 writes -host_address and
+ * -interface_address, or the older "address.port". */
 static bool parse_addr_port(const char *v, bool tainted, char **addr, int *port) {
+  if (v[0] == '[') {
+    const char *close = strchr(v, ']');
+    if (!close || close == v + 1 || close[1] != ':' || !parse_int(close + 2, port)) return false;
+    *addr = str_copy_taint(str_copyn(v + 1, (size_t)(close - v - 1)), tainted);
+    return true;
+  }
   const char *dot = strrchr(v, '.');
   if (!dot || dot == v || !parse_int(dot + 1, port)) return false;
   *addr = str_copy_taint(str_copyn(v, (size_t)(dot - v)), tainted);

@@ -87,14 +87,14 @@ char *spool_header_text(const spool_msg *m, size_t *len) {
   if (m->helo_name) g = var_line(g, "helo_name", m->helo_name);
   if (m->host_address) {
     if (is_tainted(m->host_address)) g = g_catc(g, '-');
-    g = g_fmt(g, "-host_address %s.%d\n", m->host_address, m->host_port);
+    g = g_fmt(g, "-host_address [%s]:%d\n", m->host_address, m->host_port);
     if (m->host_name) g = var_line(g, "host_name", m->host_name);
   }
   if (m->host_auth) g = var_line(g, "host_auth", m->host_auth);
   if (m->host_auth_pubname) g = var_line(g, "host_auth_pubname", m->host_auth_pubname);
   if (m->interface_address) {
     if (is_tainted(m->interface_address)) g = g_catc(g, '-');
-    g = g_fmt(g, "-interface_address %s.%d\n", m->interface_address,
+    g = g_fmt(g, "-interface_address [%s]:%d\n", m->interface_address,
               m->interface_port);
   }
   if (m->active_hostname) g = var_line(g, "active_hostname", m->active_hostname);

@@ -94,6 +94,78 @@ CASES = {
 }
 
 
+# ---- SMTP cases (-bs as root, -bh): the input is the client's side.
+SMTP_ACL = "accept_rcpt:\n  accept\n"
+SMTP_CONF = "acl_smtp_rcpt = accept_rcpt\n"
+
+
+def smtp(*cmds, msg="Subject: smtp\r\n\r\nbody\r\n"):
+    """EHLO, MAIL, RCPT..., DATA with msg, QUIT (extra commands first)."""
+    lines = ["EHLO client.example"] + list(cmds) + ["DATA"]
+    return "\r\n".join(lines) + "\r\n" + msg + ".\r\nQUIT\r\n"
+
+
+MAILRCPT = ("MAIL FROM:<s@x.example>", "RCPT TO:<a@b.example>")
+HOST = ["-oMa", "192.0.2.1.1234", "-oMi", "192.0.2.2.25"]
+SMTP_ALL = "log_selector = +all -pid -millisec -arguments -receive_time -queue_time -smtp_connection " \
+           "-smtp_no_mail -smtp_incomplete_transaction\n"
+
+SMTP_CASES = {
+    "smtp_local": dict(args=["-odq", "-bs"], input=smtp(*MAILRCPT)),
+    "smtp_local_all": dict(args=["-odq", "-bs"], input=smtp(*MAILRCPT), conf=SMTP_ALL),
+    "smtp_host": dict(args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT)),
+    "smtp_host_name": dict(args=["-odq", "-bs", "-oMs", "host.example"] + HOST, input=smtp(*MAILRCPT)),
+    "smtp_host_all": dict(args=["-odq", "-bs", "-oMs", "host.example", "-oMt", "idt"] + HOST,
+                          input=smtp(*MAILRCPT, "RCPT TO:<c@d.example>"), conf=SMTP_ALL),
+    "smtp_host_auth": dict(args=["-odq", "-bs", "-oMaa", "plainauth", "-oMai", "someone"] + HOST,
+                           input=smtp("MAIL FROM:<s@x.example> AUTH=<>", "RCPT TO:<a@b.example>"),
+                           conf=SMTP_ALL),
+    "smtp_headers_kept": dict(args=["-odq", "-bs"] + HOST, input=smtp(
+        *MAILRCPT, msg="Return-path: <r@p>\r\nTo: a@b.example\r\nBcc: x@y\r\nSubject: s\r\n\r\nb\r\n")),
+    "smtp_dots": dict(args=["-odq", "-bs"] + HOST,
+                      input=smtp(*MAILRCPT, msg="Subject: d\r\n\r\n..one\r\n...\r\n..two\r\n")),
+    "smtp_no_headers": dict(args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT, msg="plain body\r\n")),
+    "smtp_two_messages": dict(args=["-odq", "-bs"] + HOST,
+                              input="EHLO c.example\r\nMAIL FROM:<s@x.example>\r\nRCPT TO:<a@b.example>\r\n"
+                                    "DATA\r\nSubject: one\r\n\r\n1\r\n.\r\nMAIL FROM:<>\r\n"
+                                    "RCPT TO:<b@b.example>\r\nDATA\r\nSubject: two\r\n\r\n2\r\n.\r\nQUIT\r\n"),
+    "smtp_data_deny": dict(args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT),
+                           conf="acl_smtp_data = data_deny\n",
+                           acl="data_deny:\n  deny message = no thanks $h_subject:\n"),
+    "smtp_data_defer": dict(args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT),
+                            conf="acl_smtp_data = data_defer\n",
+                            acl="data_defer:\n  defer message = later\n"),
+    "smtp_data_vars": dict(args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT, msg="Subject: v\r\nX-A: 1\r\n\r\nl1\r\nl2\r\n"),
+                           conf="acl_smtp_data = data_vars\n",
+                           acl="data_vars:\n  accept add_header = X-Vars: size=$message_size "
+                               "lines=$message_linecount body=$body_linecount subj=$h_subject: "
+                               "rc=$recipients_count mb=$message_body id=$message_exim_id\n"),
+    "smtp_submission": dict(args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT),
+                            conf="acl_smtp_mail = sub\n", acl="sub:\n  accept control = submission\n"),
+    "smtp_submission_domain": dict(args=["-odq", "-bs", "-oMaa", "plainauth", "-oMai", "user"] + HOST,
+                                   input=smtp(*MAILRCPT, msg="From: other@x.example\r\nSubject: s\r\n\r\nb\r\n"),
+                                   conf="acl_smtp_mail = sub\n",
+                                   acl="sub:\n  accept control = submission/domain=sub.example/name=The User\n"),
+    "smtp_header_maxsize": dict(args=["-odq", "-bs"] + HOST,
+                                input=smtp(*MAILRCPT, msg="Subject: " + "x" * 120 + "\r\n\r\nb\r\n"),
+                                conf="header_maxsize = 100\n"),
+    "smtp_header_line_maxsize": dict(args=["-odq", "-bs"] + HOST,
+                                     input=smtp(*MAILRCPT, msg="Subject: " + "x" * 60 + "\r\n" + " y" * 40
+                                                + "\r\n\r\nb\r\n"),
+                                     conf="header_line_maxsize = 100\n"),
+    "smtp_size_limit": dict(args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT, msg="Subject: s\r\n\r\n" + "z" * 200 + "\r\n"),
+                            conf="message_size_limit = 100\n"),
+    "smtp_bh": dict(args=["-odq", "-bh", "192.0.2.1"], input=smtp(*MAILRCPT)),
+    "smtp_bh_data_deny": dict(args=["-odq", "-bh", "192.0.2.1"], input=smtp(*MAILRCPT),
+                              conf="acl_smtp_data = data_deny\n",
+                              acl="data_deny:\n  deny message = no thanks\n"),
+}
+for _name, _case in SMTP_CASES.items():
+    _case["conf"] = SMTP_CONF + _case.get("conf", "")
+    _case["acl"] = SMTP_ACL + _case.get("acl", "")
+ALL_CASES = {**CASES, **SMTP_CASES}
+
+
 _ID = re.compile(r"[0-9A-Za-z]{6}-[0-9A-Za-z]{6}-[0-9A-Za-z]{2}(?![0-9A-Za-z])")
 _TS = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", re.M)
 _RFCDATE = re.compile(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
@@ -127,7 +199,7 @@ def run_case(binary: str, name: str, casedir: str) -> str:
     import os
     import subprocess
     from pathlib import Path
-    case = CASES[name]
+    case = ALL_CASES[name]
     d = Path(casedir)
     d.mkdir(parents=True, exist_ok=True)
     for parent in (d.parent, d):

@@ -383,7 +383,7 @@ static void test_rich_roundtrip(const char *base) {
   char *text = spool_header_text(&m, NULL);
   const char *err = NULL;
   CHECK(strstr(text, "-aclc 0 4\nconn\n-aclm 1 0\n\n--aclm _note 9\ntwo\nlines\n") != NULL);
-  CHECK(strstr(text, "--host_address 192.0.2.7.40123\n-host_name client.example\n") != NULL);
+  CHECK(strstr(text, "--host_address [192.0.2.7]:40123\n-host_name client.example\n") != NULL);
   CHECK(strstr(text, "YY b@x.example\nNN a@x.example\nNN c@x.example\n4\n") != NULL);
   CHECK(strstr(text, "c@x.example rfc822;c@x.example 18,4  0,-1#3\n") != NULL);
   CHECK(strstr(text, "d@x.example  0,0 errors@x.example 16,0#3\n") != NULL);

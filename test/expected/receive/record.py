@@ -13,12 +13,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "black"))
-from receive_cases import CASES, run_case  # noqa: E402
+from receive_cases import ALL_CASES, run_case  # noqa: E402
 
 TOPDIR = "/tmp/rcv-record"
 CONF = TOPDIR + "/case/exim.conf"
 TRUSTED = Path("/etc/exim4/trusted_configs")
-names = sys.argv[1:] or sorted(CASES)
+names = sys.argv[1:] or sorted(ALL_CASES)
 old = TRUSTED.read_text() if TRUSTED.exists() else None
 TRUSTED.write_text((old or "") + CONF + "\n")
 try:
