@@ -175,6 +175,8 @@ static int run_stmts(acl_ctx *ctx, const acl_stmt *stmts) {
     const char *verb = acl_verb_names[st->verb];
     if (acl_tracing) acl_trace(ctx->level, "processing \"%s\" (%s %d)", verb, st->file ? st->file : "", st->line);
     ctx->message = ctx->log_message = NULL;
+    ctx->verb = st->verb;
+    ctx->nested_drop = false;
     bool endpass = false, endpass_seen = false;
     int rc = ACL_OK;
     for (const acl_item *it = st->items; it; it = it->next) {
@@ -196,9 +198,15 @@ static int run_stmts(acl_ctx *ctx, const acl_stmt *stmts) {
       *ctx->log_msg = ctx->error;
       return ACL_ERROR;
     }
-    if (rc == ACL_FAIL_DROP) {
+    if (rc == ACL_DISCARD) {
+      /* A nested ACL discarded: accept and discard act at once. */
+      if (st->verb != ACL_VERB_ACCEPT && st->verb != ACL_VERB_DISCARD) {
+        *ctx->log_msg = str_sprintf("nested ACL returned \"discard\" for \"%s\" command", verb);
+        return ACL_ERROR;
+      }
       set_texts(ctx);
-      return ACL_FAIL_DROP;
+      if (acl_tracing) acl_trace(ctx->level, "end of ACL \"%s\": %s", ctx->acl_name, result_name(ACL_DISCARD, false));
+      return ACL_DISCARD;
     }
     if (rc == ACL_DEFER) {
       if (st->verb == ACL_VERB_WARN) {
@@ -212,7 +220,7 @@ static int run_stmts(acl_ctx *ctx, const acl_stmt *stmts) {
       return ACL_DEFER;
     }
     int result = -1;
-    if (rc == ACL_OK || rc == ACL_DISCARD) {
+    if (rc == ACL_OK) {
       switch (st->verb) {
       case ACL_VERB_ACCEPT: result = ACL_OK; break;
       case ACL_VERB_DEFER: result = ACL_DEFER; break;
@@ -240,6 +248,7 @@ static int run_stmts(acl_ctx *ctx, const acl_stmt *stmts) {
       else if ((st->verb == ACL_VERB_ACCEPT || st->verb == ACL_VERB_DISCARD) && endpass) result = ACL_FAIL;
     }
     if (result < 0) continue;
+    if (result == ACL_FAIL && ctx->nested_drop) result = ACL_FAIL_DROP;
     set_texts(ctx);
     if (acl_tracing) acl_trace(ctx->level, "end of ACL \"%s\": %s", ctx->acl_name, result_name(result, false));
     return result;

@@ -15,6 +15,7 @@
 
 #include "acl/acl_int.h"
 #include "base/str.h"
+#include "expand/expand.h"
 #include "expand/match.h"
 #include "expand/variables.h"
 #include "smtp/conn.h"
@@ -40,38 +41,64 @@ static int match_result(acl_ctx *ctx, match_rc rc, const char *error, const char
   return ACL_DEFER;
 }
 
+/* acl = name [arg1 ... arg9]: the name and the arguments are separated at
+ * white space and expanded separately; a value that is not the name of an
+ * ACL is expanded whole and run as an inline ACL. */
+static const char *expand_part(acl_ctx *ctx, const char *s, const char *name, bool *forced) {
+  const char *e = expand_cstring(s);
+  if (!e) {
+    *forced = expand_status.forced_fail;
+    /* Exim names the ACL (not the failing argument) in the error. */
+    if (!*forced) acl_error(ctx, "failed to expand ACL string \"%s\": %s", name, expand_status.message);
+  }
+  return e;
+}
+
 static int c_acl(acl_ctx *ctx, const acl_item *it, const char *arg) {
-  /* "acl = name arg1 arg2 ...": arguments are separated by white space. */
+  (void)it;
   const char *args[9];
   int nargs = 0;
+  bool forced = false;
   const char *p = str_skip_space(arg);
   const char *e = p;
   while (*e && !isspace((unsigned char)*e)) e++;
-  const char *name = str_copyn(p, (size_t)(e - p));
-  /* An inline ACL (with spaces) is the whole argument. */
-  if (strchr(name, '/') == NULL && *str_skip_space(e)) {
-    bool found;
-    acl_named_find(name, &found);
-    if (!found) name = arg;
-    else {
+  const char *word = str_copyn(p, (size_t)(e - p));
+  const char *name = expand_part(ctx, word, word, &forced);
+  if (!name) return forced ? ACL_OK : ACL_ERROR;
+  bool found = false;
+  if (*name != '/' && !strpbrk(name, " \t\n")) acl_named_find(name, &found);
+  if (found) {
+    p = str_skip_space(e);
+    while (*p && nargs < 9) {
+      e = p;
+      while (*e && !isspace((unsigned char)*e)) e++;
+      const char *a = expand_part(ctx, str_copyn(p, (size_t)(e - p)), name, &forced);
+      if (!a) return forced ? ACL_OK : ACL_ERROR;
+      args[nargs++] = a;
       p = str_skip_space(e);
-      while (*p && nargs < 9) {
-        e = p;
-        while (*e && !isspace((unsigned char)*e)) e++;
-        args[nargs++] = str_copyn(p, (size_t)(e - p));
-        p = str_skip_space(e);
-      }
     }
+  } else if (*str_skip_space(e)) {
+    /* An inline ACL: the whole text. */
+    if (!(name = expand_part(ctx, arg, arg, &forced))) return forced ? ACL_OK : ACL_ERROR;
   }
-  (void)it;
+  const char *saved_user = *ctx->user_msg, *saved_log = *ctx->log_msg;
   int rc = acl_run(ctx->where, ctx->recipient, name, ctx->level + 1, nargs ? args : NULL, nargs,
                    ctx->user_msg, ctx->log_msg);
   switch (rc) {
   case ACL_OK:
+    /* An accepting nested ACL's texts are not kept. */
+    *ctx->user_msg = saved_user;
+    *ctx->log_msg = saved_log;
     return ACL_OK;
   case ACL_ERROR:
     ctx->error = *ctx->log_msg;
     return ACL_ERROR;
+  case ACL_DEFER:
+    /* On warn a defer makes the condition false. */
+    return ctx->verb == ACL_VERB_WARN ? ACL_FAIL : ACL_DEFER;
+  case ACL_FAIL_DROP:
+    ctx->nested_drop = true;
+    return ACL_FAIL;
   default:
     return rc;
   }
@@ -204,7 +231,7 @@ static int c_missing(acl_ctx *ctx, const acl_item *it, const char *arg) {
 }
 
 const acl_cond_def acl_conditions_core[] = {
-  {"acl", 0, ACL_WHERE_ALL, c_acl, NULL},
+  {"acl", ACD_NOEXPAND, ACL_WHERE_ALL, c_acl, NULL},
   {"authenticated", 0, ACL_WHERE_ALL & ~(W(NOTSMTP) | W(NOTSMTP_START) | W(CONNECT) | W(HELO)),
    c_authenticated, NULL},
   {"condition", 0, ACL_WHERE_ALL, c_condition, NULL},

@@ -56,6 +56,8 @@ typedef struct acl_ctx {
   const char **user_msg;      /* outputs, shared with nested ACLs: the texts */
   const char **log_msg;       /* in force (a nested ACL's stay unless replaced) */
   const char *error;          /* ACL_ERROR text */
+  acl_verb verb;              /* of the statement being evaluated */
+  bool nested_drop;           /* a nested ACL returned "drop" in this statement */
   bool log_reject_target_set;
   unsigned log_reject_target; /* LOG_MAIN/LOG_REJECT/LOG_PANIC */
 } acl_ctx;

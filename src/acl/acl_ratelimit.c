@@ -119,12 +119,11 @@ static bool mode_allowed(per_mode mode, acl_where w) {
   case PER_MAIL:
   case PER_BYTE:
     return w == ACL_WHERE_MAIL || w == ACL_WHERE_RCPT || w == ACL_WHERE_PREDATA || w == ACL_WHERE_MIME ||
-           w == ACL_WHERE_DATA || w == ACL_WHERE_NOTSMTP || w == ACL_WHERE_UNKNOWN;
+           w == ACL_WHERE_DATA || w == ACL_WHERE_NOTSMTP;
   case PER_RCPT:
-    return w == ACL_WHERE_RCPT || w == ACL_WHERE_PREDATA || w == ACL_WHERE_MIME || w == ACL_WHERE_DATA ||
-           w == ACL_WHERE_UNKNOWN;
+    return w == ACL_WHERE_RCPT || w == ACL_WHERE_PREDATA || w == ACL_WHERE_MIME || w == ACL_WHERE_DATA;
   case PER_ADDR:
-    return w == ACL_WHERE_RCPT || w == ACL_WHERE_UNKNOWN;
+    return w == ACL_WHERE_RCPT;
   default:
     return true;
   }
@@ -188,10 +187,8 @@ static int c_ratelimit(acl_ctx *ctx, const acl_item *it, const char *arg) {
       count_set = true;
     } else if (strncmp(opt, "unique=", 7) == 0) {
       unique = opt + 7;
-    } else if (key) {
-      return acl_error(ctx, "unrecognized option \"%s\" for \"ratelimit\" condition", opt);
     } else {
-      key = opt;
+      key = opt;   /* the last other element is the key */
     }
   }
   if (mode == PER_ADDR) {
@@ -256,8 +253,8 @@ static int c_ratelimit(acl_ctx *ctx, const acl_item *it, const char *arg) {
 
   double rate;
   bool unique_seen = false;
-  if (unique && (upd == UPD_READONLY || upd == UPD_NOUPDATE)) {
-    rate = have ? rec.dbd.rate : 0;   /* readonly: the stored rate only */
+  if (upd == UPD_READONLY || upd == UPD_NOUPDATE) {
+    rate = have ? rec.dbd.rate : 0;   /* the stored rate, nothing added */
   } else {
     if (unique) {
       /* The event set is thrown away when older than the period. */

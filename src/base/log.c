@@ -82,6 +82,7 @@ const char *debug_parse(const char *spec, uint64_t start, uint64_t *bits) {
  * ------------------------------------------------------------------- */
 
 static bool files_mode;          /* log_open_files() has been called */
+static bool host_checking_mode;  /* -bh: "LOG: text" lines on stderr only */
 static log_settings cfg;
 
 gstring *log_timestamp(gstring *g, const struct timeval *tv, bool millisec, bool zone) {
@@ -277,6 +278,8 @@ const char *log_open_files(const log_settings *s) {
 
 bool log_files_active(void) { return files_mode; }
 
+void log_host_checking(bool on) { host_checking_mode = on; }
+
 /* Open (creating: mode 0640, owned by the exim user when root) one log. */
 static int open_log(const char *name) {
   int fd = open(name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
@@ -448,6 +451,16 @@ void debug_printf(const char *fmt, ...) {
 
 static void vlog(const char *id, unsigned flags, const char *headers, const char *fmt, va_list ap) {
   store_mark *m = store_mark_take(POOL_MAIN);
+  if (host_checking_mode) {
+    gstring *h = g_cat(NULL, "LOG: ");
+    if (id && *id) h = g_fmt(h, "%s ", id);
+    h = g_vfmt(h, fmt, ap);
+    h = g_catc(h, '\n');
+    fwrite(h->s, 1, h->len, stderr);
+    fflush(stderr);
+    store_reset(m);
+    return;
+  }
   if (files_mode) {
     vlog_files(id, flags, headers, fmt, ap);
     store_reset(m);

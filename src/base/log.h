@@ -54,6 +54,9 @@ typedef struct {
  * text (a log_file_path item without %s: Exim's text). */
 const char *log_open_files(const log_settings *s);
 bool log_files_active(void);
+/* -bh / -bhc: from now on every line goes to stderr only, as
+ * "LOG: [id ]text" (Exim's host-checking form), never to a log file. */
+void log_host_checking(bool on);
 
 /* Helpers, exposed for tests:
  * log_file_name: the name of log `which` ("main", "reject", "panic") from

@@ -30,6 +30,7 @@
 #include "../config/readconf.h"
 #include "../expand/expand.h"
 #include "../receive/receive.h"
+#include "../smtp/smtp_in.h"
 #include "be.h"
 #include "cmdline.h"
 #include "config.h"
@@ -238,13 +239,17 @@ int main(int argc, char **argv) {
   if (st.msg_action == MSG_LOAD) not_yet("-Mset (loading a message for -be)", "the spool layer");
   if (st.expansion_test) return be_main(argc - st.recipients_arg, argv + st.recipients_arg, st.expansion_test_message);
   if (st.filter_user || st.filter_system) not_yet(st.filter_system ? "-bF (system filter testing)" : "-bf (filter testing)", "the filter interpreter");
-  if (st.host_checking) not_yet(st.host_checking_callout ? "-bhc (SMTP session test with callouts)" : "-bh (SMTP session test)", "the SMTP server layer");
+  if (st.host_checking) return smtp_session_main(&st, &me, trusted);
   if (st.malware_test) not_yet("-bmalware (malware scanning)", "the content-scanning module");
   if (st.list_queue) not_yet(str_sprintf("-bp%s (queue listing)", st.list_queue_option), "the spool layer");
   if (st.count_queue) not_yet("-bpc (queue count)", "the spool layer");
   if (st.test_retry_arg >= 0) not_yet("-brt (retry rule testing)", "the retry layer");
   if (st.test_rewrite_arg >= 0) not_yet("-brw (rewrite testing)", "the rewriting layer");
-  if (st.smtp_input) not_yet(st.smtp_batched ? "-bS (batched SMTP input)" : "-bs (SMTP on standard input)", "the SMTP server layer");
+  if (st.smtp_input && st.smtp_batched) not_yet("-bS (batched SMTP input)", "the batched SMTP reader");
+  if (st.smtp_input) {
+    open_logs(st.syslog_name, exim_known, exim_uid, exim_gid);
+    return smtp_session_main(&st, &me, trusted);
+  }
   if (st.address_test) not_yet("-bt (address testing)", "the routing layer");
   if (st.verify_address) not_yet(st.verify_as_sender ? "-bvs (sender verification)" : "-bv (address verification)", "the routing layer");
   if (st.msg_action != MSG_NONE) not_yet(str_sprintf("%s (message action)", st.msg_action_option), "the spool and delivery layers");

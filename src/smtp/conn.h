@@ -48,6 +48,15 @@ typedef struct tls_in_state {
   void *session;                /* the TLS layer's own state */
 } tls_in_state;
 
+/* DSN values as the spool's -H file holds them (dsn_flags of a recipient,
+ * -dsn_ret), checked against exim4. */
+#define SPOOL_DSN_NOTIFY_NEVER   0x02
+#define SPOOL_DSN_NOTIFY_SUCCESS 0x04
+#define SPOOL_DSN_NOTIFY_FAILURE 0x08
+#define SPOOL_DSN_NOTIFY_DELAY   0x10
+#define SPOOL_DSN_RET_FULL 1
+#define SPOOL_DSN_RET_HDRS 2
+
 /* The envelope of the message being received. */
 typedef struct recv_envelope {
   bool mail_seen;               /* MAIL accepted, RSET/new message clears */
@@ -108,6 +117,7 @@ typedef struct smtp_conn {
   bool batched;                 /* -bS */
   bool inetd;                   /* -bs on a socket (inetd) */
   const char *received_protocol;/* "smtp", "esmtp", "esmtpsa", "local-esmtp", "asmtp" ... */
+  bool protocol_fixed;          /* -oMr set received_protocol: keep it */
   bool esmtp;                   /* EHLO was accepted */
   bool helo_seen;
   bool pipelining_advertised;   /* in the last EHLO response */

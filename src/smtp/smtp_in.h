@@ -20,6 +20,7 @@
 
 #include "acl/acl.h"
 #include "main/cmdline.h"
+#include "main/trust.h"
 #include "smtp/conn.h"
 
 /* Serve c until QUIT, EOF, timeout, drop or too many errors.  c is set up
@@ -27,8 +28,9 @@
  * (output flushed, notquit/quit ACL run). */
 void smtp_session_run(smtp_conn *c);
 
-/* -bs, -bS, -bh ADDRESS, -bhc ADDRESS.  Returns the exit code. */
-int smtp_session_main(cmdline_state *st);
+/* -bs, -bS, -bh ADDRESS, -bhc ADDRESS for caller me (trusted: may set
+ * the -oM values).  -bs needs the log files open.  Returns the exit code. */
+int smtp_session_main(cmdline_state *st, const caller *me, bool trusted);
 
 /* After acl_check() gave rc (not ACL_OK) at where: write Exim's log lines
  * (mainlog/rejectlog: "H=... rejected RCPT <x>: text"), append the reply

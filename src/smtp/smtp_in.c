@@ -1,0 +1,507 @@
+/* smtp_in.c - the SMTP server session: greeting, the command loop with
+ * its limits (unknown commands, syntax/protocol errors, non-mail
+ * commands), PIPELINING synchronisation, QUIT, EOF and timeouts, and the
+ * log lines Exim writes for them.  The commands themselves are handled in
+ * the other smtp_in_*.c files (see smtp_in_int.h).
+ *
+ * Entry points: smtp_session_run(), and the shared helpers of
+ * smtp_in_int.h (smtp_reply, smtp_synprot_error, smtp_drop, ...).
+ *
+ * Must never: answer a command before the earlier pipelined ones, flush
+ * output while pipelined input is waiting, or go on reading after a drop.
+ */
+#include "smtp/smtp_in.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth/auth_server.h"
+#include "base/log.h"
+#include "base/log_selector.h"
+#include "base/store.h"
+#include "config/main_config.h"
+#include "expand/expand.h"
+#include "expand/match.h"
+#include "expand/variables.h"
+#include "main/version.h"
+#include "smtp/smtp_in_int.h"
+#include "tls/tls.h"
+
+/* ------------------------------------------------------------------ */
+/* Replies                                                              */
+
+void smtp_reply_raw(smtp_session *s, const char *text, size_t len) { conn_write(s->c, text, len); }
+
+/* Queue text as reply lines with code: newlines split lines. */
+static void reply_lines(smtp_conn *c, int code, const char *text) {
+  const char *p = text;
+  for (;;) {
+    const char *nl = strchr(p, '\n');
+    if (!nl) {
+      conn_printf(c, "%d %s\r\n", code, p);
+      break;
+    }
+    size_t n = (size_t)(nl - p);
+    if (n && p[n - 1] == '\r') n--;
+    if (!nl[1]) {
+      conn_printf(c, "%d %.*s\r\n", code, (int)n, p);
+      break;
+    }
+    if (c->no_multiline_responses) {
+      p = nl + 1;
+      continue;
+    }
+    conn_printf(c, "%d-%.*s\r\n", code, (int)n, p);
+    p = nl + 1;
+  }
+}
+
+void smtp_reply(smtp_session *s, int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  gstring *g = g_vfmt(NULL, fmt, ap);
+  va_end(ap);
+  reply_lines(s->c, code, g_str(g));
+}
+
+const char *smtp_host_text(const smtp_conn *c) { return g_str(conn_host_text(g_new(64, false), c)); }
+
+const char *smtp_call_from(const smtp_conn *c) {
+  if (!c->host_address) return c->login ? c->login : "local process";
+  const char *h = smtp_host_text(c);
+  return h[0] == 'H' && h[1] == '=' ? h + 2 : h;
+}
+
+const char *smtp_history(const smtp_session *s) {
+  gstring *g = g_new(64, false);
+  g = g_cat(g, "C=");
+  if (s->history_overflow) g = g_cat(g, "...,");
+  for (int i = 0; i < s->history_count; i++) g = g_fmt(g, "%s%s", i ? "," : "", s->history[i]);
+  return g_str(g);
+}
+
+static void history_add(smtp_session *s, const char *name) {
+  int max = (int)(sizeof s->history / sizeof s->history[0]);
+  if (s->history_count == max) {
+    memmove(s->history, s->history + 1, sizeof s->history[0] * (size_t)(max - 1));
+    s->history_count--;
+    s->history_overflow = true;
+  }
+  s->history[s->history_count++] = name;
+}
+
+/* Exim's elapsed-time form: 1w2d3h4m5s, "0s" for nothing. */
+static const char *duration(time_t secs) {
+  if (secs <= 0) return "0s";
+  static const struct { int n; char u; } units[] = {{604800, 'w'}, {86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}};
+  gstring *g = NULL;
+  for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+    if (secs >= units[i].n) {
+      g = g_fmt(g, "%ld%c", (long)(secs / units[i].n), units[i].u);
+      secs %= units[i].n;
+    }
+  return g_str(g);
+}
+
+const char *smtp_hostname(const smtp_conn *c) {
+  return c->active_hostname ? c->active_hostname : mainconf.primary_hostname;
+}
+
+void smtp_drop(smtp_session *s, const char *reply) {
+  if (reply) reply_lines(s->c, 421, reply);
+  s->done = true;
+}
+
+void smtp_synprot_error(smtp_session *s, int code, const char *log_text, const char *fmt, ...) {
+  smtp_conn *c = s->c;
+  const char *text = NULL;
+  if (fmt) {
+    va_list ap;
+    va_start(ap, fmt);
+    text = g_str(g_vfmt(NULL, fmt, ap));
+    va_end(ap);
+  }
+  if (log_text) {
+    bool syntax = code >= 500 && code != 503;
+    if (syntax ? LOGGING(smtp_syntax_error) : LOGGING(smtp_protocol_error))
+      log_write(LOG_MAIN, "SMTP %s error in \"%s\" %s %s", syntax ? "syntax" : "protocol",
+                str_printing(c->last_command ? c->last_command : ""), smtp_host_text(c), log_text);
+  }
+  c->synprot_errors++;
+  bool over = mainconf.smtp_max_synprot_errors > 0 && c->synprot_errors > mainconf.smtp_max_synprot_errors;
+  if (over)
+    log_write(LOG_MAIN | LOG_REJECT, "SMTP call from %s dropped: too many syntax or protocol errors (last command was \"%s\",  %s)",
+              smtp_call_from(c), str_printing(c->last_command ? c->last_command : ""), smtp_history(s));
+  /* Over the limit the reply goes on with a last line saying so. */
+  if (text) reply_lines(c, code, over ? str_sprintf("%s\nToo many syntax or protocol errors", text) : text);
+  if (over) s->done = true;
+}
+
+bool smtp_host_in(const smtp_conn *c, const char *list, const char *option_name) {
+  (void)option_name;
+  if (!list) return false;
+  if (!c->host_address) {
+    /* Local input: only an empty-address match ("" items) or "*" applies. */
+    const char *err = NULL;
+    return match_host_list(NULL, "", list, &err) == MATCH_YES;
+  }
+  const char *err = NULL;
+  match_rc rc = match_host_list(c->host_name, c->host_address, list, &err);
+  if (rc == MATCH_DEFER && err) log_write(LOG_MAIN, "%s", err);
+  return rc == MATCH_YES;
+}
+
+/* ------------------------------------------------------------------ */
+/* ACLs                                                                 */
+
+int smtp_run_acl(smtp_session *s, acl_where where, const char *acl_text, const char *recipient,
+                 bool *dropped) {
+  const char *user_msg = NULL, *log_msg = NULL;
+  *dropped = false;
+  int rc = acl_check(where, recipient, acl_text, &user_msg, &log_msg);
+  if (rc == ACL_OK) return rc;
+  gstring *reply = NULL;
+  bool drop = false;
+  smtp_acl_reply(s->c, where, rc, recipient, user_msg, log_msg, &reply, &drop);
+  if (reply) smtp_reply_raw(s, reply->s, reply->len);
+  if (drop) {
+    *dropped = true;
+    s->done = true;
+  }
+  return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Pipelining synchronisation                                           */
+
+/* A command that must be the last of a group arrived with more input
+ * behind it, or input came before the greeting / when PIPELINING was not
+ * advertised.  Enforced only on real TCP/IP connections. */
+static bool sync_enforced(const smtp_conn *c) {
+  return c->enforce_sync && c->host_address && !c->host_checking && !c->local && !c->batched;
+}
+
+static const char *pending_input(smtp_conn *c) {
+  size_t n = smtp_in_buffered(&c->in);
+  if (n > 150) n = 150;
+  return str_printing(str_copyn(c->in.buf + c->in.pos, n));
+}
+
+static bool cmd_needs_sync(const smtp_session *s, smtp_cmd cmd) {
+  switch (cmd) {
+  case SCMD_MAIL: case SCMD_RCPT: case SCMD_RSET: case SCMD_BDAT:
+    return !s->c->pipelining_advertised;
+  case SCMD_AUTH:
+    return !s->c->pipelining_advertised;
+  case SCMD_QUIT:
+    return false;
+  default:
+    return true;
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* Limits                                                               */
+
+static bool nonmail_limited(smtp_session *s) {
+  smtp_conn *c = s->c;
+  if (mainconf.smtp_accept_max_nonmail <= 0) return false;
+  return smtp_host_in(c, mainconf.smtp_accept_max_nonmail_hosts, "smtp_accept_max_nonmail_hosts");
+}
+
+/* Count a non-mail command (spec 49.6: one HELO/EHLO and one RSET between
+ * messages, the first STARTTLS and AUTH are free); false when the limit
+ * drops the connection. */
+static bool count_nonmail(smtp_session *s, smtp_cmd cmd) {
+  smtp_conn *c = s->c;
+  bool *free_flag = NULL;
+  switch (cmd) {
+  case SCMD_MAIL: case SCMD_RCPT: case SCMD_DATA: case SCMD_BDAT: case SCMD_QUIT: case SCMD_UNKNOWN:
+    return true;
+  case SCMD_HELO: case SCMD_EHLO: free_flag = &s->free_helo_used; break;
+  case SCMD_RSET: if (!c->env.mail_seen) free_flag = &s->free_rset_used; break;
+  case SCMD_STARTTLS: free_flag = &s->free_starttls_used; break;
+  case SCMD_AUTH: free_flag = &s->free_auth_used; break;
+  default: break;
+  }
+  if (free_flag && !*free_flag) {
+    *free_flag = true;
+    return true;
+  }
+  if (++c->nonmail_commands > mainconf.smtp_accept_max_nonmail && nonmail_limited(s)) {
+    log_write(LOG_MAIN | LOG_REJECT, "SMTP call from %s dropped: too many nonmail commands (last was \"%.*s\")",
+              smtp_call_from(c), 10, str_printing(c->last_command));
+    smtp_reply(s, 554, "Too many nonmail commands");
+    s->done = true;
+    return false;
+  }
+  return true;
+}
+
+static void cmd_unknown(smtp_session *s) {
+  smtp_conn *c = s->c;
+  c->unknown_commands++;
+  if (mainconf.smtp_max_unknown_commands > 0 && c->unknown_commands > mainconf.smtp_max_unknown_commands) {
+    log_write(LOG_MAIN | LOG_REJECT, "SMTP call from %s dropped: too many unrecognized commands (last was \"%s\")",
+              smtp_call_from(c), str_printing(c->last_command));
+    smtp_reply(s, 500, "Too many unrecognized commands");
+    s->done = true;
+    return;
+  }
+  smtp_synprot_error(s, 500, "unrecognized command", "unrecognized command");
+}
+
+/* ------------------------------------------------------------------ */
+/* Transactions                                                         */
+
+void smtp_reset_transaction(smtp_session *s) {
+  conn_reset_envelope(s->c);
+  s->last_rcpt_error = NULL;
+  s->bdat_active = s->bdat_failed = false;
+  acl_reset_message();
+  expand_var_set("sender_address", NULL);
+}
+
+static void cmd_rset(smtp_session *s) {
+  smtp_reset_transaction(s);
+  smtp_reply(s, 250, "Reset OK");
+}
+
+void smtp_cmd_quit(smtp_session *s) {
+  smtp_conn *c = s->c;
+  if (mainconf.acl_smtp_quit) {
+    const char *user_msg = NULL, *log_msg = NULL;
+    int rc = acl_check(ACL_WHERE_QUIT, NULL, mainconf.acl_smtp_quit, &user_msg, &log_msg);
+    if (rc == ACL_ERROR)
+      log_write(LOG_MAIN | LOG_PANIC, "ACL for QUIT returned ERROR: %s", log_msg ? log_msg : "");
+    if (user_msg && rc == ACL_OK) {
+      reply_lines(c, 221, user_msg);
+    } else {
+      smtp_reply(s, 221, "%s closing connection", smtp_hostname(c));
+    }
+  } else {
+    smtp_reply(s, 221, "%s closing connection", smtp_hostname(c));
+  }
+  if (LOGGING(smtp_connection))
+    log_write(LOG_MAIN, "SMTP connection from %s closed by QUIT", smtp_call_from(c));
+  s->quit = true;
+  s->done = true;
+}
+
+/* The notquit ACL for an ending that was not QUIT (its message= goes to
+ * the client when the connection is still there). */
+static void run_notquit(smtp_session *s, const char *reason) {
+  if (!mainconf.acl_smtp_notquit) return;
+  expand_var_set("smtp_notquit_reason", reason);
+  const char *user_msg = NULL, *log_msg = NULL;
+  int rc = acl_check(ACL_WHERE_NOTQUIT, NULL, mainconf.acl_smtp_notquit, &user_msg, &log_msg);
+  if (rc == ACL_ERROR)
+    log_write(LOG_MAIN | LOG_PANIC, "ACL for not-QUIT returned ERROR: %s", log_msg ? log_msg : "");
+}
+
+/* ------------------------------------------------------------------ */
+/* The session                                                          */
+
+static bool send_banner(smtp_session *s) {
+  smtp_conn *c = s->c;
+  const char *b = expand_cstring(mainconf.smtp_banner);
+  if (!b) {
+    log_write(LOG_MAIN | LOG_PANIC, "Expansion of \"%s\" (smtp_banner) failed: %s", mainconf.smtp_banner,
+              expand_status.message);
+    smtp_drop(s, str_sprintf("%s: temporary error: please try again later", smtp_hostname(c)));
+    return false;
+  }
+  reply_lines(c, 220, b);
+  return true;
+}
+
+/* The reader said the command line held a NUL or was too long. */
+static void bad_line(smtp_session *s, smtp_in_result r) {
+  if (r == SMTP_IN_NUL) {
+    smtp_synprot_error(s, 501, "NUL character(s) present (shown as '?')", "NUL characters are not allowed in SMTP commands");
+  } else {
+    cmd_unknown(s);
+  }
+}
+
+static void lost_connection(smtp_session *s, smtp_in_result r) {
+  smtp_conn *c = s->c;
+  if (r == SMTP_IN_TIMEOUT) {
+    log_write(LOG_MAIN, "SMTP command timeout on%s connection from %s", c->tls.active ? " TLS" : "",
+              smtp_call_from(c));
+    smtp_drop(s, str_sprintf("%s: SMTP command timeout - closing connection", smtp_hostname(c)));
+    run_notquit(s, "command-timeout");
+    return;
+  }
+  /* EOF or read error */
+  smtp_drop(s, str_sprintf("%s lost input connection", smtp_hostname(c)));
+  if (c->env.mail_seen)
+    log_write(LOG_MAIN, "unexpected disconnection while reading SMTP command from %s D=%s", smtp_call_from(c),
+              duration(time(NULL) - c->start));
+  else if (LOGGING(smtp_connection))
+    log_write(LOG_MAIN, "SMTP connection from %s lost D=%s", smtp_call_from(c), duration(time(NULL) - c->start));
+  run_notquit(s, "connection-lost");
+}
+
+/* The C= history entries of one command. */
+static void dispatch(smtp_session *s, smtp_cmd cmd) {
+  smtp_conn *c = s->c;
+  if (s->bdat_failed && cmd != SCMD_RSET && cmd != SCMD_QUIT) {
+    smtp_synprot_error(s, 503, "only RSET accepted now", "only RSET accepted now");
+    return;
+  }
+  if (s->bdat_active && cmd != SCMD_BDAT && cmd != SCMD_RSET && cmd != SCMD_QUIT) {
+    s->bdat_failed = true;
+    smtp_synprot_error(s, 503, "only BDAT permissible after non-LAST BDAT",
+                       "only BDAT permissible after non-LAST BDAT");
+    return;
+  }
+  if (!count_nonmail(s, cmd)) return;
+  switch (cmd) {
+  case SCMD_HELO: smtp_cmd_helo(s, false); break;
+  case SCMD_EHLO: smtp_cmd_helo(s, true); break;
+  case SCMD_MAIL: smtp_cmd_mail(s); break;
+  case SCMD_RCPT: smtp_cmd_rcpt(s); break;
+  case SCMD_DATA: smtp_cmd_data(s); break;
+  case SCMD_BDAT: smtp_cmd_bdat(s); break;
+  case SCMD_RSET:
+    if (*s->cmd_args) {
+      smtp_synprot_error(s, 501, "unexpected argument data", "unexpected argument data");
+      break;
+    }
+    cmd_rset(s);
+    break;
+  case SCMD_NOOP: smtp_reply(s, 250, "OK"); break;
+  case SCMD_QUIT:
+    if (*s->cmd_args) {
+      smtp_synprot_error(s, 501, "unexpected argument data", "unexpected argument data");
+      break;
+    }
+    smtp_cmd_quit(s);
+    break;
+  case SCMD_VRFY: smtp_cmd_vrfy(s, false); break;
+  case SCMD_EXPN: smtp_cmd_vrfy(s, true); break;
+  case SCMD_ETRN: smtp_cmd_etrn(s); break;
+  case SCMD_HELP: smtp_cmd_help(s); break;
+  case SCMD_STARTTLS: smtp_cmd_starttls(s); break;
+  case SCMD_AUTH:
+    if (!auth_server_command(c, s->cmd_args)) s->done = true;
+    conn_publish(c);
+    break;
+  default:
+    cmd_unknown(s);
+    break;
+  }
+  (void)c;
+}
+
+/* The session being served (for the AUTH layer's error callback). */
+static smtp_session *current_session;
+
+/* auth_server_synprot: an AUTH error counts as a syntax/protocol error. */
+static bool auth_synprot(smtp_conn *c, int code, const char *log_text, const char *text) {
+  smtp_session *s = current_session;
+  if (!s || s->c != c) {
+    conn_printf(c, "%d %s\r\n", code, text);
+    return true;
+  }
+  smtp_synprot_error(s, code, log_text, "%s", text);
+  return !s->done;
+}
+
+/* Whether the session may write its replies now: nothing waits in the
+ * input (RFC 2920: answer a group of pipelined commands at once). */
+static void flush_if_idle(smtp_conn *c) {
+  if (!smtp_in_input_pending(&c->in)) conn_flush(c);
+}
+
+void smtp_session_run(smtp_conn *c) {
+  smtp_session sess;
+  memset(&sess, 0, sizeof sess);
+  smtp_session *s = &sess;
+  s->c = c;
+  conn_current = c;
+  current_session = s;
+  auth_server_synprot = auth_synprot;
+  c->enforce_sync = mainconf.smtp_enforce_sync;
+  if (!c->active_hostname) c->active_hostname = mainconf.primary_hostname;
+  expand_var_set("version_number", version_string);
+  expand_var_set("exim_version", mainconf.exim_version ? mainconf.exim_version : version_string);
+  if (!c->received_protocol) c->received_protocol = c->local ? "local-smtp" : "smtp";
+  conn_publish(c);
+
+  if (LOGGING(smtp_connection) && !c->batched)
+    log_write(LOG_MAIN, "SMTP connection from %s%s", smtp_call_from(c), c->inetd ? " (via inetd)" : "");
+
+  if (!c->batched && mainconf.acl_smtp_connect) {
+    bool dropped;
+    int rc = smtp_run_acl(s, ACL_WHERE_CONNECT, mainconf.acl_smtp_connect, NULL, &dropped);
+    if (rc != ACL_OK) {
+      conn_flush(c);
+      return;
+    }
+  }
+
+  if (!c->batched) {
+    if (sync_enforced(c) && smtp_in_input_pending(&c->in) && smtp_in_buffered(&c->in) == 0)
+      smtp_in_fill(&c->in);
+    if (sync_enforced(c) && smtp_in_buffered(&c->in) > 0) {
+      log_write(LOG_MAIN | LOG_REJECT, "SMTP protocol synchronization error (input sent without waiting for greeting): rejected connection from %s input=\"%s\"",
+                smtp_host_text(c), pending_input(c));
+      conn_write(c, "554 SMTP synchronization error\r\n", 32);
+      conn_flush(c);
+      return;
+    }
+    if (!send_banner(s)) {
+      conn_flush(c);
+      return;
+    }
+    conn_flush(c);
+  }
+
+  while (!s->done) {
+    flush_if_idle(c);
+    if (c->write_failed) break;
+    char *line;
+    size_t len;
+    smtp_in_result r = smtp_in_read_command(&c->in, &line, &len);
+    if (r == SMTP_IN_EOF || r == SMTP_IN_TIMEOUT || r == SMTP_IN_ERROR) {
+      lost_connection(s, r);
+      break;
+    }
+    const char *args = "";
+    smtp_cmd cmd = r == SMTP_IN_OK ? smtp_cmd_parse(line, len, &args) : SCMD_UNKNOWN;
+    c->last_command = str_copy_taint(line, true);
+    s->cmd = cmd;
+    s->cmd_args = args;
+    if (cmd != SCMD_UNKNOWN) history_add(s, smtp_cmd_name(cmd));
+    expand_var_set("smtp_command", c->last_command);
+    expand_var_set("smtp_command_argument", args);
+    if (r != SMTP_IN_OK) {
+      bad_line(s, r);
+      continue;
+    }
+    if (sync_enforced(c) && cmd_needs_sync(s, cmd) && smtp_in_input_pending(&c->in)) {
+      if (smtp_in_buffered(&c->in) == 0) smtp_in_fill(&c->in);
+      log_write(LOG_MAIN | LOG_REJECT, "SMTP protocol synchronization error (next input sent too soon: pipelining was%s advertised): rejected \"%s\" %s next input=\"%s\"",
+                c->pipelining_advertised ? "" : " not", str_printing(c->last_command), smtp_host_text(c),
+                pending_input(c));
+      conn_write(c, "554 SMTP synchronization error\r\n", 32);
+      s->done = true;
+      break;
+    }
+    if (c->pipelining_advertised && smtp_in_buffered(&c->in) > 0) c->pipelining_used = true;
+    dispatch(s, cmd);
+  }
+
+  if (!s->quit && !c->write_failed && s->done && !c->in.eof) run_notquit(s, "connection-dropped");
+  if (LOGGING(smtp_no_mail) && c->messages_received == 0 && !s->any_mail)
+    log_write(LOG_MAIN, "no MAIL in %sSMTP connection from %s D=%s %s", c->tls.active ? "TLS " : "",
+              smtp_call_from(c), duration(time(NULL) - c->start), smtp_history(s));
+  conn_flush(c);
+  if (c->tls.active && tls_ops_hooks) tls_ops_hooks->server_close(c);
+  conn_current = NULL;
+  current_session = NULL;
+}

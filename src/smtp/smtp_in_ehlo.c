@@ -1,0 +1,160 @@
+/* smtp_in_ehlo.c - HELO and EHLO: the syntax check of the argument
+ * (helo_allow_chars, helo_accept_junk_hosts), acl_smtp_helo, the greeting
+ * line and the extensions EHLO advertises, in Exim 4.96's order: SIZE,
+ * 8BITMIME, DSN, ETRN, VRFY, EXPN, PIPELINING, AUTH, CHUNKING, PRDR,
+ * STARTTLS, HELP.  (PIPECONNECT is not built: see modules.def.)
+ *
+ * Entry points: smtp_cmd_helo(), smtp_message_size_limit(),
+ * smtp_set_protocol().
+ *
+ * Must never: advertise something this build or this host may not use
+ * (STARTTLS without a TLS layer, PRDR/PIPECONNECT when not built).
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "auth/auth_server.h"
+#include "base/ip.h"
+#include "base/log.h"
+#include "config/main_config.h"
+#include "expand/expand.h"
+#include "modules.h"
+#include "smtp/smtp_in_int.h"
+#include "tls/tls.h"
+
+long long smtp_message_size_limit(void) {
+  const char *v = mainconf.message_size_limit;
+  if (!v) return 0;
+  long long n = 0;
+  const char *err = expand_string_integer(v, false, &n);
+  if (err) {
+    log_write(LOG_MAIN | LOG_PANIC, "failed to expand message_size_limit \"%s\": %s", v, err);
+    return 0;
+  }
+  return n;
+}
+
+void smtp_set_protocol(smtp_conn *c) {
+  if (c->protocol_fixed) return;
+  c->received_protocol = str_sprintf("%s%s%s%s", c->local ? "local-" : "", c->esmtp ? "esmtp" : "smtp",
+                                     c->tls.active ? "s" : "", c->authenticated_id ? "a" : "");
+}
+
+/* Exim's HELO/EHLO argument check: letters, digits, '-', '.', the
+ * characters of helo_allow_chars, or an address literal in brackets. */
+static bool helo_syntax_ok(const char *h) {
+  if (!*h) return false;
+  size_t n = strlen(h);
+  if (h[0] == '[' && h[n - 1] == ']') {
+    const char *in = str_copyn(h + 1, n - 2);
+    if (str_ncmpic(in, "IPv6:", 5) == 0) return ip_is_address(in + 5, NULL) == 6;
+    return ip_is_address(in, NULL) == 4;
+  }
+  const char *allow = mainconf.helo_allow_chars ? mainconf.helo_allow_chars : "";
+  for (const char *p = h; *p; p++) {
+    unsigned char ch = (unsigned char)*p;
+    if (isalnum(ch) || ch == '-' || ch == '.') continue;
+    if (ch && strchr(allow, ch)) continue;
+    return false;
+  }
+  return true;
+}
+
+/* "name Hello [ident at ]helo [ip]" */
+static void greeting_text(smtp_conn *c, gstring **g) {
+  const char *who = c->ident ? c->ident : (c->local ? c->login : NULL);
+  *g = g_fmt(*g, "%s Hello ", smtp_hostname(c));
+  if (who) *g = g_fmt(*g, "%s at ", who);
+  *g = g_cat(*g, c->host_name ? c->host_name : (c->helo_name ? c->helo_name : ""));
+  if (c->host_address) *g = g_fmt(*g, " [%s]", c->host_address);
+}
+
+void smtp_cmd_helo(smtp_session *s, bool ehlo) {
+  smtp_conn *c = s->c;
+  const char *verb = ehlo ? "EHLO" : "HELO";
+  const char *arg = s->cmd_args;
+
+  bool ok = *arg && helo_syntax_ok(arg);
+  if (!ok && *arg && !strchr(arg, ' ') && !strchr(arg, '\t') &&
+      smtp_host_in(c, mainconf.helo_accept_junk_hosts, "helo_accept_junk_hosts"))
+    ok = true;
+  if (!ok) {
+    log_write(LOG_MAIN | LOG_REJECT, "rejected %s from %s: syntactically invalid argument(s): %s", verb,
+              smtp_call_from(c), *arg ? str_printing(arg) : "(no argument given)");
+    smtp_reply(s, 501, "Syntactically invalid %s argument(s)", verb);
+    smtp_synprot_error(s, 501, NULL, NULL);
+    return;
+  }
+
+  /* A new HELO/EHLO starts afresh (RFC 5321 4.1.4). */
+  smtp_reset_transaction(s);
+  c->helo_name = str_copy_taint(arg, true);
+  c->esmtp = ehlo;
+  c->helo_seen = false;
+  if (ehlo) {
+    c->pipelining_advertised = c->pipe_connect_advertised = c->chunking_advertised = false;
+    c->prdr_advertised = c->auth_advertised = c->tls_advertised = c->dsn_advertised = false;
+  }
+  smtp_set_protocol(c);
+  conn_publish(c);
+
+  if (mainconf.acl_smtp_helo) {
+    bool dropped;
+    if (smtp_run_acl(s, ACL_WHERE_HELO, mainconf.acl_smtp_helo, NULL, &dropped) != ACL_OK) {
+      c->helo_name = NULL;
+      conn_publish(c);
+      return;
+    }
+  }
+  c->helo_seen = true;
+
+  gstring *g = NULL;
+  greeting_text(c, &g);
+  if (!ehlo) {
+    smtp_reply(s, 250, "%s", g_str(g));
+    return;
+  }
+  g = g_catc(g, '\n');
+  long long limit = smtp_message_size_limit();
+  if (limit > 0) g = g_fmt(g, "SIZE %lld\n", limit);
+  else g = g_cat(g, "SIZE\n");
+  if (mainconf.accept_8bitmime) g = g_cat(g, "8BITMIME\n");
+  if (smtp_host_in(c, mainconf.dsn_advertise_hosts, "dsn_advertise_hosts")) {
+    c->dsn_advertised = true;
+    g = g_cat(g, "DSN\n");
+  }
+  if (mainconf.acl_smtp_etrn) g = g_cat(g, "ETRN\n");
+  if (mainconf.acl_smtp_vrfy) g = g_cat(g, "VRFY\n");
+  if (mainconf.acl_smtp_expn) g = g_cat(g, "EXPN\n");
+  if (!c->no_pipelining && smtp_host_in(c, mainconf.pipelining_advertise_hosts, "pipelining_advertise_hosts")) {
+    c->pipelining_advertised = true;
+    g = g_cat(g, "PIPELINING\n");
+  }
+  if (!c->authenticated_id) {
+    size_t before = g->len;
+    g = g_cat(g, "AUTH");
+    size_t mark = g->len;
+    g = auth_server_advertise(c, g);
+    if (g->len == mark) {
+      g_trim(g, before);
+    } else {
+      c->auth_advertised = true;
+      g = g_catc(g, '\n');
+    }
+  }
+  if (smtp_host_in(c, mainconf.chunking_advertise_hosts, "chunking_advertise_hosts")) {
+    c->chunking_advertised = true;
+    g = g_cat(g, "CHUNKING\n");
+  }
+  if (feature_on("PRDR") && mainconf.prdr_enable) {
+    c->prdr_advertised = true;
+    g = g_cat(g, "PRDR\n");
+  }
+  if (tls_available() && !c->tls.active &&
+      smtp_host_in(c, mainconf.tls_advertise_hosts, "tls_advertise_hosts")) {
+    c->tls_advertised = true;
+    g = g_cat(g, "STARTTLS\n");
+  }
+  g = g_cat(g, "HELP");
+  smtp_reply(s, 250, "%s", g_str(g));
+}

@@ -1,0 +1,124 @@
+/* smtp_in_int.h - what the files of the SMTP server share (not for other
+ * layers): the command table, the per-session state wrapped around the
+ * smtp_conn, and the helpers the command handlers use.
+ *
+ * Files: smtp_in.c (session loop, synchronisation, limits, QUIT/EOF),
+ * smtp_in_cmd.c (command recognition; pure, fuzzed), smtp_in_ehlo.c
+ * (HELO/EHLO and what EHLO advertises), smtp_in_mail.c (MAIL, RCPT and
+ * their parameters), smtp_in_msg.c (DATA and BDAT), smtp_in_misc.c (VRFY,
+ * EXPN, ETRN, HELP, STARTTLS), smtp_in_reply.c (ACL replies and log
+ * lines), smtp_in_mode.c (-bs, -bS, -bh entry).
+ *
+ * Must never: be included outside src/smtp.
+ */
+#ifndef SMTP_SMTP_IN_INT_H
+#define SMTP_SMTP_IN_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "acl/acl.h"
+#include "base/str.h"
+#include "smtp/conn.h"
+#include "smtp/smtp_in.h"
+
+/* Commands as Exim recognises them (case-insensitive verb, then a space or
+ * the end; "MAIL FROM:" and "RCPT TO:" include their colon). */
+typedef enum {
+  SCMD_HELO, SCMD_EHLO, SCMD_AUTH, SCMD_STARTTLS, SCMD_MAIL, SCMD_RCPT, SCMD_DATA, SCMD_BDAT,
+  SCMD_QUIT, SCMD_RSET, SCMD_NOOP, SCMD_ETRN, SCMD_VRFY, SCMD_EXPN, SCMD_HELP,
+  SCMD_UNKNOWN,
+  SCMD_COUNT
+} smtp_cmd;
+
+/* Recognise the command in line[0..len) (no line ending).  *args points
+ * at the argument with leading and trailing white space removed (a fresh
+ * copy, same taint as the line), "" when there is none. */
+smtp_cmd smtp_cmd_parse(const char *line, size_t len, const char **args);
+
+/* The verb as written in the C= history and log lines ("EHLO", "MAIL"...). */
+const char *smtp_cmd_name(smtp_cmd cmd);
+
+/* State of one session beyond what the smtp_conn holds. */
+typedef struct smtp_session {
+  smtp_conn *c;
+  bool done;                /* leave the command loop (QUIT, drop, EOF) */
+  bool quit;                /* ended by QUIT */
+  bool any_mail;            /* a MAIL command was accepted */
+  const char *cmd_args;     /* arguments of the command being handled */
+  smtp_cmd cmd;
+  /* RCPT bookkeeping for DATA's "All RCPT commands were rejected" reply */
+  gstring *last_rcpt_error; /* the last failing RCPT's reply, CRLF lines */
+  bool last_rcpt_by_acl;    /* ... and it came from the RCPT ACL */
+  /* non-mail commands that are free once (spec 49.6) */
+  bool free_helo_used, free_rset_used, free_starttls_used, free_auth_used;
+  /* CHUNKING */
+  bool bdat_active;         /* a non-LAST BDAT was accepted */
+  bool bdat_failed;         /* after a BDAT error only RSET is accepted */
+  /* C= history (last commands) */
+  const char *history[20];
+  int history_count;
+  bool history_overflow;
+  /* synchronisation of pipelined input */
+  bool sync_checked_for_cmd;
+} smtp_session;
+
+/* ---- replies (smtp_in.c) ---- */
+/* Queue a reply; the text may hold newlines (one line each); code is used
+ * for every line ("250-", "250 "). */
+void smtp_reply(smtp_session *s, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Queue an already formatted reply (lines ending CRLF). */
+void smtp_reply_raw(smtp_session *s, const char *text, size_t len);
+/* A syntax or protocol error: counts against smtp_max_synprot_errors and
+ * ends the session when over it (the reply then gets a last line "Too many
+ * syntax or protocol errors").  fmt NULL: the caller has replied itself,
+ * only count (and log).  log_text: the smtp_syntax_error /
+ * smtp_protocol_error log line's text, or NULL. */
+void smtp_synprot_error(smtp_session *s, int code, const char *log_text, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* End the session (after queued replies are written) because of a drop;
+ * with a 421 text when reply is non-NULL. */
+void smtp_drop(smtp_session *s, const char *reply);
+/* "C=EHLO,MAIL,..." as Exim appends it to some log lines. */
+const char *smtp_history(const smtp_session *s);
+/* Host text "H=..." for log lines (conn_host_text as a string). */
+const char *smtp_host_text(const smtp_conn *c);
+/* The host description Exim uses in "SMTP call from %s" lines:
+ * "name (helo) [ip]" / "(helo) [ip]" / "[ip]", or "U=login" for local. */
+const char *smtp_call_from(const smtp_conn *c);
+
+/* ---- command handlers ---- */
+void smtp_cmd_helo(smtp_session *s, bool ehlo);           /* smtp_in_ehlo.c */
+void smtp_cmd_mail(smtp_session *s);                      /* smtp_in_mail.c */
+void smtp_cmd_rcpt(smtp_session *s);
+void smtp_cmd_data(smtp_session *s);                      /* smtp_in_msg.c */
+void smtp_cmd_bdat(smtp_session *s);
+void smtp_cmd_vrfy(smtp_session *s, bool expn);           /* smtp_in_misc.c */
+void smtp_cmd_etrn(smtp_session *s);
+void smtp_cmd_help(smtp_session *s);
+void smtp_cmd_starttls(smtp_session *s);
+void smtp_cmd_quit(smtp_session *s);                      /* smtp_in.c */
+
+/* Reset the transaction (RSET, HELO/EHLO, after a message). */
+void smtp_reset_transaction(smtp_session *s);
+
+/* The host matches the host list option (unset = no match; "*" = all).
+ * Used for the *_advertise_hosts options. */
+bool smtp_host_in(const smtp_conn *c, const char *list, const char *option_name);
+
+/* Run the ACL of option `acl_text` for where (recipient for RCPT).  On
+ * anything but ACL_OK queue the reply (smtp_acl_reply) and return the ACL
+ * result; *dropped when the connection is closing. */
+int smtp_run_acl(smtp_session *s, acl_where where, const char *acl_text, const char *recipient,
+                 bool *dropped);
+
+/* message_size_limit expanded (0: none). */
+long long smtp_message_size_limit(void);
+/* $received_protocol from what was negotiated: [local-](e)smtp[s][a],
+ * unless -oMr fixed it. */
+void smtp_set_protocol(smtp_conn *c);
+
+/* Expanded smtp_active_hostname / primary_hostname. */
+const char *smtp_hostname(const smtp_conn *c);
+
+#endif

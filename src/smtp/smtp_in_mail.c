@@ -1,0 +1,315 @@
+/* smtp_in_mail.c - MAIL FROM and RCPT TO: the ESMTP parameters (SIZE,
+ * BODY, RET, ENVID, AUTH, SMTPUTF8, PRDR on MAIL; NOTIFY and ORCPT on
+ * RCPT), the address, acl_smtp_mail / acl_smtp_rcpt, recipients_max, and
+ * Exim's replies for each failure (checked against exim4 -bh).
+ *
+ * Parameters are taken from the end of the argument while the last word
+ * is one this session knows; anything else stays with the address, whose
+ * parser then reports it ("malformed address: X may not follow <a@b>").
+ *
+ * Entry points: smtp_cmd_mail(), smtp_cmd_rcpt().
+ *
+ * Must never: accept a recipient the ACL did not accept, or take a
+ * parameter whose extension was not advertised as if it had been.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/auth_server.h"
+#include "base/address.h"
+#include "base/log.h"
+#include "base/store.h"
+#include "config/main_config.h"
+#include "expand/variables.h"
+#include "modules.h"
+#include "smtp/smtp_in_int.h"
+
+/* Split off the last white-space separated word of *text when it looks
+ * like "NAME" or "NAME=value" (NAME letters, digits, '-'): returns true
+ * with *name and *value (NULL without '='), and cuts *text before it. */
+static bool last_param(char *text, char **name, char **value) {
+  size_t n = strlen(text);
+  while (n && isspace((unsigned char)text[n - 1])) text[--n] = 0;
+  char *sp = NULL;
+  for (size_t i = n; i > 0; i--)
+    if (isspace((unsigned char)text[i - 1])) {
+      sp = text + i - 1;
+      break;
+    }
+  if (!sp) return false;
+  char *w = sp + 1;
+  char *eq = strchr(w, '=');
+  size_t nl = eq ? (size_t)(eq - w) : strlen(w);
+  if (nl == 0) return false;
+  for (size_t i = 0; i < nl; i++)
+    if (!isalnum((unsigned char)w[i]) && w[i] != '-') return false;
+  *name = w;
+  *value = eq ? eq + 1 : NULL;
+  return true;
+}
+
+/* Put a word taken by last_param() back (it is not ours). */
+static void put_back(char *word, char *eq_value) {
+  word[-1] = ' ';
+  if (eq_value) eq_value[-1] = '=';
+}
+
+void smtp_cmd_mail(smtp_session *s) {
+  smtp_conn *c = s->c;
+  if (!c->helo_seen) {
+    log_write(LOG_MAIN | LOG_REJECT, "rejected MAIL from %s: no HELO/EHLO given", smtp_call_from(c));
+    smtp_synprot_error(s, 503, NULL, "HELO or EHLO required");
+    return;
+  }
+  if (c->env.mail_seen) {
+    smtp_synprot_error(s, 503, "sender already given", "sender already given");
+    return;
+  }
+  if (!*s->cmd_args) {
+    smtp_synprot_error(s, 501, "MAIL must have an address operand", "MAIL must have an address operand");
+    return;
+  }
+  smtp_reset_transaction(s);
+  recv_envelope *e = &c->env;
+  char *text = str_copy_taint(s->cmd_args, true);
+  long long size = -1;
+  const char *auth_value = NULL;
+
+  if (c->esmtp) {
+    char *name, *value;
+    while (last_param(text, &name, &value)) {
+      bool taken = true;
+      if (value) value[-1] = 0;
+      if (str_eqic(name, "SIZE") && value) {
+        char *end;
+        long long v = strtoll(value, &end, 10);
+        if (*value && !*end && v >= 0) size = v;
+      } else if (str_eqic(name, "BODY") && value && mainconf.accept_8bitmime) {
+        if (str_eqic(value, "8BITMIME")) e->body_type = 8;
+        else if (str_eqic(value, "7BIT")) e->body_type = 7;
+        else {
+          smtp_synprot_error(s, 501, "invalid data for BODY", "invalid data for BODY");
+          return;
+        }
+      } else if (str_eqic(name, "RET") && value) {
+        if (!c->dsn_advertised) {
+          /* accepted and ignored, as Exim does */
+        } else if (str_eqic(value, "HDRS")) e->dsn_ret = SPOOL_DSN_RET_HDRS;
+        else if (str_eqic(value, "FULL")) e->dsn_ret = SPOOL_DSN_RET_FULL;
+        else {
+          smtp_synprot_error(s, 501, "invalid data for RET", "invalid data for RET");
+          return;
+        }
+      } else if (str_eqic(name, "ENVID") && value) {
+        if (c->dsn_advertised) e->dsn_envid = str_copy_taint(value, true);
+      } else if (str_eqic(name, "AUTH") && value) {
+        auth_value = value;
+      } else if (str_eqic(name, "SMTPUTF8") && !value) {
+        if (!c->smtputf8_advertised) {
+          smtp_synprot_error(s, 501, "SMTPUTF8 used when not advertised", "SMTPUTF8 used when not advertised");
+          return;
+        }
+        e->smtputf8 = true;
+      } else if (str_eqic(name, "PRDR") && !value && c->prdr_advertised) {
+        e->prdr_requested = true;
+      } else {
+        taken = false;
+      }
+      if (!taken) {
+        put_back(name, value);
+        break;
+      }
+      name[-1] = 0;
+    }
+  }
+
+  const char *err = NULL;
+  int dom = 0;
+  char *addr = address_extract(text, &err, NULL, NULL, &dom, true);
+  if (!addr) {
+    smtp_synprot_error(s, 501, err, "%s: %s", text, err);
+    return;
+  }
+  if (*addr && dom == 0) {
+    if (c->local || smtp_host_in(c, mainconf.sender_unqualified_hosts, "sender_unqualified_hosts")) {
+      addr = address_qualify(addr, mainconf.qualify_domain);
+    } else {
+      smtp_synprot_error(s, 501, "sender address must contain a domain", "<%s>: sender address must contain a domain", addr);
+      return;
+    }
+  }
+
+  long long limit = smtp_message_size_limit();
+  if (limit > 0 && size > limit) {
+    log_write(LOG_MAIN | LOG_REJECT, "rejected MAIL FROM:<%s> %s: message too big: size=%lld max=%lld", addr,
+              smtp_host_text(c), size, limit);
+    smtp_reply(s, 552, "Message size exceeds maximum permitted");
+    return;
+  }
+  e->declared_size = size;
+  e->sender = addr;
+  expand_var_set("sender_address", addr);
+  if (auth_value) {
+    const char *v = xtext_decode(auth_value);
+    if (v && !auth_server_mail_param(c, v)) {
+      /* the mailauth ACL deferred: its reply is queued */
+      smtp_reset_transaction(s);
+      return;
+    }
+  }
+  conn_publish(c);
+
+  if (mainconf.acl_smtp_mail) {
+    bool dropped;
+    int rc = smtp_run_acl(s, ACL_WHERE_MAIL, mainconf.acl_smtp_mail, NULL, &dropped);
+    if (rc != ACL_OK && rc != ACL_DISCARD) {
+      smtp_reset_transaction(s);
+      return;
+    }
+  }
+  e->mail_seen = true;
+  s->any_mail = true;
+  smtp_reply(s, 250, "OK");
+}
+
+/* NOTIFY=NEVER | SUCCESS,FAILURE,DELAY (any of them): flags or -1. */
+static int notify_flags(const char *v) {
+  if (str_eqic(v, "NEVER")) return SPOOL_DSN_NOTIFY_NEVER;
+  int flags = 0;
+  const char *p = v;
+  while (*p) {
+    const char *q = strchr(p, ',');
+    size_t n = q ? (size_t)(q - p) : strlen(p);
+    if (n == 7 && !str_ncmpic(p, "SUCCESS", 7)) flags |= SPOOL_DSN_NOTIFY_SUCCESS;
+    else if (n == 7 && !str_ncmpic(p, "FAILURE", 7)) flags |= SPOOL_DSN_NOTIFY_FAILURE;
+    else if (n == 5 && !str_ncmpic(p, "DELAY", 5)) flags |= SPOOL_DSN_NOTIFY_DELAY;
+    else return -1;
+    if (!q) break;
+    p = q + 1;
+  }
+  return flags ? flags : -1;
+}
+
+/* Queue a RCPT failure reply and remember it for DATA. */
+static void rcpt_error(smtp_session *s, int code, const char *log_text, const char *text) {
+  size_t before = s->c->outbuf->len;
+  smtp_synprot_error(s, code, log_text, "%s", text);
+  s->last_rcpt_error = g_catn(NULL, s->c->outbuf->s + before, s->c->outbuf->len - before);
+  s->last_rcpt_by_acl = false;
+  s->c->env.rcpt_fail_count++;
+}
+
+void smtp_cmd_rcpt(smtp_session *s) {
+  smtp_conn *c = s->c;
+  recv_envelope *e = &c->env;
+  if (!e->mail_seen) {
+    rcpt_error(s, 503, "sender not yet given", "sender not yet given");
+    return;
+  }
+  if (!*s->cmd_args) {
+    rcpt_error(s, 501, "RCPT must have an address operand", "RCPT must have an address operand");
+    return;
+  }
+  e->rcpt_count++;
+  char *text = str_copy_taint(s->cmd_args, true);
+  int flags = 0;
+  const char *orcpt = NULL;
+  if (c->esmtp && c->dsn_advertised) {
+    char *name, *value;
+    while (last_param(text, &name, &value)) {
+      bool taken = true;
+      if (value) value[-1] = 0;
+      if (str_eqic(name, "NOTIFY") && value) {
+        int f = notify_flags(value);
+        if (f < 0) {
+          rcpt_error(s, 501, "Invalid value for NOTIFY parameter", "Invalid value for NOTIFY parameter");
+          return;
+        }
+        flags |= f;
+      } else if (str_eqic(name, "ORCPT") && value) {
+        orcpt = str_copy_taint(value, true);
+      } else {
+        taken = false;
+      }
+      if (!taken) {
+        put_back(name, value);
+        break;
+      }
+      name[-1] = 0;
+    }
+  }
+
+  const char *err = NULL;
+  int dom = 0;
+  char *addr = address_extract(text, &err, NULL, NULL, &dom, false);
+  if (!addr) {
+    rcpt_error(s, 501, err, str_sprintf("%s: %s", text, err));
+    return;
+  }
+  if (dom == 0) {
+    if (c->local || smtp_host_in(c, mainconf.recipient_unqualified_hosts, "recipient_unqualified_hosts")) {
+      addr = address_qualify(addr, mainconf.qualify_recipient ? mainconf.qualify_recipient : mainconf.qualify_domain);
+    } else {
+      rcpt_error(s, 501, "recipient address must contain a domain", str_sprintf("%s: recipient address must contain a domain", addr));
+      return;
+    }
+  }
+
+  if (mainconf.recipients_max > 0 && e->recipients_count >= mainconf.recipients_max) {
+    if (mainconf.recipients_max_reject) {
+      rcpt_error(s, 552, NULL, "too many recipients");
+    } else {
+      size_t before = c->outbuf->len;
+      smtp_reply(s, 452, "too many recipients");
+      s->last_rcpt_error = g_catn(NULL, c->outbuf->s + before, c->outbuf->len - before);
+      s->last_rcpt_by_acl = true;
+      e->rcpt_defer_count++;
+    }
+    return;
+  }
+
+  int rc;
+  if (mainconf.acl_smtp_rcpt) {
+    bool dropped;
+    size_t before = c->outbuf->len;
+    rc = smtp_run_acl(s, ACL_WHERE_RCPT, mainconf.acl_smtp_rcpt, addr, &dropped);
+    if (rc != ACL_OK && rc != ACL_DISCARD) {
+      s->last_rcpt_error = g_catn(NULL, c->outbuf->s + before, c->outbuf->len - before);
+      s->last_rcpt_by_acl = true;
+      if (rc == ACL_DEFER || rc == ACL_ERROR) e->rcpt_defer_count++;
+      else e->rcpt_fail_count++;
+      return;
+    }
+  } else if (c->local) {
+    rc = ACL_OK;
+  } else {
+    /* No RCPT ACL: a remote host may not send to anyone. */
+    gstring *reply = NULL;
+    bool drop = false;
+    DEBUG(D_acl) debug_printf(">>> ACL is NULL: implicit DENY\n");
+    smtp_acl_reply(c, ACL_WHERE_RCPT, ACL_FAIL, addr, NULL, NULL, &reply, &drop);
+    smtp_reply_raw(s, reply->s, reply->len);
+    s->last_rcpt_error = reply;
+    s->last_rcpt_by_acl = true;
+    e->rcpt_fail_count++;
+    return;
+  }
+
+  if (rc == ACL_OK) {
+    if (e->recipients_count >= e->recipients_size) {
+      int n = e->recipients_size ? e->recipients_size * 2 : 8;
+      spool_recipient *r = store_get(sizeof *r * (size_t)n, false);
+      if (e->recipients_count) memcpy(r, e->recipients, sizeof *r * (size_t)e->recipients_count);
+      e->recipients = r;
+      e->recipients_size = n;
+    }
+    spool_recipient *r = &e->recipients[e->recipients_count++];
+    memset(r, 0, sizeof *r);
+    r->address = addr;
+    r->orcpt = (char *)orcpt;
+    r->dsn_flags = flags;
+    r->pno = -1;
+  }
+  smtp_reply(s, 250, "Accepted");
+}

@@ -1,0 +1,143 @@
+/* smtp_in_mode.c - the command-line modes that run an SMTP session on
+ * standard input and output: -bs (local SMTP, or inetd when stdin is a
+ * TCP socket), -bh / -bhc (host checking: a session as if from the given
+ * address, commentary on stdout, log lines as "LOG: ..." on stderr,
+ * nothing on the spool).
+ *
+ * Entry point: smtp_session_main().
+ *
+ * Must never: let an untrusted caller set the -oM values, or write a log
+ * file or spool file in -bh mode.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "base/ip.h"
+#include "base/log.h"
+#include "base/store.h"
+#include "config/main_config.h"
+#include "expand/expand.h"
+#include "smtp/smtp_in.h"
+#include "smtp/smtp_in_int.h"
+
+/* "1.2.3.4", "1.2.3.4.25", "::1", "::1.25": address and port. */
+static bool split_host_port(const char *arg, const char **addr, int *port) {
+  *port = 0;
+  if (ip_is_address(arg, NULL)) {
+    *addr = arg;
+    return true;
+  }
+  const char *dot = strrchr(arg, '.');
+  if (!dot || !dot[1]) return false;
+  for (const char *p = dot + 1; *p; p++)
+    if (*p < '0' || *p > '9') return false;
+  const char *a = str_copyn(arg, (size_t)(dot - arg));
+  if (!ip_is_address(a, NULL)) return false;
+  *addr = a;
+  *port = atoi(dot + 1);
+  return true;
+}
+
+static const char *sockaddr_text(const struct sockaddr_storage *ss, int *port) {
+  char buf[INET6_ADDRSTRLEN];
+  if (ss->ss_family == AF_INET) {
+    const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+    inet_ntop(AF_INET, &in->sin_addr, buf, sizeof buf);
+    *port = ntohs(in->sin_port);
+  } else {
+    const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+    if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], buf, sizeof buf);
+    else inet_ntop(AF_INET6, &in6->sin6_addr, buf, sizeof buf);
+    *port = ntohs(in6->sin6_port);
+  }
+  return str_copy(buf);
+}
+
+/* stdin is a TCP socket (started by inetd): take both ends from it. */
+static bool inetd_peer(smtp_conn *c) {
+  struct sockaddr_storage peer, me;
+  socklen_t pl = sizeof peer, ml = sizeof me;
+  if (getpeername(0, (struct sockaddr *)&peer, &pl) != 0) return false;
+  if (peer.ss_family != AF_INET && peer.ss_family != AF_INET6) return false;
+  c->host_address = sockaddr_text(&peer, &c->host_port);
+  if (getsockname(0, (struct sockaddr *)&me, &ml) == 0)
+    c->interface_address = sockaddr_text(&me, &c->interface_port);
+  c->inetd = true;
+  return true;
+}
+
+/* The -oM values a trusted caller (or -bh) may give. */
+static void apply_oM(smtp_conn *c, const cmdline_state *st, bool host_too) {
+  if (host_too && st->host_address) {
+    const char *a;
+    int port;
+    if (split_host_port(st->host_address, &a, &port)) {
+      c->host_address = a;
+      c->host_port = port;
+    }
+  }
+  if (st->host_name) c->host_name = st->host_name;
+  if (st->ident) c->ident = st->ident;
+  if (st->interface_address) {
+    const char *a;
+    int port;
+    if (split_host_port(st->interface_address, &a, &port)) {
+      c->interface_address = a;
+      c->interface_port = port;
+    }
+  }
+  if (st->received_protocol) {
+    c->received_protocol = st->received_protocol;
+    c->protocol_fixed = true;
+  }
+  if (st->authenticated_id) c->authenticated_id = st->authenticated_id;
+  if (st->authenticator) c->auth_driver_name = st->authenticator;
+}
+
+int smtp_session_main(cmdline_state *st, const caller *me, bool trusted) {
+  int timeout = st->smtp_receive_timeout >= 0 ? st->smtp_receive_timeout : mainconf.smtp_receive_timeout;
+  smtp_conn *c = store_get(sizeof *c, false);
+  conn_init(c, 0, 1, timeout);
+  c->dont_deliver = st->dont_deliver;
+  if (st->connection_max_messages >= 0) c->connection_max_messages = st->connection_max_messages;
+
+  if (st->host_checking) {
+    const char *addr;
+    int port;
+    if (!split_host_port(st->host_checking, &addr, &port)) {
+      fprintf(stderr, "exim abandoned: \"%s\" is not an IP address\n", st->host_checking);
+      return EXIT_FAILURE;
+    }
+    log_host_checking(true);
+    acl_set_trace(true);
+    c->host_checking = true;
+    c->host_checking_callout = st->host_checking_callout;
+    c->host_address = addr;
+    c->host_port = port;
+    apply_oM(c, st, false);
+    printf("\n**** SMTP testing session as if from host %s\n"
+           "**** but without any ident (RFC 1413) callback.\n"
+           "**** This is not for real!\n\n", addr);
+    fflush(stdout);
+  } else {
+    if (!inetd_peer(c)) {
+      c->local = true;
+      c->login = me->login;
+      if (trusted) apply_oM(c, st, true);
+    }
+  }
+  conn_publish(c);
+  if (mainconf.smtp_active_hostname) {
+    const char *h = expand_cstring(mainconf.smtp_active_hostname);
+    if (!h) log_write(LOG_MAIN | LOG_PANIC, "failed to expand \"%s\": %s", mainconf.smtp_active_hostname,
+                      expand_status.message);
+    else if (*h) c->active_hostname = h;
+  }
+  smtp_session_run(c);
+  return EXIT_SUCCESS;
+}

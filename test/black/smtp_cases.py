@@ -1,0 +1,110 @@
+"""-bh sessions whose transcripts were recorded from exim4 (Exim 4.96) into
+test/expected/smtp/<name>.txt by test/expected/smtp/record.py.
+
+Each case: name -> (extra configuration, SMTP input, host).  The configuration
+is smtp_helpers.BASE plus the extra text; "spool_directory" and "log_file_path"
+are added by whoever runs the case.
+"""
+
+RCPT_ACL = """\
+acl_smtp_rcpt = acl_rcpt
+begin acl
+acl_rcpt:
+  accept domains = test.example
+  deny message = relay not permitted
+"""
+
+MANY_ERRORS = "smtp_max_synprot_errors = 100\nsmtp_max_unknown_commands = 100\n"
+
+CASES = {
+    "basic": ("message_size_limit = 1M\n" + RCPT_ACL,
+              "EHLO client.example\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<x@test.example>\r\n"
+              "RCPT TO:<x@other.example>\r\nRSET\r\nNOOP\r\nHELP\r\nFOO\r\nQUIT\r\n", "192.0.2.1"),
+    "helo_syntax": (MANY_ERRORS + "helo_allow_chars = _\n",
+                    "HELO\r\nEHLO\r\nHELO a..b\r\nHELO [1.2.3.4]\r\nHELO [1.2.3]\r\nHELO [IPv6:::1]\r\n"
+                    "HELO foo bar\r\nHELO\tfoo\r\nHELO  spaced  \r\nHELO -x\r\nHELO x!\r\nHELO a_b\r\nQUIT\r\n",
+                    "192.0.2.1"),
+    "helo_strict": (MANY_ERRORS, "HELO a_b\r\nEHLO x.y\r\nQUIT\r\n", "192.0.2.1"),
+    "order": (MANY_ERRORS + RCPT_ACL,
+              "MAIL FROM:<a@b.c>\r\nRCPT TO:<x@test.example>\r\nDATA\r\nEHLO x.y\r\nRCPT TO:<x@test.example>\r\n"
+              "DATA\r\nMAIL FROM:<a@b.c>\r\nDATA\r\nMAIL FROM:<a@b.c>\r\nRSET x\r\nNOOP x\r\nNOOPX\r\nnoop\r\n"
+              "DATA x\r\nQUIT x\r\n", "192.0.2.1"),
+    "mail_params": (MANY_ERRORS + "message_size_limit = 1M\n" + RCPT_ACL,
+                    "EHLO x.y\r\nMAIL FROM:<a@b.c> SIZE=2000000\r\nMAIL FROM:<a@b.c> SIZE=200\r\nRSET\r\n"
+                    "MAIL FROM:<a@b.c> FOO=bar\r\nMAIL FROM:<a@b.c> BODY=9BIT\r\n"
+                    "MAIL FROM:<a@b.c> BODY=8BITMIME RET=HDRS\r\nRSET\r\nMAIL FROM:a@b.c\r\nRSET\r\n"
+                    "MAIL FROM:<a@b\r\nMAIL TO:<x>\r\nMAIL\r\nMAIL FROM:<a@b.c> SMTPUTF8\r\n"
+                    "MAIL FROM:<a@b.c> AUTH=<>\r\nRCPT TO:<x@test.example> NOTIFY=NEVER\r\nRCPT TO:x\r\n"
+                    "RCPT TO:<>\r\nRCPT FROM:<x@test.example>\r\nmail from: <a@b.c>\r\nRCPT TO: <x@test.example>\r\n"
+                    "RSET\r\nMAIL FROM: <a@b.c> ENVID=x RET=FULL\r\nRSET\r\nMAIL FROM:<a@b.c> SIZE=abc\r\nQUIT\r\n",
+                    "192.0.2.1"),
+    "helo_no_size": (MANY_ERRORS + "message_size_limit = 0\n", "HELO x.y\r\nEHLO x.y\r\nQUIT\r\n", "192.0.2.1"),
+    "dsn": (MANY_ERRORS + "dsn_advertise_hosts = *\n" + RCPT_ACL,
+            "EHLO x.y\r\nMAIL FROM:<a@b.c> ENVID=x RET=FULL\r\nRCPT TO:<x@test.example> NOTIFY=NEVER ORCPT=rfc822;x@y\r\n"
+            "RCPT TO:<x@test.example> NOTIFY=SUCCESS,NEVER\r\nRCPT TO:<x@test.example> NOTIFY=FOO\r\n"
+            "RCPT TO:<x@test.example> NOTIFY=success,delay\r\nRCPT TO:<x@test.example> FOO=1\r\nQUIT\r\n",
+            "192.0.2.1"),
+    "no_rcpt_acl": ("", "EHLO x.y\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<x@test.example>\r\nDATA\r\nQUIT\r\n", "192.0.2.1"),
+    "synprot_drop": ("", "EHLO x\r\nMAIL FROM:<a@b.c>\r\nMAIL FROM:<a@b.c>\r\nFOO\r\nBAR\r\nMAIL FROM:<a@b.c>\r\nNOOP\r\n",
+                     "192.0.2.1"),
+    "synprot_helo_drop": ("", "MAIL FROM:<a@b.c>\r\nRCPT TO:<x@test.example>\r\nDATA\r\nHELO\r\nEHLO\r\nHELO a_b\r\n",
+                          "192.0.2.1"),
+    "unknown_drop": ("", "EHLO x\r\nFOO\r\nBAR\r\nBAZ\r\nBAX\r\nNOOP\r\n", "192.0.2.1"),
+    "vrfy_expn_etrn": (MANY_ERRORS, "EHLO x\r\nVRFY a@b.c\r\nVRFY\r\nVRFY x\r\nEXPN y\r\nETRN z\r\nHELP\r\nSTARTTLS\r\n"
+                       "AUTH PLAIN\r\nQUIT\r\n", "192.0.2.1"),
+    "etrn_acl": (MANY_ERRORS + "acl_smtp_etrn = acl_ok\nacl_smtp_vrfy = acl_ok\nacl_smtp_expn = acl_ok\n"
+                 "begin acl\nacl_ok:\n  accept\n",
+                 "EHLO x\r\nETRN x\r\nHELP\r\nQUIT\r\n", "192.0.2.1"),
+    "bdat_errors": (MANY_ERRORS + RCPT_ACL,
+                    "EHLO x\r\nBDAT 3\r\nMAI\r\nBDAT\r\nBDAT x\r\nMAIL FROM:<a@b.c>\r\nBDAT 3\r\nabcRCPT TO:<x@test.example>\r\n"
+                    "RSET\r\nHELO x\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<x@test.example>\r\nBDAT 1\r\nQUIT\r\n", "192.0.2.1"),
+    "bdat_not_last": (MANY_ERRORS + RCPT_ACL,
+                      "EHLO x\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<x@test.example>\r\nBDAT 3\r\nabcNOOP\r\nNOOP\r\n\r\nBDAT 1\r\n"
+                      "QUIT\r\nRSET\r\nNOOP\r\nQUIT\r\n",
+                      "192.0.2.1"),
+    "eof_logging": ("log_selector = +smtp_connection +smtp_no_mail +smtp_protocol_error +smtp_syntax_error\n",
+                    "EHLO x.y\r\nNOOP\r\nFOO\r\nMAIL FROM:<>\r\nMAIL FROM:<>\r\n", "192.0.2.1"),
+    "quit_logging": ("log_selector = +smtp_connection +smtp_no_mail\n", "EHLO x.y\r\nQUIT\r\n", "192.0.2.1"),
+    "banner_multiline": ("smtp_banner = first line\\nsecond ${if eq{1}{1}{yes}}\n", "QUIT\r\n", "192.0.2.1"),
+    "host_port": ("log_selector = +smtp_connection +incoming_port\n", "HELO x\r\nQUIT\r\n", "192.0.2.9.1234"),
+    "acl_replies": (MANY_ERRORS + """\
+acl_smtp_helo = acl_helo
+acl_smtp_mail = acl_mail
+acl_smtp_rcpt = acl_rcpt
+acl_smtp_predata = acl_predata
+begin acl
+acl_helo:
+  deny condition = ${if eq{$sender_helo_name}{deny}}
+  deny condition = ${if eq{$sender_helo_name}{denymsg}}
+       message = 554 5.7.1 go away\\nsecond line
+  defer condition = ${if eq{$sender_helo_name}{defer}}
+  accept
+acl_mail:
+  deny senders = a@deny
+  deny senders = a@code
+       message = 450 wrong class
+  deny senders = a@code2
+       message = 551 5.1.1 right class
+       log_message = logged text
+  defer senders = a@defer
+  drop senders = a@drop
+     message = dropped you
+  accept
+acl_rcpt:
+  deny local_parts = deny
+  defer local_parts = defer
+  defer local_parts = defer2
+     message = 452 4.3.1 nope
+  accept
+acl_predata:
+  deny senders = p@deny
+  accept
+""", "HELO deny\r\nHELO denymsg\r\nHELO defer\r\nHELO x\r\nMAIL FROM:<a@deny>\r\nMAIL FROM:<a@code>\r\n"
+     "MAIL FROM:<a@code2>\r\nMAIL FROM:<a@defer>\r\nMAIL FROM:<p@deny>\r\nRCPT TO:<deny@x>\r\nRCPT TO:<defer@x>\r\n"
+     "RCPT TO:<defer2@x>\r\nRCPT TO:<ok@x>\r\nDATA\r\nRSET\r\nMAIL FROM:<a@drop>\r\nNOOP\r\n", "192.0.2.1"),
+    "connect_deny": ("acl_smtp_connect = acl_conn\nbegin acl\nacl_conn:\n  deny hosts = 192.0.2.2\n  accept\n",
+                     "HELO x\r\nQUIT\r\n", "192.0.2.2"),
+    "quit_acl": ("acl_smtp_quit = acl_quit\nbegin acl\nacl_quit:\n  accept message = bye bye\n",
+                 "HELO x\r\nQUIT\r\n", "192.0.2.1"),
+    "nonmail_limit": ("smtp_accept_max_nonmail = 3\n", "HELO x\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n", "192.0.2.1"),
+}

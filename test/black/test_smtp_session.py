@@ -1,0 +1,146 @@
+"""SMTP sessions with a real TCP peer (-bs on an accepted socket, as inetd
+runs it) and local -bs: PIPELINING synchronisation, timeouts, oversized and
+NUL command lines, log lines.  Expected texts and log lines are exim4's
+(checked with the same sessions against /usr/sbin/exim4 in inetd mode)."""
+import os
+import re
+
+from smtp_helpers import InetdSession, read_log, run_bs, smtp_conf, wait_for
+
+SYNC = "SMTP protocol synchronization error"
+
+
+def conf_file(exim, tmp_path, extra=""):
+    return exim.write_conf(smtp_conf(tmp_path, "acl_smtp_rcpt = accept\n" + extra))
+
+
+def test_input_before_greeting(exim, tmp_path):
+    conf = conf_file(exim, tmp_path, "log_selector = +smtp_connection\n")
+    with InetdSession(conf, early=b"EHLO x\r\n") as s:
+        assert s.client.read_all() == "554 SMTP synchronization error\r\n"
+        s.wait()
+    log = read_log(tmp_path)
+    assert "SMTP connection from [127.0.0.1] (via inetd)" in log
+    assert (SYNC + ' (input sent without waiting for greeting): rejected connection from H=[127.0.0.1] '
+            'input="EHLO x\\r\\n"') in log
+    assert SYNC in read_log(tmp_path, "reject")
+
+
+def test_ehlo_must_be_last(exim, tmp_path):
+    with InetdSession(conf_file(exim, tmp_path)) as s:
+        c = s.client
+        c.expect(220)
+        c.send("EHLO x\r\nNOOP\r\n")
+        assert c.read_all() == "554 SMTP synchronization error\r\n"
+        s.wait()
+    assert (SYNC + ' (next input sent too soon: pipelining was not advertised): rejected "EHLO x" '
+            'H=[127.0.0.1] next input="NOOP\\r\\n"') in read_log(tmp_path)
+
+
+def test_mail_rcpt_need_pipelining(exim, tmp_path):
+    with InetdSession(conf_file(exim, tmp_path)) as s:
+        c = s.client
+        c.expect(220)
+        c.cmd("HELO x")
+        c.send("MAIL FROM:<a@b.c>\r\nRCPT TO:<r@test.example>\r\n")
+        assert c.read_all() == "554 SMTP synchronization error\r\n"
+        s.wait()
+    assert 'rejected "MAIL FROM:<a@b.c>" H=(x) [127.0.0.1] next input="RCPT TO:<r@test.example>\\r\\n"' \
+        in read_log(tmp_path)
+
+
+def test_pipelined_group_answered_together(exim, tmp_path):
+    with InetdSession(conf_file(exim, tmp_path)) as s:
+        c = s.client
+        c.expect(220)
+        c.cmd("EHLO x")
+        c.send("MAIL FROM:<a@b.c>\r\nRCPT TO:<r@test.example>\r\nRSET\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<r@test.example>\r\nDATA\r\n")
+        assert [c.reply()[0] for _ in range(6)] == [250, 250, 250, 250, 250, 354]
+        c.send("Subject: x\r\n\r\nbody\r\n.\r\nQUIT\r\n")
+        code, text = c.reply()
+        assert code == 250 and re.match(r"OK id=\w{6}-\w{6}-\w{2}$", text[0])
+        c.expect(221, "test.example closing connection")
+        s.wait()
+
+
+def test_data_must_be_last(exim, tmp_path):
+    with InetdSession(conf_file(exim, tmp_path)) as s:
+        c = s.client
+        c.expect(220)
+        c.cmd("EHLO x")
+        c.send("MAIL FROM:<a@b.c>\r\nRCPT TO:<r@test.example>\r\nDATA\r\nSubject: x\r\n")
+        assert c.read_all() == "250 OK\r\n250 Accepted\r\n554 SMTP synchronization error\r\n"
+        s.wait()
+    assert ('(next input sent too soon: pipelining was advertised): rejected "DATA" H=(x) [127.0.0.1] '
+            'next input="Subject: x\\r\\n"') in read_log(tmp_path)
+
+
+def test_unknown_command_must_be_last(exim, tmp_path):
+    with InetdSession(conf_file(exim, tmp_path)) as s:
+        c = s.client
+        c.expect(220)
+        c.cmd("EHLO x")
+        c.send("FOO\r\nNOOP\r\n")
+        assert c.read_all() == "554 SMTP synchronization error\r\n"
+        s.wait()
+
+
+def test_no_enforce_sync(exim, tmp_path):
+    with InetdSession(conf_file(exim, tmp_path, "smtp_enforce_sync = false\n")) as s:
+        c = s.client
+        c.expect(220)
+        replies = c.pipeline(["EHLO x", "NOOP", "QUIT"])
+        assert [r[0] for r in replies] == [250, 250, 221]
+        s.wait()
+
+
+def test_command_timeout(exim, tmp_path):
+    conf = conf_file(exim, tmp_path, "smtp_receive_timeout = 1s\n")
+    with InetdSession(conf) as s:
+        c = s.client
+        c.expect(220)
+        c.cmd("EHLO x")
+        assert c.read_all() == "421 test.example: SMTP command timeout - closing connection\r\n"
+        s.wait()
+    assert "SMTP command timeout on connection from (x) [127.0.0.1]" in read_log(tmp_path)
+
+
+def test_long_and_nul_lines(exim, tmp_path):
+    with InetdSession(conf_file(exim, tmp_path, "smtp_max_unknown_commands = 10\n")) as s:
+        c = s.client
+        c.expect(220)
+        c.send("NOOP " + "x" * 20000 + "\r\n")
+        c.expect(500, "unrecognized command")   # the first 16384 bytes
+        c.expect(500, "unrecognized command")   # the rest, read as a command
+        c.send("NO\0OP\r\n")
+        c.expect(501, "NUL characters are not allowed in SMTP commands")
+        c.cmd("QUIT")
+        s.wait()
+
+
+def test_bs_local(exim, tmp_path):
+    conf = smtp_conf(tmp_path, "log_selector = +smtp_connection\n")
+    r = run_bs(exim, conf, "HELO x\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<r>\r\nQUIT\r\n")
+    lines = r.out.splitlines()
+    assert lines[0].startswith("220 test.example ESMTP Exim 4.96 ")
+    login = re.search(r"250 test.example Hello (\S+) at x$", lines[1]).group(1)
+    assert lines[2:] == ["250 OK", "250 Accepted", "221 test.example closing connection"]
+    log = read_log(tmp_path)
+    assert f"SMTP connection from {login}\n" in log
+    assert f"SMTP connection from {login} closed by QUIT" in log
+
+
+def test_bs_needs_helo(exim, tmp_path):
+    r = run_bs(exim, smtp_conf(tmp_path), "MAIL FROM:<a@b.c>\r\nQUIT\r\n")
+    assert r.out.splitlines()[1:] == ["503 HELO or EHLO required", "221 test.example closing connection"]
+    assert re.search(r"rejected MAIL from \S+: no HELO/EHLO given", read_log(tmp_path))
+
+
+def test_bs_receives_message(exim, tmp_path):
+    r = run_bs(exim, smtp_conf(tmp_path), "EHLO x\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<r@test.example>\r\nDATA\r\n"
+               "Subject: x\r\n\r\nbody\r\n.\r\nQUIT\r\n")
+    assert "354 Enter message, ending with \".\" on a line by itself" in r.out
+    m = re.search(r"250 OK id=(\w{6}-\w{6}-\w{2})", r.out)
+    assert m
+    assert (tmp_path / "spool" / "input" / f"{m.group(1)}-H").exists()
+    assert " P=local-esmtp " in read_log(tmp_path)
