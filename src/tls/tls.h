@@ -19,8 +19,10 @@
 #include "smtp/conn.h"
 
 struct tls_ops {
-  /* Configuration-time checks of the tls_* main options (certificate
-   * files readable when not expanded...).  NULL or an error text. */
+  /* Configuration-time checks of the tls_* main options (openssl_options
+   * syntax, tls_dh_max_bits, verification settings); readconf calls it.
+   * It also makes the session ticket secret that the daemon's children
+   * inherit.  NULL or an error text. */
   const char *(*check_config)(void);
   /* Start the server side on c (after "220 TLS go ahead", or at once for
    * TLS-on-connect).  false with *error (for the log line) on failure.
@@ -42,9 +44,9 @@ struct tls_ops {
   const char *(*version_compiled)(void);
   const char *(*version_runtime)(void);
   /* The daemon calls this before it forks children (and may call it again
-   * later, e.g. after each accept): it makes what every child must share,
-   * such as the session ticket keys (rotated hourly) and the self-signed
-   * certificate used when tls_certificate is unset. */
+   * later): it makes what every child should share, such as the
+   * self-signed certificate used when tls_certificate is unset, and logs
+   * a warning for option files that cannot be read. */
   void (*daemon_init)(void);
 };
 

@@ -80,8 +80,8 @@ struct tls_ocsp_ops {
 extern const struct tls_ocsp_ops *const tls_ocsp_ops_hooks;
 
 struct tls_resume_ops {
-  /* Create or rotate the ticket keys (the daemon calls this before it
-   * forks, so that every child shares them). */
+  /* Make the secret the ticket keys are derived from, once per process
+   * tree (at configuration time, before the daemon forks). */
   void (*keys_init)(void);
   /* Offer resumption on ctx (host matched tls_resumption_hosts). */
   bool (*server_setup)(tls_server *s, SSL_CTX *ctx, const char **error);

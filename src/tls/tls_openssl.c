@@ -275,8 +275,11 @@ static const char *check_files(const char *name, const char *value, bool list, b
 
 /* Syntax of the options, at configuration time (so -bV reports a bad
  * openssl_options item).  Files are not looked at here: a missing
- * certificate must not stop every exim command. */
+ * certificate must not stop every exim command.  Also makes the
+ * session ticket secret, which forked children then share. */
 static const char *check_config(void) {
+  /* Made here, before any fork, so that the daemon's children share it. */
+  if (tls_resume_ops_hooks) tls_resume_ops_hooks->keys_init();
   uint64_t bits;
   const char *err = NULL;
   if (!tls_parse_openssl_options(mainconf.openssl_options, &bits, &err)) return err;

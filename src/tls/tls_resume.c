@@ -1,9 +1,11 @@
 /* tls_resume.c - TLS session resumption for incoming connections
  * (EXPERIMENTAL_TLS_RESUME; spec 43.17): stateless session tickets for
  * hosts matching tls_resumption_hosts.  Ticket keys live only in memory:
- * made in the daemon before it forks (so every child can open the others'
- * tickets), rotated hourly with the previous key still accepted (tickets
- * it opened are renewed), tickets valid for two hours.  The bits of
+ * each hour's key is derived from a random secret made once, when the
+ * configuration is read (so in the daemon before it forks, and every
+ * child can open the others' tickets); the previous hour's key is still
+ * accepted (such tickets are renewed), and tickets are valid for two
+ * hours.  The bits of
  * $tls_in_resumption: 1 support built (and offered), 2 client requested a
  * ticket, 4 client offered a session, 8 server issued a ticket, 16 the
  * session was resumed.
@@ -11,9 +13,10 @@
  * Entry point: struct tls_resume_ops tls_resume (through
  * tls_resume_ops_hooks).
  *
- * Must never: write a ticket key anywhere, or accept a ticket made with a
- * key older than the previous one.
+ * Must never: write a ticket key or its secret anywhere, or accept a
+ * ticket made with a key older than the previous hour's.
  */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -37,31 +40,41 @@ enum {
 
 typedef struct ticket_key {
   unsigned char name[16], aes[32], hmac[32];
-  time_t created;
-  bool valid;
 } ticket_key;
 
-static ticket_key key_cur, key_prev;
-
-static bool key_new(ticket_key *k) {
-  if (RAND_bytes(k->name, sizeof k->name) != 1 || RAND_bytes(k->aes, sizeof k->aes) != 1 ||
-      RAND_bytes(k->hmac, sizeof k->hmac) != 1)
-    return false;
-  k->created = time(NULL);
-  k->valid = true;
-  return true;
-}
+/* The keys of each hour are derived from one random secret made once per
+ * process tree (before the daemon forks), so that every child computes
+ * the same current and previous key without talking to the others. */
+static unsigned char master[32];
+static bool have_master;
 
 static void keys_init(void) {
-  if (key_cur.valid && time(NULL) - key_cur.created < KEY_ROTATE) return;
-  ticket_key k;
-  if (!key_new(&k)) {
-    log_write(LOG_MAIN, "TLS resumption: cannot make a ticket key");
+  if (have_master) return;
+  if (RAND_bytes(master, sizeof master) != 1) {
+    log_write(LOG_MAIN, "TLS resumption: cannot make a ticket key secret");
     return;
   }
-  if (key_cur.valid) key_prev = key_cur;
-  key_cur = k;
-  DEBUG(D_tls) debug_printf("TLS resumption: new ticket key\n");
+  have_master = true;
+  DEBUG(D_tls) debug_printf("TLS resumption: ticket key secret made\n");
+}
+
+static bool mac(const char *what, long epoch, unsigned char *out, size_t outlen, const char *digest) {
+  char data[64];
+  int n = snprintf(data, sizeof data, "%s %ld", what, epoch);
+  size_t got = 0;
+  return EVP_Q_mac(NULL, "HMAC", NULL, digest, NULL, master, sizeof master, (unsigned char *)data,
+                   (size_t)n, out, outlen, &got) != NULL && got == outlen;
+}
+
+/* The key of one rotation period. */
+static bool key_for(long epoch, ticket_key *k) {
+  unsigned char name[32], keys[64];
+  if (!mac("name", epoch, name, sizeof name, "SHA256") || !mac("keys", epoch, keys, sizeof keys, "SHA512"))
+    return false;
+  memcpy(k->name, name, sizeof k->name);
+  memcpy(k->aes, keys, sizeof k->aes);
+  memcpy(k->hmac, keys + 32, sizeof k->hmac);
+  return true;
 }
 
 static bool set_hmac(EVP_MAC_CTX *h, ticket_key *k) {
@@ -74,30 +87,31 @@ static bool set_hmac(EVP_MAC_CTX *h, ticket_key *k) {
 static int ticket_cb(SSL *ssl, unsigned char name[16], unsigned char *iv, EVP_CIPHER_CTX *ectx,
                      EVP_MAC_CTX *hctx, int enc) {
   tls_server *s = SSL_get_ex_data(ssl, tls_ex_index());
-  /* A process the daemon did not prepare (inetd, -bs) makes its own key;
-   * rotation is the daemon's, so that its children keep sharing one. */
-  if (!key_cur.valid) keys_init();
-  if (!key_cur.valid) return -1;
+  keys_init();
+  long epoch = (long)(time(NULL) / KEY_ROTATE);
+  ticket_key cur;
+  if (!have_master || !key_for(epoch, &cur)) return -1;
   if (enc) {
     int ivlen = EVP_CIPHER_get_iv_length(EVP_aes_256_cbc());
-    memcpy(name, key_cur.name, 16);
-    if (RAND_bytes(iv, ivlen) != 1 || EVP_EncryptInit_ex(ectx, EVP_aes_256_cbc(), NULL, key_cur.aes, iv) != 1 ||
-        !set_hmac(hctx, &key_cur))
+    memcpy(name, cur.name, 16);
+    if (RAND_bytes(iv, ivlen) != 1 || EVP_EncryptInit_ex(ectx, EVP_aes_256_cbc(), NULL, cur.aes, iv) != 1 ||
+        !set_hmac(hctx, &cur))
       return -1;
     if (s) s->resume_bits |= RESUME_SERVER_TICKET;
     DEBUG(D_tls) debug_printf("TLS resumption: ticket issued\n");
     return 1;
   }
-  ticket_key *k = NULL;
-  if (memcmp(name, key_cur.name, 16) == 0) k = &key_cur;
-  else if (key_prev.valid && memcmp(name, key_prev.name, 16) == 0) k = &key_prev;
+  ticket_key prev, *k = NULL;
+  if (memcmp(name, cur.name, 16) == 0) k = &cur;
+  else if (key_for(epoch - 1, &prev) && memcmp(name, prev.name, 16) == 0) k = &prev;
   if (!k) {
     DEBUG(D_tls) debug_printf("TLS resumption: ticket key unknown\n");
     return 0;
   }
   if (!set_hmac(hctx, k) || EVP_DecryptInit_ex(ectx, EVP_aes_256_cbc(), NULL, k->aes, iv) != 1) return -1;
-  DEBUG(D_tls) debug_printf("TLS resumption: ticket accepted (%s key)\n", k == &key_cur ? "current" : "previous");
-  return k == &key_cur ? 1 : 2;
+  DEBUG(D_tls) debug_printf("TLS resumption: ticket accepted (%s key)\n", k == &cur ? "current" : "previous");
+  /* A ticket of the previous period is replaced by a new one. */
+  return k == &cur ? 1 : 2;
 }
 
 static bool server_setup(tls_server *s, SSL_CTX *ctx, const char **error) {

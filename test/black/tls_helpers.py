@@ -120,7 +120,8 @@ def smtp_starttls(port, ctx, server_hostname=None, session=None, helo="client.ex
 
 def s_client(port, pki, *args, input="QUIT\n", starttls=True, timeout=30):
     """openssl s_client against the port; its stdout and stderr together."""
-    cmd = ["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-CAfile", str(pki.ca), "-crlf"]
+    cmd = ["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-CAfile", str(pki.ca), "-crlf",
+           "-nocommands", "-ign_eof"]
     if starttls:
         cmd += ["-starttls", "smtp"]
     p = subprocess.run(cmd + list(args), input=input, capture_output=True, text=True,
