@@ -111,12 +111,12 @@ static bool load_certs(tls_server *s, SSL_CTX *ctx, const char **error) {
     if (!file_ok("tls_certificate", cert, error) || !file_ok("tls_privatekey", key, error))
       return false;
     if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
-      *error = str_sprintf("SSL_CTX_use_certificate_chain_file file=%s: %s", cert,
+      *error = str_sprintf("(SSL_CTX_use_certificate_chain_file file=%s): %s", cert,
                            tls_openssl_errors("failed"));
       return false;
     }
     if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
-      *error = str_sprintf("SSL_CTX_use_PrivateKey_file file=%s: %s", key,
+      *error = str_sprintf("(SSL_CTX_use_PrivateKey_file file=%s): %s", key,
                            tls_openssl_errors("failed"));
       return false;
     }
@@ -162,7 +162,7 @@ static bool setup_verify(tls_server *s, SSL_CTX *ctx, const char **error) {
     }
     bool dir = S_ISDIR(st.st_mode);
     if (SSL_CTX_load_verify_locations(ctx, dir ? NULL : v, dir ? v : NULL) != 1) {
-      *error = str_sprintf("SSL_CTX_load_verify_locations file=%s: %s", v, tls_openssl_errors("failed"));
+      *error = str_sprintf("(SSL_CTX_load_verify_locations file=%s): %s", v, tls_openssl_errors("failed"));
       return false;
     }
     /* A file's certificates are sent as the acceptable CAs (spec 43.7). */

@@ -156,7 +156,8 @@ static bool server_prepare(smtp_conn *c, const char **error) {
                                                     strstr(mainconf.tls_certificate, "tls_sni"));
   const char *err = NULL;
   if (!tls_expand_opts(s, &err) || !(s->ctx = tls_ctx_build(s, &err))) {
-    *error = str_sprintf("(tls_init): %s", err);
+    /* Errors naming the failing call come as "(call): reason" already. */
+    *error = err[0] == '(' ? err : str_sprintf("(tls_init): %s", err);
     return false;
   }
   s->ssl = SSL_new(s->ctx);

@@ -365,7 +365,8 @@ int main(void) {
   CHECK(tls_check_files() == NULL);
   run(&r, 's', "");
   CHECK(!r.ok);
-  CHECK(r.error && has(r.error, "(tls_init): SSL_CTX_use_certificate_chain_file file=/no/such/file"));
+  CHECK(r.error && has(r.error, "(SSL_CTX_use_certificate_chain_file file=/no/such/file): error:") &&
+        has(r.error, "No such file or directory"));
   reset();
   mainconf.tls_verify_hosts = "*";
   mainconf.tls_verify_certificates = "";
