@@ -24,33 +24,43 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Whether a domain may be a domain literal ([1.2.3.4]); the main option
- * allow_domain_literals (false by default, as in Exim), copied here by the
- * configuration reader.  When false, a literal gives the error "domain
- * literals not allowed". */
+/* Whether a domain may be a domain literal ([1.2.3.4]) inside angle
+ * brackets or in a source route; the main option allow_domain_literals
+ * (false by default, as in Exim), copied here by main_config_finish().
+ * When false, such a literal gives "domain literals not allowed".  As
+ * exim4 does, the domain of a bare addr-spec ("a@[1.2.3.4]", no angle
+ * brackets) may be a literal whatever this says. */
 extern bool address_allow_domain_literals;
 
 /* The working address of one mailbox.  Comments and white space outside
  * quoted strings are removed, quoted local parts stay quoted, a source
- * route (<@a,@b:l@d>) is dropped, a domain literal ([1.2.3.4], [IPv6:...])
- * is kept as written.  "<>" and an empty mailbox give "" when allow_null,
- * an error otherwise.
+ * route (<@a,@b:l@d>, or @a:l@d without brackets) is dropped, a domain
+ * literal is kept as written.  "<>" gives "" when allow_null and "missing
+ * or malformed local part" otherwise; a mailbox of only white space and
+ * comments is always "empty address".  A working address whose text (the
+ * inside of the angle brackets, or the addr-spec) is longer than 256 bytes
+ * is "address is ridiculously long: ..."; exim4 has no separate limit on
+ * the local part or the domain, and neither has this.
  *
  * On success returns the address; *start and *end are the offsets in
  * mailbox of the first byte of the address text and of the byte after it
  * (the inside of the angle brackets, or the addr-spec); *domain is the
  * offset of the domain within the returned string (0 when there is no
  * domain, i.e. an unqualified local part).  On failure returns NULL with
- * *error set to Exim's text for the fault (e.g. "missing or malformed
- * local part (expected word or \"<\")"); start, end and domain are then
- * undefined.  start, end and domain may be NULL. */
+ * *error set to exim4's text for the fault (e.g. "missing or malformed
+ * local part (expected word or \"<\")"), tainted when mailbox is; start,
+ * end and domain are then undefined.  error, start, end and domain may be
+ * NULL. */
 char *address_extract(const char *mailbox, const char **error, int *start, int *end, int *domain,
                       bool allow_null);
 
 /* The end of the first address in a comma-separated list starting at s:
- * the top-level ',' (outside quotes, comments, domain literals and angle
- * brackets), or the terminating NUL.  With nl_ends, a newline also ends
- * the address (a list read one address a line).  Never returns NULL. */
+ * the first ',' outside quoted strings, comments and angle brackets (not
+ * escaped by a backslash), or the terminating NUL.  As in exim4, square
+ * brackets are not special, "<" ... ">" is a flag rather than a nesting
+ * count, and an item whose first byte is '@' (a source route) runs past
+ * commas up to its ':' (or a '>').  With nl_ends, a newline also ends the
+ * address.  Never returns NULL. */
 const char *address_find_end(const char *s, bool nl_ends);
 
 /* ---- header address lists -------------------------------------------------- */

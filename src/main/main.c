@@ -28,6 +28,7 @@
 #include "../config/main_config.h"
 #include "../config/print.h"
 #include "../config/readconf.h"
+#include "../daemon/daemon.h"
 #include "../expand/expand.h"
 #include "../receive/receive.h"
 #include "../smtp/smtp_in.h"
@@ -234,8 +235,10 @@ int main(int argc, char **argv) {
 
   /* ---- modes whose layer has not arrived ---- */
   if (st.continuation || st.internal_option) not_yet("-MC (continued SMTP delivery)", "the SMTP transport");
-  if (st.daemon_listen) not_yet(st.daemon_foreground ? "-bdf (SMTP daemon)" : "-bd (SMTP daemon)", "the daemon layer");
-  if (st.inetd_wait) not_yet("-bw (inetd wait mode daemon)", "the daemon layer");
+  if (st.daemon_listen || st.inetd_wait) {
+    open_logs(st.syslog_name, exim_known, exim_uid, exim_gid);
+    return daemon_main(&st, argc, argv);
+  }
   if (st.msg_action == MSG_LOAD) not_yet("-Mset (loading a message for -be)", "the spool layer");
   if (st.expansion_test) return be_main(argc - st.recipients_arg, argv + st.recipients_arg, st.expansion_test_message);
   if (st.filter_user || st.filter_system) not_yet(st.filter_system ? "-bF (system filter testing)" : "-bf (filter testing)", "the filter interpreter");
