@@ -99,6 +99,9 @@ void smtp_cmd_help(smtp_session *s);
 void smtp_cmd_starttls(smtp_session *s);
 void smtp_cmd_quit(smtp_session *s);                      /* smtp_in.c */
 
+/* -bS: the whole batch on c; returns the exit code. */
+int smtp_bsmtp_run(smtp_conn *c);                          /* smtp_in_bsmtp.c */
+
 /* Reset the transaction (RSET, HELO/EHLO, after a message). */
 void smtp_reset_transaction(smtp_session *s);
 

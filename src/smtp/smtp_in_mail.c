@@ -63,7 +63,7 @@ void smtp_cmd_mail(smtp_session *s) {
     return;
   }
   if (c->env.mail_seen) {
-    smtp_synprot_error(s, 503, "sender already given", "sender already given");
+    smtp_synprot_error(s, 503, "sender already given", c->batched ? "Sender already given" : "sender already given");
     return;
   }
   if (!*s->cmd_args) {
@@ -128,7 +128,8 @@ void smtp_cmd_mail(smtp_session *s) {
   int dom = 0;
   char *addr = address_extract(text, &err, NULL, NULL, &dom, true);
   if (!addr) {
-    smtp_synprot_error(s, 501, err, "%s: %s", text, err);
+    if (c->batched) smtp_synprot_error(s, 501, err, "%s", err);
+    else smtp_synprot_error(s, 501, err, "%s: %s", text, err);
     return;
   }
   if (*addr && dom == 0) {
@@ -160,7 +161,7 @@ void smtp_cmd_mail(smtp_session *s) {
   }
   conn_publish(c);
 
-  if (mainconf.acl_smtp_mail) {
+  if (mainconf.acl_smtp_mail && !c->batched) {
     bool dropped;
     int rc = smtp_run_acl(s, ACL_WHERE_MAIL, mainconf.acl_smtp_mail, NULL, &dropped);
     if (rc != ACL_OK && rc != ACL_DISCARD) {
@@ -244,7 +245,7 @@ void smtp_cmd_rcpt(smtp_session *s) {
   int dom = 0;
   char *addr = address_extract(text, &err, NULL, NULL, &dom, false);
   if (!addr) {
-    rcpt_error(s, 501, err, str_sprintf("%s: %s", text, err));
+    rcpt_error(s, 501, err, c->batched ? err : str_sprintf("%s: %s", text, err));
     return;
   }
   if (dom == 0) {
@@ -270,7 +271,10 @@ void smtp_cmd_rcpt(smtp_session *s) {
   }
 
   int rc;
-  if (mainconf.acl_smtp_rcpt) {
+  if (c->batched) {
+    /* Batched SMTP is checked by the non-SMTP ACLs, not the RCPT ACL. */
+    rc = ACL_OK;
+  } else if (mainconf.acl_smtp_rcpt) {
     bool dropped;
     size_t before = c->outbuf->len;
     rc = smtp_run_acl(s, ACL_WHERE_RCPT, mainconf.acl_smtp_rcpt, addr, &dropped);

@@ -4,6 +4,8 @@
  * address, commentary on stdout, log lines as "LOG: ..." on stderr,
  * nothing on the spool).
  *
+ * -bS (batched SMTP) shares the set-up and runs smtp_bsmtp_run().
+ *
  * Entry point: smtp_session_main().
  *
  * Must never: let an untrusted caller set the -oM values, or write a log
@@ -138,6 +140,7 @@ int smtp_session_main(cmdline_state *st, const caller *me, bool trusted) {
                       expand_status.message);
     else if (*h) c->active_hostname = h;
   }
+  if (st->smtp_batched) return smtp_bsmtp_run(c);
   smtp_session_run(c);
   return EXIT_SUCCESS;
 }
