@@ -270,8 +270,7 @@ def test_name_sendmail_is_normal(named):
 
 # ---- modes whose layer is not built yet fail loudly
 @pytest.mark.parametrize("args,what", [
-    (["-bd"], "-bd (SMTP daemon)"), (["-bdf"], "-bdf (SMTP daemon)"),
-    (["-bd", "-q30m"], "-bd (SMTP daemon)"), (["-bw"], "-bw (inetd wait mode daemon)"),
+    (["-bd", "-q30m"], "-q<time> with -bd (queue runs from the daemon)"),
     (["-be", "-Mset", "1xVTD9-0002qn-0J"], "-Mset"),
     (["-bf", "/dev/null"], "-bf (filter testing)"), (["-bF", "/dev/null"], "-bF (system filter"),
     (["-bh", "1.2.3.4"], "-bh (SMTP session test)"), (["-bhc", "1.2.3.4"], "-bhc"),
