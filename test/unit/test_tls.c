@@ -80,7 +80,13 @@ static bool make_pki(void) {
          sh("openssl ocsp -index index.txt -rsigner ca.pem -rkey ca.key -CA ca.pem -reqin req.der "
             "-respout resp.der -ndays 1") &&
          sh("openssl ocsp -index index.txt -rsigner ca.pem -rkey ca.key -CA ca.pem -reqin req.der "
-            "-respout resp-nonext.der");
+            "-respout resp-nonext.der") &&
+         /* CRLs: one revoking the client certificate, one revoking nothing */
+         sh("printf '[ca]\\ndefault_ca = d\\n[d]\\ndatabase = crl-index.txt\\ndefault_md = sha256\\n' > ca.cnf") &&
+         sh("printf 'R\\t300101000000Z\\t260101000000Z\\t2001\\tunknown\\t/CN=client.example\\n' > crl-index.txt") &&
+         sh("openssl ca -gencrl -config ca.cnf -keyfile ca.key -cert ca.pem -crldays 1 -out crl-revoked.pem") &&
+         sh(": > crl-index.txt") &&
+         sh("openssl ca -gencrl -config ca.cnf -keyfile ca.key -cert ca.pem -crldays 1 -out crl-empty.pem");
 }
 
 /* ---- one connection -------------------------------------------------- */
@@ -273,6 +279,19 @@ int main(void) {
   CHECK(!r.c.tls.certificate_verified && r.c.tls.peerdn == NULL);
   run(&r, 's', str_sprintf("-cert %s -key %s", path("cli.pem"), path("cli.key")));
   CHECK(r.ok && r.c.tls.certificate_verified);
+  /* tls_crl: a revoked client certificate fails verification. */
+  mainconf.tls_try_verify_hosts = NULL;
+  mainconf.tls_verify_hosts = "*";
+  mainconf.tls_crl = path("crl-empty.pem");
+  run(&r, 's', str_sprintf("-cert %s -key %s", path("cli.pem"), path("cli.key")));
+  CHECK(r.ok && r.c.tls.certificate_verified);
+  mainconf.tls_crl = path("crl-revoked.pem");
+  run(&r, 's', str_sprintf("-cert %s -key %s", path("cli.pem"), path("cli.key")));
+  CHECK(!r.ok);
+  CHECK(r.error && has(r.error, "certificate verify failed"));  /* logged: "certificate revoked" */
+  mainconf.tls_crl = NULL;
+  mainconf.tls_verify_hosts = NULL;
+  mainconf.tls_try_verify_hosts = "*";
   /* A host not in either list is not asked for a certificate. */
   mainconf.tls_try_verify_hosts = "192.0.2.1";
   run(&r, 's', str_sprintf("-cert %s -key %s", path("cli.pem"), path("cli.key")));
