@@ -248,7 +248,6 @@ int main(int argc, char **argv) {
   if (st.count_queue) not_yet("-bpc (queue count)", "the spool layer");
   if (st.test_retry_arg >= 0) not_yet("-brt (retry rule testing)", "the retry layer");
   if (st.test_rewrite_arg >= 0) not_yet("-brw (rewrite testing)", "the rewriting layer");
-  if (st.smtp_input && st.smtp_batched) not_yet("-bS (batched SMTP input)", "the batched SMTP reader");
   if (st.smtp_input) {
     open_logs(st.syslog_name, exim_known, exim_uid, exim_gid);
     return smtp_session_main(&st, &me, trusted);
