@@ -235,8 +235,9 @@ def test_name_mailq_is_bp(named):
 
 
 def test_name_rsmtp_is_bS(named):
+    # rsmtp is -bS: an empty batch is fine
     p = named("rsmtp", [])
-    assert p.returncode == NOT_YET_RC and "-bS (batched SMTP input)" in p.stderr
+    assert (p.returncode, p.stdout, p.stderr) == (0, "", "")
 
 
 def test_name_runq_is_q(named):
@@ -273,11 +274,9 @@ def test_name_sendmail_is_normal(named):
     (["-bd", "-q30m"], "-q<time> with -bd (queue runs from the daemon)"),
     (["-be", "-Mset", "1xVTD9-0002qn-0J"], "-Mset"),
     (["-bf", "/dev/null"], "-bf (filter testing)"), (["-bF", "/dev/null"], "-bF (system filter"),
-    (["-bh", "1.2.3.4"], "-bh (SMTP session test)"), (["-bhc", "1.2.3.4"], "-bhc"),
     (["-bmalware", "/dev/null"], "-bmalware"), (["-bp"], "-bp (queue listing)"),
     (["-bpra"], "-bpra (queue listing)"), (["-bpc"], "-bpc (queue count)"),
     (["-brt", "example.com"], "-brt"), (["-brw", "a@b"], "-brw"),
-    (["-bs"], "-bs (SMTP on standard input)"), (["-bS"], "-bS (batched SMTP input)"),
     (["-bt", "a@b"], "-bt (address testing)"), (["-bv", "a@b"], "-bv (address verification)"),
     (["-bvs", "a@b"], "-bvs (sender verification)"),
     (["-M", "1xVTD9-0002qn-0J"], "-M (message action)"),
