@@ -361,3 +361,24 @@ def test_limits_need_smtp_accept_max(daemon, opt):
     assert r.returncode == 1
     assert STAMP.sub("", r.stderr) == ("Exim configuration error:\n  smtp_accept_max must be set if "
                                        "smtp_accept_queue or smtp_accept_max_per_host is set\n")
+
+
+def test_message_accepted_through_the_daemon(daemon):
+    d = daemon("acl_smtp_rcpt = accept\nqueue_only\n")
+    s = d.connect()
+    assert d.reply(s).startswith("220 ")
+    for line, code in (("EHLO client.example", "250-"), ("MAIL FROM:<a@b.example>", "250 "),
+                       ("RCPT TO:<x@y.example>", "250 "), ("DATA", "354 ")):
+        d.send(s, line)
+        assert d.reply(s).startswith(code)
+    s.sendall(b"Subject: through the daemon\r\n\r\nbody\r\n.\r\n")
+    m = re.fullmatch(r"250 OK id=(\w{6}-\w{6}-\w{2})\r\n", d.reply(s))
+    assert m
+    msgid = m.group(1)
+    d.send(s, "QUIT")
+    assert d.reply(s).startswith("221 ")
+    d.wait_log(f"{msgid} <=")
+    assert f"{msgid} <= a@b.example H=(client.example) [127.0.0.1] P=esmtp S=" in d.mainlog()
+    hdr = d.spool / "input" / f"{msgid}-H"
+    assert hdr.exists() and (d.spool / "input" / f"{msgid}-D").exists()
+    assert "Subject: through the daemon" in hdr.read_text()
