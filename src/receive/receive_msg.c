@@ -275,8 +275,8 @@ void rcv_apply_acl_headers(rcv_msg *r) {
 static void fill_envelope(rcv_msg *r) {
   spool_msg *m = &r->m;
   smtp_conn *c = r->c;
-  if (!c->local || c->host_address) {
-    m->helo_name = (char *)c->helo_name;
+  m->helo_name = (char *)c->helo_name;
+  if (c->host_address) {
     m->host_address = (char *)c->host_address;
     m->host_port = c->host_port;
     m->host_name = (char *)c->host_name;

@@ -59,6 +59,7 @@ static const char *rcvhost(const smtp_conn *c) {
 bool rcv_add_received(rcv_msg *r, const char **error) {
   const smtp_conn *c = r->c;
   expand_var_set("sender_rcvhost", rcvhost(c));
+  expand_var_set("sender_address", r->m.sender);   /* submission mode may have changed it */
   expand_var_set("received_for", r->m.recipients_count == 1 ? r->m.recipients[0].address : NULL);
   const char *text = mainconf.received_header_text;
   const char *x = text ? expand_cstring(text) : "";
