@@ -1,12 +1,26 @@
 /* cram_md5.c - the cram_md5 authenticator (spec chapter 35): private
  * options and init (server when server_secret is set, client when
- * client_secret is set; client_name then defaults to primary_hostname).
+ * client_secret is set; client_name then defaults to primary_hostname),
+ * and the server side of CRAM-MD5 (RFC 2195): challenge
+ * "<pid.time@primary_hostname>", response "user digest", digest checked
+ * against HMAC-MD5 of the challenge keyed with the expanded server_secret.
  * Entry point: auth_cram_md5.
- * Must never: run an AUTH exchange at configuration time.
+ * Must never: run an AUTH exchange at configuration time; accept a digest
+ * that does not match.
  */
 #include "auth.h"
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "../config/main_config.h"
+#include "../expand/expand.h"
+#include "auth_server.h"
 
 typedef struct cram_md5_options {
   const char *client_name;
@@ -34,7 +48,46 @@ static const char *cram_md5_init(driver_instance *d) {
   return auth_generic_init(d);
 }
 
-static const auth_ops cram_md5_ops = {.public_name_from_instance = false};
+static int cram_md5_server(auth_instance *a, smtp_conn *c, const char *initial) {
+  cram_md5_options *ob = a->drv.options_block;
+  if (initial) return AUTH_UNEXPECTED;
+  const char *challenge = str_sprintf("<%d.%ld@%s>", (int)getpid(), (long)time(NULL),
+                                      mainconf.primary_hostname ? mainconf.primary_hostname : "");
+  const char *data;
+  size_t len;
+  int rc = auth_get_data(c, challenge, strlen(challenge), &data, &len);
+  if (rc != AUTH_OK) return rc;
+  /* "user digest": the digest follows the last space. */
+  size_t sp = len;
+  while (sp > 0 && data[sp - 1] != ' ') sp--;
+  const char *user = sp ? str_copyn(data, sp - 1) : str_copyn(data, len);
+  const char *digest = sp ? data + sp : "";
+  size_t dlen = sp ? len - sp : 0;
+  const char *v[1] = {user};
+  auth_set_vars(v, 1);
+
+  const char *secret = expand_cstring(ob->server_secret);
+  if (!secret) {
+    if (expand_status.forced_fail) return AUTH_FAIL;
+    auth_server_defer(expand_status.message, NULL);
+    return AUTH_DEFER;
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned mdlen = 0;
+  HMAC(EVP_md5(), secret, (int)strlen(secret), (const unsigned char *)challenge, strlen(challenge), md, &mdlen);
+  char hex[2 * EVP_MAX_MD_SIZE + 1];
+  for (unsigned i = 0; i < mdlen; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
+  if (dlen != 2 * (size_t)mdlen) return AUTH_FAIL;
+  char given[2 * EVP_MAX_MD_SIZE + 1];
+  for (size_t i = 0; i < dlen; i++) {
+    char ch = digest[i];
+    given[i] = ch >= 'A' && ch <= 'F' ? (char)(ch - 'A' + 'a') : ch;
+  }
+  if (CRYPTO_memcmp(given, hex, dlen) != 0) return AUTH_FAIL;
+  return auth_check_server_condition(a, c);
+}
+
+static const auth_ops cram_md5_ops = {.public_name_from_instance = false, .server = cram_md5_server};
 
 const driver_info auth_cram_md5 = {
   .name = "cram_md5",

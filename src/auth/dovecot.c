@@ -4,10 +4,28 @@
  * listener (parsed when connecting, as Exim 4.96 checks nothing here);
  * server_tls (seed) asks for TLS on the inet connection.  A server-only
  * mechanism.
+ *
+ * The server side speaks Dovecot's authentication client protocol (tab-
+ * separated lines): read the handshake (VERSION, MECH ..., DONE), send
+ * VERSION, CPID and "AUTH id mech service=smtp [secured]
+ * [valid-client-cert] lip= rip= nologin [resp=]", then relay CONT
+ * challenges and responses between Dovecot and the client until OK or
+ * FAIL; user= of the answer becomes $auth1.
  * Entry point: auth_dovecot.
- * Must never: connect to Dovecot at configuration time.
+ * Must never: connect to Dovecot at configuration time; pass a control
+ * character from the client to Dovecot (a tab or newline would forge
+ * protocol fields); wait for Dovecot without a timeout.
  */
 #include "auth.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../base/sock.h"
+#include "auth_server.h"
 
 typedef struct dovecot_options {
   const char *server_socket;
@@ -32,7 +50,193 @@ static const char *dovecot_init(driver_instance *d) {
   return auth_generic_init(d);
 }
 
-static const auth_ops dovecot_ops = {.public_name_from_instance = true};
+#define DV_LINE_MAX 65536   /* longest line accepted from Dovecot */
+#define DV_ID "1"           /* our request id: one request per connection */
+
+typedef struct dv_conn {
+  int fd;
+  int timeout;
+  char buf[4096];
+  size_t pos, end;
+} dv_conn;
+
+/* Write the whole of g to Dovecot; false on failure. */
+static bool dv_send(dv_conn *d, const gstring *g) {
+  size_t off = 0;
+  while (off < g->len) {
+    if (sock_wait(d->fd, true, d->timeout) != 1) return false;
+    ssize_t n = write(d->fd, g->s + off, g->len - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    off += (size_t)n;
+  }
+  return true;
+}
+
+/* One line from Dovecot (without its LF), split at tabs into at most max
+ * fields; the number of fields, or -1 on EOF, timeout, error or an
+ * over-long line. */
+static int dv_read(dv_conn *d, char **f, int max) {
+  gstring *g = g_new(128, true);
+  for (;;) {
+    if (d->pos >= d->end) {
+      if (sock_wait(d->fd, false, d->timeout) != 1) return -1;
+      ssize_t n = read(d->fd, d->buf, sizeof d->buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return -1;
+      d->pos = 0;
+      d->end = (size_t)n;
+    }
+    char ch = d->buf[d->pos++];
+    if (ch == '\n') break;
+    if (g->len >= DV_LINE_MAX) return -1;
+    g = g_catc(g, ch);
+  }
+  char *s = g_str(g);
+  int n = 0;
+  while (n < max) {
+    f[n++] = s;
+    char *t = strchr(s, '\t');
+    if (!t) break;
+    *t = 0;
+    s = t + 1;
+  }
+  return n;
+}
+
+/* What the client sends goes to Dovecot as it is (Dovecot judges the
+ * base64), but never a control character: a tab or newline would forge
+ * protocol fields. */
+static bool safe_for_dovecot(const char *s) {
+  for (; *s; s++)
+    if ((unsigned char)*s < 0x20 || *s == 0x7f) return false;
+  return true;
+}
+
+/* Connect as server_socket says; -1 with the deferral recorded. */
+static int dv_connect(const char *spec, int timeout) {
+  if (*spec == '/') {
+    int fd = sock_connect_unix(spec);
+    if (fd < 0)
+      auth_server_defer(str_sprintf("unable to connect to UNIX socket (%s): %s", spec, strerror(errno)), NULL);
+    return fd;
+  }
+  /* "host port", white space between */
+  const char *p = spec;
+  size_t hl = strcspn(p, " \t");
+  const char *port = str_skip_space(p + hl);
+  if (hl == 0 || !*port) {
+    auth_server_defer(str_sprintf("invalid socket '%s'", spec), NULL);
+    return -1;
+  }
+  const char *host = str_copyn(p, hl);
+  port = str_copyn(port, strcspn(port, " \t"));
+  int gai_rc, err_no;
+  int fd = sock_connect_tcp(host, port, timeout, &gai_rc, &err_no);
+  if (fd < 0)
+    auth_server_defer(str_sprintf("failed to connect to any address for %s: %s", host,
+                                  gai_rc ? gai_strerror(gai_rc) : strerror(err_no)),
+                      NULL);
+  return fd;
+}
+
+static int dv_protocol_error(const char *what) {
+  auth_server_defer(str_sprintf("authentication socket protocol error: %s", what), NULL);
+  return AUTH_DEFER;
+}
+
+/* The exchange on an open connection to Dovecot. */
+static int dv_exchange(auth_instance *a, smtp_conn *c, dv_conn *d, const char *initial) {
+  char *f[16];
+  int n;
+  bool version_ok = false, mech_ok = false;
+  /* Handshake: up to DONE. */
+  for (;;) {
+    n = dv_read(d, f, 16);
+    if (n < 0) return dv_protocol_error("read error or premature end of the handshake");
+    if (strcmp(f[0], "DONE") == 0) break;
+    if (strcmp(f[0], "VERSION") == 0) {
+      if (n < 2 || strcmp(f[1], "1") != 0)
+        return dv_protocol_error(str_sprintf("unsupported version %s", n > 1 ? f[1] : ""));
+      version_ok = true;
+    } else if (strcmp(f[0], "MECH") == 0 && n > 1 && str_eqic(f[1], a->public_name)) {
+      mech_ok = true;
+    }
+  }
+  if (!version_ok) return dv_protocol_error("no VERSION in the handshake");
+  if (!mech_ok) {
+    auth_server_defer(str_sprintf("Dovecot did not advertise mechanism \"%s\" to us", a->public_name), NULL);
+    return AUTH_DEFER;
+  }
+  if (initial && !safe_for_dovecot(initial)) return AUTH_BAD64;
+
+  bool secured = c->tls.active || (c->host_address && c->interface_address &&
+                                   strcmp(c->host_address, c->interface_address) == 0) ||
+                 !c->host_address;
+  gstring *g = g_new(256, true);
+  g = g_fmt(g, "VERSION\t1\t0\nCPID\t%d\nAUTH\t" DV_ID "\t%s\tservice=smtp\t", (int)getpid(), a->public_name);
+  if (secured) g = g_cat(g, "secured\t");
+  if (c->tls.active && c->tls.certificate_verified) g = g_cat(g, "valid-client-cert\t");
+  if (c->interface_address) g = g_fmt(g, "lip=%s\t", c->interface_address);
+  if (c->host_address) g = g_fmt(g, "rip=%s\t", c->host_address);
+  g = g_cat(g, "nologin");
+  if (initial) g = g_fmt(g, "\tresp=%s", initial);   /* as given, "=" too: Dovecot judges it */
+  g = g_catc(g, '\n');
+  if (!dv_send(d, g)) return dv_protocol_error("write failed");
+
+  for (;;) {
+    n = dv_read(d, f, 16);
+    if (n < 0) return dv_protocol_error("read error or premature end of the reply");
+    if (n < 2 || strcmp(f[1], DV_ID) != 0) return dv_protocol_error("reply for another request");
+    if (strcmp(f[0], "CONT") == 0) {
+      const char *challenge = "";
+      size_t clen = 0;
+      if (n > 2 && !auth_b64_decode(f[2], &challenge, &clen)) return dv_protocol_error("bad base64 challenge");
+      const char *line;
+      int rc = auth_get_response(c, challenge, clen, &line);
+      if (rc != AUTH_OK) return rc;
+      if (!safe_for_dovecot(line)) return AUTH_BAD64;
+      g = g_fmt(g_new(strlen(line) + 16, true), "CONT\t" DV_ID "\t%s\n", line);
+      if (!dv_send(d, g)) return dv_protocol_error("write failed");
+      continue;
+    }
+    bool ok = strcmp(f[0], "OK") == 0;
+    if (!ok && strcmp(f[0], "FAIL") != 0) return dv_protocol_error(str_sprintf("unknown reply %s", f[0]));
+    const char *user = NULL, *reason = NULL;
+    bool temp = false;
+    for (int i = 2; i < n; i++) {
+      if (strncmp(f[i], "user=", 5) == 0) user = f[i] + 5;
+      else if (strncmp(f[i], "reason=", 7) == 0) reason = f[i] + 7;
+      else if (strcmp(f[i], "temp") == 0) temp = true;
+    }
+    if (user) {
+      const char *v[1] = {user};
+      auth_set_vars(v, 1);
+    }
+    if (!ok) {
+      if (!temp) return AUTH_FAIL;
+      auth_server_defer(reason ? reason : "Dovecot reported a temporary failure", NULL);
+      return AUTH_DEFER;
+    }
+    return auth_check_server_condition(a, c);
+  }
+}
+
+static int dovecot_server(auth_instance *a, smtp_conn *c, const char *initial) {
+  dovecot_options *ob = a->drv.options_block;
+  if (ob->server_tls) {
+    auth_server_defer("server_tls: TLS to Dovecot is not available in this build", NULL);
+    return AUTH_DEFER;
+  }
+  dv_conn d = {.timeout = c->in.timeout > 0 ? c->in.timeout : 300};
+  d.fd = dv_connect(ob->server_socket, d.timeout);
+  if (d.fd < 0) return AUTH_DEFER;
+  int rc = dv_exchange(a, c, &d, initial);
+  close(d.fd);
+  return rc;
+}
+
+static const auth_ops dovecot_ops = {.public_name_from_instance = true, .server = dovecot_server};
 
 const driver_info auth_dovecot = {
   .name = "dovecot",

@@ -1,0 +1,40 @@
+"""SMTP AUTH on the server side through `exim -bh`: PLAIN, LOGIN and
+CRAM-MD5 exchanges, failures (535, 435, bad base64, cancel, initial data
+not expected), advertisement (auth_advertise_hosts default,
+server_advertise_condition, none after authenticating), the synprot
+errors, acl_smtp_auth, AUTH= on MAIL with and without acl_smtp_mailauth,
+and the variables an authenticated session sets.  Each session is
+compared with Exim 4.96's (test/expected/auth/bh_cases.json, recorded by
+record_auth.py beside it)."""
+import json
+
+import pytest
+
+import auth_cases
+from conftest import EXIM, EXPECTED
+
+RECORDED = json.loads((EXPECTED / "auth" / "bh_cases.json").read_text())
+
+
+@pytest.mark.parametrize("name", sorted(auth_cases.CASES))
+def test_auth_session(exim, name):
+    mailauth, steps = auth_cases.CASES[name]
+    conf = exim.write_conf(auth_cases.config(mailauth))
+    out, err = auth_cases.play([EXIM, "-C", str(conf), "-bh", "192.0.2.1"], steps)
+    got = auth_cases.normalise(out, err)
+    assert got == RECORDED[name], err
+
+
+def test_auth_advertise_hosts(exim):
+    """auth_advertise_hosts not matching: no AUTH in EHLO, AUTH refused."""
+    conf = exim.write_conf("auth_advertise_hosts = 10.0.0.0/8\n" + auth_cases.config())
+    out, err = auth_cases.play([EXIM, "-C", str(conf), "-bh", "192.0.2.1"],
+                               ["EHLO x", "AUTH PLAIN " + auth_cases.PLAIN_OK, "QUIT"])
+    got = auth_cases.normalise(out, err)["replies"]
+    assert not any(r.startswith("250-AUTH") for r in got)
+    assert "503 AUTH command used when not advertised" in got
+    out, err = auth_cases.play([EXIM, "-C", str(conf), "-bh", "10.1.2.3"],
+                               ["EHLO x", "AUTH PLAIN " + auth_cases.PLAIN_OK, "QUIT"])
+    got = auth_cases.normalise(out, err)["replies"]
+    assert "250-AUTH PLAIN LOGIN CRAM-MD5" in got
+    assert "235 Authentication succeeded" in got
