@@ -41,7 +41,7 @@ typedef struct tls_server {
   const char *cb_error;         /* error met in a callback, for the log */
   void *ocsp;                   /* tls_ocsp.c: loaded responses */
   int resume_bits;              /* tls_resume.c: what the hello and tickets showed */
-  int fd_flags;                 /* descriptor flags before TLS (restored at close) */
+  int fd_flags, out_fd_flags;   /* descriptor flags before TLS (restored at close) */
 } tls_server;
 
 /* tls_ctx.c: expand one option; NULL when unset, empty or forced to fail;

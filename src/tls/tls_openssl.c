@@ -40,8 +40,8 @@ const char *tls_version_runtime(void) { return OpenSSL_version(OPENSSL_VERSION);
 /* Seconds for each wait on the peer. */
 static int io_timeout(const smtp_conn *c) { return c->in.timeout > 0 ? c->in.timeout : 300; }
 
-/* Wait for fd to be ready for events until deadline (0: io timeout from
- * now).  false on timeout or error. */
+/* Wait up to seconds for fd to be ready for events.  false (errno
+ * ETIMEDOUT on timeout) when it is not. */
 static bool wait_fd(int fd, short events, int seconds) {
   struct pollfd p = {.fd = fd, .events = events};
   for (;;) {
@@ -139,7 +139,7 @@ static bool host_in(const smtp_conn *c, const char *list) {
 }
 
 /* Build the context and the SSL object; nothing is sent to the peer. */
-static bool server_prepare(smtp_conn *c, const char **error) {
+static bool prepare(smtp_conn *c, const char **error) {
   *error = NULL;
   if (c->tls.session) return true;
   if (c->tls.active) {
@@ -205,8 +205,8 @@ static const char *handshake(tls_server *s) {
   }
 }
 
-static bool server_start(smtp_conn *c, const char **error) {
-  if (!server_prepare(c, error)) return false;
+static bool start(smtp_conn *c, const char **error) {
+  if (!prepare(c, error)) return false;
   tls_server *s = c->tls.session;
   /* Cleartext that arrived before the handshake is not part of the
    * protected session (RFC 3207 command injection): drop it. */
@@ -214,6 +214,7 @@ static bool server_start(smtp_conn *c, const char **error) {
     DEBUG(D_tls) debug_printf("TLS: discarding %zu bytes of cleartext input\n", smtp_in_buffered(&c->in));
   c->in.pos = c->in.end = 0;
   s->fd_flags = fcntl(c->in.fd, F_GETFL);
+  s->out_fd_flags = c->out_fd != c->in.fd ? fcntl(c->out_fd, F_GETFL) : -1;
   set_nonblock(c->in.fd);
   if (c->out_fd != c->in.fd) set_nonblock(c->out_fd);
   if (!SSL_set_rfd(s->ssl, c->in.fd) || !SSL_set_wfd(s->ssl, c->out_fd)) {
@@ -237,6 +238,23 @@ static bool server_start(smtp_conn *c, const char **error) {
   return true;
 }
 
+/* The session's state and the values put in c->tls live as long as the
+ * connection, whatever pool the caller resets: they come from POOL_PERM
+ * (one connection per process). */
+static bool server_prepare(smtp_conn *c, const char **error) {
+  store_pool old = store_pool_set(POOL_PERM);
+  bool ok = prepare(c, error);
+  store_pool_set(old);
+  return ok;
+}
+
+static bool server_start(smtp_conn *c, const char **error) {
+  store_pool old = store_pool_set(POOL_PERM);
+  bool ok = start(c, error);
+  store_pool_set(old);
+  return ok;
+}
+
 static void server_close(smtp_conn *c) {
   tls_server *s = c->tls.session;
   if (!s) return;
@@ -251,6 +269,7 @@ static void server_close(smtp_conn *c) {
   c->in.pendingfn = NULL;
   c->in.layer = NULL;
   if (s->fd_flags >= 0) fcntl(c->in.fd, F_SETFL, s->fd_flags);
+  if (s->out_fd_flags >= 0) fcntl(c->out_fd, F_SETFL, s->out_fd_flags);
   session_free(c);
 }
 
