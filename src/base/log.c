@@ -83,6 +83,7 @@ const char *debug_parse(const char *spec, uint64_t start, uint64_t *bits) {
 
 static bool files_mode;          /* log_open_files() has been called */
 static bool host_checking_mode;  /* -bh: "LOG: text" lines on stderr only */
+static char host_checking_id[64]; /* -bh: the last message's id, shown on later lines */
 static log_settings cfg;
 
 gstring *log_timestamp(gstring *g, const struct timeval *tv, bool millisec, bool zone) {
@@ -280,6 +281,10 @@ bool log_files_active(void) { return files_mode; }
 
 void log_host_checking(bool on) { host_checking_mode = on; }
 
+void log_host_checking_id(const char *id) {
+  snprintf(host_checking_id, sizeof host_checking_id, "%s", id ? id : "");
+}
+
 /* Open (creating: mode 0640, owned by the exim user when root) one log. */
 static int open_log(const char *name) {
   int fd = open(name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
@@ -453,7 +458,8 @@ static void vlog(const char *id, unsigned flags, const char *headers, const char
   store_mark *m = store_mark_take(POOL_MAIN);
   if (host_checking_mode) {
     gstring *h = g_cat(NULL, "LOG: ");
-    if (id && *id) h = g_fmt(h, "%s ", id);
+    if (!id || !*id) id = host_checking_id;
+    if (*id) h = g_fmt(h, "%s ", id);
     h = g_vfmt(h, fmt, ap);
     h = g_catc(h, '\n');
     fwrite(h->s, 1, h->len, stderr);

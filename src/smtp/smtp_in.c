@@ -259,6 +259,7 @@ static void cmd_unknown(smtp_session *s) {
 void smtp_reset_transaction(smtp_session *s) {
   conn_reset_envelope(s->c);
   s->last_rcpt_error = NULL;
+  s->rcpt_excess_logged = false;
   s->bdat_active = s->bdat_failed = false;
   acl_reset_message();
   expand_var_set("sender_address", NULL);
@@ -284,7 +285,7 @@ void smtp_cmd_quit(smtp_session *s) {
   } else {
     smtp_reply(s, 221, "%s closing connection", smtp_hostname(c));
   }
-  if (LOGGING(smtp_connection))
+  if (LOGGING(smtp_connection) && !s->nolog)
     log_write(LOG_MAIN, "SMTP connection from %s closed by QUIT", smtp_call_from(c));
   s->quit = true;
   s->done = true;
@@ -340,7 +341,7 @@ static void lost_connection(smtp_session *s, smtp_in_result r) {
   if (c->env.mail_seen)
     log_write(LOG_MAIN, "unexpected disconnection while reading SMTP command from %s D=%s", smtp_call_from(c),
               duration(time(NULL) - c->start));
-  else if (LOGGING(smtp_connection))
+  else if (LOGGING(smtp_connection) && !s->nolog)
     log_write(LOG_MAIN, "SMTP connection from %s lost D=%s", smtp_call_from(c), duration(time(NULL) - c->start));
   run_notquit(s, "connection-lost");
 }
@@ -432,7 +433,8 @@ void smtp_session_run(smtp_conn *c) {
   if (!c->received_protocol) c->received_protocol = c->local ? "local-smtp" : "smtp";
   conn_publish(c);
 
-  if (LOGGING(smtp_connection) && !c->batched)
+  s->nolog = c->host_address && smtp_host_in(c, mainconf.hosts_connection_nolog, "hosts_connection_nolog");
+  if (LOGGING(smtp_connection) && !s->nolog)
     log_write(LOG_MAIN, "SMTP connection from %s%s", smtp_call_from(c), c->inetd ? " (via inetd)" : "");
 
   if (!c->batched && mainconf.acl_smtp_connect) {

@@ -4,7 +4,7 @@
  * 8BITMIME, DSN, ETRN, VRFY, EXPN, PIPELINING, AUTH, CHUNKING, PRDR,
  * STARTTLS, HELP.  (PIPECONNECT is not built: see modules.def.)
  *
- * Entry points: smtp_cmd_helo(), smtp_message_size_limit(),
+ * Entry points: smtp_cmd_helo(), smtp_message_size_limit(), smtp_expand_limit(),
  * smtp_set_protocol().
  *
  * Must never: advertise something this build or this host may not use
@@ -22,16 +22,19 @@
 #include "smtp/smtp_in_int.h"
 #include "tls/tls.h"
 
-long long smtp_message_size_limit(void) {
-  const char *v = mainconf.message_size_limit;
-  if (!v) return 0;
+long long smtp_expand_limit(const char *value, const char *option_name) {
+  if (!value) return 0;
   long long n = 0;
-  const char *err = expand_string_integer(v, false, &n);
+  const char *err = expand_string_integer(value, false, &n);
   if (err) {
-    log_write(LOG_MAIN | LOG_PANIC, "failed to expand message_size_limit \"%s\": %s", v, err);
+    log_write(LOG_MAIN | LOG_PANIC, "failed to expand %s \"%s\": %s", option_name, value, err);
     return 0;
   }
   return n;
+}
+
+long long smtp_message_size_limit(void) {
+  return smtp_expand_limit(mainconf.message_size_limit, "message_size_limit");
 }
 
 void smtp_set_protocol(smtp_conn *c) {

@@ -45,11 +45,13 @@ typedef struct smtp_session {
   bool done;                /* leave the command loop (QUIT, drop, EOF) */
   bool quit;                /* ended by QUIT */
   bool any_mail;            /* a MAIL command was accepted */
+  bool nolog;               /* hosts_connection_nolog matched */
   const char *cmd_args;     /* arguments of the command being handled */
   smtp_cmd cmd;
   /* RCPT bookkeeping for DATA's "All RCPT commands were rejected" reply */
   gstring *last_rcpt_error; /* the last failing RCPT's reply, CRLF lines */
   bool last_rcpt_by_acl;    /* ... and it came from the RCPT ACL */
+  bool rcpt_excess_logged;  /* recipients_max's log line written for this message */
   /* non-mail commands that are free once (spec 49.6) */
   bool free_helo_used, free_rset_used, free_starttls_used, free_auth_used;
   /* CHUNKING */
@@ -117,6 +119,9 @@ int smtp_run_acl(smtp_session *s, acl_where where, const char *acl_text, const c
 
 /* message_size_limit expanded (0: none). */
 long long smtp_message_size_limit(void);
+/* An expanded integer option (value may be NULL: 0); a failure is logged
+ * to the panic log and gives 0 (no limit). */
+long long smtp_expand_limit(const char *value, const char *option_name);
 /* $received_protocol from what was negotiated: [local-](e)smtp[s][a],
  * unless -oMr fixed it. */
 void smtp_set_protocol(smtp_conn *c);

@@ -70,6 +70,13 @@ void smtp_cmd_mail(smtp_session *s) {
     smtp_synprot_error(s, 501, "MAIL must have an address operand", "MAIL must have an address operand");
     return;
   }
+  long long per_conn = smtp_expand_limit(mainconf.smtp_accept_max_per_connection, "smtp_accept_max_per_connection");
+  if (per_conn > 0 && c->messages_received >= per_conn) {
+    log_write(LOG_MAIN | LOG_REJECT, "rejected MAIL command %s: too many messages in one connection", smtp_host_text(c));
+    smtp_reply(s, 421, "too many messages in this connection");
+    return;
+  }
+  if (c->host_checking) log_host_checking_id(NULL);
   smtp_reset_transaction(s);
   recv_envelope *e = &c->env;
   char *text = str_copy_taint(s->cmd_args, true);
@@ -258,15 +265,18 @@ void smtp_cmd_rcpt(smtp_session *s) {
   }
 
   if (mainconf.recipients_max > 0 && e->recipients_count >= mainconf.recipients_max) {
-    if (mainconf.recipients_max_reject) {
-      rcpt_error(s, 552, NULL, "too many recipients");
-    } else {
-      size_t before = c->outbuf->len;
-      smtp_reply(s, 452, "too many recipients");
-      s->last_rcpt_error = g_catn(NULL, c->outbuf->s + before, c->outbuf->len - before);
-      s->last_rcpt_by_acl = true;
-      e->rcpt_defer_count++;
+    size_t before = c->outbuf->len;
+    bool reject = mainconf.recipients_max_reject;
+    if (!s->rcpt_excess_logged) {
+      log_write(LOG_MAIN | LOG_REJECT, "too many recipients: excess %srejected: sender=<%s> %s",
+                reject ? "" : "temporarily ", e->sender ? e->sender : "", smtp_host_text(c));
+      s->rcpt_excess_logged = true;
     }
+    smtp_reply(s, reject ? 552 : 452, "too many recipients");
+    s->last_rcpt_error = g_catn(NULL, c->outbuf->s + before, c->outbuf->len - before);
+    s->last_rcpt_by_acl = false;
+    if (reject) e->rcpt_fail_count++;
+    else e->rcpt_defer_count++;
     return;
   }
 

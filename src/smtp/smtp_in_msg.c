@@ -67,6 +67,7 @@ static void finish_message(smtp_session *s, receive_result *res, const char *pre
   if (prefix && res->accepted) conn_write(c, prefix, strlen(prefix));
   if (res->reply) smtp_reply_raw(s, res->reply->s, res->reply->len);
   if (res->accepted) {
+    if (c->host_checking) log_host_checking_id(res->id);
     c->messages_received++;
     s->free_helo_used = s->free_rset_used = false;
   }

@@ -16,6 +16,8 @@ acl_rcpt:
 
 MANY_ERRORS = "smtp_max_synprot_errors = 100\nsmtp_max_unknown_commands = 100\n"
 
+MSG = "MAIL FROM:<a@b.c>\r\nRCPT TO:<r@x.y>\r\nDATA\r\nSubject: x\r\n\r\nb\r\n.\r\n"
+
 CASES = {
     "basic": ("message_size_limit = 1M\n" + RCPT_ACL,
               "EHLO client.example\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<x@test.example>\r\n"
@@ -106,5 +108,14 @@ acl_predata:
                      "HELO x\r\nQUIT\r\n", "192.0.2.2"),
     "quit_acl": ("acl_smtp_quit = acl_quit\nbegin acl\nacl_quit:\n  accept message = bye bye\n",
                  "HELO x\r\nQUIT\r\n", "192.0.2.1"),
+    "data_then_commands": (RCPT_ACL, "EHLO client.example\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<x@test.example>\r\n"
+                           "DATA\r\nSubject: hi\r\n\r\nbody\r\n.\r\nVRFY x\r\nEXPN y\r\nETRN z\r\nHELP\r\nFOO\r\n"
+                           "NOOP\r\nRSET\r\nQUIT\r\n", "192.0.2.1"),
+    "max_per_connection": ("smtp_accept_max_per_connection = 2\nacl_smtp_rcpt = accept\nlog_selector = +smtp_connection\n",
+                           "EHLO x\r\n" + MSG * 2 + "MAIL FROM:<a@b.c>\r\nRCPT TO:<r@x.y>\r\nNOOP\r\n", "192.0.2.1"),
+    "recipients_max": ("recipients_max = 2\nacl_smtp_rcpt = accept\nhosts_connection_nolog = 192.0.2.5\n"
+                       "log_selector = +smtp_connection\n",
+                       "EHLO x\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<r@x.y>\r\nRCPT TO:<s@x.y>\r\nRCPT TO:<t@x.y>\r\n"
+                       "RCPT TO:<u@x.y>\r\nQUIT\r\n", "192.0.2.5"),
     "nonmail_limit": ("smtp_accept_max_nonmail = 3\n", "HELO x\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n", "192.0.2.1"),
 }
