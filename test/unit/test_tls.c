@@ -86,7 +86,13 @@ static bool make_pki(void) {
          sh("printf 'R\\t300101000000Z\\t260101000000Z\\t2001\\tunknown\\t/CN=client.example\\n' > crl-index.txt") &&
          sh("openssl ca -gencrl -config ca.cnf -keyfile ca.key -cert ca.pem -crldays 1 -out crl-revoked.pem") &&
          sh(": > crl-index.txt") &&
-         sh("openssl ca -gencrl -config ca.cnf -keyfile ca.key -cert ca.pem -crldays 1 -out crl-empty.pem");
+         sh("openssl ca -gencrl -config ca.cnf -keyfile ca.key -cert ca.pem -crldays 1 -out crl-empty.pem") &&
+         /* the OCSP response in PEM form */
+         sh("(echo '-----BEGIN OCSP RESPONSE-----'; base64 resp.der; echo '-----END OCSP RESPONSE-----') > resp.pem") &&
+         /* an RSA server certificate beside the EC one, and DH parameters */
+         sh("openssl req -newkey rsa:2048 -nodes -keyout rsa.key -out rsa.csr -subj /CN=rsa.example") &&
+         sh("openssl x509 -req -in rsa.csr -CA ca.pem -CAkey ca.key -set_serial 0x1003 -out rsa.pem -days 2") &&
+         sh("openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048 -out dh2048.pem");
 }
 
 /* ---- one connection -------------------------------------------------- */
@@ -373,6 +379,36 @@ int main(void) {
   CHECK(!r.ok);
   CHECK(r.error && strcmp(r.error, "(SSL_accept): timed out") == 0);
 
+  /* Lists: an EC and an RSA certificate; the cipher decides which is used. */
+  reset();
+  mainconf.tls_certificate = str_sprintf("%s : %s", path("srv.pem"), path("rsa.pem"));
+  mainconf.tls_privatekey = str_sprintf("%s : %s", path("srv.key"), path("rsa.key"));
+  run(&r, 's', "-tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256");
+  CHECK(r.ok);
+  CHECK(has(r.client, "subject=CN = rsa.example"));
+  CHECK(r.c.tls.cipher && strcmp(r.c.tls.cipher, "TLS1.2:ECDHE-RSA-AES128-GCM-SHA256:128") == 0);
+  run(&r, 's', "-tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256");
+  CHECK(r.ok);
+  CHECK(has(r.client, "subject=CN = server.example"));
+  /* DHE with tls_dhparam from a file; over tls_dh_max_bits it is not used. */
+  mainconf.tls_dhparam = path("dh2048.pem");
+  run(&r, 's', "-tls1_2 -cipher DHE-RSA-AES128-GCM-SHA256");
+  CHECK(r.ok);
+  CHECK(r.c.tls.cipher && strcmp(r.c.tls.cipher, "TLS1.2:DHE-RSA-AES128-GCM-SHA256:128") == 0);
+  CHECK(has(r.client, "Server Temp Key: DH, 2048 bits"));
+  mainconf.tls_dh_max_bits = 1024;
+  run(&r, 's', "-tls1_2 -cipher DHE-RSA-AES128-GCM-SHA256");
+  CHECK(!r.ok);
+  CHECK(r.error && has(r.error, "no shared cipher"));
+  mainconf.tls_dh_max_bits = 2236;
+  mainconf.tls_dhparam = "none";
+  run(&r, 's', "-tls1_2 -cipher DHE-RSA-AES128-GCM-SHA256");
+  CHECK(!r.ok);
+  mainconf.tls_dhparam = "ike23";
+  run(&r, 's', "-tls1_2 -cipher DHE-RSA-AES128-GCM-SHA256");
+  CHECK(r.ok);
+  CHECK(has(r.client, "Server Temp Key: DH, 2048 bits"));
+
   /* Configuration checks. */
   reset();
   CHECK(tls_ops_hooks->check_config() == NULL);
@@ -403,6 +439,19 @@ int main(void) {
     CHECK(strcmp(xp("$tls_in_ocsp"), "2") == 0);
     run(&r, 's', "");
     CHECK(r.ok && r.c.tls.ocsp == 0);
+    /* The same proof in PEM form, with the prefix. */
+    mainconf.tls_ocsp_file = str_sprintf("PEM %s", path("resp.pem"));
+    run(&r, 's', "-status");
+    CHECK(r.ok && r.c.tls.ocsp == 2);
+    CHECK(has(r.client, "OCSP Response Status: successful"));
+    /* Lists: the proof goes with the certificate it is about. */
+    mainconf.tls_certificate = str_sprintf("%s : %s", path("srv.pem"), path("rsa.pem"));
+    mainconf.tls_privatekey = str_sprintf("%s : %s", path("srv.key"), path("rsa.key"));
+    mainconf.tls_ocsp_file = str_sprintf("%s : %s", path("resp.der"), path("resp-nonext.der"));
+    run(&r, 's', "-status -tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256");
+    CHECK(r.ok && r.c.tls.ocsp == 2);
+    run(&r, 's', "-status -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256");
+    CHECK(r.ok && r.c.tls.ocsp == 1);
     /* A proof without a next-update time is not served. */
     mainconf.tls_ocsp_file = path("resp-nonext.der");
     run(&r, 's', "-status");
