@@ -98,7 +98,8 @@ static int run_item(acl_ctx *ctx, const acl_stmt *st, const acl_item *it) {
     if (acl_tracing) {
       acl_trace(ctx->level, "check %s%s = %s", it->negated ? "!" : "", label, arg);
       if (strcmp(e, arg) != 0)
-        acl_trace(ctx->level, "%*s= %s", (int)(strlen(label) + 7 + (it->negated ? 1 : 0)), "", e);
+        /* Exim aligns this under the "=" of the first level only. */
+        acl_trace(0, "%*s= %s", (int)(strlen(label) + 7 + (it->negated ? 1 : 0)), "", e);
     }
     arg = e;
   } else if (acl_tracing && !(d->flags & ACD_NOARG)) {
@@ -148,6 +149,11 @@ static void log_warning(const char *text) {
   log_write(LOG_MAIN, "%s", g_str(g));
 }
 
+/* "ACL \"name\"" or "inline ACL", as the commentary names them. */
+static const char *acl_label(const acl_ctx *ctx) {
+  return ctx->acl_name ? str_sprintf("ACL \"%s\"", ctx->acl_name) : "inline ACL";
+}
+
 static const char *result_name(int rc, bool implicit) {
   switch (rc) {
   case ACL_OK: return "ACCEPT";
@@ -192,7 +198,7 @@ static int run_stmts(acl_ctx *ctx, const acl_stmt *stmts) {
     }
     const char *what = rc == ACL_OK ? "succeeded" : rc == ACL_FAIL ? "failed"
                        : rc == ACL_DEFER ? "deferred" : rc == ACL_ERROR ? "error" : "succeeded";
-    if (acl_tracing) acl_trace(ctx->level, "%s: condition test %s in ACL \"%s\"", verb, what, ctx->acl_name);
+    if (acl_tracing) acl_trace(ctx->level, "%s: condition test %s in %s", verb, what, acl_label(ctx));
 
     if (rc == ACL_ERROR) {
       *ctx->log_msg = ctx->error;
@@ -205,18 +211,17 @@ static int run_stmts(acl_ctx *ctx, const acl_stmt *stmts) {
         return ACL_ERROR;
       }
       set_texts(ctx);
-      if (acl_tracing) acl_trace(ctx->level, "end of ACL \"%s\": %s", ctx->acl_name, result_name(ACL_DISCARD, false));
+      if (acl_tracing) acl_trace(ctx->level, "end of %s: %s", acl_label(ctx), result_name(ACL_DISCARD, false));
       return ACL_DISCARD;
     }
     if (rc == ACL_DEFER) {
       if (st->verb == ACL_VERB_WARN) {
         /* The incident is logged and processing goes on. */
         log_write(LOG_MAIN, "%s: ACL \"warn\" statement skipped: condition test deferred%s%s",
-                  ctx->acl_name, *ctx->log_msg ? ": " : "", *ctx->log_msg ? *ctx->log_msg : "");
+                  ctx->acl_name ? ctx->acl_name : "inline", *ctx->log_msg ? ": " : "", *ctx->log_msg ? *ctx->log_msg : "");
         continue;
       }
       set_texts(ctx);
-      if (acl_tracing) acl_trace(ctx->level, "end of ACL \"%s\": %s", ctx->acl_name, result_name(ACL_DEFER, false));
       return ACL_DEFER;
     }
     int result = -1;
@@ -250,14 +255,21 @@ static int run_stmts(acl_ctx *ctx, const acl_stmt *stmts) {
     if (result < 0) continue;
     if (result == ACL_FAIL && ctx->nested_drop) result = ACL_FAIL_DROP;
     set_texts(ctx);
-    if (acl_tracing) acl_trace(ctx->level, "end of ACL \"%s\": %s", ctx->acl_name, result_name(result, false));
+    if (acl_tracing) {
+      if (rc == ACL_FAIL && st->verb != ACL_VERB_REQUIRE)
+        acl_trace(ctx->level, "%s: endpass encountered - denying access", verb);
+      else
+        acl_trace(ctx->level, "end of %s: %s", acl_label(ctx),
+                  rc == ACL_FAIL ? "not OK" : result_name(result, false));
+    }
     return result;
   }
-  if (acl_tracing) acl_trace(ctx->level, "end of ACL \"%s\": %s", ctx->acl_name, result_name(ACL_FAIL, true));
+  if (acl_tracing) acl_trace(ctx->level, "end of %s: %s", acl_label(ctx), result_name(ACL_FAIL, true));
   return ACL_FAIL;
 }
 
-/* Find the statements an (expanded) ACL text stands for. */
+/* Find the statements an (expanded) ACL text stands for; *name is NULL
+ * for an inline ACL. */
 static const acl_stmt *find_acl(const char *text, const char **name, const char **error) {
   *error = NULL;
   *name = text;
@@ -267,7 +279,8 @@ static const acl_stmt *find_acl(const char *text, const char **name, const char 
     const acl_stmt *st = acl_named_find(text, &found);
     if (found) return st;
   }
-  return acl_parse_text(text, NULL, 0, error);
+  *name = NULL;
+  return acl_parse_inline(text, error);
 }
 
 int acl_run(acl_where where, const char *recipient, const char *text, int level,
@@ -290,7 +303,7 @@ int acl_run(acl_where where, const char *recipient, const char *text, int level,
   ctx.level = level;
   ctx.user_msg = user_msg;
   ctx.log_msg = log_msg;
-  if (acl_tracing) acl_trace(level, "using ACL \"%s\"", name);
+  if (acl_tracing && name) acl_trace(level, "using ACL \"%s\"", name);
 
   /* $acl_arg1..9 and $acl_narg for this ACL, when it is given arguments. */
   const char *saved[10];

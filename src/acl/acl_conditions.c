@@ -41,9 +41,10 @@ static int match_result(acl_ctx *ctx, match_rc rc, const char *error, const char
   return ACL_DEFER;
 }
 
-/* acl = name [arg1 ... arg9]: the name and the arguments are separated at
- * white space and expanded separately; a value that is not the name of an
- * ACL is expanded whole and run as an inline ACL. */
+/* acl = name [arg1 ... arg9]: the words are separated at white space
+ * and expanded one by one (so a space inside an expansion splits it, as
+ * in Exim); the first is the ACL - a name, a file, or else taken as an
+ * inline ACL by itself. */
 static const char *expand_part(acl_ctx *ctx, const char *s, const char *name, bool *forced) {
   const char *e = expand_cstring(s);
   if (!e) {
@@ -65,21 +66,14 @@ static int c_acl(acl_ctx *ctx, const acl_item *it, const char *arg) {
   const char *word = str_copyn(p, (size_t)(e - p));
   const char *name = expand_part(ctx, word, word, &forced);
   if (!name) return forced ? ACL_OK : ACL_ERROR;
-  bool found = false;
-  if (*name != '/' && !strpbrk(name, " \t\n")) acl_named_find(name, &found);
-  if (found) {
+  p = str_skip_space(e);
+  while (*p && nargs < 9) {
+    e = p;
+    while (*e && !isspace((unsigned char)*e)) e++;
+    const char *a = expand_part(ctx, str_copyn(p, (size_t)(e - p)), name, &forced);
+    if (!a) return forced ? ACL_OK : ACL_ERROR;
+    args[nargs++] = a;
     p = str_skip_space(e);
-    while (*p && nargs < 9) {
-      e = p;
-      while (*e && !isspace((unsigned char)*e)) e++;
-      const char *a = expand_part(ctx, str_copyn(p, (size_t)(e - p)), name, &forced);
-      if (!a) return forced ? ACL_OK : ACL_ERROR;
-      args[nargs++] = a;
-      p = str_skip_space(e);
-    }
-  } else if (*str_skip_space(e)) {
-    /* An inline ACL: the whole text. */
-    if (!(name = expand_part(ctx, arg, arg, &forced))) return forced ? ACL_OK : ACL_ERROR;
   }
   const char *saved_user = *ctx->user_msg, *saved_log = *ctx->log_msg;
   int rc = acl_run(ctx->where, ctx->recipient, name, ctx->level + 1, nargs ? args : NULL, nargs,

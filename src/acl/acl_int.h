@@ -81,6 +81,9 @@ extern const acl_control_def acl_controls_core[];
  * content; NULL with *error on a syntax error (an empty ACL is a valid,
  * empty list: *error stays NULL). */
 acl_stmt *acl_parse_text(const char *text, const char *file, int line, const char **error);
+/* An inline ACL (an option value or ${acl} argument): positions are the
+ * configuration file's last line, as Exim shows them. */
+acl_stmt *acl_parse_inline(const char *text, const char **error);
 /* A named ACL from "begin acl" (found = false when there is none). */
 acl_stmt *acl_named_find(const char *name, bool *found);
 /* Read and parse an ACL file, cached for the life of the process. */

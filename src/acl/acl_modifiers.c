@@ -119,8 +119,9 @@ static int m_delay(acl_ctx *ctx, const acl_item *it, const char *arg) {
   if (secs < 0)
     return acl_error(ctx, "syntax error in argument for \"delay\" modifier: \"%s\" is not a time value", arg);
   smtp_conn *c = conn_current;
+  if (acl_tracing) acl_trace(ctx->level, "delay modifier requests %d-second delay", secs);
   if (c && c->host_checking) {
-    if (acl_tracing) acl_trace(ctx->level, "delay modifier requests %d-second delay", secs);
+    if (acl_tracing) acl_trace(ctx->level, "delay skipped in -bh checking mode");
     return ACL_OK;
   }
   if (secs == 0) return ACL_OK;

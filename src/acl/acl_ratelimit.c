@@ -216,7 +216,7 @@ static int c_ratelimit(acl_ctx *ctx, const acl_item *it, const char *arg) {
   }
   const char *dbkey = str_sprintf("%s/%s/%s%s", period_s, mode == PER_ADDR ? "per_rcpt" : per_names[mode],
                                   unique ? "unique/" : "", key);
-  if (acl_tracing) acl_trace(ctx->level, "ratelimit condition count=%.0f %.1f/%s", count, limit, dbkey);
+  if (acl_tracing) acl_trace(ctx->level, "ratelimit condition count=%g %.1f/%s", count, limit, dbkey);
 
   /* Cached? */
   rl_cache **cp = cache_for(mode, ctx->where);
@@ -249,6 +249,10 @@ static int c_ratelimit(acl_ctx *ctx, const acl_item *it, const char *arg) {
   if (old && len >= sizeof(rl_record)) {
     memcpy(&rec, old, len < sizeof rec ? len : sizeof rec);
     have = true;
+    if (acl_tracing) acl_trace(ctx->level, "ratelimit found key in database");
+  } else if (acl_tracing) {
+    acl_trace(ctx->level, "ratelimit creating new rate data block");
+    acl_trace(ctx->level, "ratelimit initializing new key's rate data");
   }
 
   double rate;
@@ -284,7 +288,11 @@ static int c_ratelimit(acl_ctx *ctx, const acl_item *it, const char *arg) {
     rec.dbd.time_usec = (int)now.tv_usec;
     if (unique) bloom_test_set(rec.bloom, rec.bloom_size, unique, true);
     hints_write(db, dbkey, &rec, unique ? sizeof(rl_unique_record) : sizeof(rl_record));
+    if (acl_tracing) acl_trace(ctx->level, "ratelimit db updated");
+  } else if (acl_tracing && upd == UPD_LEAKY) {
+    acl_trace(ctx->level, "ratelimit db not updated: over the limit, but leaky");
   }
+  if (acl_tracing) acl_trace(ctx->level, "ratelimit computed rate %.1f", rate);
   hints_close(db);
   set_vars(rate, limit_s, period_s);
   if (cp) {

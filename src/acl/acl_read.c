@@ -46,7 +46,7 @@ static inline unsigned char uch(char c) { return (unsigned char)c; }
 /* Parse one logical line into *cur (a new statement when it starts with a
  * verb).  NULL or the error text. */
 static const char *parse_line(const char *line, const char *file, int lineno, acl_stmt **cur,
-                              acl_stmt ***tail) {
+                              acl_stmt ***tail, bool trim) {
   const char *s = str_skip_space(line);
   if (!*s) return NULL;
   const char *w = s;
@@ -111,7 +111,7 @@ static const char *parse_line(const char *line, const char *file, int lineno, ac
                          (def->flags & ACD_MODIFIER) ? "modifier" : "condition");
     s = str_skip_space(s + 1);
     char *arg = str_copy_taint(s, false);
-    str_rtrim(arg);
+    if (trim) str_rtrim(arg);
     it->arg = store_pool_current() == POOL_PERM ? arg : str_perm(arg);
     if (def->check) {
       const char *err = def->check(it->arg);
@@ -124,7 +124,12 @@ static const char *parse_line(const char *line, const char *file, int lineno, ac
   return NULL;
 }
 
-acl_stmt *acl_parse_text(const char *text, const char *file, int line, const char **error) {
+/* Where inline ACLs say they are: the configuration file and its last
+ * line, as Exim reports them. */
+static const char *inline_file;
+static int inline_line;
+
+static acl_stmt *parse_text(const char *text, const char *file, int line, bool trim, const char **error) {
   acl_stmt *head = NULL, **tail = &head, *cur = NULL;
   *error = NULL;
   const char *p = text;
@@ -132,15 +137,18 @@ acl_stmt *acl_parse_text(const char *text, const char *file, int line, const cha
   while (*p) {
     /* One logical line: backslash-newline continuations join. */
     gstring *g = g_new(80, false);
-    int first = lineno;
+    int first = lineno + 1;
     for (;;) {
       const char *e = strchr(p, '\n');
       size_t len = e ? (size_t)(e - p) : strlen(p);
       const char *seg = p;
       p += len + (e ? 1 : 0);
       lineno++;
-      while (len > 0 && isspace(uch(seg[len - 1]))) len--;
-      if (len > 0 && seg[len - 1] == '\\' && *p) {
+      size_t tl = len;
+      while (tl > 0 && isspace(uch(seg[tl - 1]))) tl--;
+      if (trim) len = tl;
+      if (tl > 0 && seg[tl - 1] == '\\' && *p) {
+        len = tl;
         g = g_catn(g, seg, len - 1);
         p = str_skip_space(p);
         continue;
@@ -150,13 +158,23 @@ acl_stmt *acl_parse_text(const char *text, const char *file, int line, const cha
     }
     const char *l = str_skip_space(g_str(g));
     if (!*l || *l == '#') continue;
-    const char *err = parse_line(l, file, first, &cur, &tail);
+    const char *err = parse_line(l, file, line > 0 ? line : first, &cur, &tail, trim);
     if (err) {
       *error = err;
       return NULL;
     }
   }
   return head;
+}
+
+acl_stmt *acl_parse_text(const char *text, const char *file, int line, const char **error) {
+  return parse_text(text, file, line, true, error);
+}
+
+/* Inline ACLs: values keep their trailing white space (Exim splits the
+ * option value at newlines and takes each line as it is). */
+acl_stmt *acl_parse_inline(const char *text, const char **error) {
+  return parse_text(text, inline_file, inline_line > 0 ? inline_line : -1, false, error);
 }
 
 acl_stmt *acl_named_find(const char *name, bool *found) {
@@ -226,11 +244,21 @@ const char *acl_read_config(void) {
       store_pool_set(old);
       config_error_at(l->file, l->line, "missing or malformed ACL name");
     }
-    const char *err = parse_line(s, l->file, l->line, &cur, &tail);
+    const char *err = parse_line(s, l->file, l->line, &cur, &tail, true);
     if (err) {
       store_pool_set(old);
       config_error_at(l->file, l->line, "error in ACL: %s", err);
     }
+  }
+  /* Inline ACLs report the configuration file's last line. */
+  inline_file = config.filename;
+  inline_line = 0;
+  FILE *f = config.filename ? fopen(config.filename, "r") : NULL;
+  if (f) {
+    int c;
+    while ((c = getc(f)) != EOF)
+      if (c == '\n') inline_line++;
+    fclose(f);
   }
   store_pool_set(old);
   return NULL;

@@ -11,12 +11,14 @@
  * Must never: report success for a check it did not make.
  */
 #include <ctype.h>
+#include <arpa/inet.h>
 #include <netdb.h>
+#include <strings.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "acl/acl_int.h"
-#include "base/ip.h"
+#include "base/log.h"
 #include "expand/variables.h"
 #include "smtp/conn.h"
 
@@ -57,34 +59,68 @@ static int v_header_names_ascii(acl_ctx *ctx) {
 }
 
 /* verify = helo: the HELO/EHLO name is the host's IP literal, or its
- * verified name, or a name whose addresses include the host's address. */
+ * (reverse-looked-up) name, or a name whose addresses include the host's
+ * address.  The result is kept for the rest of the connection. */
 static int v_helo(acl_ctx *ctx) {
   smtp_conn *c = conn_current;
   if (!c || !c->host_address) return ACL_OK;   /* local input: nothing to verify */
-  if (!c->helo_name) return verify_failed(ctx, "no HELO/EHLO given");
-  if (c->helo_verified) return ACL_OK;
+  if (!c->helo_name) return ACL_FAIL;
+  /* Done for this connection and this HELO name already? */
+  static const smtp_conn *done_conn;
+  static time_t done_start;
+  static const char *done_helo;
+  if (done_conn == c && done_start == c->start && done_helo && strcmp(done_helo, c->helo_name) == 0)
+    return c->helo_verified ? ACL_OK : ACL_FAIL;
   const char *h = c->helo_name;
   bool ok = false;
   size_t hl = strlen(h);
+  if (acl_tracing) acl_trace(ctx->level, "verifying EHLO/HELO argument \"%s\"", h);
   if (h[0] == '[' && hl > 2 && h[hl - 1] == ']') {
     const char *lit = str_copyn(h + 1, hl - 2);
     if (strncasecmp(lit, "IPv6:", 5) == 0) lit += 5;
     ok = strcasecmp(lit, c->host_address) == 0;
-  } else if (c->host_name && strcasecmp(c->host_name, h) == 0) {
-    ok = true;
+    if (ok && acl_tracing) acl_trace(ctx->level, "matched host address");
   } else {
-    struct addrinfo hints, *res = NULL;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_socktype = SOCK_STREAM;
-    if (getaddrinfo(h, NULL, &hints, &res) == 0) {
-      for (struct addrinfo *a = res; a && !ok; a = a->ai_next) {
-        char buf[NI_MAXHOST];
-        if (getnameinfo(a->ai_addr, a->ai_addrlen, buf, sizeof buf, NULL, 0, NI_NUMERICHOST) == 0)
-          ok = strcasecmp(buf, c->host_address) == 0;
+    if (!c->host_name && !c->host_lookup_failed) {
+      if (acl_tracing) {
+        acl_trace(ctx->level, "looking up host name for %s", c->host_address);
+        acl_trace(ctx->level, "IP address lookup using gethostbyaddr()");
       }
-      freeaddrinfo(res);
+      unsigned char bin[16];
+      int family = strchr(c->host_address, ':') ? AF_INET6 : AF_INET;
+      struct hostent *he = NULL;
+      if (inet_pton(family, c->host_address, bin) == 1)
+        he = gethostbyaddr(bin, family == AF_INET ? 4 : 16, family);
+      if (he && he->h_name) {
+        c->host_name = str_copy(he->h_name);
+      } else {
+        c->host_lookup_failed = true;
+        if (acl_tracing) acl_trace(ctx->level, "IP address lookup failed: h_errno=%d", h_errno);
+        log_write(LOG_MAIN, "no host name found for IP address %s", c->host_address);
+      }
+    }
+    if (c->host_name && strcasecmp(c->host_name, h) == 0) {
+      ok = true;
+      if (acl_tracing) acl_trace(ctx->level, "matched host name");
+    } else {
+      if (acl_tracing) acl_trace(ctx->level, "getting IP address for %s", h);
+      struct addrinfo hints, *res = NULL;
+      memset(&hints, 0, sizeof hints);
+      hints.ai_socktype = SOCK_STREAM;
+      if (getaddrinfo(h, NULL, &hints, &res) == 0) {
+        for (struct addrinfo *a = res; a && !ok; a = a->ai_next) {
+          char buf[NI_MAXHOST];
+          if (getnameinfo(a->ai_addr, a->ai_addrlen, buf, sizeof buf, NULL, 0, NI_NUMERICHOST) == 0)
+            ok = strcasecmp(buf, c->host_address) == 0;
+        }
+        freeaddrinfo(res);
+      }
+      if (ok && acl_tracing) acl_trace(ctx->level, "IP address for %s matches calling address", h);
     }
   }
+  done_conn = c;
+  done_start = c->start;
+  done_helo = str_perm(c->helo_name);
   c->helo_verified = ok;
   return ok ? ACL_OK : ACL_FAIL;
 }

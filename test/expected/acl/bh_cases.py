@@ -1,0 +1,167 @@
+"""-bh cases for the ACL engine: (name, configuration, SMTP input, host).
+Shared by record_bh.py (runs exim4) and test/black/test_acl_bh.py."""
+
+BASE = "primary_hostname = test.example\nlog_file_path = @LOG@/%slog\nspool_directory = @SPOOL@\n"
+
+SESSION = "helo x.example\nmail from:<s@sender.example>\nrcpt to:<a@local.example>\nrcpt to:<b@other.example>\nrcpt to:<c@local.example>\nquit\n"
+
+CASES = [
+    ("verbs", """acl_smtp_rcpt = r
+begin acl
+r:
+  warn    log_message = warned $local_part
+  deny    local_parts = b
+          message = 550 5.7.1 no b here
+          log_message = b refused
+  defer   local_parts = c
+          message = try $local_part later
+  require domains = local.example
+          message = require failed
+  accept  message = 250 2.1.5 fine $local_part
+""", SESSION, "10.0.0.1"),
+    ("drop", """acl_smtp_rcpt = r
+begin acl
+r:
+  drop    local_parts = b
+          message = go away
+  accept
+""", SESSION, "10.0.0.1"),
+    ("discard", """acl_smtp_rcpt = r
+begin acl
+r:
+  discard local_parts = a
+          log_message = discarded $local_part
+  accept
+""", SESSION, "10.0.0.1"),
+    ("conditions", """acl_smtp_rcpt = r
+acl_smtp_mail = m
+begin acl
+m:
+  deny    senders = x@y
+  accept  sender_domains = sender.example
+          set acl_m_ok = mail ok
+r:
+  accept  hosts = 10.0.0.0/8 : 192.168.0.1
+          domains = other.example
+          message = other $acl_m_ok
+  accept  recipients = c@local.example
+          condition = ${if eq{$acl_m_ok}{mail ok}}
+          message = c by recipients
+  deny    !authenticated = *
+          message = not authenticated
+""", SESSION, "10.0.0.1"),
+    ("nesting", """acl_smtp_rcpt = r
+begin acl
+inner:
+  deny    condition = ${if eq{$acl_arg1}{b}}
+          message = inner says no to $acl_arg1 of $acl_narg
+  accept
+r:
+  require acl = inner $local_part two
+  accept  acl = accept hosts = 10.0.0.1
+          message = nested ok
+""", SESSION, "10.0.0.1"),
+    ("logwrite", """acl_smtp_rcpt = r
+begin acl
+r:
+  warn    logwrite = :main,reject: both $local_part
+  warn    logwrite = :reject: only reject
+  warn    logwrite = plain
+  accept  log_reject_target = reject
+          local_parts = a
+  deny    log_reject_target =
+          local_parts = b
+  deny
+""", SESSION, "10.0.0.1"),
+    ("where_errors", """acl_smtp_mail = m
+acl_smtp_rcpt = r
+begin acl
+m:
+  accept  domains = x
+r:
+  accept
+""", SESSION, "10.0.0.1"),
+    ("connect_deny", """acl_smtp_connect = c
+begin acl
+c:
+  deny    hosts = 10.0.0.2
+          message = not you
+  accept
+""", SESSION, "10.0.0.2"),
+    ("connect_discard", """acl_smtp_connect = c
+begin acl
+c:
+  discard
+""", SESSION, "10.0.0.1"),
+    ("undefined", """acl_smtp_rcpt = r
+begin acl
+r:
+  accept  acl = nosuchacl
+""", SESSION, "10.0.0.1"),
+    ("controls", """acl_smtp_connect = c
+acl_smtp_rcpt = r
+begin acl
+c:
+  accept  control = no_multiline_responses
+r:
+  deny    local_parts = a
+          message = line one\\nline two
+  deny    local_parts = b
+          control = freeze
+          message = frozen
+  deny    control = submission/sender_retain/domain=x.example
+          control = nosuch
+""", SESSION, "10.0.0.1"),
+    ("control_where", """acl_smtp_connect = c
+acl_smtp_helo = h
+begin acl
+c:
+  accept  control = allow_auth_unadvertised
+h:
+  accept  control = caseful_local_part
+""", SESSION, "10.0.0.1"),
+    ("endpass", """acl_smtp_rcpt = r
+begin acl
+r:
+  accept  domains = local.example
+          endpass
+          local_parts = a
+          message = endpass rejects $local_part
+  deny    message = end
+""", SESSION, "10.0.0.1"),
+    ("ratelimit", """acl_smtp_rcpt = r
+begin acl
+r:
+  warn    ratelimit = 1 / 1h / per_rcpt / strict
+          log_message = rate $sender_rate/$sender_rate_period limit $sender_rate_limit
+  warn    ratelimit = 0 / 1h / per_conn
+          log_message = conn rate $sender_rate
+  accept
+""", SESSION, "10.0.0.1"),
+    ("delay", """acl_smtp_rcpt = r
+begin acl
+r:
+  accept  delay = 2s
+""", "helo x\nmail from:<>\nrcpt to:<a@b.example>\nquit\n", "10.0.0.1"),
+    ("verify_helo", """acl_smtp_rcpt = r
+begin acl
+r:
+  deny    !verify = helo
+          message = helo not verified
+  accept
+""", "helo [10.0.0.1]\nmail from:<>\nrcpt to:<a@b.example>\nhelo other.invalid\nmail from:<>\nrcpt to:<a@b.example>\nquit\n", "10.0.0.1"),
+    ("condition_invalid", """acl_smtp_rcpt = r
+begin acl
+r:
+  accept  condition = maybe
+""", SESSION, "10.0.0.1"),
+    ("set_vars", """acl_smtp_rcpt = r
+acl_smtp_mail = m
+begin acl
+m:
+  accept  set acl_c_n = ${eval:0$acl_c_n+1}
+r:
+  accept  message = c=$acl_c_n m=$acl_m_x
+          set acl_m_x = $local_part
+""", "helo x\nmail from:<>\nrcpt to:<a@b.example>\nrcpt to:<b@b.example>\nrset\nmail from:<>\nrcpt to:<c@b.example>\nquit\n", "10.0.0.1"),
+]
