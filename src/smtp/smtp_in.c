@@ -436,6 +436,8 @@ void smtp_session_run(smtp_conn *c) {
   s->nolog = c->host_address && smtp_host_in(c, mainconf.hosts_connection_nolog, "hosts_connection_nolog");
   if (LOGGING(smtp_connection) && !s->nolog)
     log_write(LOG_MAIN, "SMTP connection from %s%s", smtp_call_from(c), c->inetd ? " (via inetd)" : "");
+  smtp_host_lookup(c);
+  conn_publish(c);
 
   if (!c->batched && mainconf.acl_smtp_connect) {
     bool dropped;

@@ -101,6 +101,9 @@ void smtp_cmd_help(smtp_session *s);
 void smtp_cmd_starttls(smtp_session *s);
 void smtp_cmd_quit(smtp_session *s);                      /* smtp_in.c */
 
+/* host_lookup: set c->host_name (verified) or host_lookup_failed. */
+void smtp_host_lookup(smtp_conn *c);                      /* smtp_in_host.c */
+
 /* -bS: the whole batch on c; returns the exit code. */
 int smtp_bsmtp_run(smtp_conn *c);                          /* smtp_in_bsmtp.c */
 

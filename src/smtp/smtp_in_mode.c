@@ -34,6 +34,11 @@ static bool split_host_port(const char *arg, const char **addr, int *port) {
     *addr = arg;
     return true;
   }
+  ip_address ip;
+  if (ip_parse(arg, false, &ip, NULL)) {   /* IPv6 with a %scope */
+    *addr = arg;
+    return true;
+  }
   const char *dot = strrchr(arg, '.');
   if (!dot || !dot[1]) return false;
   for (const char *p = dot + 1; *p; p++)
@@ -119,6 +124,9 @@ int smtp_session_main(cmdline_state *st, const caller *me, bool trusted) {
     acl_set_trace(true);
     c->host_checking = true;
     c->host_checking_callout = st->host_checking_callout;
+    ip_address ip;
+    /* exim4 shows an IPv6 -bh address in its full form */
+    if (ip_is_address(addr, NULL) == 6 && ip_parse(addr, false, &ip, NULL)) addr = ip_format_full(&ip, ':');
     c->host_address = addr;
     c->host_port = port;
     apply_oM(c, st, false);

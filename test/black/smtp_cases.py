@@ -117,5 +117,8 @@ acl_predata:
                        "log_selector = +smtp_connection\n",
                        "EHLO x\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<r@x.y>\r\nRCPT TO:<s@x.y>\r\nRCPT TO:<t@x.y>\r\n"
                        "RCPT TO:<u@x.y>\r\nQUIT\r\n", "192.0.2.5"),
+    "host_lookup_failed": ("host_lookup = *\nlog_selector = +smtp_connection +host_lookup_failed\n",
+                           "EHLO x\r\nQUIT\r\n", "192.0.2.1"),
+    "bh_ipv6": ("log_selector = +smtp_connection\n", "HELO x\r\nQUIT\r\n", "2001:db8::1"),
     "nonmail_limit": ("smtp_accept_max_nonmail = 3\n", "HELO x\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n", "192.0.2.1"),
 }

@@ -1,0 +1,82 @@
+/* smtp_in_host.c - the peer's host name (host_lookup): a reverse lookup of
+ * the address, accepted only when a forward lookup of the name gives the
+ * address back (spec: host_lookup, $sender_host_name).  The system
+ * resolver does both lookups.
+ *
+ * Entry point: smtp_host_lookup().
+ *
+ * Must never: set a name that does not map back to the address, or block
+ * longer than the resolver's own timeouts.
+ */
+#include <netdb.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "base/ip.h"
+#include "base/log.h"
+#include "base/log_selector.h"
+#include "config/main_config.h"
+#include "smtp/smtp_in_int.h"
+
+/* Does name resolve to the address a? */
+static bool forward_matches(const char *name, const ip_address *a) {
+  struct addrinfo hints, *res = NULL;
+  memset(&hints, 0, sizeof hints);
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  if (getaddrinfo(name, NULL, &hints, &res) != 0) return false;
+  bool found = false;
+  for (struct addrinfo *p = res; p && !found; p = p->ai_next) {
+    char buf[NI_MAXHOST];
+    if (getnameinfo(p->ai_addr, p->ai_addrlen, buf, sizeof buf, NULL, 0, NI_NUMERICHOST) != 0) continue;
+    ip_address b;
+    if (!ip_parse(buf, false, &b, NULL)) continue;
+    ip_address x = *a, y = b;
+    ip_to_v6(&x);
+    ip_to_v6(&y);
+    found = memcmp(x.b, y.b, 16) == 0;
+  }
+  freeaddrinfo(res);
+  return found;
+}
+
+void smtp_host_lookup(smtp_conn *c) {
+  if (!c->host_address || c->host_name || c->local) return;
+  if (!smtp_host_in(c, mainconf.host_lookup, "host_lookup")) return;
+  ip_address a;
+  if (!ip_parse(c->host_address, false, &a, NULL)) return;
+  struct sockaddr_storage ss;
+  socklen_t len;
+  memset(&ss, 0, sizeof ss);
+  if (a.family == 4) {
+    struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+    in->sin_family = AF_INET;
+    memcpy(&in->sin_addr, a.b, 4);
+    len = sizeof *in;
+  } else {
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+    in6->sin6_family = AF_INET6;
+    memcpy(&in6->sin6_addr, a.b, 16);
+    len = sizeof *in6;
+  }
+  char name[NI_MAXHOST];
+  int rc = getnameinfo((struct sockaddr *)&ss, len, name, sizeof name, NULL, 0, NI_NAMEREQD);
+  if (rc == EAI_AGAIN) {
+    c->host_lookup_deferred = true;
+    return;
+  }
+  if (rc != 0) {
+    c->host_lookup_failed = true;
+    if (LOGGING(host_lookup_failed))
+      log_write(LOG_MAIN, "no host name found for IP address %s", c->host_address);
+    return;
+  }
+  if (!forward_matches(name, &a)) {
+    c->host_lookup_failed = true;
+    if (LOGGING(host_lookup_failed))
+      log_write(LOG_MAIN, "no IP address found for host %s (during SMTP connection from [%s])", name,
+                c->host_address);
+    return;
+  }
+  c->host_name = str_copy_taint(name, true);
+}
