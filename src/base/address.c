@@ -436,6 +436,101 @@ bool address_walk_next(address_walk *w, address_item *item) {
   return false;
 }
 
+/* ---- phrases ------------------------------------------------------------------ */
+
+/* Bytes that make exim4 quote a word of a phrase ('(' starts a comment and
+ * '"' a quoted string instead). */
+static bool phrase_special(int c) { return c && strchr("),.:;<>@[\\]", c) != NULL; }
+
+/* Copy the comment at s ('(') to g; returns the position after it (the end
+ * of the string when it is not closed). */
+static const char *copy_comment(gstring **g, const char *s) {
+  const char *t = s;
+  int depth = 0;
+  for (; *t; t++) {
+    if (*t == '\\' && t[1]) t++;
+    else if (*t == '(') depth++;
+    else if (*t == ')' && --depth == 0) {
+      t++;
+      break;
+    }
+  }
+  *g = g_catn(*g, s, (size_t)(t - s));
+  return t;
+}
+
+/* Copy the quoted string at s ('"') to g, closing it when it is not. */
+static const char *copy_quoted(gstring **g, const char *s) {
+  const char *t = s + 1;
+  while (*t && *t != '"') t += t[1] && *t == '\\' ? 2 : 1;
+  *g = g_catn(*g, s, (size_t)(t - s));
+  *g = g_catc(*g, '"');
+  return *t ? t + 1 : t;
+}
+
+char *address_fix_phrase(const char *phrase) {
+  const char *s = phrase;
+  while (isspace(uc(*s))) s++;
+  gstring *g = g_new(strlen(s) + 8, is_tainted(phrase));
+
+  /* Up to the first quoted string: quoted as a whole if it holds a special
+   * outside comments; trailing spaces stay outside unless it is the end. */
+  const char *q = s;
+  bool special = false;
+  while (*q && *q != '"') {
+    if (*q == '(') {
+      gstring *skip = NULL;
+      q = copy_comment(&skip, q);
+      continue;
+    }
+    if (phrase_special(uc(*q))) special = true;
+    q += *q == '\\' && q[1] ? 2 : 1;
+  }
+  const char *e = q;
+  if (*q == '"')
+    while (e > s && e[-1] == ' ') e--;
+  if (special) g = g_catc(g, '"');
+  g = g_catn(g, s, (size_t)(e - s));
+  if (special) g = g_catc(g, '"');
+  g = g_catn(g, e, (size_t)(q - e));
+  s = q;
+
+  /* After it, exim4 works word by word (words end at a space or a quoted
+   * string; a tab does not end one): a word holding a special is quoted
+   * from its start, or from the end of a comment in it, to its end; a
+   * quoted word that reaches the end of the phrase gets a second closing
+   * quote, as exim4 writes it. */
+  while (*s) {
+    if (*s == ' ') {
+      g = g_catc(g, ' ');
+      s++;
+      continue;
+    }
+    if (*s == '"') {
+      s = copy_quoted(&g, s);
+      continue;
+    }
+    size_t word_start = g->len;
+    bool open = false;
+    while (*s && *s != ' ' && *s != '"') {
+      if (*s == '(') {
+        s = copy_comment(&g, s);
+        if (!open) word_start = g->len;
+        continue;
+      }
+      if (!open && phrase_special(uc(*s))) {
+        g = g_catc(g, '"');
+        memmove(g->s + word_start + 1, g->s + word_start, g->len - 1 - word_start);
+        g->s[word_start] = '"';
+        open = true;
+      }
+      g = g_catc(g, *s++);
+    }
+    if (open) g = g_cat(g, *s ? "\"" : "\"\"");
+  }
+  return g_str(g);
+}
+
 /* ---- small helpers ---------------------------------------------------------------- */
 
 char *address_qualify(const char *addr, const char *domain) {

@@ -99,6 +99,18 @@ void address_walk_init(address_walk *w, const char *value);
  * exim4's "may not follow" error texts quote it. */
 bool address_walk_next(address_walk *w, address_item *item);
 
+/* ---- phrases ----------------------------------------------------------------- */
+
+/* A display name made fit for "Name <address>" the way exim4 writes the
+ * caller's full name (-F, gecos) into a From: header it adds: leading
+ * white space removed; the text before the first quoted string put in
+ * quotes when it holds one of ),.:;<>@[\] outside comments; after that,
+ * each space-separated word holding one quoted; unterminated quoted
+ * strings closed; exim4's quirks kept (a quoted last word gets a second
+ * closing quote).  For 7-bit text only: exim4 RFC 2047-encodes a name
+ * with 8-bit bytes as a whole instead (see address_is_7bit()). */
+char *address_fix_phrase(const char *phrase);
+
 /* ---- small helpers ---------------------------------------------------------- */
 
 /* addr if it already has an '@', else addr@domain (a new string that is

@@ -2,7 +2,8 @@
  * recorded from exim4 in test/expected/address/extract.tsv (working address
  * or Exim's exact error text, as MAIL FROM and RCPT TO arguments, with and
  * without allow_domain_literals), then offsets, the list end finder, the
- * header-list walker, qualification, xtext and the 7-bit test. */
+ * header-list walker, qualification, xtext and the 7-bit test, and the
+ * display names of test/expected/address/phrase.tsv (exim4 -t -F). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,35 @@ static int recorded(void) {
   printf("address_extract: %d of %d recorded cases agree with exim4\n", total - bad, total);
   if (total < 100) bad++;
   return bad;
+}
+
+/* address_fix_phrase() against phrase.tsv (exim4 -t -F NAME). */
+static int phrases(void) {
+  const char *path = "test/expected/address/phrase.tsv";
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    perror(path);
+    return 1;
+  }
+  static char line[4096];
+  int total = 0, bad = 0;
+  while (fgets(line, sizeof line, f)) {
+    line[strcspn(line, "\n")] = 0;
+    char *tab = strchr(line, '\t');
+    if (!tab) return fprintf(stderr, "%s: malformed line\n", path), 1;
+    *tab = 0;
+    const char *name = unhex(line), *want = unhex(tab + 1);
+    const char *got = address_fix_phrase(name);
+    total++;
+    if (strcmp(got, want) != 0) {
+      bad++;
+      fprintf(stderr, "phrase [%s]: got [%s], exim4 [%s]\n", str_printing(name),
+              str_printing(got), str_printing(want));
+    }
+  }
+  fclose(f);
+  printf("address_fix_phrase: %d of %d recorded names agree with exim4\n", total - bad, total);
+  return bad + (total < 50);
 }
 
 static void offsets(void) {
@@ -224,7 +254,7 @@ static void helpers(void) {
 }
 
 int main(void) {
-  int bad = recorded();
+  int bad = recorded() + phrases();
   offsets();
   find_end();
   walker();
