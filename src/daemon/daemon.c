@@ -75,7 +75,7 @@ static void set_handler(int sig, void (*fn)(int)) {
 /* Leave the controlling terminal: the parent returns to the caller. */
 static void detach(void) {
   pid_t pid = fork();
-  if (pid < 0) log_write(LOG_PANIC | LOG_DIE, "fork() failed when starting daemon: %s", strerror(errno));
+  if (pid < 0) log_write(LOG_MAIN | LOG_PANIC | LOG_DIE, "fork() failed when starting daemon: %s", strerror(errno));
   if (pid > 0) _exit(EXIT_SUCCESS);
   setsid();
   int null = open("/dev/null", O_RDWR);
@@ -334,7 +334,7 @@ int daemon_main(cmdline_state *st, int argc, char **argv) {
   }
   /* a daemon-only configuration rule (exim4 checks it when -bd starts) */
   if (mainconf.smtp_accept_max == 0 && (mainconf.smtp_accept_queue > 0 || mainconf.smtp_accept_max_per_host))
-    log_write(LOG_PANIC | LOG_DIE, "Exim configuration error:\n  smtp_accept_max must be set if "
+    log_write(LOG_MAIN | LOG_PANIC | LOG_DIE, "Exim configuration error:\n  smtp_accept_max must be set if "
                                    "smtp_accept_queue or smtp_accept_max_per_host is set");
   receive_timeout = st->smtp_receive_timeout >= 0 ? st->smtp_receive_timeout : mainconf.smtp_receive_timeout;
   saved_argv = argv;
@@ -377,7 +377,7 @@ int daemon_main(cmdline_state *st, int argc, char **argv) {
     nsocks = 1;
   } else {
     if ((err = listen_plan(st->override_local_interfaces, st->tls_on_connect, &socks, &nsocks)))
-      log_write(LOG_PANIC | LOG_DIE, "%s", err);
+      log_write(LOG_MAIN | LOG_PANIC | LOG_DIE, "%s", err);
   }
 
   if (!st->daemon_foreground && !st->inetd_wait && !st->debug && !st->verbose) {
@@ -387,10 +387,10 @@ int daemon_main(cmdline_state *st, int argc, char **argv) {
       if (strcmp(saved_argv[i], "-bd") == 0) saved_argv[i] = "-bdf";
   }
 
-  if (!st->inetd_wait && (err = listen_open(socks, nsocks))) log_write(LOG_PANIC | LOG_DIE, "%s", err);
+  if (!st->inetd_wait && (err = listen_open(socks, nsocks))) log_write(LOG_MAIN | LOG_PANIC | LOG_DIE, "%s", err);
 
   if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
-    log_write(LOG_PANIC | LOG_DIE, "pipe() failed in daemon: %s", strerror(errno));
+    log_write(LOG_MAIN | LOG_PANIC | LOG_DIE, "pipe() failed in daemon: %s", strerror(errno));
   set_handler(SIGHUP, on_signal);
   set_handler(SIGTERM, on_signal);
   set_handler(SIGINT, on_signal);
@@ -444,7 +444,7 @@ int daemon_main(cmdline_state *st, int argc, char **argv) {
     int r = poll(pfd, (nfds_t)np, wait_ms);
     if (r < 0) {
       if (errno == EINTR) continue;
-      log_write(LOG_PANIC | LOG_DIE, "poll() failed in daemon: %s", strerror(errno));
+      log_write(LOG_MAIN | LOG_PANIC | LOG_DIE, "poll() failed in daemon: %s", strerror(errno));
     }
     if (r == 0) {
       log_write(LOG_MAIN, "exim %s daemon terminating, inetd wait timeout reached.\n", version_string);

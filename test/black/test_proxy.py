@@ -111,3 +111,22 @@ def test_peer_closing_before_header_ends_quietly(daemon):
     assert d.reply(s) == ""
     s.close()
     assert "panic" not in d.mainlog()
+
+
+def have(name):
+    from pathlib import Path
+    from conftest import EXIM
+    return f"#define HAVE_{name} 1" in (Path(EXIM).resolve().parent / "config.h").read_text()
+
+
+@pytest.mark.skipif(not have("TLS"), reason="built without TLS")
+def test_header_comes_before_tls_on_connect(daemon, tmp_path):
+    from tls_helpers import client_context, make_pki
+    pki = make_pki(tmp_path, ocsp=False)
+    d = daemon(CONF + f"tls_certificate = {pki.srv_cert}\ntls_privatekey = {pki.srv_key}\n", args=["-tls-on-connect"])
+    raw = d.connect()
+    raw.sendall(HEADERS["v1"])
+    cport = raw.getsockname()[1]
+    s = client_context(pki).wrap_socket(raw, server_hostname="server.example")
+    assert d.reply(s) == expected_banner("v1", d, cport)
+    s.close()

@@ -243,6 +243,59 @@ def main():
     rec["proxy"] = proxy
     d.stop()
 
+    # -bw: the listening socket is stdin
+    bw = {}
+    for arg in ("-bw", "-bw2s", "-bw1m30s"):
+        d0 = tempfile.mkdtemp(prefix="rec-daemon-")
+        os.chmod(d0, 0o755)
+        os.mkdir(d0 + "/spool")
+        os.chown(d0 + "/spool", 102, 0)
+        Path(d0 + "/exim.conf").write_text(BASE.format(d=d0, extra="", acls=""))
+        os.chmod(d0 + "/exim.conf", 0o644)
+        lsock = socket.socket()
+        lsock.bind(("127.0.0.1", 0))
+        lsock.listen(5)
+        port = lsock.getsockname()[1]
+        proc = subprocess.Popen([EXIM4, "-C", d0 + "/exim.conf", arg], stdin=lsock.fileno())
+        time.sleep(0.5)
+        s = socket.create_connection(("127.0.0.1", port))
+        banner = s.recv(200).decode()
+        s.close()
+        if arg == "-bw2s":
+            proc.wait(20)
+        else:
+            proc.terminate()
+            proc.wait(20)
+        lsock.close()
+        log = [l for l in Path(d0 + "/spool/mainlog").read_text().splitlines()
+               if "Warning" not in l and "Suggested" not in l]
+        bw[arg] = {"banner": norm(banner), "log": [norm(l) for l in log]}
+    rec["bw"] = bw
+
+    # a port in use: daemon_startup_retries / daemon_startup_sleep
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen(1)
+    bp = busy.getsockname()[1]
+    bind = {}
+    for ox in (f"127.0.0.1.{bp}", f"0.0.0.0.{bp}"):
+        d0 = tempfile.mkdtemp(prefix="rec-daemon-")
+        os.chmod(d0, 0o755)
+        os.mkdir(d0 + "/spool")
+        os.chown(d0 + "/spool", 102, 0)
+        Path(d0 + "/exim.conf").write_text(BASE.format(
+            d=d0, extra="daemon_startup_retries = 1\ndaemon_startup_sleep = 1s", acls=""))
+        os.chmod(d0 + "/exim.conf", 0o644)
+        r = subprocess.run([EXIM4, "-C", d0 + "/exim.conf", "-bdf", "-oX", ox], capture_output=True, text=True,
+                           timeout=60)
+        main_log = [l for l in Path(d0 + "/spool/mainlog").read_text().splitlines()
+                    if "Warning" not in l and "Suggested" not in l]
+        bind[ox.split(".")[0]] = {"rc": r.returncode, "stderr": norm(r.stderr, [bp]),
+                                  "mainlog": [norm(l, [bp]) for l in main_log],
+                                  "paniclog": norm(Path(d0 + "/spool/paniclog").read_text(), [bp])}
+    busy.close()
+    rec["bind_in_use"] = bind
+
     out = HERE / "daemon.json"
     out.write_text(json.dumps(rec, indent=1, sort_keys=True) + "\n")
     print(out.read_text())
