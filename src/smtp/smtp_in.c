@@ -136,7 +136,10 @@ void smtp_synprot_error(smtp_session *s, int code, const char *log_text, const c
               smtp_call_from(c), str_printing(c->last_command ? c->last_command : ""), smtp_history(s));
   /* Over the limit the reply goes on with a last line saying so. */
   if (text) reply_lines(c, code, over ? str_sprintf("%s\nToo many syntax or protocol errors", text) : text);
-  if (over) s->done = true;
+  if (over) {
+    s->done = true;
+    s->notquit_done = true;   /* exim4 runs no notquit ACL for this drop */
+  }
 }
 
 bool smtp_host_in(const smtp_conn *c, const char *list, const char *option_name) {
@@ -169,6 +172,7 @@ int smtp_run_acl(smtp_session *s, acl_where where, const char *acl_text, const c
   if (drop) {
     *dropped = true;
     s->done = true;
+    s->notquit_reason = "acl-drop";
   }
   return rc;
 }
@@ -203,6 +207,32 @@ static bool cmd_needs_sync(const smtp_session *s, smtp_cmd cmd) {
 }
 
 /* ------------------------------------------------------------------ */
+/* Endings other than QUIT                                              */
+
+/* Run acl_smtp_notquit once, with $smtp_notquit_reason; returns its
+ * message= text (exim4 sends it instead of the closing reply's text). */
+static const char *run_notquit(smtp_session *s, const char *reason) {
+  if (s->notquit_done) return NULL;
+  s->notquit_done = true;
+  if (!mainconf.acl_smtp_notquit) return NULL;
+  expand_var_set("smtp_notquit_reason", reason);
+  const char *user_msg = NULL, *log_msg = NULL;
+  int rc = acl_check(ACL_WHERE_NOTQUIT, NULL, mainconf.acl_smtp_notquit, &user_msg, &log_msg);
+  if (rc == ACL_ERROR)
+    log_write(LOG_MAIN | LOG_PANIC, "ACL for not-QUIT returned ERROR: %s", log_msg ? log_msg : "");
+  expand_var_set("smtp_notquit_reason", NULL);
+  return user_msg && *user_msg ? user_msg : NULL;
+}
+
+/* The last reply of a session that ends without QUIT: the notquit ACL
+ * runs first and its message replaces the text. */
+static void closing_reply(smtp_session *s, int code, const char *reason, const char *text) {
+  const char *m = run_notquit(s, reason);
+  reply_lines(s->c, code, m ? m : text);
+  s->done = true;
+}
+
+/* ------------------------------------------------------------------ */
 /* Limits                                                               */
 
 static bool nonmail_limited(smtp_session *s) {
@@ -233,7 +263,8 @@ static bool count_nonmail(smtp_session *s, smtp_cmd cmd) {
   if (++c->nonmail_commands > mainconf.smtp_accept_max_nonmail && nonmail_limited(s)) {
     log_write(LOG_MAIN | LOG_REJECT, "SMTP call from %s dropped: too many nonmail commands (last was \"%.*s\")",
               smtp_call_from(c), 10, str_printing(c->last_command));
-    smtp_reply(s, 554, "Too many nonmail commands");
+    const char *m = run_notquit(s, "bad-commands");
+    reply_lines(c, 554, m ? m : "Too many nonmail commands");
     s->done = true;
     return false;
   }
@@ -244,9 +275,10 @@ static void cmd_unknown(smtp_session *s) {
   smtp_conn *c = s->c;
   c->unknown_commands++;
   if (mainconf.smtp_max_unknown_commands > 0 && c->unknown_commands > mainconf.smtp_max_unknown_commands) {
+    const char *m = run_notquit(s, "bad-commands");
     log_write(LOG_MAIN | LOG_REJECT, "SMTP call from %s dropped: too many unrecognized commands (last was \"%s\")",
               smtp_call_from(c), str_printing(c->last_command));
-    smtp_reply(s, 500, "Too many unrecognized commands");
+    reply_lines(c, 500, m ? m : "Too many unrecognized commands");
     s->done = true;
     return;
   }
@@ -291,17 +323,6 @@ void smtp_cmd_quit(smtp_session *s) {
   s->done = true;
 }
 
-/* The notquit ACL for an ending that was not QUIT (its message= goes to
- * the client when the connection is still there). */
-static void run_notquit(smtp_session *s, const char *reason) {
-  if (!mainconf.acl_smtp_notquit) return;
-  expand_var_set("smtp_notquit_reason", reason);
-  const char *user_msg = NULL, *log_msg = NULL;
-  int rc = acl_check(ACL_WHERE_NOTQUIT, NULL, mainconf.acl_smtp_notquit, &user_msg, &log_msg);
-  if (rc == ACL_ERROR)
-    log_write(LOG_MAIN | LOG_PANIC, "ACL for not-QUIT returned ERROR: %s", log_msg ? log_msg : "");
-}
-
 /* ------------------------------------------------------------------ */
 /* The session                                                          */
 
@@ -332,18 +353,16 @@ static void lost_connection(smtp_session *s, smtp_in_result r) {
   if (r == SMTP_IN_TIMEOUT) {
     log_write(LOG_MAIN, "SMTP command timeout on%s connection from %s", c->tls.active ? " TLS" : "",
               smtp_call_from(c));
-    smtp_drop(s, str_sprintf("%s: SMTP command timeout - closing connection", smtp_hostname(c)));
-    run_notquit(s, "command-timeout");
+    closing_reply(s, 421, "command-timeout", str_sprintf("%s: SMTP command timeout - closing connection", smtp_hostname(c)));
     return;
   }
   /* EOF or read error */
-  smtp_drop(s, str_sprintf("%s lost input connection", smtp_hostname(c)));
+  closing_reply(s, 421, "connection-lost", str_sprintf("%s lost input connection", smtp_hostname(c)));
   if (c->env.mail_seen)
     log_write(LOG_MAIN, "unexpected disconnection while reading SMTP command from %s D=%s", smtp_call_from(c),
               duration(time(NULL) - c->start));
   else if (LOGGING(smtp_connection) && !s->nolog)
     log_write(LOG_MAIN, "SMTP connection from %s lost D=%s", smtp_call_from(c), duration(time(NULL) - c->start));
-  run_notquit(s, "connection-lost");
 }
 
 /* The C= history entries of one command. */
@@ -494,13 +513,14 @@ void smtp_session_run(smtp_conn *c) {
                 pending_input(c));
       conn_write(c, "554 SMTP synchronization error\r\n", 32);
       s->done = true;
+      s->notquit_reason = "synchronization-error";
       break;
     }
     if (c->pipelining_advertised && smtp_in_buffered(&c->in) > 0) c->pipelining_used = true;
     dispatch(s, cmd);
   }
 
-  if (!s->quit && !c->write_failed && s->done && !c->in.eof) run_notquit(s, "connection-dropped");
+  if (!s->quit) run_notquit(s, s->notquit_reason ? s->notquit_reason : "connection-lost");
   if (LOGGING(smtp_no_mail) && c->messages_received == 0 && !s->any_mail)
     log_write(LOG_MAIN, "no MAIL in %sSMTP connection from %s D=%s %s", c->tls.active ? "TLS " : "",
               smtp_call_from(c), duration(time(NULL) - c->start), smtp_history(s));

@@ -46,6 +46,8 @@ typedef struct smtp_session {
   bool quit;                /* ended by QUIT */
   bool any_mail;            /* a MAIL command was accepted */
   bool nolog;               /* hosts_connection_nolog matched */
+  const char *notquit_reason; /* $smtp_notquit_reason when the session ends without QUIT */
+  bool notquit_done;        /* acl_smtp_notquit has run */
   const char *cmd_args;     /* arguments of the command being handled */
   smtp_cmd cmd;
   /* RCPT bookkeeping for DATA's "All RCPT commands were rejected" reply */

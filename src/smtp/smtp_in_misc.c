@@ -223,6 +223,7 @@ void smtp_cmd_starttls(smtp_session *s) {
   if (!tls_ops_hooks->server_start(c, &error)) {
     log_write(LOG_MAIN, "TLS error on connection from %s %s", smtp_call_from(c), error ? error : "");
     s->done = true;
+    s->notquit_reason = "tls-failed";
     return;
   }
   /* RFC 3207: forget everything learned before TLS. */

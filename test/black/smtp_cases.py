@@ -18,6 +18,9 @@ MANY_ERRORS = "smtp_max_synprot_errors = 100\nsmtp_max_unknown_commands = 100\n"
 
 MSG = "MAIL FROM:<a@b.c>\r\nRCPT TO:<r@x.y>\r\nDATA\r\nSubject: x\r\n\r\nb\r\n.\r\n"
 
+NOTQUIT = ("acl_smtp_notquit = acl_nq\nbegin acl\nacl_nq:\n  warn logwrite = NOTQUIT $smtp_notquit_reason\n"
+           "  accept message = notquit message\n")
+
 CASES = {
     "basic": ("message_size_limit = 1M\n" + RCPT_ACL,
               "EHLO client.example\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<x@test.example>\r\n"
@@ -120,5 +123,11 @@ acl_predata:
     "host_lookup_failed": ("host_lookup = *\nlog_selector = +smtp_connection +host_lookup_failed\n",
                            "EHLO x\r\nQUIT\r\n", "192.0.2.1"),
     "bh_ipv6": ("log_selector = +smtp_connection\n", "HELO x\r\nQUIT\r\n", "2001:db8::1"),
+    "notquit_eof": (NOTQUIT, "EHLO x\r\n", "192.0.2.1"),
+    "notquit_unknown": (NOTQUIT, "EHLO x\r\nA\r\nB\r\nC\r\nD\r\n", "192.0.2.1"),
+    "notquit_nonmail": ("smtp_accept_max_nonmail = 1\n" + NOTQUIT, "EHLO x\r\nNOOP\r\nNOOP\r\n", "192.0.2.1"),
+    "notquit_synprot": (NOTQUIT, "EHLO x\r\nRCPT TO:<a@b>\r\nRCPT TO:<a@b>\r\nRCPT TO:<a@b>\r\nRCPT TO:<a@b>\r\n",
+                        "192.0.2.1"),
+    "notquit_quit": (NOTQUIT, "EHLO x\r\nQUIT\r\n", "192.0.2.1"),
     "nonmail_limit": ("smtp_accept_max_nonmail = 3\n", "HELO x\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n", "192.0.2.1"),
 }
