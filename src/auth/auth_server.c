@@ -123,6 +123,11 @@ int auth_check_server_condition(auth_instance *a, smtp_conn *c) {
   auth_hdebug(c, "%s authenticator server_condition:", a->drv.name);
   for (int i = 0; i < AUTH_VARS && auth_values[i]; i++) auth_hdebug(c, "  $auth%d = %s", i + 1, auth_values[i]);
   for (int i = 1; i < EXPAND_MAXN && expand_numeric(i); i++) auth_hdebug(c, "  $%d = %s", i, expand_numeric(i));
+  if (a->server_debug_print && ((c && c->host_checking) || (debug_selector & D_auth))) {
+    const char *t = expand_cstring(a->server_debug_print);
+    if (t) auth_hdebug(c, "%s", t);
+    else auth_hdebug(c, "failed to expand server_debug_print: %s", expand_status.message);
+  }
   const char *r = expand_cstring(a->server_condition);
   if (!r) {
     auth_hdebug(c, "expansion failed: %s", expand_status.message);
@@ -155,8 +160,9 @@ gstring *auth_server_advertise(smtp_conn *c, gstring *g) {
   /* Nothing more is offered once the client has authenticated. */
   if (!any_server || c->auth_driver_name) return g;
   const char *err = NULL;
-  if (match_host_list(c->host_name, c->host_address, mainconf.auth_advertise_hosts, &err) != MATCH_YES)
-    return g;
+  match_rc mrc = match_host_list(c->host_name, c->host_address, mainconf.auth_advertise_hosts, &err);
+  if (mrc == MATCH_DEFER && err) log_write(LOG_MAIN, "%s", err);
+  if (mrc != MATCH_YES) return g;
   for (driver_instance *d = auth_kind.instances; d; d = d->next) {
     auth_instance *a = (auth_instance *)d;
     if (!a->server) continue;

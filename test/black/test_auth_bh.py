@@ -38,3 +38,30 @@ def test_auth_advertise_hosts(exim):
     got = auth_cases.normalise(out, err)["replies"]
     assert "250-AUTH PLAIN LOGIN CRAM-MD5" in got
     assert "235 Authentication succeeded" in got
+
+
+def test_auth_server_condition_commentary(exim):
+    """-bh shows the server_condition check as exim4 does: $auth1..3, the
+    numeric variables, server_debug_print's expansion, the result
+    (recorded from exim4 -bh with this configuration)."""
+    conf = exim.write_conf(
+        "primary_hostname = test.example\n"
+        "begin authenticators\n"
+        "plain:\n"
+        "  driver = plaintext\n"
+        "  public_name = PLAIN\n"
+        "  server_condition = yes\n"
+        "  server_set_id = $auth2\n"
+        "  server_debug_print = DEBUGPRINT <$auth2>\n")
+    out, err = auth_cases.play([EXIM, "-C", str(conf), "-bh", "192.0.2.1"],
+                               ["EHLO x", "AUTH PLAIN " + auth_cases.PLAIN_OK, "QUIT"])
+    assert (">>> plain authenticator server_condition:\n"
+            ">>>   $auth1 = \n"
+            ">>>   $auth2 = user\n"
+            ">>>   $auth3 = secret\n"
+            ">>>   $1 = \n"
+            ">>>   $2 = user\n"
+            ">>>   $3 = secret\n"
+            ">>> DEBUGPRINT <user>\n"
+            ">>> expanded string: yes\n") in err
+    assert "235 Authentication succeeded" in out
