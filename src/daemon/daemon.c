@@ -31,7 +31,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "base/list.h"
 #include "base/log.h"
 #include "base/store.h"
 #include "base/str.h"
@@ -345,36 +344,10 @@ int daemon_main(cmdline_state *st, int argc, char **argv) {
   const char *err;
   if (st->inetd_wait) {
     /* -bw: the listening socket is our stdin */
-    socks = store_get_in(POOL_PERM, sizeof *socks, false);
-    memset(socks, 0, sizeof *socks);
-    socks->fd = 0;
-    struct sockaddr_storage sa;
-    socklen_t len = sizeof sa;
-    int type = 0;
-    socklen_t tlen = sizeof type;
-    if (getsockname(0, (struct sockaddr *)&sa, &len) < 0 ||
-        getsockopt(0, SOL_SOCKET, SO_TYPE, &type, &tlen) < 0 || type != SOCK_STREAM) {
-      fprintf(stderr, "exim: -bw needs a listening socket as its standard input\n");
+    if ((err = listen_inherited(0, st->tls_on_connect, &socks, &nsocks))) {
+      fprintf(stderr, "exim: -bw: %s\n", err);
       return EXIT_FAILURE;
     }
-    char buf[INET6_ADDRSTRLEN];
-    sockaddr_text(&sa, buf, sizeof buf, &socks->port);
-    socks->family = sa.ss_family == AF_INET6 ? 6 : 4;
-    socks->address = str_perm(buf);
-    socks->wildcard = strcmp(buf, "0.0.0.0") == 0 || strcmp(buf, "::") == 0;
-    socks->dual_stack = socks->wildcard && socks->family == 6;
-    int tls_ports_hit = 0;
-    if (mainconf.tls_on_connect_ports) {
-      int sep = 0;
-      const char *l = mainconf.tls_on_connect_ports;
-      char *item;
-      while ((item = list_next(&l, &sep)))
-        if (listen_port(item, true) == socks->port) tls_ports_hit = 1;
-    }
-    socks->tls_on_connect = st->tls_on_connect || tls_ports_hit;
-    int fl = fcntl(0, F_GETFL);
-    if (fl >= 0) fcntl(0, F_SETFL, fl | O_NONBLOCK);
-    nsocks = 1;
   } else {
     if ((err = listen_plan(st->override_local_interfaces, st->tls_on_connect, &socks, &nsocks)))
       log_write(LOG_MAIN | LOG_PANIC | LOG_DIE, "%s", err);

@@ -12,6 +12,7 @@
  */
 #include "daemon/listen.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -170,6 +171,46 @@ const char *listen_plan(const char *override, bool tls_on_connect_all, listen_so
 
   *out = ls;
   *count = n;
+  return NULL;
+}
+
+const char *listen_inherited(int fd, bool tls_on_connect_all, listen_sock **out, int *count) {
+  struct sockaddr_storage sa;
+  socklen_t len = sizeof sa;
+  int type = 0, accepting = 0;
+  socklen_t tlen = sizeof type, alen = sizeof accepting;
+  if (getsockname(fd, (struct sockaddr *)&sa, &len) < 0 || getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) < 0 ||
+      getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &alen) < 0 || type != SOCK_STREAM || !accepting ||
+      (sa.ss_family != AF_INET && sa.ss_family != AF_INET6))
+    return "standard input is not a listening TCP socket";
+  listen_sock *s = store_get_in(POOL_PERM, sizeof *s, false);
+  memset(s, 0, sizeof *s);
+  char buf[INET6_ADDRSTRLEN];
+  if (sa.ss_family == AF_INET6) {
+    const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)&sa;
+    inet_ntop(AF_INET6, &s6->sin6_addr, buf, sizeof buf);
+    s->port = ntohs(s6->sin6_port);
+    s->family = 6;
+  } else {
+    const struct sockaddr_in *s4 = (const struct sockaddr_in *)&sa;
+    inet_ntop(AF_INET, &s4->sin_addr, buf, sizeof buf);
+    s->port = ntohs(s4->sin_port);
+    s->family = 4;
+  }
+  s->fd = fd;
+  s->address = str_perm(buf);
+  s->wildcard = strcmp(buf, "0.0.0.0") == 0 || strcmp(buf, "::") == 0;
+  s->dual_stack = s->wildcard && s->family == 6;
+  int *tls_ports;
+  const char *err = port_list(mainconf.tls_on_connect_ports, "tls_on_connect_ports", &tls_ports);
+  if (err) return err;
+  s->tls_on_connect = tls_on_connect_all;
+  for (int *t = tls_ports; *t >= 0; t++)
+    if (*t == s->port) s->tls_on_connect = true;
+  int fl = fcntl(fd, F_GETFL);
+  if (fl >= 0) fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+  *out = s;
+  *count = 1;
   return NULL;
 }
 

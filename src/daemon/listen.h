@@ -4,9 +4,11 @@
  * them with daemon_startup_retries, and the "listening for SMTP on ..."
  * text of the start-up log line.
  *
- * Entry points: listen_plan(), listen_open(), listen_describe().
- * Must never: exit or log by itself (the daemon decides), or bind anything
- * the configuration did not ask for.
+ * Entry points: listen_plan(), listen_inherited() (-bw), listen_open(),
+ * listen_describe().
+ * Must never: exit (the daemon decides; the only log lines here are the
+ * waits between bind retries), or bind anything the configuration did not
+ * ask for.
  */
 #ifndef DAEMON_LISTEN_H
 #define DAEMON_LISTEN_H
@@ -28,6 +30,10 @@ typedef struct listen_sock {
  * tls_on_connect_all is -tls-on-connect.  Returns NULL or an error text
  * (an unknown service name, a malformed interface item). */
 const char *listen_plan(const char *override, bool tls_on_connect_all, listen_sock **out, int *count);
+
+/* -bw: the one socket is fd, already listening (inetd's).  Returns NULL
+ * or why fd cannot be used. */
+const char *listen_inherited(int fd, bool tls_on_connect_all, listen_sock **out, int *count);
 
 /* Create, bind and listen (backlog smtp_connect_backlog); a bind that fails
  * with "address in use" is retried daemon_startup_retries times,

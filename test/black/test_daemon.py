@@ -383,3 +383,10 @@ def test_message_accepted_through_the_daemon(daemon):
     hdr = d.spool / "input" / f"{msgid}-H"
     assert hdr.exists() and (d.spool / "input" / f"{msgid}-D").exists()
     assert "Subject: through the daemon" in hdr.read_text()
+
+
+def test_bw_needs_a_listening_socket(daemon):
+    d = daemon("", start=False)
+    r = subprocess.run([EXIM, "-C", str(d.conf_path), "-bw"], stdin=subprocess.DEVNULL, capture_output=True,
+                       text=True, timeout=30)
+    assert (r.returncode, r.stderr) == (1, "exim: -bw: standard input is not a listening TCP socket\n")
