@@ -516,7 +516,11 @@ void smtp_session_run(smtp_conn *c) {
       s->notquit_reason = "synchronization-error";
       break;
     }
-    if (c->pipelining_advertised && smtp_in_buffered(&c->in) > 0) c->pipelining_used = true;
+    /* Pipelining "used" (log_selector pipelining: L, not L-): more input
+     * was waiting behind a command; only seen on a real TCP connection. */
+    if (c->pipelining_advertised && c->host_address && !c->host_checking && !c->local &&
+        smtp_in_buffered(&c->in) > 0)
+      c->pipelining_used = true;
     dispatch(s, cmd);
   }
 

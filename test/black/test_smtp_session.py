@@ -144,3 +144,32 @@ def test_bs_receives_message(exim, tmp_path):
     assert m
     assert (tmp_path / "spool" / "input" / f"{m.group(1)}-H").exists()
     assert " P=local-esmtp " in read_log(tmp_path)
+
+
+def test_pipelining_logged_L(exim, tmp_path):
+    # exim4: "L" once a group was pipelined on the connection (also on later
+    # messages), "L-" when advertised but not used; -bh never counts as used.
+    conf = conf_file(exim, tmp_path, "log_selector = +pipelining\nqueue_only\n")
+    with InetdSession(conf) as s:
+        c = s.client
+        c.expect(220)
+        c.cmd("EHLO x")
+        c.send("MAIL FROM:<a@b.c>\r\nRCPT TO:<r@test.example>\r\nDATA\r\n")
+        assert [c.reply()[0] for _ in range(3)] == [250, 250, 354]
+        c.send("Subject: x\r\n\r\nb\r\n.\r\n")
+        c.expect(250)
+        for line, code in (("MAIL FROM:<a@b.c>", 250), ("RCPT TO:<r@test.example>", 250), ("DATA", 354)):
+            assert c.cmd(line)[0] == code
+        c.send("Subject: x\r\n\r\nb\r\n.\r\n")
+        c.expect(250)
+        c.cmd("QUIT")
+        s.wait()
+    arrivals = [l for l in read_log(tmp_path).splitlines() if " <= " in l]
+    assert len(arrivals) == 2 and all(" P=esmtp L S=" in l for l in arrivals)
+
+
+def test_pipelining_bh_is_L_dash(exim, tmp_path):
+    from smtp_helpers import run_bh
+    r = run_bh(exim, smtp_conf(tmp_path, "acl_smtp_rcpt = accept\nlog_selector = +pipelining\n"),
+               "EHLO x\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<r@x.y>\r\nBDAT 3 LAST\r\nabcQUIT\r\n")
+    assert re.search(r"LOG: \S+ <= a@b.c H=\(x\) \[192.0.2.1\] P=esmtp L- K S=\d+", r.err)
