@@ -455,7 +455,7 @@ void smtp_session_run(smtp_conn *c) {
   s->nolog = c->host_address && smtp_host_in(c, mainconf.hosts_connection_nolog, "hosts_connection_nolog");
   if (LOGGING(smtp_connection) && !s->nolog)
     log_write(LOG_MAIN, "SMTP connection from %s%s", smtp_call_from(c), c->inetd ? " (via inetd)" : "");
-  smtp_host_lookup(c);
+  smtp_host_lookup(c, false);
   conn_publish(c);
 
   if (!c->batched && mainconf.acl_smtp_connect) {

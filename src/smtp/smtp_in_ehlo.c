@@ -89,6 +89,22 @@ void smtp_cmd_helo(smtp_session *s, bool ehlo) {
     return;
   }
 
+  /* helo_verify_hosts (hard) and helo_try_verify_hosts (remembered for
+   * "verify = helo"). */
+  bool hard = smtp_host_in(c, mainconf.helo_verify_hosts, "helo_verify_hosts");
+  if (hard || smtp_host_in(c, mainconf.helo_try_verify_hosts, "helo_try_verify_hosts")) {
+    bool verified = smtp_helo_verify(c, arg);
+    if (!verified && hard) {
+      const char *old = c->helo_name;
+      c->helo_name = str_copy_taint(arg, true);
+      log_write(LOG_MAIN | LOG_REJECT, "rejected \"%s\" from %s", str_printing(c->last_command), smtp_call_from(c));
+      c->helo_name = old;
+      smtp_reply(s, 550, "HELO argument does not match calling host");
+      return;
+    }
+    c->helo_verified = verified;
+  }
+
   /* A new HELO/EHLO starts afresh (RFC 5321 4.1.4). */
   smtp_reset_transaction(s);
   c->helo_name = str_copy_taint(arg, true);

@@ -3,7 +3,9 @@
  * address back (spec: host_lookup, $sender_host_name).  The system
  * resolver does both lookups.
  *
- * Entry point: smtp_host_lookup().
+ * Entry points: smtp_host_lookup(), smtp_helo_verify() (helo_verify_hosts,
+ * helo_try_verify_hosts: the HELO name is the calling address in brackets,
+ * or the verified host name, or a name that resolves to the address).
  *
  * Must never: set a name that does not map back to the address, or block
  * longer than the resolver's own timeouts.
@@ -40,9 +42,9 @@ static bool forward_matches(const char *name, const ip_address *a) {
   return found;
 }
 
-void smtp_host_lookup(smtp_conn *c) {
-  if (!c->host_address || c->host_name || c->local) return;
-  if (!smtp_host_in(c, mainconf.host_lookup, "host_lookup")) return;
+void smtp_host_lookup(smtp_conn *c, bool always) {
+  if (!c->host_address || c->host_name || c->local || c->host_lookup_failed || c->host_lookup_deferred) return;
+  if (!always && !smtp_host_in(c, mainconf.host_lookup, "host_lookup")) return;
   ip_address a;
   if (!ip_parse(c->host_address, false, &a, NULL)) return;
   struct sockaddr_storage ss;
@@ -79,4 +81,23 @@ void smtp_host_lookup(smtp_conn *c) {
     return;
   }
   c->host_name = str_copy_taint(name, true);
+}
+
+bool smtp_helo_verify(smtp_conn *c, const char *helo) {
+  ip_address a;
+  if (!c->host_address || !ip_parse(c->host_address, false, &a, NULL)) return false;
+  smtp_host_lookup(c, true);   /* exim4 looks the name up first, even for a literal */
+  size_t n = strlen(helo);
+  if (n > 2 && helo[0] == '[' && helo[n - 1] == ']') {
+    const char *lit = str_copyn(helo + 1, n - 2);
+    if (str_ncmpic(lit, "IPv6:", 5) == 0) lit += 5;
+    ip_address b;
+    if (!ip_parse(lit, false, &b, NULL)) return false;
+    ip_address x = a, y = b;
+    ip_to_v6(&x);
+    ip_to_v6(&y);
+    return memcmp(x.b, y.b, 16) == 0;
+  }
+  if (c->host_name && str_eqic(c->host_name, helo)) return true;
+  return forward_matches(helo, &a);
 }

@@ -103,8 +103,11 @@ void smtp_cmd_help(smtp_session *s);
 void smtp_cmd_starttls(smtp_session *s);
 void smtp_cmd_quit(smtp_session *s);                      /* smtp_in.c */
 
-/* host_lookup: set c->host_name (verified) or host_lookup_failed. */
-void smtp_host_lookup(smtp_conn *c);                      /* smtp_in_host.c */
+/* host_lookup (or always): set c->host_name (verified) or
+ * host_lookup_failed / _deferred.  Done once. */
+void smtp_host_lookup(smtp_conn *c, bool always);         /* smtp_in_host.c */
+/* Does the HELO name fit the calling host (spec helo_try_verify_hosts)? */
+bool smtp_helo_verify(smtp_conn *c, const char *helo);
 
 /* -bS: the whole batch on c; returns the exit code. */
 int smtp_bsmtp_run(smtp_conn *c);                          /* smtp_in_bsmtp.c */

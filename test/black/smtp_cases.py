@@ -129,5 +129,8 @@ acl_predata:
     "notquit_synprot": (NOTQUIT, "EHLO x\r\nRCPT TO:<a@b>\r\nRCPT TO:<a@b>\r\nRCPT TO:<a@b>\r\nRCPT TO:<a@b>\r\n",
                         "192.0.2.1"),
     "notquit_quit": (NOTQUIT, "EHLO x\r\nQUIT\r\n", "192.0.2.1"),
+    "helo_verify": ("helo_verify_hosts = *\n", "HELO bogus.example\r\nHELO [192.0.2.1]\r\nMAIL FROM:<a@b.c>\r\nQUIT\r\n",
+                    "192.0.2.1"),
+    "helo_verify_first": ("helo_verify_hosts = *\n", "MAIL FROM:<a@b.c>\r\nHELO [192.0.2.2]\r\nQUIT\r\n", "192.0.2.1"),
     "nonmail_limit": ("smtp_accept_max_nonmail = 3\n", "HELO x\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n", "192.0.2.1"),
 }
