@@ -2,8 +2,8 @@
  * "Dovecot authenticator via inet socket"): server_socket is either a
  * UNIX socket path (starting with '/') or "host port" for Dovecot's inet
  * listener (parsed when connecting, as Exim 4.96 checks nothing here);
- * server_tls (seed) asks for TLS on the inet connection.  A server-only
- * mechanism.
+ * server_tls (seed) asks for TLS on the inet connection (OpenSSL's
+ * libssl, linked for this driver).  A server-only mechanism.
  *
  * The server side speaks Dovecot's authentication client protocol (tab-
  * separated lines): read the handshake (VERSION, MECH ..., DONE), send
@@ -20,10 +20,15 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
+#include "../base/ip.h"
 #include "../base/sock.h"
 #include "auth_server.h"
 
@@ -56,21 +61,88 @@ static const char *dovecot_init(driver_instance *d) {
 typedef struct dv_conn {
   int fd;
   int timeout;
+  SSL_CTX *ctx;             /* server_tls: the TLS session over fd */
+  SSL *ssl;
   char buf[4096];
   size_t pos, end;
 } dv_conn;
+
+/* The library's last error, for the deferral text. */
+static const char *tls_error(void) {
+  unsigned long e = ERR_get_error();
+  if (!e) return errno ? strerror(errno) : "unknown error";
+  char b[256];
+  ERR_error_string_n(e, b, sizeof b);
+  ERR_clear_error();
+  return str_copy(b);
+}
+
+/* server_tls: a TLS client session over the connected fd (the seed names
+ * no verification settings: the peer is not verified; SNI is the host
+ * name unless it is an address).  Every blocking step is bounded by the
+ * socket timeouts set here. */
+static bool dv_tls_start(dv_conn *d, const char *host) {
+  struct timeval tv = {.tv_sec = d->timeout};
+  setsockopt(d->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(d->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  d->ctx = SSL_CTX_new(TLS_client_method());
+  if (d->ctx) d->ssl = SSL_new(d->ctx);
+  if (!d->ssl || !SSL_set_fd(d->ssl, d->fd)) {
+    auth_server_defer(str_sprintf("TLS setup for %s failed: %s", host, tls_error()), NULL);
+    return false;
+  }
+  SSL_set_verify(d->ssl, SSL_VERIFY_NONE, NULL);
+  if (!ip_is_address(host, NULL)) SSL_set_tlsext_host_name(d->ssl, host);
+  if (SSL_connect(d->ssl) != 1) {
+    auth_server_defer(str_sprintf("TLS connect to %s failed: %s", host, tls_error()), NULL);
+    return false;
+  }
+  return true;
+}
+
+static void dv_close(dv_conn *d) {
+  if (d->ssl) {
+    SSL_shutdown(d->ssl);
+    SSL_free(d->ssl);
+  }
+  if (d->ctx) SSL_CTX_free(d->ctx);
+  if (d->fd >= 0) close(d->fd);
+}
 
 /* Write the whole of g to Dovecot; false on failure. */
 static bool dv_send(dv_conn *d, const gstring *g) {
   size_t off = 0;
   while (off < g->len) {
-    if (sock_wait(d->fd, true, d->timeout) != 1) return false;
-    ssize_t n = write(d->fd, g->s + off, g->len - off);
-    if (n < 0 && errno == EINTR) continue;
+    ssize_t n;
+    if (d->ssl) {
+      n = SSL_write(d->ssl, g->s + off, (int)(g->len - off));
+    } else {
+      if (sock_wait(d->fd, true, d->timeout) != 1) return false;
+      n = send(d->fd, g->s + off, g->len - off, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) continue;
+    }
     if (n <= 0) return false;
     off += (size_t)n;
   }
   return true;
+}
+
+/* Fill the empty buffer; false on EOF, timeout or error. */
+static bool dv_fill(dv_conn *d) {
+  for (;;) {
+    ssize_t n;
+    if (d->ssl) {
+      n = SSL_read(d->ssl, d->buf, sizeof d->buf);
+    } else {
+      if (sock_wait(d->fd, false, d->timeout) != 1) return false;
+      n = read(d->fd, d->buf, sizeof d->buf);
+      if (n < 0 && errno == EINTR) continue;
+    }
+    if (n <= 0) return false;
+    d->pos = 0;
+    d->end = (size_t)n;
+    return true;
+  }
 }
 
 /* One line from Dovecot (without its LF), split at tabs into at most max
@@ -79,14 +151,7 @@ static bool dv_send(dv_conn *d, const gstring *g) {
 static int dv_read(dv_conn *d, char **f, int max) {
   gstring *g = g_new(128, true);
   for (;;) {
-    if (d->pos >= d->end) {
-      if (sock_wait(d->fd, false, d->timeout) != 1) return -1;
-      ssize_t n = read(d->fd, d->buf, sizeof d->buf);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return -1;
-      d->pos = 0;
-      d->end = (size_t)n;
-    }
+    if (d->pos >= d->end && !dv_fill(d)) return -1;
     char ch = d->buf[d->pos++];
     if (ch == '\n') break;
     if (g->len >= DV_LINE_MAX) return -1;
@@ -113,13 +178,14 @@ static bool safe_for_dovecot(const char *s) {
   return true;
 }
 
-/* Connect as server_socket says; -1 with the deferral recorded. */
-static int dv_connect(const char *spec, int timeout) {
+/* Connect as server_socket says (TLS on a TCP connection when asked);
+ * false with the deferral recorded. */
+static bool dv_connect(dv_conn *d, const char *spec, bool tls) {
   if (*spec == '/') {
-    int fd = sock_connect_unix(spec);
-    if (fd < 0)
+    d->fd = sock_connect_unix(spec);
+    if (d->fd < 0)
       auth_server_defer(str_sprintf("unable to connect to UNIX socket (%s): %s", spec, strerror(errno)), NULL);
-    return fd;
+    return d->fd >= 0;
   }
   /* "host port", white space between */
   const char *p = spec;
@@ -127,17 +193,19 @@ static int dv_connect(const char *spec, int timeout) {
   const char *port = str_skip_space(p + hl);
   if (hl == 0 || !*port) {
     auth_server_defer(str_sprintf("invalid socket '%s'", spec), NULL);
-    return -1;
+    return false;
   }
   const char *host = str_copyn(p, hl);
   port = str_copyn(port, strcspn(port, " \t"));
   int gai_rc, err_no;
-  int fd = sock_connect_tcp(host, port, timeout, &gai_rc, &err_no);
-  if (fd < 0)
+  d->fd = sock_connect_tcp(host, port, d->timeout, &gai_rc, &err_no);
+  if (d->fd < 0) {
     auth_server_defer(str_sprintf("failed to connect to any address for %s: %s", host,
                                   gai_rc ? gai_strerror(gai_rc) : strerror(err_no)),
                       NULL);
-  return fd;
+    return false;
+  }
+  return !tls || dv_tls_start(d, host);
 }
 
 static int dv_protocol_error(const char *what) {
@@ -224,15 +292,9 @@ static int dv_exchange(auth_instance *a, smtp_conn *c, dv_conn *d, const char *i
 
 static int dovecot_server(auth_instance *a, smtp_conn *c, const char *initial) {
   dovecot_options *ob = a->drv.options_block;
-  if (ob->server_tls) {
-    auth_server_defer("server_tls: TLS to Dovecot is not available in this build", NULL);
-    return AUTH_DEFER;
-  }
-  dv_conn d = {.timeout = c->in.timeout > 0 ? c->in.timeout : 300};
-  d.fd = dv_connect(ob->server_socket, d.timeout);
-  if (d.fd < 0) return AUTH_DEFER;
-  int rc = dv_exchange(a, c, &d, initial);
-  close(d.fd);
+  dv_conn d = {.fd = -1, .timeout = c->in.timeout > 0 ? c->in.timeout : 300};
+  int rc = dv_connect(&d, ob->server_socket, ob->server_tls) ? dv_exchange(a, c, &d, initial) : AUTH_DEFER;
+  dv_close(&d);
   return rc;
 }
 

@@ -203,3 +203,72 @@ def exim_config(dv):
 
 def normalise_logs(lines, dv):
     return [ln.replace(str(dv.dir), "DIR").replace(str(dv.port), "PORT") for ln in lines]
+
+
+class TlsRelay:
+    """Dovecot's auth service speaks no TLS itself: for server_tls the tests
+    put this TLS-terminating relay in front of its TCP listener (a
+    certificate made at start with openssl req; one thread per client).
+
+      with TlsRelay(tmp_path, dv.port) as relay:  relay.port, relay.sessions
+    """
+
+    def __init__(self, tmp, target_port):
+        import ssl
+        self.dir = tmp / "relay"
+        self.dir.mkdir()
+        cert, key = self.dir / "cert.pem", self.dir / "key.pem"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+                        "-out", str(cert), "-days", "2", "-subj", "/CN=localhost"],
+                       check=True, capture_output=True)
+        self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.ctx.load_cert_chain(str(cert), str(key))
+        self.target = target_port
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.sessions = 0
+        self.closing = False
+
+    def _pipe(self, conn):
+        import select
+        try:
+            tls = self.ctx.wrap_socket(conn, server_side=True)
+            self.sessions += 1
+            up = socket.create_connection(("127.0.0.1", self.target), timeout=10)
+            tls.settimeout(10)
+            end = time.time() + 30
+            while time.time() < end:
+                if tls.pending():
+                    r = [tls]
+                else:
+                    r, _, _ = select.select([tls, up], [], [], 1)
+                for s in r:
+                    data = s.recv(4096)
+                    if not data:
+                        return
+                    (up if s is tls else tls).sendall(data)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def _serve(self):
+        import threading
+        while not self.closing:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._pipe, args=(conn,), daemon=True).start()
+
+    def __enter__(self):
+        import threading
+        threading.Thread(target=self._serve, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.closing = True
+        self.sock.close()
+        return False

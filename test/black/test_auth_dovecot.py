@@ -35,3 +35,39 @@ def test_dovecot_session(exim, dovecot, name):
     got = auth_cases.normalise(out, err)
     got["logs"] = dovecot_helpers.normalise_logs(got["logs"], dovecot)
     assert got == RECORDED[name], err
+
+
+def test_dovecot_server_tls(exim, dovecot, tmp_path):
+    """server_tls (the seed's inet form): the connection to Dovecot is TLS
+    (through a TLS-terminating relay, Dovecot's auth listener having no
+    TLS of its own); against a listener without TLS the attempt defers.
+    Exim 4.96 has no server_tls: not recorded, checked here."""
+    with dovecot_helpers.TlsRelay(tmp_path, dovecot.port) as relay:
+        conf = exim.write_conf(
+            "primary_hostname = test.example\n"
+            "acl_smtp_mail = accept logwrite = MAIL auth AI=<$authenticated_id>\n"
+            "begin authenticators\n"
+            "tls:\n"
+            "  driver = dovecot\n"
+            "  public_name = PLAIN\n"
+            "  server_socket = 127.0.0.1 %d\n"
+            "  server_tls = true\n"
+            "  server_set_id = $auth1\n"
+            "notls:\n"
+            "  driver = dovecot\n"
+            "  public_name = LOGIN\n"
+            "  server_socket = 127.0.0.1 %d\n"
+            "  server_tls = true\n" % (relay.port, dovecot.port))
+        out, err = auth_cases.play([EXIM, "-C", str(conf), "-bh", "192.0.2.40"],
+                                   ["EHLO x", "AUTH LOGIN", "AUTH PLAIN",
+                                    auth_cases.b64("\0user\0secret"), "MAIL FROM:<a@b>", "QUIT"],
+                                   interactive=False)
+        got = auth_cases.normalise(out, err)
+        assert got["replies"][-5:] == ["435 Unable to authenticate at present", "334 ",
+                                       "235 Authentication succeeded", "250 OK",
+                                       "221 test.example closing connection"], err
+        assert relay.sessions == 1
+        assert got["logs"][0].startswith(
+            "LOG: notls authenticator failed for (x) [192.0.2.40]: "
+            "435 Unable to authenticate at present: TLS connect to 127.0.0.1 failed: ")
+        assert got["logs"][1] == "LOG: MAIL auth AI=<user>"
