@@ -38,8 +38,11 @@ static const char *what_rejected(const smtp_conn *c, acl_where where, const char
   case ACL_WHERE_EXPN: return str_sprintf("EXPN %s", rest);
   case ACL_WHERE_ETRN: return str_sprintf("ETRN %s", rest);
   case ACL_WHERE_STARTTLS: return "STARTTLS";
-  case ACL_WHERE_AUTH: return str_sprintf("AUTH %s", rest);
-  case ACL_WHERE_MAILAUTH: return "MAIL AUTH";
+  /* AUTH: the mechanism only, never the credentials after it (exim4) */
+  case ACL_WHERE_AUTH: return str_sprintf("AUTH %.*s", (int)strcspn(rest, " \t"), rest);
+  /* MAILAUTH: the MAIL arguments after "FROM:" ("<a@b> AUTH=x"), as exim4 */
+  case ACL_WHERE_MAILAUTH:
+    return str_sprintf("MAILAUTH %s", str_skip_space(str_ncmpic(rest, "FROM:", 5) == 0 ? rest + 5 : rest));
   default: return acl_where_name[where];
   }
 }
@@ -69,7 +72,7 @@ static size_t ext_code_len(const char *s) {
 int smtp_acl_reply(smtp_conn *c, acl_where where, int rc, const char *recipient,
                    const char *user_msg, const char *log_msg, gstring **reply, bool *drop) {
   bool temp = rc == ACL_DEFER || rc == ACL_ERROR;
-  int code = temp ? 451 : where == ACL_WHERE_ETRN ? 458 : 550;
+  int code = temp ? 451 : where == ACL_WHERE_ETRN ? 458 : where == ACL_WHERE_AUTH ? 503 : 550;
   const char *text = temp ? "Temporary local problem - please try later" : "Administrative prohibition";
   const char *ext = NULL;
   size_t ext_len = 0;
