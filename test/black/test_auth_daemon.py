@@ -122,3 +122,40 @@ def test_daemon_dovecot_secured(daemon, tmp_path):  # noqa: F811
         assert "client in: AUTH\t1\tPLAIN\tservice=smtp\tsecured\tlip=127.0.0.1\trip=127.0.0.1\tnologin\tresp=" in log
         assert "client in: AUTH\t1\tLOGIN\tservice=smtp\tsecured\tlip=127.0.0.1\trip=127.0.0.1\tnologin\tresp=" in log
         assert "client in: AUTH\t1\tPLAIN\tservice=smtp\trip=192.0.2.50\tnologin\tresp=" in log
+
+
+def test_daemon_auth_after_starttls(daemon, tmp_path):  # noqa: F811
+    """server_advertise_condition = ${if def:tls_in_cipher} (spec 34.1):
+    no AUTH before STARTTLS, PLAIN after it; the message then has
+    P=esmtpsa and $sender_host_authenticated; the '<=' line carries A=."""
+    from tls_helpers import client_context, make_pki, reply, send, smtp_starttls
+    pki = make_pki(tmp_path, ocsp=False)
+    conf = (f"tls_certificate = {pki.srv_cert}\ntls_privatekey = {pki.srv_key}\n"
+            "acl_smtp_mail = acl_mail\n" +
+            CONF.replace("begin authenticators\n",
+                         "begin acl\nacl_mail:\n  accept logwrite = MAILACL P=$received_protocol "
+                         "SHA=$sender_host_authenticated AI=$authenticated_id\n"
+                         "begin authenticators\n")
+                .replace("  public_name = PLAIN\n",
+                         "  public_name = PLAIN\n  server_advertise_condition = ${if def:tls_in_cipher}\n"))
+    d = daemon(conf, subdir="d")
+    s, ehlo = smtp_starttls(d.port, client_context(pki))
+    assert "250-AUTH LOGIN CRAM-MD5\r\n" in ehlo
+    send(s, "EHLO client.example")
+    assert "250-AUTH PLAIN LOGIN CRAM-MD5\r\n" in reply(s)
+    send(s, "AUTH PLAIN " + auth_cases.PLAIN_OK)
+    assert reply(s) == "235 Authentication succeeded\r\n"
+    send(s, "MAIL FROM:<a@b.example>")
+    assert reply(s).startswith("250 ")
+    send(s, "RCPT TO:<c@d.example>")
+    assert reply(s).startswith("250 ")
+    send(s, "DATA")
+    assert reply(s).startswith("354 ")
+    send(s, "Subject: t\r\n\r\nbody\r\n.")
+    assert reply(s).startswith("250 OK id=")
+    send(s, "QUIT")
+    reply(s)
+    s.close()
+    d.wait_log("MAILACL P=esmtpsa SHA=plain AI=user")
+    d.wait_log(" P=esmtpsa ")
+    d.wait_log(" A=plain:user ")
