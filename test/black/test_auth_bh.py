@@ -65,3 +65,17 @@ def test_auth_server_condition_commentary(exim):
             ">>> DEBUGPRINT <user>\n"
             ">>> expanded string: yes\n") in err
     assert "235 Authentication succeeded" in out
+
+
+def test_auth_log_host_with_port_and_interface(exim):
+    """With +incoming_port +incoming_interface the failure and AUTH= lines
+    carry the port and I= as exim4's (recorded with -oMi 192.0.2.2.25)."""
+    conf = exim.write_conf("log_selector = +incoming_port +incoming_interface\n" + auth_cases.config())
+    out, err = auth_cases.play([EXIM, "-C", str(conf), "-bh", "192.0.2.1.1234", "-oMi", "192.0.2.2.25"],
+                               ["EHLO x", "AUTH PLAIN " + auth_cases.PLAIN_BAD, "MAIL FROM:<a@b> AUTH=x@y",
+                                "QUIT"])
+    logs = auth_cases.normalise(out, err)["logs"]
+    assert logs[:2] == [
+        "LOG: plain authenticator failed for (x) [192.0.2.1]:1234 I=[192.0.2.2]:25: "
+        "435 Unable to authenticate at present (set_id=user): wrong",
+        "LOG: ignoring AUTH=x@y from H=(x) [192.0.2.1]:1234 I=[192.0.2.2]:25 (client not authenticated)"]
