@@ -128,6 +128,8 @@ static const char *expand_msg(const char *text, const char *verify_msg) {
   if (slot) *slot = verify_msg;
   const char *e = expand_cstring(text);
   if (slot) *slot = save;
+  if (!e && !expand_status.forced_fail)
+    log_write(LOG_MAIN, "failed to expand ACL message \"%s\": %s", text, expand_status.message);
   if (!e || !*e) return NULL;
   return e;
 }

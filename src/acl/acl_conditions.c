@@ -192,10 +192,11 @@ static int c_hosts(acl_ctx *ctx, const acl_item *it, const char *arg) {
     const char *v = expand_var_value(expand_var_find("sender_host_address", 19));
     addr = v && *v ? v : NULL;
   }
-  const char *error = NULL;
+  const char *error = NULL, *data = NULL;
   /* Local input: the host is "" (only an empty item matches). */
   match_rc rc = match_list_check(MATCH_LIST_HOST, addr ? addr : "", name, arg, MATCH_F_NOEXPAND,
-                                 NULL, &error);
+                                 &data, &error);
+  if (rc == MATCH_YES) set_data("host_data", data);
   return match_result(ctx, rc, error, "hosts");
 }
 

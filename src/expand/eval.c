@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "../acl/acl.h"
+#include "../config/main_config.h"
 #include "../base/list.h"
 #include "../base/log.h"
 #include "../base/store.h"
@@ -283,6 +284,8 @@ static ev_rc eval_node(const enode *n, gstring **out) {
   }
   case N_ACLVAR: {
     const char *v = expand_aclvar_get(n->text);
+    if (!v && mainconf.strict_acl_vars)
+      return ev_fail("unknown variable name \"%s\" (strict_acl_vars is set)", n->text);
     if (v) *out = g_cat(*out, v);
     return EV_OK;
   }

@@ -14,7 +14,7 @@ import pytest
 from conftest import EXIM, EXPECTED
 
 sys.path.insert(0, str(EXPECTED / "acl"))
-from bh_cases import BASE, CASES  # noqa: E402
+from bh_cases import BASE, CASES, prepare  # noqa: E402
 
 LIST_LINE = re.compile(r"^>>> .* in .*\? (yes|no)|^>>> host in ")
 DATE = re.compile(r"\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d [-+]\d{4}")
@@ -29,6 +29,7 @@ SMTP_LAYER = {
     "conditions": "RCPT replies ignore an accept's message= text",
     "nesting": "RCPT replies ignore an accept's message= text",
     "set_vars": "RCPT replies ignore an accept's message= text",
+    "data_vars": "RCPT replies ignore an accept's message= text",
     "discard": "RCPT discard answered and logged as a rejection",
     "controls": "no_multiline_responses keeps the last line, not the first",
     "control_where": "syntax-error limit counts ACL errors",
@@ -45,7 +46,7 @@ def run_case(tmp_path, case):
         (tmp_path / sub).mkdir()
     c = tmp_path / "c.conf"
     c.write_text(BASE.replace("@LOG@", str(tmp_path / "log")).replace("@SPOOL@", str(tmp_path / "spool"))
-                 + conf)
+                 + prepare(str(tmp_path), name, conf))
     c.chmod(0o644)
     p = subprocess.run([EXIM, "-C", str(c), "-bh", host], input=session, capture_output=True,
                        text=True, timeout=30)

@@ -69,3 +69,18 @@ def test_acl_file(exim, tmp_path):
     f.write_text("# a comment\n\ndeny message = from \\\n   the file\n")
     r = exim(["-be", "${acl{%s}}" % f], conf=CONF)
     assert r.out == "from the file\n"
+
+
+def test_strict_acl_vars(exim):
+    conf = ("strict_acl_vars = true\nbegin acl\na:\n  accept message = [$acl_m_x]\n"
+            "b:\n  accept set acl_m_x = 1\n  message = [$acl_m_x]\n")
+    r = exim(["-be", "[$acl_m_x]"], conf=conf)
+    assert r.out == 'Failed: unknown variable name "acl_m_x" (strict_acl_vars is set)\n'
+    # a message that fails to expand is ignored, and logged
+    r = exim(["-be", "${acl{a}}"], conf=conf)
+    assert r.out == "\n"
+    assert ('failed to expand ACL message "[$acl_m_x]": unknown variable name "acl_m_x" '
+            "(strict_acl_vars is set)\n") in r.err
+    r = exim(["-be", "${acl{b}} $acl_m_x"], conf=conf)
+    assert r.out == "[1] 1\n"
+

@@ -1,5 +1,7 @@
 """-bh cases for the ACL engine: (name, configuration, SMTP input, host).
-Shared by record_bh.py (runs exim4) and test/black/test_acl_bh.py."""
+Shared by record_bh.py (runs exim4) and test/black/test_acl_bh.py.
+@DIR@ in a configuration is the case's directory; FILES[name] lists files
+to create there first."""
 
 BASE = "primary_hostname = test.example\nlog_file_path = @LOG@/%slog\nspool_directory = @SPOOL@\n"
 
@@ -165,3 +167,39 @@ r:
           set acl_m_x = $local_part
 """, "helo x\nmail from:<>\nrcpt to:<a@b.example>\nrcpt to:<b@b.example>\nrset\nmail from:<>\nrcpt to:<c@b.example>\nquit\n", "10.0.0.1"),
 ]
+
+CASES += [
+    ("data_vars", """acl_smtp_rcpt = r
+acl_smtp_mail = m
+begin acl
+m:
+  accept  senders = lsearch;@DIR@/senders
+          hosts = net24-lsearch;@DIR@/hosts
+          set acl_m_h = $host_data/$sender_data
+r:
+  accept  domains = lsearch;@DIR@/domains
+          local_parts = lsearch;@DIR@/locals
+          message = $domain_data/$local_part_data/$acl_m_h
+  accept  recipients = lsearch;@DIR@/rcpts
+          message = rcpt $recipient_data
+""", SESSION, "10.0.0.1"),
+]
+
+FILES = {
+    "data_vars": {
+        "domains": "local.example: domdata\n",
+        "locals": "a: lpdata\n",
+        "senders": "s@sender.example: senddata\n",
+        "hosts": "10.0.0.0/24: hostdata\n",
+        "rcpts": "c@local.example: rcptdata\n",
+    },
+}
+
+
+def prepare(d, name, conf):
+    """Write the case's files into d and return the configuration text."""
+    import os
+    for fn, text in FILES.get(name, {}).items():
+        with open(os.path.join(d, fn), "w") as f:
+            f.write(text)
+    return conf.replace("@DIR@", d)

@@ -12,7 +12,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from bh_cases import BASE, CASES  # noqa: E402
+from bh_cases import BASE, CASES, prepare  # noqa: E402
 
 os.makedirs(os.path.join(HERE, "bh"), exist_ok=True)
 for name, conf, session, host in CASES:
@@ -23,7 +23,8 @@ for name, conf, session, host in CASES:
             shutil.chown(os.path.join(d, sub), "Debian-exim", "Debian-exim")
         c = os.path.join(d, "c.conf")
         with open(c, "w") as f:
-            f.write(BASE.replace("@LOG@", d + "/log").replace("@SPOOL@", d + "/spool") + conf)
+            f.write(BASE.replace("@LOG@", d + "/log").replace("@SPOOL@", d + "/spool") +
+                    prepare(d, name, conf))
         os.chmod(c, 0o644)
         p = subprocess.run(["exim4", "-C", c, "-bh", host], input=session, capture_output=True,
                            text=True)
