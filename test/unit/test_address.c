@@ -3,7 +3,8 @@
  * or Exim's exact error text, as MAIL FROM and RCPT TO arguments, with and
  * without allow_domain_literals), then offsets, the list end finder, the
  * header-list walker, qualification, xtext and the 7-bit test, and the
- * display names of test/expected/address/phrase.tsv (exim4 -t -F). */
+ * display names of test/expected/address/phrase.tsv (exim4 -t -F) and
+ * the header values of walk.tsv (verify = header_syntax, -t). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,60 @@ static int phrases(void) {
   fclose(f);
   printf("address_fix_phrase: %d of %d recorded names agree with exim4\n", total - bad, total);
   return bad + (total < 50);
+}
+
+/* The walker against walk.tsv: what exim4's verify = header_syntax says
+ * about a To: value (the first failing item, or an unqualified one) and
+ * the recipients exim4 -t takes from it. */
+static int walks(void) {
+  const char *path = "test/expected/address/walk.tsv";
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    perror(path);
+    return 1;
+  }
+  static char line[8192];
+  int total = 0, bad = 0;
+  while (fgets(line, sizeof line, f)) {
+    char *fields[3], *p = line;
+    line[strcspn(line, "\n")] = 0;
+    for (int i = 0; i < 3; i++) {
+      fields[i] = p;
+      p = strchr(p, '\t');
+      if (p) *p++ = 0;
+      else if (i < 2) return fprintf(stderr, "%s: malformed line\n", path), 1;
+    }
+    /* the header value as exim4 holds it: with its final newline */
+    const char *value = str_sprintf("%s\n", unhex(fields[0]));
+    const char *want_verify = unhex(fields[1]), *want_rcpts = unhex(fields[2]);
+    gstring *verify = NULL, *rcpts = g_new(64, false);
+    address_walk w;
+    address_item it;
+    address_walk_init(&w, value);
+    while (address_walk_next(&w, &it)) {
+      if (!it.address && !verify) {
+        /* exim4's log shows a newline in the error as \n */
+        verify = g_new(64, false);
+        for (const char *e = it.error; *e; e++) verify = *e == '\n' ? g_cat(verify, "\\n") : g_catc(verify, *e);
+        verify = g_fmt(verify, "\t%s", it.text);
+      }
+      if (!it.address) continue;
+      if (!it.domain && !verify) verify = g_fmt(NULL, "unqualified address not permitted\t%s", it.text);
+      if (rcpts->len) rcpts = g_catc(rcpts, '\n');
+      rcpts = g_cat(rcpts, it.domain ? it.address : address_qualify(it.address, "q.invalid"));
+    }
+    const char *got_verify = verify ? g_str(verify) : "OK";
+    total++;
+    if (strcmp(got_verify, want_verify) != 0 || strcmp(g_str(rcpts), want_rcpts) != 0) {
+      bad++;
+      fprintf(stderr, "walk [%s]: got [%s] [%s], exim4 [%s] [%s]\n", str_printing(value),
+              str_printing(got_verify), str_printing(g_str(rcpts)), str_printing(want_verify),
+              str_printing(want_rcpts));
+    }
+  }
+  fclose(f);
+  printf("address_walk: %d of %d recorded header values agree with exim4\n", total - bad, total);
+  return bad + (total < 40);
 }
 
 static void offsets(void) {
@@ -254,7 +309,7 @@ static void helpers(void) {
 }
 
 int main(void) {
-  int bad = recorded() + phrases();
+  int bad = recorded() + phrases() + walks();
   offsets();
   find_end();
   walker();
