@@ -414,6 +414,11 @@ void expand_aclvar_set(const char *name, const char *value) {
   aclvars = a;
 }
 
+void expand_aclvar_foreach(void (*fn)(const char *name, const char *value, void *ctx), void *ctx) {
+  for (aclvar *a = aclvars; a; a = a->next)
+    if (a->value) fn(a->name, a->value, ctx);
+}
+
 /* $acl_m* end with the message (MAIL, RSET, EHLO/HELO, after STARTTLS). */
 void expand_aclvar_clear_message(void) {
   for (aclvar *a = aclvars; a; a = a->next)

@@ -44,6 +44,8 @@ bool expand_aclvar_name_ok(const char *name);
 const char *expand_aclvar_get(const char *name);   /* NULL if unset */
 void expand_aclvar_set(const char *name, const char *value);
 void expand_aclvar_clear_message(void);           /* unset every $acl_m* */
+/* Every set $acl_c* / $acl_m* (full names), for the spool's -aclc/-aclm. */
+void expand_aclvar_foreach(void (*fn)(const char *name, const char *value, void *ctx), void *ctx);
 
 /* The message seen by $h_..., $message_body etc.: headers as one block of
  * header lines (each ending "\n", continuation lines included), and the

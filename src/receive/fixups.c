@@ -92,6 +92,47 @@ static void extract_recipients(rcv_msg *r, bool resent, char **args, int nargs) 
   }
 }
 
+/* Unqualified addresses in the address headers of a locally-originated
+ * message get @qualify_recipient (To:, Cc:, Bcc:) or @qualify_domain
+ * (From:, Sender:, Reply-To:) (spec 48.3).  As in Exim the old header stays
+ * marked '*' and the rewritten one follows it. */
+static void qualify_headers(rcv_msg *r) {
+  const char *qd = qualify_domain();
+  const char *qr = mainconf.qualify_recipient ? mainconf.qualify_recipient : qd;
+  for (spool_header *h = r->m.headers; h; h = h->next) {
+    if (!strchr("TCBFSR", h->type) || h->type == ' ') continue;
+    const char *dom = strchr("TCB", h->type) ? qr : qd;
+    const char *colon = strchr(h->text, ':');
+    if (!colon) continue;
+    const char *value = colon + 1;
+    address_walk w;
+    address_item it;
+    address_walk_init(&w, value);
+    gstring *g = NULL;
+    size_t done = 0;
+    while (address_walk_next(&w, &it)) {
+      if (!it.address || !*it.address || it.domain || strchr(it.address, '@')) continue;
+      const char *err = NULL;
+      int start = 0, end = 0;
+      if (!address_extract(it.text, &err, &start, &end, NULL, false)) continue;
+      size_t at = it.offset + (size_t)end;
+      if (!g) g = g_catn(g_new(strlen(h->text) + 32, is_tainted(h->text)), h->text, (size_t)(value - h->text));
+      g = g_catn(g, value + done, at - done);
+      g = g_fmt(g, "@%s", dom);
+      done = at;
+    }
+    if (!g) continue;
+    g = g_cat(g, value + done);
+    spool_header *n = store_get(sizeof *n, is_tainted(g->s));
+    n->type = h->type;
+    n->text = g_str(g);
+    n->next = h->next;
+    h->next = n;
+    h->type = '*';
+    h = n;
+  }
+}
+
 /* The address that submission mode puts in From:/Sender: (spec 48.11). */
 static const char *submission_address(const rcv_msg *r) {
   const char *id = r->c->authenticated_id;
@@ -171,6 +212,7 @@ bool rcv_fixups(rcv_msg *r, char **args, int nargs, const char **error) {
   const char *pfx = resent ? "Resent-" : "";
 
   if (r->local && !r->c->host_address) fix_login_from(r, resent ? "Resent-From" : "From");
+  if (r->local && !r->no_qualify) qualify_headers(r);
 
   if (r->extract) {
     extract_recipients(r, resent, args, nargs);

@@ -85,6 +85,11 @@ typedef struct rcv_msg {
   const char *msgid_header;     /* content of Message-ID (or Resent-), for id= */
   bool msgid_created;
   const char *subject;          /* Subject: content, for T= */
+  bool fake_reject;             /* control = fakereject: "(=" instead of "<=" */
+  bool check_uucp_from;         /* a first line matching uucp_from_pattern is taken away */
+  const char *uucp_from_line;   /* that line (without newline), when there was one */
+  bool first_line_done;
+  bool no_qualify;              /* -bnq: unqualified header addresses stay so */
 } rcv_msg;
 
 /* headers.c ---------------------------------------------------------------- */
@@ -127,6 +132,10 @@ void rcv_publish(rcv_msg *r);
 bool rcv_commit(rcv_msg *r);
 /* Throw away whatever was written. */
 void rcv_abandon(rcv_msg *r);
+/* An ACL said discard: the "<=" line, the blackhole delivery and
+ * "Completed" are logged as Exim does (acl_name: "DATA", "non-SMTP"),
+ * nothing is kept. */
+void rcv_discard(rcv_msg *r, const char *acl_name, const char *log_msg);
 /* Add a recipient to m (copied). */
 void rcv_add_recipient(rcv_msg *r, const char *address);
 /* Apply the headers queued by ACLs (c->env.acl_added_headers) and removals. */

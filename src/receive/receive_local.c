@@ -220,6 +220,8 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
     m->auth_sender = (char *)c.env.auth_sender;
   }
   r.local = true;
+  r.check_uucp_from = true;
+  r.no_qualify = st->no_qualify;
   r.trusted = trusted;
   r.suppress_fixups = c.env.suppress_local_fixups;
   r.extract = st->extract_recipients;
@@ -235,6 +237,22 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
     log_write_msg(m->id, LOG_MAIN, "%s", r.spool_error);
     rcv_abandon(&r);
     return fail("%s%s", r.spool_error, "");
+  }
+  /* A UUCP "From " line sets the sender for a trusted caller without -f
+   * (uucp_from_sender, default $1). */
+  if (r.uucp_from_line && trusted && !st->sender_address && mainconf.uucp_from_sender) {
+    const char *x = expand_cstring(mainconf.uucp_from_sender);
+    const char *e = NULL;
+    int dom = 0;
+    char *a = x ? address_extract(x, &e, NULL, NULL, &dom, true) : NULL;
+    if (a) {
+      sender = dom || !*a ? a : address_qualify(a, qd);
+      c.env.sender = m->sender = (char *)sender;
+      r.sender_explicit = true;
+      m->local = false;
+      m->auth_sender = NULL;
+      expand_var_set("sender_address", sender);
+    }
   }
   if (r.header_too_big || r.header_line_too_long) {
     rcv_abandon(&r);
@@ -264,8 +282,12 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
       for (int i = 0; i < m->recipients_count; i++)
         env = g_fmt(env, "%s<%s>", i ? ", " : "", m->recipients[i].address);
       env = g_fmt(env, "\n%s", rcv_headers_for_log(m->headers));
+      if (rc == ACL_DISCARD) {
+        /* Exim logs the arrival and a blackhole delivery; the exit status is 1 */
+        rcv_discard(&r, "non-SMTP", l);
+        return EXIT_FAILURE;
+      }
       rcv_abandon(&r);
-      if (rc == ACL_DISCARD) return EXIT_SUCCESS;
       if (text) log_write_reject(m->id, g_str(env), "F=<%s> %s by non-SMTP ACL: %s", sender, what, text);
       else log_write_reject(m->id, g_str(env), "F=<%s> %s by non-SMTP ACL", sender, what);
       if (u) return fail("message %s by non-SMTP ACL: %s", what, u);

@@ -31,7 +31,7 @@ static const char *quoted(const char *s) {
 void rcv_log_arrival(rcv_msg *r) {
   smtp_conn *c = r->c;
   spool_msg *m = &r->m;
-  gstring *g = g_fmt(NULL, "<= %s", m->sender && *m->sender ? m->sender : "<>");
+  gstring *g = g_fmt(NULL, "%s %s", r->fake_reject ? "(=" : "<=", m->sender && *m->sender ? m->sender : "<>");
   gstring *h = conn_host_text(NULL, c);
   if (h && h->len) g = g_fmt(g, " %s", g_str(h));
   if (c->received_protocol) g = g_fmt(g, " P=%s", c->received_protocol);

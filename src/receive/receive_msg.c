@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/regex.h"
 #include "base/store.h"
 #include "base/str.h"
 #include "config/main_config.h"
@@ -111,12 +112,32 @@ static void body_bytes(rcv_msg *r, const char *p, size_t n) {
   }
 }
 
+/* The first line, when it is a UUCP "From " line (spec 48.4): kept aside,
+ * neither header nor body. */
+static bool uucp_from(rcv_msg *r, const char *p, size_t n) {
+  const char *pat = mainconf.uucp_from_pattern;
+  if (!pat || !*pat || n < 5 || strncmp(p, "From ", 5) != 0) return false;
+  const char *err = NULL;
+  const regex *re = regex_get(pat, 0, &err);
+  if (!re) return false;
+  const char *caps[10];
+  int ncaps = 0;
+  if (regex_match(re, p, n, caps, 10, &ncaps, &err) != 1) return false;
+  r->uucp_from_line = str_copyn(p, n);
+  expand_set_numeric(ncaps, caps);
+  return true;
+}
+
 /* A complete line (with its "\n") while still in the header section. */
 static void header_line(rcv_msg *r, const char *p, size_t n) {
   if (n == 1) {                         /* the empty line ends the headers */
     r->blank_line_seen = true;
     r->in_body = true;
     return;
+  }
+  if (r->check_uucp_from && !r->first_line_done) {
+    r->first_line_done = true;
+    if (uucp_from(r, p, n - 1)) return;
   }
   bool cont = (p[0] == ' ' || p[0] == '\t') && r->hdr->len > 0;
   if (!cont && !rcv_is_header_line(p, n - 1)) {
@@ -257,10 +278,11 @@ void rcv_apply_acl_headers(rcv_msg *r) {
     if (pos == 'S') {
       rcv_header_prepend(&r->m.headers, text, type);
     } else if (pos == 'R' || pos == 'F') {
+      /* after the first block of Received: headers (at the start when none) */
       spool_header **at = &r->m.headers;
-      while (*at && ((*at)->type == 'P' ||
-                     (pos == 'F' && str_ncmpic((*at)->text, "resent-", 7) == 0)))
-        at = &(*at)->next;
+      while (*at && (*at)->type != 'P') at = &(*at)->next;
+      if (!*at) at = &r->m.headers;
+      while (*at && (*at)->type == 'P') at = &(*at)->next;
       rcv_header_prepend(at, text, type);
     } else {
       rcv_header_append(&r->m.headers, text, type);
@@ -271,10 +293,23 @@ void rcv_apply_acl_headers(rcv_msg *r) {
 
 /* ---------------------------------------------------------------- commit */
 
+/* One $acl_c* / $acl_m* for the -H file ("-aclm _name 5"). */
+static void add_aclvar(const char *name, const char *value, void *ctx) {
+  spool_msg *m = ctx;
+  spool_aclvar *v = store_get(sizeof *v, false);
+  v->scope = name[4];
+  v->name = str_copy(name + 5);
+  v->value = (char *)value;
+  v->next = m->aclvars;
+  m->aclvars = v;
+}
+
 /* The rest of the -H fields, from the connection. */
 static void fill_envelope(rcv_msg *r) {
   spool_msg *m = &r->m;
   smtp_conn *c = r->c;
+  m->aclvars = NULL;
+  expand_aclvar_foreach(add_aclvar, m);
   m->helo_name = (char *)c->helo_name;
   if (c->host_address) {
     m->host_address = (char *)c->host_address;
@@ -340,7 +375,17 @@ bool rcv_commit(rcv_msg *r) {
   spool_close(&r->spool);
   r->spool_open = false;
   rcv_log_arrival(r);
+  if (r->m.frozen) log_write_msg(r->m.id, LOG_MAIN, "frozen by ACL");
   return true;
+}
+
+void rcv_discard(rcv_msg *r, const char *acl_name, const char *log_msg) {
+  fill_envelope(r);
+  rcv_log_arrival(r);
+  log_write_msg(r->m.id, LOG_MAIN, "=> blackhole (%s ACL discarded recipients)%s%s", acl_name,
+                log_msg ? ": " : "", log_msg ? log_msg : "");
+  log_write_msg(r->m.id, LOG_MAIN, "Completed");
+  rcv_abandon(r);
 }
 
 void rcv_abandon(rcv_msg *r) {

@@ -168,10 +168,7 @@ void receive_smtp_message(smtp_conn *c, receive_body_fn body, void *body_ctx, re
     const char *u = NULL, *l = NULL;
     int rc = acl_check(ACL_WHERE_DATA, NULL, mainconf.acl_smtp_data, &u, &l);
     if (rc == ACL_DISCARD) {
-      log_write_msg(r.m.id, LOG_MAIN, "%s F=<%s> discarded after DATA%s%s", g_str(conn_host_text(NULL, c)),
-                    c->env.sender ? c->env.sender : "", l || u ? ": " : "", l ? l : u ? u : "");
-      rcv_abandon(&r);
-      res->accepted = false;
+      rcv_discard(&r, "DATA", l);
       reply(res, "250 OK id=%s", r.m.id);
       return;
     }
@@ -182,6 +179,7 @@ void receive_smtp_message(smtp_conn *c, receive_body_fn body, void *body_ctx, re
     }
   }
   rcv_apply_acl_headers(&r);
+  r.fake_reject = c->env.fake_response && c->env.fake_response_code == ACL_FAIL;
 
   if (!rcv_commit(&r)) {
     int code = spool_failure_code(r.spool_errno);
@@ -193,5 +191,22 @@ void receive_smtp_message(smtp_conn *c, receive_body_fn body, void *body_ctx, re
   if (no_files) rcv_log_arrival(&r);
   expand_set_message_counts(NULL);
   res->accepted = true;
+  if (c->env.fake_response && c->env.fake_response_code != ACL_OK) {
+    /* control = fakereject / fakedefer: kept, but the client is told no */
+    int code = c->env.fake_response_code == ACL_DEFER ? 450 : 550;
+    const char *text = c->env.fake_response_text;
+    if (!text || !*text)
+      text = "Your message has been rejected but is being kept for evaluation.\n"
+             "If it was a legitimate message, it may still be delivered to the target\n"
+             "recipient(s).";
+    for (;;) {
+      const char *nl = strchr(text, '\n');
+      size_t n = nl ? (size_t)(nl - text) : strlen(text);
+      res->reply = g_fmt(res->reply, "%d%c%.*s\r\n", code, nl ? '-' : ' ', (int)n, text);
+      if (!nl) break;
+      text = nl + 1;
+    }
+    return;
+  }
   reply(res, "250 OK id=%s", r.m.id);
 }

@@ -47,29 +47,34 @@ static gstring *tree_out(gstring *g, const spool_tree *t) {
   return g;
 }
 
-/* ACL variables go out in Exim's tree-walk order: connection variables
- * before message ones, each sorted by name. */
-static int aclvar_cmp(const spool_aclvar *a, const spool_aclvar *b) {
-  if (a->scope != b->scope) return a->scope < b->scope ? -1 : 1;
-  return strcmp(a->name, b->name);
+/* ACL variables go out as Exim walks its two balanced trees (connection
+ * variables, then message ones): each tree is built by inserting the names
+ * in the order the variables were first set (the list's order) and written
+ * root first (pre-order), e.g. a, b, c, d set in that order give b a c d
+ * (checked against exim4). */
+static const spool_aclvar *aclvar_find(const spool_aclvar *list, char scope, const char *name) {
+  for (const spool_aclvar *v = list; v; v = v->next)
+    if (v->scope == scope && strcmp(v->name, name) == 0) return v;
+  return NULL;
+}
+
+static gstring *aclvar_tree_out(gstring *g, const spool_tree *t, const spool_aclvar *list, char scope) {
+  if (!t) return g;
+  const spool_aclvar *v = aclvar_find(list, scope, t->name);
+  g = g_catc(g, '-');
+  if (is_tainted(v->value)) g = g_catc(g, '-');
+  g = g_fmt(g, "acl%c %s %zu\n%s\n", scope, v->name, strlen(v->value), v->value);
+  g = aclvar_tree_out(g, t->left, list, scope);
+  return aclvar_tree_out(g, t->right, list, scope);
 }
 
 static gstring *aclvars_out(gstring *g, const spool_aclvar *list) {
-  int n = 0;
-  for (const spool_aclvar *v = list; v; v = v->next) n++;
-  if (!n) return g;
-  const spool_aclvar **a = store_get(n * sizeof *a, false);
-  n = 0;
-  for (const spool_aclvar *v = list; v; v = v->next) {
-    int i = n++;
-    while (i > 0 && aclvar_cmp(a[i - 1], v) > 0) { a[i] = a[i - 1]; i--; }
-    a[i] = v;
-  }
-  for (int i = 0; i < n; i++) {
-    g = g_catc(g, '-');
-    if (is_tainted(a[i]->value)) g = g_catc(g, '-');
-    g = g_fmt(g, "acl%c %s %zu\n%s\n", a[i]->scope, a[i]->name,
-              strlen(a[i]->value), a[i]->value);
+  static const char scopes[] = {'c', 'm'};
+  for (int k = 0; k < 2; k++) {
+    spool_tree *root = NULL;
+    for (const spool_aclvar *v = list; v; v = v->next)
+      if (v->scope == scopes[k]) spool_tree_insert(&root, v->name);
+    g = aclvar_tree_out(g, root, list, scopes[k]);
   }
   return g;
 }

@@ -90,6 +90,20 @@ CASES = {
     "not_smtp_start_deny": dict(args=["-odq", "a@b.example"], conf="acl_not_smtp_start = no\n",
                                 acl="no:\n  deny message = not now\n", input=PLAIN),
     "suppress_fixups_G": dict(args=["-odq", "-G", "a@b.example"], input=PLAIN),
+    "unqualified_header_addresses": dict(args=["-odq", "a@b.example"],
+                                         input="To: bob, Carol <carol>\nCc: dave@x.example\nSubject: q\n\nb\n"),
+    "uucp_from_line": dict(args=["-odq", "a@b.example"],
+                           input="From someone@else.example Fri Jan  5 12:35 GMT 1996\nSubject: u\n\nb\n"),
+    "acl_variables": dict(args=["-odq", "a@b.example"], conf="acl_not_smtp = setvars\n",
+                          acl="setvars:\n  warn set acl_m_one = first\n  warn set acl_m2 = second\n"
+                              "  accept set acl_c_x = conn\n", input=PLAIN),
+    "acl_variables_order": dict(args=["-odq", "a@b.example"], conf="acl_not_smtp = setvars\n",
+                                acl="setvars:\n  warn set acl_m_a = 1\n  warn set acl_m_b = 2\n"
+                                    "  warn set acl_m_c = 3\n  warn set acl_m_d = 4\n  accept\n", input=PLAIN),
+    "not_smtp_discard": dict(args=["-odq", "-oep", "a@b.example"], conf="acl_not_smtp = dis\n",
+                             acl="dis:\n  discard log_message = dropped it\n", input=PLAIN),
+    "not_smtp_freeze": dict(args=["-odq", "a@b.example"], conf="acl_not_smtp = frz\n",
+                            acl="frz:\n  accept control = freeze\n", input=PLAIN),
     "bad_recipient": dict(args=["-odq", "-oep", "a@b@c"], input=PLAIN),
 }
 
@@ -146,6 +160,30 @@ SMTP_CASES = {
                                    input=smtp(*MAILRCPT, msg="From: other@x.example\r\nSubject: s\r\n\r\nb\r\n"),
                                    conf="acl_smtp_mail = sub\n",
                                    acl="sub:\n  accept control = submission/domain=sub.example/name=The User\n"),
+    "smtp_data_discard": dict(args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT),
+                              conf="acl_smtp_data = dd\n", acl="dd:\n  discard log_message = gone\n"),
+    "smtp_fakereject": dict(args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT),
+                            conf="acl_smtp_data = fr\n", acl="fr:\n  accept control = fakereject/kept it\n"),
+    "smtp_fakedefer": dict(args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT),
+                           conf="acl_smtp_data = fd\n", acl="fd:\n  accept control = fakedefer\n"),
+    "smtp_data_addheader_positions": dict(
+        args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT, msg="Resent-To: x@y.example\r\nSubject: p\r\n\r\nb\r\n"),
+        conf="acl_smtp_data = ah\n",
+        acl="ah:\n  warn add_header = :at_start:X-Start: 1\n  warn add_header = :after_received:X-AR: 2\n"
+            "  warn add_header = :at_start_rfc:X-RFC: 3\n  warn add_header = not a header\n"
+            "  accept remove_header = Subject\n"),
+    "smtp_prdr": dict(args=["-odq", "-bs"] + HOST,
+                      input=smtp("MAIL FROM:<s@x.example> PRDR", "RCPT TO:<a@b.example>", "RCPT TO:<c@d.example>"),
+                      conf="prdr_enable = true\nacl_smtp_data_prdr = pr\n",
+                      acl="pr:\n  deny local_parts = c\n    message = not for c\n  accept\n"),
+    "smtp_prdr_all_reject": dict(args=["-odq", "-bs"] + HOST,
+                                 input=smtp("MAIL FROM:<s@x.example> PRDR", "RCPT TO:<a@b.example>"),
+                                 conf="prdr_enable = true\nacl_smtp_data_prdr = pr\n",
+                                 acl="pr:\n  deny message = nobody\n"),
+    "smtp_freeze": dict(args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT),
+                        conf="acl_smtp_data = fz\n", acl="fz:\n  accept control = freeze\n"),
+    "smtp_freeze_rcpt": dict(args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT),
+                             conf="acl_smtp_mail = fz\n", acl="fz:\n  accept control = freeze\n"),
     "smtp_header_maxsize": dict(args=["-odq", "-bs"] + HOST,
                                 input=smtp(*MAILRCPT, msg="Subject: " + "x" * 120 + "\r\n\r\nb\r\n"),
                                 conf="header_maxsize = 100\n"),
@@ -173,6 +211,7 @@ _RFCDATE = re.compile(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May
 _EPOCH = re.compile(r"^\d{10}( \d+)$", re.M)
 _USEC = re.compile(r"^(-received_time_usec) \.\d{6}$", re.M)
 _COMPLETE = re.compile(r"^(-received_time_complete) \d{10}\.\d{6}$", re.M)
+_FROZEN = re.compile(r"^(-frozen) \d{10}$", re.M)
 
 
 def receive_normalise(text: str, casedir: str) -> str:
@@ -183,6 +222,7 @@ def receive_normalise(text: str, casedir: str) -> str:
     text = _EPOCH.sub(r"<TIME>\1", text)
     text = _USEC.sub(r"\1 <USEC>", text)
     text = _COMPLETE.sub(r"\1 <TIME>.<USEC>", text)
+    text = _FROZEN.sub(r"\1 <TIME>", text)
     return text
 
 

@@ -382,7 +382,7 @@ static void test_rich_roundtrip(const char *base) {
   rich_msg(&m, "1xVUFi-0003Qk-0J", 1795441118);
   char *text = spool_header_text(&m, NULL);
   const char *err = NULL;
-  CHECK(strstr(text, "-aclc 0 4\nconn\n-aclm 1 0\n\n--aclm _note 9\ntwo\nlines\n") != NULL);
+  CHECK(strstr(text, "-aclc 0 4\nconn\n--aclm _note 9\ntwo\nlines\n-aclm 1 0\n\n") != NULL);
   CHECK(strstr(text, "--host_address [192.0.2.7]:40123\n-host_name client.example\n") != NULL);
   CHECK(strstr(text, "YY b@x.example\nNN a@x.example\nNN c@x.example\n4\n") != NULL);
   CHECK(strstr(text, "c@x.example rfc822;c@x.example 18,4  0,-1#3\n") != NULL);
