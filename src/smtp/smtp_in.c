@@ -71,7 +71,8 @@ const char *smtp_host_text(const smtp_conn *c) { return g_str(conn_host_text(g_n
 const char *smtp_call_from(const smtp_conn *c) {
   if (!c->host_address) return c->login ? c->login : "local process";
   const char *h = smtp_host_text(c);
-  return h[0] == 'H' && h[1] == '=' ? h + 2 : h;
+  if (h[0] == 'H' && h[1] == '=') h += 2;
+  return c->inetd ? str_sprintf("%s (via inetd)", h) : h;
 }
 
 const char *smtp_history(const smtp_session *s) {
@@ -201,6 +202,8 @@ static bool cmd_needs_sync(const smtp_session *s, smtp_cmd cmd) {
     return !s->c->pipelining_advertised;
   case SCMD_QUIT:
     return false;
+  case SCMD_HELO: case SCMD_EHLO:
+    return !s->pipe_connect;
   default:
     return true;
   }
@@ -454,7 +457,7 @@ void smtp_session_run(smtp_conn *c) {
 
   s->nolog = c->host_address && smtp_host_in(c, mainconf.hosts_connection_nolog, "hosts_connection_nolog");
   if (LOGGING(smtp_connection) && !s->nolog)
-    log_write(LOG_MAIN, "SMTP connection from %s%s", smtp_call_from(c), c->inetd ? " (via inetd)" : "");
+    log_write(LOG_MAIN, "SMTP connection from %s", smtp_call_from(c));
   smtp_host_lookup(c, false);
   conn_publish(c);
 
@@ -467,8 +470,10 @@ void smtp_session_run(smtp_conn *c) {
     }
   }
 
+  s->pipe_connect = pipe_connect_ops_hooks && pipe_connect_ops_hooks->offered(c);
   if (!c->batched) {
-    if (sync_enforced(c) && smtp_in_input_pending(&c->in) && smtp_in_buffered(&c->in) == 0)
+    if (s->pipe_connect && smtp_in_input_pending(&c->in)) c->pipe_connect_used = true;
+    if (sync_enforced(c) && !s->pipe_connect && smtp_in_input_pending(&c->in) && smtp_in_buffered(&c->in) == 0)
       smtp_in_fill(&c->in);
     if (sync_enforced(c) && smtp_in_buffered(&c->in) > 0) {
       log_write(LOG_MAIN | LOG_REJECT, "SMTP protocol synchronization error (input sent without waiting for greeting): rejected connection from %s input=\"%s\"",

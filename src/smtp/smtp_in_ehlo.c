@@ -1,8 +1,8 @@
 /* smtp_in_ehlo.c - HELO and EHLO: the syntax check of the argument
  * (helo_allow_chars, helo_accept_junk_hosts), acl_smtp_helo, the greeting
  * line and the extensions EHLO advertises, in Exim 4.96's order: SIZE,
- * 8BITMIME, DSN, ETRN, VRFY, EXPN, PIPELINING, AUTH, CHUNKING, PRDR,
- * STARTTLS, HELP.  (PIPECONNECT is not built: see modules.def.)
+ * 8BITMIME, DSN, ETRN, VRFY, EXPN, PIPELINING, PIPECONNECT (optional
+ * part), AUTH, CHUNKING, PRDR, STARTTLS, HELP.
  *
  * Entry points: smtp_cmd_helo(), smtp_message_size_limit(), smtp_expand_limit(),
  * smtp_set_protocol().
@@ -148,6 +148,10 @@ void smtp_cmd_helo(smtp_session *s, bool ehlo) {
   if (!c->no_pipelining && smtp_host_in(c, mainconf.pipelining_advertise_hosts, "pipelining_advertise_hosts")) {
     c->pipelining_advertised = true;
     g = g_cat(g, "PIPELINING\n");
+    if (pipe_connect_ops_hooks && pipe_connect_ops_hooks->offered(c)) {
+      c->pipe_connect_advertised = true;
+      g = g_cat(g, "PIPECONNECT\n");
+    }
   }
   if (!c->authenticated_id) {
     size_t before = g->len;

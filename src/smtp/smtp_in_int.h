@@ -39,6 +39,14 @@ smtp_cmd smtp_cmd_parse(const char *line, size_t len, const char **args);
 /* The verb as written in the C= history and log lines ("EHLO", "MAIL"...). */
 const char *smtp_cmd_name(smtp_cmd cmd);
 
+/* Early pipelining (optional part, smtp_in_pipe_connect.c); the hooks are
+ * NULL when the build does not have it. */
+struct pipe_connect_ops {
+  /* PIPECONNECT is advertised to this host and its early input allowed */
+  bool (*offered)(smtp_conn *c);
+};
+extern const struct pipe_connect_ops *const pipe_connect_ops_hooks;
+
 /* State of one session beyond what the smtp_conn holds. */
 typedef struct smtp_session {
   smtp_conn *c;
@@ -48,6 +56,7 @@ typedef struct smtp_session {
   bool nolog;               /* hosts_connection_nolog matched */
   const char *notquit_reason; /* $smtp_notquit_reason when the session ends without QUIT */
   bool notquit_done;        /* acl_smtp_notquit has run */
+  bool pipe_connect;        /* PIPECONNECT offered to this host */
   const char *cmd_args;     /* arguments of the command being handled */
   smtp_cmd cmd;
   /* RCPT bookkeeping for DATA's "All RCPT commands were rejected" reply */

@@ -173,3 +173,41 @@ def test_pipelining_bh_is_L_dash(exim, tmp_path):
     r = run_bh(exim, smtp_conf(tmp_path, "acl_smtp_rcpt = accept\nlog_selector = +pipelining\n"),
                "EHLO x\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<r@x.y>\r\nBDAT 3 LAST\r\nabcQUIT\r\n")
     assert re.search(r"LOG: \S+ <= a@b.c H=\(x\) \[192.0.2.1\] P=esmtp L- K S=\d+", r.err)
+
+
+def early_conf(exim, tmp_path, extra=""):
+    # smtp_conf() switches PIPECONNECT off; these tests want exim4's default ("*").
+    text = smtp_conf(tmp_path, "acl_smtp_rcpt = accept\nlog_selector = +pipelining +smtp_connection\n"
+                     "queue_only\n" + extra).replace("pipelining_connect_advertise_hosts =\n", "")
+    return exim.write_conf(text)
+
+
+def test_pipe_connect_early_input(exim, tmp_path):
+    # A client that cached PIPECONNECT sends before the banner: all answered,
+    # the arrival logged with L* (exim4).
+    early = b"EHLO x\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<r@test.example>\r\nDATA\r\n"
+    with InetdSession(early_conf(exim, tmp_path), early=early) as s:
+        c = s.client
+        c.expect(220)
+        assert "PIPECONNECT" in c.expect(250)
+        assert [c.reply()[0] for _ in range(3)] == [250, 250, 354]
+        c.send("Subject: x\r\n\r\nb\r\n.\r\nQUIT\r\n")
+        c.expect(250)
+        c.expect(221)
+        s.wait()
+    log = read_log(tmp_path)
+    assert re.search(r"<= a@b.c H=\(x\) \[127.0.0.1\] P=esmtp L\* S=", log)
+    assert "SMTP connection from (x) [127.0.0.1] (via inetd) closed by QUIT" in log
+
+
+def test_pipe_connect_not_offered(exim, tmp_path):
+    conf = early_conf(exim, tmp_path, "pipelining_connect_advertise_hosts = 192.0.2.1\n")
+    with InetdSession(conf, early=b"HELO x\r\n") as s:
+        assert s.client.read_all() == "554 SMTP synchronization error\r\n"
+        s.wait()
+    with InetdSession(conf) as s:
+        c = s.client
+        c.expect(220)
+        assert "PIPECONNECT" not in c.cmd("EHLO x")[1]
+        c.cmd("QUIT")
+        s.wait()
