@@ -132,5 +132,9 @@ acl_predata:
     "helo_verify": ("helo_verify_hosts = *\n", "HELO bogus.example\r\nHELO [192.0.2.1]\r\nMAIL FROM:<a@b.c>\r\nQUIT\r\n",
                     "192.0.2.1"),
     "helo_verify_first": ("helo_verify_hosts = *\n", "MAIL FROM:<a@b.c>\r\nHELO [192.0.2.2]\r\nQUIT\r\n", "192.0.2.1"),
+    "bare_lf": (RCPT_ACL, "EHLO x\nMAIL FROM:<a@b.c>\nRCPT TO:<r@test.example>\nNOOP\r\rNOOP\nNOOP \r\nQUIT\n",
+                "192.0.2.1"),
+    "nul_and_long": ("smtp_max_unknown_commands = 10\n", "EHLO x\r\nNO\0OP\r\nNOOP " + "y" * 17000 + "\r\nQUIT\r\n",
+                     "192.0.2.1"),
     "nonmail_limit": ("smtp_accept_max_nonmail = 3\n", "HELO x\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n", "192.0.2.1"),
 }
