@@ -227,6 +227,13 @@ def test_bd_detaches_and_writes_pid_file(daemon):
     d.wait_log("daemon started")
     s = d.connect()
     assert d.reply(s).startswith("220 ")
+    # SIGHUP: the re-executed daemon keeps its pid (it does not detach again)
+    os.kill(d.pid, signal.SIGHUP)
+    wait_for(lambda: d.mainlog().count("daemon started") == 2, what="the re-executed daemon")
+    assert started_line(d) == with_pid(recorded("start_one", d.port), d.pid)
+    assert d.pid_path.read_text() == f"{d.pid}\n"
+    s2 = d.connect()
+    assert d.reply(s2).startswith("220 ")
     os.kill(d.pid, signal.SIGTERM)
     d.wait_gone()
     assert not d.pid_path.exists()
@@ -390,3 +397,19 @@ def test_bw_needs_a_listening_socket(daemon):
     r = subprocess.run([EXIM, "-C", str(d.conf_path), "-bw"], stdin=subprocess.DEVNULL, capture_output=True,
                        text=True, timeout=30)
     assert (r.returncode, r.stderr) == (1, "exim: -bw: standard input is not a listening TCP socket\n")
+
+
+def test_daemon_smtp_ports_by_service_name(daemon):
+    port = socket.getservbyname("amanda", "tcp") if os.path.exists("/etc/services") else None
+    if port is None:
+        pytest.skip("no /etc/services")
+    try:
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", port))
+        probe.close()
+    except OSError:
+        pytest.skip(f"port {port} is busy")
+    d = daemon("daemon_smtp_ports = amanda\nlocal_interfaces = 127.0.0.1\n", ox="", port=port)
+    assert started_line(d).endswith(f"listening for SMTP on [127.0.0.1]:{port}")
+    s = d.connect()
+    assert d.reply(s).startswith("220 ")
