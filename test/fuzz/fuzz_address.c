@@ -6,7 +6,8 @@
  * result no longer than the input, and an error text otherwise; the
  * header-list walker reports items that are substrings of the value at
  * their offsets, with address spans inside the value; xtext_encode()
- * output decodes back to its input.
+ * output decodes back to its input; address_fix_phrase() output stays
+ * within four times the input's length.
  *
  * Build and run: FUZZ_TARGET=address test/fuzz/run-fuzz.sh [seconds].
  *
@@ -63,6 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!d || strcmp(d, s) != 0) abort();
   (void)xtext_decode(s);
   (void)address_qualify(s, "example.org");
+  if (strlen(address_fix_phrase(s)) > 4 * len + 4) abort();
   (void)address_is_7bit(s);
   store_reset(m);
   return 0;
