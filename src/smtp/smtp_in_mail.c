@@ -55,6 +55,25 @@ static void put_back(char *word, char *eq_value) {
   if (eq_value) eq_value[-1] = '=';
 }
 
+/* check_spool_space / check_spool_inodes, with SIZE= added when
+ * smtp_check_spool_space is set ($spool_space and $spool_inodes give the
+ * free K and inodes).  Logs exim4's line when short. */
+static bool spool_space_ok(long long size) {
+  if (mainconf.check_spool_space <= 0 && mainconf.check_spool_inodes <= 0) return true;
+  const expand_var *vs = expand_var_find("spool_space", 11), *vi = expand_var_find("spool_inodes", 12);
+  long long space = vs ? strtoll(expand_var_value(vs), NULL, 10) : -1;
+  long long inodes = vi ? strtoll(expand_var_value(vi), NULL, 10) : -1;
+  if (space < 0 || inodes < 0) return true;   /* statvfs failed: nothing known */
+  long long need = mainconf.check_spool_space;
+  if (mainconf.smtp_check_spool_space && size > 0) need += (size + 1023) / 1024;
+  if ((mainconf.check_spool_space > 0 && space < need) ||
+      (mainconf.check_spool_inodes > 0 && inodes < mainconf.check_spool_inodes)) {
+    log_write(LOG_MAIN, "spool directory space check failed: space=%lld inodes=%lld", space, inodes);
+    return false;
+  }
+  return true;
+}
+
 void smtp_cmd_mail(smtp_session *s) {
   smtp_conn *c = s->c;
   if (!c->helo_seen) {
@@ -153,6 +172,10 @@ void smtp_cmd_mail(smtp_session *s) {
     log_write(LOG_MAIN | LOG_REJECT, "rejected MAIL FROM:<%s> %s: message too big: size=%lld max=%lld", addr,
               smtp_host_text(c), size, limit);
     smtp_reply(s, 552, "Message size exceeds maximum permitted");
+    return;
+  }
+  if (!spool_space_ok(size)) {
+    smtp_reply(s, 452, "Space shortage, please try later");
     return;
   }
   e->declared_size = size;

@@ -2,6 +2,9 @@
 (test/expected/smtp/<case>.txt, recorded by test/expected/smtp/record.py from
 the cases in smtp_cases.py): every reply line, and every log line except
 reception's "<=" line."""
+import os
+import re
+
 import pytest
 
 from conftest import expected
@@ -36,3 +39,32 @@ def test_bh_writes_no_log_files(exim, tmp_path):
     r = run_bh(exim, smtp_conf(tmp_path, "log_selector = +smtp_connection\n"), "HELO x\r\nQUIT\r\n")
     assert "LOG: SMTP connection from [192.0.2.1]" in r.err
     assert not any((tmp_path / "log").iterdir())
+
+
+def test_size_checked_before_space(exim, tmp_path):
+    r = run_bh(exim, smtp_conf(tmp_path, "check_spool_space = 100000G\nmessage_size_limit = 1M\n"),
+               "EHLO x\r\nMAIL FROM:<a@b.c> SIZE=2000000\r\nQUIT\r\n")
+    assert replies(r.out)[-2] == "552 Message size exceeds maximum permitted"
+
+
+def test_spool_space_shortage(exim, tmp_path):
+    # exim4: "452 Space shortage, please try later" for each MAIL, and
+    # "spool directory space check failed: space=<K free> inodes=<free>"
+    r = run_bh(exim, smtp_conf(tmp_path, "check_spool_space = 100000G\n"),
+               "EHLO x\r\nMAIL FROM:<a@b.c>\r\nMAIL FROM:<a@b.c> SIZE=1000\r\nQUIT\r\n")
+    assert replies(r.out)[-3:] == ["452 Space shortage, please try later"] * 2 + [
+        "221 test.example closing connection"]
+    logs = log_lines(r.err)
+    assert len(logs) == 2 and all(re.fullmatch(r"LOG: spool directory space check failed: space=\d+ inodes=\d+", l)
+                                  for l in logs)
+
+
+def test_spool_space_counts_size(exim, tmp_path):
+    # smtp_check_spool_space: SIZE= is added to check_spool_space
+    free_k = os.statvfs(tmp_path).f_bavail * os.statvfs(tmp_path).f_frsize // 1024
+    conf = smtp_conf(tmp_path, "check_spool_space = 1K\nmessage_size_limit = 0\n")
+    r = run_bh(exim, conf, f"EHLO x\r\nMAIL FROM:<a@b.c> SIZE={(free_k + 10) * 1024}\r\nRSET\r\n"
+               "MAIL FROM:<a@b.c> SIZE=1000\r\nQUIT\r\n")
+    got = replies(r.out)
+    assert got[-4:] == ["452 Space shortage, please try later", "250 Reset OK", "250 OK",
+                        "221 test.example closing connection"]
