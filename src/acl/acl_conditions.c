@@ -231,7 +231,7 @@ const acl_cond_def acl_conditions_core[] = {
    c_authenticated, NULL},
   {"condition", 0, ACL_WHERE_ALL, c_condition, NULL},
   {"domains", 0, W_RCPT_ONLY, c_domains, NULL},
-  {"encrypted", 0, W_NOT_NONSMTP, c_encrypted, NULL},
+  {"encrypted", 0, W_NOT_NONSMTP & ~W(HELO), c_encrypted, NULL},
   {"hosts", 0, W_NOT_NONSMTP, c_hosts, NULL},
   {"local_parts", 0, W_RCPT_ONLY, c_local_parts, NULL},
   {"recipients", 0, W_RCPT_ONLY, c_recipients, NULL},
