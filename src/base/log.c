@@ -434,6 +434,8 @@ static void vlog_files(const char *id, unsigned flags, const char *headers, cons
  * Debug output
  * ------------------------------------------------------------------- */
 
+FILE *debug_file;
+
 void debug_printf(const char *fmt, ...) {
   store_mark *m = store_mark_take(POOL_MAIN);
   gstring *g = NULL;
@@ -449,8 +451,9 @@ void debug_printf(const char *fmt, ...) {
   va_start(ap, fmt);
   g = g_vfmt(g, fmt, ap);
   va_end(ap);
-  fwrite(g->s, 1, g->len, stderr);
-  fflush(stderr);
+  FILE *out = debug_file ? debug_file : stderr;
+  fwrite(g->s, 1, g->len, out);
+  fflush(out);
   store_reset(m);
 }
 

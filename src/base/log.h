@@ -121,5 +121,8 @@ extern uint64_t debug_selector;          /* current; 0 = debugging off */
 const char *debug_parse(const char *spec, uint64_t start, uint64_t *bits);
 
 void debug_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Where debug_printf writes: NULL means stderr (control = debug sets a file). */
+#include <stdio.h>
+extern FILE *debug_file;
 
 #endif
