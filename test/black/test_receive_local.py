@@ -128,7 +128,8 @@ def test_full_disk_local_message_leaves_nothing(tmp_path):
 
 
 def test_full_disk_smtp_gets_452_and_nothing(tmp_path):
-    conf = _full_disk_conf(tmp_path, "acl_smtp_rcpt = accept\n")
+    # check_spool_space (10M by default) would refuse MAIL on this tiny disk
+    conf = _full_disk_conf(tmp_path, "acl_smtp_rcpt = accept\ncheck_spool_space = 0\n")
     smtp = ("EHLO c.example\r\nMAIL FROM:<s@x.example>\r\nRCPT TO:<a@b.example>\r\nDATA\r\n"
             "Subject: big\r\n\r\n" + ("z" * 70 + "\r\n") * 200 + ".\r\nQUIT\r\n").encode()
     rc, out, err, ls = _on_small_tmpfs(tmp_path, conf, ["-bs"], smtp)
