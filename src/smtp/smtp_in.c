@@ -449,6 +449,13 @@ void smtp_session_run(smtp_conn *c) {
   current_session = s;
   auth_server_synprot = auth_synprot;
   c->enforce_sync = mainconf.smtp_enforce_sync;
+  conn_publish(c);
+  if (!c->active_hostname && mainconf.smtp_active_hostname) {
+    const char *h = expand_cstring(mainconf.smtp_active_hostname);
+    if (!h) log_write(LOG_MAIN | LOG_PANIC, "failed to expand \"%s\": %s", mainconf.smtp_active_hostname,
+                      expand_status.message);
+    else if (*h) c->active_hostname = h;
+  }
   if (!c->active_hostname) c->active_hostname = mainconf.primary_hostname;
   expand_var_set("version_number", version_string);
   expand_var_set("exim_version", mainconf.exim_version ? mainconf.exim_version : version_string);

@@ -26,6 +26,7 @@
 #include "expand/expand.h"
 #include "smtp/smtp_in.h"
 #include "smtp/smtp_in_int.h"
+#include "tls/tls.h"
 
 /* "1.2.3.4", "1.2.3.4.25", "::1", "::1.25": address and port. */
 static bool split_host_port(const char *arg, const char **addr, int *port) {
@@ -142,13 +143,18 @@ int smtp_session_main(cmdline_state *st, const caller *me, bool trusted) {
     }
   }
   conn_publish(c);
-  if (mainconf.smtp_active_hostname) {
-    const char *h = expand_cstring(mainconf.smtp_active_hostname);
-    if (!h) log_write(LOG_MAIN | LOG_PANIC, "failed to expand \"%s\": %s", mainconf.smtp_active_hostname,
-                      expand_status.message);
-    else if (*h) c->active_hostname = h;
-  }
   if (st->smtp_batched) return smtp_bsmtp_run(c);
+  /* -tls-on-connect from inetd: TLS before anything else. */
+  if (st->tls_on_connect && c->inetd && tls_ops_hooks) {
+    c->tls.on_connect = true;
+    const char *err = NULL;
+    if (!tls_ops_hooks->server_start(c, &err)) {
+      log_write(LOG_MAIN, "TLS error on connection from %s (tls_on_connect): %s", smtp_host_text(c),
+                err ? err : "handshake failed");
+      return EXIT_FAILURE;
+    }
+    conn_publish(c);
+  }
   smtp_session_run(c);
   return EXIT_SUCCESS;
 }

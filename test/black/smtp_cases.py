@@ -136,5 +136,7 @@ acl_predata:
                 "192.0.2.1"),
     "nul_and_long": ("smtp_max_unknown_commands = 10\n", "EHLO x\r\nNO\0OP\r\nNOOP " + "y" * 17000 + "\r\nQUIT\r\n",
                      "192.0.2.1"),
+    "active_hostname": ("smtp_active_hostname = ${if eq{$sender_host_address}{192.0.2.1}{active.example}{}}\n",
+                        "EHLO x\r\nFOO\r\nQUIT\r\n", "192.0.2.1"),
     "nonmail_limit": ("smtp_accept_max_nonmail = 3\n", "HELO x\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n", "192.0.2.1"),
 }
