@@ -207,6 +207,13 @@ static const char *skip_route(parser *p, const char *s) {
   return s ? s + 1 : NULL;
 }
 
+/* The end of the span of a route-addr whose '>' is at gt: white space
+ * before the '>' is not part of it (comments are), as exim4 counts it. */
+static const char *span_end(const char *start, const char *gt) {
+  while (gt > start && isspace(uc(gt[-1]))) gt--;
+  return gt;
+}
+
 /* The route-addr at s ('<').  Sets *start and *end to the span inside
  * the brackets; returns the position after the '>' or NULL. */
 static const char *route_addr(parser *p, const char *s, bool allow_null, const char **start,
@@ -220,7 +227,7 @@ static const char *route_addr(parser *p, const char *s, bool allow_null, const c
     s = skip_cfws(s);
   }
   if (*s == '>' && allow_null && !routed) {
-    *end = s;
+    *end = span_end(*start, s);
     return s + 1;
   }
   const char *t = read_local_part(p, s);
@@ -253,7 +260,7 @@ static const char *route_addr(parser *p, const char *s, bool allow_null, const c
     p->error = error_text(p->mailbox, "\"@\" or \".\" expected after \"%s\"", g_str(p->g));
     return NULL;
   }
-  *end = s;
+  *end = span_end(*start, s);
   return s + 1;
 }
 

@@ -43,8 +43,11 @@ extern bool address_allow_domain_literals;
  * the local part or the domain, and neither has this.
  *
  * On success returns the address; *start and *end are the offsets in
- * mailbox of the first byte of the address text and of the byte after it
- * (the inside of the angle brackets, or the addr-spec); *domain is the
+ * mailbox of the first byte of the address text and of the byte after it,
+ * the span exim4 replaces when it rewrites or qualifies an address in a
+ * header: the inside of the angle brackets without white space before the
+ * '>' (comments included), or the addr-spec up to the end of its last
+ * word or label (a comment after it excluded); *domain is the
  * offset of the domain within the returned string (0 when there is no
  * domain, i.e. an unqualified local part).  On failure returns NULL with
  * *error set to exim4's text for the fault (e.g. "missing or malformed

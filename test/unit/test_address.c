@@ -4,7 +4,8 @@
  * without allow_domain_literals), then offsets, the list end finder, the
  * header-list walker, qualification, xtext and the 7-bit test, and the
  * display names of test/expected/address/phrase.tsv (exim4 -t -F) and
- * the header values of walk.tsv (verify = header_syntax, -t). */
+ * the header values of walk.tsv (verify = header_syntax, -t) and the
+ * rewritten headers of spans.tsv (exim4 -t with a header rewrite). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +156,51 @@ static int walks(void) {
   fclose(f);
   printf("address_walk: %d of %d recorded header values agree with exim4\n", total - bad, total);
   return bad + (total < 40);
+}
+
+/* The walker's spans against spans.tsv: exim4 -t rewriting *@old.example
+ * to NEW@new.example and qualifying unqualified addresses in a Cc: header
+ * replaces exactly each address's start..end. */
+static int spans(void) {
+  const char *path = "test/expected/address/spans.tsv";
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    perror(path);
+    return 1;
+  }
+  static char line[4096];
+  int total = 0, bad = 0;
+  while (fgets(line, sizeof line, f)) {
+    line[strcspn(line, "\n")] = 0;
+    char *tab = strchr(line, '\t');
+    if (!tab) return fprintf(stderr, "%s: malformed line\n", path), 1;
+    *tab = 0;
+    const char *value = unhex(line), *want = unhex(tab + 1);
+    gstring *g = g_new(64, false);
+    size_t done = 0;
+    address_walk w;
+    address_item it;
+    address_walk_init(&w, value);
+    while (address_walk_next(&w, &it)) {
+      if (!it.address) continue;
+      const char *with = !it.domain ? address_qualify(it.address, "q.invalid")
+                         : strcmp(it.address + it.domain, "old.example") == 0 ? "NEW@new.example"
+                         : NULL;
+      if (!with) continue;
+      g = g_catn(g, value + done, it.start - done);
+      g = g_cat(g, with);
+      done = it.end;
+    }
+    g = g_cat(g, value + done);
+    total++;
+    if (strcmp(g_str(g), want) != 0) {
+      bad++;
+      fprintf(stderr, "spans [%s]: got [%s], exim4 [%s]\n", value, g_str(g), want);
+    }
+  }
+  fclose(f);
+  printf("address spans: %d of %d recorded rewrites agree with exim4\n", total - bad, total);
+  return bad + (total < 20);
 }
 
 static void offsets(void) {
@@ -314,7 +360,7 @@ static void helpers(void) {
 }
 
 int main(void) {
-  int bad = recorded() + phrases() + walks();
+  int bad = recorded() + phrases() + walks() + spans();
   offsets();
   find_end();
   walker();
