@@ -91,13 +91,9 @@ int auth_get_response(smtp_conn *c, const char *challenge, size_t len, const cha
   char *l;
   size_t n;
   smtp_in_result r = smtp_in_read_command(&c->in, &l, &n);
-  if (r == SMTP_IN_TOOLONG) {
-    /* Read and drop the rest of the over-long line: it is not base64 we
-     * can use, and must not be taken as the next command. */
-    while ((r = smtp_in_read_command(&c->in, &l, &n)) == SMTP_IN_TOOLONG) {}
-    if (r == SMTP_IN_OK || r == SMTP_IN_NUL) r = SMTP_IN_NUL;
-  }
-  if (r == SMTP_IN_NUL) {
+  /* An over-long response is not base64 we can use; as with exim4, the
+   * rest of that line is then read as the next command. */
+  if (r == SMTP_IN_NUL || r == SMTP_IN_TOOLONG) {
     *line = "";
     return AUTH_BAD64;
   }

@@ -97,6 +97,8 @@ CASES = {
     "mail_auth_unauthenticated": (False, ["EHLO x", "MAIL FROM:<a@b> AUTH=ok@x", "QUIT"]),
     "mail_auth": (False, ["EHLO x", "AUTH PLAIN " + PLAIN_OK, "MAIL FROM:<a@b> AUTH=ok@x", "RSET",
                           "MAIL FROM:<a@b> AUTH=nope@x", "RSET", "MAIL FROM:<a@b> AUTH=<>", "QUIT"]),
+    "long_response": (False, ["EHLO x", "AUTH PLAIN", "A" * 20000, "NOOP", "QUIT"]),
+    "nul_response": (False, ["EHLO x", "AUTH PLAIN", "AH\0Vz", "QUIT"]),
     "mailauth_acl": (True, ["EHLO x", "MAIL FROM:<a@b> AUTH=ok@x", "RSET", "MAIL FROM:<a@b> AUTH=bad@x",
                             "RSET", "MAIL FROM:<a@b> AUTH=later@x", "QUIT"]),
 }
