@@ -159,3 +159,33 @@ def test_daemon_auth_after_starttls(daemon, tmp_path):  # noqa: F811
     d.wait_log("MAILACL P=esmtpsa SHA=plain AI=user")
     d.wait_log(" P=esmtpsa ")
     d.wait_log(" A=plain:user ")
+
+
+def test_daemon_dovecot_valid_client_cert(daemon, tmp_path):  # noqa: F811
+    """Under TLS with a verified client certificate the request to Dovecot
+    carries "secured" and "valid-client-cert" (spec 37); without a client
+    certificate only "secured"."""
+    why = dovecot_helpers.Dovecot.unavailable()
+    if why:
+        pytest.skip(why)
+    from tls_helpers import client_context, make_pki, reply, send, smtp_starttls
+    pki = make_pki(tmp_path, ocsp=False)
+    with dovecot_helpers.Dovecot(tmp_path, dovecot_helpers.USERS, debug=True) as dv:
+        conf = (f"tls_certificate = {pki.srv_cert}\ntls_privatekey = {pki.srv_key}\n"
+                f"tls_verify_certificates = {pki.ca}\ntls_try_verify_hosts = *\n" +
+                dovecot_helpers.exim_config(dv).replace("primary_hostname = test.example\n", ""))
+        d = daemon(conf, subdir="d")
+        for cert, key in ((pki.cli_cert, pki.cli_key), (None, None)):
+            s, _ = smtp_starttls(d.port, client_context(pki, cert=cert, key=key))
+            send(s, "EHLO client.example")
+            assert "250-AUTH PLAIN LOGIN" in reply(s)
+            send(s, "AUTH PLAIN " + auth_cases.PLAIN_OK)
+            assert reply(s) == "235 Authentication succeeded\r\n"
+            send(s, "QUIT")
+            reply(s)
+            s.close()
+        log = dv.log.read_text()
+        assert ("client in: AUTH\t1\tPLAIN\tservice=smtp\tsecured\tvalid-client-cert\t"
+                "lip=127.0.0.1\trip=127.0.0.1\tnologin\tresp=") in log
+        assert ("client in: AUTH\t1\tPLAIN\tservice=smtp\tsecured\t"
+                "lip=127.0.0.1\trip=127.0.0.1\tnologin\tresp=") in log
