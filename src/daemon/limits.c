@@ -92,7 +92,8 @@ const char *limits_check(const char *address, int port, const char **log_line) {
     const char *err = expand_string_integer(mainconf.smtp_accept_max_per_host, false, &per_host);
     expand_var_set("sender_host_address", NULL);
     if (err)
-      log_write(LOG_MAIN | LOG_PANIC, "expansion of smtp_accept_max_per_host failed: %s", err);
+      log_write(LOG_MAIN | LOG_PANIC, "expansion of smtp_accept_max_per_host failed for %s: %s",
+                host_for_log(address, port), err);
     else if (per_host > 0 && count_from(address) >= per_host) {
       *log_line = str_sprintf("Connection from %s refused: too many connections from that IP address",
                               host_for_log(address, port));

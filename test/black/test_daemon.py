@@ -413,3 +413,13 @@ def test_daemon_smtp_ports_by_service_name(daemon):
     assert started_line(d).endswith(f"listening for SMTP on [127.0.0.1]:{port}")
     s = d.connect()
     assert d.reply(s).startswith("220 ")
+
+
+def test_smtp_accept_max_per_host_expansion_failure(daemon):
+    # exim4: logged (main and panic) with the host, and the connection served
+    d = daemon("smtp_accept_max_per_host = ${lookup{x}lsearch{/nonexist}}\n")
+    s = d.connect()
+    assert d.reply(s).startswith("220 ")
+    d.wait_log("expansion of smtp_accept_max_per_host failed")
+    assert log_lines(d)[-1] == REC["per_host_fail_log"]
+    assert STAMP.sub("TIME ", d.paniclog()) == REC["per_host_fail_panic"]

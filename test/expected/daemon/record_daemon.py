@@ -183,6 +183,14 @@ def main():
     rec["per_host_log"] = norm(d.lines()[-1], [p0])
     d.stop()
 
+    # smtp_accept_max_per_host whose expansion fails: logged, connection served
+    d = Daemon("smtp_accept_max_per_host = ${lookup{x}lsearch{/nonexist}}", f"127.0.0.1.{p0}")
+    rec["per_host_fail_reply"] = norm(talk(p0, [])[0])
+    time.sleep(0.3)
+    rec["per_host_fail_log"] = norm(d.lines()[-1], [p0])
+    rec["per_host_fail_panic"] = norm(d.log("panic"), [p0])
+    d.stop()
+
     # smtp_accept_reserve: 2 slots, 1 reserved for 10.0.0.1
     d = Daemon("smtp_accept_max = 2\nsmtp_accept_reserve = 1\nsmtp_reserve_hosts = 10.0.0.1", f"127.0.0.1.{p0}")
     a = socket.create_connection(("127.0.0.1", p0)); a.recv(1000)
