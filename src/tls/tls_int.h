@@ -76,6 +76,8 @@ struct tls_ocsp_ops {
   /* Load s->opts.ocsp_file (a list matching the certificate list, with
    * optional "DER "/"PEM " prefixes) and install the stapling callback. */
   bool (*server_setup)(tls_server *s, SSL_CTX *ctx, const char **error);
+  /* Free what server_setup loaded (session end). */
+  void (*server_free)(tls_server *s);
 };
 extern const struct tls_ocsp_ops *const tls_ocsp_ops_hooks;
 

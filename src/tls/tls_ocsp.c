@@ -122,8 +122,11 @@ static int status_cb(SSL *ssl, void *arg) {
   return SSL_TLSEXT_ERR_NOACK;
 }
 
+static void server_free(tls_server *s);
+
 static bool server_setup(tls_server *s, SSL_CTX *ctx, const char **error) {
   (void)error;
+  server_free(s); /* a context made again after SNI replaces the first */
   ocsp_set *set = store_get(sizeof *set, false);
   memset(set, 0, sizeof *set);
   const char *list = s->opts.ocsp_file, *item;
@@ -157,6 +160,18 @@ static bool server_setup(tls_server *s, SSL_CTX *ctx, const char **error) {
   return true;
 }
 
+static void server_free(tls_server *s) {
+  ocsp_set *set = s->ocsp;
+  if (!set) return;
+  for (int i = 0; i < set->n; i++) {
+    OPENSSL_free(set->r[i].der);
+    ASN1_INTEGER_free(set->r[i].serial);
+  }
+  set->n = 0;
+  s->ocsp = NULL;
+}
+
 const struct tls_ocsp_ops tls_ocsp = {
     .server_setup = server_setup,
+    .server_free = server_free,
 };

@@ -31,6 +31,7 @@
 #include "base/str.h"
 #include "config/main_config.h"
 #include "expand/match.h"
+#include "expand/variables.h"
 #include "tls/tls.h"
 #include "tls/tls_int.h"
 
@@ -149,6 +150,10 @@ static bool prepare(smtp_conn *c, const char **error) {
   tls_server *s = store_get(sizeof *s, false);
   memset(s, 0, sizeof *s);
   s->c = c;
+  /* The first expansion of the options happens before any SNI. */
+  c->tls.sni = NULL;
+  expand_var_set("tls_in_sni", NULL);
+  expand_var_set("tls_sni", NULL);
   s->verify_required = host_in(c, mainconf.tls_verify_hosts);
   s->verify_try = !s->verify_required && host_in(c, mainconf.tls_try_verify_hosts);
   s->resumption_offered = tls_resume_ops_hooks && host_in(c, mainconf.tls_resumption_hosts);
@@ -175,6 +180,7 @@ static void session_free(smtp_conn *c) {
   tls_server *s = c->tls.session;
   if (!s) return;
   SSL_free(s->ssl);
+  if (tls_ocsp_ops_hooks) tls_ocsp_ops_hooks->server_free(s);
   if (s->sni_ctx) SSL_CTX_free(s->sni_ctx);
   SSL_CTX_free(s->ctx);
   c->tls.session = NULL;

@@ -92,7 +92,8 @@ static bool make_pki(void) {
          /* an RSA server certificate beside the EC one, and DH parameters */
          sh("openssl req -newkey rsa:2048 -nodes -keyout rsa.key -out rsa.csr -subj /CN=rsa.example") &&
          sh("openssl x509 -req -in rsa.csr -CA ca.pem -CAkey ca.key -set_serial 0x1003 -out rsa.pem -days 2") &&
-         sh("openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048 -out dh2048.pem");
+         sh("openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048 -out dh2048.pem") &&
+         sh("mkdir cadir && cp ca.pem cadir/ && openssl rehash cadir");
 }
 
 /* ---- one connection -------------------------------------------------- */
@@ -273,6 +274,11 @@ int main(void) {
   run(&r, 's', str_sprintf("-cert %s -key %s", path("rogue.pem"), path("rogue.key")));
   CHECK(!r.ok);
   CHECK(r.error && has(r.error, "certificate verify failed"));
+  /* A directory of hashed CA certificates works as well. */
+  mainconf.tls_verify_certificates = path("cadir");
+  run(&r, 's', str_sprintf("-cert %s -key %s", path("cli.pem"), path("cli.key")));
+  CHECK(r.ok && r.c.tls.certificate_verified);
+  mainconf.tls_verify_certificates = path("ca.pem");
   /* tls_try_verify_hosts: the session goes on, unverified. */
   mainconf.tls_verify_hosts = NULL;
   mainconf.tls_try_verify_hosts = "*";
@@ -319,6 +325,13 @@ int main(void) {
   CHECK(r.c.tls.sni && strcmp(r.c.tls.sni, "other.example") == 0);
   run(&r, 's', "-noservername");
   CHECK(r.ok && r.c.tls.sni == NULL);
+  /* The client's name is tainted: it cannot make a file name. */
+  mainconf.tls_certificate = str_sprintf("${if def:tls_in_sni{%s/$tls_in_sni.both}{%s}}", dir, path("srv.both"));
+  run(&r, 's', "-servername second");
+  CHECK(!r.ok);
+  CHECK(r.error && has(r.error, "(SSL_accept): SNI: Tainted filename for tls_certificate"));
+  run(&r, 's', "-noservername");
+  CHECK(r.ok);
 
   /* ALPN: one protocol from tls_alpn is fine; others are refused. */
   reset();
