@@ -115,17 +115,11 @@ void smtp_drop(smtp_session *s, const char *reply) {
   s->done = true;
 }
 
-void smtp_synprot_error(smtp_session *s, int code, const char *log_text, const char *fmt, ...) {
+static void synprot_v(smtp_session *s, int kind, int code, const char *log_text, const char *fmt, va_list ap) {
   smtp_conn *c = s->c;
-  const char *text = NULL;
-  if (fmt) {
-    va_list ap;
-    va_start(ap, fmt);
-    text = g_str(g_vfmt(NULL, fmt, ap));
-    va_end(ap);
-  }
+  const char *text = fmt ? g_str(g_vfmt(NULL, fmt, ap)) : NULL;
   if (log_text) {
-    bool syntax = code >= 500 && code != 503;
+    bool syntax = kind == SMTP_SYNTAX || (kind == SMTP_SYNPROT_BY_CODE && code >= 500 && code != 503);
     if (syntax ? LOGGING(smtp_syntax_error) : LOGGING(smtp_protocol_error))
       log_write(LOG_MAIN, "SMTP %s error in \"%s\" %s %s", syntax ? "syntax" : "protocol",
                 str_printing(c->last_command ? c->last_command : ""), smtp_host_text(c), log_text);
@@ -141,6 +135,20 @@ void smtp_synprot_error(smtp_session *s, int code, const char *log_text, const c
     s->done = true;
     s->notquit_done = true;   /* exim4 runs no notquit ACL for this drop */
   }
+}
+
+void smtp_synprot_error(smtp_session *s, int code, const char *log_text, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  synprot_v(s, SMTP_SYNPROT_BY_CODE, code, log_text, fmt, ap);
+  va_end(ap);
+}
+
+void smtp_synprot_error_kind(smtp_session *s, int kind, int code, const char *log_text, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  synprot_v(s, kind, code, log_text, fmt, ap);
+  va_end(ap);
 }
 
 bool smtp_host_in(const smtp_conn *c, const char *list, const char *option_name) {
@@ -430,7 +438,7 @@ static bool auth_synprot(smtp_conn *c, int code, const char *log_text, const cha
     conn_printf(c, "%d %s\r\n", code, text);
     return true;
   }
-  smtp_synprot_error(s, code, log_text, "%s", text);
+  smtp_synprot_error(s, code, log_text ? log_text : text, "%s", text);
   return !s->done;
 }
 
@@ -508,7 +516,14 @@ void smtp_session_run(smtp_conn *c) {
     }
     const char *args = "";
     smtp_cmd cmd = r == SMTP_IN_OK ? smtp_cmd_parse(line, len, &args) : SCMD_UNKNOWN;
-    c->last_command = str_copy_taint(line, true);
+    if (r == SMTP_IN_NUL) {
+      char *q = str_copyn(line, len);   /* tainted like line: a NUL shows as '?' */
+      for (size_t i = 0; i < len; i++)
+        if (!q[i]) q[i] = '?';
+      c->last_command = str_copy_taint(q, true);
+    } else {
+      c->last_command = str_copy_taint(line, true);
+    }
     s->cmd = cmd;
     s->cmd_args = args;
     if (cmd != SCMD_UNKNOWN) history_add(s, smtp_cmd_name(cmd));

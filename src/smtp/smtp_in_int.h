@@ -89,6 +89,11 @@ void smtp_reply_raw(smtp_session *s, const char *text, size_t len);
  * smtp_protocol_error log line's text, or NULL. */
 void smtp_synprot_error(smtp_session *s, int code, const char *log_text, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The same with the log line's kind given (exim4 calls some 501s protocol
+ * errors and some 503s syntax errors). */
+enum { SMTP_SYNPROT_BY_CODE, SMTP_SYNTAX, SMTP_PROTOCOL };
+void smtp_synprot_error_kind(smtp_session *s, int kind, int code, const char *log_text, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 /* End the session (after queued replies are written) because of a drop;
  * with a 421 text when reply is non-NULL. */
 void smtp_drop(smtp_session *s, const char *reply);

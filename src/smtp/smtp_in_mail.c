@@ -86,7 +86,7 @@ void smtp_cmd_mail(smtp_session *s) {
     return;
   }
   if (!*s->cmd_args) {
-    smtp_synprot_error(s, 501, "MAIL must have an address operand", "MAIL must have an address operand");
+    smtp_synprot_error_kind(s, SMTP_PROTOCOL, 501, "MAIL must have an address operand", "MAIL must have an address operand");
     return;
   }
   long long per_conn = smtp_expand_limit(mainconf.smtp_accept_max_per_connection, "smtp_accept_max_per_connection");
@@ -162,7 +162,8 @@ void smtp_cmd_mail(smtp_session *s) {
     if (c->local || smtp_host_in(c, mainconf.sender_unqualified_hosts, "sender_unqualified_hosts")) {
       addr = address_qualify(addr, mainconf.qualify_domain);
     } else {
-      smtp_synprot_error(s, 501, "sender address must contain a domain", "<%s>: sender address must contain a domain", addr);
+      log_write(LOG_MAIN | LOG_REJECT, "unqualified sender rejected: <%s> %s", addr, smtp_host_text(c));
+      smtp_synprot_error(s, 501, NULL, "<%s>: sender address must contain a domain", addr);
       return;
     }
   }
@@ -282,7 +283,8 @@ void smtp_cmd_rcpt(smtp_session *s) {
     if (c->local || smtp_host_in(c, mainconf.recipient_unqualified_hosts, "recipient_unqualified_hosts")) {
       addr = address_qualify(addr, mainconf.qualify_recipient ? mainconf.qualify_recipient : mainconf.qualify_domain);
     } else {
-      rcpt_error(s, 501, "recipient address must contain a domain", str_sprintf("%s: recipient address must contain a domain", addr));
+      log_write(LOG_MAIN | LOG_REJECT, "unqualified recipient rejected: <%s> %s", addr, smtp_host_text(c));
+      rcpt_error(s, 501, NULL, str_sprintf("<%s>: recipient address must contain a domain", addr));
       return;
     }
   }

@@ -37,7 +37,7 @@ void smtp_cmd_vrfy(smtp_session *s, bool expn) {
   acl_where where = expn ? ACL_WHERE_EXPN : ACL_WHERE_VRFY;
   if (!expn) {
     if (!*s->cmd_args) {
-      smtp_synprot_error(s, 501, "empty address", "empty address");
+      smtp_synprot_error(s, 501, NULL, "empty address");
       return;
     }
     const char *err = NULL;
@@ -49,8 +49,8 @@ void smtp_cmd_vrfy(smtp_session *s, bool expn) {
     }
     if (dom == 0 && !c->local &&
         !smtp_host_in(c, mainconf.recipient_unqualified_hosts, "recipient_unqualified_hosts")) {
-      smtp_synprot_error(s, 501, "recipient address must contain a domain",
-                         "%s: recipient address must contain a domain", addr);
+      log_write(LOG_MAIN | LOG_REJECT, "unqualified verify rejected: <%s> %s", addr, smtp_host_text(c));
+      smtp_synprot_error(s, 501, NULL, "%s: recipient address must contain a domain", addr);
       return;
     }
   }
@@ -148,6 +148,10 @@ static const char **etrn_argv(const char *cmd, const char **error) {
 void smtp_cmd_etrn(smtp_session *s) {
   smtp_conn *c = s->c;
   const char *arg = s->cmd_args;
+  if (c->env.mail_seen) {
+    smtp_synprot_error(s, 503, "ETRN is not permitted inside a transaction", "ETRN is not permitted inside a transaction");
+    return;
+  }
   if (LOGGING(etrn)) log_write(LOG_MAIN, "ETRN %s received from %s", str_printing(arg), smtp_call_from(c));
   if (!mainconf.acl_smtp_etrn) {
     gstring *reply = NULL;

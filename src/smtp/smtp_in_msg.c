@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/log_selector.h"
 #include "config/main_config.h"
 #include "receive/receive.h"
 #include "smtp/smtp_in_int.h"
@@ -46,6 +47,10 @@ static void no_recipients(smtp_session *s, const char *verb) {
   }
   g = g_fmt(g, "%s RCPT command must precede %s", s->last_rcpt_by_acl ? "Valid" : "valid", verb);
   smtp_reply(s, 503, "%s", g_str(g));
+  /* logged as a protocol error, but not counted (exim4) */
+  if (LOGGING(smtp_protocol_error))
+    log_write(LOG_MAIN, "SMTP protocol error in \"%s\" %s valid RCPT command must precede %s",
+              str_printing(s->c->last_command), smtp_host_text(s->c), verb);
 }
 
 /* -bh: say that no message was really taken. */
@@ -213,7 +218,7 @@ void smtp_cmd_bdat(smtp_session *s) {
   unsigned long long size;
   bool last;
   if (!bdat_args(s->cmd_args, &size, &last)) {
-    smtp_synprot_error(s, 501, "missing size for BDAT command", "missing size for BDAT command");
+    smtp_synprot_error_kind(s, SMTP_PROTOCOL, 501, "missing size for BDAT command", "missing size for BDAT command");
     return;
   }
   if (!message_may_start(s, "BDAT")) {

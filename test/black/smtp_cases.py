@@ -138,5 +138,12 @@ acl_predata:
                      "192.0.2.1"),
     "active_hostname": ("smtp_active_hostname = ${if eq{$sender_host_address}{192.0.2.1}{active.example}{}}\n",
                         "EHLO x\r\nFOO\r\nQUIT\r\n", "192.0.2.1"),
+    "syntax_logging": (MANY_ERRORS + "dsn_advertise_hosts = *\nlog_selector = +smtp_syntax_error +smtp_protocol_error\n"
+                       + RCPT_ACL,
+                       "MAIL FROM:<a@b.c>\r\nEHLO x\r\nRCPT TO:<r@test.example>\r\nDATA\r\nMAIL FROM:<a@b\r\n"
+                       "MAIL FROM:<a@b.c> BODY=9BIT\r\nMAIL FROM:<a@b.c> SMTPUTF8\r\nMAIL FROM:\r\n"
+                       "MAIL FROM:<x>\r\nMAIL FROM:<a@b.c>\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:\r\nRCPT TO:<x>\r\n"
+                       "RCPT TO:<a@b> NOTIFY=BAD\r\nRCPT TO:<>\r\nDATA x\r\nRSET x\r\nBDAT\r\nVRFY\r\nVRFY x\r\n"
+                       "NO\0OP\r\nETRN\r\nSTARTTLS\r\nAUTH PLAIN\r\nQUIT x\r\nQUIT\r\n", "192.0.2.1"),
     "nonmail_limit": ("smtp_accept_max_nonmail = 3\n", "HELO x\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n", "192.0.2.1"),
 }
