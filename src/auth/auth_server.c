@@ -258,6 +258,7 @@ bool auth_server_command(smtp_conn *c, const char *args) {
   if (!c->auth_advertised && !c->allow_auth_unadvertised)
     return synprot(c, 503, "AUTH command used when not advertised");
   if (c->auth_driver_name) return synprot(c, 503, "already authenticated");
+  if (c->env.mail_seen) return synprot(c, 503, "not permitted in mail transaction");
 
   if (mainconf.acl_smtp_auth) {
     const char *user_msg = NULL, *log_msg = NULL;

@@ -33,10 +33,11 @@ gstring *auth_server_advertise(smtp_conn *c, gstring *g);
  * Returns false when the connection must be closed (drop, I/O error).
  *
  * The replies Exim counts as syntax or protocol errors (503 AUTH command
- * used when not advertised, 503 already authenticated, 501 invalid
- * character in authentication mechanism name, 504 <mech> authentication
- * mechanism not supported) go through auth_server_synprot when the SMTP
- * layer has set it, so that they count against smtp_max_synprot_errors. */
+ * used when not advertised, 503 already authenticated, 503 not permitted
+ * in mail transaction, 501 invalid character in authentication mechanism
+ * name, 504 <mech> authentication mechanism not supported) go through
+ * auth_server_synprot when the SMTP layer has set it, so that they count
+ * against smtp_max_synprot_errors. */
 bool auth_server_command(smtp_conn *c, const char *args);
 
 /* Set by the SMTP layer: queue the reply "code text" as a syntax/protocol
