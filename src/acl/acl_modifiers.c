@@ -46,7 +46,9 @@ static int m_continue(acl_ctx *ctx, const acl_item *it, const char *arg) {
 /* add_header: each line of the text becomes a header line; a line that
  * does not look like "name:" gets "X-ACL-Warn: " in front.  Queued in the
  * envelope with a one-letter position prefix (A at_end / default, R
- * after_received, S at_start, F at_start_rfc) for reception to apply. */
+ * after_received, S at_start, F at_start_rfc) for reception to apply; as
+ * in exim4 the position applies to the first line, later ones go at the
+ * end. */
 static int m_add_header(acl_ctx *ctx, const acl_item *it, const char *arg) {
   (void)it;
   char pos = 'A';
@@ -56,7 +58,7 @@ static int m_add_header(acl_ctx *ctx, const acl_item *it, const char *arg) {
   for (size_t i = 0; i < sizeof where / sizeof where[0]; i++)
     if (strncmp(p, where[i].word, strlen(where[i].word)) == 0) {
       pos = where[i].pos;
-      p += strlen(where[i].word);
+      p = str_skip_space(p + strlen(where[i].word));
       break;
     }
   if (!conn_current) return ACL_OK;
@@ -87,6 +89,7 @@ static int m_add_header(acl_ctx *ctx, const acl_item *it, const char *arg) {
       if (!named) env->acl_added_headers = g_cat(env->acl_added_headers, "X-ACL-Warn: ");
       env->acl_added_headers = g_catn(env->acl_added_headers, p, len);
       env->acl_added_headers = g_catc(env->acl_added_headers, '\n');
+      pos = 'A';   /* as exim4: the position applies to the first line only */
     }
     p = *e ? e + 1 : e;
   }
