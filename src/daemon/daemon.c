@@ -10,7 +10,8 @@
  *
  * Must never: stop serving because a new configuration is broken; leave
  * zombies; accept beyond smtp_accept_max; let a child keep the listening
- * sockets or the daemon's signal handling.
+ * sockets or the daemon's signal handling, or read from the network as
+ * root when the Exim user is known.
  */
 #include "daemon/daemon.h"
 
@@ -21,6 +22,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pwd.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,6 +218,22 @@ static void sockaddr_text(const struct sockaddr_storage *sa, char *buf, size_t s
   }
 }
 
+/* In the child, before anything from the network is read: the SMTP
+ * session runs as the Exim user and group (spec 56.2: Exim always receives
+ * under its own uid), when the daemon runs as root and they are known.
+ * The daemon itself keeps root for what only it does (re-exec, the pid
+ * file). */
+static void give_up_root(void) {
+  uid_t uid;
+  gid_t gid;
+  if (geteuid() != 0 || main_config_exim_ids(&uid, &gid) != NULL || uid == 0) return;
+  struct passwd *pw = getpwuid(uid);
+  if (setgid(gid) < 0 || (pw ? initgroups(pw->pw_name, gid) : setgroups(0, NULL)) < 0 || setuid(uid) < 0)
+    log_write(LOG_MAIN | LOG_PANIC | LOG_DIE, "unable to set uid=%ld gid=%ld for an SMTP connection: %s",
+              (long)uid, (long)gid, strerror(errno));
+  DEBUG(D_uid) debug_printf("SMTP connection process running as uid=%ld gid=%ld\n", (long)uid, (long)gid);
+}
+
 /* In the child: serve one connection, never return. */
 static void serve(int fd, const char *peer, int peer_port, bool tls_on_connect, int already) {
   for (int i = 0; i < nsocks; i++)
@@ -225,6 +244,7 @@ static void serve(int fd, const char *peer, int peer_port, bool tls_on_connect, 
   set_handler(SIGTERM, SIG_DFL);
   set_handler(SIGINT, SIG_DFL);
   set_handler(SIGCHLD, SIG_DFL);
+  give_up_root();
   int fl = fcntl(fd, F_GETFL);
   if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
   if (mainconf.smtp_accept_keepalive) {

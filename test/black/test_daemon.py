@@ -11,6 +11,7 @@ import subprocess
 import time
 
 import pytest
+from pathlib import Path
 
 from conftest import EXIM, EXPECTED
 from daemon_helpers import daemon, free_port, ipv6_available, wait_for  # noqa: F401 (fixture)
@@ -423,3 +424,46 @@ def test_smtp_accept_max_per_host_expansion_failure(daemon):
     d.wait_log("expansion of smtp_accept_max_per_host failed")
     assert log_lines(d)[-1] == REC["per_host_fail_log"]
     assert STAMP.sub("TIME ", d.paniclog()) == REC["per_host_fail_panic"]
+
+
+def test_connection_process_runs_as_exim_user():
+    import pwd
+    import shutil
+    import tempfile
+    try:
+        ent = pwd.getpwnam("Debian-exim")
+    except KeyError:
+        pytest.skip("no Debian-exim user")
+    if os.geteuid() != 0:
+        pytest.skip("needs root")
+    top = tempfile.mkdtemp(prefix="exim-daemon-uid-")
+    try:
+        os.chmod(top, 0o755)
+        (Path(top) / "spool").mkdir()
+        os.chown(Path(top) / "spool", ent.pw_uid, ent.pw_gid)
+        from daemon_helpers import Daemon
+        d = Daemon(top, "exim_user = Debian-exim\nacl_smtp_rcpt = accept\nqueue_only\n")
+        d.start()
+        try:
+            s = d.connect()
+            assert d.reply(s).startswith("220 ")
+            kids = subprocess.run(["ps", "-o", "pid=", "--ppid", str(d.pid)], capture_output=True,
+                                  text=True).stdout.split()
+            assert len(kids) == 1
+            with open(f"/proc/{kids[0]}/status") as f:
+                st = dict(l.split(":", 1) for l in f.read().splitlines())
+            assert st["Uid"].split() == [str(ent.pw_uid)] * 4
+            assert st["Gid"].split() == [str(ent.pw_gid)] * 4
+            with open(f"/proc/{d.pid}/status") as f:
+                assert "Uid:\t0\t0\t0\t0" in f.read()      # the daemon keeps root
+            for line in ("EHLO c.example", "MAIL FROM:<a@b.example>", "RCPT TO:<x@y.example>", "DATA"):
+                d.send(s, line)
+                d.reply(s)
+            s.sendall(b"Subject: x\r\n\r\nbody\r\n.\r\n")
+            m = re.fullmatch(r"250 OK id=(\S+)\r\n", d.reply(s))
+            assert m, "message not accepted"
+            assert (d.spool / "input" / f"{m.group(1)}-H").stat().st_uid == ent.pw_uid
+        finally:
+            d.stop()
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
