@@ -165,9 +165,10 @@ gstring *auth_server_advertise(smtp_conn *c, gstring *g) {
     if (a->server_advertise_condition) {
       const char *r = expand_cstring(a->server_advertise_condition);
       if (!r) {
-        if (!expand_status.forced_fail && !expand_status.lookup_deferred)
-          log_write(LOG_MAIN | LOG_PANIC, "Failed to expand server_advertise_condition for %s authenticator: %s",
-                    d->name, expand_status.message);
+        /* exim4 logs even a lookup's failure here (a file it cannot open) */
+        if (!expand_status.forced_fail)
+          log_write(LOG_MAIN | LOG_PANIC, "failed to expand condition \"%s\" for %s authenticator: %s",
+                    a->server_advertise_condition, d->name, expand_status.message);
         continue;
       }
       if (!cond_true(r)) continue;
@@ -204,14 +205,26 @@ static bool run_exchange(smtp_conn *c, auth_instance *a, const char *initial) {
   if (rc == AUTH_EOF) return false;
 
   const char *set_id = NULL;
+  bool set_id_failed = false;
   if (a->server_set_id) {
     set_id = expand_cstring(a->server_set_id);
+    set_id_failed = !set_id && !expand_status.forced_fail;
     if (set_id && !*set_id) set_id = NULL;
   }
   const char *idtext = set_id ? str_sprintf(" (set_id=%s)", set_id) : "";
   const char *reply = NULL;
   /* $auth1.. and $1.. do not outlive the command (as in exim4). */
   auth_set_vars(NULL, 0);
+
+  /* A server_set_id that cannot be expanded spoils a success: exim4
+   * answers 435 then, and logs nothing. */
+  if (rc == AUTH_OK && set_id_failed) {
+    expand_var_set("authentication_failed", "1");
+    conn_publish(c);
+    conn_printf(c, "435 Unable to authenticate at present%s%s\r\n", defer_user_msg ? ": " : "",
+                defer_user_msg ? defer_user_msg : "");
+    return true;
+  }
 
   switch (rc) {
   case AUTH_OK:

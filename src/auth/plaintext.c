@@ -58,8 +58,7 @@ static int plaintext_server(auth_instance *a, smtp_conn *c, const char *initial)
   const char *prompts = "";
   if (ob->server_prompts) {
     prompts = expand_cstring(ob->server_prompts);
-    if (!prompts) {
-      if (expand_status.forced_fail) return AUTH_FAIL;
+    if (!prompts) {   /* forced failure too: exim4 defers */
       auth_server_defer(expand_status.message, NULL);
       return AUTH_DEFER;
     }

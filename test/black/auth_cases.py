@@ -63,7 +63,43 @@ hidden:
 """
 
 
+# Expansion failures in the authenticators' options.
+FAILURES_CONFIG = r"""
+primary_hostname = test.example
+begin authenticators
+p1:
+  driver = plaintext
+  public_name = P1
+  server_prompts = ${lookup{x}lsearch{/nonexistent/file}}
+  server_condition = yes
+p2:
+  driver = plaintext
+  public_name = P2
+  server_condition = yes
+  server_set_id = ${lookup{x}lsearch{/nonexistent/file}}
+p3:
+  driver = plaintext
+  public_name = P3
+  server_condition = yes
+  server_advertise_condition = ${lookup{x}lsearch{/nonexistent/file}}
+p4:
+  driver = plaintext
+  public_name = P4
+  server_condition = yes
+  server_advertise_condition = ${if eq{a}{b}{yes}fail}
+p5:
+  driver = plaintext
+  public_name = P5
+  server_prompts = ${if eq{a}{b}{yes}fail}
+  server_condition = yes
+"""
+
+
 def config(mailauth=False):
+    """mailauth: True/False for CONFIG with or without acl_smtp_mailauth,
+    or a whole configuration text."""
+    if isinstance(mailauth, str):
+        return mailauth
     return CONFIG.replace("MAILAUTH", "acl_smtp_mailauth = acl_mailauth" if mailauth else "")
 
 
@@ -74,7 +110,7 @@ def b64(s):
 PLAIN_OK = b64("\0user\0secret")
 PLAIN_BAD = b64("\0user\0wrong")
 
-# name -> (mailauth ACL on?, client steps)
+# name -> (mailauth ACL on? or a configuration text, client steps)
 CASES = {
     "plain_ok": (False, ["EHLO x", "AUTH PLAIN " + PLAIN_OK, "MAIL FROM:<a@b>", "QUIT"]),
     "not_advertised": (False, ["AUTH PLAIN " + PLAIN_OK, "HELO x", "AUTH PLAIN " + PLAIN_OK, "QUIT"]),
@@ -102,6 +138,7 @@ CASES = {
     "in_transaction_authenticated": (False, ["EHLO x", "AUTH PLAIN " + PLAIN_OK, "MAIL FROM:<a@b>",
                                              "AUTH PLAIN " + PLAIN_OK, "RSET", "AUTH PLAIN " + PLAIN_OK,
                                              "QUIT"]),
+    "expansion_failures": (FAILURES_CONFIG, ["EHLO x", "AUTH P1", "AUTH P5", "AUTH P2 =", "QUIT"]),
     "long_response": (False, ["EHLO x", "AUTH PLAIN", "A" * 20000, "NOOP", "QUIT"]),
     "nul_response": (False, ["EHLO x", "AUTH PLAIN", "AH\0Vz", "QUIT"]),
     "mailauth_acl": (True, ["EHLO x", "MAIL FROM:<a@b> AUTH=ok@x", "RSET", "MAIL FROM:<a@b> AUTH=bad@x",

@@ -18,8 +18,8 @@ RECORDED = json.loads((EXPECTED / "auth" / "bh_cases.json").read_text())
 
 @pytest.mark.parametrize("name", sorted(auth_cases.CASES))
 def test_auth_session(exim, name):
-    mailauth, steps = auth_cases.CASES[name]
-    conf = exim.write_conf(auth_cases.config(mailauth))
+    cfg, steps = auth_cases.CASES[name]
+    conf = exim.write_conf(auth_cases.config(cfg))
     out, err = auth_cases.play([EXIM, "-C", str(conf), "-bh", "192.0.2.1"], steps)
     got = auth_cases.normalise(out, err)
     assert got == RECORDED[name], err
