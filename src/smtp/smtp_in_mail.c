@@ -19,6 +19,7 @@
 #include "auth/auth_server.h"
 #include "base/address.h"
 #include "base/log.h"
+#include "base/log_selector.h"
 #include "base/store.h"
 #include "config/main_config.h"
 #include "expand/variables.h"
@@ -162,8 +163,10 @@ void smtp_cmd_mail(smtp_session *s) {
     if (c->local || smtp_host_in(c, mainconf.sender_unqualified_hosts, "sender_unqualified_hosts")) {
       addr = address_qualify(addr, mainconf.qualify_domain);
     } else {
-      log_write(LOG_MAIN | LOG_REJECT, "unqualified sender rejected: <%s> %s", addr, smtp_host_text(c));
-      smtp_synprot_error(s, 501, NULL, "<%s>: sender address must contain a domain", addr);
+      /* exim4's smtp_syntax_error line for this one has its own form */
+      if (LOGGING(smtp_syntax_error))
+        log_write(LOG_MAIN, "unqualified sender rejected: <%s> %s", addr, smtp_host_text(c));
+      smtp_synprot_error(s, 501, NULL, "%s: sender address must contain a domain", text);
       return;
     }
   }
@@ -283,8 +286,9 @@ void smtp_cmd_rcpt(smtp_session *s) {
     if (c->local || smtp_host_in(c, mainconf.recipient_unqualified_hosts, "recipient_unqualified_hosts")) {
       addr = address_qualify(addr, mainconf.qualify_recipient ? mainconf.qualify_recipient : mainconf.qualify_domain);
     } else {
-      log_write(LOG_MAIN | LOG_REJECT, "unqualified recipient rejected: <%s> %s", addr, smtp_host_text(c));
-      rcpt_error(s, 501, NULL, str_sprintf("<%s>: recipient address must contain a domain", addr));
+      if (LOGGING(smtp_syntax_error))
+        log_write(LOG_MAIN, "unqualified recipient rejected: <%s> %s", addr, smtp_host_text(c));
+      rcpt_error(s, 501, NULL, str_sprintf("%s: recipient address must contain a domain", text));
       return;
     }
   }

@@ -49,8 +49,9 @@ void smtp_cmd_vrfy(smtp_session *s, bool expn) {
     }
     if (dom == 0 && !c->local &&
         !smtp_host_in(c, mainconf.recipient_unqualified_hosts, "recipient_unqualified_hosts")) {
-      log_write(LOG_MAIN | LOG_REJECT, "unqualified verify rejected: <%s> %s", addr, smtp_host_text(c));
-      smtp_synprot_error(s, 501, NULL, "%s: recipient address must contain a domain", addr);
+      if (LOGGING(smtp_syntax_error))
+        log_write(LOG_MAIN, "unqualified verify rejected: <%s> %s", addr, smtp_host_text(c));
+      smtp_synprot_error(s, 501, NULL, "%s: recipient address must contain a domain", s->cmd_args);
       return;
     }
   }
