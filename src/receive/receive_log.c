@@ -56,7 +56,7 @@ void rcv_log_arrival(rcv_msg *r) {
   }
   if (c->env.prdr_requested) g = g_cat(g, " PRDR");
   if (LOGGING(proxy) && c->proxy_session && c->proxy_local_address)
-    g = g_fmt(g, " PRX=[%s]:%d", c->proxy_local_address, c->proxy_local_port);
+    g = g_fmt(g, " PRX=%s", c->proxy_local_address);   /* exim4: address only (recorded) */
   if (c->chunking_used) g = g_cat(g, " K");
   long dsize = MESSAGE_ID_LENGTH + 3 + r->body_size;
   g = g_fmt(g, " S=%ld", spool_message_size(m, dsize));

@@ -13,7 +13,8 @@ import pytest
 from conftest import EXPECTED
 from daemon_helpers import daemon  # noqa: F401 (fixture)
 
-REC = json.loads((EXPECTED / "daemon" / "daemon.json").read_text())["proxy"]
+REC_ALL = json.loads((EXPECTED / "daemon" / "daemon.json").read_text())
+REC = REC_ALL["proxy"]
 
 SHOW = ("proxy=$proxy_session ext=$proxy_external_address:$proxy_external_port "
         "loc=$proxy_local_address:$proxy_local_port host=$sender_host_address:$sender_host_port "
@@ -130,3 +131,20 @@ def test_header_comes_before_tls_on_connect(daemon, tmp_path):
     s = client_context(pki).wrap_socket(raw, server_hostname="server.example")
     assert d.reply(s) == expected_banner("v1", d, cport)
     s.close()
+
+
+def test_message_through_proxy_logs_prx(daemon):
+    d = daemon("hosts_proxy = 127.0.0.1\nlog_selector = +proxy\nqueue_only\nacl_smtp_rcpt = accept\n")
+    s, cport = session(d, HEADERS["v1"])
+    assert d.reply(s).startswith("220 ")
+    for line in ("EHLO client.example", "MAIL FROM:<a@b.example>", "RCPT TO:<x@y.example>", "DATA"):
+        d.send(s, line)
+        d.reply(s)
+    s.sendall(b"Subject: proxied\r\n\r\nbody\r\n.\r\n")
+    m = re.fullmatch(r"250 OK id=(\S+)\r\n", d.reply(s))
+    assert m
+    d.wait_log(" <= ")
+    got = [re.sub(r"^\S+ \S+ ", "TIME ", l).replace(m.group(1), "MSGID").replace(f"127.0.0.1]:{cport}", "127.0.0.1]:CPORT")
+           for l in d.mainlog().splitlines() if " <= " in l]
+    want = [l for l in REC_ALL["proxy_message"]["log"] if " <= " in l]
+    assert got == want

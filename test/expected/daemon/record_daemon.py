@@ -130,6 +130,9 @@ def talk(port, lines, addr="127.0.0.1", family=socket.AF_INET, pre=b""):
     return out
 
 
+HEADERS_V1 = b"PROXY TCP4 192.0.2.1 198.51.100.2 4321 25\r\n"
+
+
 def main():
     rec = {}
 
@@ -249,6 +252,17 @@ def main():
         proxy[name]["log"] = [re.sub(r"(loc|host)=127\.0\.0\.1:\d+", r"\1=127.0.0.1:CPORT", l)
                               for l in proxy[name]["log"]]
     rec["proxy"] = proxy
+    d.stop()
+
+    # a message through a proxy, log_selector = +proxy: the PRX= item
+    d = Daemon("hosts_proxy = 127.0.0.1\nlog_selector = +proxy\nqueue_only", f"127.0.0.1.{p0}")
+    r = talk(p0, ["EHLO client.example", "MAIL FROM:<a@b.example>", "RCPT TO:<x@y.example>", "DATA",
+                  "Subject: proxied\r\n\r\nbody\r\n.", "QUIT"], pre=HEADERS_V1)
+    time.sleep(0.4)
+    rec["proxy_message"] = {"replies": [norm(x, [p0]) for x in r],
+                            "log": [re.sub(r"\b\w{6}-\w{6}-\w{2}\b", "MSGID",
+                                           re.sub(r"127\.0\.0\.1\]:\d+", "127.0.0.1]:CPORT", norm(l, [p0])))
+                                    for l in d.lines()[1:]]}
     d.stop()
 
     # -bw: the listening socket is stdin
