@@ -150,6 +150,7 @@ static bool prepare(smtp_conn *c, const char **error) {
   tls_server *s = store_get(sizeof *s, false);
   memset(s, 0, sizeof *s);
   s->c = c;
+  s->fd_flags = s->out_fd_flags = -1;
   /* The first expansion of the options happens before any SNI. */
   c->tls.sni = NULL;
   expand_var_set("tls_in_sni", NULL);
@@ -179,6 +180,8 @@ static bool prepare(smtp_conn *c, const char **error) {
 static void session_free(smtp_conn *c) {
   tls_server *s = c->tls.session;
   if (!s) return;
+  if (s->fd_flags >= 0) fcntl(c->in.fd, F_SETFL, s->fd_flags);
+  if (s->out_fd_flags >= 0) fcntl(c->out_fd, F_SETFL, s->out_fd_flags);
   SSL_free(s->ssl);
   if (tls_ocsp_ops_hooks) tls_ocsp_ops_hooks->server_free(s);
   if (s->sni_ctx) SSL_CTX_free(s->sni_ctx);
@@ -274,8 +277,6 @@ static void server_close(smtp_conn *c) {
   c->in.readfn = NULL;
   c->in.pendingfn = NULL;
   c->in.layer = NULL;
-  if (s->fd_flags >= 0) fcntl(c->in.fd, F_SETFL, s->fd_flags);
-  if (s->out_fd_flags >= 0) fcntl(c->out_fd, F_SETFL, s->out_fd_flags);
   session_free(c);
 }
 

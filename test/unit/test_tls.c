@@ -165,6 +165,7 @@ static void run(result *r, char kind, const char *args) {
     CHECK(r->c.tls.session == NULL);
     CHECK(!r->c.tls.active);
   }
+  CHECK(!(fcntl(fd, F_GETFL) & O_NONBLOCK)); /* the descriptor is as it was */
   close(fd);
   if (kind == 'n') kill(pid, SIGKILL);
   int st;
