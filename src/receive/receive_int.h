@@ -90,6 +90,7 @@ typedef struct rcv_msg {
   const char *uucp_from_line;   /* that line (without newline), when there was one */
   bool first_line_done;
   bool no_qualify;              /* -bnq: unqualified header addresses stay so */
+  bool prdr_used;               /* the PRDR data phase ran (log " PRDR") */
 } rcv_msg;
 
 /* headers.c ---------------------------------------------------------------- */

@@ -54,7 +54,7 @@ void rcv_log_arrival(rcv_msg *r) {
     if (LOGGING(smtp_mailauth) && c->env.auth_sender)
       g = g_fmt(g, ":%s", *c->env.auth_sender ? c->env.auth_sender : "<>");
   }
-  if (c->env.prdr_requested) g = g_cat(g, " PRDR");
+  if (r->prdr_used) g = g_cat(g, " PRDR");
   if (LOGGING(proxy) && c->proxy_session && c->proxy_local_address)
     g = g_fmt(g, " PRX=%s", c->proxy_local_address);   /* exim4: address only (recorded) */
   if (c->chunking_used) g = g_cat(g, " K");

@@ -24,6 +24,7 @@
 #include "expand/expand.h"
 #include "expand/variables.h"
 #include "main/trust.h"
+#include "receive/prdr.h"
 #include "receive/receive.h"
 #include "receive/receive_int.h"
 #include "smtp/smtp_in.h"
@@ -122,7 +123,8 @@ void receive_smtp_message(smtp_conn *c, receive_body_fn body, void *body_ctx, re
       reply(res, "421 %s SMTP incoming data timeout - closing connection.",
             mainconf.primary_hostname ? mainconf.primary_hostname : "");
     } else {
-      log_write(LOG_MAIN, "SMTP connection from %s lost while reading message data", peer_text(c, true));
+      log_write(LOG_MAIN, "SMTP connection from %s lost while reading message data%s", peer_text(c, true),
+                r.in_body ? "" : " (header)");
       reply(res, "421 Lost incoming connection%s", "");
     }
     return;
@@ -161,6 +163,23 @@ void receive_smtp_message(smtp_conn *c, receive_body_fn body, void *body_ctx, re
     rcv_abandon(&r);
     reply(res, "451 Temporary local problem - please try later%s", "");
     return;
+  }
+  /* PRDR (spec 44.9): per-recipient decisions before the DATA ACL */
+  gstring *prdr_reply = NULL;
+  if (c->env.prdr_requested && r.m.recipients_count > 1 && prdr_ops_hooks &&
+      mainconf.acl_smtp_data_prdr) {
+    rcv_publish(&r);
+    bool all_rejected = false;
+    r.prdr_used = true;
+    int kept = prdr_ops_hooks->data_phase(&r, &prdr_reply, &all_rejected);
+    res->reply = prdr_reply;   /* later lines follow the per-recipient ones */
+    if (kept == 0) {
+      rcv_abandon(&r);
+      /* nobody accepted: 550 when all were rejected, 450 when any deferred */
+      res->reply = g_fmt(res->reply, "%s id=%s message %srejected for all recipients\r\n",
+                         all_rejected ? "550" : "450", r.m.id, all_rejected ? "" : "temporarily ");
+      return;
+    }
   }
   rcv_publish(&r);
 
@@ -206,6 +225,11 @@ void receive_smtp_message(smtp_conn *c, receive_body_fn body, void *body_ctx, re
       if (!nl) break;
       text = nl + 1;
     }
+    return;
+  }
+  if (r.prdr_used) {
+    res->reply = g_fmt(res->reply, "250 id=%s message accepted%s\r\n", r.m.id,
+                       r.m.recipients_count < c->env.recipients_count ? " for some recipients" : "");
     return;
   }
   reply(res, "250 OK id=%s", r.m.id);

@@ -82,10 +82,28 @@ def _run(tmp_path, name):
     return got, exp, "-bh" in SMTP_CASES[name]["args"]
 
 
+# Where we differ from exim4 on purpose: when PRDR leaves no recipient,
+# exim4 leaves the -D file behind and, if one recipient was deferred,
+# still answers "250 ... accepted for some recipients"; we keep nothing
+# and do not say 250 for a message nobody accepted.
+DEVIATIONS = {
+    "smtp_prdr_deny_all": [],
+    "smtp_prdr_defer_all": [("250 id=<ID> message accepted for some recipients",
+                             "450 id=<ID> message temporarily rejected for all recipients")],
+}
+
+
+def _deviate(name, owned_exp):
+    if name in DEVIATIONS:
+        owned_exp.pop("-D", None)
+        owned_exp["replies"] = [dict(DEVIATIONS[name]).get(x, x) for x in owned_exp["replies"]]
+    return owned_exp
+
+
 @pytest.mark.parametrize("name", sorted(SMTP_CASES))
 def test_smtp_case_reception(tmp_path, name):
     got, exp, hc = _run(tmp_path, name)
-    assert owned(reception_only(got), hc) == owned(reception_only(exp), hc)
+    assert owned(reception_only(got), hc) == _deviate(name, owned(reception_only(exp), hc))
 
 
 @pytest.mark.xfail(strict=False, reason="the SMTP server's part: -bs ident, -oM taint and protocol, "
