@@ -134,7 +134,19 @@ static const char *expand_msg(const char *text, const char *verify_msg) {
   return e;
 }
 
-/* The host part of warn lines: "H=... " or nothing for local input. */
+/* A line with the host part in front: "H=... text" (just the text for
+ * local input). */
+static void log_host_line(const char *text) {
+  gstring *g = NULL;
+  if (conn_current && conn_current->host_address) {
+    g = conn_host_text(g, conn_current);
+    g = g_catc(g, ' ');
+  }
+  g = g_cat(g, text);
+  log_write(LOG_MAIN, "%s", g_str(g));
+}
+
+/* warn's log_message: written once per message. */
 static void log_warning(const char *text) {
   for (warned *w = warned_list; w; w = w->next)
     if (strcmp(w->text, text) == 0) return;
@@ -142,13 +154,7 @@ static void log_warning(const char *text) {
   w->text = str_perm(text);
   w->next = warned_list;
   warned_list = w;
-  gstring *g = NULL;
-  if (conn_current && conn_current->host_address) {
-    g = conn_host_text(g, conn_current);
-    g = g_catc(g, ' ');
-  }
-  g = g_fmt(g, "Warning: %s", text);
-  log_write(LOG_MAIN, "%s", g_str(g));
+  log_host_line(str_sprintf("Warning: %s", text));
 }
 
 /* "ACL \"name\"" or "inline ACL", as the commentary names them. */
@@ -219,8 +225,10 @@ static int run_stmts(acl_ctx *ctx, const acl_stmt *stmts) {
     if (rc == ACL_DEFER) {
       if (st->verb == ACL_VERB_WARN) {
         /* The incident is logged and processing goes on. */
-        log_write(LOG_MAIN, "%s: ACL \"warn\" statement skipped: condition test deferred%s%s",
-                  ctx->acl_name ? ctx->acl_name : "inline", *ctx->log_msg ? ": " : "", *ctx->log_msg ? *ctx->log_msg : "");
+        const char *why = *ctx->user_msg ? *ctx->user_msg : *ctx->log_msg;
+        log_host_line(str_sprintf("Warning: ACL \"warn\" statement skipped: condition test deferred%s%s",
+                                  why ? ": " : "", why ? why : ""));
+        *ctx->user_msg = *ctx->log_msg = NULL;
         continue;
       }
       set_texts(ctx);

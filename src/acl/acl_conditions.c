@@ -87,9 +87,6 @@ static int c_acl(acl_ctx *ctx, const acl_item *it, const char *arg) {
   case ACL_ERROR:
     ctx->error = *ctx->log_msg;
     return ACL_ERROR;
-  case ACL_DEFER:
-    /* On warn a defer makes the condition false. */
-    return ctx->verb == ACL_VERB_WARN ? ACL_FAIL : ACL_DEFER;
   case ACL_FAIL_DROP:
     ctx->nested_drop = true;
     return ACL_FAIL;

@@ -203,3 +203,16 @@ def prepare(d, name, conf):
         with open(os.path.join(d, fn), "w") as f:
             f.write(text)
     return conf.replace("@DIR@", d)
+
+CASES += [
+    ("warn_defer", """acl_smtp_rcpt = r
+begin acl
+r:
+  warn    condition = maybe
+          log_message = never
+  warn    acl = dd
+  accept
+dd:
+  defer   message = nested defer
+""", "helo x\nmail from:<>\nrcpt to:<a@b>\nquit\n", "10.0.0.1"),
+]
