@@ -48,6 +48,8 @@ static const char *cram_md5_init(driver_instance *d) {
   return auth_generic_init(d);
 }
 
+#define MD5_LEN 16
+
 static int cram_md5_server(auth_instance *a, smtp_conn *c, const char *initial) {
   cram_md5_options *ob = a->drv.options_block;
   if (initial) return AUTH_UNEXPECTED;
@@ -66,6 +68,8 @@ static int cram_md5_server(auth_instance *a, smtp_conn *c, const char *initial) 
   const char *v[1] = {user};
   auth_set_vars(v, 1);
 
+  /* A digest of the wrong length fails before the secret is looked at. */
+  if (dlen != 2 * MD5_LEN) return AUTH_FAIL;
   const char *secret = expand_cstring(ob->server_secret);
   if (!secret) {
     if (expand_status.forced_fail) return AUTH_FAIL;
@@ -75,9 +79,9 @@ static int cram_md5_server(auth_instance *a, smtp_conn *c, const char *initial) 
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned mdlen = 0;
   HMAC(EVP_md5(), secret, (int)strlen(secret), (const unsigned char *)challenge, strlen(challenge), md, &mdlen);
+  if (mdlen != MD5_LEN) return AUTH_FAIL;
   char hex[2 * EVP_MAX_MD_SIZE + 1];
   for (unsigned i = 0; i < mdlen; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
-  if (dlen != 2 * (size_t)mdlen) return AUTH_FAIL;
   char given[2 * EVP_MAX_MD_SIZE + 1];
   for (size_t i = 0; i < dlen; i++) {
     char ch = digest[i];

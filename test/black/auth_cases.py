@@ -53,7 +53,7 @@ login:
 cram:
   driver = cram_md5
   public_name = CRAM-MD5
-  server_secret = ${if eq{$auth1}{user}{secret}fail}
+  server_secret = ${if eq{$auth1}{bad}{${lookup{x}lsearch{/nonexistent/file}}}{${if eq{$auth1}{user}{secret}fail}}}
   server_set_id = $auth1
 hidden:
   driver = plaintext
@@ -128,6 +128,8 @@ CASES = {
     "cram": (False, ["EHLO x", "AUTH CRAM-MD5", ("cram", "user", "wrong"), "AUTH CRAM-MD5",
                      ("cram", "nobody", "secret"), "AUTH CRAM-MD5", ("cram", "user", "secret"),
                      "MAIL FROM:<a@b>", "QUIT"]),
+    "cram_secret_failures": (False, ["EHLO x", "AUTH CRAM-MD5", b64("bad 0123"), "AUTH CRAM-MD5",
+                                     ("cram", "bad", "secret"), "AUTH CRAM-MD5", b64("user"), "QUIT"]),
     "hidden": (False, ["EHLO hidden.example", "AUTH HIDDEN", "QUIT"]),
     "acl_deny": (False, ["EHLO deny.example", "AUTH PLAIN " + PLAIN_OK, "QUIT"]),
     "mail_auth_unauthenticated": (False, ["EHLO x", "MAIL FROM:<a@b> AUTH=ok@x", "QUIT"]),
