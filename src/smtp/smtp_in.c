@@ -69,10 +69,18 @@ void smtp_reply(smtp_session *s, int code, const char *fmt, ...) {
 const char *smtp_host_text(const smtp_conn *c) { return g_str(conn_host_text(g_new(64, false), c)); }
 
 const char *smtp_call_from(const smtp_conn *c) {
-  if (!c->host_address) return c->login ? c->login : "local process";
+  if (c->local || !c->host_address) return c->login ? c->login : "local process";
   const char *h = smtp_host_text(c);
   if (h[0] == 'H' && h[1] == '=') h += 2;
   return c->inetd ? str_sprintf("%s (via inetd)", h) : h;
+}
+
+/* "(helo) [ip]:port U=ident" (the host text without "H="), or the
+ * login for local input without an address. */
+static const char *host_and_ident(const smtp_conn *c) {
+  if (!c->host_address) return smtp_call_from(c);
+  const char *h = smtp_host_text(c);
+  return h[0] == 'H' && h[1] == '=' ? h + 2 : h;
 }
 
 const char *smtp_history(const smtp_session *s) {
@@ -554,7 +562,7 @@ void smtp_session_run(smtp_conn *c) {
   if (!s->quit) run_notquit(s, s->notquit_reason ? s->notquit_reason : "connection-lost");
   if (LOGGING(smtp_no_mail) && c->messages_received == 0 && !s->any_mail)
     log_write(LOG_MAIN, "no MAIL in %sSMTP connection from %s D=%s %s", c->tls.active ? "TLS " : "",
-              smtp_call_from(c), duration(time(NULL) - c->start), smtp_history(s));
+              host_and_ident(c), duration(time(NULL) - c->start), smtp_history(s));
   conn_flush(c);
   if (c->tls.active && tls_ops_hooks) tls_ops_hooks->server_close(c);
   conn_current = NULL;

@@ -139,6 +139,7 @@ int smtp_session_main(cmdline_state *st, const caller *me, bool trusted) {
     if (!inetd_peer(c)) {
       c->local = true;
       c->login = me->login;
+      c->ident = me->login;      /* exim4: the caller's login is the ident (U=) */
       if (trusted) apply_oM(c, st, true);
     }
   }
