@@ -467,3 +467,14 @@ def test_connection_process_runs_as_exim_user():
             d.stop()
     finally:
         shutil.rmtree(top, ignore_errors=True)
+
+
+def test_disable_ipv6_skips_ipv6_items(daemon):
+    p0, p1 = free_port(), free_port()
+    d = daemon("disable_ipv6\n", ox=f"<; ::1.{p0} ; 127.0.0.1.{p1}", port=p1)
+    assert started_line(d) == with_pid(recorded("start_disable_ipv6", p0, p1), d.pid)
+    d.stop()
+    d = daemon("disable_ipv6\n", ox=f"<; ::0.{p0} ; 0.0.0.0.{p0}", port=p0, subdir="wild")
+    assert started_line(d) == with_pid(recorded("start_disable_ipv6_wild", p0), d.pid)
+    s = d.connect()
+    assert d.reply(s).startswith("220 ")

@@ -168,6 +168,13 @@ def main():
     rec["start_wild6_and_one"] = norm(d.lines()[-1], [p0, p1])
     d.stop()
 
+    d = Daemon("disable_ipv6", f"<; ::1.{p0} ; 127.0.0.1.{p1}")
+    rec["start_disable_ipv6"] = norm(d.lines()[-1], [p0, p1])
+    d.stop()
+    d = Daemon("disable_ipv6", f"<; ::0.{p0} ; 0.0.0.0.{p0}")
+    rec["start_disable_ipv6_wild"] = norm(d.lines()[-1], [p0])
+    d.stop()
+
     # smtp_accept_max
     d = Daemon("smtp_accept_max = 1", f"127.0.0.1.{p0}")
     a = socket.create_connection(("127.0.0.1", p0)); a.recv(1000)
