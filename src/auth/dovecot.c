@@ -270,23 +270,15 @@ static int dv_exchange(auth_instance *a, smtp_conn *c, dv_conn *d, const char *i
     }
     bool ok = strcmp(f[0], "OK") == 0;
     if (!ok && strcmp(f[0], "FAIL") != 0) return dv_protocol_error(str_sprintf("unknown reply %s", f[0]));
-    const char *user = NULL, *reason = NULL;
-    bool temp = false;
-    for (int i = 2; i < n; i++) {
+    const char *user = NULL;
+    for (int i = 2; i < n; i++)
       if (strncmp(f[i], "user=", 5) == 0) user = f[i] + 5;
-      else if (strncmp(f[i], "reason=", 7) == 0) reason = f[i] + 7;
-      else if (strcmp(f[i], "temp") == 0) temp = true;
-    }
     if (user) {
       const char *v[1] = {user};
       auth_set_vars(v, 1);
     }
-    if (!ok) {
-      if (!temp) return AUTH_FAIL;
-      auth_server_defer(reason ? reason : "Dovecot reported a temporary failure", NULL);
-      return AUTH_DEFER;
-    }
-    return auth_check_server_condition(a, c);
+    /* FAIL is a failure, "temp" or not, as exim4 takes it */
+    return ok ? auth_check_server_condition(a, c) : AUTH_FAIL;
   }
 }
 
