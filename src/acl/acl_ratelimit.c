@@ -22,6 +22,7 @@
  */
 #include <ctype.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,26 +137,32 @@ static double message_size(void) {
   return 0;
 }
 
+/* Errors in the arguments, worded as exim4 words them. */
+static int rl_error(acl_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int rl_error(acl_ctx *ctx, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  gstring *g = g_cat(NULL, "error in arguments to \"ratelimit\" condition: ");
+  g = g_vfmt(g, fmt, ap);
+  va_end(ap);
+  return acl_error(ctx, "%s", g_str(g));
+}
+
 static int c_ratelimit(acl_ctx *ctx, const acl_item *it, const char *arg) {
   (void)it;
   const char *list = arg;
   int sep = '/';
   char *limit_s = list_next(&list, &sep);
   char *period_s = list_next(&list, &sep);
-  if (!limit_s || !period_s)
-    return acl_error(ctx, "syntax error in argument for \"ratelimit\" condition: \"%s\"", arg);
   char *end;
-  double limit = strtod(limit_s, &end);
-  if (end == limit_s)
-    return acl_error(ctx, "syntax error in argument for \"ratelimit\" condition: \"%s\"", arg);
+  double limit = limit_s ? strtod(limit_s, &end) : 0;
+  if (!limit_s || end == limit_s) return rl_error(ctx, "\"%s\" is not a positive number", limit_s ? limit_s : "NULL");
   if (*end == 'K' || *end == 'k') { limit *= 1024; end++; }
   else if (*end == 'M' || *end == 'm') { limit *= 1024 * 1024; end++; }
   else if (*end == 'G' || *end == 'g') { limit *= 1024.0 * 1024 * 1024; end++; }
-  if (*end || limit < 0)
-    return acl_error(ctx, "syntax error in argument for \"ratelimit\" condition: \"%s\"", arg);
-  int period = acl_parse_time(period_s);
-  if (period <= 0)
-    return acl_error(ctx, "syntax error in argument for \"ratelimit\" condition: \"%s\"", arg);
+  if (*end || limit < 0) return rl_error(ctx, "\"%s\" is not a positive number", limit_s);
+  int period = period_s ? acl_parse_time(period_s) : -1;
+  if (period <= 0) return rl_error(ctx, "\"%s\" is not a time value", period_s ? period_s : "NULL");
 
   per_mode mode = PER_MAIL;
   bool mode_set = false;
@@ -169,21 +176,18 @@ static int c_ratelimit(acl_ctx *ctx, const acl_item *it, const char *arg) {
     for (int i = 0; i < 6; i++)
       if (strcmp(opt, per_names[i]) == 0) m = i;
     if (m >= 0) {
-      if (mode_set && (per_mode)m != mode)
-        return acl_error(ctx, "conflicting options for \"ratelimit\" condition");
+      if (mode_set && (per_mode)m != mode) return rl_error(ctx, "conflicting per_* options");
       mode = (per_mode)m;
       mode_set = true;
     } else if (strcmp(opt, "leaky") == 0 || strcmp(opt, "strict") == 0 || strcmp(opt, "readonly") == 0 ||
                strcmp(opt, "noupdate") == 0) {
       upd_mode u = opt[0] == 'l' ? UPD_LEAKY : opt[0] == 's' ? UPD_STRICT : opt[0] == 'r' ? UPD_READONLY
                                                                                       : UPD_NOUPDATE;
-      if (upd != UPD_DEFAULT && upd != u)
-        return acl_error(ctx, "conflicting update modes for \"ratelimit\" condition");
+      if (upd != UPD_DEFAULT && upd != u) return rl_error(ctx, "conflicting update modes");
       upd = u;
     } else if (strncmp(opt, "count=", 6) == 0) {
       count = strtod(opt + 6, &end);
-      if (end == opt + 6 || *end || count < 0)
-        return acl_error(ctx, "invalid count value \"%s\" for \"ratelimit\" condition", opt + 6);
+      if (end == opt + 6 || *end || count < 0) return rl_error(ctx, "\"%s\" is not a positive number", opt);
       count_set = true;
     } else if (strncmp(opt, "unique=", 7) == 0) {
       unique = opt + 7;
@@ -199,8 +203,8 @@ static int c_ratelimit(acl_ctx *ctx, const acl_item *it, const char *arg) {
   }
   if (!mode_allowed(mode, ctx->where)) {
     if (upd == UPD_LEAKY || upd == UPD_STRICT)
-      return acl_error(ctx, "\"%s\" must not have /leaky or /strict option in %s ACL", per_names[mode],
-                       acl_where_name[ctx->where]);
+      return rl_error(ctx, "\"%s\" must not have /leaky or /strict option, or cannot be used in %s ACL",
+                      per_names[mode], acl_where_name[ctx->where]);
     upd = UPD_READONLY;
   }
   if (upd == UPD_DEFAULT) upd = UPD_LEAKY;

@@ -26,7 +26,7 @@ static int c_seen(acl_ctx *ctx, const acl_item *it, const char *arg) {
   const char *list = arg;
   int sep = '/';
   char *first = list_next(&list, &sep);
-  if (!first || !*first) return acl_error(ctx, "missing interval in \"seen\" condition");
+  if (!first || !*first) return acl_error(ctx, "failed to parse ''");
   bool before = false;
   const char *t = first;
   if (*t == '-') {
@@ -34,7 +34,7 @@ static int c_seen(acl_ctx *ctx, const acl_item *it, const char *arg) {
     t++;
   }
   int interval = acl_parse_time(t);
-  if (interval < 0) return acl_error(ctx, "failed to parse interval \"%s\" in \"seen\" condition", first);
+  if (interval < 0) return acl_error(ctx, "failed to parse '%s'", first);
   const char *key = NULL;
   bool readonly = false, write = false;
   int refresh = 10 * 24 * 60 * 60;
@@ -45,9 +45,9 @@ static int c_seen(acl_ctx *ctx, const acl_item *it, const char *arg) {
     else if (strcmp(opt, "write") == 0) write = true, readonly = false;
     else if (strncmp(opt, "refresh=", 8) == 0) {
       refresh = acl_parse_time(opt + 8);
-      if (refresh < 0) return acl_error(ctx, "failed to parse refresh interval \"%s\" in \"seen\" condition", opt + 8);
+      if (refresh < 0) return acl_error(ctx, "failed to parse '%s'", arg);
     } else {
-      return acl_error(ctx, "unrecognised option \"%s\" in \"seen\" condition", opt);
+      return acl_error(ctx, "unrecognised option '%s' in '%s'", opt, arg);
     }
   }
   if (!key) {
