@@ -127,3 +127,41 @@ def s_client(port, pki, *args, input="QUIT\n", starttls=True, timeout=30):
     p = subprocess.run(cmd + list(args), input=input, capture_output=True, text=True,
                        timeout=timeout, errors="replace")
     return p.stdout + p.stderr
+
+
+def bs_session(exim, conf, steps, ctx, timeout=10):
+    """Run `exim -C conf -bs` on one end of a socketpair and play steps on
+    the other: SMTP command lines, or "TLS" to start the handshake with
+    ctx.  Returns [(step, reply)], the banner first (step "")."""
+    a, b = socket.socketpair()
+    p = subprocess.Popen([str(exim), "-C", str(conf), "-bs"], stdin=b.fileno(), stdout=b.fileno(),
+                         stderr=subprocess.DEVNULL)
+    b.close()
+    a.settimeout(timeout)
+    s = a
+    out = [("", reply(s))]
+    try:
+        for st in steps:
+            if st == "TLS":
+                try:
+                    s = ctx.wrap_socket(s)
+                    out.append((st, "ok"))
+                except (ssl.SSLError, OSError) as e:
+                    out.append((st, f"failed: {type(e).__name__}"))
+                    break
+            else:
+                send(s, st)
+                out.append((st, reply(s)))
+    finally:
+        s.close()
+        try:
+            p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    return out
+
+
+def normalise_session(out):
+    rx = re.compile(r"\w\w\w, \d\d \w\w\w \d{4} \d\d:\d\d:\d\d [-+]\d{4}")
+    return [[st, rx.sub("DATE", r)] for st, r in out]
