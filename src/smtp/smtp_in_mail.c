@@ -205,7 +205,7 @@ void smtp_cmd_mail(smtp_session *s) {
   }
   e->mail_seen = true;
   s->any_mail = true;
-  smtp_reply(s, 250, "OK");
+  smtp_reply(s, 250, e->prdr_requested ? "OK, PRDR Requested" : "OK");
 }
 
 /* NOTIFY=NEVER | SUCCESS,FAILURE,DELAY (any of them): flags or -1. */

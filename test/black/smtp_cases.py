@@ -145,5 +145,8 @@ acl_predata:
                        "MAIL FROM:<x>\r\nMAIL FROM:<a@b.c>\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:\r\nRCPT TO:<x>\r\n"
                        "RCPT TO:<a@b> NOTIFY=BAD\r\nRCPT TO:<>\r\nDATA x\r\nRSET x\r\nBDAT\r\nVRFY\r\nVRFY x\r\n"
                        "NO\0OP\r\nETRN\r\nSTARTTLS\r\nAUTH PLAIN\r\nQUIT x\r\nQUIT\r\n", "192.0.2.1"),
+    "prdr": ("prdr_enable = true\nacl_smtp_rcpt = accept\n",
+             "EHLO x\r\nMAIL FROM:<a@b.c> PRDR\r\nRCPT TO:<a@x.y>\r\nRCPT TO:<b@x.y>\r\nDATA\r\nSubject: x\r\n\r\nb\r\n.\r\n"
+             "HELO x\r\nMAIL FROM:<a@b.c> PRDR\r\nQUIT\r\n", "192.0.2.1"),
     "nonmail_limit": ("smtp_accept_max_nonmail = 3\n", "HELO x\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n", "192.0.2.1"),
 }
