@@ -12,6 +12,9 @@ CASES = {
                                     "EHLO y", "QUIT"]),
     "mail_after_tls_without_ehlo": ("", ["EHLO x", "STARTTLS", "TLS", "MAIL FROM:<a@example.com>",
                                          "RSET", "EHLO y", "MAIL FROM:<a@example.com>", "QUIT"]),
+    # cleartext pipelined behind STARTTLS is not run inside TLS
+    "pipelined_after_starttls": ("", ["EHLO x", "RAW:STARTTLS|MAIL FROM:<injected@example.com>|", "TLS",
+                                      "EHLO y", "RCPT TO:<b@example.com>", "QUIT"]),
 }
 
 

@@ -131,8 +131,8 @@ def s_client(port, pki, *args, input="QUIT\n", starttls=True, timeout=30):
 
 def bs_session(exim, conf, steps, ctx, timeout=10):
     """Run `exim -C conf -bs` on one end of a socketpair and play steps on
-    the other: SMTP command lines, or "TLS" to start the handshake with
-    ctx.  Returns [(step, reply)], the banner first (step "")."""
+    the other: SMTP command lines, "RAW:a|b|" to send lines a and b in one
+    write, or "TLS" to start the handshake with ctx.  Returns [(step, reply)], the banner first (step "")."""
     a, b = socket.socketpair()
     p = subprocess.Popen([str(exim), "-C", str(conf), "-bs"], stdin=b.fileno(), stdout=b.fileno(),
                          stderr=subprocess.DEVNULL)
@@ -149,6 +149,10 @@ def bs_session(exim, conf, steps, ctx, timeout=10):
                 except (ssl.SSLError, OSError) as e:
                     out.append((st, f"failed: {type(e).__name__}"))
                     break
+            elif st.startswith("RAW:"):
+                # several commands in one write (pipelined)
+                s.sendall(st[4:].replace("|", "\r\n").encode())
+                out.append((st, reply(s)))
             else:
                 send(s, st)
                 out.append((st, reply(s)))
