@@ -206,21 +206,39 @@ static int c_encrypted(acl_ctx *ctx, const acl_item *it, const char *arg) {
   return match_result(ctx, rc, error, "encrypted");
 }
 
-/* Conditions of optional parts this build does not have. */
-static int c_missing(acl_ctx *ctx, const acl_item *it, const char *arg) {
-  (void)arg;
-  const char *name = it->def->name;
-  const char *need = strcmp(name, "dnslists") == 0 ? "DNS lookups (the dnslists condition needs the resolver layer)"
+/* Conditions of optional parts this build does not have: refused when
+ * the ACL is read (a configuration error naming what is missing), and at
+ * run time for inline ACLs. */
+static const char *missing_text(const char *name) {
+  const char *need = strcmp(name, "dnslists") == 0 ? "DNS lookups, which are not in this build yet"
                      : strcmp(name, "decode") == 0 || strcmp(name, "malware") == 0 ||
                              strcmp(name, "mime_regex") == 0 || strcmp(name, "regex") == 0 ||
                              strcmp(name, "spam") == 0
                          ? "content scanning (WITH_CONTENT_SCAN)"
-                     : strcmp(name, "dkim_signers") == 0 || strcmp(name, "dkim_status") == 0 ? "DKIM"
+                     : strncmp(name, "dkim_", 5) == 0 ? "DKIM (DISABLE_DKIM unset)"
                      : strcmp(name, "dmarc_status") == 0 ? "SUPPORT_DMARC"
-                     : strcmp(name, "spf") == 0 || strcmp(name, "spf_guess") == 0 ? "SUPPORT_SPF"
-                     : "an optional part";
-  return acl_error(ctx, "the \"%s\" ACL condition is not available in this build: needs %s", name, need);
+                     : "SUPPORT_SPF";
+  return str_sprintf("the \"%s\" ACL condition is not available in this build: it needs %s", name, need);
 }
+
+static int c_missing(acl_ctx *ctx, const acl_item *it, const char *arg) {
+  (void)arg;
+  return acl_error(ctx, "%s", missing_text(it->def->name));
+}
+
+#define MISSING(n) \
+  static const char *check_##n(const char *arg) { (void)arg; return missing_text(#n); }
+MISSING(decode)
+MISSING(dkim_signers)
+MISSING(dkim_status)
+MISSING(dmarc_status)
+MISSING(dnslists)
+MISSING(malware)
+MISSING(mime_regex)
+MISSING(regex)
+MISSING(spam)
+MISSING(spf)
+MISSING(spf_guess)
 
 const acl_cond_def acl_conditions_core[] = {
   {"acl", ACD_NOEXPAND, ACL_WHERE_ALL, c_acl, NULL},
@@ -235,16 +253,16 @@ const acl_cond_def acl_conditions_core[] = {
   {"sender_domains", 0, W_SENDER, c_sender_domains, NULL},
   {"senders", 0, W_SENDER, c_senders, NULL},
   /* Parts not in this build: recognised, refused when used. */
-  {"decode", 0, ACL_WHERE_ALL, c_missing, NULL},
-  {"dkim_signers", 0, ACL_WHERE_ALL, c_missing, NULL},
-  {"dkim_status", 0, ACL_WHERE_ALL, c_missing, NULL},
-  {"dmarc_status", 0, ACL_WHERE_ALL, c_missing, NULL},
-  {"dnslists", 0, ACL_WHERE_ALL, c_missing, NULL},
-  {"malware", 0, ACL_WHERE_ALL, c_missing, NULL},
-  {"mime_regex", 0, ACL_WHERE_ALL, c_missing, NULL},
-  {"regex", 0, ACL_WHERE_ALL, c_missing, NULL},
-  {"spam", 0, ACL_WHERE_ALL, c_missing, NULL},
-  {"spf", 0, ACL_WHERE_ALL, c_missing, NULL},
-  {"spf_guess", 0, ACL_WHERE_ALL, c_missing, NULL},
+  {"decode", 0, ACL_WHERE_ALL, c_missing, check_decode},
+  {"dkim_signers", 0, ACL_WHERE_ALL, c_missing, check_dkim_signers},
+  {"dkim_status", 0, ACL_WHERE_ALL, c_missing, check_dkim_status},
+  {"dmarc_status", 0, ACL_WHERE_ALL, c_missing, check_dmarc_status},
+  {"dnslists", 0, ACL_WHERE_ALL, c_missing, check_dnslists},
+  {"malware", 0, ACL_WHERE_ALL, c_missing, check_malware},
+  {"mime_regex", 0, ACL_WHERE_ALL, c_missing, check_mime_regex},
+  {"regex", 0, ACL_WHERE_ALL, c_missing, check_regex},
+  {"spam", 0, ACL_WHERE_ALL, c_missing, check_spam},
+  {"spf", 0, ACL_WHERE_ALL, c_missing, check_spf},
+  {"spf_guess", 0, ACL_WHERE_ALL, c_missing, check_spf_guess},
   {NULL, 0, 0, NULL, NULL},
 };

@@ -84,3 +84,32 @@ def test_strict_acl_vars(exim):
     r = exim(["-be", "${acl{b}} $acl_m_x"], conf=conf)
     assert r.out == "[1] 1\n"
 
+
+
+@pytest.mark.parametrize("cond,need", [
+    ("dnslists = x.example", "DNS lookups, which are not in this build yet"),
+    ("spam = nobody", "content scanning (WITH_CONTENT_SCAN)"),
+    ("dkim_status = pass", "DKIM (DISABLE_DKIM unset)"),
+    ("spf = pass", "SUPPORT_SPF"),
+])
+def test_conditions_of_absent_parts_refused_at_load(exim, cond, need):
+    r = exim(["-bV"], conf="begin acl\na:\n  deny %s\n" % cond)
+    assert r.rc == 1
+    name = cond.split()[0]
+    assert ('error in ACL: the "%s" ACL condition is not available in this build: it needs %s\n'
+            % (name, need)) in r.err
+
+
+def test_udpsend(exim):
+    import socket
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    s.settimeout(10)
+    port = s.getsockname()[1]
+    conf = "begin acl\na:\n  accept udpsend = 127.0.0.1 : %d : hello $acl_arg1\n" % port
+    r = exim(["-be", "${acl{a}{world}}"], conf=conf)
+    assert r.out == "\n"
+    assert s.recv(100) == b"hello world"
+    s.close()
+    r = exim(["-be", "${acl{b}}"], conf=conf + "b:\n  accept udpsend = 127.0.0.1\n")
+    assert r.out == 'Failed: ERROR from acl "b"\n'
