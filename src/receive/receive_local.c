@@ -90,8 +90,14 @@ static const char *collect_recipients(rcv_msg *r, int argc, char **argv, int fir
 }
 
 /* Standard input to the sink: CR, CRLF and LF end lines (stored as LF);
- * with dot_ends a line that is only "." ends the message. */
-static void read_stdin(rcv_msg *r, bool dot_ends) {
+ * with dot_ends a line that is only "." ends the message.  With a limit,
+ * reading stops once limit + 1 bytes are in (Exim reads no further). */
+static void feed(rcv_msg *r, const char *p, size_t n, long limit) {
+  if (limit > 0 && r->size + (long)n > limit + 1) n = (size_t)(limit + 1 - r->size);
+  if (n) rcv_sink(r, p, n);
+}
+
+static void read_stdin(rcv_msg *r, bool dot_ends, long limit) {
   char in[8192], out[8192 + 2];
   bool at_line_start = true, pending_cr = false, dot_pending = false;
   for (;;) {
@@ -112,7 +118,7 @@ static void read_stdin(rcv_msg *r, bool dot_ends) {
       if (dot_pending) {
         dot_pending = false;
         if (ch == '\n') {                  /* "." alone: the end */
-          if (o) rcv_sink(r, out, o);
+          feed(r, out, o, limit);
           return;
         }
         out[o++] = '.';
@@ -125,9 +131,10 @@ static void read_stdin(rcv_msg *r, bool dot_ends) {
       out[o++] = ch;
       at_line_start = ch == '\n';
     }
-    if (o) rcv_sink(r, out, o);
+    feed(r, out, o, limit);
+    if (limit > 0 && r->size > limit) return;
   }
-  if (dot_pending) rcv_sink(r, ".", 1);
+  if (dot_pending) feed(r, ".", 1, limit);
 }
 
 /* May this caller set the sender to s (spec 5, -f; untrusted_set_sender)? */
@@ -231,7 +238,12 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
   if (!r.extract)
     for (int i = 0; i < nrcpts; i++) rcv_add_recipient(&r, rcpts[i]);
 
-  read_stdin(&r, st->dot_ends);
+  long limit = 0;
+  if (mainconf.message_size_limit && *mainconf.message_size_limit) {
+    long long v = 0;
+    if (expand_string_integer(mainconf.message_size_limit, false, &v) == NULL) limit = (long)v;
+  }
+  read_stdin(&r, st->dot_ends, limit);
   rcv_end_input(&r);
   if (r.spool_failed) {
     log_write_msg(m->id, LOG_MAIN, "%s", r.spool_error);
@@ -255,15 +267,29 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
     }
   }
   if (r.header_too_big || r.header_line_too_long) {
+    size_t max = r.header_too_big ? r.header_maxsize : r.header_line_maxsize;
+    const char *what = r.header_too_big ? "header" : "header line";
+    log_write(LOG_MAIN, "%s message %s received from %s (more than %zu characters): message abandoned",
+              r.header_too_big ? "ridiculously long" : "overlong", what, me.login, max);
     rcv_abandon(&r);
-    return fail("%s%s", r.header_too_big ? "message header size exceeds maximum permitted"
-                                         : "message header line too long", "");
+    return fail("message %s longer than %s characters received: message not accepted", what,
+                str_sprintf("%zu", max));
   }
   if (!rcv_fixups(&r, st->extract_recipients ? rcpts : NULL, st->extract_recipients ? nrcpts : 0,
                   &err)) {
     log_write_msg(m->id, LOG_MAIN | LOG_PANIC, "%s %s", m->id, err);   /* Exim names the id twice */
     rcv_abandon(&r);
     return fail("no recipients in message%s%s", "", "");
+  }
+  if (limit > 0 && r.size > limit) {
+    gstring *env = g_fmt(NULL, "Envelope-from: <%s>\nEnvelope-to: ", sender);
+    for (int i = 0; i < m->recipients_count; i++)
+      env = g_fmt(env, "%s<%s>", i ? ", " : "", m->recipients[i].address);
+    env = g_fmt(env, "\n%s", rcv_headers_for_log(m->headers));
+    log_write_reject(m->id, g_str(env), "rejected from <%s> U=%s: message too big: read=%ld max=%ld",
+                     sender, me.login, r.size, limit);
+    rcv_abandon(&r);
+    return fail("message rejected: message too big (max=%s)%s", str_sprintf("%ld", limit), "");
   }
   if (!rcv_add_received(&r, &err)) {
     log_write(LOG_MAIN | LOG_PANIC, "%s", err);

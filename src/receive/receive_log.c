@@ -14,18 +14,39 @@
 #include "base/log_selector.h"
 #include "base/store.h"
 #include "base/str.h"
+#include "expand/expand.h"
 #include "receive/receive_int.h"
 
-/* A value for a quoted log field: printable, with '"' and '\' escaped. */
+/* A value for a quoted log field, as Exim prints one: '"' and '\' escaped,
+ * tab/newline/CR as \t \n \r, other non-printing bytes (and 8-bit ones)
+ * as three octal digits. */
 static const char *quoted(const char *s) {
-  const char *p = str_printing(s);
-  gstring *g = g_new(strlen(p) + 3, is_tainted(p));
+  gstring *g = g_new(strlen(s) + 3, is_tainted(s));
   g = g_catc(g, '"');
-  for (; *p; p++) {
-    if (*p == '"' || *p == '\\') g = g_catc(g, '\\');
-    g = g_catc(g, *p);
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p == '"' || *p == '\\') g = g_fmt(g, "\\%c", *p);
+    else if (*p == '\n') g = g_cat(g, "\\n");
+    else if (*p == '\r') g = g_cat(g, "\\r");
+    else if (*p == '\t') g = g_cat(g, "\\t");
+    else if (*p < 32 || *p >= 127) g = g_fmt(g, "\\%03o", *p);
+    else g = g_catc(g, (char)*p);
   }
   return g_str(g_catc(g, '"'));
+}
+
+/* The Subject: for T=: unfolded, without the final newline, RFC 2047
+ * words decoded into headers_charset (as $h_subject: would be). */
+static const char *subject_text(const char *raw) {
+  gstring *g = g_new(strlen(raw) + 1, is_tainted(raw));
+  for (const char *p = raw; *p; p++) {
+    if (*p == '\n' && (p[1] == ' ' || p[1] == '\t')) continue;
+    if (*p == '\n' && !p[1]) break;
+    g = g_catc(g, *p);
+  }
+  expand_set_value(g_str(g));
+  const char *d = expand_cstring("${rfc2047d:$value}");
+  expand_set_value(NULL);
+  return d ? d : g_str(g);
 }
 
 void rcv_log_arrival(rcv_msg *r) {
@@ -63,7 +84,7 @@ void rcv_log_arrival(rcv_msg *r) {
   if (LOGGING(8bitmime)) g = g_fmt(g, " M8S=%d", c->env.body_type == 8 ? 8 : c->env.body_type == 7 ? 7 : 0);
   if (r->msgid_header && LOGGING(msg_id) && (!r->msgid_created || LOGGING(msg_id_created)))
     g = g_fmt(g, " id%s=%s", r->msgid_created ? "*" : "", r->msgid_header);
-  if (LOGGING(subject) && r->subject) g = g_fmt(g, " T=%s", quoted(r->subject));
+  if (LOGGING(subject) && r->subject) g = g_fmt(g, " T=%s", quoted(subject_text(r->subject)));
   if (LOGGING(received_sender)) g = g_fmt(g, " from <%s>", m->sender ? m->sender : "");
   if (LOGGING(received_recipients) && m->recipients_count) {
     g = g_cat(g, " for");

@@ -104,6 +104,13 @@ CASES = {
                              acl="dis:\n  discard log_message = dropped it\n", input=PLAIN),
     "not_smtp_freeze": dict(args=["-odq", "a@b.example"], conf="acl_not_smtp = frz\n",
                             acl="frz:\n  accept control = freeze\n", input=PLAIN),
+    "subject_encoded": dict(args=["-odq", "a@b.example"], conf=ALL_SELECTORS + "headers_charset = UTF-8\n",
+                            input='Subject: =?utf-8?q?h=C3=A9llo?= "quoted" \\ back\n\nb\n'),
+    "local_size_limit": dict(args=["-odq", "-oep", "a@b.example"], conf="message_size_limit = 100\n",
+                             input="Subject: big\n\n" + "x" * 300 + "\n"),
+    "local_header_maxsize": dict(args=["-odq", "-oep", "a@b.example"], conf="header_maxsize = 50\n",
+                                 input="Subject: " + "h" * 80 + "\n\nb\n"),
+    "nul_in_body": dict(args=["-odq", "a@b.example"], input="Subject: z\n\na\0b\n"),
     "bad_recipient": dict(args=["-odq", "-oep", "a@b@c"], input=PLAIN),
 }
 
