@@ -6,7 +6,8 @@ PROXY protocol.  Run as root (exim4's configuration must be root-owned);
 the tests compare against the recorded, normalised values and never need
 exim4 themselves.
 
-Normalisation: timestamps, pids and ports are replaced by TIME, PID, PORTn.
+Normalisation: timestamps, pids, message ids and ports are replaced by TIME,
+PID, MSGID, PORTn and CPORT (a client's own port).
 """
 import json
 import os
@@ -97,6 +98,7 @@ def norm(text, ports=()):
     text = re.sub(r"pid=\d+", "pid=PID", text)
     text = re.sub(r"pid \d+", "pid PID", text)
     text = re.sub(r"\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d [-+]\d{4}", "DATE", text)
+    text = re.sub(r"\b\w{6}-\w{6}-\w{2}\b", "MSGID", text)
     for i, p in enumerate(ports):
         text = text.replace(str(p), f"PORT{i}")
     return text
@@ -256,7 +258,7 @@ def main():
         time.sleep(0.4)
         proxy[name] = {"replies": [norm(x, [p0]) for x in r],
                        "log": [norm(l, [p0]) for l in d.lines()[before:]]}
-        proxy[name]["log"] = [re.sub(r"(loc|host)=127\.0\.0\.1:\d+", r"\1=127.0.0.1:CPORT", l)
+        proxy[name]["log"] = [re.sub(r"(loc|host)=(127\.0\.0\.1|192\.0\.2\.1):(?!4321 )\d+", r"\1=\2:CPORT", l)
                               for l in proxy[name]["log"]]
     rec["proxy"] = proxy
     d.stop()
