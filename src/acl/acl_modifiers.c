@@ -203,8 +203,10 @@ static int m_udpsend(acl_ctx *ctx, const acl_item *it, const char *arg) {
   char *port = list_next(&list, &sep);
   if (!host || !*host) return acl_error(ctx, "missing destination host in \"udpsend\" modifier");
   if (!port || !*port) return acl_error(ctx, "missing destination port in \"udpsend\" modifier");
-  const char *data = list_next(&list, &sep);   /* the packet (a list item: "::" for a colon) */
-  if (!data) data = "";
+  /* The packet: the rest of the text as it is (exim4 does not treat it as
+   * a list item). */
+  const char *data = list ? list : "";
+  if (*data == (char)sep) data++;
   char *end;
   long portnum = strtol(port, &end, 10);
   if (*end || portnum <= 0 || portnum > 65535)

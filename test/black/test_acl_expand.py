@@ -106,10 +106,10 @@ def test_udpsend(exim):
     s.bind(("127.0.0.1", 0))
     s.settimeout(10)
     port = s.getsockname()[1]
-    conf = "begin acl\na:\n  accept udpsend = 127.0.0.1 : %d : hello $acl_arg1\n" % port
+    conf = "begin acl\na:\n  accept udpsend = 127.0.0.1 : %d : hello $acl_arg1 a::b\n" % port
     r = exim(["-be", "${acl{a}{world}}"], conf=conf)
     assert r.out == "\n"
-    assert s.recv(100) == b"hello world"
+    assert s.recv(100) == b" hello world a::b"   # the rest of the text, as exim4 sends it
     s.close()
     r = exim(["-be", "${acl{b}}"], conf=conf + "b:\n  accept udpsend = 127.0.0.1\n")
     assert r.out == 'Failed: ERROR from acl "b"\n'
