@@ -115,7 +115,7 @@ int auth_get_data(smtp_conn *c, const char *challenge, size_t len, const char **
 /* ---- server_condition ----------------------------------------------------- */
 
 int auth_check_server_condition(auth_instance *a, smtp_conn *c) {
-  if (!a->server_condition) return AUTH_OK;
+  /* The commentary comes even when the option is unset (exim4 -bh). */
   auth_hdebug(c, "%s authenticator server_condition:", a->drv.name);
   for (int i = 0; i < AUTH_VARS && auth_values[i]; i++) auth_hdebug(c, "  $auth%d = %s", i + 1, auth_values[i]);
   for (int i = 1; i < EXPAND_MAXN && expand_numeric(i); i++) auth_hdebug(c, "  $%d = %s", i, expand_numeric(i));
@@ -124,6 +124,7 @@ int auth_check_server_condition(auth_instance *a, smtp_conn *c) {
     if (t) auth_hdebug(c, "%s", t);
     else auth_hdebug(c, "failed to expand server_debug_print: %s", expand_status.message);
   }
+  if (!a->server_condition) return AUTH_OK;
   const char *r = expand_cstring(a->server_condition);
   if (!r) {
     auth_hdebug(c, "expansion failed: %s", expand_status.message);

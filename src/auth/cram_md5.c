@@ -82,6 +82,10 @@ static int cram_md5_server(auth_instance *a, smtp_conn *c, const char *initial) 
   if (mdlen != MD5_LEN) return AUTH_FAIL;
   char hex[2 * EVP_MAX_MD_SIZE + 1];
   for (unsigned i = 0; i < mdlen; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
+  auth_hdebug(c, "CRAM-MD5: user name = %s", user);
+  auth_hdebug(c, "          challenge = %s", challenge);
+  auth_hdebug(c, "          received  = %.*s", (int)dlen, digest);
+  auth_hdebug(c, "          digest    = %s", hex);
   char given[2 * EVP_MAX_MD_SIZE + 1];
   for (size_t i = 0; i < dlen; i++) {
     char ch = digest[i];

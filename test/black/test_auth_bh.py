@@ -79,3 +79,23 @@ def test_auth_log_host_with_port_and_interface(exim):
         "LOG: plain authenticator failed for (x) [192.0.2.1]:1234 I=[192.0.2.2]:25: "
         "435 Unable to authenticate at present (set_id=user): wrong",
         "LOG: ignoring AUTH=x@y from H=(x) [192.0.2.1]:1234 I=[192.0.2.2]:25 (client not authenticated)"]
+
+
+def test_cram_commentary(exim):
+    """-bh commentary of a CRAM-MD5 success as exim4 prints it: user,
+    challenge, received and computed digests, then the server_condition
+    header with $auth1/$1 even though the option is unset."""
+    import re
+    conf = exim.write_conf(auth_cases.config())
+    out, err = auth_cases.play([EXIM, "-C", str(conf), "-bh", "192.0.2.1"],
+                               ["EHLO x", "AUTH CRAM-MD5", ("cram", "user", "secret"), "QUIT"])
+    m = re.search(r">>> CRAM-MD5: user name = user\n"
+                  r">>>           challenge = (<\d+\.\d+@test\.example>)\n"
+                  r">>>           received  = ([0-9a-f]{32})\n"
+                  r">>>           digest    = ([0-9a-f]{32})\n"
+                  r">>> cram authenticator server_condition:\n"
+                  r">>>   \$auth1 = user\n"
+                  r">>>   \$1 = user\n", err)
+    assert m, err
+    assert m.group(2) == m.group(3)
+    assert "235 Authentication succeeded" in out
