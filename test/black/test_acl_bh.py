@@ -16,7 +16,8 @@ from conftest import EXIM, EXPECTED
 sys.path.insert(0, str(EXPECTED / "acl"))
 from bh_cases import BASE, CASES, prepare  # noqa: E402
 
-LIST_LINE = re.compile(r"^>>> .* in .*\? (yes|no)|^>>> host in ")
+# (the resolver's h_errno depends on the machine's DNS set-up: left out)
+LIST_LINE = re.compile(r"^>>> .* in .*\? (yes|no)|^>>> host in |^>>> IP address lookup failed: h_errno=")
 DATE = re.compile(r"\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d [-+]\d{4}")
 
 
