@@ -49,10 +49,6 @@ static void reply_lines(smtp_conn *c, int code, const char *text) {
       conn_printf(c, "%d %.*s\r\n", code, (int)n, p);
       break;
     }
-    if (c->no_multiline_responses) {
-      p = nl + 1;
-      continue;
-    }
     conn_printf(c, "%d-%.*s\r\n", code, (int)n, p);
     p = nl + 1;
   }

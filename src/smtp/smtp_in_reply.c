@@ -110,11 +110,8 @@ int smtp_acl_reply(smtp_conn *c, acl_where where, int rc, const char *recipient,
   for (;;) {
     const char *nl = strchr(p, '\n');
     size_t n = nl ? (size_t)(nl - p) : strlen(p);
-    bool last = !nl || !nl[1];
-    if (c->no_multiline_responses && !last) {
-      p = nl + 1;
-      continue;
-    }
+    /* control = no_multiline_responses: only the first line (spec) */
+    bool last = !nl || !nl[1] || c->no_multiline_responses;
     g = g_fmt(g, "%d%c%s%.*s\r\n", code, last ? ' ' : '-', ext ? ext : "", (int)n, p);
     if (last) break;
     p = nl + 1;

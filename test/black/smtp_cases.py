@@ -148,5 +148,15 @@ acl_predata:
     "prdr": ("prdr_enable = true\nacl_smtp_rcpt = accept\n",
              "EHLO x\r\nMAIL FROM:<a@b.c> PRDR\r\nRCPT TO:<a@x.y>\r\nRCPT TO:<b@x.y>\r\nDATA\r\nSubject: x\r\n\r\nb\r\n.\r\n"
              "HELO x\r\nMAIL FROM:<a@b.c> PRDR\r\nQUIT\r\n", "192.0.2.1"),
+    "no_multiline": ("""acl_smtp_helo = acl_helo
+begin acl
+acl_helo:
+  deny condition = ${if eq{$sender_helo_name}{multi}}
+       message = first\\nsecond\\nthird
+  deny condition = ${if eq{$sender_helo_name}{single}}
+       control = no_multiline_responses
+       message = 550-5.7.1 first\\nsecond
+  accept
+""", "HELO multi\r\nHELO single\r\nHELO multi\r\nEHLO x\r\nQUIT\r\n", "192.0.2.1"),
     "nonmail_limit": ("smtp_accept_max_nonmail = 3\n", "HELO x\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n", "192.0.2.1"),
 }
