@@ -95,6 +95,11 @@ p5:
 """
 
 
+def _unadvertised_config():
+    return (CONFIG.replace("MAILAUTH", "acl_smtp_connect = acl_conn")
+            .replace("begin acl\n", "begin acl\nacl_conn:\n  accept control = allow_auth_unadvertised\n"))
+
+
 def config(mailauth=False):
     """mailauth: True/False for CONFIG with or without acl_smtp_mailauth,
     or a whole configuration text."""
@@ -141,6 +146,8 @@ CASES = {
                                              "AUTH PLAIN " + PLAIN_OK, "RSET", "AUTH PLAIN " + PLAIN_OK,
                                              "QUIT"]),
     "expansion_failures": (FAILURES_CONFIG, ["EHLO x", "AUTH P1", "AUTH P5", "AUTH P2 =", "QUIT"]),
+    "allow_unadvertised": (_unadvertised_config(), ["AUTH PLAIN " + PLAIN_BAD, "HELO x", "AUTH PLAIN " + PLAIN_BAD,
+                                                   "AUTH HIDDEN", "AUTH PLAIN " + PLAIN_OK, "QUIT"]),
     "long_response": (False, ["EHLO x", "AUTH PLAIN", "A" * 20000, "NOOP", "QUIT"]),
     "nul_response": (False, ["EHLO x", "AUTH PLAIN", "AH\0Vz", "QUIT"]),
     "mailauth_acl": (True, ["EHLO x", "MAIL FROM:<a@b> AUTH=ok@x", "RSET", "MAIL FROM:<a@b> AUTH=bad@x",
