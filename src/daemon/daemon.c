@@ -276,9 +276,10 @@ static void serve(int fd, const char *peer, int peer_port, bool tls_on_connect, 
     c->tls.on_connect = true;
     const char *err = NULL;
     if (!tls_ops_hooks->server_start(c, &err)) {
-      gstring *g = conn_host_text(g_new(64, false), c);
-      log_write(LOG_MAIN, "TLS error on connection from %s (tls_on_connect): %s", g_str(g),
-                err ? err : "handshake failed");
+      /* exim4: "TLS error on connection from [ip] (call): reason" */
+      const char *who = c->host_name ? str_sprintf("%s [%s]", c->host_name, c->host_address)
+                                     : str_sprintf("[%s]", c->host_address);
+      log_write(LOG_MAIN, "TLS error on connection from %s %s", who, err ? err : "(SSL_accept): handshake failed");
       exit(EXIT_FAILURE);
     }
     conn_publish(c);

@@ -478,3 +478,25 @@ def test_disable_ipv6_skips_ipv6_items(daemon):
     assert started_line(d) == with_pid(recorded("start_disable_ipv6_wild", p0), d.pid)
     s = d.connect()
     assert d.reply(s).startswith("220 ")
+
+
+@pytest.mark.skipif(not have("TLS"), reason="built without TLS")
+def test_tls_on_connect_handshake_failure_logged(daemon, tmp_path):
+    from tls_helpers import make_pki
+    pki = make_pki(tmp_path, ocsp=False)
+    port = free_port()
+    d = daemon(f"tls_on_connect_ports = {port}\ntls_certificate = {pki.srv_cert}\ntls_privatekey = {pki.srv_key}\n",
+               port=port)
+    # exim4 logs "TLS error on connection from [127.0.0.1] (<call>): <reason>"
+    # and drops the connection (the reason is the TLS library's)
+    assert started_line(d).endswith(f"listening for SMTPS on [127.0.0.1]:{d.port}")
+    s = d.connect()
+    s.sendall(b"EHLO plain.example\r\n")
+    try:
+        data = s.recv(100)
+    except ConnectionResetError:
+        data = b""
+    assert not data.startswith(b"220")
+    d.wait_log("TLS error on connection from")
+    assert re.search(r"\nTIME TLS error on connection from \[127\.0\.0\.1\] \(SSL_accept\): \S",
+                     "\n" + "\n".join(log_lines(d)))
