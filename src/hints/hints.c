@@ -26,9 +26,21 @@ struct hints_db {
   int lockfd;
 };
 
+/* Files and directories made by root belong to the Exim user, as exim4
+ * makes them (so that later runs as that user can use them). */
+static void give_to_exim(const char *path) {
+  if (geteuid() == 0 && mainconf.exim_uid_set)
+    if (chown(path, mainconf.exim_uid, mainconf.exim_gid_set ? mainconf.exim_gid : (gid_t)-1) < 0) {
+      /* not fatal: the file stays root's */
+    }
+}
+
 static bool make_dir(const char *path) {
-  if (mkdir(path, 0750) == 0 || errno == EEXIST) return true;
-  return false;
+  if (mkdir(path, 0750) == 0) {
+    give_to_exim(path);
+    return true;
+  }
+  return errno == EEXIST;
 }
 
 hints_db *hints_open(const char *spool_directory, const char *name, bool write, const char **error) {
@@ -47,7 +59,9 @@ hints_db *hints_open(const char *spool_directory, const char *name, bool write, 
     return NULL;
   }
   const char *lockname = str_sprintf("%s/%s.lockfile", dir, name);
+  bool existed = access(lockname, F_OK) == 0;
   int fd = open(lockname, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+  if (fd >= 0 && !existed) give_to_exim(lockname);
   if (fd < 0) {
     *error = str_sprintf("failed to open DB lock file %s: %s", lockname, strerror(errno));
     return NULL;
@@ -71,7 +85,9 @@ hints_db *hints_open(const char *spool_directory, const char *name, bool write, 
     close(fd);
     return NULL;
   }
+  bool file_existed = access(file, F_OK) == 0;
   rc = db->open(db, NULL, file, NULL, DB_HASH, write ? DB_CREATE : DB_RDONLY, 0640);
+  if (rc == 0 && !file_existed) give_to_exim(file);
   if (rc != 0) {
     *error = str_sprintf("failed to open DB file %s: %s", file, rc > 0 ? strerror(rc) : db_strerror(rc));
     if (rc == ENOENT) errno = ENOENT;
