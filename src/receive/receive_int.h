@@ -137,6 +137,11 @@ void rcv_abandon(rcv_msg *r);
  * "Completed" are logged as Exim does (acl_name: "DATA", "non-SMTP"),
  * nothing is kept. */
 void rcv_discard(rcv_msg *r, const char *acl_name, const char *log_msg);
+/* message_size_limit expanded (0: none). */
+long rcv_size_limit(void);
+/* "Envelope-from: <s>\nEnvelope-to: <a>, <b>\n" and the headers, for the
+ * reject log after a rejection of the message's content. */
+char *rcv_reject_log_text(rcv_msg *r, const char *sender);
 /* Add a recipient to m (copied). */
 void rcv_add_recipient(rcv_msg *r, const char *address);
 /* Apply the headers queued by ACLs (c->env.acl_added_headers) and removals. */

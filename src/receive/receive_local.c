@@ -18,6 +18,7 @@
  * that was rejected or not completely read.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,10 +38,15 @@
 #include "receive/receive.h"
 #include "receive/receive_int.h"
 
-static int fail(const char *fmt, const char *a, const char *b) {
+/* "exim: <text>" on stderr; the exit status of a refused message. */
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int fail(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
   fputs("exim: ", stderr);
-  fprintf(stderr, fmt, a, b);
+  vfprintf(stderr, fmt, ap);
   fputc('\n', stderr);
+  va_end(ap);
   return EXIT_FAILURE;
 }
 
@@ -54,8 +60,7 @@ static const char *gecos_name(uid_t uid) {
 
 /* Every address of the arguments (an argument may hold a comma list),
  * qualified; NULL with the error line on a bad one. */
-static const char *collect_recipients(rcv_msg *r, int argc, char **argv, int first,
-                                      char ***list, int *count) {
+static const char *collect_recipients(int argc, char **argv, int first, char ***list, int *count) {
   const char *qr = mainconf.qualify_recipient ? mainconf.qualify_recipient : mainconf.qualify_domain;
   int n = 0, size = 8;
   char **out = store_get(sizeof(char *) * (size_t)size, false);
@@ -83,7 +88,6 @@ static const char *collect_recipients(rcv_msg *r, int argc, char **argv, int fir
       out[n++] = a;
     }
   }
-  (void)r;
   *list = out;
   *count = n;
   return NULL;
@@ -163,9 +167,6 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
   c.ident = trusted && st->ident ? st->ident : me.login;
   c.received_protocol = trusted && st->received_protocol ? st->received_protocol : "local";
   c.dont_deliver = st->dont_deliver;
-  if (trusted && st->host_address) c.host_address = st->host_address;
-  if (trusted && st->host_name) c.host_name = st->host_name;
-  if (trusted && st->interface_address) c.interface_address = st->interface_address;
   if (trusted && st->authenticator) c.auth_driver_name = st->authenticator;
   conn_current = &c;
 
@@ -173,8 +174,8 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
   /* Recipients are checked before anything is read. */
   char **rcpts = NULL;
   int nrcpts = 0;
-  const char *err = collect_recipients(&r, argc, argv, st->recipients_arg, &rcpts, &nrcpts);
-  if (err) return fail("%s%s", err, "");
+  const char *err = collect_recipients(argc, argv, st->recipients_arg, &rcpts, &nrcpts);
+  if (err) return fail("%s", err);
 
   /* The sender: login@qualify_domain unless -f is allowed. */
   const char *sender = str_sprintf("%s@%s", me.login, qd);
@@ -211,7 +212,7 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
 
   if (!rcv_begin(&r, &c, false)) {
     log_write(LOG_MAIN | LOG_PANIC, "%s", r.spool_error);
-    return fail("%s%s", r.spool_error, "");
+    return fail("%s", r.spool_error);
   }
   spool_msg *m = &r.m;
   m->originator_login = (char *)me.login;
@@ -238,17 +239,13 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
   if (!r.extract)
     for (int i = 0; i < nrcpts; i++) rcv_add_recipient(&r, rcpts[i]);
 
-  long limit = 0;
-  if (mainconf.message_size_limit && *mainconf.message_size_limit) {
-    long long v = 0;
-    if (expand_string_integer(mainconf.message_size_limit, false, &v) == NULL) limit = (long)v;
-  }
+  long limit = rcv_size_limit();
   read_stdin(&r, st->dot_ends, limit);
   rcv_end_input(&r);
   if (r.spool_failed) {
     log_write_msg(m->id, LOG_MAIN, "%s", r.spool_error);
     rcv_abandon(&r);
-    return fail("%s%s", r.spool_error, "");
+    return fail("%s", r.spool_error);
   }
   /* A UUCP "From " line sets the sender for a trusted caller without -f
    * (uucp_from_sender, default $1). */
@@ -272,29 +269,24 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
     log_write(LOG_MAIN, "%s message %s received from %s (more than %zu characters): message abandoned",
               r.header_too_big ? "ridiculously long" : "overlong", what, me.login, max);
     rcv_abandon(&r);
-    return fail("message %s longer than %s characters received: message not accepted", what,
-                str_sprintf("%zu", max));
+    return fail("message %s longer than %zu characters received: message not accepted", what, max);
   }
   if (!rcv_fixups(&r, st->extract_recipients ? rcpts : NULL, st->extract_recipients ? nrcpts : 0,
                   &err)) {
     log_write_msg(m->id, LOG_MAIN | LOG_PANIC, "%s %s", m->id, err);   /* Exim names the id twice */
     rcv_abandon(&r);
-    return fail("no recipients in message%s%s", "", "");
+    return fail("no recipients in message");
   }
   if (limit > 0 && r.size > limit) {
-    gstring *env = g_fmt(NULL, "Envelope-from: <%s>\nEnvelope-to: ", sender);
-    for (int i = 0; i < m->recipients_count; i++)
-      env = g_fmt(env, "%s<%s>", i ? ", " : "", m->recipients[i].address);
-    env = g_fmt(env, "\n%s", rcv_headers_for_log(m->headers));
-    log_write_reject(m->id, g_str(env), "rejected from <%s> U=%s: message too big: read=%ld max=%ld",
+    log_write_reject(m->id, rcv_reject_log_text(&r, sender), "rejected from <%s> U=%s: message too big: read=%ld max=%ld",
                      sender, me.login, r.size, limit);
     rcv_abandon(&r);
-    return fail("message rejected: message too big (max=%s)%s", str_sprintf("%ld", limit), "");
+    return fail("message rejected: message too big (max=%ld)", limit);
   }
   if (!rcv_add_received(&r, &err)) {
     log_write(LOG_MAIN | LOG_PANIC, "%s", err);
     rcv_abandon(&r);
-    return fail("%s%s", err, "");
+    return fail("%s", err);
   }
 
   rcv_publish(&r);
@@ -304,20 +296,17 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
     if (rc != ACL_OK) {
       const char *what = rc == ACL_DEFER ? "temporarily rejected" : rc == ACL_DISCARD ? "discarded" : "rejected";
       const char *text = l ? l : u;
-      gstring *env = g_fmt(NULL, "Envelope-from: <%s>\nEnvelope-to: ", sender);
-      for (int i = 0; i < m->recipients_count; i++)
-        env = g_fmt(env, "%s<%s>", i ? ", " : "", m->recipients[i].address);
-      env = g_fmt(env, "\n%s", rcv_headers_for_log(m->headers));
+      const char *env = rcv_reject_log_text(&r, sender);
       if (rc == ACL_DISCARD) {
         /* Exim logs the arrival and a blackhole delivery; the exit status is 1 */
         rcv_discard(&r, "non-SMTP", l);
         return EXIT_FAILURE;
       }
       rcv_abandon(&r);
-      if (text) log_write_reject(m->id, g_str(env), "F=<%s> %s by non-SMTP ACL: %s", sender, what, text);
-      else log_write_reject(m->id, g_str(env), "F=<%s> %s by non-SMTP ACL", sender, what);
+      if (text) log_write_reject(m->id, env, "F=<%s> %s by non-SMTP ACL: %s", sender, what, text);
+      else log_write_reject(m->id, env, "F=<%s> %s by non-SMTP ACL", sender, what);
       if (u) return fail("message %s by non-SMTP ACL: %s", what, u);
-      return fail("message %s by non-SMTP ACL%s", what, "");
+      return fail("message %s by non-SMTP ACL", what);
     }
   }
   rcv_apply_acl_headers(&r);
@@ -325,7 +314,7 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
 
   if (!rcv_commit(&r)) {
     log_write_msg(m->id, LOG_MAIN, "%s", r.spool_error ? r.spool_error : "spool write failed");
-    return fail("%s%s", r.spool_error ? r.spool_error : "spool write failed", "");
+    return fail("%s", r.spool_error ? r.spool_error : "spool write failed");
   }
   return EXIT_SUCCESS;
 }

@@ -198,6 +198,23 @@ void rcv_end_input(rcv_msg *r) {
   r->m.headers = rcv_parse_headers(r->hdr->s, r->hdr->len);
 }
 
+long rcv_size_limit(void) {
+  const char *s = mainconf.message_size_limit;
+  if (!s || !*s) return 0;
+  long long v = 0;
+  if (expand_string_integer(s, false, &v) != NULL) return 0;
+  return (long)v;
+}
+
+char *rcv_reject_log_text(rcv_msg *r, const char *sender) {
+  gstring *g = g_fmt(NULL, "Envelope-from: <%s>\nEnvelope-to: ", sender ? sender : "");
+  for (int i = 0; i < r->m.recipients_count; i++)
+    g = g_fmt(g, "%s<%s>", i ? ", " : "", r->m.recipients[i].address);
+  const char *h = rcv_headers_for_log(r->m.headers);
+  if (*h) g = g_fmt(g, "\n%s", h);
+  return g_str(g);
+}
+
 /* ------------------------------------------------------------ recipients */
 
 void rcv_add_recipient(rcv_msg *r, const char *address) {

@@ -38,28 +38,9 @@ static const char *peer_text(const smtp_conn *c, bool local_only) {
   return s ? s : str_sprintf("[%s]", c->host_address);
 }
 
-static long size_limit(void) {
-  const char *s = mainconf.message_size_limit;
-  if (!s || !*s) return 0;
-  long long v = 0;
-  if (expand_string_integer(s, false, &v) != NULL) return 0;
-  return (long)v;
-}
-
 static void reply(receive_result *res, const char *fmt, const char *arg) {
   res->reply = g_fmt(res->reply, fmt, arg);
   res->reply = g_cat(res->reply, "\r\n");
-}
-
-/* Envelope lines and headers for the reject log. */
-static char *reject_log_text(rcv_msg *r) {
-  smtp_conn *c = r->c;
-  gstring *g = g_fmt(NULL, "Envelope-from: <%s>\nEnvelope-to: ", c->env.sender ? c->env.sender : "");
-  for (int i = 0; i < c->env.recipients_count; i++)
-    g = g_fmt(g, "%s<%s>", i ? ", " : "", c->env.recipients[i].address);
-  const char *h = rcv_headers_for_log(r->m.headers);
-  if (*h) g = g_fmt(g, "\n%s", h);
-  return g_str(g);
 }
 
 /* The envelope and the caller into m. */
@@ -108,7 +89,7 @@ void receive_smtp_message(smtp_conn *c, receive_body_fn body, void *body_ctx, re
   setup_envelope(&r, c);
   memcpy(res->id, r.m.id, sizeof res->id);
 
-  long limit = size_limit();
+  long limit = rcv_size_limit();
   smtp_in_body b;
   smtp_in_body_init(&b, rcv_sink, &r, limit > 0 ? (size_t)limit : 0);
   smtp_in_result got = body(body_ctx, &b);
@@ -132,7 +113,7 @@ void receive_smtp_message(smtp_conn *c, receive_body_fn body, void *body_ctx, re
   rcv_end_input(&r);
 
   if (b.too_big) {
-    log_write_reject(r.m.id, reject_log_text(&r), "rejected from <%s> %s: message too big: read=%zu max=%ld",
+    log_write_reject(r.m.id, rcv_reject_log_text(&r, c->env.sender), "rejected from <%s> %s: message too big: read=%zu max=%ld",
                      c->env.sender ? c->env.sender : "", g_str(conn_host_text(NULL, c)), b.size, limit);
     rcv_abandon(&r);
     reply(res, "552 Message size exceeds maximum permitted%s", "");
