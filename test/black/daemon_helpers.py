@@ -28,6 +28,7 @@ import signal
 import socket
 import subprocess
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -88,7 +89,7 @@ class Daemon:
         self.args = list(args)
         self.proc = None
         self.pid = None
-        self._buf = {}
+        self._buf = weakref.WeakKeyDictionary()   # per socket object: read-ahead
 
     def command(self, mode="-bdf"):
         cmd = [EXIM, "-C", str(self.conf_path), mode]
@@ -137,15 +138,15 @@ class Daemon:
     def reply(self, s):
         """One complete SMTP reply (every line up to "NNN "), or what came
         before EOF."""
-        buf = self._buf.get(s.fileno(), b"")
+        buf = self._buf.get(s, b"")
         while True:
             m = _REPLY_END.search(buf)
             if m:
-                self._buf[s.fileno()] = buf[m.end():]
+                self._buf[s] = buf[m.end():]
                 return buf[:m.end()].decode(errors="replace")
             d = s.recv(4096)
             if not d:
-                self._buf[s.fileno()] = b""
+                self._buf[s] = b""
                 return buf.decode(errors="replace")
             buf += d
 

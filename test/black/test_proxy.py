@@ -148,3 +148,30 @@ def test_message_through_proxy_logs_prx(daemon):
            for l in d.mainlog().splitlines() if " <= " in l]
     want = [l for l in REC_ALL["proxy_message"]["log"] if " <= " in l]
     assert got == want
+
+
+def test_hostile_headers_do_not_hurt(daemon):
+    import random
+    rnd = random.Random(5)
+    d = daemon(CONF + "proxy_protocol_timeout = 2s\n")
+    samples = [V2SIG + bytes([0x21, rnd.choice([0x11, 0x21, 0x31, 0x00, 0xff])]) +
+               struct.pack("!H", rnd.randrange(0, 80)) + rnd.randbytes(rnd.randrange(0, 80)) for _ in range(15)]
+    samples += [b"PROXY " + rnd.randbytes(rnd.randrange(0, 120)) + b"\r\n" for _ in range(15)]
+    samples += [rnd.randbytes(rnd.randrange(1, 200)) for _ in range(10)]
+    samples += [b"PROXY TCP4 1.2.3.4 5.6.7.8 99999 25\r\n", b"PROXY TCP6 1.2.3.4 5.6.7.8 1 25\r\n",
+                b"PROXY TCP4 1.2.3.4 5.6.7.8 1 25 extra\r\n", b"PROXY TCP4 1.2.3.4 5.6.7.8 1 25\n",
+                b"P" * 300 + b"\r\n"]
+    for data in samples:
+        s = d.connect()
+        s.sendall(data)
+        s.shutdown(socket.SHUT_WR)
+        r = d.reply(s)
+        assert r == "" or r.startswith("220 proxy=yes "), (data, r)
+        if r.startswith("220 proxy=yes ext=:"):
+            assert f" host=127.0.0.1:{s.getsockname()[1]} " in r     # malformed: nothing taken
+        s.close()
+    assert d.alive()
+    assert d.paniclog() == ""
+    s = d.connect()
+    s.sendall(HEADERS["v1"])
+    assert d.reply(s) == expected_banner("v1", d, s.getsockname()[1])
