@@ -280,10 +280,16 @@ static int run_stmts(acl_ctx *ctx, const acl_stmt *stmts) {
 
 /* Find the statements an (expanded) ACL text stands for; *name is NULL
  * for an inline ACL. */
-static const acl_stmt *find_acl(const char *text, const char **name, const char **error) {
+static const acl_stmt *find_acl(const char *text, int level, const char **name, const char **error) {
   *error = NULL;
   *name = text;
-  if (*text == '/') return acl_file_load(text, error);
+  if (*text == '/') {
+    bool fresh;
+    const acl_stmt *st = acl_file_load(text, &fresh, error);
+    if (acl_tracing && st && fresh) acl_trace(level, "read ACL from file %s", text);
+    else if (acl_tracing && st) acl_trace(level, "using ACL \"%s\"", text);
+    return st;
+  }
   if (!strpbrk(text, " \t\n")) {
     bool found;
     const acl_stmt *st = acl_named_find(text, &found);
@@ -300,7 +306,7 @@ int acl_run(acl_where where, const char *recipient, const char *text, int level,
     return ACL_ERROR;
   }
   const char *name, *error;
-  const acl_stmt *stmts = find_acl(text, &name, &error);
+  const acl_stmt *stmts = find_acl(text, level, &name, &error);
   if (error) {
     *log_msg = error;
     return ACL_ERROR;
@@ -313,7 +319,7 @@ int acl_run(acl_where where, const char *recipient, const char *text, int level,
   ctx.level = level;
   ctx.user_msg = user_msg;
   ctx.log_msg = log_msg;
-  if (acl_tracing && name) acl_trace(level, "using ACL \"%s\"", name);
+  if (acl_tracing && name && *name != '/') acl_trace(level, "using ACL \"%s\"", name);
 
   /* $acl_arg1..9 and $acl_narg for this ACL, when it is given arguments. */
   const char *saved[10];

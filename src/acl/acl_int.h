@@ -86,8 +86,9 @@ acl_stmt *acl_parse_text(const char *text, const char *file, int line, const cha
 acl_stmt *acl_parse_inline(const char *text, const char **error);
 /* A named ACL from "begin acl" (found = false when there is none). */
 acl_stmt *acl_named_find(const char *name, bool *found);
-/* Read and parse an ACL file, cached for the life of the process. */
-acl_stmt *acl_file_load(const char *path, const char **error);
+/* Read and parse an ACL file, cached for the life of the process;
+ * *fresh tells whether it was read now. */
+acl_stmt *acl_file_load(const char *path, bool *fresh, const char **error);
 
 /* Evaluation (acl.c): run the ACL named/given by text at nesting level
  * `level`.  args (non-NULL) set $acl_arg1..9 and $acl_narg for its

@@ -187,9 +187,11 @@ acl_stmt *acl_named_find(const char *name, bool *found) {
   return NULL;
 }
 
-acl_stmt *acl_file_load(const char *path, const char **error) {
+acl_stmt *acl_file_load(const char *path, bool *fresh, const char **error) {
+  *fresh = false;
   for (file_acl *f = file_acls; f; f = f->next)
     if (strcmp(f->path, path) == 0) return f->stmts;
+  *fresh = true;
   *error = NULL;
   FILE *fp = fopen(path, "r");
   if (!fp) {
@@ -203,7 +205,9 @@ acl_stmt *acl_file_load(const char *path, const char **error) {
   fclose(fp);
   store_pool old = store_pool_set(POOL_PERM);
   const char *fpath = str_perm(path);
-  acl_stmt *st = acl_parse_text(g_str(g), fpath, 0, error);
+  /* Lines are read as configuration lines are; the commentary shows the
+   * configuration file's last line for them, as exim4 does. */
+  acl_stmt *st = parse_text(g_str(g), inline_file, inline_line > 0 ? inline_line : -1, true, error);
   store_pool_set(old);
   if (*error) return NULL;
   file_acl *f = store_get_in(POOL_PERM, sizeof *f, false);

@@ -31,6 +31,7 @@ SMTP_LAYER = {
     "nesting": "RCPT replies ignore an accept's message= text",
     "set_vars": "RCPT replies ignore an accept's message= text",
     "data_vars": "RCPT replies ignore an accept's message= text",
+    "file_acl": "RCPT replies ignore an accept's message= text",
     "discard": "RCPT discard answered and logged as a rejection",
     "controls": "no_multiline_responses keeps the last line, not the first",
     "control_where": "syntax-error limit counts ACL errors",

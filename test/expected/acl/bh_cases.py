@@ -220,3 +220,20 @@ dd:
 CASES += [
     ("arg_errors", 'acl_smtp_mail = m\nbegin acl\nm:\n  accept  senders = s0@x\n          ratelimit = 1/1h/per_rcpt/strict\n  accept  senders = s1@x\n          ratelimit = 1/xx\n  accept  senders = s2@x\n          ratelimit = 1/1h/per_mail/per_rcpt\n  accept  senders = s3@x\n          ratelimit = 1/1h/leaky/strict\n  accept  senders = s4@x\n          ratelimit = 1/1h/count=x\n  accept  senders = s5@x\n          ratelimit = x/1h\n  accept  senders = s6@x\n          ratelimit = 1\n  accept  senders = s7@x\n          seen = x\n  accept  senders = s8@x\n          seen = 1h/foo\n  accept  senders = s9@x\n          seen = 1h/refresh=x\n  accept  senders = s10@x\n          seen = ${if eq{1}{1}{}}\n', 'helo x\nmail from:<s0@x>\nmail from:<s1@x>\nmail from:<s2@x>\nmail from:<s3@x>\nmail from:<s4@x>\nmail from:<s5@x>\nmail from:<s6@x>\nmail from:<s7@x>\nmail from:<s8@x>\nmail from:<s9@x>\nmail from:<s10@x>\nquit\n', "10.0.0.1"),
 ]
+
+CASES += [
+    ("file_acl", """acl_smtp_rcpt = @DIR@/f.acl
+acl_smtp_mail = m
+begin acl
+m:
+  accept  acl = @DIR@/f.acl
+""", "helo x\nmail from:<>\nrcpt to:<a@b>\nquit\n", "10.0.0.1"),
+    ("too_deep", """acl_smtp_rcpt = r
+begin acl
+r:
+  accept  acl = loop
+loop:
+  accept  acl = loop
+""", "helo x\nmail from:<>\nrcpt to:<a@b>\nquit\n", "10.0.0.1"),
+]
+FILES["file_acl"] = {"f.acl": "# comment\n\nwarn logwrite = in file\n\naccept hosts = 10.0.0.1\n  message = file ok\n"}
