@@ -17,6 +17,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
+#include <time.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -28,6 +30,7 @@
 #include "config/main_config.h"
 #include "expand/expand.h"
 #include "expand/variables.h"
+#include "hints/hints.h"
 #include "smtp/smtp_in_int.h"
 #include "tls/tls.h"
 
@@ -79,8 +82,43 @@ void smtp_cmd_vrfy(smtp_session *s, bool expn) {
   smtp_reply(s, 252, "Administrative prohibition");
 }
 
-/* Start argv without waiting for it (ETRN does not wait). */
-static bool run_detached(const char *const *argv, const char **error) {
+/* smtp_etrn_serialize: one run per argument at a time, recorded in the
+ * "misc" hints database under "etrn-<argument>" as exim4 does (records
+ * older than six hours are ignored).  Returns false when one is running. */
+typedef struct {
+  hints_header h;
+  int count;
+} etrn_serial;
+
+static bool serial_start(const char *key) {
+  const char *err = NULL;
+  hints_db *db = hints_open(NULL, "misc", true, &err);
+  if (!db) return true;    /* no database: no serialisation, as a failure to lock would not stop Exim */
+  size_t len = 0;
+  etrn_serial *old = hints_read(db, key, &len);
+  time_t now = time(NULL);
+  if (old && len >= sizeof *old && old->count > 0 && now - old->h.time_stamp < 6 * 60 * 60) {
+    hints_close(db);
+    return false;
+  }
+  etrn_serial rec = {.h = {.time_stamp = now}, .count = 1};
+  hints_write(db, key, &rec, sizeof rec);
+  hints_close(db);
+  return true;
+}
+
+static void serial_end(const char *key) {
+  const char *err = NULL;
+  hints_db *db = hints_open(NULL, "misc", true, &err);
+  if (!db) return;
+  hints_delete(db, key);
+  hints_close(db);
+}
+
+/* Start argv without waiting for it (ETRN does not wait).  With
+ * serial_key, a detached process waits for the command and then removes
+ * the serialisation record. */
+static bool run_detached(const char *const *argv, const char *serial_key, const char **error) {
   pid_t pid = fork();
   if (pid < 0) {
     *error = strerror(errno);
@@ -95,6 +133,18 @@ static bool run_detached(const char *const *argv, const char **error) {
       dup2(fd, 1);
       dup2(fd, 2);
       if (fd > 2) close(fd);
+    }
+    if (serial_key) {
+      pid_t cmd = fork();
+      if (cmd == 0) {
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+      }
+      int st;
+      if (cmd > 0)
+        while (waitpid(cmd, &st, 0) < 0 && errno == EINTR) {}
+      serial_end(serial_key);
+      _exit(0);
     }
     execv(argv[0], (char *const *)argv);
     _exit(127);
@@ -182,7 +232,30 @@ void smtp_cmd_etrn(smtp_session *s) {
     argv[2] = arg + 1;
     argv[3] = NULL;
   }
-  if (!argv || !run_detached(argv, &error)) {
+  if (!argv) {
+    log_write(LOG_MAIN | LOG_PANIC, "failed to set up ETRN command: %s", error ? error : "");
+    smtp_reply(s, 458, "Internal failure");
+    return;
+  }
+  if (c->host_checking) {
+    /* -bh: say what would run, run nothing (exim4's commentary) */
+    gstring *g = NULL;
+    for (int i = 0; argv[i]; i++) g = g_fmt(g, "%s%s", i ? " " : "", argv[i]);
+    fprintf(stderr, ">>> ETRN command is: %s\n>>> ETRN command execution skipped\n", g_str(g));
+    fflush(stderr);
+    smtp_reply(s, 250, "OK");
+    return;
+  }
+  const char *key = NULL;
+  if (mainconf.smtp_etrn_serialize) {
+    key = str_sprintf("etrn-%s", s->cmd_args);
+    if (!serial_start(key)) {
+      smtp_reply(s, 458, "Already processing %s", s->cmd_args);
+      return;
+    }
+  }
+  if (!run_detached(argv, key, &error)) {
+    if (key) serial_end(key);
     log_write(LOG_MAIN | LOG_PANIC, "failed to set up ETRN command: %s", error ? error : "");
     smtp_reply(s, 458, "Internal failure");
     return;

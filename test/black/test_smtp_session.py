@@ -211,3 +211,32 @@ def test_pipe_connect_not_offered(exim, tmp_path):
         assert "PIPECONNECT" not in c.cmd("EHLO x")[1]
         c.cmd("QUIT")
         s.wait()
+
+
+def test_etrn_serialized(exim, tmp_path):
+    # exim4: a second ETRN for the same argument while the first command runs
+    # gets "458 Already processing <arg>"; the record goes when it ends.
+    conf = smtp_conf(tmp_path, "acl_smtp_etrn = accept\nsmtp_etrn_command = /bin/sleep 1\n")
+    r = run_bs(exim, conf, "EHLO x\r\nETRN #abc\r\nETRN #abc\r\nETRN #def\r\nQUIT\r\n")
+    assert [l for l in r.out.splitlines() if not l.startswith("250-")][2:] == [
+        "250 OK", "458 Already processing #abc", "250 OK", "221 test.example closing connection"]
+
+    def again():
+        r2 = run_bs(exim, conf, "EHLO x\r\nETRN #abc\r\nQUIT\r\n")
+        return "458" not in r2.out
+    assert wait_for(again, timeout=15, step=0.3)
+
+
+def test_etrn_bh_runs_nothing(exim, tmp_path):
+    from smtp_helpers import run_bh
+    r = run_bh(exim, smtp_conf(tmp_path, "acl_smtp_etrn = accept\nsmtp_etrn_command = /bin/touch "
+                                         f"{tmp_path}/ran\n"), "EHLO x\r\nETRN #abc\r\nQUIT\r\n")
+    assert f">>> ETRN command is: /bin/touch {tmp_path}/ran\n>>> ETRN command execution skipped\n" in r.err
+    assert "250 OK" in r.out and not (tmp_path / "ran").exists()
+
+
+def test_etrn_runs_command(exim, tmp_path):
+    conf = smtp_conf(tmp_path, f"acl_smtp_etrn = accept\nsmtp_etrn_command = /bin/touch {tmp_path}/ran\n")
+    r = run_bs(exim, conf, "EHLO x\r\nETRN #abc\r\nQUIT\r\n")
+    assert "250 OK" in r.out
+    assert wait_for(lambda: (tmp_path / "ran").exists(), timeout=10)
