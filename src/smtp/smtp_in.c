@@ -123,7 +123,8 @@ static void synprot_v(smtp_session *s, int kind, int code, const char *log_text,
   smtp_conn *c = s->c;
   const char *text = fmt ? g_str(g_vfmt(NULL, fmt, ap)) : NULL;
   if (log_text) {
-    bool syntax = kind == SMTP_SYNTAX || (kind == SMTP_SYNPROT_BY_CODE && code >= 500 && code != 503);
+    /* 503 (sequence) and 504 (AUTH mechanism not supported) are protocol errors in exim4 */
+    bool syntax = kind == SMTP_SYNTAX || (kind == SMTP_SYNPROT_BY_CODE && code >= 500 && code != 503 && code != 504);
     if (syntax ? LOGGING(smtp_syntax_error) : LOGGING(smtp_protocol_error))
       log_write(LOG_MAIN, "SMTP %s error in \"%s\" %s %s", syntax ? "syntax" : "protocol",
                 str_printing(c->last_command ? c->last_command : ""), smtp_host_text(c), log_text);
