@@ -99,3 +99,26 @@ def test_cram_commentary(exim):
     assert m, err
     assert m.group(2) == m.group(3)
     assert "235 Authentication succeeded" in out
+
+
+def test_auth_hostile_input(exim):
+    """Random AUTH commands and responses (fixed seed): every command gets
+    a reply, the process ends normally and logs no panic."""
+    import random
+    rnd = random.Random(4954)
+    lines = ["EHLO x"]
+    mechs = ["PLAIN", "LOGIN", "CRAM-MD5", "plain", "X", ""]
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=*!\t \\$"
+    for _ in range(300):
+        data = "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(0, 60)))
+        lines.append(("AUTH %s %s" % (rnd.choice(mechs), data)).rstrip())
+        if rnd.random() < 0.5:
+            lines.append(auth_cases.b64(bytes(rnd.randrange(256) for _ in range(rnd.randrange(0, 40)))))
+    lines.append("QUIT")
+    conf = exim.write_conf("smtp_max_synprot_errors = 10000\nsmtp_max_unknown_commands = 10000\n"
+                           "smtp_accept_max_nonmail = 0\n" +
+                           auth_cases.config())
+    r = exim(["-C", str(conf), "-bh", "192.0.2.1"], input="".join(l + "\r\n" for l in lines))
+    assert r.rc == 0, r.err
+    assert "221 test.example closing connection" in r.out
+    assert "PANIC" not in r.err and "panic" not in r.err.lower()
