@@ -13,6 +13,7 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,8 @@ static void apply_oM(smtp_conn *c, const cmdline_state *st, bool host_too) {
 }
 
 int smtp_session_main(cmdline_state *st, const caller *me, bool trusted) {
+  /* A client that goes away must not kill us with SIGPIPE: writes fail instead. */
+  signal(SIGPIPE, SIG_IGN);
   int timeout = st->smtp_receive_timeout >= 0 ? st->smtp_receive_timeout : mainconf.smtp_receive_timeout;
   smtp_conn *c = store_get(sizeof *c, false);
   conn_init(c, 0, 1, timeout);

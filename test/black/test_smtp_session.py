@@ -240,3 +240,17 @@ def test_etrn_runs_command(exim, tmp_path):
     r = run_bs(exim, conf, "EHLO x\r\nETRN #abc\r\nQUIT\r\n")
     assert "250 OK" in r.out
     assert wait_for(lambda: (tmp_path / "ran").exists(), timeout=10)
+
+
+def test_client_gone_before_reply(exim, tmp_path):
+    # The client sends and closes at once: our replies fail to write, the
+    # session ends normally (no SIGPIPE death), and says so in the log.
+    conf = conf_file(exim, tmp_path, "log_selector = +smtp_connection\n")
+    with InetdSession(conf) as s:
+        c = s.client
+        c.expect(220)
+        c.send("EHLO x\r\n" * 50)
+        c.sock.close()
+        rc, err = s.wait()
+    assert rc == 0, err
+    assert "SMTP connection from [127.0.0.1] (via inetd)" in read_log(tmp_path)
