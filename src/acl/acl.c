@@ -27,7 +27,6 @@ const char *const acl_where_name[ACL_WHERE_COUNT] = {
   "ETRN", "EXPN", "EHLO or HELO", "MAILAUTH", "non-SMTP-start", "NOTQUIT", "QUIT", "STARTTLS",
   "VRFY", "delivery", "unknown"};
 
-const char *acl_where_text(acl_where w) { return acl_where_name[w]; }
 
 /* Where the innermost running ACL runs (for ${acl} met inside an ACL). */
 static acl_where current_where = ACL_WHERE_UNKNOWN;
@@ -71,10 +70,9 @@ void acl_reset_message(void) {
  * One condition or modifier
  * ------------------------------------------------------------------- */
 
-static int run_item(acl_ctx *ctx, const acl_stmt *st, const acl_item *it) {
+static int run_item(acl_ctx *ctx, const acl_item *it) {
   const acl_cond_def *d = it->def;
   const char *name = d->name;
-  if (d == NULL) return ACL_ERROR;
   /* message and log_message are kept as text and expanded when the
    * statement ends the ACL. */
   if (strcmp(name, "message") == 0 || strcmp(name, "log_message") == 0) {
@@ -110,7 +108,6 @@ static int run_item(acl_ctx *ctx, const acl_stmt *st, const acl_item *it) {
       return acl_error(ctx, "cannot use %s condition in %s ACL", name, acl_where_name[ctx->where]);
     return acl_error(ctx, "cannot test %s condition in %s ACL", name, acl_where_name[ctx->where]);
   }
-  (void)st;
   int rc = d->run(ctx, it, arg);
   if (it->negated) {
     if (rc == ACL_OK) rc = ACL_FAIL;
@@ -198,7 +195,7 @@ static int run_stmts(acl_ctx *ctx, const acl_stmt *stmts) {
         endpass_seen = true;
         continue;
       }
-      rc = run_item(ctx, st, it);
+      rc = run_item(ctx, it);
       if (rc != ACL_OK) {
         endpass = endpass_seen;
         break;

@@ -7,6 +7,7 @@
  *   acl_register.c   the table of conditions/modifiers/controls
  *   acl_conditions.c, acl_modifiers.c, acl_controls.c, acl_verify.c,
  *   acl_ratelimit.c, acl_seen.c   the conditions and modifiers themselves
+ *                    (ratelimit and seen keep their data in src/hints)
  *   acl_trace.c      the -bh commentary
  *
  * Nothing outside src/acl includes this file.
@@ -58,8 +59,6 @@ typedef struct acl_ctx {
   const char *error;          /* ACL_ERROR text */
   acl_verb verb;              /* of the statement being evaluated */
   bool nested_drop;           /* a nested ACL returned "drop" in this statement */
-  bool log_reject_target_set;
-  unsigned log_reject_target; /* LOG_MAIN/LOG_REJECT/LOG_PANIC */
 } acl_ctx;
 
 /* Maximum nesting of "acl =" / ${acl} (Exim: 20). */
@@ -97,8 +96,6 @@ acl_stmt *acl_file_load(const char *path, bool *fresh, const char **error);
 int acl_run(acl_where where, const char *recipient, const char *text, int level,
             const char *const *args, int nargs, const char **user_msg, const char **log_msg);
 
-/* Error texts name the ACL as Exim does: "connect", "EHLO or HELO" ... */
-const char *acl_where_text(acl_where w);
 
 /* -bh commentary (acl_trace.c).  acl_trace writes ">>> " + nesting
  * indent + text + newline on stderr when on. */

@@ -149,8 +149,6 @@ static int m_log_reject_target(acl_ctx *ctx, const acl_item *it, const char *arg
       log_write(LOG_MAIN | LOG_PANIC, "unknown log name \"%s\" in \"log_reject_target\" in %s ACL", item,
                 acl_where_name[ctx->where]);
   }
-  ctx->log_reject_target_set = true;
-  ctx->log_reject_target = bits;
   acl_set_log_reject_target(bits);
   return ACL_OK;
 }
@@ -230,17 +228,11 @@ static int m_udpsend(acl_ctx *ctx, const acl_item *it, const char *arg) {
   return rc;
 }
 
-/* Checks when the ACL is read. */
-static const char *check_delay(const char *arg) {
-  (void)arg;
-  return NULL;
-}
-
 const acl_cond_def acl_modifiers_core[] = {
   {"add_header", ACD_MODIFIER, W_MESSAGE, m_add_header, NULL},
   {"continue", ACD_MODIFIER, ACL_WHERE_ALL, m_continue, NULL},
   {"control", ACD_MODIFIER, ACL_WHERE_ALL, acl_run_control, NULL},
-  {"delay", ACD_MODIFIER, ACL_WHERE_ALL & ~W(NOTQUIT), m_delay, check_delay},
+  {"delay", ACD_MODIFIER, ACL_WHERE_ALL & ~W(NOTQUIT), m_delay, NULL},
   {"endpass", ACD_MODIFIER | ACD_NOARG, ACL_WHERE_ALL, m_text, NULL},
   {"log_message", ACD_MODIFIER | ACD_NOEXPAND, ACL_WHERE_ALL, m_text, NULL},
   {"log_reject_target", ACD_MODIFIER, ACL_WHERE_ALL, m_log_reject_target, NULL},
