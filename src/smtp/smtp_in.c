@@ -472,7 +472,7 @@ void smtp_session_run(smtp_conn *c) {
   if (!c->active_hostname) c->active_hostname = mainconf.primary_hostname;
   expand_var_set("version_number", version_string);
   expand_var_set("exim_version", mainconf.exim_version ? mainconf.exim_version : version_string);
-  if (!c->received_protocol) c->received_protocol = c->local ? "local-smtp" : "smtp";
+  if (!c->received_protocol) c->received_protocol = c->local && !c->host_address ? "local-smtp" : "smtp";
   conn_publish(c);
 
   s->nolog = c->host_address && smtp_host_in(c, mainconf.hosts_connection_nolog, "hosts_connection_nolog");

@@ -254,3 +254,12 @@ def test_client_gone_before_reply(exim, tmp_path):
         rc, err = s.wait()
     assert rc == 0, err
     assert "SMTP connection from [127.0.0.1] (via inetd)" in read_log(tmp_path)
+
+
+def test_bs_with_host_address_is_not_local_protocol(exim, tmp_path):
+    # exim4 -bs -oMa: "<= ... H=(x) [1.2.3.4] U=root P=esmtp" (no "local-")
+    conf = smtp_conf(tmp_path, "acl_smtp_rcpt = accept\nqueue_only\n")
+    r = run_bs(exim, conf, "EHLO x\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<r@test.example>\r\nDATA\r\n"
+               "Subject: x\r\n\r\nb\r\n.\r\nQUIT\r\n", args=["-oMa", "1.2.3.4"])
+    assert "250 OK id=" in r.out
+    assert re.search(r"<= a@b.c H=\(x\) \[1.2.3.4\] U=\S+ P=esmtp S=", read_log(tmp_path))
