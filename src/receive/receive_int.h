@@ -91,6 +91,8 @@ typedef struct rcv_msg {
   bool first_line_done;
   bool no_qualify;              /* -bnq: unqualified header addresses stay so */
   bool prdr_used;               /* the PRDR data phase ran (log " PRDR") */
+  spool_header *received;       /* our Received: header, and its text up to the date */
+  const char *received_head;
 } rcv_msg;
 
 /* headers.c ---------------------------------------------------------------- */
@@ -159,6 +161,9 @@ bool rcv_fixups(rcv_msg *r, char **args, int nargs, const char **error);
 /* Expand received_header_text and put the result, with "; date", at the
  * top as type P.  False with *error when the expansion failed. */
 bool rcv_add_received(rcv_msg *r, const char **error);
+/* Once the message is accepted the Received: date becomes that time
+ * (spec 48.13). */
+void rcv_received_date(rcv_msg *r, time_t t);
 /* "Thu, 03 Dec 2026 07:18:54 +0000" for t (as Date: and Received: use). */
 char *rcv_date(time_t t);
 

@@ -378,6 +378,7 @@ bool rcv_commit(rcv_msg *r) {
   gettimeofday(&now, NULL);
   r->m.complete_sec = now.tv_sec;
   r->m.complete_usec = (int)now.tv_usec;
+  rcv_received_date(r, now.tv_sec);
   if (r->no_files) return true;
   stage_flush(r);
   if (r->spool_failed) return false;

@@ -69,7 +69,15 @@ bool rcv_add_received(rcv_msg *r, const char **error) {
     return false;
   }
   gstring *g = g_cat(g_new(strlen(x) + 64, is_tainted(x)), x);
-  g = g_fmt(g, ";\n\t%s", rcv_date(time(NULL)));
-  rcv_header_prepend(&r->m.headers, g_str(g), 'P');
+  g = g_cat(g, ";\n\t");
+  r->received_head = g_str(g);
+  r->received = rcv_header_prepend(&r->m.headers, r->received_head, 'P');
+  rcv_received_date(r, r->tv.tv_sec);
   return true;
+}
+
+void rcv_received_date(rcv_msg *r, time_t t) {
+  if (!r->received) return;
+  gstring *g = g_cat(g_new(strlen(r->received_head) + 40, is_tainted(r->received_head)), r->received_head);
+  r->received->text = g_str(g_fmt(g, "%s\n", rcv_date(t)));
 }

@@ -2,8 +2,14 @@
  * the sink of receive_msg.c): what is a header line, splitting a header
  * block, the -H type letters, where the body starts, header_maxsize and
  * header_line_maxsize, and the counts kept for $message_linecount etc.
- * Runs without files (the -bh path of rcv_begin). */
+ * Mostly without files (the -bh path of rcv_begin); at the end a real
+ * spool in a temporary directory with write(2) failing with ENOSPC through
+ * spool_write_fn: the failure is reported (452) and nothing is left. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/store.h"
 #include "config/main_config.h"
@@ -20,6 +26,26 @@ static rcv_msg *receive(const char *text, size_t chunk) {
   for (size_t i = 0; i < n; i += chunk) rcv_sink(&r, text + i, n - i < chunk ? n - i : chunk);
   rcv_end_input(&r);
   return &r;
+}
+
+static ssize_t full_disk(int fd, const void *buf, size_t n) {
+  (void)fd, (void)buf, (void)n;
+  errno = ENOSPC;
+  return -1;
+}
+
+/* Files in dir/input (0 when it is missing). */
+static int files_in(const char *dir) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/input", dir);
+  DIR *d = opendir(path);
+  if (!d) return 0;
+  int n = 0;
+  struct dirent *e;
+  while ((e = readdir(d)))
+    if (e->d_name[0] != '.') n++;
+  closedir(d);
+  return n;
 }
 
 static int count(const spool_header *h) {
@@ -110,5 +136,37 @@ int main(void) {
   CHECK(rcv_header_find(r->m.headers, "To") == NULL);
   CHECK(strcmp(rcv_headers_block(r->m.headers)->s, "Received: x\nSubject: s\nDate: d\n") == 0);
   CHECK(strcmp(rcv_headers_for_log(r->m.headers), "P Received: x\n  Subject: s\n  Date: d") == 0);
+  /* ENOSPC while the body is written: the -D goes, 452 */
+  char dir[] = "/tmp/test_headers.XXXXXX";
+  CHECK(mkdtemp(dir) != NULL);
+  mainconf.spool_directory = dir;
+  mainconf.split_spool_directory = false;
+  memset(&conn, 0, sizeof conn);
+  static rcv_msg f;
+  CHECK(rcv_begin(&f, &conn, false));
+  spool_write_fn = full_disk;
+  static char big[3 * RCV_STAGE];
+  memset(big, 'x', sizeof big);
+  big[sizeof big - 1] = '\n';
+  rcv_sink(&f, "Subject: s\n\n", 12);
+  CHECK(!rcv_sink(&f, big, sizeof big));
+  rcv_end_input(&f);
+  CHECK(f.spool_failed && spool_failure_code(f.spool_errno) == 452);
+  CHECK(!rcv_commit(&f));
+  rcv_abandon(&f);
+  spool_write_fn = write;
+  CHECK(files_in(dir) == 0);
+  /* the same message with room: -D and -H */
+  static rcv_msg ok;
+  CHECK(rcv_begin(&ok, &conn, false));
+  rcv_sink(&ok, "Subject: s\n\nbody\n", 17);
+  rcv_end_input(&ok);
+  ok.m.sender = "s@x.example";
+  rcv_add_recipient(&ok, "a@b.example");
+  CHECK(rcv_commit(&ok));
+  CHECK(files_in(dir) == 2);
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  CHECK(system(cmd) == 0);
   return unit_done("test_headers");
 }
