@@ -304,8 +304,10 @@ void smtp_cmd_starttls(smtp_session *s) {
     s->notquit_reason = "tls-failed";
     return;
   }
-  /* RFC 3207: forget everything learned before TLS. */
+  /* RFC 3207: forget everything learned before TLS.  The EHLO and AUTH
+   * that follow are not counted as non-mail commands (spec 49.6). */
   smtp_reset_transaction(s);
+  s->free_helo_used = s->free_auth_used = false;
   c->helo_seen = false;
   c->helo_name = NULL;
   c->esmtp = false;
