@@ -140,7 +140,7 @@ static void log_host_line(const char *text) {
     g = g_catc(g, ' ');
   }
   g = g_cat(g, text);
-  log_write(LOG_MAIN, "%s", g_str(g));
+  log_write_msg(expand_var_value(expand_var_find("message_exim_id", 15)), LOG_MAIN, "%s", g_str(g));
 }
 
 /* warn's log_message: written once per message. */

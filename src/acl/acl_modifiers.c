@@ -173,7 +173,8 @@ static int m_logwrite(acl_ctx *ctx, const acl_item *it, const char *arg) {
     }
   }
   if (!flags) flags = LOG_MAIN;
-  log_write(flags, "%s", p);
+  /* While a message is being received its id starts the line. */
+  log_write_msg(expand_var_value(expand_var_find("message_exim_id", 15)), flags, "%s", p);
   return ACL_OK;
 }
 

@@ -122,7 +122,8 @@ static bool mode_allowed(per_mode mode, acl_where w) {
     return w == ACL_WHERE_MAIL || w == ACL_WHERE_RCPT || w == ACL_WHERE_PREDATA || w == ACL_WHERE_MIME ||
            w == ACL_WHERE_DATA || w == ACL_WHERE_NOTSMTP;
   case PER_RCPT:
-    return w == ACL_WHERE_RCPT || w == ACL_WHERE_PREDATA || w == ACL_WHERE_MIME || w == ACL_WHERE_DATA;
+    return w == ACL_WHERE_RCPT || w == ACL_WHERE_PREDATA || w == ACL_WHERE_MIME || w == ACL_WHERE_DATA ||
+           w == ACL_WHERE_NOTSMTP;   /* exim4 counts non-SMTP recipients too */
   case PER_ADDR:
     return w == ACL_WHERE_RCPT;
   default:
@@ -215,8 +216,14 @@ static int c_ratelimit(acl_ctx *ctx, const acl_item *it, const char *arg) {
   }
   if (!count_set) {
     if (mode == PER_BYTE) count = message_size();
-    else if (mode == PER_RCPT && ctx->where != ACL_WHERE_RCPT)
+    else if (mode == PER_RCPT && ctx->where != ACL_WHERE_RCPT) {
       count = conn_current ? conn_current->env.recipients_count : 0;
+      if (count == 0) {
+        /* non-SMTP reception keeps its recipients out of the envelope */
+        const char *v = expand_var_value(expand_var_find("recipients_count", 16));
+        if (v && *v) count = strtod(v, NULL);
+      }
+    }
   }
   const char *dbkey = str_sprintf("%s/%s/%s%s", period_s, mode == PER_ADDR ? "per_rcpt" : per_names[mode],
                                   unique ? "unique/" : "", key);

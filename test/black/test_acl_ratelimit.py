@@ -5,6 +5,7 @@ test/expected/acl/record_ratelimit.py (each case: -be runs one after the
 other against a fresh spool directory).
 """
 import json
+import re
 import struct
 import subprocess
 
@@ -74,3 +75,30 @@ def test_readonly_without_database(tmp_path):
     conf, spool = make_spool(tmp_path)
     assert be(conf, "${if acl{{ro}}{Y}{N}} ${acl{show}}") == "N 0.0/1/1h\n"
     assert not (spool / "db" / "ratelimit").exists()
+
+
+def test_non_smtp_per_byte_per_rcpt_and_log_ids(tmp_path):
+    # recorded with exim4 -odq a@b c@d: per_byte counts the message size,
+    # per_rcpt the recipients, logwrite lines carry the message id
+    # (:main,panic: writes both logs).
+    conf = tmp_path / "exim.conf"
+    conf.write_text("spool_directory = %s/spool\nlog_file_path = %s/%%slog\nacl_not_smtp = n\n"
+                    "begin acl\nn:\n"
+                    "  warn ratelimit = 1 / 1h / per_byte / strict\n"
+                    "       logwrite = :main,panic: byte rate $sender_rate size $message_size\n"
+                    "  warn ratelimit = 100 / 1h / per_mail\n"
+                    "       logwrite = mail rate $sender_rate\n"
+                    "  warn ratelimit = 0 / 1h / per_rcpt\n"
+                    "       logwrite = rcpt rate $sender_rate\n"
+                    "  accept\n" % (tmp_path, tmp_path))
+    conf.chmod(0o644)
+    p = subprocess.run([EXIM, "-C", str(conf), "-odq", "a@b", "c@d"], input="Subject: x\n\nbody\n",
+                       capture_output=True, text=True, timeout=30)
+    assert p.returncode == 0, p.stderr
+    main = re.sub(r"^\S+ \S+ ", "", (tmp_path / "mainlog").read_text(), flags=re.M)
+    ids = re.findall(r"^(\S+) (?:byte|rcpt) rate", main, flags=re.M)
+    assert len(ids) == 2 and ids[0] == ids[1]
+    assert "%s byte rate 17.0 size 17\n" % ids[0] in main
+    assert "%s rcpt rate 2.0\n" % ids[0] in main
+    assert "mail rate" not in main
+    assert "%s byte rate 17.0 size 17" % ids[0] in (tmp_path / "paniclog").read_text()
