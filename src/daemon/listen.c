@@ -43,7 +43,7 @@ int listen_port(const char *s, bool names_ok) {
 
 /* The ports of a list (daemon_smtp_ports, tls_on_connect_ports) as an array
  * ending in -1. */
-static const char *port_list(const char *list, const char *what, int **out) {
+static const char *port_list(const char *list, int **out) {
   int n = list ? list_count(list, 0) : 0;
   int *p = store_get(sizeof(int) * (size_t)(n + 1), false);
   int k = 0, sep = 0;
@@ -51,7 +51,7 @@ static const char *port_list(const char *list, const char *what, int **out) {
   char *item;
   while (l && (item = list_next(&l, &sep))) {
     int port = listen_port(item, true);
-    if (port < 0) return str_sprintf("invalid port \"%s\" in %s", item, what);
+    if (port < 0) return str_sprintf("Exim configuration error:\n  TCP port \"%s\" not found", item);
     p[k++] = port;
   }
   p[k] = -1;
@@ -67,30 +67,39 @@ static bool all_zero(const ip_address *a) {
 }
 
 /* One local_interfaces item: "addr", "addr.port" or "[addr]:port".
- * *port is -1 when the item has none. */
+ * *port is -1 when the item has none.  On failure *addr is the text to
+ * quote in the error (exim4: the address part when a numeric port was
+ * split off, else the whole item). */
 static bool parse_interface(const char *item, char **addr, int *port) {
   *port = -1;
+  *addr = str_copy(item);
   if (item[0] == '[') {
     const char *close = strchr(item, ']');
     if (!close || close[1] != ':') return false;
-    *addr = str_copyn(item + 1, (size_t)(close - item - 1));
-    *port = listen_port(close + 2, false);
-    return *port >= 0 && ip_is_address(*addr, NULL);
+    char *a = str_copyn(item + 1, (size_t)(close - item - 1));
+    int p = listen_port(close + 2, false);
+    if (p < 0) return false;
+    *addr = a;
+    *port = p;
+    return ip_is_address(a, NULL) != 0;
   }
-  if (ip_is_address(item, NULL)) {
-    *addr = str_copy(item);
-    return true;
-  }
+  if (ip_is_address(item, NULL)) return true;
+  /* a port follows the last dot of an IPv6 address, or a fourth dot */
   const char *dot = strrchr(item, '.');
-  if (!dot) return false;
+  int dots = 0;
+  for (const char *q = item; *q; q++) dots += *q == '.';
+  if (!dot || (!strchr(item, ':') && dots != 4)) return false;
+  int p = listen_port(dot + 1, false);
+  if (p < 0) return false;
   *addr = str_copyn(item, (size_t)(dot - item));
-  *port = listen_port(dot + 1, false);
-  return *port >= 0 && ip_is_address(*addr, NULL);
+  *port = p;
+  return ip_is_address(*addr, NULL) != 0;
 }
 
 const char *listen_plan(const char *override, bool tls_on_connect_all, listen_sock **out, int *count) {
   const char *interfaces = mainconf.local_interfaces;
   const char *ports_text = mainconf.daemon_smtp_ports;
+  const char *where = "local_interfaces";
   const char *err;
 
   /* -oX: items with dots or colons replace local_interfaces, the others
@@ -104,13 +113,16 @@ const char *listen_plan(const char *override, bool tls_on_connect_all, listen_so
       if (strpbrk(item, ".:")) ifs = list_append(ifs, ';', item);
       else pts = list_append(pts, ';', item);
     }
-    if (ifs) interfaces = str_sprintf("<;%s", g_str(ifs));
+    if (ifs) {
+      interfaces = str_sprintf("<;%s", g_str(ifs));
+      where = "-oX data";
+    }
     if (pts) ports_text = str_sprintf("<;%s", g_str(pts));
   }
 
   int *ports, *tls_ports;
-  if ((err = port_list(ports_text, "daemon_smtp_ports", &ports))) return err;
-  if ((err = port_list(mainconf.tls_on_connect_ports, "tls_on_connect_ports", &tls_ports))) return err;
+  if ((err = port_list(ports_text, &ports))) return err;
+  if ((err = port_list(mainconf.tls_on_connect_ports, &tls_ports))) return err;
   int nports = 0;
   while (ports[nports] >= 0) nports++;
 
@@ -122,15 +134,14 @@ const char *listen_plan(const char *override, bool tls_on_connect_all, listen_so
   while ((item = list_next(&l, &sep))) {
     char *addr;
     int port;
-    if (!parse_interface(item, &addr, &port))
-      return str_sprintf("malformed IP address or port in local_interfaces or -oX: \"%s\"", item);
+    if (!parse_interface(item, &addr, &port)) return str_sprintf("Malformed IP address \"%s\" in %s", addr, where);
     ip_address ip;
     if (!ip_parse(addr, false, &ip, NULL)) {
       /* a scoped IPv6 address ("fe80::1%eth0") parses without its scope */
       char *pct = strchr(addr, '%');
       char *bare = pct ? str_copyn(addr, (size_t)(pct - addr)) : addr;
       if (!ip_parse(bare, false, &ip, NULL))
-        return str_sprintf("malformed IP address in local_interfaces or -oX: \"%s\"", addr);
+        return str_sprintf("Malformed IP address \"%s\" in %s", addr, where);
     }
     int nitem = port >= 0 ? 1 : nports;
     for (int k = 0; k < nitem; k++) {
@@ -202,7 +213,7 @@ const char *listen_inherited(int fd, bool tls_on_connect_all, listen_sock **out,
   s->wildcard = strcmp(buf, "0.0.0.0") == 0 || strcmp(buf, "::") == 0;
   s->dual_stack = s->wildcard && s->family == 6;
   int *tls_ports;
-  const char *err = port_list(mainconf.tls_on_connect_ports, "tls_on_connect_ports", &tls_ports);
+  const char *err = port_list(mainconf.tls_on_connect_ports, &tls_ports);
   if (err) return err;
   s->tls_on_connect = tls_on_connect_all;
   for (int *t = tls_ports; *t >= 0; t++)

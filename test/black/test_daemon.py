@@ -258,12 +258,24 @@ def test_pid_file_paths(daemon, tmp_path):
     assert not (d.spool / "exim-daemon.pid").exists()
 
 
-def test_daemon_smtp_ports_service_name(daemon, tmp_path):
-    # "smtp" is port 25, which a test cannot bind; an unknown name is refused
-    d = daemon("daemon_smtp_ports = no-such-service\n", ox="", start=False)
+START_ERRORS = [("ox_bad_port", "", "127.0.0.1.notaport"), ("ox_bad_bracket", "", "<; [::1]x25"),
+                ("ox_bad_address", "", "1.2.3.999.25"), ("ox_bad_service", "", "nosuchservice"),
+                ("li_bad_port", "local_interfaces = 127.0.0.1.notaport\n", ""),
+                ("li_bad_address", "local_interfaces = 1.2.3.999\n", ""),
+                ("ports_bad_service", "daemon_smtp_ports = nosuch\n", ""),
+                ("tls_ports_bad_service", "tls_on_connect_ports = nosuch\n", "")]
+
+
+@pytest.mark.parametrize("name,conf,ox", START_ERRORS, ids=[e[0] for e in START_ERRORS])
+def test_start_errors(daemon, name, conf, ox):
+    if name.startswith("tls") and not have("TLS"):
+        pytest.skip("built without TLS")
+    d = daemon(conf, ox=ox, start=False)
     r = subprocess.run(d.command(), capture_output=True, text=True, timeout=30)
-    assert r.returncode == 1
-    assert 'invalid port "no-such-service" in daemon_smtp_ports' in r.stdout + r.stderr
+    rec = REC["start_errors"][name]
+    assert r.returncode == rec["rc"]
+    assert STAMP.sub("TIME ", r.stderr) == rec["stderr"]
+    assert not d.pid_path.exists()
 
 
 @pytest.mark.parametrize("form", ["127", "0"])

@@ -327,6 +327,25 @@ def main():
     busy.close()
     rec["bind_in_use"] = bind
 
+    # malformed interfaces and unknown ports: the daemon does not start
+    errs = {}
+    for name, extra, ox in (("ox_bad_port", "", "127.0.0.1.notaport"), ("ox_bad_bracket", "", "<; [::1]x25"),
+                            ("ox_bad_address", "", "1.2.3.999.25"), ("ox_bad_service", "", "nosuchservice"),
+                            ("li_bad_port", "local_interfaces = 127.0.0.1.notaport", None),
+                            ("li_bad_address", "local_interfaces = 1.2.3.999", None),
+                            ("ports_bad_service", "daemon_smtp_ports = nosuch", None),
+                            ("tls_ports_bad_service", "tls_on_connect_ports = nosuch", None)):
+        d0 = tempfile.mkdtemp(prefix="rec-daemon-")
+        os.chmod(d0, 0o755)
+        os.mkdir(d0 + "/spool")
+        os.chown(d0 + "/spool", 102, 0)
+        Path(d0 + "/exim.conf").write_text(BASE.format(d=d0, extra=extra, acls=""))
+        os.chmod(d0 + "/exim.conf", 0o644)
+        args = [EXIM4, "-C", d0 + "/exim.conf", "-bdf", "-oP", d0 + "/pid"] + (["-oX", ox] if ox else [])
+        r = subprocess.run(args, capture_output=True, text=True, timeout=30)
+        errs[name] = {"rc": r.returncode, "stderr": norm(r.stderr)}
+    rec["start_errors"] = errs
+
     out = HERE / "daemon.json"
     out.write_text(json.dumps(rec, indent=1, sort_keys=True) + "\n")
     print(out.read_text())
