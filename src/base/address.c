@@ -71,6 +71,9 @@ typedef struct parser {
   const char *error;
   gstring *g;  /* the working address being built */
   const char *tok_end;  /* the end of the last word, dot or label read */
+  bool *group;          /* header lists: whether a group is open (or NULL) */
+  bool group_closed;    /* a ';' right after a local part closed it */
+  bool in_brackets;     /* the text left over is inside angle brackets */
 } parser;
 
 /* One word (quoted string or atom) at s, appended to p->g.  Returns the end
@@ -99,7 +102,8 @@ static const char *read_word(parser *p, const char *s) {
 
 /* A local part: words and dots, with white space and comments between
  * them dropped.  Returns the position after it (comments after it are
- * skipped) or NULL on error. */
+ * skipped) or NULL on error.  In an open group, a ';' after it closes the
+ * group (exim4 does so even where the ';' is then an error). */
 static const char *read_local_part(parser *p, const char *s) {
   bool after_word = false;
   for (;;) {
@@ -110,13 +114,18 @@ static const char *read_local_part(parser *p, const char *s) {
       after_word = false;
       continue;
     }
-    if (after_word) return s;
+    if (after_word) break;
     const char *t = read_word(p, s);
     if (!t) return NULL;
-    if (t == s) return s;
+    if (t == s) break;
     p->tok_end = s = t;
     after_word = true;
   }
+  if (*s == ';' && p->group && *p->group) {
+    *p->group = false;
+    p->group_closed = true;
+  }
+  return s;
 }
 
 /* A domain at s (after the '@'), appended to p->g.  Returns the position
@@ -254,6 +263,7 @@ static const char *route_addr(parser *p, const char *s, bool allow_null, const c
   if (*s != '>') {
     if (*dom) {
       p->error = NULL;  /* reported by the caller as trailing text */
+      p->in_brackets = true;
       *end = s;
       return s;
     }
@@ -264,15 +274,35 @@ static const char *route_addr(parser *p, const char *s, bool allow_null, const c
   return s + 1;
 }
 
-char *address_extract(const char *mailbox, const char **error, int *start, int *end, int *domain,
-                      bool allow_null) {
-  parser p = {mailbox, NULL, g_new(32, is_tainted(mailbox)), mailbox};
+/* The parser proper.  group is NULL outside header lists; otherwise it
+ * says whether a group ("name: a, b;") is open, and is updated: a
+ * "name:" at the start opens one, a ';' after a complete address (or
+ * right after a local part) closes it and ends the item, what follows
+ * being ignored, as exim4 does.  An item that holds only a group's start
+ * or end gives "" with no error. */
+static char *extract(const char *mailbox, const char **error, int *start, int *end, int *domain,
+                     bool allow_null, bool *group) {
+  parser p = {mailbox, NULL, g_new(32, is_tainted(mailbox)), mailbox, group, false, false};
   const char *err_dummy, *a_start, *a_end = NULL;
   size_t dom = 0;
   if (!error) error = &err_dummy;
   *error = NULL;
 
   const char *s = skip_cfws(mailbox);
+  if (group && !*group) {
+    /* "name:" opens a group: a phrase (may be empty) and a colon */
+    parser ph = {mailbox, NULL, NULL, mailbox, NULL, false, false};
+    const char *t = skip_phrase(&ph, s);
+    if (t && *t == ':') {
+      *group = true;
+      s = skip_cfws(t + 1);
+      if (!*s) goto empty;
+    }
+  }
+  if (group && *group && *s == ';') {
+    *group = false;
+    goto empty;
+  }
   if (!*s) {
     *error = "empty address";
     return NULL;
@@ -305,7 +335,7 @@ char *address_extract(const char *mailbox, const char **error, int *start, int *
       /* an unqualified local part */
       a_end = p.tok_end;
       s = t;
-    } else if (t && !routed) {
+    } else if (t) {
       /* a phrase, which must be followed by a route-addr */
       p.g = g_new(32, is_tainted(mailbox));
       p.error = NULL;
@@ -326,7 +356,9 @@ char *address_extract(const char *mailbox, const char **error, int *start, int *
     return NULL;
   }
   s = skip_cfws(s);
-  if (*s) {
+  if (*s == ';' && group && (*group || p.group_closed) && !p.in_brackets) {
+    *group = false;
+  } else if (*s) {
     *error = error_text(mailbox, "malformed address: %.32s may not follow %.*s", s,
                         (int)(s - mailbox), mailbox);
     return NULL;
@@ -340,22 +372,31 @@ char *address_extract(const char *mailbox, const char **error, int *start, int *
   if (end) *end = (int)(a_end - mailbox);
   if (domain) *domain = (int)dom;
   return yield;
+
+empty:
+  if (start) *start = (int)(s - mailbox);
+  if (end) *end = (int)(s - mailbox);
+  if (domain) *domain = 0;
+  return str_copy_taint("", is_tainted(mailbox));
+}
+
+char *address_extract(const char *mailbox, const char **error, int *start, int *end, int *domain,
+                      bool allow_null) {
+  return extract(mailbox, error, start, end, domain, allow_null, NULL);
 }
 
 /* ---- the end of one address in a list ------------------------------------- */
 
-/* The first top-level `stop` byte in s (outside quoted strings, comments,
- * backslash escapes and angle brackets; newline too with nl_ends), or the
- * terminating NUL.  An unterminated quoted string or comment runs to the
- * end.  Square brackets are not special, as in exim4. */
-static const char *find_top(const char *s, char stop, bool nl_ends) {
+/* The list rules are described in address.h. */
+const char *address_find_end(const char *s, bool nl_ends) {
   bool angle = false;  /* not a count: "<a@<b>," ends at the comma (exim4) */
-  /* exim4: an item that starts (no white space before) with '@' is a
-   * source route whose commas do not end it, up to its ':' (or a '>') */
-  bool route = stop == ',' && *s == '@';
+  /* exim4: a source route, an item that starts (no white space before)
+   * with '@' or a "<@", keeps its commas up to its ':'; a '>' that closes
+   * no bracket ends it too */
+  bool route = *s == '@';
   for (; *s; s++) {
-    if (*s == stop && !angle && !route) return s;
-    if (*s == ':' || *s == '>') route = false;
+    if (*s == ',' && !angle && !route) return s;
+    if (*s == ':') route = false;
     switch (*s) {
     case '\n':
       if (nl_ends) return s;
@@ -380,16 +421,16 @@ static const char *find_top(const char *s, char stop, bool nl_ends) {
     }
     case '<':
       angle = true;
+      route = s[1] == '@';
       break;
     case '>':
-      angle = false;
+      if (angle) angle = false;
+      else route = false;
       break;
     }
   }
   return s;
 }
-
-const char *address_find_end(const char *s, bool nl_ends) { return find_top(s, ',', nl_ends); }
 
 /* ---- header address lists ---------------------------------------------------- */
 
@@ -400,9 +441,8 @@ void address_walk_init(address_walk *w, const char *value) {
 
 /* Like exim4: the item given to the parser starts after the leading white
  * space but keeps what trails it (a header value's final newline shows in
- * a "may not follow" error); the item reported is trimmed.  In a group the
- * first top-level ';' ends the group and the item: what follows it up to
- * the next comma is ignored. */
+ * a "may not follow" error), and keeps a group's name; the item reported
+ * is trimmed. */
 bool address_walk_next(address_walk *w, address_item *item) {
   while (*w->p) {
     const char *s = w->p, *e = address_find_end(s, false);
@@ -410,34 +450,19 @@ bool address_walk_next(address_walk *w, address_item *item) {
     while (s < e && isspace(uc(*s))) s++;
     const char *te = e;
     while (te > s && isspace(uc(te[-1]))) te--;
-    if (*skip_cfws(str_copyn(s, (size_t)(e - s))) == 0) continue;  /* empty, or only comments */
-    size_t skip = 0;  /* bytes of a group's "name:" */
-    if (!w->in_group) {
-      /* "name:" opens a group: a phrase (may be empty) and a colon */
-      parser p = {s, NULL, g_new(16, false), s};
-      const char *t = skip_phrase(&p, s);
-      if (t && t < e && *t == ':') {
-        w->in_group = true;
-        skip = (size_t)(t + 1 - s);
-      }
-    }
-    const char *spec_end = e;
-    if (w->in_group) {
-      const char *semi = find_top(s + skip, ';', false);
-      if (semi < e) {
-        w->in_group = false;
-        spec_end = semi;
-      }
-    }
-    char *spec = str_copyn(s + skip, (size_t)(spec_end - s - skip));
-    if (skip && *skip_cfws(spec) == 0) continue;  /* an empty group, or its empty start */
+    char *spec = str_copyn(s, (size_t)(e - s));
+    if (*skip_cfws(spec) == 0) continue;  /* empty, or only comments */
+    int as = 0, ae = 0, dom = 0;
+    const char *err = NULL;
+    char *a = extract(spec, &err, &as, &ae, &dom, false, &w->in_group);
+    if (a && !*a) continue;  /* only a group's start or end */
     item->text = str_copyn(s, (size_t)(te - s));
     item->offset = (size_t)(s - w->base);
-    item->domain = 0;
-    int as = 0, ae = 0;
-    item->address = address_extract(spec, &item->error, &as, &ae, &item->domain, false);
-    item->start = item->offset + skip + (size_t)as;
-    item->end = item->offset + skip + (size_t)ae;
+    item->address = a;
+    item->error = err;
+    item->domain = dom;
+    item->start = item->offset + (size_t)as;
+    item->end = item->offset + (size_t)ae;
     return true;
   }
   return false;

@@ -61,9 +61,9 @@ char *address_extract(const char *mailbox, const char **error, int *start, int *
  * the first ',' outside quoted strings, comments and angle brackets (not
  * escaped by a backslash), or the terminating NUL.  As in exim4, square
  * brackets are not special, "<" ... ">" is a flag rather than a nesting
- * count, and an item whose first byte is '@' (a source route) runs past
- * commas up to its ':' (or a '>').  With nl_ends, a newline also ends the
- * address.  Never returns NULL. */
+ * count, and a source route (an item whose first byte is '@', or "<@")
+ * runs past commas up to its ':' or a '>' that closes no bracket.  With
+ * nl_ends, a newline also ends the address.  Never returns NULL. */
 const char *address_find_end(const char *s, bool nl_ends);
 
 /* ---- header address lists -------------------------------------------------- */
@@ -94,12 +94,14 @@ typedef struct address_walk {
 void address_walk_init(address_walk *w, const char *value);
 
 /* The next non-empty item; false at the end.  Group syntax
- * ("Friends: a@b, c@d;") is accepted: the group name and the ';' are not
- * part of the items, and an empty group yields nothing.  Items that are
- * empty or only comments (",,", a trailing comma, "(c)") are skipped, as
- * exim4 does for -t and verify = header_syntax.  No empty address ("<>")
- * is accepted.  Pass the header value as stored, with its final newline:
- * exim4's "may not follow" error texts quote it. */
+ * ("Friends: a@b, c@d;") is accepted as exim4 does: the group name and
+ * the ';' are not part of the addresses (item->text keeps them); a ';'
+ * after a complete address, or right after a local part, closes the group
+ * and ends the item, the rest of it being ignored; an empty group yields
+ * nothing.  Items that are empty or only comments (",,", a trailing comma,
+ * "(c)") are skipped, as exim4 does for -t and verify = header_syntax.
+ * No empty address ("<>") is accepted.  Pass the header value as stored,
+ * with its final newline: exim4's "may not follow" error texts quote it. */
 bool address_walk_next(address_walk *w, address_item *item);
 
 /* ---- phrases ----------------------------------------------------------------- */

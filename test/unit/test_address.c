@@ -266,6 +266,16 @@ static void find_end(void) {
   CHECK(*address_find_end(s, false) == 0);
   s = "<a@<b> , c";
   CHECK(address_find_end(s, false) == s + 7);
+  s = "<@e>, a@b";  /* "<@" starts a route too; the '>' closes the bracket */
+  CHECK(*address_find_end(s, false) == 0);
+  s = "<@e>>, a@b";
+  CHECK(address_find_end(s, false) == s + 5);
+  s = "<@r:a@b>, c@d";
+  CHECK(address_find_end(s, false) == s + 8);
+  s = "x <@<a@b>,<c@d>";  /* a later '<' not followed by '@' ends the route */
+  CHECK(address_find_end(s, false) == s + 9);
+  s = "<@x>:a, b@c";
+  CHECK(address_find_end(s, false) == s + 6);
   s = "@x>,a@b";
   CHECK(address_find_end(s, false) == s + 3);
   s = " @r, c@d";
@@ -312,6 +322,13 @@ static void walker(void) {
   CHECK(strcmp(walk(" g:a@b;,h:c@d;\n"), "a@b|c@d") == 0);
   CHECK(strcmp(walk("a@b,@r x, c@d\n"), "a@b|!no local part") == 0);
   CHECK(strcmp(walk(" :a@b;\n"), "a@b") == 0);
+  /* a ';' right after a local part ends the group, even in angle
+   * brackets; after a domain there it does not (exim4 ${addresses:}) */
+  CHECK(strcmp(walk("g: <a;c@d>, <x@b>;, y@z"),
+               "!\"@\" or \".\" expected after \"a\"|!malformed address: ; may not follow <x@b>|y@z") == 0);
+  CHECK(strcmp(walk("g: <a@b;c@d>, x@y;, z@w"),
+               "!malformed address: ;c@d> may not follow g: <a@b|x@y|z@w") == 0);
+  CHECK(strcmp(walk("g:, a@b;"), "a@b") == 0);
   address_walk w;
   address_item it;
   address_walk_init(&w, "x@y,  Name <a@b>");

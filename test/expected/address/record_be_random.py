@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 CONF = "primary_hostname = test.example\nqualify_domain = example.org\n"
 TOKENS = ['a', 'b', 'x.y', '@', '@', '.', '<', '>', '(', ')', '"', ',', ';', ':', '[', ']',
           ' ', '\\', '1.2.3.4', '-', '\xe9', 'q', '<a@b>', '(c)', '"q s"', '@r:', '\t',
-          'a@b', 'c@d.e', ', ', 'g: ', 'Joe ', '<x@[1.2.3.4]>', 'p@q']
+          'a@b', 'c@d.e', ', ', 'g: ', 'Joe ', '<x@[1.2.3.4]>', 'p@q', '<@', '>>']
 OPS = ['address', 'domain', 'local_part', 'addresses']
 COUNT = 1500
 
