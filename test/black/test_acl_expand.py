@@ -113,3 +113,14 @@ def test_udpsend(exim):
     s.close()
     r = exim(["-be", "${acl{b}}"], conf=conf + "b:\n  accept udpsend = 127.0.0.1\n")
     assert r.out == 'Failed: ERROR from acl "b"\n'
+
+
+def test_delay_waits(exim):
+    import time
+    conf = "begin acl\nd:\n  accept delay = 1s\n         message = waited\nb:\n  accept delay = soon\n"
+    t0 = time.monotonic()
+    r = exim(["-be", "${acl{d}}"], conf=conf)
+    assert r.out == "waited\n"
+    assert time.monotonic() - t0 >= 1.0
+    r = exim(["-be", "${acl{b}}"], conf=conf)
+    assert r.out == 'Failed: ERROR from acl "b"\n'
