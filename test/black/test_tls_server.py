@@ -327,3 +327,29 @@ def test_tls_on_connect_handshake_failure_drops(daemon, pki):
     assert b"220" not in data
     d.wait_log(re.compile(r"TLS error on connection from .*\(SSL_accept\): "
                           r"error:\S+:SSL routines::(wrong version number|http request)"))
+
+
+def test_large_message_over_tls(daemon, pki):
+    """Two megabytes through the TLS reader (many records, partial reads)
+    arrive whole: the '<=' line shows the TLS values and the spool holds
+    every body line."""
+    d = daemon(conf(pki, "queue_only = true\nmessage_size_limit = 0\n").replace(
+        "acl_smtp_rcpt = show\n", "acl_smtp_rcpt = accept\n"))
+    s, _ = smtp_starttls(d.port, client_context(pki))
+    ehlo(s)
+    for c in ("MAIL FROM:<a@example.com>", "RCPT TO:<b@example.com>", "DATA"):
+        send(s, c)
+        assert reply(s)[:3] in ("250", "354")
+    line = b"0123456789" * 9 + b"\r\n"          # 92 bytes a line
+    n = 2 * 1024 * 1024 // len(line)
+    s.sendall(b"Subject: big\r\n\r\n" + line * n + b".\r\n")
+    r = reply(s)
+    assert r.startswith("250 OK id="), r
+    mid = r.split("id=")[1].strip()
+    send(s, "QUIT")
+    reply(s)
+    s.close()
+    m = d.wait_log(re.compile(re.escape(mid) + r" <= a@example\.com .* P=esmtps "
+                              r"X=TLS1\.3:TLS_AES_256_GCM_SHA384:256 CV=no S=(\d+)"))
+    body = next(d.spool.glob(f"input/**/{mid}-D")).read_bytes()
+    assert body.count(b"0123456789" * 9 + b"\n") == n
