@@ -353,3 +353,32 @@ def test_large_message_over_tls(daemon, pki):
                               r"X=TLS1\.3:TLS_AES_256_GCM_SHA384:256 CV=no S=(\d+)"))
     body = next(d.spool.glob(f"input/**/{mid}-D")).read_bytes()
     assert body.count(b"0123456789" * 9 + b"\n") == n
+
+
+def test_garbage_inside_tls_ends_the_session_cleanly(daemon, pki):
+    """Bytes that are not TLS records after the handshake: the session
+    ends (no reply, no crash, nothing in the panic log) and the daemon
+    keeps serving."""
+    import os
+    d = daemon(conf(pki))
+    s, _ = smtp_starttls(d.port, client_context(pki))
+    ehlo(s)
+    raw = socket.socket(fileno=os.dup(s.fileno()))
+    raw.sendall(b"\x17\x03\x03\x00\x10" + b"\xAA" * 16 + b"\x16\x03\x03\xff\xff" + os.urandom(512))
+    raw.settimeout(10)
+    got = b""
+    try:
+        while True:
+            b = raw.recv(4096)
+            if not b:
+                break
+            got += b
+    except (ConnectionResetError, socket.timeout):
+        pass
+    raw.close()
+    s.close()
+    assert b"250" not in got
+    assert d.paniclog() == ""
+    t, _ = smtp_starttls(d.port, client_context(pki))
+    assert ehlo(t).startswith("250-")
+    t.close()
