@@ -133,8 +133,10 @@ void rcv_publish(rcv_msg *r);
 /* Write -H (the -D is complete), log "<=".  False: the caller answers
  * spool_failure_code(r->spool_errno) and nothing is left. */
 bool rcv_commit(rcv_msg *r);
-/* Throw away whatever was written. */
+/* Throw away whatever was written (and rcv_forget). */
 void rcv_abandon(rcv_msg *r);
+/* The message's expansion variables ($h_*, $message_*) end with it. */
+void rcv_forget(rcv_msg *r);
 /* An ACL said discard: the "<=" line, the blackhole delivery and
  * "Completed" are logged as Exim does (acl_name: "DATA", "non-SMTP"),
  * nothing is kept. */

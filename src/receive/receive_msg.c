@@ -153,7 +153,10 @@ static void header_line(rcv_msg *r, const char *p, size_t n) {
     return;
   }
   if (r->header_too_big || r->header_line_too_long) return;
+  size_t at = r->hdr->len;
   r->hdr = g_catn(r->hdr, p, n);
+  for (size_t i = at; i < r->hdr->len; i++)   /* as exim4: a NUL in a header is a '?' */
+    if (r->hdr->s[i] == 0) r->hdr->s[i] = '?';
 }
 
 bool rcv_sink(void *ctx, const char *data, size_t len) {
@@ -409,5 +412,11 @@ void rcv_discard(rcv_msg *r, const char *acl_name, const char *log_msg) {
 void rcv_abandon(rcv_msg *r) {
   if (r->spool_open) spool_abort(&r->spool);
   r->spool_open = false;
+  rcv_forget(r);
+}
+
+void rcv_forget(rcv_msg *r) {
+  (void)r;
+  expand_set_message(NULL, 0, NULL, 0);
   expand_set_message_counts(NULL);
 }

@@ -189,7 +189,7 @@ void receive_smtp_message(smtp_conn *c, receive_body_fn body, void *body_ctx, re
     return;
   }
   if (no_files) rcv_log_arrival(&r);
-  expand_set_message_counts(NULL);
+  rcv_forget(&r);
   res->accepted = true;
   if (c->env.fake_response && c->env.fake_response_code != ACL_OK) {
     /* control = fakereject / fakedefer: kept, but the client is told no */

@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!n || h->text[n - 1] != '\n') abort();
     hdr += n;
   }
-  if (!r.header_too_big && !r.header_line_too_long && memchr(data, 0, size) == NULL) {
+  if (!r.header_too_big && !r.header_line_too_long && r.body_zerocount == 0) {
     long total = (long)hdr + (r.blank_line_seen ? 1 : 0) + r.body_size;
     long expect = r.size + (size && data[size - 1] != '\n' ? 1 : 0);
     if (total != expect) abort();
