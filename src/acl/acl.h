@@ -62,8 +62,9 @@ enum {
 /* Run the ACL named/given by acl_text for where.  recipient is the address
  * for RCPT (and $local_part/$domain are set from it), else NULL.  On
  * return *user_msg and *log_msg hold the message= and log_message= texts
- * in force (NULL when none).  acl_text NULL: no ACL is set (the caller
- * decides what that means: RCPT and non-SMTP deny, others accept). */
+ * in force (NULL when none); with ACL_ERROR *log_msg is the error text.
+ * acl_text NULL: no ACL is set, and the result is spec 44.14's default:
+ * ACL_FAIL for RCPT, VRFY, EXPN and ETRN, ACL_OK for the others. */
 int acl_check(acl_where where, const char *recipient, const char *acl_text,
               const char **user_msg, const char **log_msg);
 

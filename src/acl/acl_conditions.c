@@ -96,10 +96,11 @@ static int c_acl(acl_ctx *ctx, const acl_item *it, const char *arg) {
 }
 
 static int c_authenticated(acl_ctx *ctx, const acl_item *it, const char *arg) {
+  /* The authenticator's (instance) name is tested against the list. */
   const smtp_conn *c = conn_current;
-  if (!c || !c->authenticated_id) return ACL_FAIL;
+  if (!c || !c->auth_driver_name) return ACL_FAIL;
   const char *error = NULL;
-  match_rc rc = match_list_check(MATCH_LIST_STRING, c->authenticated_id, NULL, arg,
+  match_rc rc = match_list_check(MATCH_LIST_STRING, c->auth_driver_name, NULL, arg,
                                  MATCH_F_NOEXPAND, NULL, &error);
   (void)it;
   return match_result(ctx, rc, error, "authenticated");

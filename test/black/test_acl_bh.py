@@ -32,6 +32,7 @@ SMTP_LAYER = {
     "set_vars": "RCPT replies ignore an accept's message= text",
     "data_vars": "RCPT replies ignore an accept's message= text",
     "file_acl": "RCPT replies ignore an accept's message= text",
+    "authenticated": "exim4's build lists SMTPUTF8 in EHLO (SUPPORT_I18N), this one has no I18N",
     "discard": "RCPT discard answered and logged as a rejection",
     "controls": "no_multiline_responses keeps the last line, not the first",
     "control_where": "syntax-error limit counts ACL errors",

@@ -237,3 +237,8 @@ loop:
 """, "helo x\nmail from:<>\nrcpt to:<a@b>\nquit\n", "10.0.0.1"),
 ]
 FILES["file_acl"] = {"f.acl": "# comment\n\nwarn logwrite = in file\n\naccept hosts = 10.0.0.1\n  message = file ok\n"}
+
+CASES += [
+    ("authenticated", open(__file__.replace("bh_cases.py", "authenticated.conf")).read(),
+     "ehlo x\nauth PLAIN AHVzZXIAc2VjcmV0\nmail from:<>\nrcpt to:<a@b>\nquit\n", "10.0.0.1"),
+]
