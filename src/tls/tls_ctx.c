@@ -272,10 +272,11 @@ SSL_CTX *tls_ctx_build(tls_server *s, const char **error) {
     *error = str_sprintf("SSL_CTX_new: %s", tls_openssl_errors("failed"));
     return NULL;
   }
-  uint64_t opts;
+  /* openssl_options adds to and takes from the library's defaults. */
+  uint64_t lib = SSL_CTX_get_options(ctx), opts = lib;
   if (!tls_parse_openssl_options(mainconf.openssl_options, &opts, error)) goto fail;
   if (s->resumption_offered) opts &= ~(uint64_t)SSL_OP_NO_TICKET;
-  SSL_CTX_clear_options(ctx, SSL_CTX_get_options(ctx));
+  SSL_CTX_clear_options(ctx, lib);
   SSL_CTX_set_options(ctx, opts);
   /* Each connection is its own process: a session cache cannot help. */
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);

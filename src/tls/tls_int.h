@@ -58,7 +58,8 @@ const char *tls_openssl_errors(const char *fallback);
  * (NULL: all there).  The daemon logs it as a warning at start. */
 const char *tls_check_files(void);
 
-/* tls_params.c */
+/* tls_params.c: openssl_options (NULL: its default) applied to the
+ * SSL_OP_* bits in *result (the library's defaults, or 0). */
 bool tls_parse_openssl_options(const char *spec, uint64_t *result, const char **error);
 bool tls_ctx_set_dhparam(SSL_CTX *ctx, const char **error);
 bool tls_ctx_set_eccurve(SSL_CTX *ctx, const char **error);

@@ -307,7 +307,7 @@ static const char *check_files(const char *name, const char *value, bool list, b
 static const char *check_config(void) {
   /* Made here, before any fork, so that the daemon's children share it. */
   if (tls_resume_ops_hooks) tls_resume_ops_hooks->keys_init();
-  uint64_t bits;
+  uint64_t bits = 0;
   const char *err = NULL;
   if (!tls_parse_openssl_options(mainconf.openssl_options, &bits, &err)) return err;
   if (mainconf.tls_dh_max_bits < 1024)

@@ -79,7 +79,7 @@ static const char default_openssl_options[] =
     "+no_sslv2 +no_sslv3 +single_dh_use +no_ticket +no_renegotiation";
 
 bool tls_parse_openssl_options(const char *spec, uint64_t *result, const char **error) {
-  uint64_t bits = 0;
+  uint64_t bits = *result;
   if (!spec) spec = default_openssl_options;
   const char *p = spec;
   for (;;) {

@@ -256,6 +256,18 @@ int main(void) {
   CHECK(has(tls_ops_hooks->check_config(), "openssl_options parse error: unknown option \"no_such_thing\""));
   mainconf.openssl_options = "no_tlsv1_3";
   CHECK(has(tls_ops_hooks->check_config(), "does not start with + or -"));
+  {
+    const char *err = NULL;
+    uint64_t bits = 0;
+    CHECK(tls_parse_openssl_options(NULL, &bits, &err));
+    CHECK(bits == (SSL_OP_NO_SSLv2 | SSL_OP_NO_SSLv3 | SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION));
+    bits = SSL_OP_ENABLE_MIDDLEBOX_COMPAT | SSL_OP_NO_COMPRESSION;
+    CHECK(tls_parse_openssl_options("+no_tlsv1 -enable_middlebox_compat +Cipher_Server_Preference", &bits, &err));
+    CHECK(bits == (SSL_OP_NO_COMPRESSION | SSL_OP_NO_TLSv1 | SSL_OP_CIPHER_SERVER_PREFERENCE));
+    bits = 0;
+    CHECK(tls_parse_openssl_options("+all -tls_rollback_bug", &bits, &err));
+    CHECK(bits == (SSL_OP_ALL & ~(uint64_t)SSL_OP_TLS_ROLLBACK_BUG));
+  }
 
   /* Client certificates: required and verified. */
   reset();
