@@ -299,7 +299,8 @@ static char *extract(const char *mailbox, const char **error, int *start, int *e
       if (!*s) goto empty;
     }
   }
-  if (group && *group && *s == ';') {
+  if (group && *s == ';') {
+    /* ends a group; exim4 ignores such an item even when none is open */
     *group = false;
     goto empty;
   }

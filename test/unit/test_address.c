@@ -102,6 +102,13 @@ static int phrases(void) {
   return bad + (total < 50);
 }
 
+/* A newline as exim4's log shows it: \n (a tab stays as it is). */
+static const char *log_escape(const char *s) {
+  gstring *g = g_new(strlen(s) + 1, false);
+  for (; *s; s++) g = *s == '\n' ? g_cat(g, "\\n") : g_catc(g, *s);
+  return g_str(g);
+}
+
 /* The walker against walk.tsv: what exim4's verify = header_syntax says
  * about a To: value (the first failing item, or an unqualified one) and
  * the recipients exim4 -t takes from it. */
@@ -131,16 +138,11 @@ static int walks(void) {
     address_item it;
     address_walk_init(&w, value);
     while (address_walk_next(&w, &it)) {
-      if (!it.address && !verify) {
-        /* exim4's log shows a newline in the error as \n */
-        verify = g_new(64, false);
-        for (const char *e = it.error; *e; e++)
-          verify = *e == '\n' ? g_cat(verify, "\\n") : g_catc(verify, *e);
-        verify = g_fmt(verify, "\t%s", it.text);
-      }
+      if (!it.address && !verify)
+        verify = g_fmt(NULL, "%s\t%s", log_escape(it.error), log_escape(it.text));
       if (!it.address) continue;
       if (!it.domain && !verify)
-        verify = g_fmt(NULL, "unqualified address not permitted\t%s", it.text);
+        verify = g_fmt(NULL, "unqualified address not permitted\t%s", log_escape(it.text));
       if (rcpts->len) rcpts = g_catc(rcpts, '\n');
       rcpts = g_cat(rcpts, it.domain ? it.address : address_qualify(it.address, "q.invalid"));
     }
