@@ -312,6 +312,14 @@ bool auth_server_command(smtp_conn *c, const char *args) {
   return synprot(c, 504, str_sprintf("%s authentication mechanism not supported", mech));
 }
 
+void auth_server_reset(smtp_conn *c) {
+  c->authenticated_id = NULL;
+  c->auth_driver_name = NULL;
+  c->auth_mechanism = NULL;
+  c->auth_advertised = false;
+  for (driver_instance *d = auth_kind.instances; d; d = d->next) ((auth_instance *)d)->advertised = false;
+}
+
 /* ---- AUTH= on MAIL -------------------------------------------------------- */
 
 static auth_instance *used_authenticator(const smtp_conn *c) {

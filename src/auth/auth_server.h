@@ -40,6 +40,12 @@ gstring *auth_server_advertise(smtp_conn *c, gstring *g);
  * against smtp_max_synprot_errors. */
 bool auth_server_command(smtp_conn *c, const char *args);
 
+/* STARTTLS forgets any authentication (RFC 3207; exim4 offers AUTH again
+ * and a new AUTH may succeed): clears authenticated_id, auth_driver_name,
+ * auth_mechanism and what was advertised.  The SMTP layer calls it after
+ * the TLS handshake and then recomputes the received protocol. */
+void auth_server_reset(smtp_conn *c);
+
 /* Set by the SMTP layer: queue the reply "code text" as a syntax/protocol
  * error (log_text for the log line, NULL for none) and return false when
  * the session must end.  NULL: the reply is queued with conn_printf. */

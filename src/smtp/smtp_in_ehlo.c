@@ -40,7 +40,7 @@ long long smtp_message_size_limit(void) {
 void smtp_set_protocol(smtp_conn *c) {
   if (c->protocol_fixed) return;
   c->received_protocol = str_sprintf("%s%s%s%s", c->local && !c->host_address ? "local-" : "", c->esmtp ? "esmtp" : "smtp",
-                                     c->tls.active ? "s" : "", c->authenticated_id ? "a" : "");
+                                     c->tls.active ? "s" : "", c->auth_driver_name ? "a" : "");
 }
 
 /* Exim's HELO/EHLO argument check: letters, digits, '-', '.', the

@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "auth/auth_server.h"
 #include "base/address.h"
 #include "base/log.h"
 #include "base/log_selector.h"
@@ -313,6 +314,7 @@ void smtp_cmd_starttls(smtp_session *s) {
   c->esmtp = false;
   c->pipelining_advertised = c->chunking_advertised = c->prdr_advertised = false;
   c->auth_advertised = c->tls_advertised = c->dsn_advertised = false;
+  auth_server_reset(c);   /* exim4 offers AUTH again after STARTTLS */
   smtp_set_protocol(c);
   conn_publish(c);
 }

@@ -151,6 +151,8 @@ CASES = {
     "synprot_logging": ("log_selector = +smtp_protocol_error +smtp_syntax_error\n" + config(False),
                         ["AUTH FOO", "EHLO x", "AUTH F!OO", "AUTH FOO", "AUTH PLAIN " + PLAIN_OK, "AUTH FOO",
                          "QUIT"]),
+    "no_set_id": (config(False).replace("  server_set_id = $auth2\n", ""),
+                  ["EHLO x", "AUTH PLAIN " + PLAIN_OK, "EHLO x", "MAIL FROM:<a@b>", "QUIT"]),
     "long_response": (False, ["EHLO x", "AUTH PLAIN", "A" * 20000, "NOOP", "QUIT"]),
     "nul_response": (False, ["EHLO x", "AUTH PLAIN", "AH\0Vz", "QUIT"]),
     "mailauth_acl": (True, ["EHLO x", "MAIL FROM:<a@b> AUTH=ok@x", "RSET", "MAIL FROM:<a@b> AUTH=bad@x",

@@ -189,3 +189,51 @@ def test_daemon_dovecot_valid_client_cert(daemon, tmp_path):  # noqa: F811
                 "lip=127.0.0.1\trip=127.0.0.1\tnologin\tresp=") in log
         assert ("client in: AUTH\t1\tPLAIN\tservice=smtp\tsecured\t"
                 "lip=127.0.0.1\trip=127.0.0.1\tnologin\tresp=") in log
+
+
+def test_daemon_starttls_forgets_authentication(daemon, tmp_path):  # noqa: F811
+    """As exim4: STARTTLS after a successful AUTH forgets it (AUTH offered
+    again, P=esmtps and no $sender_host_authenticated until a new AUTH,
+    AUTH= on MAIL ignored); a new AUTH gives esmtpsa.  Without
+    server_set_id the protocol still gets its "a"."""
+    from tls_helpers import client_context, make_pki, reply, send
+    import socket
+    pki = make_pki(tmp_path, ocsp=False)
+    conf = (f"tls_certificate = {pki.srv_cert}\ntls_privatekey = {pki.srv_key}\n"
+            "acl_smtp_mail = acl_mail\n" +
+            CONF.replace("begin authenticators\n",
+                         "begin acl\nacl_mail:\n  accept logwrite = MAILACL P=$received_protocol "
+                         "SHA=<$sender_host_authenticated> AS=<$authenticated_sender>\n"
+                         "begin authenticators\n")
+                .replace("  server_set_id = $auth2\n", ""))
+    d = daemon(conf, subdir="d")
+    s = socket.create_connection(("127.0.0.1", d.port), timeout=10)
+    assert reply(s).startswith("220 ")
+    send(s, "EHLO client.example")
+    assert "250-AUTH PLAIN LOGIN CRAM-MD5\r\n" in reply(s)
+    send(s, "AUTH PLAIN " + auth_cases.PLAIN_OK)
+    assert reply(s) == "235 Authentication succeeded\r\n"
+    send(s, "MAIL FROM:<a@b.example>")
+    assert reply(s).startswith("250 ")
+    send(s, "RSET")
+    reply(s)
+    send(s, "STARTTLS")
+    assert reply(s).startswith("220 ")
+    s = client_context(pki).wrap_socket(s)
+    send(s, "EHLO client.example")
+    assert "250-AUTH PLAIN LOGIN CRAM-MD5\r\n" in reply(s)
+    send(s, "MAIL FROM:<a@b.example> AUTH=x@y.example")
+    assert reply(s).startswith("250 ")
+    send(s, "RSET")
+    reply(s)
+    send(s, "AUTH PLAIN " + auth_cases.PLAIN_OK)
+    assert reply(s) == "235 Authentication succeeded\r\n"
+    send(s, "MAIL FROM:<a@b.example> AUTH=x@y.example")
+    assert reply(s).startswith("250 ")
+    send(s, "QUIT")
+    reply(s)
+    s.close()
+    d.wait_log("MAILACL P=esmtpa SHA=<plain> AS=<>")
+    d.wait_log("ignoring AUTH=x@y.example from H=(client.example) [127.0.0.1] (client not authenticated)")
+    d.wait_log("MAILACL P=esmtps SHA=<> AS=<>")
+    d.wait_log("MAILACL P=esmtpsa SHA=<plain> AS=<x@y.example>")
