@@ -18,6 +18,7 @@
 #include "base/log.h"
 #include "config/main_config.h"
 #include "expand/expand.h"
+#include "expand/match.h"
 #include "modules.h"
 #include "smtp/smtp_in_int.h"
 #include "tls/tls.h"
@@ -87,6 +88,13 @@ void smtp_cmd_helo(smtp_session *s, bool ehlo) {
     smtp_reply(s, 501, "Syntactically invalid %s argument(s)", verb);
     smtp_synprot_error(s, 501, NULL, NULL);
     return;
+  }
+
+  /* helo_lookup_domains ("@ : @[]": our own name or address given as the
+   * HELO name): look up the caller's real name. */
+  if (c->host_address && !c->host_name && mainconf.helo_lookup_domains) {
+    const char *err = NULL;
+    if (match_domain_list(arg, mainconf.helo_lookup_domains, NULL, &err) == MATCH_YES) smtp_host_lookup(c, true);
   }
 
   /* helo_verify_hosts (hard) and helo_try_verify_hosts (remembered for

@@ -158,5 +158,6 @@ acl_helo:
        message = 550-5.7.1 first\\nsecond
   accept
 """, "HELO multi\r\nHELO single\r\nHELO multi\r\nEHLO x\r\nQUIT\r\n", "192.0.2.1"),
+    "helo_lookup_domains": ("", "HELO test.example\r\nHELO x\r\nQUIT\r\n", "192.0.2.1"),
     "nonmail_limit": ("smtp_accept_max_nonmail = 3\n", "HELO x\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n", "192.0.2.1"),
 }
