@@ -214,7 +214,11 @@ static int c_ratelimit(acl_ctx *ctx, const acl_item *it, const char *arg) {
     if (!h) h = expand_var_value(expand_var_find("sender_host_address", 19));
     key = h ? h : "";
   }
-  if (!count_set) {
+  bool readonly = upd == UPD_READONLY || upd == UPD_NOUPDATE;
+  if (readonly) {
+    count = 0;      /* only the stored rate (decayed) is looked at */
+    unique = NULL;  /* "the specific unique= value is ignored" */
+  } else if (!count_set) {
     if (mode == PER_BYTE) count = message_size();
     else if (mode == PER_RCPT && ctx->where != ACL_WHERE_RCPT) {
       count = conn_current ? conn_current->env.recipients_count : 0;
@@ -240,13 +244,8 @@ static int c_ratelimit(acl_ctx *ctx, const acl_item *it, const char *arg) {
       }
 
   const char *error;
-  hints_db *db = hints_open(NULL, "ratelimit", upd != UPD_READONLY && upd != UPD_NOUPDATE, &error);
-  if (!db && (upd == UPD_READONLY || upd == UPD_NOUPDATE)) {
-    /* No database yet: nothing recorded, rate 0. */
-    set_vars(0, limit_s, period_s);
-    return 0 < limit ? ACL_FAIL : ACL_OK;
-  }
-  if (!db) {
+  hints_db *db = hints_open(NULL, "ratelimit", !readonly, &error);
+  if (!db && !readonly) {
     log_write(LOG_MAIN | LOG_PANIC, "ratelimit database not available: %s", error);
     return ACL_DEFER;
   }
@@ -256,30 +255,32 @@ static int c_ratelimit(acl_ctx *ctx, const acl_item *it, const char *arg) {
   rl_unique_record rec;
   memset(&rec, 0, sizeof rec);
   bool have = false;
-  void *old = hints_read(db, dbkey, &len);
+  void *old = db ? hints_read(db, dbkey, &len) : NULL;   /* no database yet: nothing recorded */
   if (old && len >= sizeof(rl_record)) {
     memcpy(&rec, old, len < sizeof rec ? len : sizeof rec);
     have = true;
     if (acl_tracing) acl_trace(ctx->level, "ratelimit found key in database");
-  } else if (acl_tracing) {
+  } else if (acl_tracing && !unique) {
     acl_trace(ctx->level, "ratelimit creating new rate data block");
-    acl_trace(ctx->level, "ratelimit initializing new key's rate data");
   }
 
   double rate;
   bool unique_seen = false;
-  if (upd == UPD_READONLY || upd == UPD_NOUPDATE) {
-    rate = have ? rec.dbd.rate : 0;   /* the stored rate, nothing added */
-  } else {
+  {
     if (unique) {
       /* The event set is thrown away when older than the period. */
       if (!have || rec.bloom_size != BLOOM_BYTES || now.tv_sec - rec.bloom_epoch > period) {
+        if (acl_tracing) acl_trace(ctx->level, "ratelimit creating new Bloom filter");
         memset(rec.bloom, 0, sizeof rec.bloom);
         rec.bloom_size = BLOOM_BYTES;
         rec.bloom_epoch = now.tv_sec;
       }
+      if (acl_tracing) acl_trace(ctx->level, "ratelimit checking uniqueness of %s", unique);
       unique_seen = bloom_test_set(rec.bloom, rec.bloom_size, unique, false);
+      if (acl_tracing)
+        acl_trace(ctx->level, "ratelimit event %s Bloom filter", unique_seen ? "found in" : "added to");
     }
+    if (!have && acl_tracing) acl_trace(ctx->level, "ratelimit initializing new key's rate data");
     double c = unique_seen ? 0 : count;
     if (!have) {
       rate = c;
@@ -300,11 +301,12 @@ static int c_ratelimit(acl_ctx *ctx, const acl_item *it, const char *arg) {
     if (unique) bloom_test_set(rec.bloom, rec.bloom_size, unique, true);
     hints_write(db, dbkey, &rec, unique ? sizeof(rl_unique_record) : sizeof(rl_record));
     if (acl_tracing) acl_trace(ctx->level, "ratelimit db updated");
-  } else if (acl_tracing && upd == UPD_LEAKY) {
-    acl_trace(ctx->level, "ratelimit db not updated: over the limit, but leaky");
+  } else if (acl_tracing) {
+    acl_trace(ctx->level, "ratelimit db not updated: %s",
+              readonly ? (upd == UPD_NOUPDATE ? "noupdate mode" : "readonly mode") : "over the limit, but leaky");
   }
   if (acl_tracing) acl_trace(ctx->level, "ratelimit computed rate %.1f", rate);
-  hints_close(db);
+  if (db) hints_close(db);
   set_vars(rate, limit_s, period_s);
   if (cp) {
     rl_cache *c = store_get_in(POOL_PERM, sizeof *c, false);

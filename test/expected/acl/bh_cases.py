@@ -242,3 +242,17 @@ CASES += [
     ("authenticated", open(__file__.replace("bh_cases.py", "authenticated.conf")).read(),
      "ehlo x\nauth PLAIN AHVzZXIAc2VjcmV0\nmail from:<>\nrcpt to:<a@b>\nquit\n", "10.0.0.1"),
 ]
+
+CASES += [
+    ("ratelimit_unique", """acl_smtp_rcpt = r
+begin acl
+r:
+  warn ratelimit = 10 / 1h / per_addr / strict
+       logwrite = addr $sender_rate
+  warn ratelimit = 10 / 1h / per_mail / unique=$local_part / strict
+       logwrite = uniq $sender_rate
+  warn ratelimit = 1 / 1h / per_rcpt / readonly / $local_part
+       logwrite = readonly $sender_rate
+  accept
+""", "helo x\nmail from:<>\nrcpt to:<a@b>\nrcpt to:<a@b>\nrcpt to:<c@b>\nquit\n", "10.0.0.1"),
+]
