@@ -67,9 +67,7 @@ static int c_seen(acl_ctx *ctx, const acl_item *it, const char *arg) {
   hints_header *rec = hints_read(db, key, &len);
   bool have = rec && len >= sizeof *rec;
   int rc;
-  if (acl_tracing)
-    acl_trace(ctx->level, "seen db %s; test %s %ld", have ? "hit" : "miss", before ? "before" : "since", (long)test);
-  if (before) rc = have && rec->time_stamp < test ? ACL_OK : ACL_FAIL;
+  if (before) rc = have && rec->time_stamp <= test ? ACL_OK : ACL_FAIL;   /* as exim4: "-0s" matches now */
   else rc = have && rec->time_stamp >= test ? ACL_OK : ACL_FAIL;
   if (!readonly) {
     hints_header h;
@@ -77,6 +75,10 @@ static int c_seen(acl_ctx *ctx, const acl_item *it, const char *arg) {
     if (write || !before || !have) h.time_stamp = now;
     else if (rc == ACL_OK && rec->time_stamp < now - refresh) h.time_stamp = test;
     if (h.time_stamp) hints_write(db, key, &h, sizeof h);
+    if (acl_tracing)
+      acl_trace(ctx->level, h.time_stamp ? "seen db written (%s)" : "seen db not written", have ? "update" : "create");
+  } else if (acl_tracing) {
+    acl_trace(ctx->level, "seen db not written (readonly)");
   }
   hints_close(db);
   return rc;

@@ -256,3 +256,16 @@ r:
   accept
 """, "helo x\nmail from:<>\nrcpt to:<a@b>\nrcpt to:<a@b>\nrcpt to:<c@b>\nquit\n", "10.0.0.1"),
 ]
+
+CASES += [
+    ("seen", """acl_smtp_rcpt = r
+begin acl
+r:
+  warn seen = 1h / key=$local_part
+       logwrite = seen $local_part
+  warn seen = -1h / key=b$local_part / readonly
+  warn seen = -0s / key=c$local_part / write
+       logwrite = seen before now
+  accept
+""", "helo x\nmail from:<>\nrcpt to:<a@b>\nrcpt to:<a@b>\nquit\n", "10.0.0.1"),
+]
