@@ -138,6 +138,7 @@ static void synprot_v(smtp_session *s, int kind, int code, const char *log_text,
   if (text) reply_lines(c, code, over ? str_sprintf("%s\nToo many syntax or protocol errors", text) : text);
   if (over) {
     s->done = true;
+    s->exit_code = 1;
     s->notquit_done = true;   /* exim4 runs no notquit ACL for this drop */
   }
 }
@@ -369,10 +370,12 @@ static void lost_connection(smtp_session *s, smtp_in_result r) {
   if (r == SMTP_IN_TIMEOUT) {
     log_write(LOG_MAIN, "SMTP command timeout on%s connection from %s", c->tls.active ? " TLS" : "",
               smtp_call_from(c));
+    s->exit_code = 1;
     closing_reply(s, 421, "command-timeout", str_sprintf("%s: SMTP command timeout - closing connection", smtp_hostname(c)));
     return;
   }
   /* EOF or read error */
+  s->exit_code = 1;
   closing_reply(s, 421, "connection-lost", str_sprintf("%s lost input connection", smtp_hostname(c)));
   if (c->env.mail_seen)
     log_write(LOG_MAIN, "unexpected disconnection while reading SMTP command from %s D=%s", smtp_call_from(c),
@@ -453,7 +456,7 @@ static void flush_if_idle(smtp_conn *c) {
   if (!smtp_in_input_pending(&c->in)) conn_flush(c);
 }
 
-void smtp_session_run(smtp_conn *c) {
+int smtp_session_run(smtp_conn *c) {
   smtp_session sess;
   memset(&sess, 0, sizeof sess);
   smtp_session *s = &sess;
@@ -486,7 +489,7 @@ void smtp_session_run(smtp_conn *c) {
     int rc = smtp_run_acl(s, ACL_WHERE_CONNECT, mainconf.acl_smtp_connect, NULL, &dropped);
     if (rc != ACL_OK) {
       conn_flush(c);
-      return;
+      return 0;
     }
   }
 
@@ -495,16 +498,16 @@ void smtp_session_run(smtp_conn *c) {
     if (s->pipe_connect && smtp_in_input_pending(&c->in)) c->pipe_connect_used = true;
     if (sync_enforced(c) && !s->pipe_connect && smtp_in_input_pending(&c->in) && smtp_in_buffered(&c->in) == 0)
       smtp_in_fill(&c->in);
-    if (sync_enforced(c) && smtp_in_buffered(&c->in) > 0) {
+    if (sync_enforced(c) && !s->pipe_connect && smtp_in_buffered(&c->in) > 0) {
       log_write(LOG_MAIN | LOG_REJECT, "SMTP protocol synchronization error (input sent without waiting for greeting): rejected connection from %s input=\"%s\"",
                 smtp_host_text(c), pending_input(c));
       conn_write(c, "554 SMTP synchronization error\r\n", 32);
       conn_flush(c);
-      return;
+      return 0;
     }
     if (!send_banner(s)) {
       conn_flush(c);
-      return;
+      return 0;
     }
     conn_flush(c);
   }
@@ -546,6 +549,7 @@ void smtp_session_run(smtp_conn *c) {
       conn_write(c, "554 SMTP synchronization error\r\n", 32);
       s->done = true;
       s->notquit_reason = "synchronization-error";
+      s->exit_code = 1;
       break;
     }
     /* Pipelining "used" (log_selector pipelining: L, not L-): more input
@@ -564,4 +568,5 @@ void smtp_session_run(smtp_conn *c) {
   if (c->tls.active && tls_ops_hooks) tls_ops_hooks->server_close(c);
   conn_current = NULL;
   current_session = NULL;
+  return c->host_checking ? 0 : s->exit_code;
 }

@@ -25,8 +25,10 @@
 
 /* Serve c until QUIT, EOF, timeout, drop or too many errors.  c is set up
  * (peer, interface, I/O) and published; returns when the session is over
- * (output flushed, notquit/quit ACL run). */
-void smtp_session_run(smtp_conn *c);
+ * (output flushed, notquit/quit ACL run), with the exit code exim4's
+ * process has for such an ending: 1 after a lost connection, a timeout, too
+ * many syntax errors or a synchronisation error, else 0. */
+int smtp_session_run(smtp_conn *c);
 
 /* -bs, -bS, -bh ADDRESS, -bhc ADDRESS for caller me (trusted: may set
  * the -oM values).  -bs needs the log files open.  Returns the exit code. */

@@ -57,6 +57,7 @@ typedef struct smtp_session {
   const char *notquit_reason; /* $smtp_notquit_reason when the session ends without QUIT */
   bool notquit_done;        /* acl_smtp_notquit has run */
   bool pipe_connect;        /* PIPECONNECT offered to this host */
+  int exit_code;            /* what smtp_session_run() returns */
   const char *cmd_args;     /* arguments of the command being handled */
   smtp_cmd cmd;
   /* RCPT bookkeeping for DATA's "All RCPT commands were rejected" reply */

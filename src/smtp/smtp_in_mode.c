@@ -159,6 +159,5 @@ int smtp_session_main(cmdline_state *st, const caller *me, bool trusted) {
     }
     conn_publish(c);
   }
-  smtp_session_run(c);
-  return EXIT_SUCCESS;
+  return smtp_session_run(c);
 }
