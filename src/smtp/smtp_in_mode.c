@@ -115,7 +115,6 @@ int smtp_session_main(cmdline_state *st, const caller *me, bool trusted) {
   smtp_conn *c = store_get(sizeof *c, false);
   conn_init(c, 0, 1, timeout);
   c->dont_deliver = st->dont_deliver;
-  if (st->connection_max_messages >= 0) c->connection_max_messages = st->connection_max_messages;
 
   if (st->host_checking) {
     const char *addr;

@@ -75,6 +75,9 @@ static void finish_message(smtp_session *s, receive_result *res, const char *pre
     if (c->host_checking) log_host_checking_id(res->id);
     c->messages_received++;
     s->free_helo_used = s->free_rset_used = false;
+    /* smtp_accept_queue_per_connection (the daemon puts it in
+     * connection_max_messages): later messages are only queued */
+    if (c->connection_max_messages > 0 && c->messages_received >= c->connection_max_messages) c->accept_queue = true;
   }
   host_check_note(s, res);
   if (res->drop) s->done = true;
