@@ -284,8 +284,7 @@ static void serve(int fd, const char *peer, int peer_port, bool tls_on_connect, 
     }
     conn_publish(c);
   }
-  smtp_session_run(c);
-  exit(EXIT_SUCCESS);
+  exit(smtp_session_run(c));
 }
 
 /* A connection is waiting on listening socket s. */
