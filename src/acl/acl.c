@@ -302,6 +302,12 @@ int acl_run(acl_where where, const char *recipient, const char *text, int level,
     *log_msg = "ACL nested too deep: possible loop";
     return ACL_ERROR;
   }
+  if (is_tainted(text)) {
+    /* ACL text from outside (an option expanding message data) is refused. */
+    log_write(LOG_MAIN | LOG_PANIC, "attempt to use tainted ACL text \"%s\"", text);
+    *log_msg = "internal configuration error";
+    return ACL_ERROR;
+  }
   const char *name, *error;
   const acl_stmt *stmts = find_acl(text, level, &name, &error);
   if (error) {
@@ -374,13 +380,8 @@ int acl_check(acl_where where, const char *recipient, const char *acl_text,
     }
   }
   reject_target = LOG_MAIN | LOG_REJECT;
-  const char *text = expand_cstring(acl_text);
-  if (!text) {
-    if (expand_status.forced_fail) return ACL_OK;
-    if (log_msg)
-      *log_msg = str_sprintf("failed to expand ACL string \"%s\": %s", acl_text, expand_status.message);
-    return ACL_ERROR;
-  }
+  /* $domain and $local_part are the RCPT address's, for the option's
+   * expansion too. */
   const char **dslot = expand_var_slot("domain"), **lslot = expand_var_slot("local_part");
   const char *sd = dslot ? *dslot : NULL, *sl = lslot ? *lslot : NULL;
   if (recipient && where == ACL_WHERE_RCPT) {
@@ -389,7 +390,15 @@ int acl_check(acl_where where, const char *recipient, const char *acl_text,
     if (dslot) *dslot = dom;
     if (lslot) *lslot = lp;
   }
-  int rc = acl_run(where, recipient, text, 0, NULL, 0, &um, &lm);
+  int rc;
+  const char *text = expand_cstring(acl_text);
+  if (!text) {
+    rc = expand_status.forced_fail ? ACL_OK : ACL_ERROR;
+    if (rc == ACL_ERROR)
+      lm = str_sprintf("failed to expand ACL string \"%s\": %s", acl_text, expand_status.message);
+  } else {
+    rc = acl_run(where, recipient, text, 0, NULL, 0, &um, &lm);
+  }
   if (dslot) *dslot = sd;
   if (lslot) *lslot = sl;
   /* discard is only for the ACLs that receive messages. */

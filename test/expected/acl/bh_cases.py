@@ -273,3 +273,13 @@ r:
 CASES += [
     ("modifiers_controls", 'acl_smtp_connect = c\nacl_smtp_helo = h\nacl_smtp_mail = m\nacl_smtp_rcpt = r\nacl_smtp_predata = p\nbegin acl\nc:\n  accept control = no_pipelining\n         control = enforce_sync\n         set acl_c_x = $sender_host_address\nh:\n  accept control = allow_auth_unadvertised\n         condition = ${if eq{$sender_helo_name}{x}}\nm:\n  warn   control = submission/sender_retain\n  warn   control = freeze/no_tell\n         log_message = frozen\n  accept control = queue/first_pass_route\n         control = fakereject/go away\n         continue = ${if eq{1}{1}{}}\nr:\n  warn   add_header = X-R: $local_part\n  warn   remove_header = x-y\n  warn   control = caseful_local_part\n  warn   !senders = a@b\n         logwrite = :reject: sender check\n  accept log_reject_target = main\n         queue = myq\n         control = cutthrough_delivery\np:\n  deny   condition = $acl_c_x\n         log_reject_target = main:reject:panic\n         message = predata deny\n', "helo x\nmail from:<s@x>\nrcpt to:<a@b>\ndata\nquit\n", "10.0.0.1"),
 ]
+
+CASES += [
+    ("tainted", """acl_smtp_rcpt = ${if eq{$local_part}{x}{accept}{${if eq{$local_part}{y}{r}{$local_part}}}}
+begin acl
+acc:
+  accept
+r:
+  accept acl = $local_part
+""", "helo x\nmail from:<>\nrcpt to:<acc@b>\nrcpt to:<x@b>\nrcpt to:<y@b>\nquit\n", "10.0.0.1"),
+]
