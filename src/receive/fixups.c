@@ -211,7 +211,7 @@ bool rcv_fixups(rcv_msg *r, char **args, int nargs, const char **error) {
   bool fix = (r->local || r->submission) && !r->suppress_fixups;
   const char *pfx = resent ? "Resent-" : "";
 
-  if (r->local && !r->c->host_address) fix_login_from(r, resent ? "Resent-From" : "From");
+  if (r->non_smtp) fix_login_from(r, resent ? "Resent-From" : "From");
   if (r->local && !r->no_qualify) qualify_headers(r);
 
   if (r->extract) {

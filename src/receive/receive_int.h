@@ -75,6 +75,7 @@ typedef struct rcv_msg {
 
   /* decisions of the caller */
   bool local;                   /* locally-originated (non-SMTP, -bs) */
+  bool non_smtp;                /* read from standard input, not SMTP */
   bool trusted;                 /* caller is trusted (local input) */
   bool suppress_fixups;         /* -G, control = suppress_local_fixups */
   bool submission;              /* control = submission */

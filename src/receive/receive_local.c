@@ -228,6 +228,7 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
     m->auth_sender = (char *)c.env.auth_sender;
   }
   r.local = true;
+  r.non_smtp = true;
   r.check_uucp_from = true;
   r.no_qualify = st->no_qualify;
   r.trusted = trusted;
