@@ -27,6 +27,7 @@
 typedef enum {
   SCMD_HELO, SCMD_EHLO, SCMD_AUTH, SCMD_STARTTLS, SCMD_MAIL, SCMD_RCPT, SCMD_DATA, SCMD_BDAT,
   SCMD_QUIT, SCMD_RSET, SCMD_NOOP, SCMD_ETRN, SCMD_VRFY, SCMD_EXPN, SCMD_HELP,
+  SCMD_XCLIENT,      /* only with the XCLIENT part (xclient_ops_hooks) */
   SCMD_UNKNOWN,
   SCMD_COUNT
 } smtp_cmd;
@@ -58,6 +59,7 @@ typedef struct smtp_session {
   bool notquit_done;        /* acl_smtp_notquit has run */
   bool pipe_connect;        /* PIPECONNECT offered to this host */
   int exit_code;            /* what smtp_session_run() returns */
+  int mail_commands;        /* MAIL commands so far (smtp_ratelimit_mail) */
   const char *cmd_args;     /* arguments of the command being handled */
   smtp_cmd cmd;
   /* RCPT bookkeeping for DATA's "All RCPT commands were rejected" reply */

@@ -13,6 +13,8 @@
  * parameter whose extension was not advertised as if it had been.
  */
 #include <ctype.h>
+#include <errno.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +77,41 @@ static bool spool_space_ok(long long size) {
   return true;
 }
 
+/* One value of smtp_ratelimit_mail/_rcpt: "threshold,delay,factor,max"
+ * (the times may have fractions: 0.5s).  A time: number and unit s/m/h. */
+static double rl_time(const char *p, char **end) {
+  double v = strtod(p, end);
+  switch (**end) {
+  case 'm': v *= 60, (*end)++; break;
+  case 'h': v *= 3600, (*end)++; break;
+  case 's': (*end)++; break;
+  default: break;
+  }
+  return v;
+}
+
+/* smtp_ratelimit_hosts: before the count-th MAIL (or RCPT of a message),
+ * flush the replies and wait delay*factor^(count-threshold-1), capped. */
+static void ratelimit(smtp_session *s, const char *setting, int count) {
+  smtp_conn *c = s->c;
+  if (!setting || !*setting) return;
+  if (!smtp_host_in(c, mainconf.smtp_ratelimit_hosts, "smtp_ratelimit_hosts")) return;
+  char *e;
+  long threshold = strtol(setting, &e, 10);
+  if (*e != ',') return;
+  double delay = rl_time(e + 1, &e);
+  if (*e != ',') return;
+  double factor = strtod(e + 1, &e);
+  if (*e != ',') return;
+  double max = rl_time(e + 1, &e);
+  if (count <= threshold || delay <= 0) return;
+  for (long i = threshold + 1; i < count && delay < max; i++) delay *= factor;
+  if (max > 0 && delay > max) delay = max;
+  conn_flush(c);
+  struct timespec ts = {.tv_sec = (time_t)delay, .tv_nsec = (long)((delay - (double)(time_t)delay) * 1e9)};
+  while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {}
+}
+
 void smtp_cmd_mail(smtp_session *s) {
   smtp_conn *c = s->c;
   if (!c->helo_seen) {
@@ -82,6 +119,7 @@ void smtp_cmd_mail(smtp_session *s) {
     smtp_synprot_error(s, 503, NULL, "HELO or EHLO required");
     return;
   }
+  ratelimit(s, mainconf.smtp_ratelimit_mail, ++s->mail_commands);
   if (c->env.mail_seen) {
     smtp_synprot_error(s, 503, "sender already given", c->batched ? "Sender already given" : "sender already given");
     return;
@@ -247,6 +285,7 @@ void smtp_cmd_rcpt(smtp_session *s) {
     return;
   }
   e->rcpt_count++;
+  ratelimit(s, mainconf.smtp_ratelimit_rcpt, e->rcpt_count);
   char *text = str_copy_taint(s->cmd_args, true);
   int flags = 0;
   const char *orcpt = NULL;

@@ -77,3 +77,21 @@ def test_spool_space_counts_size(exim, tmp_path):
     got = replies(r.out)
     assert got[-4:] == ["452 Space shortage, please try later", "250 Reset OK", "250 OK",
                         "221 test.example closing connection"]
+
+
+def test_smtp_ratelimit(exim, tmp_path):
+    # exim4 waits before MAIL number 2, 3, 4 (0.2s, 0.4s, 0.8s) and before
+    # RCPT number 2 and 3 of a message (0.1s each): about 1.6s in all
+    # (also in -bh); nothing for hosts outside smtp_ratelimit_hosts.
+    import time
+    extra = ("smtp_ratelimit_hosts = 192.0.2.1\nsmtp_ratelimit_mail = 1,0.2s,2,1s\n"
+             "smtp_ratelimit_rcpt = 1,0.1s,1,1s\nacl_smtp_rcpt = accept\n")
+    data = ("EHLO x\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<a@x.y>\r\nRCPT TO:<b@x.y>\r\nRCPT TO:<c@x.y>\r\nRSET\r\n"
+            + "MAIL FROM:<a@b.c>\r\nRSET\r\n" * 3 + "QUIT\r\n")
+    t0 = time.monotonic()
+    r = run_bh(exim, smtp_conf(tmp_path, extra), data)
+    slow = time.monotonic() - t0
+    assert replies(r.out).count("250 OK") == 4 and slow >= 1.55
+    t0 = time.monotonic()
+    run_bh(exim, smtp_conf(tmp_path, extra), data, host="192.0.2.2")
+    assert time.monotonic() - t0 < 1.0
