@@ -27,6 +27,7 @@
 #include "expand/variables.h"
 #include "main/version.h"
 #include "smtp/smtp_in_int.h"
+#include "smtp/xclient.h"
 #include "tls/tls.h"
 
 /* ------------------------------------------------------------------ */
@@ -384,6 +385,16 @@ static void lost_connection(smtp_session *s, smtp_in_result r) {
     log_write(LOG_MAIN, "SMTP connection from %s lost D=%s", smtp_call_from(c), duration(time(NULL) - c->start));
 }
 
+/* XCLIENT (optional part, src/smtp/xclient.c): the hook checks, applies
+ * and words the reply; a 501 counts as a syntax error. */
+static void cmd_xclient(smtp_session *s) {
+  const char *reply = NULL;
+  int code = xclient_ops_hooks->command(s->c, s->cmd_args, &reply);
+  const char *text = reply && strlen(reply) > 4 ? reply + 4 : "";
+  if (code == 501) smtp_synprot_error(s, code, text, "%s", text);
+  else smtp_reply(s, code, "%s", text);
+}
+
 /* The C= history entries of one command. */
 static void dispatch(smtp_session *s, smtp_cmd cmd) {
   smtp_conn *c = s->c;
@@ -428,6 +439,10 @@ static void dispatch(smtp_session *s, smtp_cmd cmd) {
   case SCMD_AUTH:
     if (!auth_server_command(c, s->cmd_args)) s->done = true;
     conn_publish(c);
+    break;
+  case SCMD_XCLIENT:
+    if (xclient_ops_hooks) cmd_xclient(s);
+    else cmd_unknown(s);
     break;
   default:
     cmd_unknown(s);

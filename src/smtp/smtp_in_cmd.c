@@ -39,6 +39,7 @@ static const struct {
   [SCMD_VRFY] = {"VRFY", 4, false, "VRFY"},
   [SCMD_EXPN] = {"EXPN", 4, false, "EXPN"},
   [SCMD_HELP] = {"HELP", 4, false, "HELP"},
+  [SCMD_XCLIENT] = {"XCLIENT", 7, false, "XCLIENT"},
   [SCMD_UNKNOWN] = {NULL, 0, false, "UNKNOWN"},
 };
 

@@ -21,6 +21,7 @@
 #include "expand/match.h"
 #include "modules.h"
 #include "smtp/smtp_in_int.h"
+#include "smtp/xclient.h"
 #include "tls/tls.h"
 
 long long smtp_expand_limit(const char *value, const char *option_name) {
@@ -185,6 +186,10 @@ void smtp_cmd_helo(smtp_session *s, bool ehlo) {
       smtp_host_in(c, mainconf.tls_advertise_hosts, "tls_advertise_hosts")) {
     c->tls_advertised = true;
     g = g_cat(g, "STARTTLS\n");
+  }
+  if (xclient_ops_hooks) {               /* XCLIENT part: to hosts_xclient */
+    const char *kw = xclient_ops_hooks->ehlo_keyword(c);
+    if (kw) g = g_fmt(g, "%s\n", kw);
   }
   g = g_cat(g, "HELP");
   smtp_reply(s, 250, "%s", g_str(g));
