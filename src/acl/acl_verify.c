@@ -251,7 +251,7 @@ static int c_verify(acl_ctx *ctx, const acl_item *it, const char *arg) {
   if (eq) what[eq - what] = 0;   /* sender=address */
   if (strcmp(what, "header_names_ascii") == 0) {
     if (!allowed_in(ctx, W_AFTER_DATA))
-      return acl_error(ctx, "cannot check header contents in ACL for %s", acl_where_name[ctx->where]);
+      return acl_error(ctx, "cannot verify %s in ACL for %s", what, acl_where_name[ctx->where]);
     return v_header_names_ascii(ctx);
   }
   if (strcmp(what, "helo") == 0) return v_helo(ctx);
@@ -263,7 +263,7 @@ static int c_verify(acl_ctx *ctx, const acl_item *it, const char *arg) {
     return acl_error(ctx, "verify = %s needs DNS lookups, which are not in this build yet", what);
   if (strcmp(what, "header_syntax") == 0 || strcmp(what, "not_blind") == 0) {
     if (!allowed_in(ctx, W_AFTER_DATA))
-      return acl_error(ctx, "cannot check header contents in ACL for %s", acl_where_name[ctx->where]);
+      return acl_error(ctx, "cannot verify %s in ACL for %s", what, acl_where_name[ctx->where]);
     return what[0] == 'h' ? v_header_syntax(ctx) : v_not_blind(ctx);
   }
   return acl_error(ctx, "unknown verify condition \"%s\"", arg);

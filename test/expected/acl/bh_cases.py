@@ -283,3 +283,18 @@ r:
   accept acl = $local_part
 """, "helo x\nmail from:<>\nrcpt to:<acc@b>\nrcpt to:<x@b>\nrcpt to:<y@b>\nquit\n", "10.0.0.1"),
 ]
+
+CASES += [
+    ("verify_where", """acl_smtp_mail = m
+acl_smtp_rcpt = r
+begin acl
+m:
+  warn    verify = header_names_ascii
+  accept
+r:
+  warn    verify = certificate
+          logwrite = has a certificate
+  warn    verify = not_blind
+  accept
+""", "helo x\nmail from:<>\nmail from:<>\nrcpt to:<a@b>\nquit\n", "10.0.0.1"),
+]
