@@ -69,3 +69,30 @@ def test_xclient_errors(daemon):
     assert d.reply(s) == "501 XCLIENT must give both ADDR and PORT parameters when first used\r\n"
     d.send(s, "XCLIENT ADDR=192.0.2.7 PORT=1 FOO=bar")
     assert d.reply(s) == "501 XCLIENT: unrecognised parameter \"FOO\"\r\n"
+
+
+def test_message_after_xclient_is_from_the_real_client(daemon):
+    d = daemon("hosts_xclient = 127.0.0.1\nlog_selector = +proxy\nqueue_only\nacl_smtp_rcpt = accept\n"
+               "acl_smtp_mail = mail\nbegin acl\nmail:\n  accept logwrite = login=$authenticated_id\n")
+    s = d.connect()
+    d.reply(s)
+    d.send(s, "EHLO proxy.example")
+    d.reply(s)
+    d.send(s, "XCLIENT ADDR=192.0.2.7 PORT=4444 NAME=client.example LOGIN=fred")
+    assert d.reply(s) == "220 XCLIENT success\r\n"
+    d.send(s, "MAIL FROM:<a@b.example>")
+    assert d.reply(s).startswith("503 ")            # a new EHLO is needed first
+    for line in ("EHLO client.example", "MAIL FROM:<a@b.example>", "RCPT TO:<x@y.example>", "DATA"):
+        d.send(s, line)
+        d.reply(s)
+    s.sendall(b"Subject: via xclient\r\n\r\nbody\r\n.\r\n")
+    m = re.fullmatch(r"250 OK id=(\S+)\r\n", d.reply(s))
+    assert m
+    d.wait_log(" <= ")
+    log = d.mainlog()
+    assert "login=fred" in log
+    assert f"{m.group(1)} <= a@b.example H=client.example [192.0.2.7] P=esmtp PRX=127.0.0.1 S=" in log
+    hdr = (d.spool / "input" / f"{m.group(1)}-H").read_text()
+    assert "\n--host_address [192.0.2.7]:4444\n" in hdr and "\n--host_name client.example\n" in hdr
+    assert "\n--auth_id fred\n" in hdr
+    assert "Received: from client.example\n\t([192.0.2.7])\n" in hdr
