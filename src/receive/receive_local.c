@@ -19,10 +19,12 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <poll.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "acl/acl.h"
@@ -101,10 +103,19 @@ static void feed(rcv_msg *r, const char *p, size_t n, long limit) {
   if (n) rcv_sink(r, p, n);
 }
 
-static void read_stdin(rcv_msg *r, bool dot_ends, long limit) {
+static bool read_stdin(rcv_msg *r, bool dot_ends, long limit, int timeout) {
   char in[8192], out[8192 + 2];
   bool at_line_start = true, pending_cr = false, dot_pending = false;
+  time_t deadline = timeout > 0 ? time(NULL) + timeout : 0;
   for (;;) {
+    if (deadline) {
+      /* receive_timeout (-or) is for the whole message */
+      time_t left = deadline - time(NULL);
+      struct pollfd pfd = {.fd = 0, .events = POLLIN};
+      int pr = left > 0 ? poll(&pfd, 1, (int)(left * 1000)) : 0;
+      if (pr < 0 && errno == EINTR) continue;
+      if (pr == 0) return false;
+    }
     ssize_t n = read(0, in, sizeof in);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
@@ -123,7 +134,7 @@ static void read_stdin(rcv_msg *r, bool dot_ends, long limit) {
         dot_pending = false;
         if (ch == '\n') {                  /* "." alone: the end */
           feed(r, out, o, limit);
-          return;
+          return true;
         }
         out[o++] = '.';
       }
@@ -136,9 +147,10 @@ static void read_stdin(rcv_msg *r, bool dot_ends, long limit) {
       at_line_start = ch == '\n';
     }
     feed(r, out, o, limit);
-    if (limit > 0 && r->size > limit) return;
+    if (limit > 0 && r->size > limit) return true;
   }
   if (dot_pending) feed(r, ".", 1, limit);
+  return true;
 }
 
 /* May this caller set the sender to s (spec 5, -f; untrusted_set_sender)? */
@@ -161,7 +173,7 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
   const char *qd = mainconf.qualify_domain ? mainconf.qualify_domain : "";
 
   static smtp_conn c;
-  conn_init(&c, 0, 1, st->receive_timeout > 0 ? st->receive_timeout : mainconf.receive_timeout);
+  conn_init(&c, 0, 1, 0);
   c.local = true;
   c.login = me.login;
   c.ident = trusted && st->ident ? st->ident : me.login;
@@ -241,7 +253,12 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
     for (int i = 0; i < nrcpts; i++) rcv_add_recipient(&r, rcpts[i]);
 
   long limit = rcv_size_limit();
-  read_stdin(&r, st->dot_ends, limit);
+  int timeout = st->receive_timeout >= 0 ? st->receive_timeout : mainconf.receive_timeout;
+  if (!read_stdin(&r, st->dot_ends, limit, timeout)) {
+    log_write_msg(m->id, LOG_MAIN, "timed out while reading local message");
+    rcv_abandon(&r);
+    return fail("timed out while reading - message abandoned");
+  }
   rcv_end_input(&r);
   if (r.spool_failed) {
     log_write_msg(m->id, LOG_MAIN, "%s", r.spool_error);

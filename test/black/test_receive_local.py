@@ -13,6 +13,7 @@ import pytest
 
 from conftest import EXIM, EXPECTED
 from receive_cases import BASE, CASES, run_case
+from receive_cases import receive_normalise as normalise_record
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -155,3 +156,22 @@ def test_exim4_lists_our_message(tmp_path):
     lines = p.stdout.splitlines()
     assert lines[0].split()[2:] == [msgid, "<s@x.example>"]
     assert [x.strip() for x in lines[1:3]] == ["a@b.example", "c@d.example"]
+
+
+def test_receive_timeout_abandons_the_message(tmp_path):
+    """-or 1s with input that stalls: exim4's texts (local_timeout.out)."""
+    d, conf = _conf(tmp_path)
+    p = subprocess.Popen([EXIM, "-C", str(conf), "-odq", "-oep", "-or", "1s", "a@b.example"],
+                         stdin=subprocess.PIPE, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    p.stdin.write(b"Subject: t\n\npartial")
+    p.stdin.flush()
+    try:
+        err = p.stderr.read().decode()
+        rc = p.wait(timeout=20)
+    finally:
+        p.stdin.close()
+    log = (d / "spool" / "log" / "mainlog").read_text()
+    got = normalise_record(f"== rc\n{rc}\n== stderr\n{err}== mainlog\n{log}", str(d))
+    assert got == (EXPECTED / "receive" / "local_timeout.out").read_text()
+    indir = d / "spool" / "input"
+    assert not indir.exists() or os.listdir(indir) == []
