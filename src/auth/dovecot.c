@@ -238,9 +238,10 @@ static int dv_exchange(auth_instance *a, smtp_conn *c, dv_conn *d, const char *i
   }
   if (initial && !safe_for_dovecot(initial)) return AUTH_BAD64;
 
+  /* secured: TLS, or a client on our own address (local input is not, as
+   * with exim4) */
   bool secured = c->tls.active || (c->host_address && c->interface_address &&
-                                   strcmp(c->host_address, c->interface_address) == 0) ||
-                 !c->host_address;
+                                   strcmp(c->host_address, c->interface_address) == 0);
   gstring *g = g_new(256, true);
   g = g_fmt(g, "VERSION\t1\t0\nCPID\t%d\nAUTH\t" DV_ID "\t%s\tservice=smtp\t", (int)getpid(), a->public_name);
   if (secured) g = g_cat(g, "secured\t");

@@ -45,7 +45,10 @@ def test_dovecot_server_tls(exim, dovecot, tmp_path):
     with dovecot_helpers.TlsRelay(tmp_path, dovecot.port) as relay:
         conf = exim.write_conf(
             "primary_hostname = test.example\n"
-            "acl_smtp_mail = accept logwrite = MAIL auth AI=<$authenticated_id>\n"
+            "acl_smtp_mail = acl_mail\n"
+            "begin acl\n"
+            "acl_mail:\n"
+            "  accept logwrite = MAIL auth AI=<$authenticated_id>\n"
             "begin authenticators\n"
             "tls:\n"
             "  driver = dovecot\n"
@@ -71,3 +74,20 @@ def test_dovecot_server_tls(exim, dovecot, tmp_path):
             "LOG: notls authenticator failed for (x) [192.0.2.40]: "
             "435 Unable to authenticate at present: TLS connect to 127.0.0.1 failed: ")
         assert got["logs"][1] == "LOG: MAIL auth AI=<user>"
+
+
+def test_dovecot_local_not_secured(exim, tmp_path):
+    """Local SMTP (-bs) has no TLS and no client address equal to ours: the
+    request carries no "secured" (as exim4's, seen in Dovecot's log)."""
+    why = dovecot_helpers.Dovecot.unavailable()
+    if why:
+        pytest.skip(why)
+    with dovecot_helpers.Dovecot(tmp_path, dovecot_helpers.USERS, debug=True) as dv:
+        spool = tmp_path / "spool"
+        spool.mkdir()
+        conf = (f"spool_directory = {spool}\nlog_file_path = {spool}/%slog\n" +
+                dovecot_helpers.exim_config(dv))
+        r = exim(["-bs"], conf=conf, input="EHLO x\r\nAUTH PLAIN " + auth_cases.PLAIN_OK + "\r\nQUIT\r\n")
+        assert "235 Authentication succeeded" in r.out, r.out + r.err
+        reqs = [ln for ln in dv.log.read_text().split("\n") if "client in: AUTH" in ln]
+        assert len(reqs) == 1 and reqs[0].endswith("client in: AUTH\t1\tPLAIN\tservice=smtp\tnologin\tresp=<hidden>")
