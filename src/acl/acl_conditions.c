@@ -5,7 +5,8 @@
  * message naming what is missing.
  *
  * List conditions set $domain_data, $local_part_data, $host_data,
- * $sender_data, $recipient_data from the matching item's data, as Exim does.
+ * $sender_data, $recipient_data from the matching item's data, and match
+ * local parts and addresses caselessly, as exim4 does.
  *
  * Entry point: the table acl_conditions_core[].
  * Must never: treat a deferred list match as a match.
@@ -141,8 +142,9 @@ static int c_local_parts(acl_ctx *ctx, const acl_item *it, const char *arg) {
   (void)it;
   const char *lp = expand_var_value(expand_var_find("local_part", 10));
   const char *data = NULL, *error = NULL;
-  match_rc rc = match_list_check(MATCH_LIST_LOCALPART, lp ? lp : "", NULL, arg, MATCH_F_NOEXPAND,
-                                 &data, &error);
+  /* ACL list tests are caseless (checked against exim4) */
+  match_rc rc = match_list_check(MATCH_LIST_LOCALPART, lp ? lp : "", NULL, arg,
+                                 MATCH_F_NOEXPAND | MATCH_F_CASELESS, &data, &error);
   if (rc == MATCH_YES) set_data("local_part_data", data);
   return match_result(ctx, rc, error, "local_parts");
 }
@@ -151,7 +153,7 @@ static int c_recipients(acl_ctx *ctx, const acl_item *it, const char *arg) {
   (void)it;
   const char *data = NULL, *error = NULL;
   match_rc rc = match_list_check(MATCH_LIST_ADDRESS, address_of(ctx->recipient), NULL, arg,
-                                 MATCH_F_NOEXPAND, &data, &error);
+                                 MATCH_F_NOEXPAND | MATCH_F_CASELESS, &data, &error);
   if (rc == MATCH_YES) set_data("recipient_data", data);
   return match_result(ctx, rc, error, "recipients");
 }
@@ -165,7 +167,8 @@ static const char *sender(void) {
 static int c_senders(acl_ctx *ctx, const acl_item *it, const char *arg) {
   (void)it;
   const char *data = NULL, *error = NULL;
-  match_rc rc = match_list_check(MATCH_LIST_ADDRESS, sender(), NULL, arg, MATCH_F_NOEXPAND, &data, &error);
+  match_rc rc = match_list_check(MATCH_LIST_ADDRESS, sender(), NULL, arg, MATCH_F_NOEXPAND | MATCH_F_CASELESS,
+                                 &data, &error);
   if (rc == MATCH_YES) set_data("sender_data", data);
   return match_result(ctx, rc, error, "senders");
 }
@@ -175,9 +178,9 @@ static int c_sender_domains(acl_ctx *ctx, const acl_item *it, const char *arg) {
   const char *s = sender();
   const char *at = strrchr(s, '@');
   const char *data = NULL, *error = NULL;
+  /* (no variable is set from sender_domains, as in exim4) */
   match_rc rc = match_list_check(MATCH_LIST_DOMAIN, at ? at + 1 : "", NULL, arg, MATCH_F_NOEXPAND,
                                  &data, &error);
-  if (rc == MATCH_YES) set_data("sender_data", data);
   return match_result(ctx, rc, error, "sender_domains");
 }
 

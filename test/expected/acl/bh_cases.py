@@ -298,3 +298,8 @@ r:
   accept
 """, "helo x\nmail from:<>\nmail from:<>\nrcpt to:<a@b>\nquit\n", "10.0.0.1"),
 ]
+
+CASES += [
+    ("list_case", 'acl_smtp_mail = m\nacl_smtp_rcpt = r\nbegin acl\nm:\n  warn   senders = :\n         logwrite = null sender\n  warn   sender_domains = x.example\n         logwrite = sender domain $sender_data\n  warn   senders = *@X.EXAMPLE\n         logwrite = caseless domain\n  warn   senders = A@x.example\n         logwrite = caseful local part match\n  accept\nr:\n  warn   local_parts = A\n         logwrite = lp caseless?\n  warn   domains = B.EXAMPLE\n         logwrite = domain caseless\n  warn   recipients = a@B.example\n         logwrite = rcpt match\n  accept hosts = !10.0.0.2\n', "helo x\nmail from:<>\nrcpt to:<a@b.example>\nrset\nmail from:<a@x.example>\nrcpt to:<A@b.example>\nquit\n", "10.0.0.1"),
+    ("list_data", 'acl_smtp_mail = m\nacl_smtp_rcpt = r\nbegin acl\nm:\n  warn   senders = a@x.example\n         logwrite = sender_data [$sender_data]\n  accept\nr:\n  warn   domains = B.EXAMPLE\n         local_parts = a\n         hosts = 10.0.0.0/8\n         logwrite = data [$domain_data] [$local_part_data] [$host_data]\n  warn   recipients = a@b.example\n         logwrite = rcpt [$recipient_data]\n  accept\n', "helo x\nmail from:<a@x.example>\nrcpt to:<A@b.example>\nquit\n", "10.0.0.1"),
+]
