@@ -8,7 +8,7 @@
  * The server side speaks Dovecot's authentication client protocol (tab-
  * separated lines): read the handshake (VERSION, MECH ..., DONE), send
  * VERSION, CPID and "AUTH id mech service=smtp [secured]
- * [valid-client-cert] lip= rip= nologin [resp=]", then relay CONT
+ * [valid-client-cert] rip= lip= nologin [resp=]", then relay CONT
  * challenges and responses between Dovecot and the client until OK or
  * FAIL; user= of the answer becomes $auth1.
  * Entry point: auth_dovecot.
@@ -246,8 +246,8 @@ static int dv_exchange(auth_instance *a, smtp_conn *c, dv_conn *d, const char *i
   g = g_fmt(g, "VERSION\t1\t0\nCPID\t%d\nAUTH\t" DV_ID "\t%s\tservice=smtp\t", (int)getpid(), a->public_name);
   if (secured) g = g_cat(g, "secured\t");
   if (c->tls.active && c->tls.certificate_verified) g = g_cat(g, "valid-client-cert\t");
-  if (c->interface_address) g = g_fmt(g, "lip=%s\t", c->interface_address);
   if (c->host_address) g = g_fmt(g, "rip=%s\t", c->host_address);
+  if (c->interface_address) g = g_fmt(g, "lip=%s\t", c->interface_address);
   g = g_cat(g, "nologin");
   if (initial) g = g_fmt(g, "\tresp=%s", initial);   /* as given, "=" too: Dovecot judges it */
   g = g_catc(g, '\n');

@@ -119,8 +119,8 @@ def test_daemon_dovecot_secured(daemon, tmp_path):  # noqa: F811
                                    interactive=False)
         assert "235 Authentication succeeded" in auth_cases.normalise(out, err)["replies"]
         log = dv.log.read_text()
-        assert "client in: AUTH\t1\tPLAIN\tservice=smtp\tsecured\tlip=127.0.0.1\trip=127.0.0.1\tnologin\tresp=" in log
-        assert "client in: AUTH\t1\tLOGIN\tservice=smtp\tsecured\tlip=127.0.0.1\trip=127.0.0.1\tnologin\tresp=" in log
+        assert "client in: AUTH\t1\tPLAIN\tservice=smtp\tsecured\trip=127.0.0.1\tlip=127.0.0.1\tnologin\tresp=" in log
+        assert "client in: AUTH\t1\tLOGIN\tservice=smtp\tsecured\trip=127.0.0.1\tlip=127.0.0.1\tnologin\tresp=" in log
         assert "client in: AUTH\t1\tPLAIN\tservice=smtp\trip=192.0.2.50\tnologin\tresp=" in log
 
 
@@ -186,9 +186,9 @@ def test_daemon_dovecot_valid_client_cert(daemon, tmp_path):  # noqa: F811
             s.close()
         log = dv.log.read_text()
         assert ("client in: AUTH\t1\tPLAIN\tservice=smtp\tsecured\tvalid-client-cert\t"
-                "lip=127.0.0.1\trip=127.0.0.1\tnologin\tresp=") in log
+                "rip=127.0.0.1\tlip=127.0.0.1\tnologin\tresp=") in log
         assert ("client in: AUTH\t1\tPLAIN\tservice=smtp\tsecured\t"
-                "lip=127.0.0.1\trip=127.0.0.1\tnologin\tresp=") in log
+                "rip=127.0.0.1\tlip=127.0.0.1\tnologin\tresp=") in log
 
 
 def test_daemon_starttls_forgets_authentication(daemon, tmp_path):  # noqa: F811
