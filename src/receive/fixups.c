@@ -80,7 +80,12 @@ static void extract_recipients(rcv_msg *r, bool resent, char **args, int nargs) 
     char *value = rcv_header_value(h);
     address_walk_init(&w, value);
     while (address_walk_next(&w, &it)) {
-      if (!it.address || !*it.address) continue;
+      if (!it.address) {
+        r->bad_addresses = g_fmt(r->bad_addresses, "%s  %s: %s", r->bad_addresses ? "\n" : "", it.text,
+                                 it.error ? it.error : "malformed address");
+        continue;
+      }
+      if (!*it.address) continue;
       const char *a = it.domain ? it.address
                                 : address_qualify(it.address, mainconf.qualify_recipient
                                                                   ? mainconf.qualify_recipient
@@ -216,6 +221,10 @@ bool rcv_fixups(rcv_msg *r, char **args, int nargs, const char **error) {
 
   if (r->extract) {
     extract_recipients(r, resent, args, nargs);
+    if (r->bad_addresses) {
+      *error = "bad addresses found in headers";
+      return false;
+    }
     if (r->m.recipients_count == 0) {
       *error = "no recipients found in headers";
       return false;

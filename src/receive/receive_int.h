@@ -92,6 +92,7 @@ typedef struct rcv_msg {
   bool first_line_done;
   bool no_qualify;              /* -bnq: unqualified header addresses stay so */
   bool prdr_used;               /* the PRDR data phase ran (log " PRDR") */
+  gstring *bad_addresses;       /* -t: "  item: error" lines, when any */
   spool_header *received;       /* our Received: header, and its text up to the date */
   const char *received_head;
 } rcv_msg;

@@ -293,6 +293,7 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
                   &err)) {
     log_write_msg(m->id, LOG_MAIN | LOG_PANIC, "%s %s", m->id, err);   /* Exim names the id twice */
     rcv_abandon(&r);
+    if (r.bad_addresses) return fail("invalid addresses:\n%s", g_str(r.bad_addresses));
     return fail("no recipients in message");
   }
   if (limit > 0 && r.size > limit) {

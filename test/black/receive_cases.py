@@ -110,6 +110,8 @@ CASES = {
                              input="Subject: big\n\n" + "x" * 300 + "\n"),
     "local_header_maxsize": dict(args=["-odq", "-oep", "a@b.example"], conf="header_maxsize = 50\n",
                                  input="Subject: " + "h" * 80 + "\n\nb\n"),
+    "t_bad_address": dict(args=["-odq", "-oep", "-t"],
+                          input="To: good@x.example, bad@@y\nCc: worse@\nSubject: t\n\nb\n"),
     "nul_in_header": dict(args=["-odq", "a@b.example"], input="Subject: a\0b\nX: y\n\nbody\n"),
     "nul_in_body": dict(args=["-odq", "a@b.example"], input="Subject: z\n\na\0b\n"),
     "bad_recipient": dict(args=["-odq", "-oep", "a@b@c"], input=PLAIN),
