@@ -11,6 +11,7 @@
  * Must never: turn an error or an unknown condition into "accept"; leave
  * $acl_arg* or $domain/$local_part changed after it returns.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -351,16 +352,19 @@ int acl_run(acl_where where, const char *recipient, const char *text, int level,
   return rc;
 }
 
-/* Set $domain and $local_part from a RCPT address for the ACL's run. */
-static void split_recipient(const char *recipient, const char **lp, const char **dom) {
+/* $local_part and $domain from a RCPT address: lower-cased, as exim4
+ * sets them for the ACL (control = caseful_local_part restores the local
+ * part's case). */
+void acl_split_recipient(const char *recipient, bool caseful, const char **lp, const char **dom) {
   const char *at = strrchr(recipient, '@');
-  if (at) {
-    *lp = str_copy_taint(str_copyn(recipient, (size_t)(at - recipient)), is_tainted(recipient));
-    *dom = str_copy_taint(at + 1, is_tainted(recipient));
-  } else {
-    *lp = recipient;
-    *dom = "";
-  }
+  bool t = is_tainted(recipient);
+  char *l = str_copy_taint(at ? str_copyn(recipient, (size_t)(at - recipient)) : recipient, t);
+  char *d = str_copy_taint(at ? at + 1 : "", t);
+  if (!caseful)
+    for (char *p = l; *p; p++) *p = (char)tolower((unsigned char)*p);
+  for (char *p = d; *p; p++) *p = (char)tolower((unsigned char)*p);
+  *lp = l;
+  *dom = d;
 }
 
 int acl_check(acl_where where, const char *recipient, const char *acl_text,
@@ -386,7 +390,7 @@ int acl_check(acl_where where, const char *recipient, const char *acl_text,
   const char *sd = dslot ? *dslot : NULL, *sl = lslot ? *lslot : NULL;
   if (recipient && where == ACL_WHERE_RCPT) {
     const char *lp, *dom;
-    split_recipient(recipient, &lp, &dom);
+    acl_split_recipient(recipient, false, &lp, &dom);
     if (dslot) *dslot = dom;
     if (lslot) *lslot = lp;
   }

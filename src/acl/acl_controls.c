@@ -29,6 +29,7 @@
 #include "base/store.h"
 #include "config/main_config.h"
 #include "expand/expand.h"
+#include "expand/variables.h"
 #include "smtp/conn.h"
 
 #define W(x) ACL_WHERE_BIT(ACL_WHERE_##x)
@@ -39,27 +40,32 @@ static int syntax(acl_ctx *ctx, const char *name, const char *opts) {
   return acl_error(ctx, "syntax error in \"control=%s%s\"", name, opts);
 }
 
-/* Controls without options: refuse trailing text. */
-#define NOOPTS(name)                                           \
-  if (*opts) return syntax(ctx, name, opts)
-
 static smtp_conn *conn(void) { return conn_current; }
 
 static int c_allow_auth_unadvertised(acl_ctx *ctx, const char *opts) {
-  NOOPTS("allow_auth_unadvertised");
+  (void)ctx, (void)opts;
   if (conn()) conn()->allow_auth_unadvertised = true;
   return ACL_OK;
 }
 
+/* $local_part with the RCPT address's own case, or lower-cased again. */
+static void set_local_part_case(acl_ctx *ctx, bool caseful) {
+  if (conn()) conn()->env.rcpt_caseful_local_part = caseful;
+  if (!ctx->recipient) return;
+  const char *lp, *dom;
+  acl_split_recipient(ctx->recipient, caseful, &lp, &dom);
+  expand_var_set("local_part", lp);
+}
+
 static int c_caseful_local_part(acl_ctx *ctx, const char *opts) {
-  NOOPTS("caseful_local_part");
-  if (conn()) conn()->env.rcpt_caseful_local_part = true;
+  (void)opts;
+  set_local_part_case(ctx, true);
   return ACL_OK;
 }
 
 static int c_caselower_local_part(acl_ctx *ctx, const char *opts) {
-  NOOPTS("caselower_local_part");
-  if (conn()) conn()->env.rcpt_caseful_local_part = false;
+  (void)opts;
+  set_local_part_case(ctx, false);
   return ACL_OK;
 }
 
@@ -73,13 +79,13 @@ static int c_cutthrough(acl_ctx *ctx, const char *opts) {
 }
 
 static int c_enforce_sync(acl_ctx *ctx, const char *opts) {
-  NOOPTS("enforce_sync");
+  (void)ctx, (void)opts;
   if (conn()) conn()->enforce_sync = true;
   return ACL_OK;
 }
 
 static int c_no_enforce_sync(acl_ctx *ctx, const char *opts) {
-  NOOPTS("no_enforce_sync");
+  (void)ctx, (void)opts;
   if (conn()) conn()->enforce_sync = false;
   return ACL_OK;
 }
@@ -112,25 +118,25 @@ static int c_freeze(acl_ctx *ctx, const char *opts) {
 }
 
 static int c_no_callout_flush(acl_ctx *ctx, const char *opts) {
-  NOOPTS("no_callout_flush");
+  (void)ctx, (void)opts;
   if (conn()) conn()->no_callout_flush = true;
   return ACL_OK;
 }
 
 static int c_no_delay_flush(acl_ctx *ctx, const char *opts) {
-  NOOPTS("no_delay_flush");
+  (void)ctx, (void)opts;
   if (conn()) conn()->no_delay_flush = true;
   return ACL_OK;
 }
 
 static int c_no_multiline(acl_ctx *ctx, const char *opts) {
-  NOOPTS("no_multiline_responses");
+  (void)ctx, (void)opts;
   if (conn()) conn()->no_multiline_responses = true;
   return ACL_OK;
 }
 
 static int c_no_pipelining(acl_ctx *ctx, const char *opts) {
-  NOOPTS("no_pipelining");
+  (void)ctx, (void)opts;
   if (conn()) conn()->no_pipelining = true;
   return ACL_OK;
 }
@@ -156,7 +162,7 @@ static int c_queue(acl_ctx *ctx, const char *opts) {
 }
 
 static int c_queue_only(acl_ctx *ctx, const char *opts) {
-  NOOPTS("queue_only");
+  (void)ctx, (void)opts;
   if (conn()) conn()->env.queue_only = true;
   return ACL_OK;
 }
@@ -196,7 +202,7 @@ static int c_submission(acl_ctx *ctx, const char *opts) {
 }
 
 static int c_suppress_local_fixups(acl_ctx *ctx, const char *opts) {
-  NOOPTS("suppress_local_fixups");
+  (void)ctx, (void)opts;
   if (conn()) conn()->env.suppress_local_fixups = true;
   return ACL_OK;
 }

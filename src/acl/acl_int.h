@@ -102,6 +102,10 @@ int acl_run(acl_where where, const char *recipient, const char *text, int level,
 extern bool acl_tracing;
 void acl_trace(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* $local_part/$domain of a RCPT address (acl.c), lower-cased unless
+ * caseful (the local part). */
+void acl_split_recipient(const char *recipient, bool caseful, const char **lp, const char **dom);
+
 /* log_reject_target modifier -> acl_log_reject_target() */
 void acl_set_log_reject_target(unsigned bits);
 /* control = ... (acl_controls.c) */
