@@ -143,6 +143,8 @@ void rcv_forget(rcv_msg *r);
  * "Completed" are logged as Exim does (acl_name: "DATA", "non-SMTP"),
  * nothing is kept. */
 void rcv_discard(rcv_msg *r, const char *acl_name, const char *log_msg);
+/* The full name in the password file for uid (up to the first comma). */
+const char *rcv_gecos_name(uid_t uid);
 /* message_size_limit expanded (0: none). */
 long rcv_size_limit(void);
 /* "Envelope-from: <s>\nEnvelope-to: <a>, <b>\n" and the headers, for the

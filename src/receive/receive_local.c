@@ -52,14 +52,6 @@ static int fail(const char *fmt, ...) {
   return EXIT_FAILURE;
 }
 
-/* The caller's full name from the password file (up to the first comma). */
-static const char *gecos_name(uid_t uid) {
-  struct passwd *pw = getpwuid(uid);
-  if (!pw || !pw->pw_gecos) return NULL;
-  const char *comma = strchr(pw->pw_gecos, ',');
-  return comma ? str_copyn(pw->pw_gecos, (size_t)(comma - pw->pw_gecos)) : str_copy(pw->pw_gecos);
-}
-
 /* Every address of the arguments (an argument may hold a comma list),
  * qualified; NULL with the error line on a bad one. */
 static const char *collect_recipients(int argc, char **argv, int first, char ***list, int *count) {
@@ -248,7 +240,7 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
   r.extract = st->extract_recipients;
   r.sender_explicit = explicit_sender;
   r.login = me.login;
-  r.fullname = st->sender_fullname ? st->sender_fullname : gecos_name(me.uid);
+  r.fullname = st->sender_fullname ? st->sender_fullname : rcv_gecos_name(me.uid);
   if (!r.extract)
     for (int i = 0; i < nrcpts; i++) rcv_add_recipient(&r, rcpts[i]);
 

@@ -201,6 +201,13 @@ void rcv_end_input(rcv_msg *r) {
   r->m.headers = rcv_parse_headers(r->hdr->s, r->hdr->len);
 }
 
+const char *rcv_gecos_name(uid_t uid) {
+  struct passwd *pw = getpwuid(uid);
+  if (!pw || !pw->pw_gecos) return NULL;
+  const char *comma = strchr(pw->pw_gecos, ',');
+  return comma ? str_copyn(pw->pw_gecos, (size_t)(comma - pw->pw_gecos)) : str_copy(pw->pw_gecos);
+}
+
 long rcv_size_limit(void) {
   const char *s = mainconf.message_size_limit;
   if (!s || !*s) return 0;

@@ -76,6 +76,7 @@ static void setup_envelope(rcv_msg *r, smtp_conn *c) {
     bool known = main_config_exim_ids(&eu, &eg) == NULL;
     r->trusted = caller_is_trusted(&me, known, eu, mainconf.trusted_users, mainconf.trusted_groups);
     if (!r->login) r->login = me.login;
+    r->fullname = rcv_gecos_name(me.uid);
   }
   if (c->authenticated_id) m->auth_id = (char *)c->authenticated_id;
   if (c->env.auth_sender) m->auth_sender = (char *)c->env.auth_sender;
