@@ -378,9 +378,11 @@ static void lost_connection(smtp_session *s, smtp_in_result r) {
   /* EOF or read error */
   s->exit_code = 1;
   closing_reply(s, 421, "connection-lost", str_sprintf("%s lost input connection", smtp_hostname(c)));
-  if (c->env.mail_seen)
-    log_write(LOG_MAIN, "unexpected disconnection while reading SMTP command from %s D=%s", smtp_call_from(c),
-              duration(time(NULL) - c->start));
+  if (c->env.mail_seen) {
+    if (LOGGING(lost_incoming_connection))
+      log_write(LOG_MAIN, "unexpected disconnection while reading SMTP command from %s D=%s", smtp_call_from(c),
+                duration(time(NULL) - c->start));
+  }
   else if (LOGGING(smtp_connection) && !s->nolog)
     log_write(LOG_MAIN, "SMTP connection from %s lost D=%s", smtp_call_from(c), duration(time(NULL) - c->start));
 }

@@ -159,5 +159,7 @@ acl_helo:
   accept
 """, "HELO multi\r\nHELO single\r\nHELO multi\r\nEHLO x\r\nQUIT\r\n", "192.0.2.1"),
     "helo_lookup_domains": ("", "HELO test.example\r\nHELO x\r\nQUIT\r\n", "192.0.2.1"),
+    "eof_no_lost_selector": ("log_selector = +smtp_connection -lost_incoming_connection\n",
+                             "EHLO x\r\nMAIL FROM:<a@b.c>\r\n", "192.0.2.1"),
     "nonmail_limit": ("smtp_accept_max_nonmail = 3\n", "HELO x\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n", "192.0.2.1"),
 }
