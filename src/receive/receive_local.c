@@ -18,9 +18,8 @@
  * that was rejected or not completely read.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <poll.h>
-#include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
