@@ -310,7 +310,7 @@ void smtp_reset_transaction(smtp_session *s) {
   conn_reset_envelope(s->c);
   s->last_rcpt_error = NULL;
   s->rcpt_excess_logged = false;
-  s->bdat_active = s->bdat_failed = false;
+  s->bdat_failed = false;
   acl_reset_message();
   expand_var_set("sender_address", NULL);
 }
@@ -397,17 +397,11 @@ static void cmd_xclient(smtp_session *s) {
   else smtp_reply(s, code, "%s", text);
 }
 
-/* The C= history entries of one command. */
+/* Handle one command. */
 static void dispatch(smtp_session *s, smtp_cmd cmd) {
   smtp_conn *c = s->c;
   if (s->bdat_failed && cmd != SCMD_RSET && cmd != SCMD_QUIT) {
     smtp_synprot_error(s, 503, "only RSET accepted now", "only RSET accepted now");
-    return;
-  }
-  if (s->bdat_active && cmd != SCMD_BDAT && cmd != SCMD_RSET && cmd != SCMD_QUIT) {
-    s->bdat_failed = true;
-    smtp_synprot_error(s, 503, "only BDAT permissible after non-LAST BDAT",
-                       "only BDAT permissible after non-LAST BDAT");
     return;
   }
   if (!count_nonmail(s, cmd)) return;

@@ -69,7 +69,6 @@ typedef struct smtp_session {
   /* non-mail commands that are free once (spec 49.6) */
   bool free_helo_used, free_rset_used, free_starttls_used, free_auth_used;
   /* CHUNKING */
-  bool bdat_active;         /* a non-LAST BDAT was accepted */
   bool bdat_failed;         /* after a BDAT error only RSET is accepted */
   /* C= history (last commands) */
   const char *history[20];
