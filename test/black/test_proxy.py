@@ -96,6 +96,8 @@ def test_timeout_without_header(daemon):
     r = d.reply(s)
     assert time.monotonic() - t >= 0.9
     assert r == f"220 proxy=yes ext=:0 loc=:0 host=127.0.0.1:{s.getsockname()[1]} recv=127.0.0.1:{d.port}\r\n"
+    # exim4 (recorded, banner without port and interface): the same values, after the timeout
+    assert REC_ALL["proxy_timeout"] == {"banner": "220 proxy=yes ext=:0 loc=:0 host=127.0.0.1\r\n", "after_1s": True}
 
 
 def test_host_not_in_hosts_proxy_is_not_read(daemon):

@@ -221,9 +221,9 @@ def main():
 
     # SIGHUP
     d = Daemon("", f"127.0.0.1.{p0}")
-    time.sleep(1)   # exim4 acts on a SIGHUP that arrives while it starts up only later
+    time.sleep(2)   # exim4 acts on a SIGHUP that arrives while it starts up only later
     os.kill(d.pid, signal.SIGHUP)
-    for _ in range(300):
+    for _ in range(600):
         if d.log().count("daemon started") >= 2:
             break
         time.sleep(0.05)
@@ -261,6 +261,14 @@ def main():
         proxy[name]["log"] = [re.sub(r"(loc|host)=(127\.0\.0\.1|192\.0\.2\.1):(?!4321 )\d+", r"\1=\2:CPORT", l)
                               for l in proxy[name]["log"]]
     rec["proxy"] = proxy
+    d.stop()
+
+    # no header at all within proxy_protocol_timeout: the banner comes after it
+    d = Daemon("hosts_proxy = 127.0.0.1\nproxy_protocol_timeout = 1s\nsmtp_banner = proxy=$proxy_session "
+               "ext=$proxy_external_address:$proxy_external_port loc=$proxy_local_address:$proxy_local_port "
+               "host=$sender_host_address", f"127.0.0.1.{p0}")
+    t0 = time.monotonic()
+    rec["proxy_timeout"] = {"banner": talk(p0, [])[0], "after_1s": time.monotonic() - t0 >= 0.9}
     d.stop()
 
     # a message through a proxy, log_selector = +proxy: the PRX= item
