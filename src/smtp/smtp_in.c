@@ -67,7 +67,10 @@ const char *smtp_host_text(const smtp_conn *c) { return g_str(conn_host_text(g_n
 
 const char *smtp_call_from(const smtp_conn *c) {
   if (c->local || !c->host_address) return c->login ? c->login : "local process";
-  const char *h = smtp_host_text(c);
+  /* exim4 names the host without the ident here */
+  smtp_conn anon = *c;
+  anon.ident = NULL;
+  const char *h = smtp_host_text(&anon);
   if (h[0] == 'H' && h[1] == '=') h += 2;
   return c->inetd ? str_sprintf("%s (via inetd)", h) : h;
 }
@@ -493,6 +496,7 @@ int smtp_session_run(smtp_conn *c) {
   if (LOGGING(smtp_connection) && !s->nolog)
     log_write(LOG_MAIN, "SMTP connection from %s", smtp_call_from(c));
   smtp_host_lookup(c, false);
+  smtp_ident_lookup(c);
   conn_publish(c);
 
   if (!c->batched && mainconf.acl_smtp_connect) {

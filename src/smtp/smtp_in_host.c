@@ -3,7 +3,8 @@
  * address back (spec: host_lookup, $sender_host_name).  The system
  * resolver does both lookups.
  *
- * Entry points: smtp_host_lookup(), smtp_helo_verify() (helo_verify_hosts,
+ * Entry points: smtp_host_lookup(), smtp_ident_lookup() (RFC 1413),
+ * smtp_helo_verify() (helo_verify_hosts,
  * helo_try_verify_hosts: the HELO name is the calling address in brackets,
  * or the verified host name, or a name that resolves to the address).
  *
@@ -12,11 +13,14 @@
  */
 #include <netdb.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "base/ip.h"
 #include "base/log.h"
 #include "base/log_selector.h"
+#include "base/sock.h"
 #include "config/main_config.h"
 #include "smtp/smtp_in_int.h"
 
@@ -100,4 +104,46 @@ bool smtp_helo_verify(smtp_conn *c, const char *helo) {
   }
   if (c->host_name && str_eqic(c->host_name, helo)) return true;
   return forward_matches(helo, &a);
+}
+
+/* One field of an ident answer ("ports : USERID : opsys : user"), trimmed. */
+static const char *ident_field(const char *p, size_t n) {
+  while (n && (*p == ' ' || *p == '\t')) p++, n--;
+  while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r' || p[n - 1] == '\n')) n--;
+  return str_copyn(p, n);
+}
+
+void smtp_ident_lookup(smtp_conn *c) {
+  if (!c->host_address || c->local || c->host_checking || c->ident) return;
+  int timeout = mainconf.rfc1413_query_timeout;
+  if (timeout <= 0 || !smtp_host_in(c, mainconf.rfc1413_hosts, "rfc1413_hosts")) return;
+  int gai = 0, en = 0;
+  int fd = sock_connect_tcp(c->host_address, "113", timeout, &gai, &en);
+  if (fd < 0) return;
+  char q[64];
+  int qn = snprintf(q, sizeof q, "%d , %d\r\n", c->host_port, c->interface_port);
+  char buf[256];
+  size_t got = 0;
+  if (write(fd, q, (size_t)qn) == qn) {
+    while (got < sizeof buf - 1 && !memchr(buf, '\n', got)) {
+      if (sock_wait(fd, false, timeout) != 1) break;
+      ssize_t n = read(fd, buf + got, sizeof buf - 1 - got);
+      if (n <= 0) break;
+      got += (size_t)n;
+    }
+  }
+  close(fd);
+  buf[got] = 0;
+  /* ports : USERID : opsys : user */
+  const char *f[4];
+  const char *p = buf;
+  for (int i = 0; i < 3; i++) {
+    const char *colon = strchr(p, ':');
+    if (!colon) return;
+    f[i] = ident_field(p, (size_t)(colon - p));
+    p = colon + 1;
+  }
+  f[3] = ident_field(p, strcspn(p, "\r\n"));
+  if (!str_eqic(f[1], "USERID") || !*f[3]) return;
+  c->ident = str_copy_taint(str_printing(f[3]), true);
 }

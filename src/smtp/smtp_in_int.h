@@ -122,6 +122,9 @@ void smtp_cmd_quit(smtp_session *s);                      /* smtp_in.c */
 /* host_lookup (or always): set c->host_name (verified) or
  * host_lookup_failed / _deferred.  Done once. */
 void smtp_host_lookup(smtp_conn *c, bool always);         /* smtp_in_host.c */
+/* RFC 1413 (rfc1413_hosts, rfc1413_query_timeout): ask the client's ident
+ * service who it is; sets c->ident on a USERID answer.  Not in -bh. */
+void smtp_ident_lookup(smtp_conn *c);
 /* Does the HELO name fit the calling host (spec helo_try_verify_hosts)? */
 bool smtp_helo_verify(smtp_conn *c, const char *helo);
 

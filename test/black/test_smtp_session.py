@@ -5,6 +5,8 @@ NUL command lines, log lines.  Expected texts and log lines are exim4's
 import os
 import re
 
+import pytest
+
 from smtp_helpers import InetdSession, read_log, run_bs, smtp_conf, wait_for
 
 SYNC = "SMTP protocol synchronization error"
@@ -263,3 +265,46 @@ def test_bs_with_host_address_is_not_local_protocol(exim, tmp_path):
                "Subject: x\r\n\r\nb\r\n.\r\nQUIT\r\n", args=["-oMa", "1.2.3.4"])
     assert "250 OK id=" in r.out
     assert re.search(r"<= a@b.c H=\(x\) \[1.2.3.4\] U=\S+ P=esmtp S=", read_log(tmp_path))
+
+
+def test_rfc1413_ident(exim, tmp_path):
+    # exim4 asks "<client port> , <our port>" on the client's port 113 and
+    # takes the USERID answer as the ident (not shown on the connection lines).
+    import socket
+    import threading
+    srv = socket.socket()
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        srv.bind(("127.0.0.1", 113))
+    except OSError:
+        pytest.skip("port 113 is not free here")
+    srv.listen(2)
+    srv.settimeout(10)
+    queries = []
+
+    def serve():
+        try:
+            c, _ = srv.accept()
+        except OSError:
+            return
+        q = c.recv(100).decode()
+        queries.append(q)
+        c.sendall((q.strip() + " : USERID : UNIX : alice\r\n").encode())
+        c.close()
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    conf = conf_file(exim, tmp_path, "rfc1413_hosts = *\nrfc1413_query_timeout = 5s\n"
+                                     "log_selector = +smtp_connection\n")
+    try:
+        with InetdSession(conf) as s:
+            c = s.client
+            c.expect(220)
+            assert c.cmd("HELO x") == (250, ["test.example Hello alice at x [127.0.0.1]"])
+            c.cmd("QUIT")
+            s.wait()
+            client_port = c.sock.getsockname()[1]
+    finally:
+        srv.close()
+        t.join(5)
+    assert re.fullmatch(rf"{client_port} , \d+\r\n", queries[0])
+    assert "SMTP connection from (x) [127.0.0.1] (via inetd) closed by QUIT" in read_log(tmp_path)
