@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "config/main_config.h"
 #include "receive/receive.h"
 #include "smtp/smtp_in_int.h"
 
@@ -113,6 +114,12 @@ int smtp_bsmtp_run(smtp_conn *c) {
       if (c->env.recipients_count == 0) {
         smtp_reply(s, 503, "RCPT TO:<recipient> must precede DATA");
         break;
+      }
+      /* acl_not_smtp_start runs once DATA is reached; its result is
+       * ignored (spec 44.3), its controls stay. */
+      if (mainconf.acl_not_smtp_start) {
+        const char *u = NULL, *l = NULL;
+        (void)acl_check(ACL_WHERE_NOTSMTP_START, NULL, mainconf.acl_not_smtp_start, &u, &l);
       }
       bsmtp_data d = {.s = s};
       receive_result res;

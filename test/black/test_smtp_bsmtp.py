@@ -37,3 +37,16 @@ def test_bsmtp(exim, tmp_path, name):
     accepted = len(re.findall(r" <= a@b.c U=\S+ P=local-bsmtp ", (tmp_path / "log" / "mainlog").read_text()
                               if (tmp_path / "log" / "mainlog").exists() else ""))
     assert accepted == {"ok": 2, "unknown": 2, "bad_sender": 1}.get(name, 0)
+
+
+def test_bsmtp_not_smtp_start_acl(exim, tmp_path):
+    # exim4 runs acl_not_smtp_start when DATA is reached and ignores its
+    # result: the message is still accepted.
+    for d in ("spool", "log"):
+        (tmp_path / d).mkdir()
+    conf = BSMTP_CONF.format(tmp=tmp_path) + ("acl_not_smtp_start = acl_s\nbegin acl\nacl_s:\n"
+                                              "  warn logwrite = NOTSMTP_START $sender_address\n  deny\n")
+    r = exim(["-bS"], conf=conf, input=MSG.format(n=1))
+    assert (r.rc, r.out) == (0, "")
+    log = (tmp_path / "log" / "mainlog").read_text()
+    assert "NOTSMTP_START a@b.c\n" in log and " <= a@b.c " in log
