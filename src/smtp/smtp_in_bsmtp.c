@@ -82,7 +82,8 @@ int smtp_bsmtp_run(smtp_conn *c) {
     char *text;
     size_t len;
     smtp_in_result r = smtp_in_read_command(&c->in, &text, &len);
-    if (r == SMTP_IN_EOF && !c->env.mail_seen) break;
+    /* The end of the input ends the batch, also after MAIL/RCPT (exim4). */
+    if (r == SMTP_IN_EOF) break;
     line++;
     if (r == SMTP_IN_EOF || r == SMTP_IN_TIMEOUT || r == SMTP_IN_ERROR) {
       error = "421 Lost incoming connection";

@@ -23,6 +23,7 @@ BSMTP_CASES = {
     "eof_in_data": "MAIL FROM:<a@b.c>\r\nRCPT TO:<r@x.y>\r\nRCPT TO:x\r\nDATA\r\nSubject: 1\r\n\r\nb\r\n",
     "bad_sender": MSG.format(n=1) + "MAIL FROM:<a@b\r\n",
     "no_rcpt": "MAIL FROM:<a@b.c>\r\nDATA\r\n",
+    "eof_after_rcpt": "MAIL FROM:<a@b.c>\r\nRCPT TO:<r@x.y>\r\n",
     "sender_twice": "MAIL FROM:<a@b.c>\r\nEHLO x\r\nMAIL FROM:<a@b.c>\r\nMAIL FROM:<a@b.c>\r\n",
 }
 
