@@ -13,6 +13,14 @@ import pytest
 from conftest import EXPECTED
 from daemon_helpers import daemon  # noqa: F401 (fixture)
 
+def have(name):
+    from pathlib import Path
+    from conftest import EXIM
+    return f"#define HAVE_{name} 1" in (Path(EXIM).resolve().parent / "config.h").read_text()
+
+
+pytestmark = pytest.mark.skipif(not have("PROXY"), reason="built without PROXY support")
+
 REC_ALL = json.loads((EXPECTED / "daemon" / "daemon.json").read_text())
 REC = REC_ALL["proxy"]
 
@@ -115,11 +123,6 @@ def test_peer_closing_before_header_ends_quietly(daemon):
     s.close()
     assert "panic" not in d.mainlog()
 
-
-def have(name):
-    from pathlib import Path
-    from conftest import EXIM
-    return f"#define HAVE_{name} 1" in (Path(EXIM).resolve().parent / "config.h").read_text()
 
 
 @pytest.mark.skipif(not have("TLS"), reason="built without TLS")
