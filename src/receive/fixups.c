@@ -83,6 +83,7 @@ static void extract_recipients(rcv_msg *r, bool resent, char **args, int nargs) 
       if (!it.address) {
         r->bad_addresses = g_fmt(r->bad_addresses, "%s  %s: %s", r->bad_addresses ? "\n" : "", it.text,
                                  it.error ? it.error : "malformed address");
+        r->bad_address_count++;
         continue;
       }
       if (!*it.address) continue;
@@ -221,11 +222,7 @@ bool rcv_fixups(rcv_msg *r, char **args, int nargs, const char **error) {
 
   if (r->extract) {
     extract_recipients(r, resent, args, nargs);
-    if (r->bad_addresses) {
-      *error = "bad addresses found in headers";
-      return false;
-    }
-    if (r->m.recipients_count == 0) {
+    if (r->m.recipients_count == 0 && !r->bad_addresses) {
       *error = "no recipients found in headers";
       return false;
     }

@@ -93,6 +93,7 @@ typedef struct rcv_msg {
   bool no_qualify;              /* -bnq: unqualified header addresses stay so */
   bool prdr_used;               /* the PRDR data phase ran (log " PRDR") */
   gstring *bad_addresses;       /* -t: "  item: error" lines, when any */
+  int bad_address_count;
   spool_header *received;       /* our Received: header, and its text up to the date */
   const char *received_head;
 } rcv_msg;
@@ -158,8 +159,9 @@ void rcv_apply_acl_headers(rcv_msg *r);
 /* fixups.c ------------------------------------------------------------------ */
 
 /* Chapter 48 processing of the parsed headers.  For -t, extracts the
- * recipients (removing those given as arguments: args, count nargs);
- * false with *error when -t found none. */
+ * recipients (removing those given as arguments: args, count nargs),
+ * noting malformed ones in r->bad_addresses; false with *error when -t
+ * found no address at all. */
 bool rcv_fixups(rcv_msg *r, char **args, int nargs, const char **error);
 
 /* received_header.c --------------------------------------------------------- */

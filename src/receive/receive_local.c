@@ -284,8 +284,17 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
                   &err)) {
     log_write_msg(m->id, LOG_MAIN | LOG_PANIC, "%s %s", m->id, err);   /* Exim names the id twice */
     rcv_abandon(&r);
-    if (r.bad_addresses) return fail("invalid addresses:\n%s", g_str(r.bad_addresses));
     return fail("no recipients in message");
+  }
+  if (r.bad_addresses) {
+    /* -t met malformed addresses: fatal with -oep/-oeq; otherwise exim4
+     * mails the error and goes on with the good ones (we cannot mail yet) */
+    log_write_msg(m->id, LOG_MAIN | LOG_PANIC, "%s bad addresses found in headers", m->id);
+    if (st->error_handling == ERRORS_STDERR || m->recipients_count == 0) {
+      rcv_abandon(&r);
+      if (r.bad_address_count == 1) return fail("invalid address:%s", g_str(r.bad_addresses));
+      return fail("invalid addresses:\n%s", g_str(r.bad_addresses));
+    }
   }
   if (limit > 0 && r.size > limit) {
     log_write_reject(m->id, rcv_reject_log_text(&r, sender), "rejected from <%s> U=%s: message too big: read=%ld max=%ld",

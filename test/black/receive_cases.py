@@ -112,6 +112,7 @@ CASES = {
                                  input="Subject: " + "h" * 80 + "\n\nb\n"),
     "t_bad_address": dict(args=["-odq", "-oep", "-t"],
                           input="To: good@x.example, bad@@y\nCc: worse@\nSubject: t\n\nb\n"),
+    "t_one_bad_address": dict(args=["-odq", "-oep", "-t"], input="To: a@b, bad@@x\nSubject: x\n\nbody\n"),
     "nul_in_header": dict(args=["-odq", "a@b.example"], input="Subject: a\0b\nX: y\n\nbody\n"),
     "nul_in_body": dict(args=["-odq", "a@b.example"], input="Subject: z\n\na\0b\n"),
     "bad_recipient": dict(args=["-odq", "-oep", "a@b@c"], input=PLAIN),
