@@ -449,7 +449,7 @@ static enode *parse_item(P *p, int id, const char *name) {
   n->type = N_ITEM;
   n->num = id;
   n->text = name;
-  eseq *args[8] = {0};
+  eseq *args[10] = {0};   /* the most any item takes: ${acl} with 9 arguments */
   int cnt;
   switch (id) {
   case I_LOOKUP: {
