@@ -27,7 +27,8 @@
 #include "smtp/conn.h"
 
 #define W(x) ACL_WHERE_BIT(ACL_WHERE_##x)
-#define W_AFTER_DATA (W(DATA) | W(NOTSMTP) | W(MIME) | W(DKIM) | W(PRDR) | W(UNKNOWN))
+/* Header checks: only where there is a message (not in -be's ACLs either). */
+#define W_AFTER_DATA (W(DATA) | W(NOTSMTP) | W(MIME) | W(DKIM) | W(PRDR))
 
 static int verify_failed(acl_ctx *ctx, const char *text) {
   expand_var_set("acl_verify_message", text);
@@ -36,7 +37,7 @@ static int verify_failed(acl_ctx *ctx, const char *text) {
 }
 
 static bool allowed_in(acl_ctx *ctx, unsigned mask) {
-  return ctx->where == ACL_WHERE_UNKNOWN || (mask & ACL_WHERE_BIT(ctx->where));
+  return (mask & ACL_WHERE_BIT(ctx->where)) != 0;
 }
 
 /* Header names must be printable ASCII other than ':' (33..126). */
@@ -67,7 +68,8 @@ static int v_header_names_ascii(acl_ctx *ctx) {
  * address.  The result is kept for the rest of the connection. */
 static int v_helo(acl_ctx *ctx) {
   smtp_conn *c = conn_current;
-  if (!c || !c->host_address) return ACL_OK;   /* local input: nothing to verify */
+  if (!c) return ACL_FAIL;                      /* no SMTP at all (-be): nothing verified */
+  if (!c->host_address) return ACL_OK;          /* local SMTP input: trusted, as exim4 */
   if (!c->helo_name) return ACL_FAIL;
   /* Done for this connection and this HELO name already? */
   static const smtp_conn *done_conn;

@@ -54,3 +54,15 @@ def test_missing_layers_are_errors(exim, what):
 def test_unknown_verify_is_an_error(exim):
     r = exim(["-be", "${acl{a}}"], conf="begin acl\na:\n  accept verify = nonsense\n")
     assert r.out == 'Failed: ERROR from acl "a"\n'
+
+
+def test_outside_smtp_and_messages(exim, tmp_path):
+    # recorded from exim4 -be / -bem: header checks have no message to
+    # look at (an error); verify = helo without SMTP fails.
+    msg = tmp_path / "msg"
+    msg.write_text("To: a@b\nSubject: y\n\nbody\n")
+    conf = "begin acl\ns:\n  deny !verify = header_syntax\n  accept\nh:\n  deny !verify = helo\n  accept\n"
+    r = exim(["-bem", str(msg), "${if acl{{s}}{ok}{bad}}"], conf=conf)
+    assert r.out == 'Failed: ERROR from acl "s"\n'
+    r = exim(["-be", "${if acl{{h}}{ok}{bad}}"], conf=conf)
+    assert r.out == "bad\n"
