@@ -274,7 +274,7 @@ const char *listen_open(listen_sock *l, int count) {
     for (int tries = mainconf.daemon_startup_retries;; tries--) {
       if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0) break;
       int e = errno;
-      if (e != EADDRINUSE || tries <= 0) {
+      if (tries <= 0) {                 /* exim4 retries whatever the error */
         close(fd);
         freeaddrinfo(ai);
         return str_sprintf("socket bind() to port %d for address %s failed: %s: daemon abandoned",

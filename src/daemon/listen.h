@@ -35,10 +35,10 @@ const char *listen_plan(const char *override, bool tls_on_connect_all, listen_so
  * or why fd cannot be used. */
 const char *listen_inherited(int fd, bool tls_on_connect_all, listen_sock **out, int *count);
 
-/* Create, bind and listen (backlog smtp_connect_backlog); a bind that fails
- * with "address in use" is retried daemon_startup_retries times,
- * daemon_startup_sleep apart, each wait logged as Exim does.  Returns NULL
- * or the text of the final failure. */
+/* Create, bind and listen (backlog smtp_connect_backlog).  A bind that
+ * fails for any reason (address in use, not a local address...) is retried
+ * daemon_startup_retries times, daemon_startup_sleep apart, each wait
+ * logged as Exim does.  Returns NULL or the text of the final failure. */
 const char *listen_open(listen_sock *l, int count);
 
 /* "SMTP on [127.0.0.1]:25 [::1]:{25,587} and for SMTPS on port 465 (IPv4)"

@@ -278,13 +278,14 @@ def test_start_errors(daemon, name, conf, ox):
     assert not d.pid_path.exists()
 
 
-@pytest.mark.parametrize("form", ["127", "0"])
+@pytest.mark.parametrize("form", ["127", "0", "192"])
 def test_bind_failure_retries_then_abandons(daemon, form):
+    # in use (127.0.0.1, 0.0.0.0) or not a local address (192.0.2.77): exim4 retries both
     busy = socket.socket()
     busy.bind(("127.0.0.1", 0))
     busy.listen(1)
     port = busy.getsockname()[1]
-    ox = f"127.0.0.1.{port}" if form == "127" else f"0.0.0.0.{port}"
+    ox = {"127": "127.0.0.1", "0": "0.0.0.0", "192": "192.0.2.77"}[form] + f".{port}"
     d = daemon("daemon_startup_retries = 1\ndaemon_startup_sleep = 1s\n", ox=ox, pid_file=False, start=False)
     t = time.monotonic()
     r = subprocess.run(d.command(), capture_output=True, text=True, timeout=30)

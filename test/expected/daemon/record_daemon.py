@@ -317,7 +317,7 @@ def main():
     busy.listen(1)
     bp = busy.getsockname()[1]
     bind = {}
-    for ox in (f"127.0.0.1.{bp}", f"0.0.0.0.{bp}"):
+    for ox in (f"127.0.0.1.{bp}", f"0.0.0.0.{bp}", f"192.0.2.77.{bp}"):
         d0 = tempfile.mkdtemp(prefix="rec-daemon-")
         os.chmod(d0, 0o755)
         os.mkdir(d0 + "/spool")
