@@ -499,6 +499,14 @@ int smtp_session_run(smtp_conn *c) {
   smtp_ident_lookup(c);
   conn_publish(c);
 
+  /* host_reject_connection (obsolete, kept by exim4): refused at once. */
+  if (!c->batched && smtp_host_in(c, mainconf.host_reject_connection, "host_reject_connection")) {
+    log_write(LOG_MAIN | LOG_REJECT, "refused connection from %s (host_reject_connection)", smtp_call_from(c));
+    smtp_reply(s, 554, "SMTP service not available");
+    conn_flush(c);
+    return 0;
+  }
+
   if (!c->batched && mainconf.acl_smtp_connect) {
     bool dropped;
     int rc = smtp_run_acl(s, ACL_WHERE_CONNECT, mainconf.acl_smtp_connect, NULL, &dropped);

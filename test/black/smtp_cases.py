@@ -161,5 +161,8 @@ acl_helo:
     "helo_lookup_domains": ("", "HELO test.example\r\nHELO x\r\nQUIT\r\n", "192.0.2.1"),
     "eof_no_lost_selector": ("log_selector = +smtp_connection -lost_incoming_connection\n",
                              "EHLO x\r\nMAIL FROM:<a@b.c>\r\n", "192.0.2.1"),
+    "host_reject_connection": ("host_reject_connection = 192.0.2.0/24\nlog_selector = +smtp_connection\n",
+                               "EHLO x\r\nQUIT\r\n", "192.0.2.1"),
+    "host_reject_other": ("host_reject_connection = 192.0.2.0/24\n", "HELO x\r\nQUIT\r\n", "198.51.100.1"),
     "nonmail_limit": ("smtp_accept_max_nonmail = 3\n", "HELO x\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n", "192.0.2.1"),
 }
