@@ -167,6 +167,8 @@ void receive_smtp_message(smtp_conn *c, receive_body_fn body, void *body_ctx, re
 
   if (mainconf.acl_smtp_data) {
     const char *u = NULL, *l = NULL;
+    /* -bh: exim4 shows the message id on the ACL's lines from here on */
+    if (c->host_checking) log_host_checking_id(r.m.id);
     int rc = acl_check(ACL_WHERE_DATA, NULL, mainconf.acl_smtp_data, &u, &l);
     if (rc == ACL_DISCARD) {
       rcv_discard(&r, "DATA", l);

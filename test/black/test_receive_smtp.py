@@ -48,8 +48,9 @@ def owned(text, host_checking):
 
 # What the SMTP server (not reception) decides about the connection: the
 # ident of a -bs caller, the protocol name and taint of -oM values, whether
-# pipelining was used (the L flags), the message id and the reject log's
-# header lines on DATA ACL rejections (smtp_acl_reply writes those lines).  reception_only()
+# pipelining was used (the L flags), the message id (outside -bh) and the
+# reject log's header lines on DATA ACL rejections (smtp_acl_reply writes
+# those lines).  reception_only()
 # blanks these in both outputs; test_smtp_case_whole compares everything.
 _CONN_FIELDS = [
     (re.compile(r"^-?-(host_address|interface_address|helo_name|host_name|host_auth|auth_id) ", re.M), r"-\1 "),
@@ -60,7 +61,7 @@ _CONN_FIELDS = [
     (re.compile(r" L[.*]?-?(?= )"), " L"),
     (re.compile(r" ident=\S+\)"), ")"),
     (re.compile(r"^(\d{3})P Received: .*?(?=^\d{3}|\Z)", re.M | re.S), "RECEIVED\n"),
-    (re.compile(r"^(<TS>|LOG:) <ID> (H=.*rejected after DATA)", re.M), r"\1 \2"),
+    (re.compile(r"^(<TS>) <ID> (H=.*rejected after DATA)", re.M), r"\1 \2"),
     (re.compile(r" S=\d+"), " S=N"),
     (re.compile(r"^(<TS> H=.*rejected after DATA.*\n)(?:Envelope-.*\n|[ A-Z*] .*\n|\t.*\n)+", re.M), r"\1"),
 ]
