@@ -114,7 +114,8 @@ static void ratelimit(smtp_session *s, const char *setting, int count) {
 
 void smtp_cmd_mail(smtp_session *s) {
   smtp_conn *c = s->c;
-  if (!c->helo_seen) {
+  if (!c->helo_seen && (smtp_host_in(c, mainconf.hosts_require_helo, "hosts_require_helo") ||
+                        smtp_host_in(c, mainconf.helo_verify_hosts, "helo_verify_hosts"))) {
     log_write(LOG_MAIN | LOG_REJECT, "rejected MAIL from %s: no HELO/EHLO given", smtp_call_from(c));
     smtp_synprot_error(s, 503, NULL, "HELO or EHLO required");
     return;

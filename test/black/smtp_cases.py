@@ -164,5 +164,8 @@ acl_helo:
     "host_reject_connection": ("host_reject_connection = 192.0.2.0/24\nlog_selector = +smtp_connection\n",
                                "EHLO x\r\nQUIT\r\n", "192.0.2.1"),
     "host_reject_other": ("host_reject_connection = 192.0.2.0/24\n", "HELO x\r\nQUIT\r\n", "198.51.100.1"),
+    "no_helo_required": ("hosts_require_helo =\nacl_smtp_rcpt = accept\n",
+                         "MAIL FROM:<a@b.c> SIZE=10\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<r@x.y>\r\nDATA\r\nSubject: x\r\n\r\nb\r\n.\r\n"
+                         "QUIT\r\n", "192.0.2.1"),
     "nonmail_limit": ("smtp_accept_max_nonmail = 3\n", "HELO x\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n", "192.0.2.1"),
 }
