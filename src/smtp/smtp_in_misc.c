@@ -309,11 +309,16 @@ void smtp_cmd_starttls(smtp_session *s) {
    * that follow are not counted as non-mail commands (spec 49.6). */
   smtp_reset_transaction(s);
   s->free_helo_used = s->free_auth_used = false;
-  c->helo_seen = false;
-  c->helo_name = NULL;
-  c->esmtp = false;
-  c->pipelining_advertised = c->chunking_advertised = c->prdr_advertised = false;
-  c->auth_advertised = c->tls_advertised = c->dsn_advertised = false;
+  if (!mainconf.tls_remember_esmtp) {
+    /* tls_remember_esmtp keeps the EHLO state for clients that do not
+     * send EHLO again (it breaks the RFC; spec). */
+    c->helo_seen = false;
+    c->helo_name = NULL;
+    c->esmtp = false;
+    c->pipelining_advertised = c->chunking_advertised = c->prdr_advertised = false;
+    c->dsn_advertised = false;
+  }
+  c->auth_advertised = c->tls_advertised = false;
   auth_server_reset(c);   /* exim4 offers AUTH again after STARTTLS */
   smtp_set_protocol(c);
   conn_publish(c);
