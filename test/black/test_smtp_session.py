@@ -308,3 +308,29 @@ def test_rfc1413_ident(exim, tmp_path):
         t.join(5)
     assert re.fullmatch(rf"{client_port} , \d+\r\n", queries[0])
     assert "SMTP connection from (x) [127.0.0.1] (via inetd) closed by QUIT" in read_log(tmp_path)
+
+
+@pytest.mark.parametrize("remember,code", [(False, 503), (True, 250)])
+def test_starttls_forgets_ehlo_unless_tls_remember_esmtp(exim, tmp_path, remember, code):
+    # RFC 3207: after STARTTLS the client must say EHLO again (MAIL first is
+    # "503 HELO or EHLO required"); tls_remember_esmtp keeps the state.
+    import ssl
+    from smtp_helpers import SmtpClient
+    from tls_helpers import make_pki
+    pki = make_pki(tmp_path, ocsp=False)
+    extra = (f"tls_advertise_hosts = *\ntls_certificate = {pki.srv_cert}\ntls_privatekey = {pki.srv_key}\n"
+             + ("tls_remember_esmtp = true\n" if remember else ""))
+    conf = exim.write_conf(smtp_conf(tmp_path, extra).replace("tls_advertise_hosts =\n", ""))
+    with InetdSession(conf) as s:
+        c = s.client
+        c.expect(220)
+        assert "STARTTLS" in c.cmd("EHLO x")[1]
+        c.send("STARTTLS\r\n")
+        c.expect(220, "TLS go ahead")
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        t = SmtpClient(ctx.wrap_socket(c.sock, server_hostname="test.example"))
+        assert t.cmd("MAIL FROM:<a@b.c> SIZE=10")[0] == code
+        t.cmd("QUIT")
+        s.wait()
