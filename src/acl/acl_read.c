@@ -43,19 +43,31 @@ static file_acl *file_acls;
 
 static inline unsigned char uch(char c) { return (unsigned char)c; }
 
+static int verb_index(const char *w, size_t len) {
+  for (int v = 0; v < ACL_VERB_COUNT; v++)
+    if (strlen(acl_verb_names[v]) == len && strncmp(w, acl_verb_names[v], len) == 0) return v;
+  return -1;
+}
+
 /* Parse one logical line into *cur (a new statement when it starts with a
  * verb).  NULL or the error text. */
 static const char *parse_line(const char *line, const char *file, int lineno, acl_stmt **cur,
                               acl_stmt ***tail, bool trim) {
   const char *s = str_skip_space(line);
   if (!*s) return NULL;
+  /* Words of the ACL language are letters and underscores. */
   const char *w = s;
-  while (isalnum(uch(*s)) || *s == '_') s++;
+  while (isalpha(uch(*s)) || *s == '_') s++;
   size_t wl = (size_t)(s - w);
-  int verb = -1;
-  for (int v = 0; v < ACL_VERB_COUNT; v++)
-    if (strlen(acl_verb_names[v]) == wl && strncmp(w, acl_verb_names[v], wl) == 0) verb = v;
-
+  int verb = verb_index(w, wl);
+  if (*w == '!') {
+    /* a negated verb is malformed; otherwise the word after "!" is what
+     * an unknown-verb error names */
+    const char *n = str_skip_space(w + 1), *e = n;
+    while (isalpha(uch(*e)) || *e == '_') e++;
+    if (verb_index(n, (size_t)(e - n)) >= 0) return str_sprintf("malformed ACL line \"%s\"", line);
+    if (!*cur) return str_sprintf("unknown ACL verb \"%.*s\" in \"%s\"", (int)(e - n), n, line);
+  }
   if (verb < 0 && !*cur) return str_sprintf("unknown ACL verb \"%.*s\" in \"%s\"", (int)wl, w, line);
   if (verb >= 0) {
     acl_stmt *st = store_get_in(POOL_PERM, sizeof *st, false);
@@ -80,7 +92,7 @@ static const char *parse_line(const char *line, const char *file, int lineno, ac
     s = str_skip_space(s + 1);
   }
   const char *n = s;
-  while (isalnum(uch(*s)) || *s == '_') s++;
+  while (isalnum(uch(*s)) || *s == '_') s++;   /* (verbs are letters only, names may hold digits) */
   const acl_cond_def *def = acl_cond_find(n, (size_t)(s - n));
   if (!def) return str_sprintf("unknown ACL condition/modifier in \"%s\"", line);
   it->def = def;

@@ -39,6 +39,12 @@ LOAD_ERRORS = [
                                '(must start "acl_c" or "acl_m")'),
     ("  accept set acl_m_a 1", '"=" missing after ACL "set" modifier'),
     ("  accept !endpass", 'ACL error: negation is not allowed with "endpass"'),
+    ("  !hosts = x", 'unknown ACL verb "hosts" in "!hosts = x"'),
+    ("  !accept", 'malformed ACL line "!accept"'),
+    ("  123 x", 'unknown ACL verb "" in "123 x"'),
+    ("  accept hosts2 = x", 'unknown ACL condition/modifier in "accept hosts2 = x"'),
+    ("  accept_x", 'unknown ACL verb "accept_x" in "accept_x"'),
+    ("  ACCEPT", 'unknown ACL verb "ACCEPT" in "ACCEPT"'),
 ]
 
 
