@@ -132,7 +132,35 @@ typedef struct {
   unsigned long long total;
   unsigned long long last_size;  /* the LAST chunk's */
   bool reset;       /* RSET ended the transfer */
+  /* the first line as stored, to tell whether the message starts with a
+   * header (for the "total" of the last reply) */
+  smtp_in_sink sink;
+  void *sink_ctx;
+  char first[256];
+  size_t first_len;
+  bool first_done;
 } bdat_ctx;
+
+/* Sink in front of reception's: keeps the start of the first line. */
+static bool bdat_sink(void *vctx, const char *data, size_t len) {
+  bdat_ctx *x = vctx;
+  for (size_t i = 0; i < len && !x->first_done; i++) {
+    if (data[i] == '\n' || x->first_len == sizeof x->first - 1) x->first_done = true;
+    else x->first[x->first_len++] = data[i];
+  }
+  return x->sink(x->sink_ctx, data, len);
+}
+
+/* exim4's "total" in the reply to BDAT LAST: the message in CRLF form
+ * (with the final line ending it adds), plus one when the first line is
+ * not a header line (the blank line it then puts before the body). */
+static unsigned long long bdat_total(const bdat_ctx *x, const smtp_in_body *b) {
+  unsigned long long t = (unsigned long long)b->size + b->lines;
+  size_t n = 0;
+  while (n < x->first_len && x->first[n] > ' ' && x->first[n] < 127 && x->first[n] != ':') n++;
+  bool header = n > 0 && n < x->first_len && x->first[n] == ':';
+  return header ? t : t + 1;
+}
 
 /* "n" or "n LAST": false when malformed. */
 static bool bdat_args(const char *a, unsigned long long *size, bool *last) {
@@ -158,13 +186,19 @@ static smtp_in_result bdat_body(void *vctx, smtp_in_body *b) {
   smtp_conn *c = s->c;
   unsigned long long size = x->first_size;
   bool last = x->first_last;
+  x->sink = b->sink;
+  x->sink_ctx = b->ctx;
+  b->sink = bdat_sink;
+  b->ctx = x;
   for (;;) {
     smtp_in_result r = smtp_in_read_chunk(&c->in, b, (size_t)size);
     if (r != SMTP_IN_OK) return r;
     x->total += size;
     if (last) {
       x->last_size = size;
-      return smtp_in_body_finish(b);
+      smtp_in_result f = smtp_in_body_finish(b);
+      x->total = bdat_total(x, b);
+      return f;
     }
     smtp_reply(s, 250, "%llu byte chunk received", size);
     if (!smtp_in_input_pending(&c->in)) conn_flush(c);

@@ -21,6 +21,8 @@ MSG = "MAIL FROM:<a@b.c>\r\nRCPT TO:<r@x.y>\r\nDATA\r\nSubject: x\r\n\r\nb\r\n.\
 NOTQUIT = ("acl_smtp_notquit = acl_nq\nbegin acl\nacl_nq:\n  warn logwrite = NOTQUIT $smtp_notquit_reason\n"
            "  accept message = notquit message\n")
 
+BDAT = "MAIL FROM:<a@b.c>\r\nRCPT TO:<r@x.y>\r\n"
+
 CASES = {
     "basic": ("message_size_limit = 1M\n" + RCPT_ACL,
               "EHLO client.example\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<x@test.example>\r\n"
@@ -167,5 +169,10 @@ acl_helo:
     "no_helo_required": ("hosts_require_helo =\nacl_smtp_rcpt = accept\n",
                          "MAIL FROM:<a@b.c> SIZE=10\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<r@x.y>\r\nDATA\r\nSubject: x\r\n\r\nb\r\n.\r\n"
                          "QUIT\r\n", "192.0.2.1"),
+    "bdat_totals": ("acl_smtp_rcpt = accept\n",
+                    "EHLO x\r\n" + "".join(BDAT + b for b in (
+                        "BDAT 20 LAST\r\nSubject: x\r\n\r\nbody\r\n", "BDAT 12 LAST\r\nSubject: x\r\n",
+                        "BDAT 1 LAST\r\nx", "BDAT 3 LAST\r\nx\r\n", "BDAT 4\r\nab\r\nBDAT 4 LAST\r\ncd\r\n",
+                        "BDAT 6 LAST\r\nab\r\ncd", "BDAT 10 LAST\r\nSubject: x")) + "QUIT\r\n", "192.0.2.1"),
     "nonmail_limit": ("smtp_accept_max_nonmail = 3\n", "HELO x\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n", "192.0.2.1"),
 }
