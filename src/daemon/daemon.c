@@ -265,6 +265,7 @@ static void serve(int fd, const char *peer, int peer_port, bool tls_on_connect, 
   }
   /* smtp_accept_queue: counted when the connection starts (spec) */
   if (mainconf.smtp_accept_queue > 0 && already >= mainconf.smtp_accept_queue) c->accept_queue = true;
+  c->connection_count = already + 1;
   if (mainconf.smtp_accept_queue_per_connection > 0)
     c->connection_max_messages = mainconf.smtp_accept_queue_per_connection;
   conn_current = c;

@@ -170,6 +170,8 @@ typedef struct smtp_conn {
   int synprot_errors;           /* against smtp_max_synprot_errors */
   int nonmail_commands;         /* against smtp_accept_max_nonmail */
   int connection_max_messages;  /* -oB / smtp_accept_queue_per_connection; -1 none */
+  int connection_count;         /* daemon: connections it serves, this one included (for the
+                                   "SMTP connection from" line); 0 when not from the daemon */
   bool accept_queue;            /* smtp_accept_queue reached: queue what arrives */
   const char *last_command;     /* $smtp_command (the full command line) */
   const char *smtp_command_history; /* "C=EHLO,MAIL,..." for log lines */

@@ -493,8 +493,13 @@ int smtp_session_run(smtp_conn *c) {
   conn_publish(c);
 
   s->nolog = c->host_address && smtp_host_in(c, mainconf.hosts_connection_nolog, "hosts_connection_nolog");
-  if (LOGGING(smtp_connection) && !s->nolog)
-    log_write(LOG_MAIN, "SMTP connection from %s", smtp_call_from(c));
+  if (LOGGING(smtp_connection) && !s->nolog) {
+    if (c->connection_count > 0)     /* from the daemon, as exim4 words it */
+      log_write(LOG_MAIN, "SMTP connection from %s (TCP/IP connection count = %d)", smtp_call_from(c),
+                c->connection_count);
+    else
+      log_write(LOG_MAIN, "SMTP connection from %s", smtp_call_from(c));
+  }
   smtp_host_lookup(c, false);
   smtp_ident_lookup(c);
   conn_publish(c);

@@ -513,3 +513,19 @@ def test_tls_on_connect_handshake_failure_logged(daemon, tmp_path):
     d.wait_log("TLS error on connection from")
     assert re.search(r"\nTIME TLS error on connection from \[127\.0\.0\.1\] \(SSL_accept\): \S",
                      "\n" + "\n".join(log_lines(d)))
+
+
+def test_smtp_connection_lines_count_connections(daemon):
+    d = daemon("log_selector = +smtp_connection\n")
+    a = d.connect()
+    assert d.reply(a).startswith("220 ")
+    d.wait_log("connection count = 1")
+    b = d.connect()
+    assert d.reply(b).startswith("220 ")
+    d.send(b, "QUIT")
+    assert d.reply(b).startswith("221 ")
+    d.wait_log("closed by QUIT")
+    a.close()
+    d.wait_log(" lost ")
+    dur = lambda l: re.sub(r" D=\S+$", " D=N", l)
+    assert [dur(l) for l in log_lines(d) if "daemon started" not in l] == [dur(l) for l in REC["smtp_connection_log"]]

@@ -177,6 +177,15 @@ def main():
     rec["start_disable_ipv6_wild"] = norm(d.lines()[-1], [p0])
     d.stop()
 
+    # log_selector +smtp_connection: the daemon's connection count
+    d = Daemon("log_selector = +smtp_connection", f"127.0.0.1.{p0}")
+    a = socket.create_connection(("127.0.0.1", p0)); a.recv(1000)
+    talk(p0, ["QUIT"])
+    a.close()
+    time.sleep(0.5)
+    rec["smtp_connection_log"] = [norm(l, [p0]) for l in d.lines()[1:]]
+    d.stop()
+
     # smtp_accept_max
     d = Daemon("smtp_accept_max = 1", f"127.0.0.1.{p0}")
     a = socket.create_connection(("127.0.0.1", p0)); a.recv(1000)
