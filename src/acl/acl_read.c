@@ -251,8 +251,7 @@ const char *acl_read_config(void) {
       curacl = n;
       tail = &n->stmts;
       cur = NULL;
-      s = str_skip_space(s + 1);
-      if (!*s) continue;
+      continue;   /* exim4 ignores anything after "name:" on its line */
     } else {
       s = w;
     }

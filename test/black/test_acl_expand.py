@@ -130,3 +130,12 @@ def test_delay_waits(exim):
     assert time.monotonic() - t0 >= 1.0
     r = exim(["-be", "${acl{b}}"], conf=conf)
     assert r.out == 'Failed: ERROR from acl "b"\n'
+
+
+def test_text_after_acl_name_is_ignored(exim):
+    # exim4: "a1: deny" starts ACL a1; the "deny" is not a statement
+    r = exim(["-be", "${acl{a1}}"], conf="begin acl\na1: deny\n  accept message = ok\n")
+    assert r.out == "ok\n"
+    r = exim(["-bV"], conf="begin acl\na1: accept\n  message = hi\n")
+    assert r.rc == 1
+    assert 'error in ACL: unknown ACL verb "message" in "message = hi"' in r.err
