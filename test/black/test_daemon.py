@@ -529,3 +529,18 @@ def test_smtp_connection_lines_count_connections(daemon):
     d.wait_log(" lost ")
     dur = lambda l: re.sub(r" D=\S+$", " D=N", l)
     assert [dur(l) for l in log_lines(d) if "daemon started" not in l] == [dur(l) for l in REC["smtp_connection_log"]]
+
+
+def test_many_connections_limit_and_reaping(daemon):
+    d = daemon("smtp_accept_max = 5\n")
+    socks = [d.connect() for _ in range(12)]
+    replies = [d.reply(s)[:4] for s in socks]
+    assert replies.count("220 ") == 5 and replies.count("421 ") == 7
+    for s in socks:
+        s.close()
+    def no_children():
+        out = subprocess.run(["ps", "-o", "pid=,stat=", "--ppid", str(d.pid)], capture_output=True, text=True).stdout
+        return out.strip() == ""
+    wait_for(no_children, what="every connection process reaped (no zombies)")
+    again = [d.connect() for _ in range(5)]
+    assert [d.reply(s)[:4] for s in again] == ["220 "] * 5
