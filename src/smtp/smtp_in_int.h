@@ -7,9 +7,11 @@
  * (HELO/EHLO and what EHLO advertises), smtp_in_mail.c (MAIL, RCPT and
  * their parameters), smtp_in_msg.c (DATA and BDAT), smtp_in_misc.c (VRFY,
  * EXPN, ETRN, HELP, STARTTLS), smtp_in_reply.c (ACL replies and log
- * lines), smtp_in_mode.c (-bs, -bS, -bh entry).
+ * lines), smtp_in_host.c (host_lookup, ident, HELO verification),
+ * smtp_in_mode.c (-bs, -bS, -bh entry), smtp_in_bsmtp.c (-bS),
+ * smtp_in_pipe_connect.c (optional PIPECONNECT part).
  *
- * Must never: be included outside src/smtp.
+ * Must never: be included outside src/smtp (and its tests).
  */
 #ifndef SMTP_SMTP_IN_INT_H
 #define SMTP_SMTP_IN_INT_H

@@ -1,7 +1,9 @@
 /* smtp_in_mail.c - MAIL FROM and RCPT TO: the ESMTP parameters (SIZE,
  * BODY, RET, ENVID, AUTH, SMTPUTF8, PRDR on MAIL; NOTIFY and ORCPT on
- * RCPT), the address, acl_smtp_mail / acl_smtp_rcpt, recipients_max, and
- * Exim's replies for each failure (checked against exim4 -bh).
+ * RCPT), the address, acl_smtp_mail / acl_smtp_rcpt, recipients_max,
+ * hosts_require_helo, smtp_accept_max_per_connection, check_spool_space,
+ * smtp_ratelimit_*, and Exim's replies for each failure (checked against
+ * exim4 -bh).
  *
  * Parameters are taken from the end of the argument while the last word
  * is one this session knows; anything else stays with the address, whose

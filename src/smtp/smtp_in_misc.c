@@ -6,7 +6,10 @@
  * answered "252 Administrative prohibition"; EXPN without an ACL is
  * refused; ETRN without an ACL is refused with 458.  ETRN runs
  * smtp_etrn_command (split into words, each expanded; a tainted word
- * stops it, as in 4.96) or, without one, "exim -R <text after #>".
+ * stops it, as in 4.96) or, without one, "exim -R <text after #>",
+ * serialised per argument with smtp_etrn_serialize.  VRFY or EXPN that
+ * the ACL accepts would need address verification, which the tree does
+ * not have yet: they get the same 252 (see doc/smtp_server.txt).
  *
  * Entry points: smtp_cmd_vrfy(), smtp_cmd_etrn(), smtp_cmd_help(),
  * smtp_cmd_starttls().
