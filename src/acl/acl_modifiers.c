@@ -153,13 +153,15 @@ static int m_log_reject_target(acl_ctx *ctx, const acl_item *it, const char *arg
   return ACL_OK;
 }
 
-/* logwrite: ":main,reject:" prefixes choose the logs. */
+/* logwrite: ":main,reject:" prefixes choose the logs; an unknown name
+ * (or no closing colon) is reported instead of writing the text. */
 static int m_logwrite(acl_ctx *ctx, const acl_item *it, const char *arg) {
-  (void)ctx, (void)it;
+  (void)it;
   unsigned flags = 0;
   const char *p = arg;
   if (*p == ':') {
     const char *e = strchr(p + 1, ':');
+    bool bad = !e;
     if (e) {
       const char *list = str_copyn(p + 1, (size_t)(e - p - 1));
       int sep = ',';
@@ -168,8 +170,14 @@ static int m_logwrite(acl_ctx *ctx, const acl_item *it, const char *arg) {
         if (strcmp(item, "main") == 0) flags |= LOG_MAIN;
         else if (strcmp(item, "reject") == 0) flags |= LOG_REJECT;
         else if (strcmp(item, "panic") == 0) flags |= LOG_PANIC;
+        else bad = true;
       }
       p = str_skip_space(e + 1);
+    }
+    if (bad) {
+      log_write(LOG_MAIN | LOG_PANIC, "unknown log name in \"%s\" in \"logwrite\" in %s ACL", arg,
+                acl_where_name[ctx->where]);
+      return ACL_OK;
     }
   }
   if (!flags) flags = LOG_MAIN;

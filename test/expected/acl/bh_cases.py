@@ -307,3 +307,7 @@ CASES += [
 CASES += [
     ("local_part_case", 'acl_smtp_rcpt = r\nbegin acl\nr:\n  warn logwrite = lp=$local_part dom=$domain\n  warn control = caseful_local_part\n       logwrite = caseful lp=$local_part\n  warn control = caselower_local_part\n       logwrite = lower lp=$local_part\n  accept\n', "helo x\nmail from:<>\nrcpt to:<AbC@B.Example>\nquit\n", "10.0.0.1"),
 ]
+
+CASES += [
+    ("logwrite_names", 'acl_smtp_rcpt = r\nbegin acl\nr:\n  warn logwrite = :panic: to panic\n  warn logwrite = :reject,main: both\n  warn logwrite = :nolog: what\n  warn logwrite = :odd\n  warn logwrite = :main:\n  accept\n', "helo x\nmail from:<>\nrcpt to:<a@b>\nquit\n", "10.0.0.1"),
+]
