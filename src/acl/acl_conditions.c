@@ -77,7 +77,7 @@ static int c_acl(acl_ctx *ctx, const acl_item *it, const char *arg) {
     p = str_skip_space(e);
   }
   const char *saved_user = *ctx->user_msg, *saved_log = *ctx->log_msg;
-  int rc = acl_run(ctx->where, ctx->recipient, name, ctx->level + 1, nargs ? args : NULL, nargs,
+  int rc = acl_run(ctx->where, ctx->recipient, name, ctx->level + 1, args, nargs,
                    ctx->user_msg, ctx->log_msg);
   switch (rc) {
   case ACL_OK:

@@ -18,7 +18,8 @@ for a in ["a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a10", "a11", "a12", "
           "warn set acl_c_z = 5\naccept message = $acl_c_z"]:
     INPUTS.append("[${acl{%s}{x}{y}}] ${if acl{{%s}{x}}{T}{F}}" % (a, a))
 INPUTS += ["${acl{a9}{p}{q}}", "${acl{a9}}", "${acl{a1}}", "$acl_narg ${acl{a9}{1}{2}} $acl_narg",
-           "${acl{a9}{1}{2}{3}{4}{5}{6}{7}{8}{9}}"]
+           "${acl{a9}{1}{2}{3}{4}{5}{6}{7}{8}{9}}",
+           "${acl{outer}{x}{y}} $acl_narg"]
 
 with tempfile.TemporaryDirectory() as d:
     conf = os.path.join(d, "expand.conf")
