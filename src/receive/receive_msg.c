@@ -2,11 +2,13 @@
  * that keeps the header block in memory (bounded by header_maxsize) and
  * streams the body into the -D file, the counts Exim keeps (lines, longest
  * line, NULs), the expansion variables for the DATA / non-SMTP ACLs, ACL
- * header changes, and the durable commit.
+ * header changes, the durable commit, discard, and small shared helpers
+ * (size limit, reject-log text, the caller's full name).
  *
  * Entry points: rcv_begin, rcv_sink, rcv_end_input, rcv_publish,
- * rcv_apply_acl_headers, rcv_add_recipient, rcv_commit, rcv_abandon
- * (receive_int.h).
+ * rcv_apply_acl_headers, rcv_add_recipient, rcv_commit, rcv_discard,
+ * rcv_abandon, rcv_forget, rcv_size_limit, rcv_reject_log_text,
+ * rcv_gecos_name (receive_int.h).
  * Must never: write the -H file before the -D is complete, or report
  * success before spool_commit() has made both durable; keep more than
  * header_maxsize bytes of header text.
