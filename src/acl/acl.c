@@ -118,14 +118,11 @@ static int run_item(acl_ctx *ctx, const acl_item *it) {
 }
 
 /* Expand a message text when the statement decides; NULL when it fails
- * or is empty (the modifier is then ignored). */
-static const char *expand_msg(const char *text, const char *verify_msg) {
+ * or is empty (the modifier is then ignored).  $acl_verify_message holds
+ * what a failing verification left there. */
+static const char *expand_msg(const char *text) {
   if (!text) return NULL;
-  const char **slot = expand_var_slot("acl_verify_message");
-  const char *save = slot ? *slot : NULL;
-  if (slot) *slot = verify_msg;
   const char *e = expand_cstring(text);
-  if (slot) *slot = save;
   if (!e && !expand_status.forced_fail)
     log_write(LOG_MAIN, "failed to expand ACL message \"%s\": %s", text, expand_status.message);
   if (!e || !*e) return NULL;
@@ -175,10 +172,11 @@ static const char *result_name(int rc, bool implicit) {
  * outputs (a text that fails to expand or is empty leaves what a condition
  * or a nested ACL put there). */
 static void set_texts(acl_ctx *ctx) {
-  const char *m = expand_msg(ctx->message, *ctx->user_msg);
+  const char *m = expand_msg(ctx->message);
   if (m) *ctx->user_msg = m;
-  const char *l = expand_msg(ctx->log_message, *ctx->user_msg);
+  const char *l = expand_msg(ctx->log_message);
   if (l) *ctx->log_msg = l;
+  if (ctx->message) expand_var_set("acl_verify_message", NULL);   /* cleared once used */
 }
 
 /* Evaluate the statements of one ACL. */
@@ -242,10 +240,13 @@ static int run_stmts(acl_ctx *ctx, const acl_stmt *stmts) {
       case ACL_VERB_DROP: result = ACL_FAIL_DROP; break;
       case ACL_VERB_REQUIRE: break;
       case ACL_VERB_WARN: {
-        const char *lm = expand_msg(ctx->log_message, *ctx->user_msg);
+        const char *lm = expand_msg(ctx->log_message);
         if (lm) log_warning(lm);
-        const char *m = expand_msg(ctx->message, *ctx->user_msg);
-        if (m && conn_current && ctx->where <= ACL_WHERE_NOTSMTP) {
+        const char *m = expand_msg(ctx->message);
+        if (m && ctx->where > ACL_WHERE_NOTSMTP)
+          log_write(LOG_MAIN, "ACL \"warn\" with \"message\" setting found in a non-message (%s) ACL: "
+                    "cannot specify header lines here: message ignored", acl_where_name[ctx->where]);
+        else if (m && conn_current) {
           /* Deprecated: message on warn adds a header line. */
           recv_envelope *env = &conn_current->env;
           env->acl_added_headers = g_catc(env->acl_added_headers, 'A');
