@@ -115,7 +115,7 @@ static int c_condition(acl_ctx *ctx, const acl_item *it, const char *arg) {
   if (str_eqic(arg, "yes") || str_eqic(arg, "true")) return ACL_OK;
   if (str_eqic(arg, "no") || str_eqic(arg, "false")) return ACL_FAIL;
   const char *p = arg;
-  if (*p == '-' || *p == '+') p++;
+  if (*p == '-') p++;   /* ("+1" is not a number here, as in exim4) */
   if (isdigit((unsigned char)*p)) {
     while (isdigit((unsigned char)*p)) p++;
     if (!*p) {

@@ -16,6 +16,8 @@ for a in ["a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a10", "a11", "a12", "
           "a15", "a16", "a17", "a18", "a19", "a20", "a21", "a22", "a23", "o1", "o2", "o3",
           "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "r13", "nosuch", "accept", "deny message = xx", "accept condition = 0",
           "accept condition = yes", "accept condition = 17", "accept condition = -1",
+          "accept condition = +1", "accept condition = 1.5", "accept condition = 00",
+          "accept condition = -0", "accept condition = YES", "accept condition = True",
           "warn set acl_c_z = 5\naccept message = $acl_c_z"]:
     INPUTS.append("[${acl{%s}{x}{y}}] ${if acl{{%s}{x}}{T}{F}}" % (a, a))
 INPUTS += ["${acl{a9}{p}{q}}", "${acl{a9}}", "${acl{a1}}", "$acl_narg ${acl{a9}{1}{2}} $acl_narg",
