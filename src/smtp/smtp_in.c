@@ -86,7 +86,7 @@ static const char *host_and_ident(const smtp_conn *c) {
 const char *smtp_history(const smtp_session *s) {
   gstring *g = g_new(64, false);
   g = g_cat(g, "C=");
-  if (s->history_overflow) g = g_cat(g, "...,");
+  if (s->history_overflow) g = g_cat(g, "...");
   for (int i = 0; i < s->history_count; i++) g = g_fmt(g, "%s%s", i ? "," : "", s->history[i]);
   return g_str(g);
 }

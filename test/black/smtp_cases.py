@@ -174,5 +174,7 @@ acl_helo:
                         "BDAT 20 LAST\r\nSubject: x\r\n\r\nbody\r\n", "BDAT 12 LAST\r\nSubject: x\r\n",
                         "BDAT 1 LAST\r\nx", "BDAT 3 LAST\r\nx\r\n", "BDAT 4\r\nab\r\nBDAT 4 LAST\r\ncd\r\n",
                         "BDAT 6 LAST\r\nab\r\ncd", "BDAT 10 LAST\r\nSubject: x")) + "QUIT\r\n", "192.0.2.1"),
+    "history_overflow": ("log_selector = +smtp_no_mail\nsmtp_accept_max_nonmail = 100\n",
+                         "EHLO x\r\n" + "NOOP\r\n" * 25 + "QUIT\r\n", "192.0.2.1"),
     "nonmail_limit": ("smtp_accept_max_nonmail = 3\n", "HELO x\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n", "192.0.2.1"),
 }
