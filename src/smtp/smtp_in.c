@@ -282,8 +282,8 @@ static bool count_nonmail(smtp_session *s, smtp_cmd cmd) {
     return true;
   }
   if (++c->nonmail_commands > mainconf.smtp_accept_max_nonmail && nonmail_limited(s)) {
-    log_write(LOG_MAIN | LOG_REJECT, "SMTP call from %s dropped: too many nonmail commands (last was \"%.*s\")",
-              smtp_call_from(c), 10, str_printing(c->last_command));
+    log_write(LOG_MAIN | LOG_REJECT, "SMTP call from %s dropped: too many nonmail commands (last was \"%s\")",
+              smtp_call_from(c), smtp_cmd_name(cmd));   /* the verb only (exim4) */
     const char *m = run_notquit(s, "bad-commands");
     reply_lines(c, 554, m ? m : "Too many nonmail commands");
     s->done = true;

@@ -176,5 +176,8 @@ acl_helo:
                         "BDAT 6 LAST\r\nab\r\ncd", "BDAT 10 LAST\r\nSubject: x")) + "QUIT\r\n", "192.0.2.1"),
     "history_overflow": ("log_selector = +smtp_no_mail\nsmtp_accept_max_nonmail = 100\n",
                          "EHLO x\r\n" + "NOOP\r\n" * 25 + "QUIT\r\n", "192.0.2.1"),
+    "nonmail_verb": ("smtp_accept_max_nonmail = 1\n",
+                     "HELO x\r\nNOOP 123456789012345678901234567890\r\nVRFY 1234567890123456789012345@x.y\r\n",
+                     "192.0.2.1"),
     "nonmail_limit": ("smtp_accept_max_nonmail = 3\n", "HELO x\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n", "192.0.2.1"),
 }
