@@ -20,7 +20,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <pwd.h>
 #include <grp.h>
@@ -38,7 +37,6 @@
 #include "base/store.h"
 #include "base/str.h"
 #include "config/main_config.h"
-#include "config/readconf.h"
 #include "daemon/limits.h"
 #include "daemon/listen.h"
 #include "expand/expand.h"
