@@ -91,6 +91,17 @@ const char *smtp_history(const smtp_session *s) {
   return g_str(g);
 }
 
+/* exim4 leaves a command refused for its arguments (RSET x, DATA x,
+ * QUIT x) out of the C= history. */
+void smtp_history_forget(smtp_session *s) {
+  if (s->history_count > 0) s->history_count--;
+}
+
+void smtp_unexpected_args(smtp_session *s) {
+  smtp_history_forget(s);
+  smtp_synprot_error(s, 501, "unexpected argument data", "unexpected argument data");
+}
+
 static void history_add(smtp_session *s, const char *name) {
   int max = (int)(sizeof s->history / sizeof s->history[0]);
   if (s->history_count == max) {
@@ -417,7 +428,7 @@ static void dispatch(smtp_session *s, smtp_cmd cmd) {
   case SCMD_BDAT: smtp_cmd_bdat(s); break;
   case SCMD_RSET:
     if (*s->cmd_args) {
-      smtp_synprot_error(s, 501, "unexpected argument data", "unexpected argument data");
+      smtp_unexpected_args(s);
       break;
     }
     cmd_rset(s);
@@ -425,7 +436,7 @@ static void dispatch(smtp_session *s, smtp_cmd cmd) {
   case SCMD_NOOP: smtp_reply(s, 250, "OK"); break;
   case SCMD_QUIT:
     if (*s->cmd_args) {
-      smtp_synprot_error(s, 501, "unexpected argument data", "unexpected argument data");
+      smtp_unexpected_args(s);
       break;
     }
     smtp_cmd_quit(s);

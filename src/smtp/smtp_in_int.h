@@ -101,6 +101,10 @@ void smtp_synprot_error_kind(smtp_session *s, int kind, int code, const char *lo
 /* End the session (after queued replies are written) because of a drop;
  * with a 421 text when reply is non-NULL. */
 void smtp_drop(smtp_session *s, const char *reply);
+/* 501 unexpected argument data (RSET/DATA/QUIT with arguments): counted,
+ * and left out of the C= history, as exim4 does. */
+void smtp_unexpected_args(smtp_session *s);
+
 /* "C=EHLO,MAIL,..." as Exim appends it to some log lines. */
 const char *smtp_history(const smtp_session *s);
 /* Host text "H=..." for log lines (conn_host_text as a string). */

@@ -119,7 +119,7 @@ void smtp_cmd_mail(smtp_session *s) {
   if (!c->helo_seen && (smtp_host_in(c, mainconf.hosts_require_helo, "hosts_require_helo") ||
                         smtp_host_in(c, mainconf.helo_verify_hosts, "helo_verify_hosts"))) {
     log_write(LOG_MAIN | LOG_REJECT, "rejected MAIL from %s: no HELO/EHLO given", smtp_call_from(c));
-    smtp_synprot_error(s, 503, NULL, "HELO or EHLO required");
+    smtp_reply(s, 503, "HELO or EHLO required");   /* not counted as a protocol error (exim4) */
     return;
   }
   ratelimit(s, mainconf.smtp_ratelimit_mail, ++s->mail_commands);
@@ -207,7 +207,7 @@ void smtp_cmd_mail(smtp_session *s) {
       /* exim4's smtp_syntax_error line for this one has its own form */
       if (LOGGING(smtp_syntax_error))
         log_write(LOG_MAIN, "unqualified sender rejected: <%s> %s", addr, smtp_host_text(c));
-      smtp_synprot_error(s, 501, NULL, "%s: sender address must contain a domain", text);
+      smtp_reply(s, 501, "%s: sender address must contain a domain", text);   /* not counted (exim4) */
       return;
     }
   }

@@ -44,7 +44,7 @@ void smtp_cmd_vrfy(smtp_session *s, bool expn) {
   acl_where where = expn ? ACL_WHERE_EXPN : ACL_WHERE_VRFY;
   if (!expn) {
     if (!*s->cmd_args) {
-      smtp_synprot_error(s, 501, NULL, "empty address");
+      smtp_reply(s, 501, "empty address");   /* not counted (exim4) */
       return;
     }
     const char *err = NULL;
@@ -58,7 +58,7 @@ void smtp_cmd_vrfy(smtp_session *s, bool expn) {
         !smtp_host_in(c, mainconf.recipient_unqualified_hosts, "recipient_unqualified_hosts")) {
       if (LOGGING(smtp_syntax_error))
         log_write(LOG_MAIN, "unqualified verify rejected: <%s> %s", addr, smtp_host_text(c));
-      smtp_synprot_error(s, 501, NULL, "%s: recipient address must contain a domain", s->cmd_args);
+      smtp_reply(s, 501, "%s: recipient address must contain a domain", s->cmd_args);   /* not counted */
       return;
     }
   }

@@ -46,11 +46,8 @@ static void no_recipients(smtp_session *s, const char *verb) {
     p = e ? e + 2 : p + n;
   }
   g = g_fmt(g, "%s RCPT command must precede %s", s->last_rcpt_by_acl ? "Valid" : "valid", verb);
-  smtp_reply(s, 503, "%s", g_str(g));
-  /* logged as a protocol error, but not counted (exim4) */
-  if (LOGGING(smtp_protocol_error))
-    log_write(LOG_MAIN, "SMTP protocol error in \"%s\" %s valid RCPT command must precede %s",
-              str_printing(s->c->last_command), smtp_host_text(s->c), verb);
+  smtp_synprot_error_kind(s, SMTP_PROTOCOL, 503, str_sprintf("valid RCPT command must precede %s", verb), "%s",
+                          g_str(g));
 }
 
 /* -bh: say that no message was really taken. */
@@ -106,7 +103,7 @@ static bool message_may_start(smtp_session *s, const char *verb) {
 void smtp_cmd_data(smtp_session *s) {
   smtp_conn *c = s->c;
   if (*s->cmd_args) {
-    smtp_synprot_error(s, 501, "unexpected argument data", "unexpected argument data");
+    smtp_unexpected_args(s);
     return;
   }
   if (!message_may_start(s, "DATA")) return;
