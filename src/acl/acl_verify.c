@@ -259,8 +259,20 @@ static int c_verify(acl_ctx *ctx, const acl_item *it, const char *arg) {
   if (strcmp(what, "helo") == 0) return v_helo(ctx);
   if (strcmp(what, "certificate") == 0) return v_certificate(ctx);
   if (strcmp(what, "recipient") == 0 || strcmp(what, "sender") == 0 ||
-      strcmp(what, "header_sender") == 0)
+      strcmp(what, "header_sender") == 0) {
+    unsigned where_ok = what[0] == 'r' ? W(RCPT) | W(VRFY) | W(PRDR)
+                        : what[0] == 's' ? W(MAIL) | W(RCPT) | W(PREDATA) | W_AFTER_DATA
+                                         : W_AFTER_DATA;
+    if (!allowed_in(ctx, where_ok))
+      return acl_error(ctx, "cannot verify %s in ACL for %s", what, acl_where_name[ctx->where]);
+    /* A bounce (empty sender) has nothing to verify: true (spec 44.26). */
+    if (what[0] == 's' && !eq) {
+      const char *snd = conn_current && conn_current->env.sender ? conn_current->env.sender
+                                                                  : expand_var_value(expand_var_find("sender_address", 14));
+      if (!snd || !*snd) return ACL_OK;
+    }
     return acl_error(ctx, "verify = %s needs address routing, which is not in this build yet", what);
+  }
   if (strcmp(what, "reverse_host_lookup") == 0 || strcmp(what, "csa") == 0)
     return acl_error(ctx, "verify = %s needs DNS lookups, which are not in this build yet", what);
   if (strcmp(what, "header_syntax") == 0 || strcmp(what, "not_blind") == 0) {

@@ -311,3 +311,19 @@ CASES += [
 CASES += [
     ("logwrite_names", 'acl_smtp_rcpt = r\nbegin acl\nr:\n  warn logwrite = :panic: to panic\n  warn logwrite = :reject,main: both\n  warn logwrite = :nolog: what\n  warn logwrite = :odd\n  warn logwrite = :main:\n  accept\n', "helo x\nmail from:<>\nrcpt to:<a@b>\nquit\n", "10.0.0.1"),
 ]
+
+CASES += [
+    ("verify_sender_null", """acl_smtp_mail = m
+begin acl
+m:
+  require verify = sender
+          logwrite = bounce sender passes
+  accept
+""", "helo x\nmail from:<>\nquit\n", "10.0.0.1"),
+    ("verify_recipient_where", """acl_smtp_connect = c
+begin acl
+c:
+  warn    verify = recipient
+  accept
+""", "helo x\nquit\n", "10.0.0.1"),
+]
