@@ -68,14 +68,25 @@ static rl_cache *cache_conn, *cache_mail;
 static const void *cache_conn_owner;
 static time_t cache_conn_start;
 
-void acl_ratelimit_reset_message(void) { cache_mail = NULL; }
+/* Entries are malloc'd so that many messages on one connection do not
+ * pile up in the permanent pool. */
+static void cache_free(rl_cache **list) {
+  while (*list) {
+    rl_cache *c = *list;
+    *list = c->next;
+    free((char *)c->key);
+    free(c);
+  }
+}
+
+void acl_ratelimit_reset_message(void) { cache_free(&cache_mail); }
 
 static rl_cache **cache_for(per_mode mode, acl_where where) {
   if (mode == PER_CONN) {
     /* A new connection in this process starts a new cache. */
     if (cache_conn_owner != (const void *)conn_current ||
         (conn_current && cache_conn_start != conn_current->start)) {
-      cache_conn = NULL;
+      cache_free(&cache_conn);
       cache_conn_owner = conn_current;
       cache_conn_start = conn_current ? conn_current->start : 0;
     }
@@ -309,11 +320,17 @@ static int c_ratelimit(acl_ctx *ctx, const acl_item *it, const char *arg) {
   if (db) hints_close(db);
   set_vars(rate, limit_s, period_s);
   if (cp) {
-    rl_cache *c = store_get_in(POOL_PERM, sizeof *c, false);
-    c->key = str_perm(dbkey);
-    c->rate = rate;
-    c->next = *cp;
-    *cp = c;
+    rl_cache *c = malloc(sizeof *c);
+    char *k = strdup(dbkey);
+    if (c && k) {
+      c->key = k;
+      c->rate = rate;
+      c->next = *cp;
+      *cp = c;
+    } else {
+      free(c);
+      free(k);
+    }
   }
   return rc;
 }

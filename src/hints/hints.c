@@ -12,6 +12,7 @@
 #include <db.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -95,7 +96,14 @@ hints_db *hints_open(const char *spool_directory, const char *name, bool write, 
     close(fd);
     return NULL;
   }
-  hints_db *h = store_get_in(POOL_PERM, sizeof *h, false);
+  /* malloc'd: opened and closed many times in a long-lived process */
+  hints_db *h = malloc(sizeof *h);
+  if (!h) {
+    *error = "out of memory opening a hints database";
+    db->close(db, 0);
+    close(fd);
+    return NULL;
+  }
   h->db = db;
   h->cursor = NULL;
   h->lockfd = fd;
@@ -155,4 +163,5 @@ void hints_close(hints_db *h) {
   if (h->cursor) h->cursor->close(h->cursor);
   h->db->close(h->db, 0);
   close(h->lockfd);   /* releases the lock */
+  free(h);
 }
