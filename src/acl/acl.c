@@ -14,6 +14,7 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "acl/acl_int.h"
@@ -62,7 +63,12 @@ void acl_ctx_set_messages(acl_ctx *ctx, const char *user_msg, const char *log_ms
 }
 
 void acl_reset_message(void) {
-  warned_list = NULL;
+  while (warned_list) {
+    warned *w = warned_list;
+    warned_list = w->next;
+    free((char *)w->text);
+    free(w);
+  }
   expand_aclvar_clear_message();
   acl_ratelimit_reset_message();
 }
@@ -145,10 +151,16 @@ static void log_host_line(const char *text) {
 static void log_warning(const char *text) {
   for (warned *w = warned_list; w; w = w->next)
     if (strcmp(w->text, text) == 0) return;
-  warned *w = store_get_in(POOL_PERM, sizeof *w, false);
-  w->text = str_perm(text);
-  w->next = warned_list;
-  warned_list = w;
+  warned *w = malloc(sizeof *w);   /* freed by acl_reset_message() */
+  char *t = strdup(text);
+  if (w && t) {
+    w->text = t;
+    w->next = warned_list;
+    warned_list = w;
+  } else {
+    free(w);
+    free(t);
+  }
   log_host_line(str_sprintf("Warning: %s", text));
 }
 
