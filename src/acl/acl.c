@@ -135,20 +135,29 @@ static const char *expand_msg(const char *text) {
   return e;
 }
 
+/* The message id that starts log lines: only once the message exists
+ * (the DATA, MIME, DKIM, PRDR and non-SMTP ACLs), as in exim4. */
+const char *acl_log_id(acl_where w) {
+  if (w != ACL_WHERE_DATA && w != ACL_WHERE_NOTSMTP && w != ACL_WHERE_MIME && w != ACL_WHERE_DKIM &&
+      w != ACL_WHERE_PRDR)
+    return NULL;
+  return expand_var_value(expand_var_find("message_exim_id", 15));
+}
+
 /* A line with the host part in front: "H=... text" (just the text for
  * local input). */
-static void log_host_line(const char *text) {
+static void log_host_line(acl_where where, const char *text) {
   gstring *g = NULL;
   if (conn_current && conn_current->host_address) {
     g = conn_host_text(g, conn_current);
     g = g_catc(g, ' ');
   }
   g = g_cat(g, text);
-  log_write_msg(expand_var_value(expand_var_find("message_exim_id", 15)), LOG_MAIN, "%s", g_str(g));
+  log_write_msg(acl_log_id(where), LOG_MAIN, "%s", g_str(g));
 }
 
 /* warn's log_message: written once per message. */
-static void log_warning(const char *text) {
+static void log_warning(acl_where where, const char *text) {
   for (warned *w = warned_list; w; w = w->next)
     if (strcmp(w->text, text) == 0) return;
   warned *w = malloc(sizeof *w);   /* freed by acl_reset_message() */
@@ -161,7 +170,7 @@ static void log_warning(const char *text) {
     free(w);
     free(t);
   }
-  log_host_line(str_sprintf("Warning: %s", text));
+  log_host_line(where, str_sprintf("Warning: %s", text));
 }
 
 /* "ACL \"name\"" or "inline ACL", as the commentary names them. */
@@ -234,7 +243,7 @@ static int run_stmts(acl_ctx *ctx, const acl_stmt *stmts) {
       if (st->verb == ACL_VERB_WARN) {
         /* The incident is logged and processing goes on. */
         const char *why = *ctx->user_msg ? *ctx->user_msg : *ctx->log_msg;
-        log_host_line(str_sprintf("Warning: ACL \"warn\" statement skipped: condition test deferred%s%s",
+        log_host_line(ctx->where, str_sprintf("Warning: ACL \"warn\" statement skipped: condition test deferred%s%s",
                                   why ? ": " : "", why ? why : ""));
         *ctx->user_msg = *ctx->log_msg = NULL;
         continue;
@@ -253,7 +262,7 @@ static int run_stmts(acl_ctx *ctx, const acl_stmt *stmts) {
       case ACL_VERB_REQUIRE: break;
       case ACL_VERB_WARN: {
         const char *lm = expand_msg(ctx->log_message);
-        if (lm) log_warning(lm);
+        if (lm) log_warning(ctx->where, lm);
         const char *m = expand_msg(ctx->message);
         if (m && ctx->where > ACL_WHERE_NOTSMTP)
           log_write(LOG_MAIN, "ACL \"warn\" with \"message\" setting found in a non-message (%s) ACL: "

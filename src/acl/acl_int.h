@@ -106,6 +106,9 @@ void acl_trace(int level, const char *fmt, ...) __attribute__((format(printf, 2,
  * caseful (the local part). */
 void acl_split_recipient(const char *recipient, bool caseful, const char **lp, const char **dom);
 
+/* The message id for log lines written in an ACL at `w` (NULL: none). */
+const char *acl_log_id(acl_where w);
+
 /* log_reject_target modifier -> acl_log_reject_target() */
 void acl_set_log_reject_target(unsigned bits);
 /* control = ... (acl_controls.c) */

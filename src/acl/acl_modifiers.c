@@ -182,7 +182,7 @@ static int m_logwrite(acl_ctx *ctx, const acl_item *it, const char *arg) {
   }
   if (!flags) flags = LOG_MAIN;
   /* While a message is being received its id starts the line. */
-  log_write_msg(expand_var_value(expand_var_find("message_exim_id", 15)), flags, "%s", p);
+  log_write_msg(acl_log_id(ctx->where), flags, "%s", p);
   return ACL_OK;
 }
 
