@@ -283,7 +283,10 @@ static bool count_nonmail(smtp_session *s, smtp_cmd cmd) {
   case SCMD_MAIL: case SCMD_RCPT: case SCMD_DATA: case SCMD_BDAT: case SCMD_QUIT: case SCMD_UNKNOWN:
     return true;
   case SCMD_HELO: case SCMD_EHLO: free_flag = &s->free_helo_used; break;
-  case SCMD_RSET: if (!c->env.mail_seen) free_flag = &s->free_rset_used; break;
+  case SCMD_RSET:
+    if (*s->cmd_args) return true;   /* refused for its argument first: not counted (exim4) */
+    free_flag = &s->free_rset_used;   /* once per message, in a transaction or not (exim4) */
+    break;
   case SCMD_STARTTLS: free_flag = &s->free_starttls_used; break;
   case SCMD_AUTH: free_flag = &s->free_auth_used; break;
   default: break;
@@ -323,7 +326,9 @@ static void cmd_unknown(smtp_session *s) {
 void smtp_reset_transaction(smtp_session *s) {
   conn_reset_envelope(s->c);
   s->last_rcpt_error = NULL;
+  s->rcpt_errors_differ = false;
   s->rcpt_excess_logged = false;
+  s->mail_failed = false;
   s->bdat_failed = false;
   acl_reset_message();
   expand_var_set("sender_address", NULL);

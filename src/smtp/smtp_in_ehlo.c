@@ -79,6 +79,14 @@ void smtp_cmd_helo(smtp_session *s, bool ehlo) {
   const char *verb = ehlo ? "EHLO" : "HELO";
   const char *arg = s->cmd_args;
 
+  /* exim4 takes the ESMTP state from the command even when its argument
+   * is refused (MAIL parameters are then parsed). */
+  c->esmtp = ehlo;
+  if (ehlo) {
+    /* what the last EHLO offered is forgotten even when this one fails */
+    c->pipelining_advertised = c->pipe_connect_advertised = c->chunking_advertised = false;
+    c->prdr_advertised = c->auth_advertised = c->tls_advertised = c->dsn_advertised = false;
+  }
   bool ok = *arg && helo_syntax_ok(arg);
   if (!ok && *arg && !strchr(arg, ' ') && !strchr(arg, '\t') &&
       smtp_host_in(c, mainconf.helo_accept_junk_hosts, "helo_accept_junk_hosts"))
@@ -119,10 +127,6 @@ void smtp_cmd_helo(smtp_session *s, bool ehlo) {
   c->helo_name = str_copy_taint(arg, true);
   c->esmtp = ehlo;
   c->helo_seen = false;
-  if (ehlo) {
-    c->pipelining_advertised = c->pipe_connect_advertised = c->chunking_advertised = false;
-    c->prdr_advertised = c->auth_advertised = c->tls_advertised = c->dsn_advertised = false;
-  }
   smtp_set_protocol(c);
   conn_publish(c);
 

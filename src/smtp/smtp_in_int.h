@@ -62,11 +62,13 @@ typedef struct smtp_session {
   bool pipe_connect;        /* PIPECONNECT offered to this host */
   int exit_code;            /* what smtp_session_run() returns */
   int mail_commands;        /* MAIL commands so far (smtp_ratelimit_mail) */
+  bool mail_failed;         /* the last MAIL of this transaction was refused */
   const char *cmd_args;     /* arguments of the command being handled */
   smtp_cmd cmd;
   /* RCPT bookkeeping for DATA's "All RCPT commands were rejected" reply */
   gstring *last_rcpt_error; /* the last failing RCPT's reply, CRLF lines */
   bool last_rcpt_by_acl;    /* ... and it came from the RCPT ACL */
+  bool rcpt_errors_differ;  /* the failed RCPTs did not all get the same reply */
   bool rcpt_excess_logged;  /* recipients_max's log line written for this message */
   /* non-mail commands that are free once (spec 49.6) */
   bool free_helo_used, free_rset_used, free_starttls_used, free_auth_used;

@@ -139,6 +139,7 @@ void smtp_cmd_mail(smtp_session *s) {
   }
   if (c->host_checking) log_host_checking_id(NULL);
   smtp_reset_transaction(s);
+  s->mail_failed = true;    /* until it succeeds (see smtp_cmd_rcpt) */
   recv_envelope *e = &c->env;
   char *text = str_copy_taint(s->cmd_args, true);
   long long size = -1;
@@ -231,6 +232,7 @@ void smtp_cmd_mail(smtp_session *s) {
     if (v && !auth_server_mail_param(c, v)) {
       /* the mailauth ACL deferred: its reply is queued */
       smtp_reset_transaction(s);
+      s->mail_failed = true;
       return;
     }
   }
@@ -241,9 +243,11 @@ void smtp_cmd_mail(smtp_session *s) {
     int rc = smtp_run_acl(s, ACL_WHERE_MAIL, mainconf.acl_smtp_mail, NULL, &dropped);
     if (rc != ACL_OK && rc != ACL_DISCARD) {
       smtp_reset_transaction(s);
+      s->mail_failed = true;
       return;
     }
   }
+  s->mail_failed = false;
   e->mail_seen = true;
   s->any_mail = true;
   smtp_reply(s, 250, e->prdr_requested ? "OK, PRDR Requested" : "OK");
@@ -267,12 +271,21 @@ static int notify_flags(const char *v) {
   return flags ? flags : -1;
 }
 
+/* Remember a failed RCPT's reply (CRLF lines) for DATA/BDAT's 503; note
+ * when the failures' replies were not all the same. */
+static void remember_rcpt_error(smtp_session *s, gstring *reply, bool by_acl) {
+  if (s->last_rcpt_error &&
+      (s->last_rcpt_error->len != reply->len || memcmp(s->last_rcpt_error->s, reply->s, reply->len) != 0))
+    s->rcpt_errors_differ = true;
+  s->last_rcpt_error = reply;
+  s->last_rcpt_by_acl = by_acl;
+}
+
 /* Queue a RCPT failure reply and remember it for DATA. */
 static void rcpt_error(smtp_session *s, int code, const char *log_text, const char *text) {
   size_t before = s->c->outbuf->len;
   smtp_synprot_error(s, code, log_text, "%s", text);
-  s->last_rcpt_error = g_catn(NULL, s->c->outbuf->s + before, s->c->outbuf->len - before);
-  s->last_rcpt_by_acl = false;
+  remember_rcpt_error(s, g_catn(NULL, s->c->outbuf->s + before, s->c->outbuf->len - before), false);
   s->c->env.rcpt_fail_count++;
 }
 
@@ -280,6 +293,14 @@ void smtp_cmd_rcpt(smtp_session *s) {
   smtp_conn *c = s->c;
   recv_envelope *e = &c->env;
   if (!e->mail_seen) {
+    if (s->mail_failed && c->pipelining_advertised) {
+      /* a pipelined RCPT behind a refused MAIL: exim4 does not count it */
+      size_t before = c->outbuf->len;
+      smtp_reply(s, 503, "sender not yet given");
+      remember_rcpt_error(s, g_catn(NULL, c->outbuf->s + before, c->outbuf->len - before), false);
+      e->rcpt_fail_count++;
+      return;
+    }
     rcpt_error(s, 503, "sender not yet given", "sender not yet given");
     return;
   }
@@ -344,8 +365,7 @@ void smtp_cmd_rcpt(smtp_session *s) {
       s->rcpt_excess_logged = true;
     }
     smtp_reply(s, reject ? 552 : 452, "too many recipients");
-    s->last_rcpt_error = g_catn(NULL, c->outbuf->s + before, c->outbuf->len - before);
-    s->last_rcpt_by_acl = false;
+    remember_rcpt_error(s, g_catn(NULL, c->outbuf->s + before, c->outbuf->len - before), false);
     if (reject) e->rcpt_fail_count++;
     else e->rcpt_defer_count++;
     return;
@@ -360,8 +380,7 @@ void smtp_cmd_rcpt(smtp_session *s) {
     size_t before = c->outbuf->len;
     rc = smtp_run_acl(s, ACL_WHERE_RCPT, mainconf.acl_smtp_rcpt, addr, &dropped);
     if (rc != ACL_OK && rc != ACL_DISCARD) {
-      s->last_rcpt_error = g_catn(NULL, c->outbuf->s + before, c->outbuf->len - before);
-      s->last_rcpt_by_acl = true;
+      remember_rcpt_error(s, g_catn(NULL, c->outbuf->s + before, c->outbuf->len - before), true);
       if (rc == ACL_DEFER || rc == ACL_ERROR) e->rcpt_defer_count++;
       else e->rcpt_fail_count++;
       return;
@@ -375,8 +394,7 @@ void smtp_cmd_rcpt(smtp_session *s) {
     DEBUG(D_acl) debug_printf(">>> ACL is NULL: implicit DENY\n");
     smtp_acl_reply(c, ACL_WHERE_RCPT, ACL_FAIL, addr, NULL, NULL, &reply, &drop);
     smtp_reply_raw(s, reply->s, reply->len);
-    s->last_rcpt_error = reply;
-    s->last_rcpt_by_acl = true;
+    remember_rcpt_error(s, reply, true);
     e->rcpt_fail_count++;
     return;
   }

@@ -36,8 +36,8 @@ static void no_recipients(smtp_session *s, const char *verb) {
     return;
   }
   gstring *g = NULL;
-  g = g_cat(g, "All RCPT commands were rejected with this error:\n");
-  const char *p = g_str(s->last_rcpt_error);
+  const char *p = s->rcpt_errors_differ ? "" : g_str(s->last_rcpt_error);
+  if (*p) g = g_cat(g, "All RCPT commands were rejected with this error:\n");
   while (*p) {
     const char *e = strstr(p, "\r\n");
     size_t n = e ? (size_t)(e - p) : strlen(p);
@@ -45,7 +45,8 @@ static void no_recipients(smtp_session *s, const char *verb) {
     else g = g_fmt(g, "%.*s\n", (int)n, p);
     p = e ? e + 2 : p + n;
   }
-  g = g_fmt(g, "%s RCPT command must precede %s", s->last_rcpt_by_acl ? "Valid" : "valid", verb);
+  /* "Valid" once a RCPT got as far as its address, "valid" when none did */
+  g = g_fmt(g, "%s RCPT command must precede %s", s->c->env.rcpt_count > 0 ? "Valid" : "valid", verb);
   smtp_synprot_error_kind(s, SMTP_PROTOCOL, 503, str_sprintf("valid RCPT command must precede %s", verb), "%s",
                           g_str(g));
 }
@@ -152,6 +153,7 @@ static bool bdat_sink(void *vctx, const char *data, size_t len) {
  * (with the final line ending it adds), plus one when the first line is
  * not a header line (the blank line it then puts before the body). */
 static unsigned long long bdat_total(const bdat_ctx *x, const smtp_in_body *b) {
+  if (b->size == 0) return 2;   /* exim4 counts the CRLF it adds to an empty message */
   unsigned long long t = (unsigned long long)b->size + b->lines;
   size_t n = 0;
   while (n < x->first_len && x->first[n] > ' ' && x->first[n] < 127 && x->first[n] != ':') n++;
