@@ -282,11 +282,13 @@ static void remember_rcpt_error(smtp_session *s, gstring *reply, bool by_acl) {
 }
 
 /* Queue a RCPT failure reply and remember it for DATA. */
-static void rcpt_error(smtp_session *s, int code, const char *log_text, const char *text) {
+static void rcpt_error(smtp_session *s, int code, const char *log_text, const char *text, bool failure) {
   size_t before = s->c->outbuf->len;
   smtp_synprot_error(s, code, log_text, "%s", text);
   remember_rcpt_error(s, g_catn(NULL, s->c->outbuf->s + before, s->c->outbuf->len - before), false);
-  s->c->env.rcpt_fail_count++;
+  /* a refused address counts as a failed recipient; a RCPT refused before
+   * its address was looked at does not (DATA's 503 then says "valid") */
+  if (failure) s->c->env.rcpt_fail_count++;
 }
 
 void smtp_cmd_rcpt(smtp_session *s) {
@@ -298,14 +300,13 @@ void smtp_cmd_rcpt(smtp_session *s) {
       size_t before = c->outbuf->len;
       smtp_reply(s, 503, "sender not yet given");
       remember_rcpt_error(s, g_catn(NULL, c->outbuf->s + before, c->outbuf->len - before), false);
-      e->rcpt_fail_count++;
       return;
     }
-    rcpt_error(s, 503, "sender not yet given", "sender not yet given");
+    rcpt_error(s, 503, "sender not yet given", "sender not yet given", false);
     return;
   }
   if (!*s->cmd_args) {
-    rcpt_error(s, 501, "RCPT must have an address operand", "RCPT must have an address operand");
+    rcpt_error(s, 501, "RCPT must have an address operand", "RCPT must have an address operand", false);
     return;
   }
   e->rcpt_count++;
@@ -321,7 +322,7 @@ void smtp_cmd_rcpt(smtp_session *s) {
       if (str_eqic(name, "NOTIFY") && value) {
         int f = notify_flags(value);
         if (f < 0) {
-          rcpt_error(s, 501, "Invalid value for NOTIFY parameter", "Invalid value for NOTIFY parameter");
+          rcpt_error(s, 501, "Invalid value for NOTIFY parameter", "Invalid value for NOTIFY parameter", true);
           return;
         }
         flags |= f;
@@ -342,7 +343,7 @@ void smtp_cmd_rcpt(smtp_session *s) {
   int dom = 0;
   char *addr = address_extract(text, &err, NULL, NULL, &dom, false);
   if (!addr) {
-    rcpt_error(s, 501, err, c->batched ? err : str_sprintf("%s: %s", text, err));
+    rcpt_error(s, 501, err, c->batched ? err : str_sprintf("%s: %s", text, err), true);
     return;
   }
   if (dom == 0) {
@@ -351,7 +352,10 @@ void smtp_cmd_rcpt(smtp_session *s) {
     } else {
       if (LOGGING(smtp_syntax_error))
         log_write(LOG_MAIN, "unqualified recipient rejected: <%s> %s", addr, smtp_host_text(c));
-      rcpt_error(s, 501, NULL, str_sprintf("%s: recipient address must contain a domain", text));
+      /* answered and remembered, but not counted (exim4) */
+      size_t before = c->outbuf->len;
+      smtp_reply(s, 501, "%s: recipient address must contain a domain", text);
+      remember_rcpt_error(s, g_catn(NULL, c->outbuf->s + before, c->outbuf->len - before), false);
       return;
     }
   }

@@ -45,8 +45,14 @@ static void no_recipients(smtp_session *s, const char *verb) {
     else g = g_fmt(g, "%.*s\n", (int)n, p);
     p = e ? e + 2 : p + n;
   }
-  /* "Valid" once a RCPT got as far as its address, "valid" when none did */
-  g = g_fmt(g, "%s RCPT command must precede %s", s->c->env.rcpt_count > 0 ? "Valid" : "valid", verb);
+  /* "Valid" (and not counted) when recipients were refused, "valid" (a
+   * protocol error) when none got as far as that (exim4) */
+  bool refused = s->c->env.rcpt_fail_count + s->c->env.rcpt_defer_count > 0;
+  g = g_fmt(g, "%s RCPT command must precede %s", refused ? "Valid" : "valid", verb);
+  if (refused) {
+    smtp_reply(s, 503, "%s", g_str(g));
+    return;
+  }
   smtp_synprot_error_kind(s, SMTP_PROTOCOL, 503, str_sprintf("valid RCPT command must precede %s", verb), "%s",
                           g_str(g));
 }
