@@ -326,7 +326,7 @@ static void cmd_unknown(smtp_session *s) {
 void smtp_reset_transaction(smtp_session *s) {
   conn_reset_envelope(s->c);
   s->last_rcpt_error = NULL;
-  s->rcpt_errors_differ = false;
+  s->rcpt_errors_differ = s->rcpt_errors_muted = false;
   s->rcpt_excess_logged = false;
   s->mail_failed = false;
   s->bdat_failed = false;

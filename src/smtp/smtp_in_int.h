@@ -69,6 +69,7 @@ typedef struct smtp_session {
   gstring *last_rcpt_error; /* the last failing RCPT's reply, CRLF lines */
   bool last_rcpt_by_acl;    /* ... and it came from the RCPT ACL */
   bool rcpt_errors_differ;  /* the failed RCPTs did not all get the same reply */
+  bool rcpt_errors_muted;   /* DATA/BDAT has repeated it: remember no more */
   bool rcpt_excess_logged;  /* recipients_max's log line written for this message */
   /* non-mail commands that are free once (spec 49.6) */
   bool free_helo_used, free_rset_used, free_starttls_used, free_auth_used;

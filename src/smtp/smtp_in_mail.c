@@ -274,6 +274,7 @@ static int notify_flags(const char *v) {
 /* Remember a failed RCPT's reply (CRLF lines) for DATA/BDAT's 503; note
  * when the failures' replies were not all the same. */
 static void remember_rcpt_error(smtp_session *s, gstring *reply, bool by_acl) {
+  if (s->rcpt_errors_muted) return;
   if (s->last_rcpt_error &&
       (s->last_rcpt_error->len != reply->len || memcmp(s->last_rcpt_error->s, reply->s, reply->len) != 0))
     s->rcpt_errors_differ = true;

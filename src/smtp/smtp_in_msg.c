@@ -30,24 +30,26 @@
  * "Valid RCPT command ..."), or a syntax/protocol error's whole line (then
  * "valid RCPT command ..."). */
 static void no_recipients(smtp_session *s, const char *verb) {
-  if (!s->last_rcpt_error) {
-    smtp_synprot_error(s, 503, str_sprintf("valid RCPT command must precede %s", verb),
-                       "valid RCPT command must precede %s", verb);
-    return;
-  }
+  smtp_conn *c = s->c;
   gstring *g = NULL;
-  const char *p = s->rcpt_errors_differ ? "" : g_str(s->last_rcpt_error);
-  if (*p) g = g_cat(g, "All RCPT commands were rejected with this error:\n");
-  while (*p) {
-    const char *e = strstr(p, "\r\n");
-    size_t n = e ? (size_t)(e - p) : strlen(p);
-    if (s->last_rcpt_by_acl && n >= 4) g = g_fmt(g, "%.*s\n", (int)(n - 4), p + 4);
-    else g = g_fmt(g, "%.*s\n", (int)n, p);
-    p = e ? e + 2 : p + n;
+  if (s->last_rcpt_error && !s->rcpt_errors_differ) {
+    g = g_cat(g, "All RCPT commands were rejected with this error:\n");
+    const char *p = g_str(s->last_rcpt_error);
+    while (*p) {
+      const char *e = strstr(p, "\r\n");
+      size_t n = e ? (size_t)(e - p) : strlen(p);
+      if (s->last_rcpt_by_acl && n >= 4) g = g_fmt(g, "%.*s\n", (int)(n - 4), p + 4);
+      else g = g_fmt(g, "%.*s\n", (int)n, p);
+      p = e ? e + 2 : p + n;
+    }
   }
+  /* exim4 repeats a RCPT error once: later ones in this transaction are
+   * not remembered */
+  s->last_rcpt_error = NULL;
+  s->rcpt_errors_muted = true;
   /* "Valid" (and not counted) when recipients were refused, "valid" (a
    * protocol error) when none got as far as that (exim4) */
-  bool refused = s->c->env.rcpt_fail_count + s->c->env.rcpt_defer_count > 0;
+  bool refused = c->env.rcpt_fail_count + c->env.rcpt_defer_count > 0;
   g = g_fmt(g, "%s RCPT command must precede %s", refused ? "Valid" : "valid", verb);
   if (refused) {
     smtp_reply(s, 503, "%s", g_str(g));
