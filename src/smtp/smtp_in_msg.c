@@ -43,10 +43,10 @@ static void no_recipients(smtp_session *s, const char *verb) {
       p = e ? e + 2 : p + n;
     }
   }
-  /* exim4 repeats a RCPT error once: later ones in this transaction are
-   * not remembered */
+  /* exim4 repeats a RCPT error once: after that, later ones in this
+   * transaction are not remembered */
+  if (g) s->rcpt_errors_muted = true;
   s->last_rcpt_error = NULL;
-  s->rcpt_errors_muted = true;
   /* "Valid" (and not counted) when recipients were refused, "valid" (a
    * protocol error) when none got as far as that (exim4) */
   bool refused = c->env.rcpt_fail_count + c->env.rcpt_defer_count > 0;
