@@ -287,7 +287,10 @@ static bool count_nonmail(smtp_session *s, smtp_cmd cmd) {
     if (*s->cmd_args) return true;   /* refused for its argument first: not counted (exim4) */
     free_flag = &s->free_rset_used;   /* once per message, in a transaction or not (exim4) */
     break;
-  case SCMD_STARTTLS: free_flag = &s->free_starttls_used; break;
+  case SCMD_STARTTLS:
+    if (!c->tls_advertised) return true;   /* refused first, not counted (exim4) */
+    free_flag = &s->free_starttls_used;
+    break;
   case SCMD_AUTH: free_flag = &s->free_auth_used; break;
   default: break;
   }
