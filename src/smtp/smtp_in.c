@@ -284,8 +284,13 @@ static bool count_nonmail(smtp_session *s, smtp_cmd cmd) {
     return true;
   case SCMD_HELO: case SCMD_EHLO: free_flag = &s->free_helo_used; break;
   case SCMD_RSET:
-    if (*s->cmd_args) return true;   /* refused for its argument first: not counted (exim4) */
-    free_flag = &s->free_rset_used;   /* once per message, in a transaction or not (exim4) */
+    /* RSET is free until one has been carried out (once per message, in a
+     * transaction or not); one refused for its argument does not use that
+     * up (exim4) */
+    if (!s->free_rset_used) {
+      if (!*s->cmd_args) s->free_rset_used = true;
+      return true;
+    }
     break;
   case SCMD_STARTTLS:
     if (!c->tls_advertised) return true;   /* refused first, not counted (exim4) */

@@ -82,6 +82,9 @@ void smtp_cmd_helo(smtp_session *s, bool ehlo) {
   /* exim4 takes the ESMTP state from the command even when its argument
    * is refused (MAIL parameters are then parsed). */
   c->esmtp = ehlo;
+  /* exim4 forgets the RCPT counts at any HELO/EHLO, even a refused one
+   * (DATA's 503 then says "valid") */
+  c->env.rcpt_count = c->env.rcpt_fail_count = c->env.rcpt_defer_count = 0;
   if (ehlo) {
     /* what the last EHLO offered is forgotten even when this one fails */
     c->pipelining_advertised = c->pipe_connect_advertised = c->chunking_advertised = false;

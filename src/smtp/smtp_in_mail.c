@@ -357,6 +357,7 @@ void smtp_cmd_rcpt(smtp_session *s) {
       size_t before = c->outbuf->len;
       smtp_reply(s, 501, "%s: recipient address must contain a domain", text);
       remember_rcpt_error(s, g_catn(NULL, c->outbuf->s + before, c->outbuf->len - before), false);
+      e->rcpt_fail_count++;
       return;
     }
   }

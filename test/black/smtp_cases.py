@@ -179,5 +179,18 @@ acl_helo:
     "nonmail_verb": ("smtp_accept_max_nonmail = 1\n",
                      "HELO x\r\nNOOP 123456789012345678901234567890\r\nVRFY 1234567890123456789012345@x.y\r\n",
                      "192.0.2.1"),
+    # counting rules found by comparing random sessions with exim4
+    "count_synprot": ("smtp_max_synprot_errors = 2\n" + RCPT_ACL,
+                      "MAIL FROM:<a@b.c>\r\nMAIL FROM:<a@b.c>\r\nEHLO x\r\nMAIL FROM:<x>\r\nMAIL FROM:<a@b\r\n"
+                      "RCPT TO:<r@test.example>\r\nRCPT TO:<r@test.example>\r\nVRFY\r\nMAIL FROM:<a@b.c>\r\n"
+                      "RCPT TO:x\r\nRCPT TO:x\r\nRSET x\r\nDATA x\r\nQUIT\r\n", "192.0.2.1"),
+    "count_nonmail": ("smtp_accept_max_nonmail = 2\nsmtp_max_synprot_errors = 100\n" + RCPT_ACL,
+                      "EHLO x\r\nMAIL FROM:<a@b.c>\r\nRSET\r\nSTARTTLS\r\nSTARTTLS\r\nRSET x\r\nRSET x\r\nNOOP\r\n"
+                      "NOOP\r\nQUIT\r\n", "192.0.2.1"),
+    "data_503_forms": ("smtp_max_synprot_errors = 100\n" + RCPT_ACL,
+                       "EHLO x\r\nRCPT TO:<r@test.example>\r\nDATA\r\nRCPT TO:<r@test.example>\r\nDATA\r\n"
+                       "MAIL FROM:<a@b.c>\r\nRCPT TO:<r@other.example>\r\nDATA\r\nRSET\r\nMAIL FROM:<a@b.c>\r\n"
+                       "RCPT TO:<r@other.example>\r\nRCPT TO:x\r\nDATA\r\nRSET\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:x\r\n"
+                       "DATA\r\nQUIT\r\n", "192.0.2.1"),
     "nonmail_limit": ("smtp_accept_max_nonmail = 3\n", "HELO x\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n", "192.0.2.1"),
 }
