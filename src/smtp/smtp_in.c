@@ -194,7 +194,7 @@ int smtp_run_acl(smtp_session *s, acl_where where, const char *acl_text, const c
   const char *user_msg = NULL, *log_msg = NULL;
   *dropped = false;
   int rc = acl_check(where, recipient, acl_text, &user_msg, &log_msg);
-  if (rc == ACL_OK) return rc;
+  if (rc == ACL_OK || rc == ACL_DISCARD) return rc;   /* discard: the caller accepts */
   gstring *reply = NULL;
   bool drop = false;
   smtp_acl_reply(s->c, where, rc, recipient, user_msg, log_msg, &reply, &drop);

@@ -148,8 +148,9 @@ void smtp_reset_transaction(smtp_session *s);
 bool smtp_host_in(const smtp_conn *c, const char *list, const char *option_name);
 
 /* Run the ACL of option `acl_text` for where (recipient for RCPT).  On
- * anything but ACL_OK queue the reply (smtp_acl_reply) and return the ACL
- * result; *dropped when the connection is closing. */
+ * anything but ACL_OK or ACL_DISCARD (which the caller answers as an
+ * acceptance) queue the reply (smtp_acl_reply) and return the ACL result;
+ * *dropped when the connection is closing. */
 int smtp_run_acl(smtp_session *s, acl_where where, const char *acl_text, const char *recipient,
                  bool *dropped);
 

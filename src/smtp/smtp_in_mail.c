@@ -391,6 +391,9 @@ void smtp_cmd_rcpt(smtp_session *s) {
       else e->rcpt_fail_count++;
       return;
     }
+    if (rc == ACL_DISCARD)
+      log_write(LOG_MAIN, "%s F=<%s> RCPT <%s>: discarded by RCPT ACL", smtp_host_text(c), e->sender ? e->sender : "",
+                addr);
   } else if (c->local) {
     rc = ACL_OK;
   } else {

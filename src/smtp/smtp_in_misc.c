@@ -31,6 +31,7 @@
 #include "base/log.h"
 #include "base/log_selector.h"
 #include "base/store.h"
+#include "config/driver.h"
 #include "config/main_config.h"
 #include "expand/expand.h"
 #include "expand/variables.h"
@@ -65,7 +66,8 @@ void smtp_cmd_vrfy(smtp_session *s, bool expn) {
   const char *user_msg = NULL, *log_msg = NULL;
   int rc;
   if (acl) {
-    rc = acl_check(where, NULL, acl, &user_msg, &log_msg);
+    /* VRFY's address sets $local_part and $domain as a RCPT's does */
+    rc = acl_check(where, expn ? NULL : s->cmd_args, acl, &user_msg, &log_msg);
   } else {
     DEBUG(D_acl) debug_printf(">>> ACL is NULL: implicit DENY\n");
     rc = ACL_FAIL;
@@ -81,8 +83,17 @@ void smtp_cmd_vrfy(smtp_session *s, bool expn) {
     if (drop) s->done = true;
     return;
   }
-  /* Accepted: answering needs address verification (routing), which this
-   * build does not have; say so as Exim does when it cannot verify. */
+  /* Accepted: the address is verified by routing.  With no routers
+   * configured nothing can route it (exim4: Unrouteable address); with
+   * routers, verification needs the routing layer, which the tree does not
+   * have yet: 252, as for a VRFY that is not answered. */
+  if (!expn && !router_kind.instances) {
+    const char *err = NULL;
+    char *addr = address_extract(s->cmd_args, &err, NULL, NULL, NULL, false);
+    log_write(LOG_MAIN, "VRFY failed for %s %s", addr ? addr : s->cmd_args, smtp_host_text(c));
+    smtp_reply(s, 550, "<%s> Unrouteable address", addr ? addr : s->cmd_args);
+    return;
+  }
   smtp_reply(s, 252, "Administrative prohibition");
 }
 

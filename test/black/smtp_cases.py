@@ -192,5 +192,15 @@ acl_helo:
                        "MAIL FROM:<a@b.c>\r\nRCPT TO:<r@other.example>\r\nDATA\r\nRSET\r\nMAIL FROM:<a@b.c>\r\n"
                        "RCPT TO:<r@other.example>\r\nRCPT TO:x\r\nDATA\r\nRSET\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:x\r\n"
                        "DATA\r\nQUIT\r\n", "192.0.2.1"),
+    "discard_and_vrfy": ("""acl_smtp_rcpt = acl_rcpt
+begin acl
+acl_rcpt:
+  deny local_parts = multi
+       message = line one\\nline two
+  discard local_parts = discard
+  accept domains = test.example
+  deny message = relay not permitted
+""", "HELO x\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<multi@test.example>\r\nRCPT TO:<discard@test.example>\r\n"
+     "QUIT\r\n", "192.0.2.1"),
     "nonmail_limit": ("smtp_accept_max_nonmail = 3\n", "HELO x\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n", "192.0.2.1"),
 }
