@@ -9,7 +9,8 @@
  * stops it, as in 4.96) or, without one, "exim -R <text after #>",
  * serialised per argument with smtp_etrn_serialize.  VRFY or EXPN that
  * the ACL accepts would need address verification, which the tree does
- * not have yet: they get the same 252 (see doc/smtp_server.txt).
+ * not have yet: with no routers VRFY is unrouteable (as in exim4), else
+ * both get the same 252 (see doc/smtp_server.txt).
  *
  * Entry points: smtp_cmd_vrfy(), smtp_cmd_etrn(), smtp_cmd_help(),
  * smtp_cmd_starttls().
