@@ -175,3 +175,23 @@ def test_receive_timeout_abandons_the_message(tmp_path):
     assert got == (EXPECTED / "receive" / "local_timeout.out").read_text()
     indir = d / "spool" / "input"
     assert not indir.exists() or os.listdir(indir) == []
+
+
+def test_t_bad_address_still_runs_not_smtp_acl(tmp_path):
+    # exim4 -odq -t (no -oep): the malformed address is logged ("bad
+    # addresses found in headers", main and panic logs), the good one kept,
+    # acl_not_smtp runs and the message is accepted.  Also a regression
+    # check for the sanitizer build (make asan): same path, no report.
+    d, conf = _conf(tmp_path, "acl_not_smtp = ns\nbegin acl\nns:\n  warn logwrite = NOTSMTP ACL RAN\n"
+                              "  accept\n")
+    p = subprocess.run([EXIM, "-C", str(conf), "-odq", "-t"],
+                       input=b"To: good@x.example, bad@@y\nSubject: t\n\nb\n",
+                       capture_output=True, timeout=30)
+    assert p.returncode == 0, p.stderr
+    log = (d / "spool" / "log" / "mainlog").read_text()
+    lines = [ln.split(" ", 3)[3] for ln in log.splitlines()]
+    assert lines[1] == "NOTSMTP ACL RAN"
+    assert lines[0].endswith(" bad addresses found in headers")
+    assert lines[2].startswith("<= root@test.example U=root P=local S=")
+    (h,) = [f for f in (d / "spool" / "input").iterdir() if f.name.endswith("-H")]
+    assert "\n1\ngood@x.example\n" in h.read_text()
