@@ -117,15 +117,15 @@ static void qualify_headers(rcv_msg *r) {
     gstring *g = NULL;
     size_t done = 0;
     while (address_walk_next(&w, &it)) {
+      /* the walker's span (inside the angle brackets, or the addr-spec up
+       * to its last word) is replaced by the qualified address, as exim4
+       * does: "x <u (c) >" becomes "x <u@dom >" */
       if (!it.address || !*it.address || it.domain || strchr(it.address, '@')) continue;
-      const char *err = NULL;
-      int start = 0, end = 0;
-      if (!address_extract(it.text, &err, &start, &end, NULL, false)) continue;
-      size_t at = it.offset + (size_t)end;
+      if (it.start < done || it.end < it.start) continue;
       if (!g) g = g_catn(g_new(strlen(h->text) + 32, is_tainted(h->text)), h->text, (size_t)(value - h->text));
-      g = g_catn(g, value + done, at - done);
-      g = g_fmt(g, "@%s", dom);
-      done = at;
+      g = g_catn(g, value + done, it.start - done);
+      g = g_fmt(g, "%s@%s", it.address, dom);
+      done = it.end;
     }
     if (!g) continue;
     g = g_cat(g, value + done);

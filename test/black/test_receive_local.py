@@ -4,6 +4,7 @@ stderr, main/reject/panic log lines, the -H and -D files byte for byte after
 receive_normalise()), recorded in test/expected/receive/<case>.out by
 test/expected/receive/record.py.  exim4 is not run here."""
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -195,3 +196,24 @@ def test_t_bad_address_still_runs_not_smtp_acl(tmp_path):
     assert lines[2].startswith("<= root@test.example U=root P=local S=")
     (h,) = [f for f in (d / "spool" / "input").iterdir() if f.name.endswith("-H")]
     assert "\n1\ngood@x.example\n" in h.read_text()
+
+
+def _qualify_rows():
+    rows = (EXPECTED / "receive" / "qualify.tsv").read_text().split()
+    return [(bytes.fromhex(a).decode(), bytes.fromhex(b).decode()) for a, b in zip(rows[::2], rows[1::2])]
+
+
+@pytest.mark.parametrize("value,want", _qualify_rows())
+def test_unqualified_header_addresses_as_exim4(tmp_path, value, want):
+    # Spec 48.3: each unqualified address, groups included, has its span
+    # (the inside of <>, or the addr-spec up to its last word) replaced by
+    # the qualified address; recorded by test/expected/receive/record_qualify.py.
+    d, conf = _conf(tmp_path)
+    conf.write_text(conf.read_text().replace("qualify_domain = test.example", "qualify_domain = q.invalid"))
+    p = subprocess.run([EXIM, "-C", str(conf), "-odq", "-t"],
+                       input=("To: t@keep.example\nCc: %s\nSubject: x\n\nbody\n" % value).encode(),
+                       capture_output=True, timeout=30)
+    assert p.returncode == 0, p.stderr
+    (h,) = [f for f in (d / "spool" / "input").iterdir() if f.name.endswith("-H")]
+    got = [ln.split("C Cc: ", 1)[1] for ln in h.read_text().splitlines() if re.match(r"\d{3}C Cc: ", ln)]
+    assert got == [want]
