@@ -428,4 +428,12 @@ void rcv_forget(rcv_msg *r) {
   (void)r;
   expand_set_message(NULL, 0, NULL, 0);
   expand_set_message_counts(NULL);
+  /* as exim4 at the next MAIL, RSET or QUIT: the message's id and
+   * recipients are gone ($max_received_linelength and $received_time
+   * stay, as there) */
+  expand_var_set("message_exim_id", NULL);
+  expand_var_set("message_id", NULL);
+  expand_var_set("recipients", NULL);
+  expand_var_set("recipients_count", "0");
+  expand_var_set("received_for", NULL);
 }

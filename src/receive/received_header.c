@@ -63,6 +63,7 @@ bool rcv_add_received(rcv_msg *r, const char **error) {
   expand_var_set("received_for", r->m.recipients_count == 1 ? r->m.recipients[0].address : NULL);
   const char *text = mainconf.received_header_text;
   const char *x = text ? expand_cstring(text) : "";
+  expand_var_set("received_for", NULL);   /* only while the header is made (exim4) */
   if (!x) {
     *error = str_sprintf("Expansion of \"%s\" (received_header_text) failed: %s", text,
                          expand_status.message);

@@ -165,6 +165,18 @@ SMTP_CASES = {
                            acl="data_vars:\n  accept add_header = X-Vars: size=$message_size "
                                "lines=$message_linecount body=$body_linecount subj=$h_subject: "
                                "rc=$recipients_count mb=$message_body id=$message_exim_id\n"),
+    # per-message variables end with the message (the next MAIL and QUIT
+    # see none of them; $max_received_linelength and $received_time stay)
+    "smtp_vars_cleared": dict(args=["-odq", "-bs"] + HOST,
+                              input="EHLO c.example\r\nMAIL FROM:<s@x.example>\r\nRCPT TO:<a@b.example>\r\n"
+                                    "DATA\r\nSubject: one\r\n\r\n1\r\n.\r\nMAIL FROM:<>\r\n"
+                                    "RCPT TO:<b@b.example>\r\nRSET\r\nQUIT\r\n",
+                              conf="acl_smtp_mail = vm\nacl_smtp_quit = vq\nacl_smtp_data = vd\n",
+                              acl="vm:\n  warn logwrite = MAIL id=<$message_exim_id> mid=<$message_id> "
+                                  "rc=<$recipients_count> r=<$recipients> rf=<$received_for> h=<$h_subject:>\n"
+                                  "  accept\nvd:\n  warn logwrite = DATA rf=<$received_for> rc=<$recipients_count>\n"
+                                  "  accept\nvq:\n  warn logwrite = QUIT id=<$message_exim_id> "
+                                  "rc=<$recipients_count> h=<$h_subject:>\n  accept\n"),
     "smtp_submission": dict(args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT),
                             conf="acl_smtp_mail = sub\n", acl="sub:\n  accept control = submission\n"),
     "smtp_submission_domain": dict(args=["-odq", "-bs", "-oMaa", "plainauth", "-oMai", "user"] + HOST,
