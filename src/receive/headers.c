@@ -14,7 +14,9 @@
 
 bool rcv_is_header_line(const char *line, size_t len) {
   size_t i = 0;
-  while (i < len && line[i] > ' ' && line[i] < 127 && line[i] != ':') i++;
+  /* as exim4: any byte above space except DEL and ':' (8-bit ones too,
+   * so that verify = header_names_ascii can see them) */
+  while (i < len && (unsigned char)line[i] > ' ' && line[i] != 127 && line[i] != ':') i++;
   if (i == 0) return false;
   while (i < len && (line[i] == ' ' || line[i] == '\t')) i++;
   return i < len && line[i] == ':';

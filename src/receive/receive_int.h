@@ -101,7 +101,8 @@ typedef struct rcv_msg {
 /* headers.c ---------------------------------------------------------------- */
 
 /* True if the line (no newline needed) starts with a header name and colon:
- * printing characters other than ':' then optional blanks and ':'. */
+ * bytes above space other than DEL and ':' (8-bit ones included, as
+ * exim4), then optional blanks and ':'. */
 bool rcv_is_header_line(const char *line, size_t len);
 /* Split a header block (each line ending "\n") into a list of headers. */
 spool_header *rcv_parse_headers(const char *block, size_t len);

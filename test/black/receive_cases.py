@@ -114,6 +114,8 @@ CASES = {
                           input="To: good@x.example, bad@@y\nCc: worse@\nSubject: t\n\nb\n"),
     "t_one_bad_address": dict(args=["-odq", "-oep", "-t"], input="To: a@b, bad@@x\nSubject: x\n\nbody\n"),
     "nul_in_header": dict(args=["-odq", "a@b.example"], input="Subject: a\0b\nX: y\n\nbody\n"),
+    "header_name_8bit": dict(args=["-odq", "a@b.example"],
+                             input="Subject: s\nX\u00e9: v\nX\u007f: w\nX-After: 1\n\nbody\n"),
     "nul_in_body": dict(args=["-odq", "a@b.example"], input="Subject: z\n\na\0b\n"),
     "bad_recipient": dict(args=["-odq", "-oep", "a@b@c"], input=PLAIN),
 }

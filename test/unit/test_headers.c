@@ -64,6 +64,12 @@ int main(void) {
   CHECK(!rcv_is_header_line(": x", 3));
   CHECK(!rcv_is_header_line("Sub ject: x", 11));
   CHECK(!rcv_is_header_line("From someone", 12));
+  /* exim4: 8-bit bytes may be in a name, DEL and controls may not */
+  CHECK(rcv_is_header_line("X\xc3\xa9: v", 7));
+  CHECK(rcv_is_header_line("\x80X: v", 6));
+  CHECK(rcv_is_header_line("X\xff: v", 6));
+  CHECK(!rcv_is_header_line("X\x7f: v", 6));
+  CHECK(!rcv_is_header_line("X\x01: v", 6));
 
   /* types */
   CHECK(rcv_header_type("To: a") == 'T');
