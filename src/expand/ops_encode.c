@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../base/base64.h"
+#include "../base/rfc2047.h"
 #include "../config/main_config.h"
 #include "../lookups/lookup.h"
 #include "ops_int.h"
@@ -281,47 +282,8 @@ static const char *charset(void) {
 }
 
 OPFN(op_rfc2047) {
-  static const char specials[] = "?=()<>@,;:\\\".[]_";
-  bool need = false;
   (void)opt;
-  for (const char *p = arg; *p && !need; p++) {
-    unsigned c = uc(*p);
-    if (c != ' ' && (c < 33 || c > 126 || strchr(specials, (int)c))) need = true;
-  }
-  if (!need) {
-    *out = g_cat(ensure(*out), arg);
-    return NULL;
-  }
-  /* exim4's layout: a new encoded word once the current one holds more
-   * than 67 characters, counted from the end of the first word's header
-   * but from the start of later words' (so later words are shorter); it
-   * never breaks after an odd number of consecutive "=XX" bytes, which
-   * keeps two-byte characters together. */
-  const char *cs = charset();
-  gstring *g = ensure(*out);
-  size_t hstart = g->len;
-  g = g_fmt(g, "=?%s?Q?", cs);
-  size_t hlen = g->len - hstart, line_off = g->len;
-  bool odd_byte = false;
-  for (const char *p = arg; *p; p++) {
-    unsigned c = uc(*p);
-    if (g->len - line_off > 67 && !odd_byte) {
-      g = g_cat(g, "?= ");
-      line_off = g->len;
-      g = g_catn(g, g->s + hstart, hlen);
-    }
-    if (c == ' ') {
-      g = g_catc(g, '_');
-      odd_byte = false;
-    } else if (c < 33 || c > 126 || strchr(specials, (int)c)) {
-      g = g_fmt(g, "=%02X", c);
-      odd_byte = !odd_byte;
-    } else {
-      g = g_catc(g, (char)c);
-      odd_byte = false;
-    }
-  }
-  *out = g_cat(g, "?=");
+  *out = rfc2047_encode(*out, arg, charset());
   return NULL;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "base/address.h"
+#include "base/rfc2047.h"
 #include "base/store.h"
 #include "base/str.h"
 #include "config/main_config.h"
@@ -34,11 +35,16 @@ static const char *qualify_domain(void) {
   return mainconf.qualify_domain ? mainconf.qualify_domain : "";
 }
 
-/* "Full Name <login@qualify_domain>" (just the address without a name). */
+/* "Full Name <login@qualify_domain>" (just the address without a name).
+ * As exim4, a 7-bit name is made a valid phrase, one with 8-bit bytes is
+ * RFC 2047-encoded (headers_charset) as a whole. */
 static const char *login_mailbox(const rcv_msg *r) {
   const char *addr = str_sprintf("%s@%s", r->login, qualify_domain());
-  if (r->fullname && *r->fullname) return str_sprintf("%s <%s>", r->fullname, addr);
-  return addr;
+  if (!r->fullname || !*r->fullname) return addr;
+  const char *name = address_is_7bit(r->fullname)
+                         ? address_fix_phrase(r->fullname)
+                         : g_str(rfc2047_encode(NULL, r->fullname, mainconf.headers_charset));
+  return str_sprintf("%s <%s>", name, addr);
 }
 
 /* A From: that holds only the caller's unqualified login (spec 48.11). */
