@@ -36,6 +36,36 @@ static char *next_line(reader *r) {
   return s;
 }
 
+/* A certificate that spool_write put on one line, as PEM again: each
+ * "-----BEGIN x-----" and "-----END x-----" on a line of its own, the
+ * base64 between them in lines of 64.  Text without a BEGIN line is kept
+ * as it is. */
+static char *pem_restore(const char *s) {
+  if (!strstr(s, "-----BEGIN ")) return (char *)s;
+  gstring *g = g_new(strlen(s) + strlen(s) / 64 + 8, is_tainted(s));
+  const char *p = s;
+  while (*p) {
+    if (strncmp(p, "-----", 5) == 0) {          /* a BEGIN or END line */
+      const char *e = strstr(p + 5, "-----");
+      size_t n = e ? (size_t)(e + 5 - p) : strlen(p);
+      g = g_catn(g, p, n);
+      g = g_catc(g, '\n');
+      p += n;
+      continue;
+    }
+    size_t col = 0;                             /* base64 up to the next dashes */
+    while (*p && strncmp(p, "-----", 5) != 0) {
+      g = g_catc(g, *p++);
+      if (++col == 64 && *p && strncmp(p, "-----", 5) != 0) {
+        g = g_catc(g, '\n');
+        col = 0;
+      }
+    }
+    if (col) g = g_catc(g, '\n');
+  }
+  return g_str(g);
+}
+
 static bool parse_long(const char *s, long *out, char **endp) {
   char *e;
   errno = 0;
@@ -230,13 +260,18 @@ static bool option_line(reader *r, spool_msg *m, char *s, bool tainted) {
     m->utf8_downcvt = strcmp(val, "optional") == 0 ? -1 : 1;
     return true;
   }
+  if (strcmp(name, "tls_peercert") == 0 || strcmp(name, "tls_ourcert") == 0) {
+    if (!val) return fail(r, "missing value");
+    *(name[4] == 'p' ? &m->tls_peercert : &m->tls_ourcert) = pem_restore(val);
+    return true;
+  }
   STR("helo_name", helo_name) STR("host_name", host_name) STR("host_auth", host_auth)
   STR("host_auth_pubname", host_auth_pubname) STR("active_hostname", active_hostname)
   STR("ident", ident) STR("received_protocol", received_protocol)
   STR("auth_id", auth_id) STR("auth_sender", auth_sender) STR("local_scan", local_scan)
   STR("spam_bar", spam_bar) STR("spam_score", spam_score) STR("spam_score_int", spam_score_int)
-  STR("tls_cipher", tls_cipher) STR("tls_peercert", tls_peercert) STR("tls_peerdn", tls_peerdn)
-  STR("tls_sni", tls_sni) STR("tls_ourcert", tls_ourcert) STR("tls_ver", tls_ver)
+  STR("tls_cipher", tls_cipher) STR("tls_peerdn", tls_peerdn)
+  STR("tls_sni", tls_sni) STR("tls_ver", tls_ver)
   STR("dsn_envid", dsn_envid)
   NUM("body_linecount", body_linecount) NUM("max_received_linelength", max_received_linelength)
   NUM("body_zerocount", body_zerocount) NUM("tls_ocsp", tls_ocsp) NUM("dsn_ret", dsn_ret)

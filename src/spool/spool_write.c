@@ -40,6 +40,18 @@ static gstring *var_line(gstring *g, const char *name, const char *val) {
   return g_fmt(g, "%s %s\n", name, val);
 }
 
+/* A certificate (PEM) on one line: its line breaks left out.  spool_read
+ * puts them back (after the BEGIN line, every 64 base64 characters, before
+ * the END line), which gives the PEM that OpenSSL writes. */
+static gstring *pem_line(gstring *g, const char *name, const char *pem) {
+  g = g_catc(g, '-');
+  if (is_tainted(pem)) g = g_catc(g, '-');
+  g = g_fmt(g, "%s ", name);
+  for (const char *p = pem; *p; p++)
+    if (*p != '\n' && *p != '\r') g = g_catc(g, *p);
+  return g_catc(g, '\n');
+}
+
 static gstring *tree_out(gstring *g, const spool_tree *t) {
   g = g_fmt(g, "%c%c %s\n", t->left ? 'Y' : 'N', t->right ? 'Y' : 'N', t->name);
   if (t->left) g = tree_out(g, t->left);
@@ -129,10 +141,10 @@ char *spool_header_text(const spool_msg *m, size_t *len) {
   if (m->sender_set_untrusted) g = g_cat(g, "-sender_set_untrusted\n");
   if (m->tls_certificate_verified) g = g_cat(g, "-tls_certificate_verified\n");
   if (m->tls_cipher) g = var_line(g, "tls_cipher", m->tls_cipher);
-  if (m->tls_peercert) g = var_line(g, "tls_peercert", m->tls_peercert);
+  if (m->tls_peercert) g = pem_line(g, "tls_peercert", m->tls_peercert);
   if (m->tls_peerdn) g = var_line(g, "tls_peerdn", m->tls_peerdn);
   if (m->tls_sni) g = var_line(g, "tls_sni", m->tls_sni);
-  if (m->tls_ourcert) g = var_line(g, "tls_ourcert", m->tls_ourcert);
+  if (m->tls_ourcert) g = pem_line(g, "tls_ourcert", m->tls_ourcert);
   if (m->tls_ocsp) g = g_fmt(g, "-tls_ocsp %d\n", m->tls_ocsp);
   g = g_fmt(g, "-tls_resumption %c\n", 'A' + m->tls_resumption);
   if (m->tls_ver) g = var_line(g, "tls_ver", m->tls_ver);

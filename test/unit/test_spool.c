@@ -485,6 +485,42 @@ static void test_write_failures(const char *base) {
   CHECK(strstr(err, "No such file or directory") != NULL);
 }
 
+/* Certificates are PEM (several lines); -H keeps each on one line and the
+ * reader gives the same PEM back, a chain of two included. */
+static void test_pem_roundtrip(void) {
+  static const char pem[] =
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIB9DCCAV2gAwIBAgIUdb4+BqQGST5uczWtwBpsD3nR5MswDQYJKoZIhvcNAQEL\n"
+    "BQAwDDEKMAgGA1UEAwwBeDAeFw0yNjEyMDMwOTA1MDRaFw0yNjEyMDQwOTA1MDRa\n"
+    "MAwxCjAIBgNVBAMMAXgwgZ8wDQYJKoZIhvcNAQEBBQADgY0AMIGJAoGBAO7Xa+k7\n"
+    "cgE90rSfG7Wdxa5eM0LYx9my0gTYFXBzDPB7LtTkStp6QovOJ7ji0HfbdHk6OE+q\n"
+    "dKTWJfuXXxkUt+ep3PGTkyNbKJEeyg+n+29EwjfLvVuLGtuN99vP9cZsHC2MuYlv\n"
+    "tz3lZbDLRQIUYWQcSSSxgwUd0v3dZuq5lsxDAgMBAAGjUzBRMB0GA1UdDgQWBBRf\n"
+    "Sju8fbBE2pv2bK3B7FPKyfo8UDAfBgNVHSMEGDAWgBRfSju8fbBE2pv2bK3B7FPK\n"
+    "yfo8UDAPBgNVHRMBAf8EBTADAQH/MA0GCSqGSIb3DQEBCwUAA4GBAJZjigAs8RFn\n"
+    "8Ba2aSowLjd3CYuGoH0dcP38fx9rxqvaYsne51noSd+9dJQQCJKRJXmoMfyZ8gxg\n"
+    "yZCtgUkIExajAt2vSV4yt5vCIT8yceeE4incwdc4jowufQG9WGYmyqrYgFhkoBJc\n"
+    "gnS87TDbn+0ium+KL1GFwaIWnLoOiwY1\n"
+    "-----END CERTIFICATE-----\n"
+  ;
+  spool_msg m;
+  spool_msg_init(&m);
+  strcpy(m.id, "1xVUFi-0003Qk-0J");
+  m.tls_peercert = str_sprintf("%s%s", pem, pem);
+  m.tls_ourcert = (char *)pem;
+  char *text = spool_header_text(&m, NULL);
+  const char *line = strstr(text, "\n-tls_peercert -----BEGIN CERTIFICATE-----MII");
+  CHECK(line != NULL);
+  if (line) CHECK(strstr(line + 1, "-----END CERTIFICATE-----\n") < strstr(line + 1, "\n"));
+  CHECK(strstr(text, "\n-tls_ourcert -----BEGIN CERTIFICATE-----MII") != NULL);
+  spool_msg back;
+  const char *err = NULL;
+  CHECK(spool_parse_header(text, strlen(text), "pem", &back, &err));
+  CHECK(back.tls_peercert && strcmp(back.tls_peercert, m.tls_peercert) == 0);
+  CHECK(back.tls_ourcert && strcmp(back.tls_ourcert, pem) == 0);
+  CHECK(back.recipients_count == 0);
+}
+
 int main(int argc, char **argv) {
   if (argc >= 3 && strcmp(argv[1], "write") == 0) {
     bool split = false;
@@ -501,6 +537,7 @@ int main(int argc, char **argv) {
   if (!base) { perror("mkdtemp"); return 1; }
   test_ids();
   test_tree();
+  test_pem_roundtrip();
   test_exim4_file();
   test_rich_roundtrip(base);
   test_write_failures(base);
