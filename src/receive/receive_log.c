@@ -63,7 +63,11 @@ void rcv_log_arrival(rcv_msg *r) {
     if (!c->pipelining_used) g = g_catc(g, '-');
   }
   if (c->tls.active) {
-    if (LOGGING(tls_cipher) && c->tls.cipher) g = g_fmt(g, " X=%s", c->tls.cipher);
+    /* tls_resumption: '*' after the cipher when the session was resumed
+     * (bit 16 of $tls_in_resumption) */
+    if (LOGGING(tls_cipher) && c->tls.cipher)
+      g = g_fmt(g, " X=%s%s", c->tls.cipher,
+                LOGGING(tls_resumption) && (c->tls.resumption & 16) ? "*" : "");
     if (LOGGING(tls_certificate_verified))
       g = g_fmt(g, " CV=%s", c->tls.certificate_verified ? "yes" : "no");
     if (LOGGING(tls_peerdn) && c->tls.peerdn) g = g_fmt(g, " DN=%s", quoted(c->tls.peerdn));
