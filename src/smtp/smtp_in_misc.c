@@ -298,7 +298,7 @@ void smtp_cmd_starttls(smtp_session *s) {
     return;
   }
   if (*s->cmd_args) {
-    smtp_synprot_error(s, 501, "STARTTLS command with arguments", "STARTTLS command with arguments");
+    smtp_synprot_error(s, 501, "unexpected argument data", "unexpected argument data");
     return;
   }
   if (mainconf.acl_smtp_starttls) {

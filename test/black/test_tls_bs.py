@@ -39,15 +39,7 @@ def without_unbuilt_extensions(session):
     return [[st, r.replace("250-SMTPUTF8\r\n", "")] for st, r in session]
 
 
-# Replies the SMTP layer still words differently from Exim 4.96.
-DIFFERS = {
-    "with_argument": "smtp_in answers '501 STARTTLS command with arguments'; "
-                     "exim4 says '501 unexpected argument data'",
-}
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=DIFFERS[n]))
-                                  if n in DIFFERS else n for n in sorted(CASES)])
+@pytest.mark.parametrize("name", sorted(CASES))
 def test_starttls_session_matches_exim(name, pki, tmp_path):
     extra, steps = CASES[name]
     conf = tmp_path / "exim.conf"
