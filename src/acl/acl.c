@@ -285,6 +285,9 @@ static int run_stmts(acl_ctx *ctx, const acl_stmt *stmts) {
     if (result < 0) continue;
     if (result == ACL_FAIL && ctx->nested_drop) result = ACL_FAIL_DROP;
     set_texts(ctx);
+    /* With endpass, an accept's message= is the text of its denial (spec
+     * 44.x "accept"): an acceptance keeps the command's own reply. */
+    if (result == ACL_OK && endpass_seen) *ctx->user_msg = NULL;
     if (acl_tracing) {
       if (rc == ACL_FAIL && st->verb != ACL_VERB_REQUIRE)
         acl_trace(ctx->level, "%s: endpass encountered - denying access", verb);

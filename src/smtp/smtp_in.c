@@ -194,7 +194,12 @@ int smtp_run_acl(smtp_session *s, acl_where where, const char *acl_text, const c
   const char *user_msg = NULL, *log_msg = NULL;
   *dropped = false;
   int rc = acl_check(where, recipient, acl_text, &user_msg, &log_msg);
-  if (rc == ACL_OK || rc == ACL_DISCARD) return rc;   /* discard: the caller accepts */
+  s->acl_accept_msg = s->acl_accept_log = NULL;
+  if (rc == ACL_OK || rc == ACL_DISCARD) {         /* discard: the caller accepts */
+    s->acl_accept_msg = user_msg;
+    s->acl_accept_log = log_msg;
+    return rc;
+  }
   gstring *reply = NULL;
   bool drop = false;
   smtp_acl_reply(s->c, where, rc, recipient, user_msg, log_msg, &reply, &drop);

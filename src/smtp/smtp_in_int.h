@@ -58,6 +58,8 @@ typedef struct smtp_session {
   bool any_mail;            /* a MAIL command was accepted */
   bool nolog;               /* hosts_connection_nolog matched */
   const char *notquit_reason; /* $smtp_notquit_reason when the session ends without QUIT */
+  const char *acl_accept_msg; /* message= of the last ACL that accepted/discarded (smtp_run_acl) */
+  const char *acl_accept_log; /* its log_message= */
   bool notquit_done;        /* acl_smtp_notquit has run */
   bool pipe_connect;        /* PIPECONNECT offered to this host */
   int exit_code;            /* what smtp_session_run() returns */
@@ -153,6 +155,11 @@ bool smtp_host_in(const smtp_conn *c, const char *list, const char *option_name)
  * *dropped when the connection is closing. */
 int smtp_run_acl(smtp_session *s, acl_where where, const char *acl_text, const char *recipient,
                  bool *dropped);
+
+/* The reply to a command an ACL accepted (or discarded): the ACL's
+ * message= text (s->acl_accept_msg) when it set one ("2dd" and an extended
+ * code at its start used), default_text otherwise.  smtp_in_reply.c */
+gstring *smtp_acl_accept_reply(const smtp_conn *c, const char *default_text, const char *user_msg);
 
 /* message_size_limit expanded (0: none). */
 long long smtp_message_size_limit(void);

@@ -250,7 +250,9 @@ void smtp_cmd_mail(smtp_session *s) {
   s->mail_failed = false;
   e->mail_seen = true;
   s->any_mail = true;
-  smtp_reply(s, 250, e->prdr_requested ? "OK, PRDR Requested" : "OK");
+  const char *accept_msg = mainconf.acl_smtp_mail && !c->batched ? s->acl_accept_msg : NULL;
+  gstring *reply = smtp_acl_accept_reply(c, e->prdr_requested ? "OK, PRDR Requested" : "OK", accept_msg);
+  smtp_reply_raw(s, reply->s, reply->len);
 }
 
 /* NOTIFY=NEVER | SUCCESS,FAILURE,DELAY (any of them): flags or -1. */
@@ -378,6 +380,7 @@ void smtp_cmd_rcpt(smtp_session *s) {
   }
 
   int rc;
+  const char *accept_msg = NULL;
   if (c->batched) {
     /* Batched SMTP is checked by the non-SMTP ACLs, not the RCPT ACL. */
     rc = ACL_OK;
@@ -391,9 +394,12 @@ void smtp_cmd_rcpt(smtp_session *s) {
       else e->rcpt_fail_count++;
       return;
     }
-    if (rc == ACL_DISCARD)
-      log_write(LOG_MAIN, "%s F=<%s> RCPT <%s>: discarded by RCPT ACL", smtp_host_text(c), e->sender ? e->sender : "",
-                addr);
+    accept_msg = s->acl_accept_msg;
+    if (rc == ACL_DISCARD) {
+      const char *why = s->acl_accept_log;
+      log_write(LOG_MAIN, "%s F=<%s> RCPT <%s>: discarded by RCPT ACL%s%s", smtp_host_text(c),
+                e->sender ? e->sender : "", addr, why && *why ? ": " : "", why && *why ? why : "");
+    }
   } else if (c->local) {
     rc = ACL_OK;
   } else {
@@ -423,5 +429,6 @@ void smtp_cmd_rcpt(smtp_session *s) {
     r->dsn_flags = flags;
     r->pno = -1;
   }
-  smtp_reply(s, 250, "Accepted");
+  gstring *reply = smtp_acl_accept_reply(c, "Accepted", accept_msg);
+  smtp_reply_raw(s, reply->s, reply->len);
 }

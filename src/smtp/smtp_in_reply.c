@@ -69,6 +69,38 @@ static size_t ext_code_len(const char *s) {
   return (size_t)(p - s) + 1;
 }
 
+/* code + text as reply lines, one per line of text, each with the
+ * extended code ext (ext_len bytes, may be NULL) when given. */
+static gstring *reply_lines(const smtp_conn *c, gstring *g, int code, const char *ext, size_t ext_len,
+                            const char *text) {
+  const char *p = text;
+  for (;;) {
+    const char *nl = strchr(p, '\n');
+    size_t n = nl ? (size_t)(nl - p) : strlen(p);
+    /* control = no_multiline_responses: only the first line (spec) */
+    bool last = !nl || !nl[1] || c->no_multiline_responses;
+    g = g_fmt(g, "%d%c%s%.*s\r\n", code, last ? ' ' : '-', ext ? ext : "", (int)n, p);
+    if (last) break;
+    p = nl + 1;
+    if (ext && !strncmp(p, ext, ext_len)) p += ext_len;
+  }
+  return g;
+}
+
+gstring *smtp_acl_accept_reply(const smtp_conn *c, const char *default_text, const char *user_msg) {
+  int code = 250;
+  const char *m = user_msg && *user_msg ? user_msg : NULL;
+  if (!m) return reply_lines(c, NULL, code, NULL, 0, default_text);
+  if (has_code(m) && m[0] == '2') {
+    code = (m[0] - '0') * 100 + (m[1] - '0') * 10 + (m[2] - '0');
+    m += 3;
+    if (*m == ' ') m++;
+  }
+  size_t ext_len = ext_code_len(m);
+  const char *ext = ext_len ? str_copyn(m, ext_len) : NULL;
+  return reply_lines(c, NULL, code, ext, ext_len, m + ext_len);
+}
+
 int smtp_acl_reply(smtp_conn *c, acl_where where, int rc, const char *recipient,
                    const char *user_msg, const char *log_msg, gstring **reply, bool *drop) {
   bool temp = rc == ACL_DEFER || rc == ACL_ERROR;
@@ -105,18 +137,7 @@ int smtp_acl_reply(smtp_conn *c, acl_where where, int rc, const char *recipient,
   }
 
   /* The reply, one line per line of text. */
-  gstring *g = reply && *reply ? *reply : NULL;
-  const char *p = text;
-  for (;;) {
-    const char *nl = strchr(p, '\n');
-    size_t n = nl ? (size_t)(nl - p) : strlen(p);
-    /* control = no_multiline_responses: only the first line (spec) */
-    bool last = !nl || !nl[1] || c->no_multiline_responses;
-    g = g_fmt(g, "%d%c%s%.*s\r\n", code, last ? ' ' : '-', ext ? ext : "", (int)n, p);
-    if (last) break;
-    p = nl + 1;
-    if (ext && !strncmp(p, ext, ext_len)) p += ext_len;
-  }
+  gstring *g = reply_lines(c, reply && *reply ? *reply : NULL, code, ext, ext_len, text);
   if (reply) *reply = g;
 
   /* The log line. */

@@ -202,5 +202,20 @@ acl_rcpt:
   deny message = relay not permitted
 """, "HELO x\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<multi@test.example>\r\nRCPT TO:<discard@test.example>\r\n"
      "QUIT\r\n", "192.0.2.1"),
+    "accept_messages": ("""acl_smtp_mail = acl_mail
+acl_smtp_rcpt = acl_rcpt
+begin acl
+acl_mail:
+  accept message = mail fine\\nline two
+acl_rcpt:
+  discard local_parts = d
+          message = gone $local_part
+          log_message = dropped $local_part
+  accept  local_parts = e
+          endpass
+          message = never seen
+  accept  message = 250 2.1.5 ok $local_part
+""", "EHLO x\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<d@test.example>\r\nRCPT TO:<e@test.example>\r\n"
+     "RCPT TO:<f@test.example>\r\nQUIT\r\n", "192.0.2.1"),
     "nonmail_limit": ("smtp_accept_max_nonmail = 3\n", "HELO x\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n", "192.0.2.1"),
 }
