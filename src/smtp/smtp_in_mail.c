@@ -350,7 +350,9 @@ void smtp_cmd_rcpt(smtp_session *s) {
     return;
   }
   if (dom == 0) {
-    if (c->local || smtp_host_in(c, mainconf.recipient_unqualified_hosts, "recipient_unqualified_hosts")) {
+    /* RFC 5321: RCPT TO:<postmaster> (any case) is accepted unqualified. */
+    if (str_eqic(addr, "postmaster") || c->local ||
+        smtp_host_in(c, mainconf.recipient_unqualified_hosts, "recipient_unqualified_hosts")) {
       addr = address_qualify(addr, mainconf.qualify_recipient ? mainconf.qualify_recipient : mainconf.qualify_domain);
     } else {
       if (LOGGING(smtp_syntax_error))

@@ -217,5 +217,12 @@ acl_rcpt:
   accept  message = 250 2.1.5 ok $local_part
 """, "EHLO x\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<d@test.example>\r\nRCPT TO:<e@test.example>\r\n"
      "RCPT TO:<f@test.example>\r\nQUIT\r\n", "192.0.2.1"),
+    "postmaster_unqualified": ("""qualify_recipient = qr.example
+acl_smtp_rcpt = acl_rcpt
+begin acl
+acl_rcpt:
+  accept message = lp=$local_part d=$domain
+""", "HELO x\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<PostMaster>\r\nRCPT TO:postmaster\r\nRCPT TO:<a>\r\n"
+     "RCPT TO:<a@>\r\nRCPT TO:b\r\nQUIT\r\n", "192.0.2.1"),
     "nonmail_limit": ("smtp_accept_max_nonmail = 3\n", "HELO x\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n", "192.0.2.1"),
 }
