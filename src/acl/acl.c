@@ -409,11 +409,11 @@ int acl_check(acl_where where, const char *recipient, const char *acl_text,
     }
   }
   reject_target = LOG_MAIN | LOG_REJECT;
-  /* $domain and $local_part are the RCPT address's, for the option's
-   * expansion too. */
+  /* $domain and $local_part are the RCPT (or VRFY) address's, for the
+   * option's expansion too. */
   const char **dslot = expand_var_slot("domain"), **lslot = expand_var_slot("local_part");
   const char *sd = dslot ? *dslot : NULL, *sl = lslot ? *lslot : NULL;
-  if (recipient && where == ACL_WHERE_RCPT) {
+  if (recipient && (where == ACL_WHERE_RCPT || where == ACL_WHERE_VRFY)) {
     const char *lp, *dom;
     acl_split_recipient(recipient, false, &lp, &dom);
     if (dslot) *dslot = dom;

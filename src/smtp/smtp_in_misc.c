@@ -2,8 +2,8 @@
  * EXPN, ETRN, HELP and STARTTLS, with Exim 4.96's replies (checked
  * against exim4 -bh).
  *
- * VRFY without acl_smtp_vrfy, or refused by it without its own text, is
- * answered "252 Administrative prohibition"; EXPN without an ACL is
+ * VRFY without acl_smtp_vrfy, or refused by it, is answered 252 ("252
+ * Administrative prohibition" or the ACL's text); EXPN without an ACL is
  * refused; ETRN without an ACL is refused with 458.  ETRN runs
  * smtp_etrn_command (split into words, each expanded; a tainted word
  * stops it, as in 4.96) or, without one, "exim -R <text after #>",
@@ -44,6 +44,7 @@ void smtp_cmd_vrfy(smtp_session *s, bool expn) {
   smtp_conn *c = s->c;
   const char *acl = expn ? mainconf.acl_smtp_expn : mainconf.acl_smtp_vrfy;
   acl_where where = expn ? ACL_WHERE_EXPN : ACL_WHERE_VRFY;
+  const char *vrfy_addr = NULL;
   if (!expn) {
     if (!*s->cmd_args) {
       smtp_reply(s, 501, "empty address");   /* not counted (exim4) */
@@ -63,12 +64,14 @@ void smtp_cmd_vrfy(smtp_session *s, bool expn) {
       smtp_reply(s, 501, "%s: recipient address must contain a domain", s->cmd_args);   /* not counted */
       return;
     }
+    vrfy_addr = dom ? addr : address_qualify(addr, mainconf.qualify_recipient ? mainconf.qualify_recipient
+                                                                              : mainconf.qualify_domain);
   }
   const char *user_msg = NULL, *log_msg = NULL;
   int rc;
   if (acl) {
     /* VRFY's address sets $local_part and $domain as a RCPT's does */
-    rc = acl_check(where, expn ? NULL : s->cmd_args, acl, &user_msg, &log_msg);
+    rc = acl_check(where, expn ? NULL : vrfy_addr, acl, &user_msg, &log_msg);
   } else {
     DEBUG(D_acl) debug_printf(">>> ACL is NULL: implicit DENY\n");
     rc = ACL_FAIL;
@@ -76,11 +79,8 @@ void smtp_cmd_vrfy(smtp_session *s, bool expn) {
   if (rc != ACL_OK) {
     gstring *reply = NULL;
     bool drop = false;
-    /* A refused VRFY without its own text is answered 252. */
-    bool own_text = user_msg && *user_msg;
-    smtp_acl_reply(c, where, rc, NULL, user_msg, log_msg, expn || own_text || rc != ACL_FAIL ? &reply : NULL, &drop);
-    if (reply) smtp_reply_raw(s, reply->s, reply->len);
-    else smtp_reply(s, 252, "Administrative prohibition");
+    smtp_acl_reply(c, where, rc, NULL, user_msg, log_msg, &reply, &drop);
+    smtp_reply_raw(s, reply->s, reply->len);
     if (drop) s->done = true;
     return;
   }

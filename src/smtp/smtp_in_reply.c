@@ -104,7 +104,9 @@ gstring *smtp_acl_accept_reply(const smtp_conn *c, const char *default_text, con
 int smtp_acl_reply(smtp_conn *c, acl_where where, int rc, const char *recipient,
                    const char *user_msg, const char *log_msg, gstring **reply, bool *drop) {
   bool temp = rc == ACL_DEFER || rc == ACL_ERROR;
-  int code = temp ? 451 : where == ACL_WHERE_ETRN ? 458 : where == ACL_WHERE_AUTH ? 503 : 550;
+  /* a refused VRFY is "cannot verify" (252), its text the ACL's if any (exim4) */
+  int code = temp ? 451 : where == ACL_WHERE_ETRN ? 458 : where == ACL_WHERE_AUTH ? 503
+             : where == ACL_WHERE_VRFY ? 252 : 550;
   const char *text = temp ? "Temporary local problem - please try later" : "Administrative prohibition";
   const char *ext = NULL;
   size_t ext_len = 0;

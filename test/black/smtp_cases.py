@@ -224,5 +224,14 @@ acl_rcpt:
   accept message = lp=$local_part d=$domain
 """, "HELO x\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<PostMaster>\r\nRCPT TO:postmaster\r\nRCPT TO:<a>\r\n"
      "RCPT TO:<a@>\r\nRCPT TO:b\r\nQUIT\r\n", "192.0.2.1"),
+    "vrfy_acl_address": ("""acl_smtp_vrfy = acl_vrfy
+begin acl
+acl_vrfy:
+  accept domains = test.example
+         local_parts = a
+  deny   local_parts = c
+  deny   message = no $local_part $domain
+""", "HELO x\r\nVRFY a@test.example\r\nVRFY <b@other.example>\r\nVRFY c@other.example\r\nQUIT\r\n",
+     "192.0.2.1"),
     "nonmail_limit": ("smtp_accept_max_nonmail = 3\n", "HELO x\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n", "192.0.2.1"),
 }
