@@ -337,13 +337,17 @@ static void cmd_unknown(smtp_session *s) {
 /* Transactions                                                         */
 
 void smtp_reset_transaction(smtp_session *s) {
+  smtp_reset_envelope(s);
+  acl_reset_message();
+}
+
+void smtp_reset_envelope(smtp_session *s) {
   conn_reset_envelope(s->c);
   s->last_rcpt_error = NULL;
   s->rcpt_errors_differ = s->rcpt_errors_muted = false;
   s->rcpt_excess_logged = false;
   s->mail_failed = false;
   s->bdat_failed = false;
-  acl_reset_message();
   expand_var_set("sender_address", NULL);
 }
 
@@ -378,7 +382,8 @@ void smtp_cmd_quit(smtp_session *s) {
 
 static bool send_banner(smtp_session *s) {
   smtp_conn *c = s->c;
-  const char *b = expand_cstring(mainconf.smtp_banner);
+  /* an accepting connect ACL's message= replaces smtp_banner (spec 44.4) */
+  const char *b = s->acl_accept_msg && *s->acl_accept_msg ? s->acl_accept_msg : expand_cstring(mainconf.smtp_banner);
   if (!b) {
     log_write(LOG_MAIN | LOG_PANIC, "Expansion of \"%s\" (smtp_banner) failed: %s", mainconf.smtp_banner,
               expand_status.message);
@@ -568,6 +573,8 @@ int smtp_session_run(smtp_conn *c) {
     }
     conn_flush(c);
   }
+  /* $acl_m* set by the connect ACL do not reach the first message (exim4) */
+  acl_reset_message();
 
   while (!s->done) {
     flush_if_idle(c);

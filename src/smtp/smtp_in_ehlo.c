@@ -125,8 +125,9 @@ void smtp_cmd_helo(smtp_session *s, bool ehlo) {
     c->helo_verified = verified;
   }
 
-  /* A new HELO/EHLO starts afresh (RFC 5321 4.1.4). */
-  smtp_reset_transaction(s);
+  /* A new HELO/EHLO starts afresh (RFC 5321 4.1.4); $acl_m* go once its
+   * ACL has accepted (the ACL still sees the previous message's). */
+  smtp_reset_envelope(s);
   c->helo_name = str_copy_taint(arg, true);
   c->esmtp = ehlo;
   c->helo_seen = false;
@@ -142,9 +143,17 @@ void smtp_cmd_helo(smtp_session *s, bool ehlo) {
     }
   }
   c->helo_seen = true;
+  acl_reset_message();
 
+  /* The first line is an accepting ACL's message= (its first line) when set. */
   gstring *g = NULL;
-  greeting_text(c, &g);
+  const char *msg = mainconf.acl_smtp_helo ? s->acl_accept_msg : NULL;
+  if (msg && *msg) {
+    const char *nl = strchr(msg, '\n');
+    g = g_catn(g, msg, nl ? (size_t)(nl - msg) : strlen(msg));
+  } else {
+    greeting_text(c, &g);
+  }
   if (!ehlo) {
     smtp_reply(s, 250, "%s", g_str(g));
     return;

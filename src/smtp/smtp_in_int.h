@@ -144,6 +144,9 @@ int smtp_bsmtp_run(smtp_conn *c);                          /* smtp_in_bsmtp.c */
 
 /* Reset the transaction (RSET, HELO/EHLO, after a message). */
 void smtp_reset_transaction(smtp_session *s);
+/* The same without clearing $acl_m* (HELO/EHLO clears them only once its
+ * ACL has run, as exim4). */
+void smtp_reset_envelope(smtp_session *s);
 
 /* The host matches the host list option (unset = no match; "*" = all).
  * Used for the *_advertise_hosts options. */

@@ -233,5 +233,27 @@ acl_vrfy:
   deny   message = no $local_part $domain
 """, "HELO x\r\nVRFY a@test.example\r\nVRFY <b@other.example>\r\nVRFY c@other.example\r\nQUIT\r\n",
      "192.0.2.1"),
+    "acl_m_reset": ("""acl_smtp_connect = acl_conn
+acl_smtp_helo = acl_helo
+acl_smtp_mail = acl_mail
+acl_smtp_rcpt = acl_rcpt
+acl_smtp_vrfy = acl_vrfy
+begin acl
+acl_conn:
+  accept set acl_m_c = conn
+         message = hi there c=[$acl_m_c]
+acl_helo:
+  accept message = h m=[$acl_m_x] c=[$acl_m_c] hh=[$acl_m_h]
+         set acl_m_h = helo
+acl_mail:
+  accept message = m m=[$acl_m_x] c=[$acl_m_c] hh=[$acl_m_h]
+acl_rcpt:
+  accept set acl_m_x = $local_part
+         message = r m=[$acl_m_x]
+acl_vrfy:
+  deny message = v m=[$acl_m_x] c=[$acl_m_c] hh=[$acl_m_h]
+""", "VRFY a@b.c\r\nHELO x\r\nVRFY a@b.c\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<one@e.c>\r\nVRFY a@b.c\r\nRSET\r\n"
+     "VRFY a@b.c\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<two@e.c>\r\nHELO y\r\nVRFY a@b.c\r\nEHLO z\r\nQUIT\r\n",
+     "192.0.2.1"),
     "nonmail_limit": ("smtp_accept_max_nonmail = 3\n", "HELO x\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\n", "192.0.2.1"),
 }
