@@ -511,6 +511,13 @@ void log_write_reject(const char *id, const char *headers, const char *fmt, ...)
   va_end(ap);
 }
 
+void log_write_full(const char *id, unsigned flags, const char *headers, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vlog(id, flags, headers, fmt, ap);
+  va_end(ap);
+}
+
 void log_panic_die(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);

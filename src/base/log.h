@@ -35,6 +35,10 @@ void log_write_msg(const char *id, unsigned flags, const char *fmt, ...)
  * form to log, newline-separated; NULL when not read yet). */
 void log_write_reject(const char *id, const char *headers, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The general form: id (or NULL), flags (LOG_MAIN, LOG_REJECT, ...), and
+ * the header lines a reject-log entry is followed by (or NULL). */
+void log_write_full(const char *id, unsigned flags, const char *headers, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* What log_open_files() needs from the configuration (spec 14, 53). */
 typedef struct {

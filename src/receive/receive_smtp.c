@@ -176,8 +176,11 @@ void receive_smtp_message(smtp_conn *c, receive_body_fn body, void *body_ctx, re
       return;
     }
     if (rc != ACL_OK) {
+      c->env.log_id = str_copy(r.m.id);
+      c->env.log_reject_headers = rcv_reject_log_text(&r, c->env.sender);
       rcv_abandon(&r);
       smtp_acl_reply(c, ACL_WHERE_DATA, rc, NULL, u, l, &res->reply, &res->drop);
+      c->env.log_id = c->env.log_reject_headers = NULL;
       return;
     }
   }

@@ -86,6 +86,10 @@ typedef struct recv_envelope {
   bool fake_response;           /* control = fakedefer/fakereject */
   int fake_response_code;       /* OK / FAIL / DEFER */
   const char *fake_response_text;
+  /* Set by reception while the DATA/PRDR ACL's verdict is logged: the
+   * message's id and the envelope and header lines the reject log shows. */
+  const char *log_id;
+  const char *log_reject_headers;
   gstring *acl_added_headers;   /* add_header text queued for the message, one per line with type prefix */
   const char *acl_removed_headers; /* colon list from remove_header */
   /* More ACL controls/modifiers (helper F) */

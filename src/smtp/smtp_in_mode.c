@@ -80,23 +80,24 @@ static bool inetd_peer(smtp_conn *c) {
   return true;
 }
 
-/* The -oM values a trusted caller (or -bh) may give. */
+/* The -oM values a trusted caller (or -bh) may give.  exim4 treats them
+ * as tainted (its -H file writes them with "--"), and so do we. */
 static void apply_oM(smtp_conn *c, const cmdline_state *st, bool host_too) {
   if (host_too && st->host_address) {
     const char *a;
     int port;
     if (split_host_port(st->host_address, &a, &port)) {
-      c->host_address = a;
+      c->host_address = str_copy_taint(a, true);
       c->host_port = port;
     }
   }
-  if (st->host_name) c->host_name = st->host_name;
-  if (st->ident) c->ident = st->ident;
+  if (st->host_name) c->host_name = str_copy_taint(st->host_name, true);
+  if (st->ident) c->ident = str_copy_taint(st->ident, true);
   if (st->interface_address) {
     const char *a;
     int port;
     if (split_host_port(st->interface_address, &a, &port)) {
-      c->interface_address = a;
+      c->interface_address = str_copy_taint(a, true);
       c->interface_port = port;
     }
   }
@@ -104,8 +105,8 @@ static void apply_oM(smtp_conn *c, const cmdline_state *st, bool host_too) {
     c->received_protocol = st->received_protocol;
     c->protocol_fixed = true;
   }
-  if (st->authenticated_id) c->authenticated_id = st->authenticated_id;
-  if (st->authenticator) c->auth_driver_name = st->authenticator;
+  if (st->authenticated_id) c->authenticated_id = str_copy_taint(st->authenticated_id, true);
+  if (st->authenticator) c->auth_driver_name = str_copy_taint(st->authenticator, true);
 }
 
 int smtp_session_main(cmdline_state *st, const caller *me, bool trusted) {

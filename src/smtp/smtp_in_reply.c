@@ -156,6 +156,6 @@ int smtp_acl_reply(smtp_conn *c, acl_where where, int rc, const char *recipient,
   const char *line = g_str(l);
   if (line[0] == ' ') line++;
   unsigned target = acl_log_reject_target();
-  if (target) log_write(target, "%s", line);
+  if (target) log_write_full(c->env.log_id, target, c->env.log_reject_headers, "%s", line);
   return code;
 }

@@ -107,9 +107,20 @@ def test_smtp_case_reception(tmp_path, name):
     assert owned(reception_only(got), hc) == _deviate(name, owned(reception_only(exp), hc))
 
 
-@pytest.mark.xfail(strict=False, reason="the SMTP server's part: -bs ident, -oM taint and protocol, "
-                                        "L flags, smtp_acl_reply's DATA lines (id, reject log headers)")
-@pytest.mark.parametrize("name", sorted(SMTP_CASES))
+# Whole-session differences still open: exim4 advertises PIPE_CONNECT to
+# these -oMa sessions ("L." on the <= line), and with PRDR and no recipient
+# left it keeps a -D file and answers 250 (see doc/receive.txt).
+WHOLE_KNOWN_DIFFERENCES = {
+    "smtp_host_all": "PIPE_CONNECT flag on the <= line (L. versus L)",
+    "smtp_host_auth": "PIPE_CONNECT flag on the <= line (L. versus L)",
+    "smtp_prdr_defer_all": "PRDR with no recipient left: exim4 answers 250",
+    "smtp_prdr_deny_all": "PRDR with no recipient left: exim4 answers 250",
+}
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=WHOLE_KNOWN_DIFFERENCES[n]))
+    if n in WHOLE_KNOWN_DIFFERENCES else n for n in sorted(SMTP_CASES)])
 def test_smtp_case_whole(tmp_path, name):
     got, exp, hc = _run(tmp_path, name)
     assert owned(got, hc) == owned(exp, hc)
