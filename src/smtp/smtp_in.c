@@ -557,7 +557,7 @@ int smtp_session_run(smtp_conn *c) {
 
   s->pipe_connect = pipe_connect_ops_hooks && pipe_connect_ops_hooks->offered(c);
   if (!c->batched) {
-    if (s->pipe_connect && smtp_in_input_pending(&c->in)) c->pipe_connect_used = true;
+    if (s->pipe_connect && sync_enforced(c) && smtp_in_input_pending(&c->in)) c->pipe_connect_used = true;
     if (sync_enforced(c) && !s->pipe_connect && smtp_in_input_pending(&c->in) && smtp_in_buffered(&c->in) == 0)
       smtp_in_fill(&c->in);
     if (sync_enforced(c) && !s->pipe_connect && smtp_in_buffered(&c->in) > 0) {

@@ -17,7 +17,7 @@
 #include "smtp/smtp_in_int.h"
 
 static bool offered(smtp_conn *c) {
-  if (!c->host_address || c->local) return false;
+  if (!c->host_address) return false;   /* -bs with -oMa counts as remote, as in exim4 */
   return smtp_host_in(c, mainconf.pipelining_connect_advertise_hosts, "pipelining_connect_advertise_hosts");
 }
 

@@ -107,12 +107,9 @@ def test_smtp_case_reception(tmp_path, name):
     assert owned(reception_only(got), hc) == _deviate(name, owned(reception_only(exp), hc))
 
 
-# Whole-session differences still open: exim4 advertises PIPE_CONNECT to
-# these -oMa sessions ("L." on the <= line), and with PRDR and no recipient
-# left it keeps a -D file and answers 250 (see doc/receive.txt).
+# Whole-session differences still open: with PRDR and no recipient left
+# exim4 keeps a -D file and answers 250 (see doc/receive.txt).
 WHOLE_KNOWN_DIFFERENCES = {
-    "smtp_host_all": "PIPE_CONNECT flag on the <= line (L. versus L)",
-    "smtp_host_auth": "PIPE_CONNECT flag on the <= line (L. versus L)",
     "smtp_prdr_defer_all": "PRDR with no recipient left: exim4 answers 250",
     "smtp_prdr_deny_all": "PRDR with no recipient left: exim4 answers 250",
 }
