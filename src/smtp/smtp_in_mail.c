@@ -60,6 +60,28 @@ static void put_back(char *word, char *eq_value) {
   if (eq_value) eq_value[-1] = '=';
 }
 
+/* What a command's parameter handler says of one parameter. */
+typedef enum { PARAM_TAKEN, PARAM_NOT_OURS, PARAM_FAILED } param_result;
+typedef param_result (*param_fn)(smtp_session *s, void *ctx, const char *name, const char *value);
+
+/* Take the ESMTP parameters off the end of text, last first, offering each
+ * to fn: the first one fn does not know, and all before it, stay in text
+ * (as part of the address).  False when fn failed (it has answered). */
+static bool take_params(smtp_session *s, char *text, param_fn fn, void *ctx) {
+  char *name, *value;
+  while (last_param(text, &name, &value)) {
+    if (value) value[-1] = 0;
+    param_result r = fn(s, ctx, name, value);
+    if (r == PARAM_FAILED) return false;
+    if (r == PARAM_NOT_OURS) {
+      put_back(name, value);
+      break;
+    }
+    name[-1] = 0;
+  }
+  return true;
+}
+
 /* check_spool_space / check_spool_inodes, with SIZE= added when
  * smtp_check_spool_space is set ($spool_space and $spool_inodes give the
  * free K and inodes).  Logs exim4's line when short. */
@@ -114,6 +136,54 @@ static void ratelimit(smtp_session *s, const char *setting, int count) {
   while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {}
 }
 
+/* MAIL's parameters (SIZE and AUTH are used after the address is known). */
+typedef struct {
+  long long size;
+  const char *auth_value;
+} mail_params;
+
+static param_result mail_param(smtp_session *s, void *ctx, const char *name, const char *value) {
+  smtp_conn *c = s->c;
+  recv_envelope *e = &c->env;
+  mail_params *mp = ctx;
+  if (str_eqic(name, "SIZE") && value) {
+    char *end;
+    long long v = strtoll(value, &end, 10);
+    if (*value && !*end && v >= 0) mp->size = v;
+  } else if (str_eqic(name, "BODY") && value && mainconf.accept_8bitmime) {
+    if (str_eqic(value, "8BITMIME")) e->body_type = 8;
+    else if (str_eqic(value, "7BIT")) e->body_type = 7;
+    else {
+      smtp_synprot_error(s, 501, "invalid data for BODY", "invalid data for BODY");
+      return PARAM_FAILED;
+    }
+  } else if (str_eqic(name, "RET") && value) {
+    if (!c->dsn_advertised) {
+      /* accepted and ignored, as Exim does */
+    } else if (str_eqic(value, "HDRS")) e->dsn_ret = SPOOL_DSN_RET_HDRS;
+    else if (str_eqic(value, "FULL")) e->dsn_ret = SPOOL_DSN_RET_FULL;
+    else {
+      smtp_synprot_error(s, 501, "invalid data for RET", "invalid data for RET");
+      return PARAM_FAILED;
+    }
+  } else if (str_eqic(name, "ENVID") && value) {
+    if (c->dsn_advertised) e->dsn_envid = str_copy_taint(value, true);
+  } else if (str_eqic(name, "AUTH") && value) {
+    mp->auth_value = value;
+  } else if (str_eqic(name, "SMTPUTF8") && !value) {
+    if (!c->smtputf8_advertised) {
+      smtp_synprot_error(s, 501, "SMTPUTF8 used when not advertised", "SMTPUTF8 used when not advertised");
+      return PARAM_FAILED;
+    }
+    e->smtputf8 = true;
+  } else if (str_eqic(name, "PRDR") && !value && c->prdr_advertised) {
+    e->prdr_requested = true;
+  } else {
+    return PARAM_NOT_OURS;
+  }
+  return PARAM_TAKEN;
+}
+
 void smtp_cmd_mail(smtp_session *s) {
   smtp_conn *c = s->c;
   if (!c->helo_seen && (smtp_host_in(c, mainconf.hosts_require_helo, "hosts_require_helo") ||
@@ -142,56 +212,10 @@ void smtp_cmd_mail(smtp_session *s) {
   s->mail_failed = true;    /* until it succeeds (see smtp_cmd_rcpt) */
   recv_envelope *e = &c->env;
   char *text = str_copy_taint(s->cmd_args, true);
-  long long size = -1;
-  const char *auth_value = NULL;
-
-  if (c->esmtp) {
-    char *name, *value;
-    while (last_param(text, &name, &value)) {
-      bool taken = true;
-      if (value) value[-1] = 0;
-      if (str_eqic(name, "SIZE") && value) {
-        char *end;
-        long long v = strtoll(value, &end, 10);
-        if (*value && !*end && v >= 0) size = v;
-      } else if (str_eqic(name, "BODY") && value && mainconf.accept_8bitmime) {
-        if (str_eqic(value, "8BITMIME")) e->body_type = 8;
-        else if (str_eqic(value, "7BIT")) e->body_type = 7;
-        else {
-          smtp_synprot_error(s, 501, "invalid data for BODY", "invalid data for BODY");
-          return;
-        }
-      } else if (str_eqic(name, "RET") && value) {
-        if (!c->dsn_advertised) {
-          /* accepted and ignored, as Exim does */
-        } else if (str_eqic(value, "HDRS")) e->dsn_ret = SPOOL_DSN_RET_HDRS;
-        else if (str_eqic(value, "FULL")) e->dsn_ret = SPOOL_DSN_RET_FULL;
-        else {
-          smtp_synprot_error(s, 501, "invalid data for RET", "invalid data for RET");
-          return;
-        }
-      } else if (str_eqic(name, "ENVID") && value) {
-        if (c->dsn_advertised) e->dsn_envid = str_copy_taint(value, true);
-      } else if (str_eqic(name, "AUTH") && value) {
-        auth_value = value;
-      } else if (str_eqic(name, "SMTPUTF8") && !value) {
-        if (!c->smtputf8_advertised) {
-          smtp_synprot_error(s, 501, "SMTPUTF8 used when not advertised", "SMTPUTF8 used when not advertised");
-          return;
-        }
-        e->smtputf8 = true;
-      } else if (str_eqic(name, "PRDR") && !value && c->prdr_advertised) {
-        e->prdr_requested = true;
-      } else {
-        taken = false;
-      }
-      if (!taken) {
-        put_back(name, value);
-        break;
-      }
-      name[-1] = 0;
-    }
-  }
+  mail_params mp = {.size = -1};
+  if (c->esmtp && !take_params(s, text, mail_param, &mp)) return;
+  long long size = mp.size;
+  const char *auth_value = mp.auth_value;
 
   const char *err = NULL;
   int dom = 0;
@@ -294,6 +318,29 @@ static void rcpt_error(smtp_session *s, int code, const char *log_text, const ch
   if (failure) s->c->env.rcpt_fail_count++;
 }
 
+/* RCPT's DSN parameters. */
+typedef struct {
+  int flags;
+  const char *orcpt;
+} rcpt_params;
+
+static param_result rcpt_param(smtp_session *s, void *ctx, const char *name, const char *value) {
+  rcpt_params *rp = ctx;
+  if (str_eqic(name, "NOTIFY") && value) {
+    int f = notify_flags(value);
+    if (f < 0) {
+      rcpt_error(s, 501, "Invalid value for NOTIFY parameter", "Invalid value for NOTIFY parameter", true);
+      return PARAM_FAILED;
+    }
+    rp->flags |= f;
+  } else if (str_eqic(name, "ORCPT") && value) {
+    rp->orcpt = str_copy_taint(value, true);
+  } else {
+    return PARAM_NOT_OURS;
+  }
+  return PARAM_TAKEN;
+}
+
 void smtp_cmd_rcpt(smtp_session *s) {
   smtp_conn *c = s->c;
   recv_envelope *e = &c->env;
@@ -315,32 +362,10 @@ void smtp_cmd_rcpt(smtp_session *s) {
   e->rcpt_count++;
   ratelimit(s, mainconf.smtp_ratelimit_rcpt, e->rcpt_count);
   char *text = str_copy_taint(s->cmd_args, true);
-  int flags = 0;
-  const char *orcpt = NULL;
-  if (c->esmtp && c->dsn_advertised) {
-    char *name, *value;
-    while (last_param(text, &name, &value)) {
-      bool taken = true;
-      if (value) value[-1] = 0;
-      if (str_eqic(name, "NOTIFY") && value) {
-        int f = notify_flags(value);
-        if (f < 0) {
-          rcpt_error(s, 501, "Invalid value for NOTIFY parameter", "Invalid value for NOTIFY parameter", true);
-          return;
-        }
-        flags |= f;
-      } else if (str_eqic(name, "ORCPT") && value) {
-        orcpt = str_copy_taint(value, true);
-      } else {
-        taken = false;
-      }
-      if (!taken) {
-        put_back(name, value);
-        break;
-      }
-      name[-1] = 0;
-    }
-  }
+  rcpt_params rp = {0, NULL};
+  if (c->esmtp && c->dsn_advertised && !take_params(s, text, rcpt_param, &rp)) return;
+  int flags = rp.flags;
+  const char *orcpt = rp.orcpt;
 
   const char *err = NULL;
   int dom = 0;
