@@ -9,6 +9,7 @@ not get)."""
 import base64
 import hmac
 import smtplib
+import time
 
 import pytest
 
@@ -184,11 +185,19 @@ def test_daemon_dovecot_valid_client_cert(daemon, tmp_path):  # noqa: F811
             send(s, "QUIT")
             reply(s)
             s.close()
+        want = ["client in: AUTH\t1\tPLAIN\tservice=smtp\tsecured\tvalid-client-cert\t"
+                "rip=127.0.0.1\tlip=127.0.0.1\tnologin\tresp=",
+                "client in: AUTH\t1\tPLAIN\tservice=smtp\tsecured\t"
+                "rip=127.0.0.1\tlip=127.0.0.1\tnologin\tresp="]
+        # Dovecot writes its debug log on its own schedule: wait (bounded)
+        # until both requests are there before asserting.
+        deadline = time.monotonic() + 10
         log = dv.log.read_text()
-        assert ("client in: AUTH\t1\tPLAIN\tservice=smtp\tsecured\tvalid-client-cert\t"
-                "rip=127.0.0.1\tlip=127.0.0.1\tnologin\tresp=") in log
-        assert ("client in: AUTH\t1\tPLAIN\tservice=smtp\tsecured\t"
-                "rip=127.0.0.1\tlip=127.0.0.1\tnologin\tresp=") in log
+        while not all(w in log for w in want) and time.monotonic() < deadline:
+            time.sleep(0.05)
+            log = dv.log.read_text()
+        assert want[0] in log
+        assert want[1] in log
 
 
 def test_daemon_starttls_forgets_authentication(daemon, tmp_path):  # noqa: F811
