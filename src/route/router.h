@@ -85,9 +85,16 @@ typedef struct router_instance {
 /* What a router type tells the kind (driver_info.kind_ops). */
 #define RI_YESTRANSPORT 0x01   /* a transport must be set */
 #define RI_NOTRANSPORT  0x02   /* a transport must not be set */
+struct address_item;
+struct route_ctx;
+struct passwd;
 typedef struct router_ops {
   unsigned flags;
   bool log_as_local;           /* default of log_as_local for this type */
+  /* Route one address (route.h, router_route_fn); NULL only for types
+   * whose runtime is not built (then routing through them is an error). */
+  int (*route)(struct router_instance *r, struct address_item *a, const struct passwd *pw,
+               struct route_ctx *ctx);
 } router_ops;
 
 /* Settings every router type's init applies first: defaults that depend

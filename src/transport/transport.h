@@ -5,7 +5,7 @@
  *
  * Entry points: transport_kind (driver.h), transport_generic_init() (called
  * by every transport type's init first), transport_check_all().
- * Must never: deliver anything (the delivery layer arrives later).
+ * Must never: run a transport outside the delivery child (deliver/).
  */
 #ifndef TRANSPORT_TRANSPORT_H
 #define TRANSPORT_TRANSPORT_H
@@ -46,8 +46,19 @@ typedef struct transport_instance {
 } transport_instance;
 
 /* What a transport type tells the kind (driver_info.kind_ops). */
+struct address_item;
 typedef struct transport_ops {
   bool local;                       /* local delivery (not smtp/lmtp-over-net) */
+  /* Deliver the message to addr (a list when the transport batches:
+   * addr->next...).  Called in the delivery child, already running as the
+   * delivery uid/gid with $home, $local_part etc. set for the first
+   * address.  Sets transport_return (OK / DEFER / FAIL / PANIC),
+   * basic_errno, more_errno, message on every address of the list.  The
+   * return value is false only when the transport itself could not run
+   * (the caller then defers every address it has not set). */
+  bool (*deliver)(struct transport_instance *t, struct address_item *addr);
+  /* How many addresses one call may take (batch_max, or 1); NULL: 1. */
+  int (*batch_max)(const struct transport_instance *t);
 } transport_ops;
 
 /* Defaults every transport type's init applies first (retry_use_local_part

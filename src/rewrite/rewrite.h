@@ -1,0 +1,83 @@
+/* rewrite.h - address rewriting (spec chapter 31: the "begin rewrite"
+ * section and the transports' headers_rewrite / return_path options'
+ * rewriting): rules with their flags (E F T b c f h r s t S Q q R w),
+ * applied where Exim applies them: envelope sender and recipients at
+ * reception, the address headers (From:, Reply-To:, Sender:, To:, Cc:,
+ * Bcc:, ...) at reception, SMTP-time (S) on MAIL/RCPT, and by transports.
+ *
+ * Entry points: rewrite_read_config(), rewrite_address(),
+ * rewrite_header_list(), rewrite_rules_parse() (for headers_rewrite),
+ * rewrite_test_main() (-brw).
+ * Must never: rewrite an address into something that no longer parses
+ * without logging it; loop (a rule's R flag repeats at most 10 times).
+ */
+#ifndef REWRITE_REWRITE_H
+#define REWRITE_REWRITE_H
+
+#include <stdbool.h>
+
+#include "../spool/spool.h"
+
+/* Which addresses a rule applies to (rewrite flags). */
+enum {
+  RW_E = 0x0001,                  /* all envelope fields (F | T) */
+  RW_F = 0x0002,                  /* envelope From */
+  RW_T = 0x0004,                  /* envelope To */
+  RW_b = 0x0008,                  /* Bcc: */
+  RW_c = 0x0010,                  /* Cc: */
+  RW_f = 0x0020,                  /* From: */
+  RW_h = 0x0040,                  /* all headers */
+  RW_r = 0x0080,                  /* Reply-To: */
+  RW_s = 0x0100,                  /* Sender: */
+  RW_t = 0x0200,                  /* To: */
+  RW_S = 0x0400,                  /* SMTP time */
+  RW_ALL_HEADERS = RW_b | RW_c | RW_f | RW_h | RW_r | RW_s | RW_t,
+  RW_ALL = RW_E | RW_F | RW_T | RW_ALL_HEADERS,
+  RW_Q = 0x1000,                  /* rewrite to unqualified local part allowed */
+  RW_q = 0x2000,                  /* quit after this rule if it matched */
+  RW_R = 0x4000,                  /* repeat */
+  RW_w = 0x8000                   /* whole address (with phrase) */
+};
+
+typedef struct rewrite_rule {
+  struct rewrite_rule *next;
+  const char *key;                /* pattern */
+  const char *replacement;
+  int flags;
+} rewrite_rule;
+
+/* The global rules from the configuration's rewrite section. */
+extern rewrite_rule *rewrite_rules;
+extern int rewrite_existflags;    /* OR of every rule's flags */
+
+/* Parse the rewrite section (config.rewrite_lines): Exim's configuration
+ * error with file and line on a bad rule. */
+void rewrite_read_config(void);
+
+/* Parse rules from an option value (headers_rewrite: ":"-separated rules
+ * or one per line); NULL with *error. */
+rewrite_rule *rewrite_rules_parse(const char *text, const char **error);
+
+/* Rewrite one bare address ("local@domain", or "local" when qualification
+ * is left to the caller) for the given flag (RW_F, RW_T, RW_S, RW_f, ...).
+ * Returns the original pointer when nothing changed; logs the
+ * "rewrite_rules" debug lines.  The result is qualified with
+ * qualify_domain when the rule's replacement leaves it unqualified,
+ * unless the Q flag allows it. */
+const char *rewrite_address(const char *address, int flag, const rewrite_rule *rules,
+                            const char *qualify_domain);
+
+/* Rewrite the addresses in the message's address headers that rules with
+ * the matching header flags cover: changed headers are marked deleted
+ * ('*') and a rewritten copy appended, as Exim does.  Returns true when any
+ * header changed. */
+bool rewrite_header_list(spool_header **headers, const rewrite_rule *rules, int existflags);
+
+/* The same for one header's text (a transport's headers_rewrite); NULL
+ * when unchanged. */
+char *rewrite_one_header(const char *header_text, const rewrite_rule *rules, int existflags);
+
+/* -brw address: prints each of the nine rewrite targets as Exim does. */
+int rewrite_test_main(const char *address);
+
+#endif
