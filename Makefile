@@ -109,7 +109,7 @@ ifneq ($(CFLAGS_TEXT),$(strip $(file <$(BUILD)/cflags.txt)))
 $(if $(filter-out $(NO_BUILD_GOALS),$(or $(MAKECMDGOALS),all)),$(file >$(BUILD)/cflags.txt,$(CFLAGS_TEXT)))
 endif
 
-.PHONY: all config unit test asan run install clean
+.PHONY: all config unit test asan run install clean bench
 all: $(BUILD)/exim $(UTILS)
 
 # Only the configuration step: check the settings, generate $(BUILD)/modules.*
@@ -157,6 +157,10 @@ asan:
 	util/install-deps
 	$(MAKE) --no-print-directory BUILD=$(ASAN_DIR) SANITIZE=address,undefined all unit
 	BUILD=$(ASAN_DIR) EXIM=$(abspath $(ASAN_DIR))/exim SANITIZER_LOGS=$(abspath $(ASAN_DIR))/sanitizer test/run
+
+# Benchmarks (test/bench/README): numbers, not pass/fail.
+bench: all
+	for b in test/bench/*.py; do $$b --exim $(abspath $(BUILD))/exim || exit 1; done
 
 # A loopback MTA in the foreground with util/run.conf.in (see README).
 run:
