@@ -257,4 +257,10 @@ void addr_set_unique(address_item *a);
  * them all. */
 void addr_set_vars(const address_item *a);
 
+/* The router "set" values ($r_NAME) of the address addr_set_vars() last
+ * set: "name=value\0name=value\0\0" (names without "r_"), or NULL; and
+ * one value by name (without "r_"), NULL when unset. */
+extern const char *addr_current_rvars;
+const char *addr_rvar_get(const char *name);
+
 #endif
