@@ -73,7 +73,11 @@ char **transport_command_argv(const char *command, const char *what, bool expand
 /* Run argv[0] (an absolute path) in a child: its stdin from *in_fd (a pipe
  * the caller writes, or -1: /dev/null) and stdout+stderr to *out_fd (a pipe
  * the caller reads, or -1: /dev/null), with envp, umask and the current
- * directory given.  Returns the pid, or -1 with *error. */
+ * directory given.  Returns the pid, or -1 with *error.
+ * Precisely, for each of in_fd/out_fd: NULL gives the child /dev/null;
+ * *fd == -1 makes a new pipe and returns the caller's end in *fd
+ * (close-on-exec); *fd >= 0 hands that descriptor to the child as it is
+ * (e.g. a transport filter writing straight to the delivery fd). */
 pid_t transport_child_open(char *const *argv, char *const *envp, mode_t umask_value, const char *cwd,
                            int *in_fd, int *out_fd, bool new_process_group, const char **error);
 
