@@ -31,6 +31,7 @@
 #include "../daemon/daemon.h"
 #include "../expand/expand.h"
 #include "../receive/receive.h"
+#include "../route/route.h"
 #include "../smtp/smtp_in.h"
 #include "be.h"
 #include "cmdline.h"
@@ -252,8 +253,11 @@ int main(int argc, char **argv) {
     open_logs(st.syslog_name, exim_known, exim_uid, exim_gid);
     return smtp_session_main(&st, &me, trusted);
   }
-  if (st.address_test) not_yet("-bt (address testing)", "the routing layer");
-  if (st.verify_address) not_yet(st.verify_as_sender ? "-bvs (sender verification)" : "-bv (address verification)", "the routing layer");
+  if (st.address_test || st.verify_address)
+    return route_test_main(argc - st.recipients_arg, argv + st.recipients_arg,
+                           st.address_test ? ROUTE_ADDRESS_TEST
+                           : st.verify_as_sender ? ROUTE_VERIFY_SENDER : ROUTE_VERIFY_RECIPIENT,
+                           st.sender_address);
   if (st.msg_action != MSG_NONE) not_yet(str_sprintf("%s (message action)", st.msg_action_option), "the spool and delivery layers");
   if (st.queue_interval > 0) not_yet("-q<time> (periodic queue runs)", "the daemon layer");
   if (st.queue_interval == 0) not_yet("-q (queue run)", "the delivery layer");

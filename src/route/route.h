@@ -36,7 +36,11 @@ typedef struct route_ctx {
   const char *sender;               /* envelope sender ($sender_address) */
   bool debug_print;                 /* run debug_print (when D_route is on) */
   /* Where route_address() puts generated addresses (redirect children,
-   * unseen copies): the caller routes them in turn. */
+   * unseen copies): the caller routes them in turn, in list order (the
+   * order Exim routes them: the first generated first).  Add them with
+   * route_add_generated().  A generated address whose status is already
+   * OK with its router set (the routed half of an "unseen" router) is
+   * finished: the caller must not route it again. */
   address_item *generated;
   /* Addresses already routed in this message, for check_ancestor,
    * duplicate removal and one_time: caller-owned, may be NULL. */
@@ -64,6 +68,9 @@ typedef int (*router_route_fn)(struct router_instance *r, address_item *a, const
  * "Unrouteable address" when no router accepts. */
 int route_address(address_item *a, route_ctx *ctx);
 
+/* Append a generated address to ctx->generated (keeps generation order). */
+void route_add_generated(route_ctx *ctx, address_item *child);
+
 /* Whether the router's generic preconditions (domains, local_parts,
  * senders, require_files, condition, check_local_user, verify_only, ...)
  * pass for `a` (used by route_address; exported for -bt tracing tests).
@@ -77,6 +84,28 @@ int route_check_preconditions(struct router_instance *r, address_item *a, route_
  * else the worst of FAIL / DEFER. */
 int route_verify(const char *address, route_purpose purpose, const char *sender,
                  address_item **leaves);
+
+/* route_verify() with options: the top address made by the caller (see
+ * route_new_address()), RV_* flags.  Without RV_FULL, as Exim's -bv: a
+ * redirection to one address goes on with it, to several (or with
+ * RV_SUCCESS_ON_REDIRECT) ends verification successfully, and the first
+ * failure or deferral ends it.  With RV_FULL (-bt, EXPN) every branch is
+ * followed.  *leaves: ended addresses as met (failures, deferrals,
+ * discards, verified redirections), then local, then remote routings,
+ * linked by ->next, in the order -bt prints them. */
+#define RV_FULL 1u
+#define RV_SUCCESS_ON_REDIRECT 2u
+#define RV_EXPN 4u
+int route_tree(address_item *top, route_purpose purpose, const char *sender, unsigned flags,
+               address_item **leaves);
+/* A top-level address for routing: unqualified ones get qualify_recipient
+ * (qualify_domain for ROUTE_VERIFY_SENDER). */
+address_item *route_new_address(const char *address, route_purpose purpose);
+
+/* The working address of s (route-addr or addr-spec, as for command-line
+ * recipients); NULL with Exim's *error text.  *qualified: it has a
+ * domain. */
+const char *route_parse_address(const char *s, const char **error, bool *qualified);
 
 /* -bt / -bv / -bvs main: prints results as Exim 4.96 does for each
  * argument (or each line of stdin when there are none); returns the exit
@@ -95,5 +124,15 @@ bool route_set_ugid(struct router_instance *r, address_item *a, const struct pas
  * contains "$"), or NULL with a->message set. */
 struct transport_instance *route_get_transport(struct router_instance *r, const char *name,
                                                address_item *a);
+
+/* The options giving data for the transport, in Exim's order: errors_to
+ * (kept only when it verifies), headers_add, headers_remove (skipped when
+ * verifying).  Routers that generate children call it before making them;
+ * the engine calls it for the others.  OK, or DEFER with a->message. */
+int route_get_errors_headers(struct router_instance *r, address_item *a, route_ctx *ctx);
+
+/* Routing results printed by -bt (route_test.c) need the local/remote
+ * split of transports: true for a local transport. */
+bool route_transport_is_local(const struct transport_instance *t);
 
 #endif

@@ -1,0 +1,133 @@
+/* route_test.c - address testing from the command line (spec 5: -bt, -bv,
+ * -bvs): each argument, or each line of the standard input after a "> "
+ * prompt when there are none, is routed and the result printed as Exim
+ * 4.96 prints it.
+ *
+ * Entry points: route_test_main(), route_print_leaf().
+ * Must never: deliver; print anything but the results on stdout (log
+ * lines and debug_print output go to stderr).
+ */
+#include "route.h"
+
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../base/store.h"
+#include "../base/str.h"
+#include "../config/main_config.h"
+#include "../expand/variables.h"
+
+static void print_parents(FILE *f, const address_item *a) {
+  for (const address_item *p = a->parent; p; p = p->parent) fprintf(f, "    <-- %s\n", p->address);
+}
+
+static const char *driver_name(const void *d) {
+  return d ? ((const driver_instance *)d)->name : "";
+}
+
+void route_print_leaf(FILE *f, const address_item *a) {
+  switch (a->status) {
+  case FAIL:
+    fprintf(f, "%s is undeliverable: %s\n", a->address, a->message ? a->message : "");
+    print_parents(f, a);
+    return;
+  case DEFER:
+    fprintf(f, "%s cannot be resolved at this time: %s\n", a->address,
+            a->message ? a->message : "");
+    print_parents(f, a);
+    return;
+  case DISCARD:
+    fprintf(f, "mail to %s is discarded\n", a->address);
+    print_parents(f, a);
+    return;
+  default:
+    break;
+  }
+  fprintf(f, "%s\n", a->address);
+  print_parents(f, a);
+  fprintf(f, "  router = %s, transport = %s\n", driver_name(a->router),
+          a->transport ? driver_name(a->transport) : "unset");
+  for (const host_item *h = a->host_list; h; h = h->next) {
+    if (h->address) {
+      fprintf(f, "  host %s [%s]", h->name, h->address);
+      if (h->port != PORT_NONE && h->port != 25) fprintf(f, ":%d", h->port);
+      if (h->mx >= 0) fprintf(f, " MX=%d", h->mx);
+      fputc('\n', f);
+    } else {
+      fprintf(f, "  host %s          \n", h->name);
+    }
+  }
+}
+
+/* Test one address; returns 0, 1 (deferred) or 2 (failed). */
+static int test_one(const char *text, route_purpose purpose, const char *sender) {
+  const char *err = NULL;
+  bool qualified = false;
+  const char *addr = route_parse_address(text, &err, &qualified);
+  if (!addr) {
+    printf("syntax error: %s\n", err ? err : "malformed address");
+    return 2;
+  }
+  address_item *top = route_new_address(str_copy_taint(addr, true), purpose);
+  address_item *leaves = NULL;
+  bool full = purpose == ROUTE_ADDRESS_TEST;
+  int rc = route_tree(top, purpose, sender, full ? RV_FULL : 0, &leaves);
+  if (full) {
+    for (address_item *a = leaves; a; a = a->next) route_print_leaf(stdout, a);
+  } else if (rc == OK) {
+    printf("%s verified\n", top->address);
+  } else {
+    address_item *bad = leaves;
+    while (bad && bad->status != FAIL && bad->status != DEFER) bad = bad->next;
+    const char *msg = bad && bad->message ? bad->message : "";
+    if (rc == FAIL) printf("%s failed to verify: %s\n", top->address, msg);
+    else printf("%s cannot be resolved at this time: %s\n", top->address, msg);
+  }
+  fflush(stdout);
+  return rc == OK ? 0 : rc == FAIL ? 2 : 1;
+}
+
+static int combine(int worst, int rc) {
+  if (rc == 2 || worst == 2) return 2;
+  return rc > worst ? rc : worst;
+}
+
+int route_test_main(int argc, char **argv, route_purpose purpose, const char *sender) {
+  if (!sender) {
+    /* The default sender: the caller at qualify_domain. */
+    struct passwd *pw = getpwuid(getuid());
+    sender = str_sprintf("%s@%s", pw ? pw->pw_name : "unknown",
+                         mainconf.qualify_domain ? mainconf.qualify_domain : "");
+  }
+  expand_var_set("sender_address", sender);
+  int worst = 0;
+  if (argc > 0) {
+    for (int i = 0; i < argc; i++) {
+      if (!argv[i][0]) continue;
+      worst = combine(worst, test_one(argv[i], purpose, sender));
+    }
+    return worst;
+  }
+  char line[8192];
+  for (;;) {
+    printf("> ");
+    fflush(stdout);
+    if (!fgets(line, sizeof line, stdin)) break;
+    size_t n = strlen(line);
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' ' ||
+                 line[n - 1] == '\t'))
+      line[--n] = 0;
+    const char *s = line;
+    while (*s == ' ' || *s == '\t') s++;
+    if (!*s) {
+      printf("syntax error: empty address\n");
+      worst = combine(worst, 2);
+      continue;
+    }
+    worst = combine(worst, test_one(s, purpose, sender));
+  }
+  printf("\n");
+  return worst;
+}
