@@ -277,8 +277,6 @@ def test_name_sendmail_is_normal(named):
     (["-bmalware", "/dev/null"], "-bmalware"), (["-bp"], "-bp (queue listing)"),
     (["-bpra"], "-bpra (queue listing)"), (["-bpc"], "-bpc (queue count)"),
     (["-brt", "example.com"], "-brt"), (["-brw", "a@b"], "-brw"),
-    (["-bt", "a@b"], "-bt (address testing)"), (["-bv", "a@b"], "-bv (address verification)"),
-    (["-bvs", "a@b"], "-bvs (sender verification)"),
     (["-M", "1xVTD9-0002qn-0J"], "-M (message action)"),
     (["-Mrm", "1xVTD9-0002qn-0J"], "-Mrm (message action)"),
     (["-Mvh", "1xVTD9-0002qn-0J"], "-Mvh (message action)"),
