@@ -33,18 +33,25 @@
 
 typedef struct argv_build {
   char **v;
+  bool *checked;            /* the argument must not be tainted */
   int n, size;
 } argv_build;
 
-static bool argv_add(argv_build *b, char *s) {
+static bool argv_add(argv_build *b, char *s, bool check) {
   if (b->n + 1 >= ARGV_MAX) return false;
   if (b->n + 1 >= b->size) {
     int nsize = b->size ? b->size * 2 : 16;
     char **nv = store_get(sizeof(char *) * nsize, false);
-    if (b->n) memcpy(nv, b->v, sizeof(char *) * b->n);
+    bool *nc = store_get(sizeof(bool) * nsize, false);
+    if (b->n) {
+      memcpy(nv, b->v, sizeof(char *) * b->n);
+      memcpy(nc, b->checked, sizeof(bool) * b->n);
+    }
     b->v = nv;
+    b->checked = nc;
     b->size = nsize;
   }
+  b->checked[b->n] = check;
   b->v[b->n++] = s;
   b->v[b->n] = NULL;
   return true;
@@ -77,7 +84,7 @@ static bool split_args(const char *s, argv_build *b) {
     } else {
       while (*s && !isspace(uc(*s))) g = g_catc(g, *s++);
     }
-    if (!argv_add(b, g_str(g))) return false;
+    if (!argv_add(b, g_str(g), true)) return false;
     while (isspace(uc(*s))) s++;
   }
   return true;
@@ -103,7 +110,7 @@ char **transport_command_argv(const char *command, const char *what, bool expand
     const char *a = raw.v[i];
     if (expand_args && strcmp(a, "$pipe_addresses") == 0) {
       for (const address_item *ad = addr; ad; ad = ad->next)
-        if (!argv_add(&out, (char *)ad->address))
+        if (!argv_add(&out, (char *)ad->address, false))
           return fail(error, str_sprintf("too many arguments in command \"%s\" in %s", command, what));
       continue;
     }
@@ -124,7 +131,7 @@ char **transport_command_argv(const char *command, const char *what, bool expand
             return fail(error, str_sprintf("Expansion of \"%s\" from command \"%s\" in %s failed: %s",
                                            sub.v[j], ap, what, expand_status.message));
         }
-        if (!argv_add(&out, e))
+        if (!argv_add(&out, e, true))
           return fail(error, str_sprintf("too many arguments in command \"%s\" in %s", command, what));
       }
       continue;
@@ -136,13 +143,14 @@ char **transport_command_argv(const char *command, const char *what, bool expand
         return fail(error, str_sprintf("Expansion of \"%s\" from command \"%s\" in %s failed: %s", a,
                                        command, what, expand_status.message));
     }
-    if (!argv_add(&out, e))
+    if (!argv_add(&out, e, true))
       return fail(error, str_sprintf("too many arguments in command \"%s\" in %s", command, what));
   }
   if (out.n == 0 || !*out.v[0])
     return fail(error, str_sprintf("missing command for %s", what));
-  if (is_tainted(out.v[0]))
-    return fail(error, str_sprintf("Tainted '%s' (command for %s) not permitted", out.v[0], what));
+  for (int i = 0; i < out.n; i++)
+    if (out.checked[i] && is_tainted(out.v[i]))
+      return fail(error, str_sprintf("Tainted arg %d for %s command: '%s'", i, what, out.v[i]));
   return out.v;
 }
 

@@ -79,7 +79,18 @@ static void test_expand(void) {
   char *t = store_get(20, true);
   strcpy(t, "/bin/true");
   v = transport_command_argv(t, "pipe transport", false, NULL, &err);
-  CHECK(v == NULL && err && strstr(err, "Tainted") != NULL);
+  CHECK(v == NULL && err && strcmp(err, "Tainted arg 0 for pipe transport command: '/bin/true'") == 0);
+  /* any expanded argument: $local_part from the message is tainted */
+  char *lp = store_get(10, true);
+  strcpy(lp, "bob");
+  expand_var_set("local_part", lp);
+  v = transport_command_argv("/bin/echo x-$local_part", "p1 transport", true, NULL, &err);
+  CHECK(v == NULL && err && strcmp(err, "Tainted arg 1 for p1 transport command: 'x-bob'") == 0);
+  /* but addresses inserted by $pipe_addresses are not checked */
+  address_item ta = {0};
+  ta.address = lp;
+  v = transport_command_argv("/bin/echo $pipe_addresses", "p1 transport", true, &ta, &err);
+  CHECK(v && argc_of(v) == 2);
 }
 
 static void test_run(void) {
