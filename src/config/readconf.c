@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "../acl/acl.h"
+#include "../deliver/retry.h"
 #include "../tls/tls.h"
 #include "../base/list.h"
 #include "../base/log.h"
@@ -456,6 +457,7 @@ void readconf_load(const readconf_args *args) {
   while (section) section = read_section(section);
   if ((err = drivers_check_references())) die_with(g_fmt(NULL, "Exim configuration error%s", err));
   if ((err = acl_read_config())) config_error_noline("%s", err);
+  retry_read_config();
   if (tls_ops_hooks && (err = tls_ops_hooks->check_config())) config_error_noline("%s", err);
   fclose(f);
   store_pool_set(old);

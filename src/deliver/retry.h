@@ -41,10 +41,11 @@ typedef struct retry_rule {
  * configuration error text (file and line) on a bad rule. */
 void retry_read_config(void);
 
-/* The first rule matching key (address or domain), the error and the
- * sender; NULL when none matches (no retrying: fail at once? no: Exim
- * then uses no rule, meaning the address is failed on its first temporary
- * error only when there is no rule at all: see spec 32.1). */
+/* The first rule whose pattern matches key (an address, a domain or a host
+ * name) or else domain (may be NULL), whose error covers basic/more_errno,
+ * and whose senders list (if any) matches sender (NULL: unknown, such rules
+ * never match); NULL when none matches: the temporary error is then
+ * treated as permanent (spec 32). */
 const retry_rule *retry_find_rule(const char *key, const char *domain, int basic_errno,
                                   int more_errno, const char *sender);
 
@@ -77,11 +78,33 @@ void retry_db_success(const address_item *a);
  * forced).  Sets af_retry_skipped when not. */
 bool retry_due(address_item *a, bool forced, time_t now);
 
-/* -brt address|domain [error [type]]: prints the matching rule as Exim
- * does; exit code. */
-int retry_test_main(int argc, char **argv);
+/* -brt address|domain [domain] [error]: prints the matching rule as Exim
+ * does; exit code.  argv holds the arguments after -brt; sender is the -f
+ * address (NULL when -f was not given: rules with senders= never match). */
+int retry_test_main(int argc, char **argv, const char *sender);
 
-/* -bP retry: the rules, one per line as Exim prints them. */
+/* more_errno bits for ECONNREFUSED and ETIMEDOUT errors (the smtp
+ * transport sets them): the host came from an MX record (RTEF_MX) or not
+ * (RTEF_A); the timeout was while connecting (RTEF_CTOUT).  For quota
+ * errors (ERRNO_EXIMQUOTA, ENOSPC) more_errno is the number of seconds
+ * since the mailbox was last read, 0 when unknown (quota_<time> rules). For
+ * ERRNO_RCPT4XX/MAIL4XX/DATA4XX it is the SMTP code (e.g. 452). */
+#define RTEF_MX 0x01
+#define RTEF_A 0x02
+#define RTEF_CTOUT 0x04
+
+/* An error name of spec 32.5 ("*", "quota_4d", "rcpt_45x", "timeout_A"...)
+ * into basic/more errno as rules hold them; NULL or the error text. */
+const char *retry_parse_error(const char *name, int *basic, int *more);
+
+/* The rule as -brt prints it after "Retry rule: ". */
+char *retry_format_rule(const retry_rule *r);
+
+/* All rules, in order (NULL: none). */
+const retry_rule *retry_rules(void);
+
+/* The rules, one per line in -brt's format (exim 4.96 has no -bP retry;
+ * this is for debugging output). */
 void retry_print_config(void);
 
 #endif

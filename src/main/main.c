@@ -29,6 +29,7 @@
 #include "../config/print.h"
 #include "../config/readconf.h"
 #include "../daemon/daemon.h"
+#include "../deliver/retry.h"
 #include "../expand/expand.h"
 #include "../receive/receive.h"
 #include "../route/route.h"
@@ -247,7 +248,8 @@ int main(int argc, char **argv) {
   if (st.malware_test) not_yet("-bmalware (malware scanning)", "the content-scanning module");
   if (st.list_queue) not_yet(str_sprintf("-bp%s (queue listing)", st.list_queue_option), "the spool layer");
   if (st.count_queue) not_yet("-bpc (queue count)", "the spool layer");
-  if (st.test_retry_arg >= 0) not_yet("-brt (retry rule testing)", "the retry layer");
+  if (st.test_retry_arg >= 0)
+    return retry_test_main(argc - st.test_retry_arg, argv + st.test_retry_arg, st.sender_address);
   if (st.test_rewrite_arg >= 0) not_yet("-brw (rewrite testing)", "the rewriting layer");
   if (st.smtp_input) {
     open_logs(st.syslog_name, exim_known, exim_uid, exim_gid);
