@@ -276,7 +276,7 @@ def test_name_sendmail_is_normal(named):
     (["-bf", "/dev/null"], "-bf (filter testing)"), (["-bF", "/dev/null"], "-bF (system filter"),
     (["-bmalware", "/dev/null"], "-bmalware"), (["-bp"], "-bp (queue listing)"),
     (["-bpra"], "-bpra (queue listing)"), (["-bpc"], "-bpc (queue count)"),
-    (["-brt", "example.com"], "-brt"), (["-brw", "a@b"], "-brw"),
+    (["-brw", "a@b"], "-brw"),
     (["-M", "1xVTD9-0002qn-0J"], "-M (message action)"),
     (["-Mrm", "1xVTD9-0002qn-0J"], "-Mrm (message action)"),
     (["-Mvh", "1xVTD9-0002qn-0J"], "-Mvh (message action)"),
