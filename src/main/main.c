@@ -31,6 +31,7 @@
 #include "../daemon/daemon.h"
 #include "../deliver/retry.h"
 #include "../expand/expand.h"
+#include "../queue/queue.h"
 #include "../receive/receive.h"
 #include "../route/route.h"
 #include "../smtp/smtp_in.h"
@@ -246,8 +247,8 @@ int main(int argc, char **argv) {
   if (st.filter_user || st.filter_system) not_yet(st.filter_system ? "-bF (system filter testing)" : "-bf (filter testing)", "the filter interpreter");
   if (st.host_checking) return smtp_session_main(&st, &me, trusted);
   if (st.malware_test) not_yet("-bmalware (malware scanning)", "the content-scanning module");
-  if (st.list_queue) not_yet(str_sprintf("-bp%s (queue listing)", st.list_queue_option), "the spool layer");
-  if (st.count_queue) not_yet("-bpc (queue count)", "the spool layer");
+  if (st.list_queue) return queue_list_main(&st, argc, argv);
+  if (st.count_queue) return queue_count_main(&st);
   if (st.test_retry_arg >= 0)
     return retry_test_main(argc - st.test_retry_arg, argv + st.test_retry_arg, st.sender_address);
   if (st.test_rewrite_arg >= 0) not_yet("-brw (rewrite testing)", "the rewriting layer");
