@@ -90,6 +90,9 @@ static bool split_args(const char *s, argv_build *b) {
   return true;
 }
 
+bool transport_command_tainted;
+int transport_child_exec_errno;
+
 static char **fail(const char **error, char *msg) {
   if (error) *error = msg;
   return NULL;
@@ -97,6 +100,7 @@ static char **fail(const char **error, char *msg) {
 
 char **transport_command_argv(const char *command, const char *what, bool expand_args,
                               const address_item *addr, const char **error) {
+  transport_command_tainted = false;
   if (!what) what = "command";
   if (!command || !*str_skip_space(command))
     return fail(error, str_sprintf("missing command for %s", what));
@@ -149,8 +153,10 @@ char **transport_command_argv(const char *command, const char *what, bool expand
   if (out.n == 0 || !*out.v[0])
     return fail(error, str_sprintf("missing command for %s", what));
   for (int i = 0; i < out.n; i++)
-    if (out.checked[i] && is_tainted(out.v[i]))
+    if (out.checked[i] && is_tainted(out.v[i])) {
+      transport_command_tainted = true;
       return fail(error, str_sprintf("Tainted arg %d for %s command: '%s'", i, what, out.v[i]));
+    }
   return out.v;
 }
 
@@ -178,11 +184,17 @@ pid_t transport_child_open(char *const *argv, char *const *envp, mode_t umask_va
     if (error) *error = str_sprintf("pipe() failed: %s", strerror(e));
     return -1;
   }
+  /* A close-on-exec pipe tells the parent whether execve worked: it sees
+   * EOF when it did, the errno when it did not. */
+  int ep[2];
+  if (pipe2(ep, O_CLOEXEC) < 0) ep[0] = ep[1] = -1;
+  transport_child_exec_errno = 0;
   pid_t pid = fork();
   if (pid < 0) {
     int e = errno;
     if (inp[0] >= 0) { close(inp[0]); close(inp[1]); }
     if (outp[0] >= 0) { close(outp[0]); close(outp[1]); }
+    if (ep[0] >= 0) { close(ep[0]); close(ep[1]); }
     if (error) *error = str_sprintf("fork() failed: %s", strerror(e));
     return -1;
   }
@@ -209,11 +221,26 @@ pid_t transport_child_open(char *const *argv, char *const *envp, mode_t umask_va
       if (out != 2) dup2(out, 2);
       if (out > 2) close(out);
     }
-    closefrom(3);
+    if (ep[1] >= 0 && ep[1] < 3) ep[1] = -1;   /* cannot happen: 0-2 were open */
+    if (ep[1] >= 0 && ep[1] != 3) { dup3(ep[1], 3, O_CLOEXEC); ep[1] = 3; }
+    closefrom(ep[1] >= 0 ? 4 : 3);
     umask(umask_value);
-    if (cwd && chdir(cwd) < 0) _exit(127);
-    execve(argv[0], argv, envp);
+    int e = 0;
+    if (cwd && chdir(cwd) < 0) e = errno;
+    else {
+      execve(argv[0], argv, envp);
+      e = errno;
+    }
+    if (ep[1] >= 0) { ssize_t w = write(ep[1], &e, sizeof e); (void)w; }
     _exit(127);
+  }
+  if (ep[1] >= 0) {
+    close(ep[1]);
+    int e = 0;
+    ssize_t r;
+    while ((r = read(ep[0], &e, sizeof e)) < 0 && errno == EINTR) {}
+    if (r == (ssize_t)sizeof e) transport_child_exec_errno = e ? e : ENOEXEC;
+    close(ep[0]);
   }
   if (new_process_group) setpgid(pid, pid);   /* no race with the child's own call */
   if (inp[0] >= 0) { close(inp[0]); *in_fd = inp[1]; fcntl(inp[1], F_SETFD, FD_CLOEXEC); }

@@ -50,6 +50,19 @@ typedef struct transport_write_opts {
  * (ERRNO_CHHEADER_FAIL). */
 bool transport_write_message(const transport_write_opts *o, const char **error, int *err_code);
 
+/* The text a transport puts in addr->message after a failed
+ * transport_write_message(), naming where it was writing (Exim's
+ * "... while writing to <where>"): error NULL (a plain errno) gives
+ * "error while writing to <where>"; an expansion failure's detail stays
+ * at the end. */
+char *transport_write_failure_text(const char *error, const char *where);
+
+/* The transport's message_size_limit against the message's size: OK, or
+ * FAIL ("message is too big (transport limit = N)") or DEFER (expansion
+ * failure) with addr->message, basic_errno set on every address of the
+ * list. */
+int transport_check_size(const transport_instance *t, address_item *addr);
+
 /* The envelope sender for this delivery: the transport's return_path
  * (expanded) or the message's sender, "" for a bounce ($return_path).
  * NULL with *error on expansion failure. */
@@ -70,6 +83,11 @@ gstring *transport_headers_text(const transport_write_opts *o, const char **erro
 char **transport_command_argv(const char *command, const char *what, bool expand_args,
                               const address_item *addr, const char **error);
 
+/* After transport_command_argv() fails: true when an argument was refused
+ * as tainted (a permanent failure), false for an expansion failure or a
+ * missing command (temporary). */
+extern bool transport_command_tainted;
+
 /* Run argv[0] (an absolute path) in a child: its stdin from *in_fd (a pipe
  * the caller writes, or -1: /dev/null) and stdout+stderr to *out_fd (a pipe
  * the caller reads, or -1: /dev/null), with envp, umask and the current
@@ -80,6 +98,11 @@ char **transport_command_argv(const char *command, const char *what, bool expand
  * (e.g. a transport filter writing straight to the delivery fd). */
 pid_t transport_child_open(char *const *argv, char *const *envp, mode_t umask_value, const char *cwd,
                            int *in_fd, int *out_fd, bool new_process_group, const char **error);
+
+/* After transport_child_open() returned a pid: 0 when the command was
+ * executed, else the errno of the failed execve (the child then exits with
+ * status 127, as a shell does for a missing command). */
+extern int transport_child_exec_errno;
 
 /* Wait for a child with a timeout (seconds, 0 = none): the exit status as
  * waitpid gives it, -256 on timeout (the child's process group is killed),

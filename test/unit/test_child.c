@@ -2,6 +2,7 @@
  * with Exim's quoting rules, per-argument expansion, $pipe_addresses and
  * $address_pipe (force_command), refusal of a tainted command name, and
  * running a child with pipes, a timeout and an exit status. */
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -79,6 +80,7 @@ static void test_expand(void) {
   char *t = store_get(20, true);
   strcpy(t, "/bin/true");
   v = transport_command_argv(t, "pipe transport", false, NULL, &err);
+  CHECK(transport_command_tainted);
   CHECK(v == NULL && err && strcmp(err, "Tainted arg 0 for pipe transport command: '/bin/true'") == 0);
   /* any expanded argument: $local_part from the message is tainted */
   char *lp = store_get(10, true);
@@ -100,6 +102,7 @@ static void test_run(void) {
   int in = -1, out = -1;
   pid_t pid = transport_child_open(argv, envp, 022, "/", &in, &out, true, &err);
   CHECK(pid > 0);
+  CHECK(transport_child_exec_errno == 0);
   if (pid <= 0) return;
   CHECK(write(in, "hello\n", 6) == 6);
   close(in);
@@ -117,6 +120,7 @@ static void test_run(void) {
   char *bad[] = {"/nonexistent/cmd", NULL};
   pid = transport_child_open(bad, envp, 022, NULL, NULL, NULL, false, &err);
   CHECK(pid > 0);
+  CHECK(transport_child_exec_errno == ENOENT);
   st = transport_child_wait(pid, 10);
   CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 127);
 
