@@ -1,14 +1,26 @@
 /* manualroute.c - the manualroute router (spec chapter 20): private
  * options and init (host_find_failed / host_all_ignored values, exactly one
- * of route_list and route_data).
+ * of route_list and route_data), and routing: the rule for the domain, its
+ * host list (expanded) and options, the hosts' addresses for a remote
+ * transport, host_find_failed / host_all_ignored, self.
  * Entry point: router_manualroute.
- * Must never: look up hosts at configuration time.
+ * Must never: look up hosts at configuration time; look up hosts for a
+ * local transport (the list is only passed on as $host).
  */
 #include "router.h"
 
 #include <string.h>
 
+#include "../base/list.h"
+#include "../base/log.h"
+#include "../base/store.h"
+#include "../base/str.h"
+#include "../expand/expand.h"
+#include "../expand/match.h"
+#include "../expand/variables.h"
+#include "../transport/transport.h"
 #include "manualroute.h"
+#include "route.h"
 
 #define MO(n, t, f) {n, t, OPT_OFF(manualroute_options, f), NULL, NULL}
 
@@ -49,7 +61,170 @@ static const char *manualroute_init(driver_instance *d) {
   return NULL;
 }
 
-static const router_ops manualroute_ops = {.flags = 0};
+/* The next white-space separated word of *pp ("..." quoted, with
+ * backslash escapes); NULL at the end. */
+static char *next_word(const char **pp) {
+  const char *p = str_skip_space(*pp);
+  if (!*p) return NULL;
+  gstring *g = g_new(32, is_tainted(p));
+  if (*p == '"') {
+    p++;
+    while (*p && *p != '"') {
+      if (*p == '\\' && p[1]) {
+        p++;
+        g = g_catc(g, (char)str_escape(&p));
+        continue;
+      }
+      g = g_catc(g, *p++);
+    }
+    if (*p == '"') p++;
+  } else {
+    while (*p && *p != ' ' && *p != '\t' && *p != '\n') g = g_catc(g, *p++);
+  }
+  *pp = p;
+  return g_str(g);
+}
+
+/* The host list and options for a's domain: from the first route_list
+ * rule whose pattern matches, or from route_data.  OK, DECLINE, DEFER. */
+static int find_rule(router_instance *r, manualroute_options *ob, address_item *a,
+                     const char **hosts, const char **options) {
+  const char *err = NULL;
+  if (ob->route_list) {
+    const char *list = ob->route_list;
+    int sep = ';';
+    char *rule;
+    while ((rule = list_next(&list, &sep))) {
+      const char *p = rule;
+      char *pattern = next_word(&p);
+      if (!pattern) continue;
+      const char *data = NULL;
+      match_rc m = match_domain_list(a->domain, pattern, &data, &err);
+      if (m == MATCH_DEFER) {
+        a->message = str_sprintf("lookup defer in route_list for %s: %s", a->domain,
+                                 err ? err : "");
+        return DEFER;
+      }
+      if (m != MATCH_YES) continue;
+      const char *zero[1] = {a->domain};
+      if (!expand_numeric(1)) expand_set_numeric(1, zero);
+      expand_set_value(data);
+      *hosts = next_word(&p);
+      *options = p;
+      return *hosts ? OK : DECLINE;
+    }
+    return DECLINE;
+  }
+  const char *d = expand_cstring(ob->route_data);
+  if (!d) {
+    if (expand_status.forced_fail) return DECLINE;
+    a->message = str_sprintf("failed to expand \"%s\" in %s router: %s", ob->route_data,
+                             r->drv.name, expand_status.message);
+    return DEFER;
+  }
+  const char *p = d;
+  *hosts = next_word(&p);
+  *options = p;
+  return *hosts && **hosts ? OK : DECLINE;
+}
+
+static int mr_route(router_instance *r, address_item *a, const struct passwd *pw,
+                    route_ctx *ctx) {
+  manualroute_options *ob = r->drv.options_block;
+  const char *hosts = NULL, *options = "";
+  int rc = find_rule(r, ob, a, &hosts, &options);
+  if (rc != OK) return rc;
+
+  /* The options: randomize, no_randomize, byname, bydns, ipv4_only,
+   * ipv4_prefer, or a transport name. */
+  bool randomize = ob->hosts_randomize;
+  unsigned how = 0;
+  const char *tname = NULL;
+  char *w;
+  while ((w = next_word(&options))) {
+    if (strcmp(w, "randomize") == 0) randomize = true;
+    else if (strcmp(w, "no_randomize") == 0) randomize = false;
+    else if (strcmp(w, "byname") == 0) how |= RH_BYNAME;
+    else if (strcmp(w, "bydns") == 0) how |= RH_BYDNS;
+    else if (strcmp(w, "ipv4_only") == 0) how |= RH_IPV4_ONLY;
+    else if (strcmp(w, "ipv4_prefer") == 0) how |= RH_IPV4_PREFER;
+    else if (driver_find(&transport_kind, w)) tname = w;
+    else {
+      a->message = str_sprintf("bad option or transport \"%s\" in %s router", w, r->drv.name);
+      return ERROR;
+    }
+  }
+
+  const char *list = expand_cstring(hosts);
+  if (!list) return DECLINE;
+  if (!*list) return DECLINE;
+
+  struct transport_instance *t = NULL;
+  if (tname || r->transport_name) {
+    t = route_get_transport(r, tname ? tname : r->transport_name, a);
+    if (!t) return DEFER;
+  }
+
+  /* A local transport gets the list as it is, in $host. */
+  if (t && route_transport_is_local(t)) {
+    host_item *one = store_zget(sizeof *one, false);
+    one->name = list;
+    one->port = PORT_NONE;
+    one->mx = MX_NONE;
+    a->host_list = one;
+    a->transport = t;
+    return OK;
+  }
+
+  host_item *hl = route_hosts_parse(list, randomize);
+  if (!hl) return DECLINE;
+  const char *failed = NULL;
+  if (ob->hff_code == MR_IGNORE) how |= RH_IGNORE_FAILED;
+  rc = route_hosts_lookup(r, a, &hl, how, &failed);
+  if (rc == HOST_FIND_AGAIN) {
+    if (r->pass_on_timeout) return PASS;
+    if (!a->message)
+      a->message = str_sprintf("host lookup for %s did not complete (DNS timeout?)", failed);
+    return DEFER;
+  }
+  if (rc == HOST_FIND_FAILED) {
+    int code = ob->hff_code == MR_IGNORE ? ob->hai_code : ob->hff_code;
+    a->message = ob->hff_code == MR_IGNORE && !failed
+                     ? str_sprintf("all hosts for %s were ignored", a->domain)
+                     : str_sprintf("lookup of host \"%s\" failed in %s router", failed,
+                                   r->drv.name);
+    switch (code) {
+    case MR_PASS:
+      return PASS;
+    case MR_DECLINE:
+      return DECLINE;
+    case MR_FAIL:
+      a->basic_errno = ERRNO_UNKNOWNHOST;
+      return FAIL;
+    case MR_FREEZE:
+      a->special_action = SPECIAL_FREEZE;
+      /* fall through */
+    default:
+      a->basic_errno = ERRNO_UNKNOWNHOST;
+      return DEFER;
+    }
+  }
+  a->host_list = hl;
+  a->transport = t;
+  if (r->fallback_hosts) a->fallback_hosts = route_hosts_parse(r->fallback_hosts, false);
+  if (route_host_is_local(hl)) {
+    int before = a->child_count;
+    rc = route_self(r, a, hl, ctx);
+    if (rc != OK || a->child_count != before) {
+      a->host_list = NULL;         /* failed, passed, or rerouted */
+      a->transport = NULL;
+    }
+    return rc;
+  }
+  return OK;
+}
+
+static const router_ops manualroute_ops = {.flags = 0, .route = mr_route};
 
 const driver_info router_manualroute = {
   .name = "manualroute",

@@ -276,10 +276,8 @@ int route_check_preconditions(router_instance *r, address_item *a, route_ctx *ct
     const char *v = expand_cstring(r->condition);
     if (!v) {
       if (expand_status.forced_fail) return SKIP;
-      if (expand_status.lookup_deferred) {
-        a->message = str_sprintf("condition check lookup defer: %s", expand_status.message);
-        return DEFER;
-      }
+      /* exim4 logs any other failure (a lookup's file missing, an unknown
+       * variable) and skips the router. */
       log_write(LOG_MAIN | LOG_PANIC, "failed to expand condition \"%s\" for %s router: %s",
                 r->condition, r->drv.name, expand_status.message);
       return SKIP;

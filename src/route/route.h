@@ -107,6 +107,33 @@ address_item *route_new_address(const char *address, route_purpose purpose);
  * domain. */
 const char *route_parse_address(const char *s, const char **error, bool *qualified);
 
+/* ---- host lists (route_hosts.c): manualroute, ipliteral, fallback_hosts */
+enum { HOST_FOUND, HOST_FIND_FAILED, HOST_FIND_AGAIN };
+#define RH_BYNAME 1u          /* how to look up: byname (else bydns/default: */
+#define RH_BYDNS 2u           /* the system resolver serves both here) */
+#define RH_IPV4_ONLY 4u
+#define RH_IPV4_PREFER 8u
+#define RH_IGNORE_FAILED 16u  /* host_find_failed = ignore: drop the host */
+/* True when s is an IPv4 or IPv6 address (*family 4 or 6). */
+bool route_is_ip_address(const char *s, int *family);
+/* A host list (already expanded) as host_items: names, IP addresses,
+ * ":port" / "[ip]:port", "name/MX"; shuffled (within "+" groups) when
+ * randomize is set. */
+host_item *route_hosts_parse(const char *list, bool randomize);
+/* Find the addresses of the hosts on *list (one host_item per address),
+ * dropping ignore_target_hosts addresses and any host after the first that
+ * is this host.  HOST_FOUND, or HOST_FIND_FAILED / HOST_FIND_AGAIN with
+ * *failed_name the host that failed. */
+int route_hosts_lookup(struct router_instance *r, address_item *a, host_item **list,
+                       unsigned how, const char **failed_name);
+/* Whether h (with its address) is this host (spec 13.8: a local interface
+ * address, or a name in hosts_treat_as_local). */
+bool route_host_is_local(const host_item *h);
+/* The router's "self" action when the first host is this host: OK (send,
+ * or reroute with the new address on ctx->generated), PASS, DEFER (logged),
+ * FAIL. */
+int route_self(struct router_instance *r, address_item *a, host_item *first, route_ctx *ctx);
+
 /* -bt / -bv / -bvs main: prints results as Exim 4.96 does for each
  * argument (or each line of stdin when there are none); returns the exit
  * code (0 all routed, 2 some failed, 1 some deferred). */

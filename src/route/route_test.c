@@ -49,15 +49,22 @@ void route_print_leaf(FILE *f, const address_item *a) {
   print_parents(f, a);
   fprintf(f, "  router = %s, transport = %s\n", driver_name(a->router),
           a->transport ? driver_name(a->transport) : "unset");
+  /* Names and addresses in columns, as Exim lines them up. */
+  int wname = 0, waddr = 0;
   for (const host_item *h = a->host_list; h; h = h->next) {
-    if (h->address) {
-      fprintf(f, "  host %s [%s]", h->name, h->address);
-      if (h->port != PORT_NONE && h->port != 25) fprintf(f, ":%d", h->port);
-      if (h->mx >= 0) fprintf(f, " MX=%d", h->mx);
-      fputc('\n', f);
-    } else {
+    if ((int)strlen(h->name) > wname) wname = (int)strlen(h->name);
+    if (h->address && (int)strlen(h->address) > waddr) waddr = (int)strlen(h->address);
+  }
+  for (const host_item *h = a->host_list; h; h = h->next) {
+    if (!h->address) {
       fprintf(f, "  host %s          \n", h->name);
+      continue;
     }
+    fprintf(f, "  host %-*s [%s]%*s", wname, h->name, h->address,
+            waddr - (int)strlen(h->address), "");
+    if (h->mx >= 0) fprintf(f, " MX=%d", h->mx);
+    if (h->port != PORT_NONE) fprintf(f, " port=%d", h->port);
+    fputc('\n', f);
   }
 }
 
