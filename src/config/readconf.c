@@ -33,6 +33,7 @@
 #include "../base/str.h"
 #include "../main/version.h"
 #include "../modules.h"
+#include "../rewrite/rewrite.h"
 #include "driver.h"
 #include "main_config.h"
 #include "option.h"
@@ -457,6 +458,7 @@ void readconf_load(const readconf_args *args) {
   while (section) section = read_section(section);
   if ((err = drivers_check_references())) die_with(g_fmt(NULL, "Exim configuration error%s", err));
   if ((err = acl_read_config())) config_error_noline("%s", err);
+  rewrite_read_config();
   retry_read_config();
   if (tls_ops_hooks && (err = tls_ops_hooks->check_config())) config_error_noline("%s", err);
   fclose(f);

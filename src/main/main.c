@@ -33,6 +33,7 @@
 #include "../expand/expand.h"
 #include "../queue/queue.h"
 #include "../receive/receive.h"
+#include "../rewrite/rewrite.h"
 #include "../route/route.h"
 #include "../smtp/smtp_in.h"
 #include "be.h"
@@ -251,7 +252,7 @@ int main(int argc, char **argv) {
   if (st.count_queue) return queue_count_main(&st);
   if (st.test_retry_arg >= 0)
     return retry_test_main(argc - st.test_retry_arg, argv + st.test_retry_arg, st.sender_address);
-  if (st.test_rewrite_arg >= 0) not_yet("-brw (rewrite testing)", "the rewriting layer");
+  if (st.test_rewrite_arg >= 0) return rewrite_test_main(argv[st.test_rewrite_arg]);
   if (st.smtp_input) {
     open_logs(st.syslog_name, exim_known, exim_uid, exim_gid);
     return smtp_session_main(&st, &me, trusted);

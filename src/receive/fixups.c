@@ -19,6 +19,7 @@
 #include "config/main_config.h"
 #include "expand/expand.h"
 #include "receive/receive_int.h"
+#include "rewrite/rewrite.h"
 
 static void remove_named(rcv_msg *r, const char *name) {
   for (spool_header *h = r->m.headers; h; h = h->next)
@@ -104,47 +105,6 @@ static void extract_recipients(rcv_msg *r, bool resent, char **args, int nargs) 
   }
 }
 
-/* Unqualified addresses in the address headers of a locally-originated
- * message get @qualify_recipient (To:, Cc:, Bcc:) or @qualify_domain
- * (From:, Sender:, Reply-To:) (spec 48.3).  As in Exim the old header stays
- * marked '*' and the rewritten one follows it. */
-static void qualify_headers(rcv_msg *r) {
-  const char *qd = qualify_domain();
-  const char *qr = mainconf.qualify_recipient ? mainconf.qualify_recipient : qd;
-  for (spool_header *h = r->m.headers; h; h = h->next) {
-    if (!strchr("TCBFSR", h->type) || h->type == ' ') continue;
-    const char *dom = strchr("TCB", h->type) ? qr : qd;
-    const char *colon = strchr(h->text, ':');
-    if (!colon) continue;
-    const char *value = colon + 1;
-    address_walk w;
-    address_item it;
-    address_walk_init(&w, value);
-    gstring *g = NULL;
-    size_t done = 0;
-    while (address_walk_next(&w, &it)) {
-      /* the walker's span (inside the angle brackets, or the addr-spec up
-       * to its last word) is replaced by the qualified address, as exim4
-       * does: "x <u (c) >" becomes "x <u@dom >" */
-      if (!it.address || !*it.address || it.domain || strchr(it.address, '@')) continue;
-      if (it.start < done || it.end < it.start) continue;
-      if (!g) g = g_catn(g_new(strlen(h->text) + 32, is_tainted(h->text)), h->text, (size_t)(value - h->text));
-      g = g_catn(g, value + done, it.start - done);
-      g = g_fmt(g, "%s@%s", it.address, dom);
-      done = it.end;
-    }
-    if (!g) continue;
-    g = g_cat(g, value + done);
-    spool_header *n = store_get(sizeof *n, is_tainted(g->s));
-    n->type = h->type;
-    n->text = g_str(g);
-    n->next = h->next;
-    h->next = n;
-    h->type = '*';
-    h = n;
-  }
-}
-
 /* The address that submission mode puts in From:/Sender: (spec 48.11). */
 static const char *submission_address(const rcv_msg *r) {
   const char *id = r->c->authenticated_id;
@@ -214,6 +174,30 @@ static const char *msgid_for_log(const spool_header *h) {
   return s;
 }
 
+/* The envelope recipients (T rules) and sender (F rules) rewritten as
+ * exim4 does at reception, each change leaving the old address in a
+ * deleted ('*') X-rewrote-original-recipient: / X-rewrote-sender: header
+ * (spec 31.2). */
+static void rewrite_envelope_recipients(rcv_msg *r) {
+  if (!(rewrite_existflags & RW_T)) return;
+  const char *rq = rewrite_qualify_recipient();
+  for (int i = 0; i < r->m.recipients_count; i++) {
+    spool_recipient *rc = &r->m.recipients[i];
+    const char *n = rewrite_address(rc->address, RW_T, rewrite_rules, rq);
+    if (n == rc->address) continue;
+    rcv_header_append(&r->m.headers, str_sprintf("X-rewrote-original-recipient: %s", rc->address), '*');
+    rc->address = (char *)n;
+  }
+}
+
+static void rewrite_envelope_sender(rcv_msg *r) {
+  if (!(rewrite_existflags & RW_F) || !r->m.sender || !*r->m.sender) return;
+  const char *n = rewrite_address(r->m.sender, RW_F, rewrite_rules, rewrite_qualify_recipient());
+  if (n == r->m.sender) return;
+  rcv_header_append(&r->m.headers, str_sprintf("X-rewrote-sender: %s", r->m.sender), '*');
+  r->m.sender = (char *)n;
+}
+
 bool rcv_fixups(rcv_msg *r, char **args, int nargs, const char **error) {
   if (mainconf.return_path_remove) remove_named(r, "Return-path");
   if (mainconf.envelope_to_remove) remove_named(r, "Envelope-to");
@@ -224,7 +208,6 @@ bool rcv_fixups(rcv_msg *r, char **args, int nargs, const char **error) {
   const char *pfx = resent ? "Resent-" : "";
 
   if (r->non_smtp) fix_login_from(r, resent ? "Resent-From" : "From");
-  if (r->local && !r->no_qualify) qualify_headers(r);
 
   if (r->extract) {
     extract_recipients(r, resent, args, nargs);
@@ -233,6 +216,15 @@ bool rcv_fixups(rcv_msg *r, char **args, int nargs, const char **error) {
       return false;
     }
   }
+
+  /* Unqualified addresses in the address headers of a locally-originated
+   * message get @qualify_recipient (To:, Cc:, Bcc:) or @qualify_domain
+   * (From:, Sender:, Reply-To:) (spec 48.3), and the global rewriting
+   * rules apply to the headers received with the message (spec 31.2), in
+   * one pass after -t took its recipients from them; a changed header
+   * stays marked '*' with the new one right after it. */
+  rewrite_headers_received(&r->m.headers, r->local && !r->no_qualify ? qualify_domain() : NULL,
+                           mainconf.qualify_recipient);
 
   /* Message-Id: */
   spool_header *mid = rcv_header_find(r->m.headers, resent ? "Resent-Message-ID" : "Message-ID");
@@ -246,6 +238,8 @@ bool rcv_fixups(rcv_msg *r, char **args, int nargs, const char **error) {
     r->msgid_header = id;
     r->msgid_created = true;
   }
+
+  rewrite_envelope_recipients(r);
 
   const char *from_name = resent ? "Resent-From" : "From";
   const char *sender_name = resent ? "Resent-Sender" : "Sender";
@@ -262,8 +256,10 @@ bool rcv_fixups(rcv_msg *r, char **args, int nargs, const char **error) {
     } else if (sender && *sender) {
       content = r->sender_explicit ? sender : login_mailbox(r);
     }
-    if (content) rcv_header_append(&r->m.headers, str_sprintf("%s: %s", from_name, content), 'F');
+    if (content)
+      rewrite_header_in_place(rcv_header_append(&r->m.headers, str_sprintf("%s: %s", from_name, content), 'F'));
   }
+  rewrite_envelope_sender(r);
 
   /* Sender: for an untrusted local caller (48.16) */
   if (r->local && !r->trusted && !r->suppress_fixups && r->login) {

@@ -77,6 +77,52 @@ bool rewrite_header_list(spool_header **headers, const rewrite_rule *rules, int 
  * when unchanged. */
 char *rewrite_one_header(const char *header_text, const rewrite_rule *rules, int existflags);
 
+/* Additions (rewrite.c, rewrite_header.c) ------------------------------ */
+
+/* rewrite_address() with the full result: *whole (may be NULL) gets the
+ * complete replacement text when the last change came from a rule with
+ * the w flag (a header then takes it in place of the whole item).  With
+ * RW_S the address is the raw MAIL/RCPT argument and only regular
+ * expression rules apply. */
+const char *rewrite_address_full(const char *address, int flag, const rewrite_rule *rules,
+                                 const char *qualify, const char **whole);
+
+/* SMTP-time rewriting (S rules, spec 31.9) of a MAIL or RCPT argument as
+ * received (angle brackets included); the argument itself when no rule
+ * changed it. */
+const char *rewrite_smtp(const char *arg);
+
+/* qualify_recipient, or qualify_domain when that is unset. */
+const char *rewrite_qualify_recipient(void);
+
+/* OR of the flags of a list of rules (for headers_rewrite lists). */
+int rewrite_rules_flags(const rewrite_rule *rules);
+
+/* The rewrite flag (RW_f, RW_t, ...) of a header by its -H type letter
+ * ('F', 'T', 'C', 'B', 'R', 'S'), 0 for others. */
+int rewrite_header_flag(char type);
+
+/* Rewrite the addresses of one header ("Name: value\n"): those the rules
+ * with `flag` change are replaced in place (the working part, or the whole
+ * item for a w rule).  With `qualify` set, unqualified addresses are first
+ * qualified with it (and then rewritten); without, they are left alone.
+ * Returns the new text, or NULL when nothing changed. */
+char *rewrite_header_text(const char *text, int flag, const rewrite_rule *rules,
+                          const char *qualify);
+
+/* Reception: qualify (when qualify_domain is not NULL: @qualify_recipient
+ * for To:, Cc:, Bcc:, @qualify_domain for From:, Sender:, Reply-To:, spec
+ * 48.3) and rewrite with the global rules the address headers received
+ * with a message; each changed header is marked '*' and its new version
+ * inserted right after it, as Exim does.  True when any changed. */
+bool rewrite_headers_received(spool_header **headers, const char *qualify_domain,
+                              const char *qualify_recipient);
+
+/* One header (may be NULL) the receive layer added from the envelope
+ * (From: from the sender): rewritten by the global rules of its type,
+ * the old one marked '*' with the new one after it. */
+void rewrite_header_in_place(spool_header *h);
+
 /* -brw address: prints each of the nine rewrite targets as Exim does. */
 int rewrite_test_main(const char *address);
 

@@ -28,6 +28,7 @@
 #include "config/main_config.h"
 #include "expand/variables.h"
 #include "modules.h"
+#include "rewrite/rewrite.h"
 #include "smtp/smtp_in_int.h"
 
 /* Split off the last white-space separated word of *text when it looks
@@ -216,6 +217,7 @@ void smtp_cmd_mail(smtp_session *s) {
   if (c->esmtp && !take_params(s, text, mail_param, &mp)) return;
   long long size = mp.size;
   const char *auth_value = mp.auth_value;
+  text = (char *)rewrite_smtp(text);   /* S rules (spec 31.9) */
 
   const char *err = NULL;
   int dom = 0;
@@ -366,6 +368,7 @@ void smtp_cmd_rcpt(smtp_session *s) {
   if (c->esmtp && c->dsn_advertised && !take_params(s, text, rcpt_param, &rp)) return;
   int flags = rp.flags;
   const char *orcpt = rp.orcpt;
+  text = (char *)rewrite_smtp(text);   /* S rules (spec 31.9) */
 
   const char *err = NULL;
   int dom = 0;

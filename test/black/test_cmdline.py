@@ -275,7 +275,6 @@ def test_name_sendmail_is_normal(named):
     (["-be", "-Mset", "1xVTD9-0002qn-0J"], "-Mset"),
     (["-bf", "/dev/null"], "-bf (filter testing)"), (["-bF", "/dev/null"], "-bF (system filter"),
     (["-bmalware", "/dev/null"], "-bmalware"),
-    (["-brw", "a@b"], "-brw"),
     (["-M", "1xVTD9-0002qn-0J"], "-M (message action)"),
     (["-Mrm", "1xVTD9-0002qn-0J"], "-Mrm (message action)"),
     (["-Mvh", "1xVTD9-0002qn-0J"], "-Mvh (message action)"),
