@@ -176,6 +176,9 @@ typedef struct address_item {
   const char *user_message;         /* text for the sender (":fail:" text, cannot_route_message) */
   const char *delivered_to;         /* what "=>" shows after the arrow when it differs */
   const char *shadow_message;
+  const char *return_output;        /* pipe return_output/return_fail_output: the command's output,
+                                     * for the bounce ("The following text was generated during the
+                                     * delivery attempt"); the delivery child must carry it back */
   time_t retry_time;                /* when to retry (from retry rules) */
   const char *address_retry_key;    /* "R:local@domain" (retry_use_local_part) */
   const char *domain_retry_key;     /* "R:domain" */
