@@ -14,6 +14,7 @@
 
 #include "../base/store.h"
 #include "../base/str.h"
+#include "../expand/expand.h"
 #include "../expand/variables.h"
 #include "../route/router.h"
 #include "../config/driver.h"
@@ -122,6 +123,7 @@ static const char *driver_name(const void *inst) {
 }
 
 void addr_set_vars(const address_item *a) {
+  expand_rvar_hook = addr_rvar_get;
   for (size_t i = 0; i < sizeof owned_vars / sizeof owned_vars[0]; i++)
     expand_var_set(owned_vars[i], NULL);
   addr_current_rvars = NULL;

@@ -27,6 +27,7 @@
 expand_state expand_status;
 const char *expand_value;
 const char *expand_item;
+const char *(*expand_rvar_hook)(const char *name);
 
 static int numeric_n;
 static const char *numeric_v[EXPAND_MAXN];
@@ -229,6 +230,7 @@ ev_rc eval_cond(const econd *c, bool *result) {
       return EV_OK;
     }
     if (c->defkind == 2) v = expand_aclvar_get(c->defname);
+    else if (c->defkind == 3) v = expand_rvar_hook ? expand_rvar_hook(c->defname + 2) : NULL;
     else if (strcmp(c->defname, "value") == 0) v = expand_value;
     else v = expand_var_value(c->var);
     *result = v && *v;
@@ -279,6 +281,11 @@ static ev_rc eval_node(const enode *n, gstring **out) {
     else if (!expand_filter_running && expand_var_filter_only(n->var))
       return ev_fail("unknown variable name \"%s\"", n->text);
     else v = expand_var_value(n->var);
+    if (v) *out = g_cat(*out, v);
+    return EV_OK;
+  }
+  case N_RVAR: {
+    const char *v = expand_rvar_hook ? expand_rvar_hook(n->text + 2) : NULL;
     if (v) *out = g_cat(*out, v);
     return EV_OK;
   }

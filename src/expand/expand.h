@@ -50,6 +50,10 @@ void expand_numeric_save_get(expand_numeric_save *s);
 void expand_numeric_restore(const expand_numeric_save *s);
 const char *expand_numeric(int n);          /* NULL if unset */
 
+/* $r_NAME (a router's "set" values): the routing layer installs the
+ * function giving the value of NAME (without "r_"), NULL when unset. */
+extern const char *(*expand_rvar_hook)(const char *name);
+
 /* $value and $item (used by lookups, extract, map/filter/reduce ...). */
 void expand_set_value(const char *v);
 void expand_set_item(const char *v);

@@ -37,6 +37,7 @@ typedef enum {
   N_TEXT,      /* literal bytes */
   N_VAR,       /* a table variable */
   N_ACLVAR,    /* $acl_cX / $acl_mX */
+  N_RVAR,      /* $r_name: a router's "set" variable (expand_rvar_hook) */
   N_NUM,       /* $0..$n */
   N_HEADER,    /* $h_name: and friends */
   N_ITEM,      /* ${item{..}..} */

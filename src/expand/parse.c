@@ -139,6 +139,11 @@ static enode *parse_dollar_name(P *p) {
     n->text = name;
     return n;
   }
+  if (l > 2 && strncmp(name, "r_", 2) == 0) {
+    n->type = N_RVAR;
+    n->text = name;
+    return n;
+  }
   const expand_var *v = expand_var_find(name, l);
   if (!v) {
     perr(p, str_sprintf("unknown variable name \"%s\"", name));
@@ -346,6 +351,8 @@ static econd *parse_cond(P *p) {
       c->defname = vn;
       if (strncmp(vn, "acl_c", 5) == 0 || strncmp(vn, "acl_m", 5) == 0) {
         c->defkind = 2;
+      } else if (vl > 2 && strncmp(vn, "r_", 2) == 0) {
+        c->defkind = 3;
       } else if (!(c->var = expand_var_find(vn, vl))) {
         perr(p, str_sprintf("unknown variable \"%s\" after \"def:\"", vn));
         return NULL;
@@ -722,6 +729,11 @@ static enode *parse_brace_expr(P *p) {
     }
     if (strncmp(name, "acl_c", 5) == 0 || strncmp(name, "acl_m", 5) == 0) {
       n->type = N_ACLVAR;
+      n->text = name;
+      return n;
+    }
+    if (l > 2 && strncmp(name, "r_", 2) == 0) {
+      n->type = N_RVAR;
       n->text = name;
       return n;
     }
