@@ -457,8 +457,9 @@ int route_address(address_item *a, route_ctx *ctx) {
         a->status = DEFER;
         return DEFER;
       }
+      /* A host list left by an earlier router that passed or declined stays
+       * with the address (exim4 shows it too). */
       a->transport = NULL;
-      a->host_list = NULL;
       rc = ops->route(r, a, pw, ctx);
     } else {
       rc = DECLINE;
@@ -503,7 +504,7 @@ int route_address(address_item *a, route_ctx *ctx) {
     if ((ctx->purpose == ROUTE_VERIFY_RECIPIENT && r->fail_verify_recipient) ||
         (ctx->purpose == ROUTE_VERIFY_SENDER && r->fail_verify_sender)) {
       a->status = FAIL;
-      a->message = a->user_message = NULL;
+      a->message = a->user_message = str_sprintf("%s router forced verify failure", r->drv.name);
       a->flags |= af_verify_routed;
       return FAIL;
     }
