@@ -23,6 +23,7 @@
 
 #include "../spool/spool.h"
 #include "addr.h"
+#include "deliver_start.h"
 
 /* The message being delivered, as the delivery process holds it. */
 typedef struct deliver_msg {
@@ -67,22 +68,6 @@ enum {
  * queue_name "" for the default queue).  Never exits the process.  Logs
  * and leaves the message in place on any spool error. */
 int deliver_message(const char *id, const char *queue_name, const deliver_opts *o);
-
-/* What to do once a message has been received (receive layer calls this
- * after the spool files are committed and the reply is sent):
- *   mode: -odb/-odi/-odf/-odq from the command line, or DELIVERY_DEFAULT
- * queue_only, queue_only_file, queue_only_load, control=queue, smtp
- * queue_smtp_domains ... decide whether delivery starts now.  Starting it
- * means: forking a child that calls deliver_message (when this process
- * still has the privilege local deliveries need), else re-executing the
- * program as "exim -Mc <id>".  Foreground (-odi/-odf) waits for it. */
-void deliver_after_reception(const char *id, int mode, bool queue_only_by_acl);
-
-/* When the daemon wants to start deliveries itself (a privileged parent
- * that already holds the configuration), it sets this to the write end of
- * a pipe before forking receivers: deliver_after_reception() then writes
- * "<id>\n" to it instead of forking.  -1 otherwise. */
-extern int deliver_notify_fd;
 
 /* The msglog line and the main log line for one outcome, in Exim's format
  * ("=> ...", "-> ...", "** ...", "== ...", "*> ...").  Exposed for -bt? no:

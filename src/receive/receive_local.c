@@ -9,8 +9,8 @@
  *
  * Errors are reported on stderr with exit status 1 (as with -oep; the
  * -oem/-oee "mail the error back" forms need delivery, which this tree
- * does not have yet).  Messages are always left on the queue: delivery
- * arrives with the delivery layer.
+ * does not have yet).  Once on the spool, a message is handed to
+ * deliver_after_reception() (-odi/-odb/-odq, queue_only...).
  *
  * Entry point: receive_cmdline_main (receive.h).
  * Must never: accept a sender from an untrusted caller that
@@ -32,6 +32,7 @@
 #include "base/store.h"
 #include "base/str.h"
 #include "config/main_config.h"
+#include "deliver/deliver_start.h"
 #include "expand/expand.h"
 #include "expand/match.h"
 #include "expand/variables.h"
@@ -335,5 +336,7 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
     log_write_msg(m->id, LOG_MAIN, "%s", r.spool_error ? r.spool_error : "spool write failed");
     return fail("%s", r.spool_error ? r.spool_error : "spool write failed");
   }
+  deliver_config_arg = st->config_file;
+  deliver_after_reception(m->id, st->delivery_mode, c.env.queue_only);
   return EXIT_SUCCESS;
 }

@@ -24,6 +24,7 @@
 #include "base/log.h"
 #include "base/store.h"
 #include "config/main_config.h"
+#include "deliver/deliver_start.h"
 #include "expand/expand.h"
 #include "smtp/smtp_in.h"
 #include "smtp/smtp_in_int.h"
@@ -116,6 +117,8 @@ int smtp_session_main(cmdline_state *st, const caller *me, bool trusted) {
   smtp_conn *c = store_get(sizeof *c, false);
   conn_init(c, 0, 1, timeout);
   c->dont_deliver = st->dont_deliver;
+  deliver_reception_mode = st->delivery_mode;
+  deliver_config_arg = st->config_file;
 
   if (st->host_checking) {
     const char *addr;

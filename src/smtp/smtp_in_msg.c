@@ -21,6 +21,7 @@
 #include "base/log.h"
 #include "base/log_selector.h"
 #include "config/main_config.h"
+#include "deliver/deliver_start.h"
 #include "receive/receive.h"
 #include "smtp/smtp_in_int.h"
 
@@ -67,6 +68,22 @@ static void host_check_note(smtp_session *s, const receive_result *res) {
   if (write(s->c->out_fd, note, sizeof note - 1) < 0) s->c->write_failed = true;
 }
 
+/* A message is on the spool: once the reply is on its way, delivery
+ * starts or is left to a queue runner (smtp_accept_queue and
+ * smtp_accept_queue_per_connection say so in the log). */
+static void start_delivery(smtp_conn *c, const char *id) {
+  conn_flush(c);
+  if (c->accept_queue) {
+    if (c->connection_max_messages > 0 && c->messages_received >= c->connection_max_messages)
+      log_write_msg(id, LOG_MAIN, "no immediate delivery: more than %d messages received in one connection",
+                    c->connection_max_messages);
+    else
+      log_write_msg(id, LOG_MAIN, "no immediate delivery: more than %d connections", mainconf.smtp_accept_queue);
+    return;
+  }
+  deliver_after_reception(id, deliver_reception_mode, c->env.queue_only);
+}
+
 /* Send what reception decided, and end the transaction. */
 static void finish_message(smtp_session *s, receive_result *res, const char *prefix) {
   smtp_conn *c = s->c;
@@ -77,6 +94,7 @@ static void finish_message(smtp_session *s, receive_result *res, const char *pre
   }
   if (prefix && res->accepted) conn_write(c, prefix, strlen(prefix));
   if (res->reply) smtp_reply_raw(s, res->reply->s, res->reply->len);
+  if (res->accepted && !c->host_checking) start_delivery(c, res->id);
   if (res->accepted) {
     if (c->host_checking) log_host_checking_id(res->id);
     c->messages_received++;

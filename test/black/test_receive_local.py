@@ -147,7 +147,7 @@ def test_exim4_lists_our_message(tmp_path):
     if not os.path.exists("/usr/sbin/exim4"):
         pytest.skip("exim4 is not installed")
     d, conf = _conf(tmp_path)
-    r = subprocess.run([EXIM, "-C", str(conf), "-f", "s@x.example", "a@b.example", "c@d.example"],
+    r = subprocess.run([EXIM, "-C", str(conf), "-odq", "-f", "s@x.example", "a@b.example", "c@d.example"],
                        input=b"Subject: listed\n\nbody\n", capture_output=True, timeout=30)
     assert r.returncode == 0, r.stderr
     (h,) = [f for f in (d / "spool" / "input").iterdir() if f.name.endswith("-H")]

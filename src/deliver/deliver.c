@@ -1,0 +1,507 @@
+/* deliver.c - one delivery attempt of one message (spec 3.4-3.14, 47): the
+ * frozen-message rules, recovery of a crashed run's journal, the system
+ * filter, routing every recipient not yet done (and the children routers
+ * generate), duplicate removal, batching local deliveries by transport and
+ * identity, the outcome of each address (journal, log, bounce, retry), and
+ * the end of the message ("Completed", files removed) or the rewritten -H.
+ *
+ * Entry point: deliver_message (deliver.h).
+ * Must never: deliver an address the -H nonrecipients or the journal hold;
+ * log a delivery before its journal line is on disk; remove a message
+ * while a recipient is undelivered.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "base/log.h"
+#include "base/log_selector.h"
+#include "base/store.h"
+#include "base/str.h"
+#include "config/main_config.h"
+#include "deliver/bounce.h"
+#include "deliver/deliver_int.h"
+#include "deliver/retry.h"
+#include "expand/variables.h"
+#include "route/route.h"
+#include "transport/transport.h"
+
+/* The bounce layer (helper G) may not be linked in yet: weak references,
+ * NULL when absent (failures then freeze the message). */
+#pragma weak bounce_send
+#pragma weak bounce_warning_due
+#pragma weak bounce_send_warning
+#pragma weak retry_due
+#pragma weak retry_db_defer
+#pragma weak retry_db_success
+
+/* Bound on the addresses one message may generate (redirection loops that
+ * the routers' own checks miss). */
+#define MAX_ADDRESSES 100000
+
+typedef struct addr_list {
+  address_item *head, *tail;
+} addr_list;
+
+static void list_add(addr_list *l, address_item *a) {
+  a->next = NULL;
+  if (l->tail) l->tail->next = a;
+  else l->head = a;
+  l->tail = a;
+}
+
+static address_item *list_pop(addr_list *l) {
+  address_item *a = l->head;
+  if (a) {
+    l->head = a->next;
+    if (!l->head) l->tail = NULL;
+    a->next = NULL;
+  }
+  return a;
+}
+
+/* One delivery run's state. */
+typedef struct run {
+  deliver_msg *dm;
+  const deliver_opts *o;
+  time_t now;
+  bool fake;                /* -N */
+  bool changed;             /* nonrecipients grew: -H must be rewritten */
+  bool journal_failed;
+  spool_tree *seen;         /* unique+transport of addresses set for delivery */
+  int count;
+  addr_list todo, local, deferred, failed;
+} run;
+
+static const char *top_recipient(const run *r, const address_item *a) {
+  while (a->parent) a = a->parent;
+  if (a->parent_index >= 0 && a->parent_index < r->dm->m.recipients_count)
+    return r->dm->m.recipients[a->parent_index].address;
+  return a->address;
+}
+
+/* The key under which a finished address goes into the nonrecipients. */
+static const char *done_key(const run *r, const address_item *a) {
+  return a->parent ? a->unique : top_recipient(r, a);
+}
+
+/* Record a as finished: journal first, then the tree. */
+static bool mark_done(run *r, const address_item *a) {
+  const char *key = done_key(r, a);
+  const char *err = NULL;
+  if (spool_tree_search(r->dm->m.nonrecipients, key)) return true;
+  if (!dlv_journal_add(r->dm, key, &err)) {
+    log_write_msg(r->dm->m.id, LOG_MAIN | LOG_PANIC, "%s", err);
+    r->journal_failed = true;
+    return false;
+  }
+  spool_tree_insert(&r->dm->m.nonrecipients, key);
+  r->changed = true;
+  return true;
+}
+
+/* A child finished: its ancestors finish when their last child does. */
+static void child_done(run *r, address_item *a) {
+  for (address_item *p = a->parent; p; p = p->parent) {
+    if (--p->child_count > 0) return;
+    dlv_msglog(r->dm, "%s: children all complete", p->address);
+    if (!mark_done(r, p)) return;
+  }
+}
+
+static void finished(run *r, address_item *a) {
+  if (mark_done(r, a)) child_done(r, a);
+}
+
+/* ------------------------------------------------------------- retries */
+
+/* Deferred addresses are kept newest first (exim4 works through them in
+ * that order after the deliveries); `retry` says whether the retry rules
+ * decide the address's fate (not for "retry time not reached" and other
+ * deferrals that did not try anything). */
+static void defer_push(run *r, address_item *a, bool routing) {
+  a->next = r->deferred.head;
+  r->deferred.head = a;
+  if (!r->deferred.tail) r->deferred.tail = a;
+  a->status = routing ? DEFER : DEFER_NONE;   /* which retry key applies */
+}
+
+/* The retry rules for this run's temporary failures: an address whose
+ * retry time has run out (or that no rule covers) fails now. */
+static void do_retries(run *r) {
+  addr_list keep = {0};
+  for (address_item *a; (a = list_pop(&r->deferred));) {
+    if (a->flags & af_retry_skipped) {
+      list_add(&keep, a);
+      continue;
+    }
+    const char *key = a->status == DEFER ? (a->domain_retry_key ? a->domain_retry_key : a->address)
+                                         : (a->address_retry_key ? a->address_retry_key : a->address);
+    if (!retry_db_defer || retry_db_defer(a, key, r->now)) {
+      a->message = "retry timeout exceeded";
+      a->basic_errno = ERRNO_EXPIRED;
+      dlv_log_failure(r->dm, a);
+      list_add(&r->failed, a);
+    } else {
+      list_add(&keep, a);
+    }
+  }
+  r->deferred = keep;
+}
+
+/* ------------------------------------------------------------- routing */
+
+static void route_one(run *r, address_item *a, route_ctx *ctx) {
+  deliver_msg *dm = r->dm;
+  if (++r->count > MAX_ADDRESSES) {
+    a->message = "too many addresses generated";
+    a->basic_errno = ERRNO_BADREDIRECT;
+    dlv_log_deferral(dm, a);
+    defer_push(r, a, false);
+    return;
+  }
+  /* Delivered in an earlier run (a child recorded in nonrecipients). */
+  if (a->parent && spool_tree_search(dm->m.nonrecipients, a->unique)) {
+    DEBUG(D_deliver) debug_printf("%s was previously delivered: discarded\n", a->address);
+    child_done(r, a);
+    return;
+  }
+
+  /* Already routed (an unseen copy, or a pipe/file/reply from a filter or
+   * redirection, which goes straight to its transport). */
+  bool routed = (a->status == OK && a->transport) || (a->flags & af_pfr);
+  if (!routed) {
+    if (retry_due && !retry_due(a, r->o->forced, r->now)) {
+      a->message = "retry time not reached";
+      a->basic_errno = 0;
+      a->flags |= af_retry_skipped;
+      if (LOGGING(retry_defer))
+        log_write_msg(dm->m.id, LOG_MAIN, "== %s routing defer (-51): retry time not reached",
+                      g_str(dlv_address_text(NULL, a, false)));
+      defer_push(r, a, false);
+      return;
+    }
+    ctx->generated = NULL;
+    addr_set_vars(a);
+    int rc = route_address(a, ctx);
+    switch (rc) {
+    case OK:
+      break;
+    case DISCARD: {
+      gstring *g = g_cat(NULL, "=> :blackhole: ");
+      g = g_fmt(g, "<%s>", a->address);
+      if (a->router) g = g_fmt(g, " R=%s", a->router->drv.name);
+      log_write_msg(dm->m.id, LOG_MAIN, "%s", g_str(g));
+      finished(r, a);
+      return;
+    }
+    case DEFER:
+      a->transport_return = DEFER;
+      dlv_log_deferral(dm, a);
+      defer_push(r, a, true);
+      return;
+    default:   /* FAIL, REROUTED without a new domain, ... */
+      if (!a->message) a->message = "Unrouteable address";
+      a->transport_return = FAIL;
+      dlv_log_failure(dm, a);
+      list_add(&r->failed, a);
+      return;
+    }
+    if (ctx->generated) {
+      address_item *c = ctx->generated;
+      ctx->generated = NULL;
+      while (c) {
+        address_item *next = c->next;
+        list_add(&r->todo, c);
+        c = next;
+      }
+      return;
+    }
+    if (!a->transport) {
+      /* routed with neither a transport nor children: all children were
+       * duplicates or already done */
+      if (a->child_count <= 0) finished(r, a);
+      return;
+    }
+  }
+
+  if (!a->transport) {
+    a->message = str_sprintf("No transport set by %s router",
+                             a->router ? a->router->drv.name : "system filter");
+    a->basic_errno = ERRNO_BADTRANSPORT;
+    a->transport_return = DEFER;
+    dlv_log_deferral(dm, a);
+    defer_push(r, a, false);
+    return;
+  }
+
+  /* Duplicates: the same delivery (unique key and transport) once only. */
+  const char *key = str_sprintf("%s\n%s", a->unique, a->transport->drv.name);
+  if (!spool_tree_insert(&r->seen, key)) {
+    DEBUG(D_deliver) debug_printf("%s is a duplicate address: discarded\n", a->address);
+    child_done(r, a);
+    return;
+  }
+  list_add(&r->local, a);
+}
+
+/* ----------------------------------------------------- local deliveries */
+
+static int batch_limit(const transport_instance *t) {
+  const transport_ops *ops = t->drv.info ? t->drv.info->kind_ops : NULL;
+  int n = ops && ops->batch_max ? ops->batch_max(t) : 1;
+  return n < 1 ? 1 : n;
+}
+
+static bool same_str(const char *a, const char *b) {
+  if (!a || !b) return a == b;
+  return strcmp(a, b) == 0;
+}
+
+/* Whether b may go in the same transport call as a (spec 26.x batching:
+ * same transport, identity, directories, headers, errors address and
+ * domain). */
+static bool batchable(const address_item *a, const address_item *b) {
+  return a->transport == b->transport && !(b->flags & af_pfr) && !(a->flags & af_pfr) &&
+         a->uid == b->uid && a->gid == b->gid &&
+         (a->flags & (af_uid_set | af_gid_set)) == (b->flags & (af_uid_set | af_gid_set)) &&
+         same_str(a->home_dir, b->home_dir) && same_str(a->current_dir, b->current_dir) &&
+         same_str(a->errors_address, b->errors_address) &&
+         same_str(a->extra_headers, b->extra_headers) &&
+         same_str(a->remove_headers, b->remove_headers) && same_str(a->domain, b->domain);
+}
+
+static void outcome(run *r, address_item *a) {
+  deliver_msg *dm = r->dm;
+  switch (a->transport_return) {
+  case OK:
+    if (!mark_done(r, a)) {
+      /* not recorded: it would be delivered again; say so and freeze */
+      dm->frozen_reason = "journal write failure";
+      return;
+    }
+    dlv_log_delivery(dm, a, r->fake);
+    if (retry_db_success) retry_db_success(a);
+    child_done(r, a);
+    break;
+  case FAIL:
+  case PANIC:
+    dlv_log_failure(dm, a);
+    list_add(&r->failed, a);
+    break;
+  default:
+    a->transport_return = DEFER;
+    dlv_log_deferral(dm, a);
+    if (a->special_action == SPECIAL_FREEZE && !dm->frozen_reason) dm->frozen_reason = a->message;
+    defer_push(r, a, false);
+    break;
+  }
+}
+
+static void do_local(run *r) {
+  address_item *pending = r->local.head;
+  r->local.head = r->local.tail = NULL;
+  while (pending) {
+    address_item *first = pending;
+    pending = pending->next;
+    first->next = NULL;
+    int max = batch_limit(first->transport), n = 1;
+    address_item *btail = first, **pp = &pending;
+    while (*pp && n < max) {
+      if (batchable(first, *pp)) {
+        address_item *b = *pp;
+        *pp = b->next;
+        b->next = NULL;
+        btail->next = b;
+        btail = b;
+        n++;
+      } else {
+        pp = &(*pp)->next;
+      }
+    }
+    if (r->fake) {
+      for (address_item *a = first; a; a = a->next) a->transport_return = OK;
+    } else {
+      dlv_run_local(r->dm, first);
+    }
+    for (address_item *a = first; a;) {
+      address_item *next = a->next;
+      a->next = NULL;
+      outcome(r, a);
+      a = next;
+    }
+  }
+}
+
+/* ------------------------------------------------------------ failures */
+
+/* Bounce the failed addresses: one report per errors address (the
+ * router's errors_to, else the sender).  A message whose sender is empty
+ * (a bounce itself) cannot be bounced: it is frozen, unless it is old
+ * enough for ignore_bounce_errors_after, when the failures are ignored. */
+static void do_failures(run *r) {
+  deliver_msg *dm = r->dm;
+  spool_msg *m = &dm->m;
+  while (r->failed.head) {
+    address_item *first = list_pop(&r->failed);
+    const char *to = first->errors_address ? first->errors_address : m->sender;
+    addr_list same = {0};
+    list_add(&same, first);
+    addr_list rest = {0};
+    while (r->failed.head) {
+      address_item *b = list_pop(&r->failed);
+      const char *bt = b->errors_address ? b->errors_address : m->sender;
+      if (strcmp(bt, to) == 0) list_add(&same, b);
+      else list_add(&rest, b);
+    }
+    r->failed = rest;
+
+    bool ignore = !*to || (first->flags & af_ignore_error);
+    if (!*to && !*m->sender) {
+      long age = (long)r->now - m->received_sec;
+      if (mainconf.ignore_bounce_errors_after <= 0 || age < mainconf.ignore_bounce_errors_after) {
+        /* a bounce that failed: keep it, frozen */
+        if (!dm->frozen_reason) dm->frozen_reason = "delivery error message";
+        continue;
+      }
+    }
+    if (ignore) {
+      for (address_item *a = same.head; a; a = a->next)
+        log_write_msg(m->id, LOG_MAIN, "%s: error ignored", a->address);
+    } else if (!bounce_send || !bounce_send(dm, to, same.head)) {
+      if (!dm->frozen_reason) dm->frozen_reason = "bounce message could not be sent";
+      continue;
+    }
+    for (address_item *a = same.head; a;) {
+      address_item *next = a->next;
+      finished(r, a);
+      a = next;
+    }
+  }
+}
+
+/* ------------------------------------------------------------- the run */
+
+static bool all_done(const spool_msg *m) {
+  for (int i = 0; i < m->recipients_count; i++)
+    if (!spool_tree_search(m->nonrecipients, m->recipients[i].address)) return false;
+  return true;
+}
+
+/* Frozen messages: thawed by force (-M, -qff), by ignore_bounce_errors_after
+ * for bounces, cancelled by timeout_frozen_after; otherwise left alone.
+ * Returns false when nothing is to be done now. */
+static bool frozen_check(run *r, bool *cancel) {
+  deliver_msg *dm = r->dm;
+  spool_msg *m = &dm->m;
+  if (!m->frozen) return true;
+  long age = (long)r->now - m->received_sec;
+  if (r->o->force_thaw) {
+    log_write_msg(m->id, LOG_MAIN, "Unfrozen by forced delivery");
+    dlv_msglog(dm, "Unfrozen by forced delivery");
+  } else if (!*m->sender && mainconf.ignore_bounce_errors_after > 0 &&
+             age > mainconf.ignore_bounce_errors_after) {
+    log_write_msg(m->id, LOG_MAIN, "Unfrozen by errmsg timer");
+    dlv_msglog(dm, "Unfrozen by errmsg timer");
+  } else if (mainconf.timeout_frozen_after > 0 && age > mainconf.timeout_frozen_after) {
+    log_write_msg(m->id, LOG_MAIN, "cancelled by timeout_frozen_after");
+    *cancel = true;
+  } else {
+    DEBUG(D_deliver) debug_printf("Message is frozen\n");
+    if (r->o->verbose) printf("Message %s is frozen\n", m->id);
+    return false;
+  }
+  m->frozen = false;
+  m->frozen_at = 0;
+  r->changed = true;
+  return true;
+}
+
+int deliver_message(const char *id, const char *queue_name, const deliver_opts *o) {
+  static const deliver_opts none;
+  if (!o) o = &none;
+  static deliver_msg dm;   /* deliver_current points here while it runs */
+  const char *err = NULL;
+  if (!deliver_open(&dm, id, queue_name, &err)) {
+    if (errno == EAGAIN) {
+      DEBUG(D_deliver) debug_printf("%s\n", err);
+      if (o->verbose) printf("%s\n", err);
+    } else {
+      log_write_msg(id, LOG_MAIN, "%s", err);
+    }
+    return DELIVER_NOT_ATTEMPTED;
+  }
+  deliver_current = &dm;
+  spool_msg *m = &dm.m;
+  run r = {.dm = &dm, .o = o, .now = time(NULL)};
+  r.fake = o->dont_deliver || m->dont_deliver;
+
+  bool cancel = o->give_up;
+  if (!frozen_check(&r, &cancel)) {
+    deliver_close(&dm);
+    return DELIVER_NOT_ATTEMPTED;
+  }
+  dlv_msglog_open(&dm);
+  if (dlv_journal_recover(&dm) < 0) {
+    deliver_close(&dm);
+    return DELIVER_NOT_ATTEMPTED;
+  }
+  dlv_set_message_vars(&dm);
+
+  /* the recipients still to do */
+  for (int i = 0; i < m->recipients_count; i++) {
+    spool_recipient *rc = &m->recipients[i];
+    if (spool_tree_search(m->nonrecipients, rc->address)) continue;
+    address_item *a = addr_new(rc->address);
+    a->parent_index = i;
+    a->dsn_flags = rc->dsn_flags;
+    a->dsn_orcpt = rc->orcpt;
+    if (rc->errors_to) a->errors_address = rc->errors_to;
+    if (rc->pno >= 0 && rc->pno < m->recipients_count)
+      a->onetime_parent = m->recipients[rc->pno].address;
+    list_add(&r.todo, a);
+  }
+
+  if (cancel) {
+    const char *why = o->give_up ? "cancelled by administrator" : "delivery cancelled";
+    for (address_item *a; (a = list_pop(&r.todo));) {
+      a->message = why;
+      a->transport_return = FAIL;
+      dlv_log_failure(&dm, a);
+      list_add(&r.failed, a);
+    }
+  }
+
+  route_ctx ctx = {.purpose = ROUTE_DELIVER, .sender = m->sender};
+  for (address_item *a; (a = list_pop(&r.todo));) route_one(&r, a, &ctx);
+  do_local(&r);
+  do_retries(&r);
+  do_failures(&r);
+
+  if (bounce_warning_due && *m->sender && r.deferred.head && bounce_warning_due(&dm, r.now)) {
+    if (bounce_send_warning(&dm, r.deferred.head)) r.changed = true;
+  }
+
+  int result = DELIVER_ATTEMPTED_NORMAL;
+  if (all_done(m) && !dm.frozen_reason && !r.journal_failed) {
+    gstring *g = g_cat(NULL, "Completed");
+    if (LOGGING(queue_time_overall)) {
+      struct timeval tv;
+      gettimeofday(&tv, NULL);
+      long sec = (long)tv.tv_sec - m->received_sec, usec = (long)tv.tv_usec - m->received_usec;
+      if (usec < 0) usec += 1000000, sec--;
+      g = g_fmt(g, " QT=%s", dlv_time_text(sec, usec, LOGGING(millisec)));
+    }
+    log_write_msg(m->id, LOG_MAIN, "%s", g_str(g));
+    deliver_remove_files(m->id, dm.queue_name);
+  } else {
+    m->deliver_firsttime = false;
+    bool saved = dm.frozen_reason ? deliver_freeze(&dm, dm.frozen_reason) : dlv_update_header(&dm);
+    if (saved && !r.journal_failed) dlv_journal_remove(&dm);
+  }
+  deliver_close(&dm);
+  return result;
+}

@@ -1,0 +1,147 @@
+/* deliver_log.c - the main-log and msglog lines of a delivery (spec 53.7 -
+ * 53.12): "=>" deliveries (local style for log_as_local routers), "*>"
+ * under -N, "==" deferrals, "**" failures, and how an address is shown in
+ * them (final address, intermediate parent in parentheses, the original
+ * recipient in angle brackets), with the log_selector fields.
+ *
+ * Entry points: deliver_log_address (deliver.h); dlv_address_text,
+ * dlv_log_delivery, dlv_log_deferral, dlv_log_failure, dlv_time_text
+ * (deliver_int.h).
+ * Must never: write anything but log lines (no spool or journal changes).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "base/log.h"
+#include "base/log_selector.h"
+#include "base/str.h"
+#include "deliver/deliver_int.h"
+#include "route/router.h"
+#include "transport/transport.h"
+
+static const address_item *top_of(const address_item *a) {
+  while (a->parent) a = a->parent;
+  return a;
+}
+
+gstring *dlv_address_text(gstring *g, const address_item *a, bool local_style) {
+  const address_item *top = top_of(a);
+  if (local_style && !(a->flags & af_pfr)) {
+    if (a->flags & af_include_affixes)
+      g = g_fmt(g, "%s%s%s", a->prefix ? a->prefix : "", a->local_part ? a->local_part : "",
+                a->suffix ? a->suffix : "");
+    else
+      g = g_cat(g, a->local_part ? a->local_part : a->address);
+  } else {
+    g = g_cat(g, a->address);
+  }
+  if (a->parent && a->parent != top) {
+    if (LOGGING(all_parents)) {
+      for (const address_item *p = a->parent; p && p != top; p = p->parent)
+        g = g_fmt(g, " (%s)", p->address);
+    } else {
+      g = g_fmt(g, " (%s)", a->parent->address);
+    }
+  }
+  if (local_style || a != top) g = g_fmt(g, " <%s>", top->address);
+  return g;
+}
+
+const char *dlv_time_text(long sec, long usec, bool millisec) {
+  if (sec < 0) sec = 0, usec = 0;
+  if (millisec) return str_sprintf("%ld.%03lds", sec, usec / 1000);
+  gstring *g = NULL;
+  long w = sec / (7 * 86400), d = sec / 86400 % 7, h = sec / 3600 % 24, m = sec / 60 % 60,
+       s = sec % 60;
+  if (w) g = g_fmt(g, "%ldw", w);
+  if (d) g = g_fmt(g, "%ldd", d);
+  if (h) g = g_fmt(g, "%ldh", h);
+  if (m) g = g_fmt(g, "%ldm", m);
+  if (s || !g) g = g_fmt(g, "%lds", s);
+  return g_str(g);
+}
+
+static const char *router_name(const address_item *a) {
+  return a->router ? a->router->drv.name : NULL;
+}
+static const char *transport_name(const address_item *a) {
+  return a->transport ? a->transport->drv.name : NULL;
+}
+
+static bool local_style(const address_item *a) {
+  if (a->flags & af_pfr) return true;
+  return a->router && a->router->log_as_local;
+}
+
+static gstring *queue_time(gstring *g, const deliver_msg *dm) {
+  struct timeval now;
+  gettimeofday(&now, NULL);
+  long sec = (long)now.tv_sec - dm->m.received_sec;
+  long usec = (long)now.tv_usec - dm->m.received_usec;
+  if (usec < 0) usec += 1000000, sec--;
+  return g_fmt(g, " QT=%s", dlv_time_text(sec, usec, LOGGING(millisec)));
+}
+
+void dlv_log_delivery(deliver_msg *dm, const address_item *a, bool fake) {
+  gstring *g = g_cat(NULL, fake ? "*> " : "=> ");
+  g = dlv_address_text(g, a, local_style(a));
+  if (LOGGING(sender_on_delivery)) g = g_fmt(g, " F=<%s>", dm->m.sender ? dm->m.sender : "");
+  if (*dm->queue_name) g = g_fmt(g, " Q=%s", dm->queue_name);
+  if (LOGGING(return_path_on_delivery)) g = g_fmt(g, " P=<%s>", dm->m.sender ? dm->m.sender : "");
+  if (router_name(a)) g = g_fmt(g, " R=%s", router_name(a));
+  if (transport_name(a)) g = g_fmt(g, " T=%s", transport_name(a));
+  if (LOGGING(queue_time)) g = queue_time(g, dm);
+  log_write_msg(dm->m.id, LOG_MAIN, "%s", g_str(g));
+
+  /* msglog: "address [<top>]: T transport succeeded" */
+  const address_item *top = top_of(a);
+  gstring *ml = g_cat(NULL, a->address);
+  if (a != top) ml = g_fmt(ml, " <%s>", top->address);
+  if (fake) ml = g_cat(ml, ": delivery suppressed (-N)");
+  else ml = g_fmt(ml, ": %s transport succeeded", transport_name(a) ? transport_name(a) : "");
+  dlv_msglog(dm, "%s", g_str(ml));
+}
+
+/* The part after the address: " R=r T=t defer (errno): text". */
+static gstring *defer_text(gstring *g, const address_item *a) {
+  if (router_name(a)) g = g_fmt(g, " R=%s", router_name(a));
+  if (transport_name(a)) g = g_fmt(g, " T=%s", transport_name(a));
+  g = g_fmt(g, " defer (%d)", a->basic_errno);
+  if (a->basic_errno > 0) g = g_fmt(g, ": %s", strerror(a->basic_errno));
+  if (a->message) g = g_fmt(g, ": %s", a->message);
+  return g;
+}
+
+void dlv_log_deferral(deliver_msg *dm, const address_item *a) {
+  gstring *t = dlv_address_text(NULL, a, false);
+  t = defer_text(t, a);
+  const char *text = g_str(t);
+  log_write_msg(dm->m.id, LOG_MAIN, "== %s", text);
+  dlv_msglog(dm, "%s", text);
+}
+
+void dlv_log_failure(deliver_msg *dm, const address_item *a) {
+  gstring *t = dlv_address_text(NULL, a, false);
+  bool expired = a->basic_errno == ERRNO_EXPIRED;
+  if (!expired) {
+    if (router_name(a)) t = g_fmt(t, " R=%s", router_name(a));
+    if (transport_name(a)) t = g_fmt(t, " T=%s", transport_name(a));
+  }
+  if (a->message) t = g_fmt(t, ": %s", a->message);
+  const char *text = g_str(t);
+  log_write_msg(dm->m.id, LOG_MAIN, "** %s", text);
+  if (!a->transport && !expired) dlv_msglog(dm, "routing failed for %s", text);
+  else dlv_msglog(dm, "%s", text);
+}
+
+void deliver_log_address(const deliver_msg *dm, const address_item *a, int result, bool first_for_parent) {
+  (void)first_for_parent;   /* exim4 uses "=>" for every child of a parent */
+  deliver_msg *d = (deliver_msg *)dm;
+  switch (result) {
+  case OK: dlv_log_delivery(d, a, false); break;
+  case DEFER: dlv_log_deferral(d, a); break;
+  default: dlv_log_failure(d, a); break;
+  }
+}

@@ -1,0 +1,114 @@
+/* deliver_start.c - what happens to a message once it is on the spool
+ * (spec 3.4, options -odb/-odf/-odi/-odq, queue_only, queue_only_file,
+ * queue_only_load, queue_only_override, control = queue): either nothing
+ * (it waits for a queue runner) or a delivery process started now, in the
+ * background or waited for.
+ *
+ * Entry point: deliver_after_reception (deliver.h); deliver_reception_mode
+ * and deliver_config_arg, set by main() from the command line.
+ * Must never: start a delivery while the receiving process still holds the
+ * -D lock; leave a zombie behind for a background delivery.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "base/str.h"
+#include "config/main_config.h"
+#include "deliver/deliver_int.h"
+#include "main/cmdline.h"
+
+int deliver_reception_mode = DELIVERY_DEFAULT;
+const char *deliver_config_arg;
+bool deliver_load_latched;
+
+/* queue_only_file: the first listed path (without "smtp" prefix) that
+ * exists. */
+static bool queue_file_exists(void) {
+  const char *list = mainconf.queue_only_file;
+  if (!list || !*list) return false;
+  char *copy = str_copy(list);
+  for (char *p = strtok(copy, ":"); p; p = strtok(NULL, ":")) {
+    while (*p == ' ') p++;
+    str_rtrim(p);
+    if (strncmp(p, "smtp", 4) == 0 && p[4] == '/') continue;   /* queue_smtp_domains: remote only */
+    struct stat st;
+    if (*p == '/' && stat(p, &st) == 0) return true;
+  }
+  return false;
+}
+
+/* The delivery itself, in this (child) process: directly when we can
+ * switch to the delivery users, else by running the program again. */
+static void run_delivery(const char *id) {
+  if (geteuid() != 0 && mainconf.exim_path && *mainconf.exim_path) {
+    char *argv[8];
+    int n = 0;
+    argv[n++] = (char *)mainconf.exim_path;
+    if (deliver_config_arg) {
+      argv[n++] = "-C";
+      argv[n++] = (char *)deliver_config_arg;
+    }
+    argv[n++] = "-Mc";
+    argv[n++] = (char *)id;
+    argv[n] = NULL;
+    execv(argv[0], argv);
+    log_write(LOG_MAIN | LOG_PANIC, "exec of %s failed: %s", argv[0], strerror(errno));
+  }
+  deliver_opts o = {0};
+  (void)deliver_message(id, "", &o);
+}
+
+void deliver_after_reception(const char *id, int mode, bool queue_only_by_acl) {
+  bool override = mode != DELIVERY_DEFAULT && mainconf.queue_only_override;
+  if (mode == DELIVERY_QUEUE) return;
+  if (!override) {
+    if (mainconf.queue_only || queue_only_by_acl || queue_file_exists()) return;
+    if (mainconf.queue_only_load >= 0) {
+      double load = 0;
+      if (deliver_load_latched ||
+          (getloadavg(&load, 1) == 1 && load * 1000.0 > (double)mainconf.queue_only_load)) {
+        if (!deliver_load_latched)
+          log_write_msg(id, LOG_MAIN, "no immediate delivery: load average %.2f", load);
+        if (mainconf.queue_only_load_latch) deliver_load_latched = true;
+        return;
+      }
+    }
+  }
+  if (deliver_notify_fd >= 0 && mode != DELIVERY_FOREGROUND) {
+    const char *line = str_sprintf("%s\n", id);
+    if (write(deliver_notify_fd, line, strlen(line)) == (ssize_t)strlen(line)) return;
+  }
+
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0) {
+    log_write(LOG_MAIN | LOG_PANIC, "fork of delivery process for %s failed: %s", id, strerror(errno));
+    return;
+  }
+  if (pid == 0) {
+    if (mode != DELIVERY_FOREGROUND) {
+      /* background: a grandchild delivers, so that nobody waits for it */
+      (void)setsid();
+      pid_t g = fork();
+      if (g != 0) _exit(g < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
+      /* nothing of the caller's session stays open in it */
+      int null = open("/dev/null", O_RDWR);
+      if (null >= 0) {
+        dup2(null, 0), dup2(null, 1), dup2(null, 2);
+        if (null > 2) close(null);
+      }
+    }
+    run_delivery(id);
+    fflush(NULL);
+    _exit(EXIT_SUCCESS);
+  }
+  int status;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+}
