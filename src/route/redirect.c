@@ -2,7 +2,7 @@
  * Exim 4.96's types and defaults (plus the libsrs_alt options of the
  * SRS_ALT feature), and init: exactly one of file and data, one_time rules,
  * qualify_domain vs qualify_preserve_domain, a user for filters.  A transport
- * must not be set.
+ * must not be set.  The routing itself is in redirect_run.c.
  * Entry point: router_redirect.
  * Must never: read or interpret redirection data at configuration time.
  */
@@ -97,6 +97,9 @@ static const char *redirect_init(driver_instance *d) {
     ob->forbid_pipe = ob->forbid_file = ob->forbid_filter_reply = true;
     if (r->unseen.value || r->unseen.expand)
       return driver_error(d, "router", "\"unseen\" may not be used with \"one_time\"");
+    if (r->headers_add || r->headers_remove)
+      return driver_error(d, "router",
+                          "\"headers_add\" and \"headers_remove\" are not permitted with \"one_time\"");
   }
   if (ob->qualify_domain && ob->qualify_preserve_domain)
     return driver_error(d, "router",
@@ -107,7 +110,7 @@ static const char *redirect_init(driver_instance *d) {
   return NULL;
 }
 
-static const router_ops redirect_ops = {.flags = RI_NOTRANSPORT};
+static const router_ops redirect_ops = {.flags = RI_NOTRANSPORT, .route = redirect_route};
 
 const driver_info router_redirect = {
   .name = "redirect",

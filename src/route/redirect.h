@@ -42,4 +42,12 @@ typedef struct redirect_options {
   const char *syntax_errors_to;
 } redirect_options;
 
+/* The router's route function (redirect_run.c; route.h router_route_fn). */
+struct router_instance;
+struct address_item;
+struct route_ctx;
+struct passwd;
+int redirect_route(struct router_instance *r, struct address_item *a, const struct passwd *pw,
+                   struct route_ctx *ctx);
+
 #endif

@@ -1,0 +1,287 @@
+/* redirect_run.c - the redirect router at routing time (spec chapter 22):
+ * getting the redirection data (data expanded, or file read with its
+ * owner, group and mode checks), interpreting it as a redirection list,
+ * and turning the result into the router's answer and the generated
+ * addresses (qualified, rewritten, check_ancestor, pipes, files and
+ * directories with their transports, forbid_* marks).
+ *
+ * Entry point: redirect_route() (router_ops.route of router_redirect).
+ * Must never: read a file by a tainted or relative name; run a command or
+ * write a file itself (generated pipe and file deliveries are done by
+ * their transports later).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../base/log.h"
+#include "../base/store.h"
+#include "../base/str.h"
+#include "../config/main_config.h"
+#include "../expand/expand.h"
+#include "../rewrite/rewrite.h"
+#include "redirect.h"
+#include "redirect_int.h"
+#include "route.h"
+
+#define MAX_FILE_SIZE (16 * 1024 * 1024)
+
+static const char *router_name(const router_instance *r) { return r->drv.name; }
+
+static bool id_in(const uid_t *list, uid_t id) {
+  if (!list) return false;
+  for (uid_t i = 1; i <= list[0]; i++)
+    if (list[i] == id) return true;
+  return false;
+}
+
+/* Read the file option's file into *data.  OK, DECLINE (no file, or a
+ * forced expansion failure) or DEFER with a->message. */
+static int read_file(router_instance *r, redirect_options *ob, address_item *a,
+                     const struct passwd *pw, const char **data) {
+  const char *name = expand_cstring(ob->file);
+  if (!name) {
+    if (expand_status.forced_fail) return DECLINE;
+    a->message = str_sprintf("failed to expand \"%s\": %s", ob->file, expand_status.message);
+    return DEFER;
+  }
+  if (is_tainted(name)) {
+    a->message = str_sprintf("Tainted name '%s' for file read not permitted\n", name);
+    return DEFER;
+  }
+  if (name[0] != '/') {
+    a->message = str_sprintf("\"%s\" is not an absolute path", name);
+    return DEFER;
+  }
+  int fd = open(name, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) {
+    int e = errno;
+    if (e == ENOENT && !ob->ignore_enotdir) {
+      /* A missing directory may be an unmounted file system: defer. */
+      const char *slash = strrchr(name, '/');
+      const char *dir = str_sprintf("%.*s/.", (int)(slash - name), name);
+      struct stat st;
+      if (stat(dir, &st) != 0) {
+        a->message = str_sprintf("failed to stat %s (%s)", dir, strerror(errno));
+        a->basic_errno = errno;
+        return DEFER;
+      }
+      return DECLINE;
+    }
+    if (e == ENOENT || (e == EACCES && ob->ignore_eacces) || (e == ENOTDIR && ob->ignore_enotdir))
+      return DECLINE;
+    a->message = str_sprintf("failed to open %s (%s)", name, strerror(e));
+    a->basic_errno = e;
+    return DEFER;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    a->message = str_sprintf("%s is not a regular file", name);
+    return DEFER;
+  }
+  const char *bad = NULL;
+  if (st.st_mode & (mode_t)ob->modemask) {
+    bad = str_sprintf("bad mode (0%o) for %s: 0%o bit(s) unexpected", (unsigned)st.st_mode, name,
+                      (unsigned)(st.st_mode & (mode_t)ob->modemask));
+  } else if (ob->check_owner && !(pw && st.st_uid == pw->pw_uid) && !id_in(ob->owners, st.st_uid)) {
+    bad = str_sprintf("bad owner for %s", name);
+  } else if (ob->check_group && !(pw && st.st_gid == pw->pw_gid) &&
+             !id_in((const uid_t *)ob->owngroups, (uid_t)st.st_gid)) {
+    bad = str_sprintf("bad group for %s", name);
+  }
+  if (bad || st.st_size > MAX_FILE_SIZE) {
+    close(fd);
+    a->message = bad ? bad : str_sprintf("%s is too big", name);
+    return DEFER;
+  }
+  gstring *g = g_new((size_t)st.st_size + 1, false);
+  char buf[8192];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) g = g_catn(g, buf, (size_t)n);
+  int e = errno;
+  close(fd);
+  if (n < 0) {
+    a->message = str_sprintf("failed to read %s (%s)", name, strerror(e));
+    return DEFER;
+  }
+  (void)r;
+  *data = g_str(g);
+  return OK;
+}
+
+/* The text of a :fail: / :defer: without a leading SMTP code when
+ * forbid_smtp_code is set ("550 5.1.1 text" -> "text"). */
+static const char *strip_code(const char *t) {
+  if (!(t[0] >= '0' && t[0] <= '9' && t[1] >= '0' && t[1] <= '9' && t[2] >= '0' && t[2] <= '9' &&
+        t[3] == ' '))
+    return t;
+  t += 4;
+  const char *p = t;
+  if (*p >= '0' && *p <= '9') {
+    while (*p && *p != ' ' && (*p == '.' || (*p >= '0' && *p <= '9'))) p++;
+    if (*p == ' ') t = p + 1;
+  }
+  return t;
+}
+
+/* The qualified address of an address item. */
+static const char *qualify(router_instance *r, redirect_options *ob, address_item *a,
+                           const rd_item *it, bool *declined) {
+  if (it->qualified) return it->text;
+  const char *dom;
+  if (it->backslash || ob->qualify_preserve_domain) {
+    dom = a->domain;
+  } else if (ob->qualify_domain) {
+    dom = expand_cstring(ob->qualify_domain);
+    if (!dom) {
+      *declined = true;
+      return NULL;
+    }
+  } else {
+    dom = rewrite_qualify_recipient();
+  }
+  (void)r;
+  return str_copy_taint(str_sprintf("%s@%s", it->text, dom), is_tainted(it->text) || is_tainted(dom));
+}
+
+/* The top-level ancestor's address (one_time). */
+static const char *top_address(const address_item *a) {
+  while (a->parent) a = a->parent;
+  return a->address;
+}
+
+/* A pipe, file or directory child: its transport, or why it has none. */
+static int set_pfr(router_instance *r, redirect_options *ob, address_item *c,
+                   const struct passwd *pw) {
+  bool pipe = c->address[0] == '|';
+  bool dir = (c->flags & af_directory) != 0;
+  const char *opt = pipe ? "pipe_transport" : dir ? "directory_transport" : "file_transport";
+  const char *name = pipe ? ob->pipe_transport : dir ? ob->directory_transport : ob->file_transport;
+  c->router = r;
+  c->status = OK;
+  if (pipe ? ob->forbid_pipe : ob->forbid_file) {
+    c->basic_errno = pipe ? ERRNO_FORBIDPIPE : ERRNO_FORBIDFILE;
+    c->message = pipe ? "forbidden pipe" : "forbidden file";
+    return OK;
+  }
+  c->flags |= pipe ? af_allow_pipe : af_allow_file;
+  if (!name) {
+    c->basic_errno = pipe ? ERRNO_MISSINGPIPE : ERRNO_MISSINGFILE;
+    c->message = str_sprintf("%s unset in %s router", opt, router_name(r));
+    return OK;
+  }
+  c->transport = route_get_transport(r, name, c);
+  if (!c->transport) return DEFER;
+  if (!route_set_ugid(r, c, pw)) return DEFER;
+  if (pw && !c->home_dir) c->home_dir = pw->pw_dir;
+  if (r->transport_home_directory) c->home_dir = r->transport_home_directory;
+  if (r->transport_current_directory) c->current_dir = r->transport_current_directory;
+  return OK;
+}
+
+int redirect_route(router_instance *r, address_item *a, const struct passwd *pw, route_ctx *ctx) {
+  redirect_options *ob = r->drv.options_block;
+
+  /* no_repeat_use: not for anything this router generated before. */
+  if (!ob->repeat_use)
+    for (const address_item *p = a->parent; p; p = p->parent)
+      if (p->router == r) return DECLINE;
+
+  const char *data;
+  if (ob->file) {
+    int rc = read_file(r, ob, a, pw, &data);
+    if (rc != OK) return rc;
+  } else {
+    data = expand_cstring(ob->data);
+    if (!data) {
+      if (expand_status.forced_fail) return DECLINE;
+      a->message = str_sprintf("failed to expand \"%s\": %s", ob->data, expand_status.message);
+      return DEFER;
+    }
+  }
+  const char *p = data;
+  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
+  if (!*p) return DECLINE;
+
+  if (str_ncmpic(p, "#exim filter", 12) == 0 || str_ncmpic(p, "#sieve filter", 13) == 0) {
+    if (!ob->allow_filter) {
+      a->message = "error in filter data: filtering not enabled";
+      return DEFER;
+    }
+  }
+
+  rd_list l;
+  memset(&l, 0, sizeof l);
+  l.allow_fail = ob->allow_fail;
+  l.allow_defer = ob->allow_defer;
+  l.forbid_blackhole = ob->forbid_blackhole;
+  l.forbid_include = ob->forbid_include;
+  l.skip_syntax_errors = ob->skip_syntax_errors;
+  l.include_directory = ob->include_directory;
+  l.router_name = router_name(r);
+  int lrc = rd_parse_list(data, &l);
+  if (lrc == RDL_DECLINE) return DECLINE;
+  if (lrc == RDL_ERROR) {
+    a->message = str_sprintf("error in redirect data: %s", l.text);
+    a->basic_errno = ERRNO_BADREDIRECT;
+    return DEFER;
+  }
+  if (lrc == RDL_FAIL || lrc == RDL_DEFER) {
+    a->message = a->user_message = ob->forbid_smtp_code ? strip_code(l.text) : l.text;
+    return lrc == RDL_FAIL ? FAIL : DEFER;
+  }
+  /* :blackhole: anywhere means nothing is delivered for this address. */
+  if (l.blackhole) return DISCARD;
+  if (!l.items) {
+    if (l.skipped == 0) return DECLINE;
+    a->message = a->user_message = "syntax error in redirection data";
+    return FAIL;
+  }
+
+  int rc = route_get_errors_headers(r, a, ctx);
+  if (rc != OK) return rc;
+
+  const char *rq = rewrite_qualify_recipient();
+  for (const rd_item *it = l.items; it; it = it->next) {
+    address_item *c;
+    if (it->kind == RDI_ADDRESS) {
+      bool declined = false;
+      const char *addr = qualify(r, ob, a, it, &declined);
+      if (declined) return DECLINE;
+      if (ob->rewrite && (rewrite_existflags & RW_T)) addr = rewrite_address(addr, RW_T, rewrite_rules, rq);
+      if (ob->check_ancestor)
+        for (const address_item *anc = a; anc; anc = anc->parent)
+          if (str_eqic(anc->address, addr)) {
+            addr = a->address;
+            break;
+          }
+      c = addr_child(a, addr);
+      if (c->flags & af_pfr) {
+        /* An address with a domain that starts with '|' or '/' (spec
+         * 22.6: "/s=x/o=y/@gate.way") is an address, not a pipe or file. */
+        const char *at = strrchr(c->address, '@');
+        c->flags &= ~(unsigned)(af_pfr | af_file | af_directory | af_reply);
+        c->cc_local_part = c->local_part = str_copyn(c->address, (size_t)(at - c->address));
+        c->lc_local_part = str_lc(c->cc_local_part);
+        c->domain = str_lc(at + 1);
+        addr_set_unique(c);
+      }
+    } else {
+      c = addr_child(a, it->text);
+      rc = set_pfr(r, ob, c, pw);
+      if (rc != OK) {
+        a->message = c->message;
+        return rc;
+      }
+    }
+    if (ob->hide_child_in_errmsg) c->flags |= af_hide_child;
+    if (ob->rewrite) c->flags |= af_rewrite_headers;
+    if (ob->one_time) c->onetime_parent = a->onetime_parent ? a->onetime_parent : top_address(a);
+    route_add_generated(ctx, c);
+  }
+  return OK;
+}
