@@ -170,7 +170,12 @@ static const char *v_message_body_size(void) {
   if (msg_counted) return str_sprintf("%ld", msg_counts.body_size);
   return msg_body ? str_sprintf("%zu", msg_blen) : "0";
 }
+static long msg_size_override = -1;
+void expand_set_message_size_override(long size) {
+  msg_size_override = size;
+}
 static const char *v_message_size(void) {
+  if (msg_size_override >= 0) return str_sprintf("%ld", msg_size_override);
   if (msg_counted) return str_sprintf("%ld", msg_counts.size);
   return msg_body ? str_sprintf("%zu", msg_hlen + 1 + msg_blen) : "0";
 }
@@ -440,6 +445,13 @@ void expand_set_message_counts(const expand_msg_counts *counts) {
 }
 
 bool expand_have_message(void) { return msg_headers != NULL; }
+
+void expand_get_message(const char **headers, size_t *hlen, const char **body, size_t *blen) {
+  *headers = msg_headers;
+  *hlen = msg_hlen;
+  *body = msg_body;
+  *blen = msg_blen;
+}
 
 void expand_headers_foreach(const char *name, void (*fn)(const char *, size_t, void *), void *ctx) {
   if (!msg_headers) return;

@@ -62,11 +62,17 @@ typedef struct expand_msg_counts {
   size_t body_end_len;
 } expand_msg_counts;
 void expand_set_message_counts(const expand_msg_counts *counts);
+/* $message_size shows `size` instead while >= 0 (appendfile's maildir_tag
+ * sees the bytes written); -1 ends the override. */
+void expand_set_message_size_override(long size);
 /* Headers of the current message named name (case-insensitive), for
  * variables.c and eval.c: call fn for each matching header's raw content
  * (text after the colon, terminating newline included). */
 void expand_headers_foreach(const char *name, void (*fn)(const char *content, size_t len, void *ctx),
                             void *ctx);
 bool expand_have_message(void);
+/* What expand_set_message() was last given (the system filter's "headers
+ * add/remove" rebuild the header block from it). */
+void expand_get_message(const char **headers, size_t *hlen, const char **body, size_t *blen);
 
 #endif

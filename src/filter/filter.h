@@ -74,13 +74,21 @@ typedef struct filter_ctx {
   /* Output: generated addresses (deliveries to addresses, |pipes, /files,
    * >reply items) with af_pfr flags, on this list in order. */
   address_item *generated;
-  const char *error;            /* FF_ERROR / FF_DEFER / FF_FAIL / FF_FREEZE text */
-  const char *user_message;     /* "fail text ..." for the sender */
+  const char *error;            /* FF_ERROR / FF_DEFER / FF_FAIL / FF_FREEZE text (for a
+                                   fail "<<log>>rest" text: the part for the log) */
+  const char *user_message;     /* "fail text ..." for the sender (after ">>") */
   bool seen;                    /* a significant action happened */
   /* System filter only: headers to add and remove, and "unseen"
    * deliveries. */
   const char *headers_add;
   const char *headers_remove;
+  /* Input for the first_delivery and manually_thawed conditions (set by
+   * the caller: true for -bf / a first delivery attempt). */
+  bool first_delivery;
+  bool manually_thawed;
+  /* Sieve: the keep (implicit or explicit) remains; the caller delivers
+   * normally (FF_NOTDELIVERED is returned then too). */
+  bool sieve_keep;
 } filter_ctx;
 
 /* Run the filter text against the current message (deliver_current or the
@@ -92,6 +100,13 @@ filter_result filter_interpret(const char *text, filter_ctx *ctx);
  * ...", "Filtering did not set up a significant delivery."...).  Exit code. */
 int filter_test_main(const char *file, bool system, const char *domain, const char *local_part,
                      const char *prefix, const char *suffix, const char *sender);
+
+/* The same with both files (-bF and -bf together: the system filter runs
+ * first, its $n0..$n9 become the user filter's $sn0..$sn9); either may be
+ * NULL.  verbose: -v, trace conditions and Sieve actions on stderr. */
+int filter_test_run(const char *system_file, const char *user_file, const char *domain,
+                    const char *local_part, const char *prefix, const char *suffix, const char *sender,
+                    bool verbose);
 
 /* -bI:sieve: the Sieve extensions this build supports, one per line. */
 void filter_sieve_extensions(void);

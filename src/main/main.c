@@ -31,6 +31,7 @@
 #include "../daemon/daemon.h"
 #include "../deliver/retry.h"
 #include "../expand/expand.h"
+#include "../filter/filter.h"
 #include "../queue/queue.h"
 #include "../receive/receive.h"
 #include "../rewrite/rewrite.h"
@@ -218,7 +219,10 @@ int main(int argc, char **argv) {
   }
   if (st.info) {
     if (strcmp(st.info, "dscp") == 0) return bi_dscp();
-    if (strcmp(st.info, "sieve") == 0) not_yet("-bI:sieve (Sieve extension list)", "the Sieve filter interpreter");
+    if (strcmp(st.info, "sieve") == 0) {
+      filter_sieve_extensions();
+      return EXIT_SUCCESS;
+    }
     bi_help(stderr);
     return EXIT_FAILURE;
   }
@@ -245,7 +249,9 @@ int main(int argc, char **argv) {
   }
   if (st.msg_action == MSG_LOAD) not_yet("-Mset (loading a message for -be)", "the spool layer");
   if (st.expansion_test) return be_main(argc - st.recipients_arg, argv + st.recipients_arg, st.expansion_test_message);
-  if (st.filter_user || st.filter_system) not_yet(st.filter_system ? "-bF (system filter testing)" : "-bf (filter testing)", "the filter interpreter");
+  if (st.filter_user || st.filter_system)
+    return filter_test_run(st.filter_system, st.filter_user, st.filter_domain, st.filter_localpart,
+                           st.filter_prefix, st.filter_suffix, st.sender_address, st.verbose);
   if (st.host_checking) return smtp_session_main(&st, &me, trusted);
   if (st.malware_test) not_yet("-bmalware (malware scanning)", "the content-scanning module");
   if (st.list_queue) return queue_list_main(&st, argc, argv);

@@ -1,0 +1,396 @@
+/* sieve.c - the Sieve interpreter (RFC 5228 with the extensions of
+ * exim4 -bI:sieve; filter document chapter 2): require, if/elsif/else,
+ * stop, keep, discard, redirect [:copy], fileinto [:copy], vacation (RFC
+ * 5230), notify (RFC 5435 with mailto, RFC 5436).  Parsing and running are
+ * one pass: commands in branches not taken are parsed but not run.
+ *
+ * Entry point: sieve_interpret().
+ *
+ * keep and the implicit keep file into "inbox" (a generated file address
+ * the transport maps to the mailbox); fileinto gives a generated file
+ * address with the folder name; redirect a generated address; vacation and
+ * notify generated reply items.  A script error files into inbox as the
+ * document says (the result is still FF_DELIVERED; ctx->error says why).
+ *
+ * Must never: act on anything but ctx->generated.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/store.h"
+#include "../base/str.h"
+#include "../expand/expand.h"
+#include "../expand/variables.h"
+#include "sieve_int.h"
+
+
+static bool commands(sieve_state *s, bool exec, bool in_block);
+
+static bool semicolon(sieve_state *s) {
+  if (*s->p != ';') return sieve_fail(s, "missing semicolon");
+  s->p++;
+  return sieve_skip(s);
+}
+
+static void file_into(sieve_state *s, const char *folder) {
+  if (filter_verbose) fprintf(stderr, "fileinto `%s'\n", folder);
+  for (address_item *a = s->ctx->generated; a; a = a->next)
+    if ((a->flags & af_file) && strcmp(a->address, folder) == 0) return;
+  address_item *a = filter_generate(s->ctx, folder);
+  a->flags |= af_pfr | af_file;
+  a->cc_local_part = a->lc_local_part = a->local_part = a->address;
+}
+
+static bool block(sieve_state *s, bool exec) {
+  if (*s->p != '{') return sieve_fail(s, "missing block");
+  s->p++;
+  if (!sieve_skip(s)) return false;
+  if (!commands(s, exec, true)) return false;
+  if (*s->p != '}') return sieve_fail(s, "missing closing brace");
+  s->p++;
+  return sieve_skip(s);
+}
+
+static bool do_require(sieve_state *s, bool exec) {
+  (void)exec;
+  sieve_list *caps;
+  int r = sieve_string_list(s, &caps);
+  if (r < 0) return false;
+  if (r == 0) return sieve_fail(s, "capability string list expected");
+  for (sieve_list *c = caps; c; c = c->next) {
+    const char *n = c->s;
+    if (str_cmpic(n, "envelope") == 0) s->require_envelope = true;
+    else if (str_cmpic(n, "fileinto") == 0) s->require_fileinto = true;
+    else if (str_cmpic(n, "copy") == 0) s->require_copy = true;
+    else if (str_cmpic(n, "subaddress") == 0) s->require_subaddress = true;
+    else if (str_cmpic(n, "comparator-i;ascii-numeric") == 0) s->require_numeric = true;
+    else if (str_cmpic(n, "comparator-i;octet") == 0 || str_cmpic(n, "comparator-i;ascii-casemap") == 0 ||
+             str_cmpic(n, "comparator-en;ascii-casemap") == 0) {
+    } else if (str_cmpic(n, "encoded-character") == 0) s->require_encoded = true;
+    else if (str_cmpic(n, "enotify") == 0) s->require_enotify = true;
+    else if (str_cmpic(n, "vacation") == 0) {
+      if (!filter_testing && !s->ctx->sieve_vacation_directory) return sieve_fail(s, "vacation disabled");
+      s->require_vacation = true;
+    } else {
+      return sieve_fail(s, "unknown capability");
+    }
+  }
+  return semicolon(s);
+}
+
+/* The :copy tag of redirect/fileinto. */
+static bool copy_tag(sieve_state *s, bool *copy) {
+  *copy = false;
+  while (*s->p == ':') {
+    const char *tag;
+    if (!sieve_tag(s, &tag)) return sieve_fail(s, "syntax error");
+    if (strcmp(tag, "copy") != 0) return sieve_fail(s, "unknown tag");
+    if (!s->require_copy) return sieve_fail(s, "missing previous require \"copy\";");
+    *copy = true;
+  }
+  return true;
+}
+
+static bool do_redirect(sieve_state *s, bool exec) {
+  bool copy;
+  if (!copy_tag(s, &copy)) return false;
+  const char *to;
+  int r = sieve_string(s, &to);
+  if (r < 0) return false;
+  if (r == 0) return sieve_fail(s, "missing redirect recipient string");
+  const char *err;
+  bool qualified;
+  const char *a = filter_one_address(to, &err, &qualified);
+  if (!a) return sieve_fail(s, str_sprintf("malformed recipient address: %s", err));
+  if (!qualified) return sieve_fail(s, "unqualified recipient address");
+  if (!semicolon(s)) return false;
+  if (!exec) return true;
+  if (filter_verbose) fprintf(stderr, "redirect `%s'\n", a);
+  filter_generate(s->ctx, a);
+  if (!copy) s->keep = false;
+  return true;
+}
+
+static bool do_fileinto(sieve_state *s, bool exec) {
+  if (!s->require_fileinto) return sieve_fail(s, "missing previous require \"fileinto\";");
+  bool copy;
+  if (!copy_tag(s, &copy)) return false;
+  const char *folder;
+  int r = sieve_string(s, &folder);
+  if (r < 0) return false;
+  if (r == 0) return sieve_fail(s, "missing fileinto folder string");
+  if (!*folder || strstr(folder, "..")) return sieve_fail(s, "invalid folder");
+  if (!semicolon(s)) return false;
+  if (!exec) return true;
+  file_into(s, folder);
+  if (!copy) s->keep = false;
+  return true;
+}
+
+typedef struct personal_arg {
+  const char *me;
+  sieve_list *alt;
+} personal_arg;
+
+static bool is_mine(const char *address, void *arg) {
+  personal_arg *pa = arg;
+  if (str_cmpic(address, pa->me) == 0) return true;
+  for (sieve_list *a = pa->alt; a; a = a->next)
+    if (str_cmpic(address, a->s) == 0) return true;
+  return false;
+}
+
+/* RFC 5230 4.5/4.6: whether a vacation reply may be sent. */
+static bool vacation_personal(sieve_state *s, sieve_list *addresses) {
+  const char *sender = expand_cstring("$sender_address");
+  if (!sender || !*sender) return false;
+  static const char *const robots[] = {"owner-", "-request@", "mailer-daemon@", "listserv@", "majordomo@"};
+  for (size_t i = 0; i < sizeof robots / sizeof robots[0]; i++) {
+    size_t n = strlen(robots[i]);
+    for (const char *p = sender; *p; p++)
+      if (str_ncmpic(p, robots[i], n) == 0 && (i > 0 || p == sender)) return false;
+  }
+  static const char *const lists[] = {"$h_list-id:", "$h_list-help:", "$h_list-subscribe:",
+                                      "$h_list-unsubscribe:", "$h_list-post:", "$h_list-owner:",
+                                      "$h_list-archive:"};
+  for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+    const char *v = expand_cstring(str_sprintf("${if def:%s{y}{n}}", lists[i] + 1));
+    if (v && *v == 'y') return false;
+  }
+  const char *as = expand_cstring("$h_auto-submitted:");
+  if (as && *as && str_cmpic(as, "no") != 0) return false;
+  const char *prec = expand_cstring("$h_precedence:");
+  if (prec && (strstr(prec, "bulk") || strstr(prec, "list") || strstr(prec, "junk"))) return false;
+  /* One of the user's addresses in To:, Cc:, Bcc: (or Resent- forms). */
+  const char *lp = expand_cstring("$local_part"), *dom = expand_cstring("$domain");
+  const char *me = str_sprintf("%s@%s", lp ? lp : "", dom ? dom : "");
+  const char *hdrs = expand_cstring("$h_to:,$h_cc:,$h_bcc:,$h_resent-to:,$h_resent-cc:");
+  if (!hdrs) return false;
+  personal_arg pa = {me, addresses};
+  return filter_each_address(hdrs, is_mine, &pa);
+}
+
+static bool do_vacation(sieve_state *s, bool exec) {
+  if (!s->require_vacation) return sieve_fail(s, "missing previous require \"vacation\";");
+  unsigned long days = 7;
+  const char *subject = NULL, *from = NULL, *handle = NULL;
+  sieve_list *addresses = NULL;
+  bool mime = false;
+  while (*s->p == ':') {
+    const char *tag;
+    if (!sieve_tag(s, &tag)) return sieve_fail(s, "syntax error");
+    int r = 1;
+    if (strcmp(tag, "days") == 0) {
+      r = sieve_number(s, &days);
+      if (r == 0) return sieve_fail(s, "missing days");
+      if (days < 1) days = 1;
+    } else if (strcmp(tag, "subject") == 0) {
+      r = sieve_string(s, &subject);
+      if (r == 0) return sieve_fail(s, "missing subject");
+    } else if (strcmp(tag, "from") == 0) {
+      r = sieve_string(s, &from);
+      if (r == 0) return sieve_fail(s, "from string expected");
+    } else if (strcmp(tag, "addresses") == 0) {
+      r = sieve_string_list(s, &addresses);
+      if (r == 0) return sieve_fail(s, "addresses string list expected");
+    } else if (strcmp(tag, "mime") == 0) {
+      mime = true;
+    } else if (strcmp(tag, "handle") == 0) {
+      r = sieve_string(s, &handle);
+      if (r == 0) return sieve_fail(s, "handle string expected");
+    } else {
+      return sieve_fail(s, "unknown vacation tag");
+    }
+    if (r < 0) return false;
+  }
+  const char *reason;
+  int r = sieve_string(s, &reason);
+  if (r < 0) return false;
+  if (r == 0) return sieve_fail(s, "missing vacation reason string");
+  if (mime) {
+    for (const unsigned char *p = (const unsigned char *)reason; *p; p++)
+      if (*p & 0x80) return sieve_fail(s, "MIME reason string contains 8bit text");
+  }
+  if (!semicolon(s)) return false;
+  if (!exec) return true;
+  if (s->vacation_done) return true;
+  if (!vacation_personal(s, addresses)) {
+    if (filter_verbose) fprintf(stderr, "Sieve: mail was not personal, vacation would ignore it\n");
+    return true;
+  }
+  s->vacation_done = true;
+  const char *orig = expand_cstring("$h_subject:");
+  if (!subject) subject = str_sprintf("Auto: %s", orig ? orig : "");
+  const char *sender = expand_cstring("$sender_address");
+  expand_set_value(handle ? handle : str_sprintf("%s%s%s", reason, subject, from ? from : ""));
+  const char *key = expand_cstring("${md5:$value}");
+  reply_item *ri = store_zget(sizeof *ri, false);
+  ri->to = sender;
+  ri->from = from;
+  ri->subject = subject;
+  if (mime) ri->headers = "MIME-Version: 1.0";
+  ri->text = reason;
+  ri->headers = ri->headers ? str_sprintf("%s\nAuto-Submitted: auto-replied", ri->headers)
+                            : "Auto-Submitted: auto-replied";
+  const char *dir = s->ctx->sieve_vacation_directory;
+  if (dir) ri->oncelog = str_sprintf("%s/%s", dir, key ? key : "vacation");
+  ri->once_repeat = (int)(days * 86400UL);
+  if (filter_verbose) fprintf(stderr, "Sieve: vacation reply to %s\n", sender);
+  address_item *a = filter_generate(s->ctx, str_sprintf(">%s", sender));
+  a->flags |= af_pfr | af_reply;
+  a->reply = ri;
+  return true;
+}
+
+/* notify (RFC 5435) with the mailto method (RFC 5436). */
+static bool do_notify(sieve_state *s, bool exec) {
+  if (!s->require_enotify) return sieve_fail(s, "missing previous require \"enotify\";");
+  const char *from = NULL, *importance = NULL, *message = NULL;
+  sieve_list *options = NULL;
+  while (*s->p == ':') {
+    const char *tag;
+    if (!sieve_tag(s, &tag)) return sieve_fail(s, "syntax error");
+    int r;
+    if (strcmp(tag, "from") == 0) r = sieve_string(s, &from);
+    else if (strcmp(tag, "importance") == 0) r = sieve_string(s, &importance);
+    else if (strcmp(tag, "message") == 0) r = sieve_string(s, &message);
+    else if (strcmp(tag, "options") == 0) r = sieve_string_list(s, &options);
+    else return sieve_fail(s, "unknown notify tag");
+    if (r < 0) return false;
+    if (r == 0) return sieve_fail(s, "missing notify tag argument");
+  }
+  (void)importance;
+  (void)options;
+  const char *method;
+  int r = sieve_string(s, &method);
+  if (r < 0) return false;
+  if (r == 0) return sieve_fail(s, "missing method string");
+  if (!s->ctx->sieve_enotify_mailto_owner) return sieve_fail(s, "enotify disabled");
+  if (str_ncmpic(method, "mailto:", 7) != 0) return sieve_fail(s, "unknown notification method");
+  /* mailto:addr[,addr]?subject=...&body=... (percent-decoded) */
+  const char *q = strchr(method + 7, '?');
+  const char *to_part = q ? str_copyn(method + 7, (size_t)(q - method - 7)) : method + 7;
+  const char *subject = NULL, *body = NULL;
+  if (q) {
+    const char *p = q + 1;
+    while (*p) {
+      const char *amp = strchr(p, '&');
+      const char *item = amp ? str_copyn(p, (size_t)(amp - p)) : p;
+      const char *eq = strchr(item, '=');
+      if (eq) {
+        gstring *g = g_new(32, false);
+        for (const char *v = eq + 1; *v; v++) {
+          if (*v == '%' && isxdigit((unsigned char)v[1]) && isxdigit((unsigned char)v[2])) {
+            char hx[3] = {v[1], v[2], 0};
+            g = g_catc(g, (char)strtol(hx, NULL, 16));
+            v += 2;
+          } else {
+            g = g_catc(g, *v);
+          }
+        }
+        if (str_ncmpic(item, "subject=", 8) == 0) subject = g_str(g);
+        else if (str_ncmpic(item, "body=", 5) == 0) body = g_str(g);
+      }
+      p = amp ? amp + 1 : p + strlen(p);
+    }
+  }
+  if (!semicolon(s)) return false;
+  if (!exec) return true;
+  const char *sender = expand_cstring("$sender_address");
+  if (!sender || !*sender) return true;   /* never notify about a bounce */
+  reply_item *ri = store_zget(sizeof *ri, false);
+  ri->to = to_part;
+  ri->from = from ? from : s->ctx->sieve_enotify_mailto_owner;
+  const char *orig = expand_cstring("$h_subject:");
+  ri->subject = subject ? subject : message ? message : str_sprintf("[SIEVE] %s", orig ? orig : "");
+  ri->text = body ? body : message ? message : "";
+  ri->headers = "Auto-Submitted: auto-notified";
+  if (filter_verbose) fprintf(stderr, "notify `%s'\n", to_part);
+  address_item *a = filter_generate(s->ctx, str_sprintf(">%s", to_part));
+  a->flags |= af_pfr | af_reply;
+  a->reply = ri;
+  return true;
+}
+
+static bool do_if(sieve_state *s, bool exec) {
+  bool done = false;
+  for (;;) {
+    const char *id;
+    if (!sieve_identifier(s, &id)) return sieve_fail(s, "missing test");
+    if (!sieve_skip(s)) return false;
+    int r = sieve_run_test(s, id, exec && !done);
+    if (r < 0) return false;
+    bool take = exec && !done && r == 1;
+    if (exec && !done && filter_verbose) fprintf(stderr, "if %s\n", r ? "true" : "false");
+    if (!block(s, take)) return false;
+    if (take) done = true;
+    if (sieve_peek_identifier(s, "elsif")) {
+      s->p += 5;
+      if (!sieve_skip(s)) return false;
+      continue;
+    }
+    if (sieve_peek_identifier(s, "else")) {
+      s->p += 4;
+      if (!sieve_skip(s)) return false;
+      return block(s, exec && !done);
+    }
+    return true;
+  }
+}
+
+static bool commands(sieve_state *s, bool exec, bool in_block) {
+  for (;;) {
+    if (!*s->p) return in_block ? sieve_fail(s, "missing closing brace") : true;
+    if (*s->p == '}') return in_block ? true : sieve_fail(s, "unexpected closing brace");
+    const char *id;
+    if (!sieve_identifier(s, &id)) return sieve_fail(s, "missing command");
+    if (!sieve_skip(s)) return false;
+    const char *c = str_lc(id);
+    bool run = exec && !s->stopped;
+    bool ok;
+    if (strcmp(c, "require") == 0) ok = do_require(s, run);
+    else if (strcmp(c, "if") == 0) ok = do_if(s, run);
+    else if (strcmp(c, "elsif") == 0 || strcmp(c, "else") == 0)
+      ok = sieve_fail(s, str_sprintf("%s without if", c));
+    else if (strcmp(c, "stop") == 0) {
+      ok = semicolon(s);
+      if (ok && run) s->stopped = true;
+    } else if (strcmp(c, "keep") == 0) {
+      ok = semicolon(s);
+      if (ok && run) {
+        file_into(s, s->ctx->sieve_inbox ? s->ctx->sieve_inbox : "inbox");
+        s->keep = false;
+      }
+    } else if (strcmp(c, "discard") == 0) {
+      ok = semicolon(s);
+      if (ok && run) {
+        if (filter_verbose) fprintf(stderr, "discard\n");
+        s->keep = false;
+      }
+    } else if (strcmp(c, "redirect") == 0) ok = do_redirect(s, run);
+    else if (strcmp(c, "fileinto") == 0) ok = do_fileinto(s, run);
+    else if (strcmp(c, "vacation") == 0) ok = do_vacation(s, run);
+    else if (strcmp(c, "notify") == 0) ok = do_notify(s, run);
+    else ok = sieve_fail(s, "unknown command");
+    if (!ok) return false;
+  }
+}
+
+filter_result sieve_interpret(const char *text, filter_ctx *ctx) {
+  sieve_state s = {.p = text, .line = 1, .ctx = ctx, .keep = true};
+  /* The "# Sieve filter" line is a comment. */
+  bool ok = sieve_skip(&s) && commands(&s, true, false);
+  const char *inbox = ctx->sieve_inbox ? ctx->sieve_inbox : "inbox";
+  if (!ok) {
+    ctx->error = str_sprintf("%s in line %d", s.error ? s.error : "syntax error", s.error_line);
+    file_into(&s, inbox);
+    ctx->sieve_keep = true;
+    return FF_DELIVERED;
+  }
+  ctx->sieve_keep = s.keep;
+  if (s.keep) file_into(&s, inbox);
+  ctx->seen = true;
+  return FF_DELIVERED;
+}
