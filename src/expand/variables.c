@@ -43,7 +43,7 @@ static const char *zone_string(void) {
   return str_sprintf("%c%02ld%02ld", sign, off / 60, off % 60);
 }
 
-static const char *v_tod_bsdinbox(void) { return tod_fmt("%a %b %e %H:%M:%S %Y", false); }
+static const char *v_tod_bsdinbox(void) { return tod_fmt("%a %b %d %H:%M:%S %Y", false); }
 static const char *v_tod_epoch(void) { return str_sprintf("%lld", (long long)time(NULL)); }
 static const char *v_tod_epoch_l(void) {
   struct timespec ts;
