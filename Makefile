@@ -99,6 +99,8 @@ PROG_SRCS   := $(CORE_SRCS) $(MODULE_SRCS)
 PROG_OBJS   := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(PROG_SRCS)) $(BUILD)/obj/modules.o
 LIB_OBJS    := $(filter-out $(BUILD)/obj/main/main.o,$(PROG_OBJS)) $(BUILD)/obj/buildinfo.o
 UTILS       := $(patsubst src/util/%.c,$(BUILD)/%,$(UTIL_MAINS))
+# Perl utilities (spec 54): copied beside exim, which they run by default.
+QUEUE_SCRIPTS := $(BUILD)/exiqgrep $(BUILD)/exiqsumm $(BUILD)/exipick
 UNIT_SRCS   := $(wildcard test/unit/test_*.c)
 UNIT_BINS   := $(patsubst test/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 LIBS_ALL    := $(MODULE_LIBS) $(CORE_LIBS) $(OS_LIBS)
@@ -110,7 +112,11 @@ $(if $(filter-out $(NO_BUILD_GOALS),$(or $(MAKECMDGOALS),all)),$(file >$(BUILD)/
 endif
 
 .PHONY: all config unit test asan run install clean bench
-all: $(BUILD)/exim $(UTILS)
+all: $(BUILD)/exim $(UTILS) $(QUEUE_SCRIPTS)
+
+$(QUEUE_SCRIPTS): $(BUILD)/%: util/%
+	@mkdir -p $(BUILD)
+	install -m 755 $< $@
 
 # Only the configuration step: check the settings, generate $(BUILD)/modules.*
 # and config.h (parse time did it), compile nothing.
@@ -171,7 +177,7 @@ run:
 install: all
 	install -d $(DESTDIR)$(BIN_DIRECTORY)
 	install -m 4755 $(BUILD)/exim $(DESTDIR)$(BIN_DIRECTORY)/exim
-	@for u in $(UTILS); do echo "install -m 755 $$u $(DESTDIR)$(BIN_DIRECTORY)/"; \
+	@for u in $(UTILS) $(QUEUE_SCRIPTS); do echo "install -m 755 $$u $(DESTDIR)$(BIN_DIRECTORY)/"; \
 	  install -m 755 $$u $(DESTDIR)$(BIN_DIRECTORY)/ || exit 1; done
 
 # BUILD=dir on the command line: only that directory.
