@@ -211,13 +211,13 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
       return;
     }
     if (ctx->generated) {
-      address_item *c = ctx->generated;
+      /* children are routed next, before the rest (exim4's order) */
+      address_item *c = ctx->generated, *last = c;
       ctx->generated = NULL;
-      while (c) {
-        address_item *next = c->next;
-        list_add(&r->todo, c);
-        c = next;
-      }
+      while (last->next) last = last->next;
+      last->next = r->todo.head;
+      r->todo.head = c;
+      if (!r->todo.tail) r->todo.tail = last;
       return;
     }
     if (!a->transport) {

@@ -37,7 +37,9 @@ gstring *dlv_address_text(gstring *g, const address_item *a, bool local_style) {
   } else {
     g = g_cat(g, a->address);
   }
-  if (a->parent && a->parent != top) {
+  /* exim4 names an intermediate parent only for pipes, files and replies
+   * (and every one with +all_parents) */
+  if (a->parent && a->parent != top && (LOGGING(all_parents) || (a->flags & af_pfr))) {
     if (LOGGING(all_parents)) {
       for (const address_item *p = a->parent; p && p != top; p = p->parent)
         g = g_fmt(g, " (%s)", p->address);
@@ -95,12 +97,10 @@ void dlv_log_delivery(deliver_msg *dm, const address_item *a, bool fake) {
   if (LOGGING(queue_time)) g = queue_time(g, dm);
   log_write_msg(dm->m.id, LOG_MAIN, "%s", g_str(g));
 
-  /* msglog: "address [<top>]: T transport succeeded" */
-  const address_item *top = top_of(a);
+  /* msglog: "address [<parent>]: T transport succeeded" */
   gstring *ml = g_cat(NULL, a->address);
-  if (a != top) ml = g_fmt(ml, " <%s>", top->address);
-  if (fake) ml = g_cat(ml, ": delivery suppressed (-N)");
-  else ml = g_fmt(ml, ": %s transport succeeded", transport_name(a) ? transport_name(a) : "");
+  if (a->parent) ml = g_fmt(ml, " <%s>", a->parent->address);
+  ml = g_fmt(ml, ": %s transport succeeded", transport_name(a) ? transport_name(a) : "");   /* -N too */
   dlv_msglog(dm, "%s", g_str(ml));
 }
 

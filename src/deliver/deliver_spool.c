@@ -162,21 +162,33 @@ void deliver_remove_files(const char *id, const char *queue_name) {
 
 /* ------------------------------------------------------------ the msglog */
 
-void dlv_msglog_open(deliver_msg *dm) {
-  if (dm->msglog || !mainconf.message_logs) return;
-  const char *path = deliver_spool_path(dm->m.id, dm->queue_name, 'M');
+static FILE *msglog_open(const char *id, const char *queue_name) {
+  const char *path = deliver_spool_path(id, queue_name, 'M');
   int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
   if (fd < 0 && errno == ENOENT) {
     make_parent_dirs(path);
     fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
   }
   if (fd < 0) {
-    log_write_msg(dm->m.id, LOG_MAIN | LOG_PANIC, "Couldn't open message log %s: %s", path,
-                  strerror(errno));
-    return;
+    log_write_msg(id, LOG_MAIN | LOG_PANIC, "Couldn't open message log %s: %s", path, strerror(errno));
+    return NULL;
   }
-  dm->msglog = fdopen(fd, "a");
-  if (!dm->msglog) close(fd);
+  FILE *f = fdopen(fd, "a");
+  if (!f) close(fd);
+  return f;
+}
+
+void dlv_msglog_open(deliver_msg *dm) {
+  if (dm->msglog || !mainconf.message_logs) return;
+  dm->msglog = msglog_open(dm->m.id, dm->queue_name);
+}
+
+void deliver_msglog_write(const char *id, const char *text) {
+  if (!mainconf.message_logs) return;
+  deliver_msg dm = {.m.id = "", .queue_name = ""};
+  dm.msglog = msglog_open(id, "");
+  dlv_msglog(&dm, "%s", text);
+  if (dm.msglog) fclose(dm.msglog);
 }
 
 static void msglog_v(deliver_msg *dm, bool stamp, const char *fmt, va_list ap) {

@@ -29,6 +29,11 @@ void deliver_after_reception(const char *id, int mode, bool queue_only_by_acl);
 extern int deliver_reception_mode;
 extern const char *deliver_config_arg;
 
+/* A line (timestamped) in the message log of a message being received
+ * (spec 53.16: "Received from ...", "frozen by ACL"); nothing when
+ * message_logs is false. */
+void deliver_msglog_write(const char *id, const char *text);
+
 /* When the daemon wants to start deliveries itself (a privileged parent
  * that already holds the configuration), it sets this to the write end of
  * a pipe before forking receivers: deliver_after_reception() then writes

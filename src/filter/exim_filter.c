@@ -137,6 +137,13 @@ static bool do_mail(frun *r, const fcmd *c) {
       return false;
     }
   }
+  /* No automatic replies to bounces (filter document 3.14). */
+  const char *rp = expand_cstring("$return_path");
+  if (!rp || !*rp) {
+    if (filter_testing)
+      out(r, "%s command ignored because return_path is empty\n", c->type == FC_MAIL ? "mail" : "vacation");
+    return true;
+  }
   if (filter_testing) {
     out(r, "%s: %s%s\n", action_word(c, false, "mail to"), v[MK_TO] ? filter_printing(v[MK_TO]) : "<default>",
         c->type == FC_VACATION ? " (vacation)" : "");
@@ -147,9 +154,6 @@ static bool do_mail(frun *r, const fcmd *c) {
     }
     if (c->return_message) out(r, "Return original message\n");
   }
-  /* No automatic replies to bounces (filter document 3.14). */
-  const char *sender = expand_cstring("$sender_address");
-  if (!filter_testing && (!sender || !*sender)) return true;
   const char *to = v[MK_TO];
   if (!to) {
     to = expand_cstring("$reply_address");
@@ -375,7 +379,11 @@ filter_result exim_filter_interpret(const char *text, filter_ctx *ctx) {
   bool was_running = expand_filter_running;
   const char *charset = mainconf.headers_charset;
   expand_filter_running = true;
-  for (int i = 0; i < 10; i++) expand_var_set(str_sprintf("n%d", i), "0");
+  for (int i = 0; i < 10; i++) {
+    expand_var_set(str_sprintf("n%d", i), "0");
+    const char **sn = expand_var_slot(str_sprintf("sn%d", i));
+    if (sn && !*sn) *sn = "0";
+  }
   frun r = {.ctx = ctx, .log_fd = -1, .stop = FF_NOTDELIVERED};
   bool ok = run_commands(&r, cmds);
   if (r.log_fd >= 0) close(r.log_fd);

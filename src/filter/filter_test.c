@@ -204,6 +204,7 @@ int filter_test_run(const char *system_file, const char *user_file, const char *
   if (pw) expand_var_set("home", str_perm(pw->pw_dir));
   const char *reply = trimmed_header("reply-to");
   if (!*reply) reply = trimmed_header("from");
+  if (!*reply) reply = sender;
   expand_var_set("reply_address", reply);
 
   int rc = 0;

@@ -35,9 +35,12 @@ static bool semicolon(sieve_state *s) {
 }
 
 static void file_into(sieve_state *s, const char *folder) {
-  if (filter_verbose) fprintf(stderr, "fileinto `%s'\n", folder);
   for (address_item *a = s->ctx->generated; a; a = a->next)
-    if ((a->flags & af_file) && strcmp(a->address, folder) == 0) return;
+    if ((a->flags & af_file) && strcmp(a->address, folder) == 0) {
+      if (filter_verbose) fprintf(stderr, "Repeated fileinto `%s' ignored.\n", folder);
+      return;
+    }
+  if (filter_verbose) fprintf(stderr, "fileinto `%s'\n", folder);
   address_item *a = filter_generate(s->ctx, folder);
   a->flags |= af_pfr | af_file;
   a->cc_local_part = a->lc_local_part = a->local_part = a->address;
@@ -107,6 +110,12 @@ static bool do_redirect(sieve_state *s, bool exec) {
   if (!qualified) return sieve_fail(s, "unqualified recipient address");
   if (!semicolon(s)) return false;
   if (!exec) return true;
+  if (!copy) s->keep = false;
+  for (address_item *g = s->ctx->generated; g; g = g->next)
+    if (!(g->flags & af_pfr) && strcmp(g->address, a) == 0) {
+      if (filter_verbose) fprintf(stderr, "Repeated redirect `%s' ignored.\n", a);
+      return true;
+    }
   if (filter_verbose) fprintf(stderr, "redirect `%s'\n", a);
   filter_generate(s->ctx, a);
   if (!copy) s->keep = false;
@@ -221,11 +230,18 @@ static bool do_vacation(sieve_state *s, bool exec) {
     return true;
   }
   s->vacation_done = true;
+  /* The once-file name: the MD5 of the handle, by default of :subject,
+   * :from, the :mime flag and the reason, in upper case hex as exim4. */
+  expand_set_value(handle ? handle : str_sprintf("%s%s%d%s", subject ? subject : "", from ? from : "",
+                                                 mime ? 1 : 0, reason));
+  const char *key = expand_cstring("${md5:$value}");
+  char *uc = str_copy(key ? key : "");
+  for (char *k = uc; *k; k++) *k = (char)toupper((unsigned char)*k);
+  key = uc;
+  if (filter_verbose) fprintf(stderr, "Sieve: mail was personal, vacation file basename: %s\n", key);
   const char *orig = expand_cstring("$h_subject:");
   if (!subject) subject = str_sprintf("Auto: %s", orig ? orig : "");
-  const char *sender = expand_cstring("$sender_address");
-  expand_set_value(handle ? handle : str_sprintf("%s%s%s", reason, subject, from ? from : ""));
-  const char *key = expand_cstring("${md5:$value}");
+  const char *sender = expand_cstring("$return_path");
   reply_item *ri = store_zget(sizeof *ri, false);
   ri->to = sender;
   ri->from = from;
@@ -235,9 +251,8 @@ static bool do_vacation(sieve_state *s, bool exec) {
   ri->headers = ri->headers ? str_sprintf("%s\nAuto-Submitted: auto-replied", ri->headers)
                             : "Auto-Submitted: auto-replied";
   const char *dir = s->ctx->sieve_vacation_directory;
-  if (dir) ri->oncelog = str_sprintf("%s/%s", dir, key ? key : "vacation");
+  if (dir) ri->oncelog = str_sprintf("%s/%s", dir, key);
   ri->once_repeat = (int)(days * 86400UL);
-  if (filter_verbose) fprintf(stderr, "Sieve: vacation reply to %s\n", sender);
   address_item *a = filter_generate(s->ctx, str_sprintf(">%s", sender));
   a->flags |= af_pfr | af_reply;
   a->reply = ri;
@@ -316,6 +331,7 @@ static bool do_notify(sieve_state *s, bool exec) {
 
 static bool do_if(sieve_state *s, bool exec) {
   bool done = false;
+  const char *word = "if";
   for (;;) {
     const char *id;
     if (!sieve_identifier(s, &id)) return sieve_fail(s, "missing test");
@@ -323,12 +339,13 @@ static bool do_if(sieve_state *s, bool exec) {
     int r = sieve_run_test(s, id, exec && !done);
     if (r < 0) return false;
     bool take = exec && !done && r == 1;
-    if (exec && !done && filter_verbose) fprintf(stderr, "if %s\n", r ? "true" : "false");
+    if (exec && !done && filter_verbose) fprintf(stderr, "%s %s\n", word, r ? "true" : "false");
     if (!block(s, take)) return false;
     if (take) done = true;
     if (sieve_peek_identifier(s, "elsif")) {
       s->p += 5;
       if (!sieve_skip(s)) return false;
+      word = "elsif";
       continue;
     }
     if (sieve_peek_identifier(s, "else")) {
@@ -342,7 +359,7 @@ static bool do_if(sieve_state *s, bool exec) {
 
 static bool commands(sieve_state *s, bool exec, bool in_block) {
   for (;;) {
-    if (!*s->p) return in_block ? sieve_fail(s, "missing closing brace") : true;
+    if (!*s->p) return in_block ? sieve_fail(s, "expecting command or closing brace") : true;
     if (*s->p == '}') return in_block ? true : sieve_fail(s, "unexpected closing brace");
     const char *id;
     if (!sieve_identifier(s, &id)) return sieve_fail(s, "missing command");
@@ -365,15 +382,12 @@ static bool commands(sieve_state *s, bool exec, bool in_block) {
       }
     } else if (strcmp(c, "discard") == 0) {
       ok = semicolon(s);
-      if (ok && run) {
-        if (filter_verbose) fprintf(stderr, "discard\n");
-        s->keep = false;
-      }
+      if (ok && run) s->keep = false;
     } else if (strcmp(c, "redirect") == 0) ok = do_redirect(s, run);
     else if (strcmp(c, "fileinto") == 0) ok = do_fileinto(s, run);
     else if (strcmp(c, "vacation") == 0) ok = do_vacation(s, run);
     else if (strcmp(c, "notify") == 0) ok = do_notify(s, run);
-    else ok = sieve_fail(s, "unknown command");
+    else ok = sieve_fail(s, "syntax error");
     if (!ok) return false;
   }
 }

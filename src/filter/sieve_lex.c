@@ -188,8 +188,8 @@ int sieve_string(sieve_state *s, const char **out) {
         break;
       }
       const char *from = s->p[0] == '.' && s->p[1] == '.' ? s->p + 1 : s->p;
-      g = g_catn(g, from, (size_t)(s->p + len - from));
-      g = g_catc(g, '\n');
+      g = g_catn(g, from, (size_t)(s->p + l2 - from));
+      g = g_cat(g, "\r\n");   /* as exim4: multi-line strings end lines with CRLF */
       s->p += len + (nl ? 1 : 0);
       s->line++;
     }

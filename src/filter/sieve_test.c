@@ -58,8 +58,6 @@ static bool glob(const char *v, const char *k, int cmp) {
 static int numeric_cmp(const char *a, const char *b) {
   bool da = isdigit((unsigned char)*a), db = isdigit((unsigned char)*b);
   if (!da || !db) return da == db ? 0 : da ? -1 : 1;
-  while (*a == '0') a++;
-  while (*b == '0') b++;
   size_t la = strspn(a, "0123456789"), lb = strspn(b, "0123456789");
   if (la != lb) return la < lb ? -1 : 1;
   return strncmp(a, b, la);

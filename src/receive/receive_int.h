@@ -178,7 +178,8 @@ char *rcv_date(time_t t);
 
 /* receive_log.c ------------------------------------------------------------- */
 
-/* The "<=" line for an accepted message (to the main log). */
-void rcv_log_arrival(rcv_msg *r);
+/* The "<=" line for an accepted message (to the main log); returns its
+ * text after "<= " (the message log's "Received from" line). */
+const char *rcv_log_arrival(rcv_msg *r);
 
 #endif

@@ -49,7 +49,7 @@ static const char *subject_text(const char *raw) {
   return d ? d : g_str(g);
 }
 
-void rcv_log_arrival(rcv_msg *r) {
+const char *rcv_log_arrival(rcv_msg *r) {
   smtp_conn *c = r->c;
   spool_msg *m = &r->m;
   gstring *g = g_fmt(NULL, "%s %s", r->fake_reject ? "(=" : "<=", m->sender && *m->sender ? m->sender : "<>");
@@ -95,4 +95,5 @@ void rcv_log_arrival(rcv_msg *r) {
     for (int i = 0; i < m->recipients_count; i++) g = g_fmt(g, " %s", m->recipients[i].address);
   }
   log_write_msg(m->id, LOG_MAIN, "%s", g_str(g));
+  return g_str(g) + 3;
 }

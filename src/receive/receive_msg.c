@@ -24,6 +24,7 @@
 #include "base/store.h"
 #include "base/str.h"
 #include "config/main_config.h"
+#include "deliver/deliver_start.h"
 #include "expand/expand.h"
 #include "expand/variables.h"
 #include "main/version.h"
@@ -404,8 +405,11 @@ bool rcv_commit(rcv_msg *r) {
   }
   spool_close(&r->spool);
   r->spool_open = false;
-  rcv_log_arrival(r);
-  if (r->m.frozen) log_write_msg(r->m.id, LOG_MAIN, "frozen by ACL");
+  deliver_msglog_write(r->m.id, str_sprintf("Received from %s", rcv_log_arrival(r)));
+  if (r->m.frozen) {
+    log_write_msg(r->m.id, LOG_MAIN, "frozen by ACL");
+    deliver_msglog_write(r->m.id, "frozen by ACL");
+  }
   return true;
 }
 

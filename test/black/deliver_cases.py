@@ -1,0 +1,62 @@
+"""Delivery cases recorded from exim4 (record_deliver.py) and replayed by
+test_deliver_log.py: each is a configuration (main options, routers,
+transports as in deliver_helpers) and one message sent with args.  What
+is compared: the main log lines and the msglog of the first message
+(normalised), the mailboxes written."""
+from deliver_helpers import SIMPLE_ROUTERS, SIMPLE_TRANSPORTS
+
+NO_USER_TRANSPORTS = """\
+t_mbox:
+  driver = appendfile
+  file = @T@/mail/$local_part_data
+"""
+
+ALIAS_ROUTERS = """\
+alias:
+  driver = redirect
+  local_parts = list : hole : deep
+  data = ${if eq{$local_part}{list}{a, b@test.example, a}{${if eq{$local_part}{deep}{list, c}{:blackhole:}}}}
+""" + SIMPLE_ROUTERS
+
+FREEZE_ACL = """\
+acl_not_smtp = freeze_it
+begin acl
+freeze_it:
+  accept control = freeze
+"""
+
+CASES = {
+    # three local deliveries, preserved msglog
+    "three_local": dict(main="preserve_message_logs\n", args=["-odi", "a@test.example", "b", "c@test.example"]),
+    # -N: "*>" lines, nothing written
+    "dont_deliver": dict(main="preserve_message_logs\n", args=["-odi", "-N", "a@test.example", "b@test.example"],
+                         no_mail=True),
+    # the transport would run as root: fixed_never_users
+    "never_users_fixed": dict(main="", args=["-odi", "a@test.example"], transports=NO_USER_TRANSPORTS,
+                              first_only=True, no_mail=True),
+    # never_users option naming nobody
+    "never_users_option": dict(main="never_users = nobody\n", args=["-odi", "a@test.example"],
+                               first_only=True, no_mail=True),
+    # the queue_time selectors on delivery and Completed lines (QT=0s)
+    "log_selectors": dict(main="log_selector = +sender_on_delivery +return_path_on_delivery\n",
+                          args=["-odi", "-f", "s@x.example", "a@test.example"]),
+    # -odq: nothing is delivered
+    "odq": dict(main="", args=["-odq", "a@test.example"], no_mail=True),
+    # queue_only, and -odi overriding it
+    "queue_only": dict(main="queue_only\n", args=["a@test.example"], no_mail=True),
+    "queue_only_odi": dict(main="queue_only\n", args=["-odi", "a@test.example"]),
+    "queue_only_no_override": dict(main="queue_only\nno_queue_only_override\n",
+                                   args=["-odi", "a@test.example"], no_mail=True),
+    # redirection: children, a duplicate, "children all complete" in the msglog
+    "redirect_children": dict(main="preserve_message_logs\n", routers=ALIAS_ROUTERS,
+                              args=["-odi", "list@test.example", "c"]),
+    # two levels: the intermediate parent in parentheses
+    "redirect_two_levels": dict(main="preserve_message_logs\n", routers=ALIAS_ROUTERS,
+                                args=["-odi", "deep@test.example"]),
+    "blackhole": dict(main="preserve_message_logs\n", routers=ALIAS_ROUTERS,
+                      args=["-odi", "hole@test.example", "a"]),
+    # a routing failure is logged before the deliveries (the bounce's own lines are left out)
+    "unrouteable": dict(main="", args=["-odi", "a@test.example", "x@test.example"], first_only=True),
+    # frozen by the non-SMTP ACL: not delivered
+    "frozen_by_acl": dict(main=FREEZE_ACL, args=["-odi", "a@test.example"], no_mail=True),
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/python3
+"""Record exim4's behaviour for the cases in deliver_cases.py into
+test/expected/deliver/<name>.json: main log lines, the first message's
+msglog and the mailboxes, normalised as deliver_helpers normalises ours.
+Run as root where exim4 is installed (the config path goes into
+/etc/exim4/trusted_configs so that exim4 keeps root for deliveries):
+    /usr/bin/python3 test/black/record_deliver.py [names...]
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from deliver_cases import CASES  # noqa: E402
+from deliver_helpers import SIMPLE_ROUTERS, SIMPLE_TRANSPORTS, build_config, normalise_mail  # noqa: E402
+from conftest import normalise  # noqa: E402
+
+TOP = Path(__file__).resolve().parents[2]
+DIR = Path("/tmp/deliver-rec")
+
+
+def strip(lines):
+    return [re.sub(r"^YYYY-MM-DD HH:MM:SS ", "", x) for x in normalise(lines).splitlines()]
+
+
+def record(name, case):
+    subprocess.run(["rm", "-rf", str(DIR)], check=True)
+    (DIR / "spool").mkdir(parents=True)
+    (DIR / "mail").mkdir()
+    os.chmod(DIR / "mail", 0o777)
+    conf = DIR / "conf"
+    conf.write_text(build_config(DIR, case.get("main", ""), case.get("routers", SIMPLE_ROUTERS),
+                                 case.get("transports", SIMPLE_TRANSPORTS)))
+    os.chmod(conf, 0o644)
+    tc = Path("/etc/exim4/trusted_configs")
+    if str(conf) not in (tc.read_text().split() if tc.exists() else []):
+        with tc.open("a") as f:
+            f.write(str(conf) + "\n")
+    p = subprocess.run(["/usr/sbin/exim4", "-C", str(conf)] + case["args"],
+                       input=case.get("input", "Subject: hi\n\nbody\n"), capture_output=True, text=True)
+    time.sleep(0.5)
+    raw = (DIR / "spool" / "log" / "mainlog").read_text()
+    first = re.findall(r"^\S+ \S+ (\S+) <= ", raw, re.M)[0]
+    ml = None
+    for d in ("msglog", "msglog.OLD"):
+        f = DIR / "spool" / d / first
+        if f.exists():
+            ml = strip(f.read_text())
+    mail = {f.name: normalise_mail(f.read_text()) for f in sorted((DIR / "mail").iterdir())}
+    lines = strip(raw.replace(str(DIR), "@T@"))
+    if case.get("first_only"):
+        lines = strip("\n".join(x for x in raw.replace(str(DIR), "@T@").splitlines() if f" {first} " in x))
+    out = dict(rc=p.returncode, mainlog=lines, msglog=ml, mail=mail,
+               first_queued=(DIR / "spool" / "input" / (first + "-H")).exists())
+    (TOP / "test" / "expected" / "deliver" / f"{name}.json").write_text(json.dumps(out, indent=1) + "\n")
+    print(name, json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    for name in sys.argv[1:] or CASES:
+        record(name, CASES[name])

@@ -1,0 +1,37 @@
+"""Deliveries replayed against exim4's recordings (deliver_cases.py,
+test/expected/deliver/*.json, made by record_deliver.py): the main log
+lines, the msglog and the mailboxes must be the same after normalisation."""
+import json
+
+import pytest
+
+from conftest import EXPECTED
+from deliver_cases import CASES
+from deliver_helpers import SIMPLE_ROUTERS, SIMPLE_TRANSPORTS, DeliverEnv
+
+
+def run_case(exim, tmp_path, case):
+    env = DeliverEnv(exim, tmp_path)
+    env.config(case.get("main", ""), case.get("routers", SIMPLE_ROUTERS),
+               case.get("transports", SIMPLE_TRANSPORTS))
+    r = env.run(case["args"], input=case.get("input", "Subject: hi\n\nbody\n"))
+    return env, r
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_deliver_case(exim, tmp_path, name):
+    case = CASES[name]
+    want = json.loads((EXPECTED / "deliver" / f"{name}.json").read_text())
+    env, r = run_case(exim, tmp_path, case)
+    raw = env.mainlog_raw()
+    assert r.rc == want["rc"], r.err
+    first = env.message_ids()[0]
+    lines = env.mainlog()
+    if case.get("first_only"):
+        lines = [x for x, y in zip(lines, raw.splitlines()) if f" {first} " in y]
+    lines = [x.replace(str(tmp_path), "@T@") for x in lines]
+    assert lines == want["mainlog"]
+    if want["msglog"] is not None:
+        assert env.msglog(first) == want["msglog"]
+    assert env.mailboxes() == want["mail"]
+    assert (env.input_dir() / f"{first}-H").exists() == want["first_queued"]
