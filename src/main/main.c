@@ -268,6 +268,10 @@ int main(int argc, char **argv) {
                            st.address_test ? ROUTE_ADDRESS_TEST
                            : st.verify_as_sender ? ROUTE_VERIFY_SENDER : ROUTE_VERIFY_RECIPIENT,
                            st.sender_address);
+  if (st.msg_action != MSG_NONE && st.msg_action != MSG_DELIVER) {
+    open_logs(st.syslog_name, exim_known, exim_uid, exim_gid);
+    return queue_action_main(&st, argc, argv, me.login);
+  }
   if (st.msg_action != MSG_NONE) not_yet(str_sprintf("%s (message action)", st.msg_action_option), "the spool and delivery layers");
   if (st.queue_interval > 0) not_yet("-q<time> (periodic queue runs)", "the daemon layer");
   if (st.queue_interval == 0) not_yet("-q (queue run)", "the delivery layer");

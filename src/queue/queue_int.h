@@ -38,4 +38,8 @@ long queue_message_size(const char *queue_name, const spool_msg *m);
 /* True if id is on the recipients list of m (exact match). */
 bool queue_is_recipient(const spool_msg *m, const char *address);
 
+/* The working address of a -Mar/-Mes argument, fully qualified ("" for
+ * "<>" when allow_null), or NULL with exim's *error text. */
+const char *queue_parse_address(const char *arg, bool allow_null, const char **error);
+
 #endif

@@ -6,7 +6,7 @@
  *
  * Entry points: queue_ids (queue.h); queue_spool_dir, queue_input_dir,
  * queue_locate, queue_read_header, queue_age_text, queue_size_text,
- * queue_message_size, queue_is_recipient (queue_int.h).
+ * queue_message_size, queue_is_recipient, queue_parse_address (queue_int.h).
  * Must never: modify a spool file; accept a directory entry whose name is
  * not "<valid id>-H" as a message.
  */
@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/address.h"
 #include "base/store.h"
 #include "base/str.h"
 #include "config/main_config.h"
@@ -107,6 +108,18 @@ bool queue_is_recipient(const spool_msg *m, const char *address) {
   for (int i = 0; i < m->recipients_count; i++)
     if (strcmp(m->recipients[i].address, address) == 0) return true;
   return false;
+}
+
+const char *queue_parse_address(const char *arg, bool allow_null, const char **error) {
+  int domain = 0;
+  *error = NULL;
+  char *a = address_extract(arg, error, NULL, NULL, &domain, allow_null);
+  if (!a) return NULL;
+  if (*a && domain == 0) {
+    *error = "domain missing";
+    return NULL;
+  }
+  return a;
 }
 
 /* Minutes up to 90, then hours (rounded) up to 72, then days (rounded). */
