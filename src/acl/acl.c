@@ -156,6 +156,15 @@ static void log_host_line(acl_where where, const char *text) {
   log_write_msg(acl_log_id(where), LOG_MAIN, "%s", g_str(g));
 }
 
+/* A statement rejecting because sender verification failed or deferred
+ * logs why, once per sender (acl_verify_addr.c leaves the line). */
+static void log_sender_verify(acl_where where) {
+  if (!acl_pending_sender_log) return;
+  log_host_line(where, acl_pending_sender_log);
+  acl_pending_sender_log = NULL;
+  acl_sender_log_told();
+}
+
 /* warn's log_message: written once per message. */
 static void log_warning(acl_where where, const char *text) {
   for (warned *w = warned_list; w; w = w->next)
@@ -207,6 +216,10 @@ static int run_stmts(acl_ctx *ctx, const acl_stmt *stmts) {
     if (acl_tracing) acl_trace(ctx->level, "processing \"%s\" (%s %d)", verb, st->file ? st->file : "", st->line);
     ctx->message = ctx->log_message = NULL;
     ctx->verb = st->verb;
+    acl_pending_sender_log = NULL;
+    /* What a warn statement's conditions leave (a failed verification's
+     * texts) does not outlive it, as in exim4. */
+    const char *saved_user = *ctx->user_msg, *saved_log = *ctx->log_msg;
     ctx->nested_drop = false;
     bool endpass = false, endpass_seen = false;
     int rc = ACL_OK;
@@ -249,9 +262,14 @@ static int run_stmts(acl_ctx *ctx, const acl_stmt *stmts) {
         continue;
       }
       set_texts(ctx);
+      log_sender_verify(ctx->where);
       return ACL_DEFER;
     }
     int result = -1;
+    if (st->verb == ACL_VERB_WARN && rc != ACL_ERROR) {
+      *ctx->user_msg = saved_user;
+      *ctx->log_msg = saved_log;
+    }
     if (rc == ACL_OK) {
       switch (st->verb) {
       case ACL_VERB_ACCEPT: result = ACL_OK; break;
@@ -295,6 +313,7 @@ static int run_stmts(acl_ctx *ctx, const acl_stmt *stmts) {
         acl_trace(ctx->level, "end of %s: %s", acl_label(ctx),
                   rc == ACL_FAIL ? "not OK" : result_name(result, false));
     }
+    if (result != ACL_OK && result != ACL_DISCARD) log_sender_verify(ctx->where);
     return result;
   }
   if (acl_tracing) acl_trace(ctx->level, "end of %s: %s", acl_label(ctx), result_name(ACL_FAIL, true));

@@ -84,6 +84,8 @@ unsigned acl_log_reject_target(void);
 /* -bh commentary: the ">>> processing ..." lines on stderr.  The SMTP
  * layer turns it on for host checking. */
 void acl_set_trace(bool on);
+/* Whether that commentary is on (VRFY/EXPN routing adds to it). */
+bool acl_trace_on(void);
 
 /* ${acl {name}{arg1}...}: run the ACL with $acl_arg1.. set; *result gets
  * the message text.  Returns the ACL_* result (ACL_ERROR: *result is the

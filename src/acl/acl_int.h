@@ -113,6 +113,15 @@ const char *acl_log_id(acl_where w);
 void acl_set_log_reject_target(unsigned bits);
 /* control = ... (acl_controls.c) */
 int acl_run_control(acl_ctx *ctx, const acl_item *it, const char *arg);
+/* verify = recipient / sender / header_sender (acl_verify_addr.c): what
+ * is "recipient", "sender" or "header_sender", arg the whole argument
+ * (with "=address" and "/options").  acl_pending_sender_log: the "sender
+ * verify fail/defer for <x>: ..." line, written by the statement that
+ * rejects because of it (then acl_sender_log_told(): once per sender). */
+int acl_verify_address(acl_ctx *ctx, const char *what, const char *arg);
+extern const char *acl_pending_sender_log;
+void acl_sender_log_told(void);
+
 /* Expand a time ("30s", "1d") for delay/ratelimit/seen: seconds or -1. */
 int acl_parse_time(const char *s);
 

@@ -1,8 +1,8 @@
 /* acl_verify.c - the verify condition (spec 44.26, 44.45): certificate,
- * header_names_ascii, helo, header_syntax, not_blind, and the verifications whose layers are not in
- * the tree yet (recipient, sender, header_sender, reverse_host_lookup,
- * csa), which end the ACL with an error naming what is missing - never a
- * pass.
+ * header_names_ascii, helo, header_syntax, not_blind; recipient, sender
+ * and header_sender go to acl_verify_addr.c (routing); the verifications
+ * whose layers are not in the tree yet (reverse_host_lookup, csa) end the
+ * ACL with an error naming what is missing - never a pass.
  *
  * A failing verification leaves its text in $acl_verify_message (and as
  * the statement's underlying message).
@@ -271,7 +271,7 @@ static int c_verify(acl_ctx *ctx, const acl_item *it, const char *arg) {
                                                                   : expand_var_value(expand_var_find("sender_address", 14));
       if (!snd || !*snd) return ACL_OK;
     }
-    return acl_error(ctx, "verify = %s needs address routing, which is not in this build yet", what);
+    return acl_verify_address(ctx, what, arg);
   }
   if (strcmp(what, "reverse_host_lookup") == 0 || strcmp(what, "csa") == 0)
     return acl_error(ctx, "verify = %s needs DNS lookups, which are not in this build yet", what);

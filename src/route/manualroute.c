@@ -189,6 +189,7 @@ static int mr_route(router_instance *r, address_item *a, const struct passwd *pw
   }
   if (rc == HOST_FIND_FAILED) {
     a->host_list = route_hosts_parse(list, false);   /* as exim4 leaves it */
+    route_log_no_address(failed);
     int code = ob->hff_code == MR_IGNORE ? ob->hai_code : ob->hff_code;
     a->message = ob->hff_code == MR_IGNORE && !failed
                      ? str_sprintf("all hosts for %s were ignored", a->domain)

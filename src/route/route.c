@@ -12,6 +12,8 @@
 #include "route.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,6 +30,21 @@
 bool route_transport_is_local(const struct transport_instance *t) {
   const transport_ops *ops = t && t->drv.info ? t->drv.info->kind_ops : NULL;
   return ops && ops->local;
+}
+
+bool route_tracing;
+
+/* The -bh commentary of verification (">>> routing ..."). */
+static void trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void trace(const char *fmt, ...) {
+  if (!route_tracing) return;
+  va_list ap;
+  va_start(ap, fmt);
+  gstring *g = g_vfmt(g_cat(NULL, ">>> "), fmt, ap);
+  va_end(ap);
+  g = g_catc(g, '\n');
+  fwrite(g->s, 1, g->len, stderr);
+  fflush(stderr);
 }
 
 static const router_ops *ops_of(const router_instance *r) {
@@ -405,6 +422,7 @@ int route_address(address_item *a, route_ctx *ctx) {
   const char *cannot_route = NULL;
   a->message = a->user_message = NULL;
   a->basic_errno = 0;
+  trace("routing %s", a->address);
 
   while (r) {
     struct passwd *pw = NULL;
@@ -460,6 +478,7 @@ int route_address(address_item *a, route_ctx *ctx) {
       /* A host list left by an earlier router that passed or declined stays
        * with the address (exim4 shows it too). */
       a->transport = NULL;
+      trace("calling %s router", r->drv.name);
       rc = ops->route(r, a, pw, ctx);
     } else {
       rc = DECLINE;
@@ -484,6 +503,8 @@ int route_address(address_item *a, route_ctx *ctx) {
       set_retry_keys(r, a);
       a->status = DEFER;
       if (!a->message) a->message = str_sprintf("%s router deferred", r->drv.name);
+      trace("%s router: defer for %s", r->drv.name, a->address);
+      trace("  message: %s", a->message);
       if (rc == ERROR)
         log_write(LOG_MAIN | LOG_PANIC, "%s router: %s", r->drv.name, a->message);
       return DEFER;
@@ -541,10 +562,12 @@ int route_address(address_item *a, route_ctx *ctx) {
       route_add_generated(ctx, clone);
     }
     a->status = OK;
+    trace("routed by %s router", r->drv.name);
     return OK;
   }
 
   /* No router accepted it. */
+  trace("no more routers");
   a->router = NULL;
   a->status = FAIL;
   a->message = "Unrouteable address";

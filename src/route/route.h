@@ -61,6 +61,10 @@ typedef struct route_ctx {
 typedef int (*router_route_fn)(struct router_instance *r, address_item *a, const struct passwd *pw,
                                route_ctx *ctx);
 
+/* -bh commentary of routing (">>> routing x", ">>> calling r router"...)
+ * on stderr while set (the ACL layer sets it around verification). */
+extern bool route_tracing;
+
 /* Route `a` through the routers from a->start_router (NULL: the first).
  * On OK, a->router, a->transport (or generated children on ctx->generated,
  * a->status = DISCARD-free OK meaning "redirected") are set.  The engine
@@ -126,6 +130,9 @@ host_item *route_hosts_parse(const char *list, bool randomize);
  * *failed_name the host that failed. */
 int route_hosts_lookup(struct router_instance *r, address_item *a, host_item **list,
                        unsigned how, const char **failed_name);
+/* In an SMTP session, a host with no address is logged ("no IP address
+ * found for host ... (during SMTP connection from ...)"), as exim4 does. */
+void route_log_no_address(const char *name);
 /* Whether h (with its address) is this host (spec 13.8: a local interface
  * address, or a name in hosts_treat_as_local). */
 bool route_host_is_local(const host_item *h);

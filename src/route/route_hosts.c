@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -27,6 +28,7 @@
 #include "../expand/expand.h"
 #include "../expand/match.h"
 #include "../expand/variables.h"
+#include "../smtp/conn.h"
 
 static host_item *new_host(const char *name) {
   host_item *h = store_zget(sizeof *h, false);
@@ -132,6 +134,16 @@ host_item *route_hosts_parse(const char *list, bool randomize) {
     }
   }
   return out;
+}
+
+void route_log_no_address(const char *name) {
+  if (!name || !conn_current) return;
+  const char *h = g_str(conn_host_text(NULL, conn_current));
+  if (h[0] == 'H' && h[1] == '=') h += 2;
+  const char *text = str_sprintf("no IP address found for host %s (during SMTP connection from %s)",
+                                 name, h);
+  if (route_tracing) fprintf(stderr, ">>> %s\n", text);
+  log_write(LOG_MAIN, "%s", text);
 }
 
 bool route_host_is_local(const host_item *h) {

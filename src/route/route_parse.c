@@ -1,13 +1,17 @@
-/* route_parse.c - the address syntax check for -bt/-bv/-bvs arguments and
- * SMTP VRFY/EXPN (kept apart from route.c because base/address.h and
- * deliver/addr.h both name a struct address_item).
+/* route_parse.c - the address syntax check for -bt/-bv/-bvs arguments,
+ * and the header addresses for verify = header_sender (kept apart from
+ * route.c because base/address.h and deliver/addr.h both name a struct
+ * address_item).
  *
- * Entry point: route_parse_address().
+ * Entry points: route_parse_address(), route_header_sender_addresses().
  * Must never: accept an address base/address.c refuses.
  */
 #include <string.h>
 
 #include "../base/address.h"
+#include "../base/str.h"
+#include "../expand/variables.h"
+#include "route_smtp.h"
 
 /* Declared in route.h. */
 const char *route_parse_address(const char *s, const char **error, bool *qualified);
@@ -17,4 +21,26 @@ const char *route_parse_address(const char *s, const char **error, bool *qualifi
   const char *a = address_extract(s, error, NULL, NULL, &dom, false);
   if (qualified) *qualified = a && dom > 0;
   return a;
+}
+
+static void collect(const char *content, size_t len, void *vg) {
+  gstring **g = vg;
+  address_walk w;
+  address_item item;
+  address_walk_init(&w, str_copyn(content, len));
+  while (address_walk_next(&w, &item)) {
+    if (!item.address || !item.domain) continue;   /* unqualified: not verifiable */
+    *g = g_cat(*g, item.address);
+    *g = g_catc(*g, 0);
+  }
+}
+
+const char *route_header_sender_addresses(void) {
+  gstring *g = NULL;
+  expand_headers_foreach("Sender", collect, &g);
+  expand_headers_foreach("Reply-To", collect, &g);
+  expand_headers_foreach("From", collect, &g);
+  if (!g) return NULL;
+  g = g_catc(g, 0);
+  return g->s;
 }

@@ -8,9 +8,7 @@
  * smtp_etrn_command (split into words, each expanded; a tainted word
  * stops it, as in 4.96) or, without one, "exim -R <text after #>",
  * serialised per argument with smtp_etrn_serialize.  VRFY or EXPN that
- * the ACL accepts would need address verification, which the tree does
- * not have yet: with no routers VRFY is unrouteable (as in exim4), else
- * both get the same 252 (see doc/smtp_server.txt).
+ * the ACL accepts is answered by routing the address (route_smtp.c).
  *
  * Entry points: smtp_cmd_vrfy(), smtp_cmd_etrn(), smtp_cmd_help(),
  * smtp_cmd_starttls().
@@ -37,6 +35,7 @@
 #include "expand/expand.h"
 #include "expand/variables.h"
 #include "hints/hints.h"
+#include "route/route_smtp.h"
 #include "smtp/smtp_in_int.h"
 #include "tls/tls.h"
 
@@ -84,18 +83,28 @@ void smtp_cmd_vrfy(smtp_session *s, bool expn) {
     if (drop) s->done = true;
     return;
   }
-  /* Accepted: the address is verified by routing.  With no routers
-   * configured nothing can route it (exim4: Unrouteable address); with
-   * routers, verification needs the routing layer, which the tree does not
-   * have yet: 252, as for a VRFY that is not answered. */
-  if (!expn && !router_kind.instances) {
-    const char *err = NULL;
-    char *addr = address_extract(s->cmd_args, &err, NULL, NULL, NULL, false);
-    log_write(LOG_MAIN, "VRFY failed for %s %s", addr ? addr : s->cmd_args, smtp_host_text(c));
-    smtp_reply(s, 550, "<%s> Unrouteable address", addr ? addr : s->cmd_args);
+  /* Accepted: the address is routed (route_smtp.c): VRFY verifies it,
+   * EXPN lists what it is redirected to. */
+  if (!expn) {
+    bool failed = false;
+    const char *text = NULL;
+    int code = route_smtp_vrfy(vrfy_addr, acl_trace_on(), &text, &failed);
+    if (failed) log_write(LOG_MAIN, "VRFY failed for %s %s", vrfy_addr, smtp_host_text(c));
+    smtp_reply(s, code, "%s", text);
     return;
   }
-  smtp_reply(s, 252, "Administrative prohibition");
+  const char *err = NULL;
+  int dom = 0;
+  char *addr = address_extract(s->cmd_args, &err, NULL, NULL, &dom, false);
+  if (!addr) {
+    smtp_synprot_error(s, 501, err, "%s: %s", s->cmd_args, err);
+    return;
+  }
+  if (!dom) addr = address_qualify(addr, mainconf.qualify_recipient ? mainconf.qualify_recipient
+                                                                    : mainconf.qualify_domain);
+  const char *text = NULL;
+  int code = route_smtp_expn(addr, acl_trace_on(), &text);
+  smtp_reply(s, code, "%s", text);
 }
 
 /* smtp_etrn_serialize: one run per argument at a time, recorded in the
