@@ -59,6 +59,9 @@ static void parse_opts(const char *s, verify_opts *o) {
   }
 }
 
+/* Verifying header addresses: no "end verify" commentary line. */
+static bool header_verify;
+
 /* Route `address` for verification: OK / FAIL / DEFER, with the failing
  * leaf's message and user message. */
 static int verify_one(const char *address, route_purpose purpose, const char *sender, bool sor,
@@ -68,7 +71,7 @@ static int verify_one(const char *address, route_purpose purpose, const char *se
   route_tracing = acl_tracing;
   if (acl_tracing) acl_trace(0, "%s", ">>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>");
   int rc = route_tree(top, purpose, sender, sor ? RV_SUCCESS_ON_REDIRECT : 0, &leaves);
-  if (acl_tracing) acl_trace(0, "----------- end verify ------------");
+  if (acl_tracing && !header_verify) acl_trace(0, "----------- end verify ------------");
   route_tracing = false;
   *message = *user_message = NULL;
   *address_data = leaves ? leaves->address_data : top->address_data;
@@ -176,9 +179,15 @@ static int v_header_sender(acl_ctx *ctx, const verify_opts *o) {
   const char *list = route_header_sender_addresses();
   int worst = FAIL;
   const char *last_msg = NULL;
-  for (const char *a = list; a && *a; a += strlen(a) + 1) {
+  for (const char *h = list; h && *h;) {
+    const char *text = h + strlen(h) + 1;
+    const char *a = text + strlen(text) + 1;
+    if (acl_tracing) acl_trace(0, "verifying %s: header address %s", h, text);
+    h = a + strlen(a) + 1;
     const char *msg, *umsg, *ad;
+    header_verify = true;
     int rc = verify_one(a, ROUTE_VERIFY_SENDER, "", o->success_on_redirect, &msg, &umsg, &ad);
+    header_verify = false;
     if (rc == OK) {
       expand_var_set("sender_address_data", ad);
       if (o->callout)
@@ -194,9 +203,7 @@ static int v_header_sender(acl_ctx *ctx, const verify_opts *o) {
     acl_ctx_set_messages(ctx, NULL, last_msg);
     return ACL_DEFER;
   }
-  const char *m = "there is no valid sender in any header line";
-  expand_var_set("acl_verify_message", m);
-  acl_ctx_set_messages(ctx, m, m);
+  acl_ctx_set_messages(ctx, NULL, "there is no valid sender in any header line");
   return ACL_FAIL;
 }
 

@@ -23,23 +23,35 @@ const char *route_parse_address(const char *s, const char **error, bool *qualifi
   return a;
 }
 
-static void collect(const char *content, size_t len, void *vg) {
-  gstring **g = vg;
+typedef struct {
+  gstring *g;
+  const char *name;
+} collecting;
+
+static void collect(const char *content, size_t len, void *vc) {
+  collecting *c = vc;
   address_walk w;
   address_item item;
   address_walk_init(&w, str_copyn(content, len));
   while (address_walk_next(&w, &item)) {
     if (!item.address || !item.domain) continue;   /* unqualified: not verifiable */
-    *g = g_cat(*g, item.address);
-    *g = g_catc(*g, 0);
+    c->g = g_cat(c->g, c->name);
+    c->g = g_catc(c->g, 0);
+    c->g = g_cat(c->g, item.text);
+    c->g = g_catc(c->g, 0);
+    c->g = g_cat(c->g, item.address);
+    c->g = g_catc(c->g, 0);
   }
 }
 
 const char *route_header_sender_addresses(void) {
-  gstring *g = NULL;
-  expand_headers_foreach("Sender", collect, &g);
-  expand_headers_foreach("Reply-To", collect, &g);
-  expand_headers_foreach("From", collect, &g);
+  collecting c = {NULL, NULL};
+  static const char *const names[] = {"Sender", "Reply-To", "From"};
+  for (int i = 0; i < 3; i++) {
+    c.name = names[i];
+    expand_headers_foreach(names[i], collect, &c);
+  }
+  gstring *g = c.g;
   if (!g) return NULL;
   g = g_catc(g, 0);
   return g->s;

@@ -25,7 +25,8 @@ int route_smtp_expn(const char *address, bool trace, const char **text);
 /* (trace: write the -bh commentary of the routing on stderr.) */
 
 /* The addresses of the message's Sender:, Reply-To: and From: headers
- * (in that order), as "a\0b\0\0"; NULL when there are none. */
+ * (in that order), as triples "Header\0item as written\0address\0"
+ * ending with an empty string; NULL when there are none. */
 const char *route_header_sender_addresses(void);
 
 #endif
