@@ -7,6 +7,9 @@
  *
  * Entry points: filter_test_main(), filter_test_run().
  *
+ * A file that is not a filter is parsed by the redirect router's list
+ * parser (redirect_int.h) and the generated items listed.
+ *
  * Must never: deliver, log or write anything: RDO_TESTING makes the
  * interpreters print instead of acting.
  */
@@ -23,6 +26,7 @@
 #include "../config/main_config.h"
 #include "../expand/expand.h"
 #include "../expand/variables.h"
+#include "../route/redirect_int.h"
 #include "../spool/message_id.h"
 #include "filter_int.h"
 
@@ -113,6 +117,36 @@ static const char *trimmed_header(const char *name) {
   size_t n = strlen(c);
   while (n && (c[n - 1] == '\n' || c[n - 1] == ' ' || c[n - 1] == '\t' || c[n - 1] == '\r')) c[--n] = 0;
   return c;
+}
+
+/* A .forward that is not a filter: the redirect router's list parser,
+ * with what it generated listed last first, as exim4 prints it. */
+static int forward_list(const char *text, const char *qualify) {
+  rd_list l;
+  memset(&l, 0, sizeof l);
+  l.forbid_include = true;
+  int rc = rd_parse_list(text, &l);
+  if (rc == RDL_ERROR || rc == RDL_FAIL || rc == RDL_DEFER) {
+    printf("exim: error in forward file: %s\n", l.text ? l.text : "");
+    return 1;
+  }
+  if (rc == RDL_OK && l.blackhole) printf("exim: forwardfile contains \":blackhole:\"\n");
+  if (rc != RDL_OK || !l.items) {
+    printf("exim: no addresses generated from forward file\n");
+    return 0;
+  }
+  printf("exim: forward file generated:\n");
+  int n = 0;
+  for (rd_item *i = l.items; i; i = i->next) n++;
+  const rd_item **v = store_get(sizeof *v * (size_t)n, false);
+  n = 0;
+  for (rd_item *i = l.items; i; i = i->next) v[n++] = i;
+  while (n-- > 0) {
+    const rd_item *i = v[n];
+    if (i->kind == RDI_ADDRESS && !i->qualified) printf("  %s@%s\n", i->text, qualify);
+    else printf("  %s\n", i->text);
+  }
+  return 0;
 }
 
 static int report(filter_result r, const filter_ctx *ctx, bool sieve) {
@@ -227,9 +261,8 @@ int filter_test_run(const char *system_file, const char *user_file, const char *
   if (usertext) {
     filter_type kind = filter_kind(usertext);
     if (kind == FILTER_NOT) {
-      fprintf(stderr, "exim: -bf with a forward list that is not a filter is not available yet: "
-                      "it arrives with the redirect router\n");
-      return 2;
+      printf("Testing forward file file \"%s\"\n\n", user_file);
+      return forward_list(usertext, qr);
     }
     printf("Testing %s filter file \"%s\"\n\n", kind == FILTER_EXIM ? "Exim" : "Sieve", user_file);
     filter_ctx ctx = {.options = RDO_TESTING | RDO_FILE | RDO_PIPE | RDO_REPLY | RDO_LOG | RDO_EXISTS |

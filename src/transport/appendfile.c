@@ -3,7 +3,8 @@
  * directory, the locking defaults (flock, MBX), "no locking configured",
  * create_file values, and the defaults of check_string, escape_string,
  * message_prefix and message_suffix that depend on the delivery format.
- * Entry point: transport_appendfile.
+ * Entry point: transport_appendfile (its delivery is appendfile_run.c's
+ * appendfile_ops).
  * Must never: touch a mailbox at configuration time.
  */
 #include "transport.h"
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "appendfile.h"
+#include "appendfile_int.h"
 
 #define AO(n, t, f) {n, t, OPT_OFF(appendfile_options, f), NULL, NULL}
 
@@ -151,8 +153,6 @@ static const char *appendfile_init(driver_instance *d) {
   }
   return NULL;
 }
-
-static const transport_ops appendfile_ops = {.local = true};
 
 const driver_info transport_appendfile = {
   .name = "appendfile",

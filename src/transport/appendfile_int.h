@@ -1,0 +1,87 @@
+/* appendfile_int.h - internals shared by the appendfile transport's
+ * runtime files: the delivery context (one call of the transport for a
+ * batch of addresses), and the functions each file provides.
+ *   appendfile_run.c     entry (path, results), writing one copy
+ *   appendfile_mbox.c    appending to a single file (checks, locking)
+ *   appendfile_dir.c     directories: creation, create_file, new files,
+ *                        mailstore
+ *   appendfile_maildir.c maildir and maildirsize
+ *   appendfile_quota.c   quota options and mailbox sizes
+ * Not for use outside src/transport/appendfile*.c.
+ */
+#ifndef TRANSPORT_APPENDFILE_INT_H
+#define TRANSPORT_APPENDFILE_INT_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "../deliver/addr.h"
+#include "appendfile.h"
+#include "transport.h"
+
+typedef struct af_ctx {
+  transport_instance *t;
+  appendfile_options *ob;
+  address_item *addr;          /* the batch */
+  const char *path;            /* expanded file or directory */
+  bool is_dir;
+  bool maildir, mailstore;
+  uid_t uid;                   /* the delivery process's ids */
+  gid_t gid;
+  int mode;                    /* mode for created files */
+  bool mode_forced;            /* a filter's save command gave it */
+  const char *home;            /* $home, or NULL */
+
+  /* Quota settings (appendfile_quota.c). */
+  long long quota, quota_filecount, quota_warn_threshold;
+  bool quota_no_check, filecount_no_check;
+  long long mailbox_size, mailbox_filecount;   /* -1: not given */
+  long long message_size;      /* $message_size: what the inclusive check adds */
+
+  /* Outcome. */
+  int rc;                      /* OK, DEFER, FAIL */
+  int basic_errno, more_errno;
+  const char *message;
+  bool freeze;
+} af_ctx;
+
+/* The transport type's operations (appendfile_run.c). */
+extern const transport_ops appendfile_ops;
+
+/* Record a failure (rc DEFER or FAIL) with Exim's error number and text. */
+void af_fail(af_ctx *c, int rc, int err, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Write one copy of the message to fd: message_prefix, the BSMTP envelope
+ * when use_bsmtp, the message itself, the terminating dot (BSMTP) and
+ * message_suffix.  `where` names the file for the error text.  On failure
+ * records it in c and returns false. */
+bool af_write_copy(af_ctx *c, int fd, const char *where);
+
+/* appendfile_mbox.c */
+int af_deliver_file(af_ctx *c);
+
+/* appendfile_dir.c */
+bool af_create_allowed(af_ctx *c, const char *path);
+bool af_make_dirs(af_ctx *c, const char *dir);
+/* The delivery directory exists, or is made (create_directory,
+ * create_file); false with the failure recorded. */
+bool af_ensure_directory(af_ctx *c, const char *dir);
+int af_deliver_directory(af_ctx *c);
+int af_deliver_mailstore(af_ctx *c);
+/* Give a new file the mode (fchmod, since the umask may narrow it). */
+void af_set_mode(af_ctx *c, int fd);
+
+/* appendfile_maildir.c */
+int af_deliver_maildir(af_ctx *c);
+
+/* appendfile_quota.c */
+bool af_quota_setup(af_ctx *c);
+/* Total size and file count below dir (quota_size_regex honoured);
+ * `regex` limits the top-level entries counted (maildir), or NULL. */
+void af_directory_usage(af_ctx *c, const char *dir, const char *top_regex, long long *size,
+                        long long *count);
+/* Check the quotas before writing (current usage known): false with the
+ * failure recorded. */
+bool af_quota_check(af_ctx *c, long long size, long long count, const char *where);
+
+#endif

@@ -1,0 +1,270 @@
+"""Cases for the appendfile transport (spec chapter 26) and the message
+writer every transport uses (transport_write_message: added and removed
+headers, Return-path:, Envelope-to:, Delivery-date:, transport_filter ...),
+shared by the recorder (record_appendfile.py, run against exim4) and the
+test (test_appendfile_cases.py, run against ours).
+
+Each case: routers/transports sections (@T@ = the case's directory),
+`setup` (what exists in mail/ before the message arrives), recipients,
+the message.  What is compared: the delivery lines of the first message
+("=>", "->", "==", "**" with R=), and every entry under mail/ with its
+type, mode, owner and (normalised) content.
+"""
+import grp
+import os
+import pwd
+import re
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from conftest import normalise  # noqa: E402
+from deliver_helpers import build_config, normalise_mail  # noqa: E402
+
+MSG = "From: a@b\nSubject: hi\nX-Drop: z\n\nFrom me\nline2\n.dot\n"
+
+
+def _router(parts, extra=""):
+    return ("r1:\n  driver = accept\n  local_parts = " + " : ".join(parts) +
+            "\n  transport = t_$local_part_data\n" + extra)
+
+
+def _t(name, body, user="nobody"):
+    return f"t_{name}:\n  driver = appendfile\n" + body + f"  user = {user}\n"
+
+
+CASES = {}
+
+# ---- headers, envelope, batching -------------------------------------------
+CASES["mbox_headers"] = dict(
+    routers=("r1:\n  driver = accept\n  local_parts = ^[a-z]+\\$\n"
+             "  headers_add = X-Router: yes\n  headers_remove = X-Drop\n  transport = t1\n"),
+    transports=("t1:\n  driver = appendfile\n  file = @T@/mail/box\n"
+                "  return_path_add\n  envelope_to_add\n  delivery_date_add\n"
+                "  headers_add = X-T1: a\\n${if eq{1}{2}{X-No: x}}\n  headers_add = X-T3: c\n"
+                "  headers_remove = subj*\n"
+                "  batch_max = 10\n  user = nobody\n"),
+    rcpts=["aaaaaaaaaaaaaaaaaaaaaaaaaaaaa@x.y", "bbbbbbbbbbbbbbb@x.y", "c@x.y"],
+    sender="sender@x.y",
+)
+
+CASES["mbox_bounce_sender_crlf"] = dict(
+    routers=_router(["crlf", "mmdf", "rp", "rw"]),
+    transports=(_t("crlf", "  file = @T@/mail/crlf\n  use_crlf\n  message_prefix = P\\r\\n\n"
+                   "  message_suffix = S\\r\\n\n  return_path_add\n") +
+                _t("mmdf", "  file = @T@/mail/mmdf\n  check_string = \"\\1\\1\\1\\1\\n\"\n"
+                   "  escape_string = \"\\1\\1\\1\\1 \\n\"\n  message_prefix = \"\\1\\1\\1\\1\\n\"\n"
+                   "  message_suffix = \"\\1\\1\\1\\1\\n\"\n") +
+                _t("rp", "  file = @T@/mail/rp\n  return_path = verp-$local_part@x.y\n  return_path_add\n") +
+                _t("rw", "  file = @T@/mail/rw\n  headers_rewrite = a@b c@d f\n")),
+    rcpts=["crlf@x", "mmdf@x", "rp@x", "rw@x"],
+    sender="",
+    message="From: a@b\nSubject: hi\n\nFrom me\n\x01\x01\x01\x01\nend\n",
+)
+
+# ---- appending: checks and failures -------------------------------------------
+CASES["mbox_checks"] = dict(
+    routers=_router(["quota", "lockf", "fcntl", "symroot", "symnobody", "symok", "owner", "narrow",
+                     "wide", "mustexist", "relative", "fifo", "devnull", "twice", "newfile", "mode"]),
+    transports=(_t("quota", "  file = @T@/mail/quota\n  quota = 100\n") +
+                _t("lockf", "  file = @T@/mail/lockf\n  lock_retries = 2\n  lock_interval = 0s\n") +
+                _t("fcntl", "  file = @T@/mail/fcntl\n  use_lockfile = false\n  lock_retries = 2\n"
+                   "  lock_interval = 0s\n") +
+                _t("symroot", "  file = @T@/mail/symroot\n") +
+                _t("symnobody", "  file = @T@/mail/symnobody\n") +
+                _t("symok", "  file = @T@/mail/symok\n  allow_symlink\n") +
+                _t("owner", "  file = @T@/mail/owner\n") +
+                _t("narrow", "  file = @T@/mail/narrow\n") +
+                _t("wide", "  file = @T@/mail/wide\n") +
+                _t("mustexist", "  file = @T@/mail/mustexist\n  file_must_exist\n") +
+                _t("relative", "  file = mail/relative\n") +
+                _t("fifo", "  file = @T@/mail/fifo\n") +
+                _t("devnull", "  file = /dev/null\n") +
+                _t("twice", "  file = @T@/mail/twice\n") +
+                _t("newfile", "  file = @T@/mail/sub/dir/newfile\n  directory_mode = 0750\n  mode = 0640\n") +
+                _t("mode", "  file = @T@/mail/mode\n  mode = 0644\n  mode_fail_narrower = false\n")),
+    setup=[("touch", "lockf.lock", "root", 0o644), ("touch", "fcntl", "nobody", 0o600),
+           ("lock", "fcntl"),
+           ("touch", "target1", "nobody", 0o600), ("symlink", "target1", "symroot", "root"),
+           ("symlink", "target1", "symnobody", "nobody"),
+           ("touch", "target2", "nobody", 0o600), ("symlink", "target2", "symok", "nobody"),
+           ("touch", "owner", "root", 0o600), ("touch", "narrow", "nobody", 0o400),
+           ("touch", "wide", "nobody", 0o666), ("fifo", "fifo", "nobody"),
+           ("write", "twice", "From old\nold message\n\n", "nobody", 0o600),
+           ("touch", "mode", "nobody", 0o600)],
+    rcpts=["quota@x", "lockf@x", "fcntl@x", "symroot@x", "symnobody@x", "symok@x", "owner@x", "narrow@x",
+           "wide@x", "mustexist@x", "relative@x", "fifo@x", "devnull@x", "twice@x", "newfile@x", "mode@x"],
+)
+
+CASES["mbox_create"] = dict(
+    routers=_router(["nocreate", "inhome", "belowhome", "path", "homeok"],
+                    "  router_home_directory = @T@/mail/home\n  transport_home_directory = @T@/mail/home\n"),
+    transports=(_t("nocreate", "  file = @T@/mail/nodir/box\n  create_directory = false\n  use_lockfile = false\n") +
+                _t("inhome", "  file = @T@/mail/other/x\n  create_file = inhome\n") +
+                _t("belowhome", "  file = @T@/mail/home/../x\n  create_file = belowhome\n") +
+                _t("path", "  file = @T@/mail/other2/x\n  create_file = @T@/mail/home\n") +
+                _t("homeok", "  file = $home/inbox\n  create_file = inhome\n")),
+    setup=[("mkdir", "home", "nobody")],
+    rcpts=["nocreate@x", "inhome@x", "belowhome@x", "path@x", "homeok@x"],
+)
+
+# ---- new files in a directory ----------------------------------------------------
+CASES["dir_forms"] = dict(
+    routers=_router(["dir", "maildir", "mdsize", "mailstore", "bsmtp", "dquota", "filecount", "dirfile",
+                     "folder", "rxquota"]),
+    transports=(_t("dir", "  directory = @T@/mail/dir\n") +
+                _t("maildir", "  directory = @T@/mail/maildir\n  maildir_format\n  maildir_tag = ,S=$message_size\n") +
+                _t("mdsize", "  directory = @T@/mail/mdsize\n  maildir_format\n  maildir_use_size_file\n"
+                   "  quota = 10M\n  quota_filecount = 100\n") +
+                _t("mailstore", "  directory = @T@/mail/mailstore\n  mailstore_format\n"
+                   "  mailstore_prefix = PFX\n  mailstore_suffix = SFX\n") +
+                _t("bsmtp", "  file = @T@/mail/bsmtp\n  use_bsmtp\n") +
+                _t("dquota", "  directory = @T@/mail/dquota\n  quota = 300\n") +
+                _t("filecount", "  directory = @T@/mail/fc\n  quota = 1M\n  quota_filecount = 1\n") +
+                _t("dirfile", "  directory = @T@/mail/df\n  directory_file = fixed\n") +
+                _t("folder", "  directory = @T@/mail/md2/.sub\n  maildir_format\n"
+                   "  maildirfolder_create_regex = /\\.[^/]+$\n  maildir_use_size_file\n  quota = 1M\n") +
+                _t("rxquota", "  directory = @T@/mail/rx\n  maildir_format\n  quota = 500\n"
+                   "  quota_size_regex = ,S=(\\d+)\n")),
+    setup=[("mkdir", "dquota", "nobody"), ("write", "dquota/old", "x" * 400, "nobody", 0o600),
+           ("mkdir", "fc", "nobody"), ("write", "fc/one", "x\n", "nobody", 0o600),
+           ("mkdir", "md2", "nobody"), ("mkdir", "md2/cur", "nobody"),
+           ("write", "md2/cur/1.M1P1.h,S=100", "x" * 10, "nobody", 0o600),
+           ("mkdir", "rx", "nobody"), ("mkdir", "rx/cur", "nobody"),
+           ("write", "rx/cur/1.M1P1.h,S=400", "x" * 10, "nobody", 0o600)],
+    rcpts=["dir@x", "maildir@x", "mdsize@x", "mailstore@x", "bsmtp@x", "dquota@x", "filecount@x", "dirfile@x",
+           "folder@x", "rxquota@x"],
+)
+
+# ---- the generic options of the message writer -----------------------------------
+CASES["writer_options"] = dict(
+    routers=_router(["false", "sleep", "upper", "hdr", "hdr2", "big", "ho", "bo", "rp"]),
+    transports=(_t("false", "  transport_filter = /bin/false\n  file = @T@/mail/false\n") +
+                _t("sleep", "  transport_filter = /bin/sleep 5\n  transport_filter_timeout = 1s\n"
+                   "  file = @T@/mail/sleep\n") +
+                _t("upper", "  transport_filter = /usr/bin/tr a-z A-Z\n  file = @T@/mail/upper\n") +
+                _t("hdr", "  headers_remove = ${if\n  file = @T@/mail/hdr\n") +
+                _t("hdr2", "  headers_add = ${if\n  file = @T@/mail/hdr2\n") +
+                _t("big", "  message_size_limit = 10\n  file = @T@/mail/big\n") +
+                _t("ho", "  headers_only\n  file = @T@/mail/ho\n") +
+                _t("bo", "  body_only\n  file = @T@/mail/bo\n") +
+                _t("rp", "  return_path = ${if\n  return_path_add\n  file = @T@/mail/rp\n")),
+    rcpts=["false@x", "sleep@x", "upper@x", "hdr@x", "hdr2@x", "big@x", "ho@x", "bo@x", "rp@x"],
+)
+
+
+# ---- running a case ---------------------------------------------------------------
+
+def _ids(user):
+    pw = pwd.getpwnam(user)
+    return pw.pw_uid, pw.pw_gid
+
+
+def prepare(tmp: Path, case):
+    """Build spool/, mail/ and the setup; returns (conf text, lock holders)."""
+    (tmp / "spool").mkdir(parents=True, exist_ok=True)
+    mail = tmp / "mail"
+    mail.mkdir(exist_ok=True)
+    os.chmod(mail, 0o777)
+    d = tmp.resolve()
+    while d != d.parent and str(d).startswith("/tmp/"):
+        os.chmod(d, os.stat(d).st_mode | 0o011)
+        d = d.parent
+    holders = []
+    for op in case.get("setup", []):
+        kind, name = op[0], mail / op[1]
+        if kind == "touch":
+            name.touch()
+            os.chown(name, *_ids(op[2]))
+            os.chmod(name, op[3])
+        elif kind == "write":
+            name.write_text(op[2])
+            os.chown(name, *_ids(op[3]))
+            os.chmod(name, op[4])
+        elif kind == "mkdir":
+            name.mkdir()
+            os.chown(name, *_ids(op[2]))
+        elif kind == "symlink":
+            os.symlink(str(mail / op[1]), str(mail / op[2]))
+            os.lchown(mail / op[2], *_ids(op[3]))
+        elif kind == "fifo":
+            os.mkfifo(name)
+            os.chown(name, *_ids(op[2]))
+        elif kind == "lock":
+            # A child holds an fcntl lock until killed.
+            p = subprocess.Popen([sys.executable, "-c",
+                                  "import fcntl,sys,time\nf=open(sys.argv[1],'a')\nfcntl.lockf(f,fcntl.LOCK_EX)\n"
+                                  "print('locked',flush=True)\ntime.sleep(60)", str(name)],
+                                 stdout=subprocess.PIPE, text=True)
+            p.stdout.readline()
+            holders.append(p)
+    conf = build_config(tmp, "never_users =\n", case["routers"], case["transports"])
+    return conf, holders
+
+
+def release(holders):
+    for p in holders:
+        p.kill()
+        p.wait()
+
+
+def args_for(case):
+    return ["-odi", "-f", case.get("sender", "s@x.y")] + case["rcpts"]
+
+
+def message_for(case):
+    return case.get("message", MSG)
+
+
+_NAME_NORMALISERS = [
+    (re.compile(r"\b\d{9,10}\.M\d+P\d+\.test\.example"), "MDNAME"),
+    (re.compile(r"\bq[0-9A-Za-z]{6}-\d+\b"), "QNAME"),
+    (re.compile(r"MSGID-[0-9A-Za-z]{6}"), "MSGID-PID"),
+    (re.compile(r"\.lock\.test\.example\.[0-9a-f]{8}\.[0-9a-f]{8}"), ".lock.test.example.TIME.PID"),
+    (re.compile(r"temp\.\d+\.test\.example"), "temp.PID.test.example"),
+    (re.compile(r"\d+\.\d+_maildirsize\.test\.example"), "TIME.PID_maildirsize.test.example"),
+]
+
+
+def norm_names(text, tmp):
+    text = normalise(text.replace(str(tmp), "@T@"))
+    for rx, rep in _NAME_NORMALISERS:
+        text = rx.sub(rep, text)
+    return text
+
+
+def delivery_lines(tmp: Path):
+    """The first message's delivery lines ("=>", "->", "==", "**" with R=),
+    normalised and sorted (the order of local deliveries may differ)."""
+    raw = (tmp / "spool" / "log" / "mainlog").read_text()
+    first = re.findall(r"^\S+ \S+ (\S+) <= ", raw, re.M)[0]
+    out = []
+    for line in raw.splitlines():
+        if f" {first} " not in line or " R=" not in line:
+            continue
+        if not re.search(r" (=>|->|==|\*\*) ", line):
+            continue
+        out.append(re.sub(r"^YYYY-MM-DD HH:MM:SS ", "", norm_names(line, tmp)))
+    return sorted(out)
+
+
+def mail_tree(tmp: Path):
+    """Every entry under mail/: {relative name: description}."""
+    mail = tmp / "mail"
+    out = {}
+    for root, dirs, files in os.walk(mail):
+        dirs.sort()
+        for n in sorted(dirs + files):
+            p = Path(root) / n
+            st = os.lstat(p)
+            owner = pwd.getpwuid(st.st_uid).pw_name + ":" + grp.getgrgid(st.st_gid).gr_name
+            desc = f"{stat.filemode(st.st_mode)} {owner}"
+            if stat.S_ISLNK(st.st_mode):
+                desc += " -> " + norm_names(os.readlink(p), tmp)
+            elif stat.S_ISREG(st.st_mode):
+                desc += "\n" + normalise_mail(norm_names(p.read_bytes().decode("latin-1"), tmp))
+            out[norm_names(str(p.relative_to(mail)), tmp)] = desc
+    return out
+

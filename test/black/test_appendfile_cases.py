@@ -1,0 +1,35 @@
+"""The appendfile transport and the message writer against exim4's
+recordings (test/expected/appendfile/*.json, made by
+record_appendfile.py from the cases in appendfile_cases.py): delivery log
+lines and every file and directory the delivery leaves, with its mode,
+owner and content."""
+import json
+
+import pytest
+
+from appendfile_cases import CASES, args_for, delivery_lines, mail_tree, message_for, prepare, release
+from conftest import EXPECTED
+
+
+def same_arrow(lines):
+    return sorted(x.replace("MSGID -> ", "MSGID => ") for x in lines)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_appendfile_case(exim, tmp_path, name):
+    case = CASES[name]
+    want = json.loads((EXPECTED / "appendfile" / f"{name}.json").read_text())
+    conf, holders = prepare(tmp_path, case)
+    try:
+        r = exim(args_for(case), conf=conf, input=message_for(case))
+    finally:
+        release(holders)
+    assert r.rc == want["rc"], r.err
+    # Later addresses of a batch are logged "->" by exim4; that mark is the
+    # delivery log's business (deliver_log), not the transport's: both
+    # sides are compared with "=>".
+    assert same_arrow(delivery_lines(tmp_path)) == same_arrow(want["deliveries"])
+    got = mail_tree(tmp_path)
+    assert sorted(got) == sorted(want["mail"])
+    for k in want["mail"]:
+        assert got[k] == want["mail"][k], k
