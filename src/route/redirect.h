@@ -50,4 +50,12 @@ struct passwd;
 int redirect_route(struct router_instance *r, struct address_item *a, const struct passwd *pw,
                    struct route_ctx *ctx);
 
+/* Run the data as a filter when it is one (redirect_filter.c): -1 when it
+ * is not a filter; else the router's answer, with OK giving the generated
+ * addresses (children of a) in *generated and *keep_parent when the
+ * filter set up no significant delivery. */
+int redirect_filter(struct router_instance *r, redirect_options *ob, struct address_item *a,
+                    const struct passwd *pw, const char *data, struct address_item **generated,
+                    bool *keep_parent);
+
 #endif

@@ -154,24 +154,48 @@ static const char *top_address(const address_item *a) {
   return a->address;
 }
 
-/* A pipe, file or directory child: its transport, or why it has none. */
+/* Give a child a new (plain) address: local part and domain split again
+ * as addr_new() splits them, no pipe/file/reply flags. */
+static void set_child_address(address_item *c, const char *addr) {
+  const char *at = strrchr(addr, '@');
+  c->address = addr;
+  c->flags &= ~(unsigned)(af_pfr | af_file | af_directory | af_reply);
+  c->cc_local_part = c->local_part = at ? str_copyn(addr, (size_t)(at - addr)) : addr;
+  c->lc_local_part = str_lc(c->cc_local_part);
+  c->domain = str_lc(at ? at + 1 : "");
+  addr_set_unique(c);
+}
+
+/* A pipe, file, directory or reply child: its transport, or why it has
+ * none (forbidden, or the option unset). */
 static int set_pfr(router_instance *r, redirect_options *ob, address_item *c,
                    const struct passwd *pw) {
-  bool pipe = c->address[0] == '|';
-  bool dir = (c->flags & af_directory) != 0;
-  const char *opt = pipe ? "pipe_transport" : dir ? "directory_transport" : "file_transport";
-  const char *name = pipe ? ob->pipe_transport : dir ? ob->directory_transport : ob->file_transport;
+  enum { PIPE, FILE_, DIR, REPLY } kind = c->address[0] == '|'    ? PIPE
+                                          : c->flags & af_reply     ? REPLY
+                                          : c->flags & af_directory ? DIR
+                                                                    : FILE_;
+  static const char *const opts[] = {"pipe_transport", "file_transport", "directory_transport",
+                                     "reply_transport"};
+  const char *names[] = {ob->pipe_transport, ob->file_transport, ob->directory_transport,
+                         ob->reply_transport};
+  static const int forbid_errno[] = {ERRNO_FORBIDPIPE, ERRNO_FORBIDFILE, ERRNO_FORBIDFILE,
+                                     ERRNO_FORBIDREPLY};
+  static const int missing_errno[] = {ERRNO_MISSINGPIPE, ERRNO_MISSINGFILE, ERRNO_MISSINGFILE,
+                                      ERRNO_MISSINGREPLY};
+  bool forbidden = kind == PIPE ? ob->forbid_pipe : kind == REPLY ? ob->forbid_filter_reply
+                                                                  : ob->forbid_file;
+  const char *name = names[kind];
   c->router = r;
   c->status = OK;
-  if (pipe ? ob->forbid_pipe : ob->forbid_file) {
-    c->basic_errno = pipe ? ERRNO_FORBIDPIPE : ERRNO_FORBIDFILE;
-    c->message = pipe ? "forbidden pipe" : "forbidden file";
+  if (forbidden) {
+    c->basic_errno = forbid_errno[kind];
+    c->message = "forbidden";
     return OK;
   }
-  c->flags |= pipe ? af_allow_pipe : af_allow_file;
+  c->flags |= kind == PIPE ? af_allow_pipe : kind == REPLY ? af_allow_reply : af_allow_file;
   if (!name) {
-    c->basic_errno = pipe ? ERRNO_MISSINGPIPE : ERRNO_MISSINGFILE;
-    c->message = str_sprintf("%s unset in %s router", opt, router_name(r));
+    c->basic_errno = missing_errno[kind];
+    c->message = str_sprintf("%s unset in %s router", opts[kind], router_name(r));
     return OK;
   }
   c->transport = route_get_transport(r, name, c);
@@ -180,6 +204,70 @@ static int set_pfr(router_instance *r, redirect_options *ob, address_item *c,
   if (pw && !c->home_dir) c->home_dir = pw->pw_dir;
   if (r->transport_home_directory) c->home_dir = r->transport_home_directory;
   if (r->transport_current_directory) c->current_dir = r->transport_current_directory;
+  return OK;
+}
+
+/* The final form of a plain address child: rewritten (rewrite option)
+ * and replaced by the current address when it is one of its ancestors
+ * (check_ancestor). */
+static const char *child_address(redirect_options *ob, address_item *a, const char *addr) {
+  if (ob->rewrite && (rewrite_existflags & RW_T))
+    addr = rewrite_address(addr, RW_T, rewrite_rules, rewrite_qualify_recipient());
+  if (ob->check_ancestor)
+    for (const address_item *anc = a; anc; anc = anc->parent)
+      if (str_eqic(anc->address, addr)) return a->address;
+  return addr;
+}
+
+/* Make the children of a from a redirection list's items or a filter's
+ * generated addresses (and, keep_parent, a copy of a itself), finish
+ * them, and put them on ctx->generated. */
+static int make_children(router_instance *r, redirect_options *ob, address_item *a,
+                         const struct passwd *pw, route_ctx *ctx, const rd_item *items,
+                         address_item *generated, bool keep_parent) {
+  int rc = route_get_errors_headers(r, a, ctx);
+  if (rc != OK) return rc;
+  address_item *kids = NULL, **tail = &kids;
+  for (const rd_item *it = items; it; it = it->next) {
+    address_item *c;
+    if (it->kind == RDI_ADDRESS) {
+      bool declined = false;
+      const char *addr = qualify(r, ob, a, it, &declined);
+      if (declined) return DECLINE;
+      c = addr_child(a, addr);
+      /* An address with a domain that starts with '|' or '/' (spec 22.6:
+       * "/s=x/o=y/@gate.way") is an address, not a pipe or a file. */
+      set_child_address(c, child_address(ob, a, addr));
+    } else {
+      c = addr_child(a, it->text);
+    }
+    *tail = c;
+    tail = &c->next;
+  }
+  *tail = generated;
+  if (keep_parent) {
+    /* The copy of the address goes first, as exim4 routes it. */
+    address_item *copy = addr_child(a, a->address);
+    copy->next = kids;
+    kids = copy;
+  }
+  for (address_item *c = kids, *next; c; c = next) {
+    next = c->next;
+    if (c->flags & af_pfr) {
+      rc = set_pfr(r, ob, c, pw);
+      if (rc != OK) {
+        a->message = c->message;
+        return rc;
+      }
+    } else if (!items) {
+      const char *addr = child_address(ob, a, c->address);
+      if (addr != c->address) set_child_address(c, addr);
+    }
+    if (ob->hide_child_in_errmsg) c->flags |= af_hide_child;
+    if (ob->rewrite) c->flags |= af_rewrite_headers;
+    if (ob->one_time) c->onetime_parent = a->onetime_parent ? a->onetime_parent : top_address(a);
+    route_add_generated(ctx, c);
+  }
   return OK;
 }
 
@@ -207,12 +295,11 @@ int redirect_route(router_instance *r, address_item *a, const struct passwd *pw,
   while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
   if (!*p) return DECLINE;
 
-  if (str_ncmpic(p, "#exim filter", 12) == 0 || str_ncmpic(p, "#sieve filter", 13) == 0) {
-    if (!ob->allow_filter) {
-      a->message = "error in filter data: filtering not enabled";
-      return DEFER;
-    }
-  }
+  address_item *generated = NULL;
+  bool keep_parent = false;
+  int frc = redirect_filter(r, ob, a, pw, data, &generated, &keep_parent);
+  if (frc >= 0 && frc != OK) return frc;
+  if (frc == OK) return make_children(r, ob, a, pw, ctx, NULL, generated, keep_parent);
 
   rd_list l;
   memset(&l, 0, sizeof l);
@@ -242,46 +329,5 @@ int redirect_route(router_instance *r, address_item *a, const struct passwd *pw,
     return FAIL;
   }
 
-  int rc = route_get_errors_headers(r, a, ctx);
-  if (rc != OK) return rc;
-
-  const char *rq = rewrite_qualify_recipient();
-  for (const rd_item *it = l.items; it; it = it->next) {
-    address_item *c;
-    if (it->kind == RDI_ADDRESS) {
-      bool declined = false;
-      const char *addr = qualify(r, ob, a, it, &declined);
-      if (declined) return DECLINE;
-      if (ob->rewrite && (rewrite_existflags & RW_T)) addr = rewrite_address(addr, RW_T, rewrite_rules, rq);
-      if (ob->check_ancestor)
-        for (const address_item *anc = a; anc; anc = anc->parent)
-          if (str_eqic(anc->address, addr)) {
-            addr = a->address;
-            break;
-          }
-      c = addr_child(a, addr);
-      if (c->flags & af_pfr) {
-        /* An address with a domain that starts with '|' or '/' (spec
-         * 22.6: "/s=x/o=y/@gate.way") is an address, not a pipe or file. */
-        const char *at = strrchr(c->address, '@');
-        c->flags &= ~(unsigned)(af_pfr | af_file | af_directory | af_reply);
-        c->cc_local_part = c->local_part = str_copyn(c->address, (size_t)(at - c->address));
-        c->lc_local_part = str_lc(c->cc_local_part);
-        c->domain = str_lc(at + 1);
-        addr_set_unique(c);
-      }
-    } else {
-      c = addr_child(a, it->text);
-      rc = set_pfr(r, ob, c, pw);
-      if (rc != OK) {
-        a->message = c->message;
-        return rc;
-      }
-    }
-    if (ob->hide_child_in_errmsg) c->flags |= af_hide_child;
-    if (ob->rewrite) c->flags |= af_rewrite_headers;
-    if (ob->one_time) c->onetime_parent = a->onetime_parent ? a->onetime_parent : top_address(a);
-    route_add_generated(ctx, c);
-  }
-  return OK;
+  return make_children(r, ob, a, pw, ctx, l.items, NULL, false);
 }

@@ -92,6 +92,8 @@ address_file:
 address_dir:
   driver = appendfile
   maildir_format
+address_reply:
+  driver = autoreply
 @REWRITE@
 """
 
@@ -198,6 +200,43 @@ CASES = {
     "filter_not_allowed": bt("xyz", fwd=FWD + "  local_parts = xyz\n"
                              "  data = #Exim filter\\ndeliver user1@test.ex\n"),
 }
+
+FILT = (FWD + "  local_parts = user1\n  file = @DIR@/filter\n  allow_filter\n  user = root\n"
+        "  allow_fail\n  allow_defer\n  pipe_transport = address_pipe\n"
+        "  file_transport = address_file\n  reply_transport = address_reply\n")
+
+
+def filt(text, extra="", args=None):
+    return dict(args=args or ["-bt", "user1@test.ex"], fwd=FILT + extra,
+                files={"filter": (text, 0o644)})
+
+
+CASES.update({
+    "filter_deliver": filt("#Exim filter\ndeliver user2@test.ex\n"),
+    "filter_unseen": filt("#Exim filter\nunseen deliver user2@test.ex\n"),
+    "filter_nothing": filt("#Exim filter\n# nothing\n"),
+    "filter_save_pipe": filt("#Exim filter\nsave @DIR@/box\npipe \"/bin/cat\"\n"),
+    "filter_save_relative": filt("#Exim filter\nsave box\n"),
+    "filter_fail": filt("#Exim filter\nfail text \"go away\"\n"),
+    "filter_defer": filt("#Exim filter\ndefer text \"later\"\n"),
+    "filter_freeze_disabled": filt("#Exim filter\nfreeze\n"),
+    "filter_freeze": filt("#Exim filter\nfreeze\n", "  allow_freeze\n"),
+    "filter_seen_finish": filt("#Exim filter\nseen finish\n"),
+    "filter_syntax": filt("#Exim filter\nif\n"),
+    "filter_syntax_skipped": filt("#Exim filter\nif\n", "  skip_syntax_errors\n"),
+    "filter_mail": filt("#Exim filter\nmail to user2@test.ex subject hi\n"),
+    "filter_forbid_file": filt("#Exim filter\nsave @DIR@/box\n", "  forbid_file\n"),
+    "filter_forbid_pipe": filt("#Exim filter\npipe /bin/cat\n", "  forbid_pipe\n"),
+    "filter_forbid_reply": filt("#Exim filter\nmail to user2@test.ex\n", "  forbid_filter_reply\n"),
+    "filter_forbid_exim": filt("#Exim filter\ndeliver user2@test.ex\n", "  forbid_exim_filter\n"),
+    "filter_unqualified": filt("#Exim filter\ndeliver user2\n"),
+    "filter_deliver_self": filt("#Exim filter\ndeliver user1@test.ex\n"),
+    "filter_verify": filt("#Exim filter\ndeliver user2@test.ex\n", args=["-bv", "user1@test.ex"]),
+    "sieve_keep": filt("# Sieve filter\nkeep;\n"),
+    "sieve_redirect": filt("# Sieve filter\nredirect \"user2@test.ex\";\n"),
+    "sieve_forbidden": filt("# Sieve filter\nkeep;\n", "  forbid_sieve_filter\n"),
+    "sieve_fileinto": filt("# Sieve filter\nrequire \"fileinto\";\nfileinto \"folder\";\n"),
+})
 
 FILES = {
     "inc.list": ("user1\nuser2, x@z.example\n# comment\n", 0o644),
