@@ -230,11 +230,11 @@ enum {
   ERRNO_CALLOUTDEFER = -41,
   ERRNO_AUTHFAIL = -42,
   ERRNO_CONNECTTIMEOUT = -43,
-  ERRNO_PROXYFAIL = -44,
-  ERRNO_EXPIRED = -45,              /* retry time expired: fail */
-  ERRNO_RCPT4XX = -46,
-  ERRNO_MAIL4XX = -47,
-  ERRNO_DATA4XX = -48,
+  ERRNO_RCPT4XX = -44,              /* -44..-46 as exim4 logs them: "defer (-44)" */
+  ERRNO_MAIL4XX = -45,
+  ERRNO_DATA4XX = -46,
+  ERRNO_PROXYFAIL = -47,
+  ERRNO_EXPIRED = -48,              /* retry time expired: fail */
   ERRNO_REMOTE_DOMAIN_DEFER = -49
 };
 
