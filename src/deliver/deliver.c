@@ -475,6 +475,29 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
     }
   }
 
+  /* the system filter, then the original recipients as it decided */
+  address_item *sf_gen = NULL;
+  const char *sf_fail = NULL;
+  int sf = cancel ? SF_CONTINUE : dlv_system_filter(&dm, &sf_gen, &sf_fail);
+  if (sf != SF_CONTINUE) {
+    for (address_item *a; (a = list_pop(&r.todo));) {
+      if (sf == SF_IGNORE) {
+        finished(&r, a);
+      } else if (sf == SF_FAIL) {
+        a->message = a->user_message = sf_fail;
+        a->transport_return = FAIL;
+        list_add(&r.failed, a);   /* bounced, not logged one by one */
+      }
+    }
+    if (sf == SF_FREEZE || sf == SF_ERROR) dm.frozen_reason = "";
+    if (sf != SF_FAIL || sf_gen) r.changed = true;
+  }
+  for (address_item *a = sf_gen; a;) {
+    address_item *next = a->next;
+    list_add(&r.todo, a);
+    a = next;
+  }
+
   route_ctx ctx = {.purpose = ROUTE_DELIVER, .sender = m->sender};
   for (address_item *a; (a = list_pop(&r.todo));) route_one(&r, a, &ctx);
   do_local(&r);
@@ -499,7 +522,13 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
     deliver_remove_files(m->id, dm.queue_name);
   } else {
     m->deliver_firsttime = false;
-    bool saved = dm.frozen_reason ? deliver_freeze(&dm, dm.frozen_reason) : dlv_update_header(&dm);
+    bool saved;
+    if (dm.frozen_reason && *dm.frozen_reason) {
+      saved = deliver_freeze(&dm, dm.frozen_reason);
+    } else {
+      if (dm.frozen_reason) m->frozen = true, m->frozen_at = (long)time(NULL);   /* logged already */
+      saved = dlv_update_header(&dm);
+    }
     if (saved && !r.journal_failed) dlv_journal_remove(&dm);
   }
   deliver_close(&dm);

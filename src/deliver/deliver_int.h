@@ -71,6 +71,18 @@ void dlv_log_delivery(deliver_msg *dm, const address_item *a, bool fake);
 /* Time between reception and now as log_selector's QT= shows it. */
 const char *dlv_time_text(long sec, long usec, bool millisec);
 
+/* --------------------------------------------------------- deliver_filter.c */
+
+/* What the system filter decided for the original recipients. */
+enum { SF_CONTINUE, SF_IGNORE, SF_FAIL, SF_DEFER, SF_FREEZE, SF_ERROR };
+
+/* Run system_filter (when set): header changes are made to dm->m.headers,
+ * *generated gets its deliveries (children of the pseudo-address
+ * "system-filter"; pipes/files/replies with their system_filter_*_transport
+ * set), *fail_text the text for the bounce after SF_FAIL.  Logs the
+ * decision as exim4 does. */
+int dlv_system_filter(deliver_msg *dm, address_item **generated, const char **fail_text);
+
 /* ---------------------------------------------------------- deliver_local.c */
 
 /* Run transport t for the list of addresses `batch` (linked by ->next) in

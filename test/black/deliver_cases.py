@@ -25,6 +25,14 @@ freeze_it:
   accept control = freeze
 """
 
+SFILTER = "system_filter = @T@/filter\npreserve_message_logs\n"
+
+FILE_TRANSPORT = """\
+t_file:
+  driver = appendfile
+  user = nobody
+"""
+
 CASES = {
     # three local deliveries, preserved msglog
     "three_local": dict(main="preserve_message_logs\n", args=["-odi", "a@test.example", "b", "c@test.example"]),
@@ -59,4 +67,21 @@ CASES = {
     "unrouteable": dict(main="", args=["-odi", "a@test.example", "x@test.example"], first_only=True),
     # frozen by the non-SMTP ACL: not delivered
     "frozen_by_acl": dict(main=FREEZE_ACL, args=["-odi", "a@test.example"], no_mail=True),
+    # the system filter: freeze, fail, defer, a significant delivery elsewhere,
+    # an unseen copy to a file, headers added and removed
+    "sfilter_freeze": dict(main=SFILTER, files={"filter": "# Exim filter\nfreeze text \"looks odd\"\n"},
+                           args=["-odi", "a@test.example"], no_mail=True),
+    "sfilter_fail": dict(main=SFILTER, files={"filter": "# Exim filter\nfail text \"<<logged>>not wanted\"\n"},
+                         args=["-odi", "a@test.example"], first_only=True),
+    "sfilter_defer": dict(main=SFILTER, files={"filter": "# Exim filter\ndefer text \"later\"\n"},
+                          args=["-odi", "a@test.example"]),
+    "sfilter_deliver": dict(main=SFILTER, files={"filter": "# Exim filter\ndeliver b@test.example\n"},
+                            args=["-odi", "a@test.example"]),
+    "sfilter_unseen_save": dict(main=SFILTER + "system_filter_file_transport = t_file\n",
+                                transports=SIMPLE_TRANSPORTS + FILE_TRANSPORT,
+                                files={"filter": "# Exim filter\nunseen save @T@/mail/saved\n"},
+                                args=["-odi", "a@test.example"]),
+    "sfilter_headers": dict(main=SFILTER, files={"filter": "# Exim filter\nheaders add \"X-Added: yes\"\n"
+                                                           "headers remove Subject\n"},
+                            args=["-odi", "a@test.example"]),
 }

@@ -103,7 +103,9 @@ class DeliverEnv:
         return p.read_text() if p.exists() else ""
 
     def mainlog(self):
-        return [re.sub(r"^YYYY-MM-DD HH:MM:SS ", "", x) for x in normalise(self.mainlog_raw()).splitlines()]
+        """Lines without their timestamps, this test's directory as @T@."""
+        text = self.mainlog_raw().replace(str(self.tmp), "@T@")
+        return [re.sub(r"^YYYY-MM-DD HH:MM:SS ", "", x) for x in normalise(text).splitlines()]
 
     def message_ids(self):
         return re.findall(r"^\S+ \S+ (\S+) <= ", self.mainlog_raw(), re.M)
@@ -112,7 +114,8 @@ class DeliverEnv:
         for d in ("msglog", "msglog.OLD"):
             p = self.spool / d / msgid
             if p.exists():
-                return [re.sub(r"^YYYY-MM-DD HH:MM:SS ", "", x) for x in normalise(p.read_text()).splitlines()]
+                text = p.read_text().replace(str(self.tmp), "@T@")
+                return [re.sub(r"^YYYY-MM-DD HH:MM:SS ", "", x) for x in normalise(text).splitlines()]
         return None
 
     def input_dir(self):

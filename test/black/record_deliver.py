@@ -32,6 +32,8 @@ def record(name, case):
     (DIR / "spool").mkdir(parents=True)
     (DIR / "mail").mkdir()
     os.chmod(DIR / "mail", 0o777)
+    for fname, text in case.get("files", {}).items():
+        (DIR / fname).write_text(text.replace("@T@", str(DIR)))
     conf = DIR / "conf"
     conf.write_text(build_config(DIR, case.get("main", ""), case.get("routers", SIMPLE_ROUTERS),
                                  case.get("transports", SIMPLE_TRANSPORTS)))
@@ -49,7 +51,7 @@ def record(name, case):
     for d in ("msglog", "msglog.OLD"):
         f = DIR / "spool" / d / first
         if f.exists():
-            ml = strip(f.read_text())
+            ml = strip(f.read_text().replace(str(DIR), "@T@"))
     mail = {f.name: normalise_mail(f.read_text()) for f in sorted((DIR / "mail").iterdir())}
     lines = strip(raw.replace(str(DIR), "@T@"))
     if case.get("first_only"):
