@@ -486,11 +486,15 @@ int route_address(address_item *a, route_ctx *ctx) {
 
     if (rc == DECLINE) {
       bool more;
+      trace("%s router declined for %s", r->drv.name, a->address);
       if (expand_bool(&r->more, true, "more", r, a, &more) != OK) {
         a->status = DEFER;
         return DEFER;
       }
-      if (!more) break;
+      if (!more) {
+        trace("\"more\" is false: skipping remaining routers");
+        break;
+      }
       r = next_router(r);
       continue;
     }

@@ -8,6 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from record import FILES
 from verify_cases import CASES
 
 HERE = Path(__file__).resolve().parent
@@ -20,6 +21,9 @@ def main():
         for sub in ("log", "spool"):
             (d / sub).mkdir()
             os.chmod(d / sub, 0o777)
+        for f, text in FILES.items():
+            (d / f).write_text(text)
+            os.chmod(d / f, 0o644)
         c = d / "c.conf"
         c.write_text(conf.replace("@DIR@", str(d)))
         os.chmod(c, 0o644)

@@ -10,8 +10,21 @@ CONF_DATA = 'primary_hostname = test.example\nlog_file_path = @DIR@/log/%slog\ns
 def crlf(s):
     return s.replace("\n", "\r\n")
 
+# Exim's default configuration (its RCPT ACL verifies senders and
+# recipients); the aliases file is under @DIR@.
+def default_conf():
+    from record import default_conf as d
+    return d().replace("primary_hostname = test.example\n",
+                       "primary_hostname = test.example\nspool_directory = @DIR@/spool\n"
+                       "log_file_path = @DIR@/log/%slog\n")
+
 CASES = [
     ("rcpt_sender", CONF_RCPT, 'helo x\nmail from:<bad@test.example>\nrcpt to:<root@test.example>\nrcpt to:<bad@test.example>\nrcpt to:<x@defer.example>\nrcpt to:<sv@test.example>\nrcpt to:<svn@test.example>\nrcpt to:<rv@test.example>\nrcpt to:<de@defer.example>\nrcpt to:<other@test.example>\nrset\nmail from:<u@defer.example>\nrcpt to:<sv@test.example>\nrcpt to:<rv@test.example>\nvrfy root@test.example\nvrfy bad@test.example\nvrfy x@defer.example\nvrfy root\nexpn root@test.example\nexpn bad@test.example\nquit\n'),
     ("defer", CONF_RCPT, 'helo x\nmail from:<u@defer.example>\nrcpt to:<x@defer.example>\nrcpt to:<de@defer.example>\nrcpt to:<sv@test.example>\nrcpt to:<svn@test.example>\nrcpt to:<rv@defer.example>\nrcpt to:<hs@test.example>\nrcpt to:<nd@test.example>\nrcpt to:<cb@test.example>\nvrfy x@defer.example\nexpn x@defer.example\nquit\n'),
     ("header_sender", CONF_DATA, crlf('helo x\nmail from:<root@test.example>\nrcpt to:<root@test.example>\ndata\nFrom: bad@test.example\nSubject: hs\n\nbody\n.\nmail from:<root@test.example>\nrcpt to:<root@test.example>\ndata\nFrom: bad@test.example, root@test.example\nSubject: hs\n\nbody\n.\nmail from:<root@test.example>\nrcpt to:<root@test.example>\ndata\nFrom: x <bad@test.example>\nReply-To: y@test.example\nSubject: hs2\n\nbody\n.\nquit\n')),
+    ("default_config", default_conf(), crlf(
+        "helo x\nmail from:<root@test.example>\nrcpt to:<root@test.example>\n"
+        "rcpt to:<nosuchuser@test.example>\nrcpt to:<postmaster@test.example>\n"
+        "rcpt to:<x@example.org>\nrcpt to:<a!b@test.example>\nrset\n"
+        "mail from:<nosuch@test.example>\nrcpt to:<root@test.example>\nquit\n")),
 ]
