@@ -75,6 +75,10 @@ static bool do_deliver(frun *r, const fcmd *c) {
       r->error = str_sprintf("malformed address \"%s\" in filter file: %s", e, err);
       return false;
     }
+    if (!qualified) {
+      const char *q = mainconf.qualify_recipient ? mainconf.qualify_recipient : mainconf.qualify_domain;
+      ea = str_sprintf("%s@%s", ea, q ? q : "");
+    }
     if (!(r->ctx->options & RDO_SYSTEM) && str_cmpic(ea, filter_user_address(r->ctx)) != 0) {
       r->error = "errors_to must point to the caller's address";
       return false;
@@ -343,10 +347,9 @@ static bool run_commands(frun *r, const fcmd *c) {
       break;
     }
     case FC_HEADERS_ADD: {
-      const char *s = expand_cstring(c->arg[0]);
+      const char *s = exim_filter_expand(r, c->arg[0], "headers command");
       if (!s) {
-        if (expand_status.forced_fail) break;
-        ok = !!exim_filter_expand(r, c->arg[0], "headers add command");
+        ok = false;
         break;
       }
       if (filter_testing) out(r, "Headers add \"%s\"\n", filter_printing(s));
@@ -355,7 +358,7 @@ static bool run_commands(frun *r, const fcmd *c) {
       break;
     }
     case FC_HEADERS_REMOVE: {
-      const char *s = exim_filter_expand(r, c->arg[0], "headers remove command");
+      const char *s = exim_filter_expand(r, c->arg[0], "headers command");
       if (!s) { ok = false; break; }
       if (filter_testing) out(r, "Headers remove \"%s\"\n", filter_printing(s));
       filter_headers_remove(r->ctx, s);

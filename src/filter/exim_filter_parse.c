@@ -362,6 +362,17 @@ static bool optional_mode(lexer *l, fcmd *c) {
   return true;
 }
 
+/* The value after "headers add/remove/charset". */
+static const char *headers_value(lexer *l) {
+  const char *v = read_item(l, false);
+  if (v && !*v) {
+    set_error(l, str_sprintf("value missing after \"add\", \"remove\", or \"charset\" near line %d of "
+                             "filter file", l->line));
+    return NULL;
+  }
+  return v;
+}
+
 static bool parse_mail(lexer *l, fcmd *c) {
   for (;;) {
     if (*l->p == '"' || !*l->p) return true;
@@ -378,7 +389,7 @@ static bool parse_mail(lexer *l, fcmd *c) {
     } else if (strcmp(w, "expand") == 0) {
       read_word(l);
       if (strcmp(read_word(l), "file") != 0) {
-        set_error(l, str_sprintf("\"file\" expected after \"expand\" near line %d of filter file", l->line));
+        set_error(l, str_sprintf("\"expand\" not followed by \"file\"  near line %d of filter file", l->line));
         return false;
       }
       const char *v = read_item(l, false);
@@ -388,7 +399,7 @@ static bool parse_mail(lexer *l, fcmd *c) {
     } else if (strcmp(w, "return") == 0) {
       read_word(l);
       if (strcmp(read_word(l), "message") != 0) {
-        set_error(l, str_sprintf("\"message\" expected after \"return\" near line %d of filter file",
+        set_error(l, str_sprintf("\"return\" not followed by \"message\"  near line %d of filter file",
                                  l->line));
         return false;
       }
@@ -531,7 +542,7 @@ static fcmd *parse_commands(lexer *l, bool in_if, const char **term, bool *ok) {
       if (!(c->arg[0] = required(l, w))) return *ok = false, NULL;
       if (*l->p != '"' && strcmp(peek_word(l), "errors_to") == 0) {
         read_word(l);
-        if (!(c->arg[1] = read_item(l, false))) return *ok = false, NULL;
+        c->arg[1] = read_word(l);   /* a word, not a quoted item, as exim4 reads it */
       }
       break;
     case FC_SAVE:
@@ -569,7 +580,7 @@ static fcmd *parse_commands(lexer *l, bool in_if, const char **term, bool *ok) {
       if (!sub) return *ok = false, NULL;
       if (strcmp(sub, "charset") == 0) {
         c->type = FC_HEADERS_CHARSET;
-        if (!(c->arg[0] = read_item(l, false))) return *ok = false, NULL;
+        if (!(c->arg[0] = headers_value(l))) return *ok = false, NULL;
         break;
       }
       if (!(l->options & RDO_SYSTEM)) {
@@ -580,10 +591,11 @@ static fcmd *parse_commands(lexer *l, bool in_if, const char **term, bool *ok) {
       if (strcmp(sub, "add") == 0) c->type = FC_HEADERS_ADD;
       else if (strcmp(sub, "remove") == 0) c->type = FC_HEADERS_REMOVE;
       else {
-        set_error(l, str_sprintf("unknown headers command \"%s\" near line %d of filter file", sub, l->line));
+        set_error(l, str_sprintf("\"add\", \"remove\", or \"charset\" expected after \"headers\" near line %d "
+                                 "of filter file", l->line));
         return *ok = false, NULL;
       }
-      if (!(c->arg[0] = read_item(l, false))) return *ok = false, NULL;
+      if (!(c->arg[0] = headers_value(l))) return *ok = false, NULL;
       break;
     }
     case FC_MAIL:
