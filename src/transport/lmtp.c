@@ -1,6 +1,6 @@
 /* lmtp.c - the lmtp transport (spec chapter 28): private options and init
  * (exactly one of command and socket).
- * Entry point: transport_lmtp.
+ * Entry point: transport_lmtp (delivery itself: lmtp_run.c).
  * Must never: run the command or connect at configuration time.
  */
 #include "transport.h"
@@ -31,7 +31,12 @@ static const char *lmtp_init(driver_instance *d) {
   return NULL;
 }
 
-static const transport_ops lmtp_ops = {.local = true};
+static int lmtp_batch_max(const transport_instance *t) {
+  const lmtp_options *ob = t->drv.options_block;
+  return ob->batch_max > 0 ? ob->batch_max : 1;
+}
+
+static const transport_ops lmtp_ops = {.local = true, .deliver = lmtp_deliver, .batch_max = lmtp_batch_max};
 
 const driver_info transport_lmtp = {
   .name = "lmtp",

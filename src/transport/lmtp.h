@@ -1,4 +1,5 @@
-/* lmtp.h - private options block of the lmtp transport. */
+/* lmtp.h - private options block of the lmtp transport and its delivery
+ * entry point. */
 #ifndef TRANSPORT_LMTP_H
 #define TRANSPORT_LMTP_H
 
@@ -12,5 +13,10 @@ typedef struct lmtp_options {
   const char *socket;
   int timeout;
 } lmtp_options;
+
+struct transport_instance;
+struct address_item;
+/* Deliver over LMTP (lmtp_run.c): transport_ops.deliver of lmtp. */
+bool lmtp_deliver(struct transport_instance *t, struct address_item *addr);
 
 #endif

@@ -3,7 +3,7 @@
  * user or group, the temp_errors syntax, restrict_to_path against
  * use_shell, and the batched-SMTP string defaults.  A missing command is
  * found at delivery time, as in Exim.
- * Entry point: transport_pipe.
+ * Entry point: transport_pipe (delivery itself: pipe_run.c).
  * Must never: run a command at configuration time.
  */
 #include "transport.h"
@@ -97,7 +97,12 @@ static const char *pipe_init(driver_instance *d) {
   return NULL;
 }
 
-static const transport_ops pipe_ops = {.local = true};
+static int pipe_batch_max(const transport_instance *t) {
+  const pipe_options *ob = t->drv.options_block;
+  return ob->batch_max > 0 ? ob->batch_max : 1;
+}
+
+static const transport_ops pipe_ops = {.local = true, .deliver = pipe_deliver, .batch_max = pipe_batch_max};
 
 const driver_info transport_pipe = {
   .name = "pipe",

@@ -1,4 +1,5 @@
-/* pipe.h - private options block of the pipe transport. */
+/* pipe.h - private options block of the pipe transport and its delivery
+ * entry point. */
 #ifndef TRANSPORT_PIPE_H
 #define TRANSPORT_PIPE_H
 
@@ -26,5 +27,10 @@ typedef struct pipe_options {
   int umask;
   bool use_bsmtp, use_crlf, use_shell;
 } pipe_options;
+
+struct transport_instance;
+struct address_item;
+/* Deliver to the command (pipe_run.c): transport_ops.deliver of pipe. */
+bool pipe_deliver(struct transport_instance *t, struct address_item *addr);
 
 #endif
