@@ -76,6 +76,7 @@ int redirect_filter(router_instance *r, redirect_options *ob, address_item *a,
   case FF_DEFER:
     a->message = fc.error ? fc.error : "";
     a->user_message = fc.user_message;
+    a->basic_errno = ERRNO_UNKNOWNERROR;
     return DEFER;
   case FF_FREEZE:
     a->message = fc.error ? fc.error : "";

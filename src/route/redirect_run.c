@@ -319,6 +319,7 @@ int redirect_route(router_instance *r, address_item *a, const struct passwd *pw,
   }
   if (lrc == RDL_FAIL || lrc == RDL_DEFER) {
     a->message = a->user_message = ob->forbid_smtp_code ? strip_code(l.text) : l.text;
+    if (lrc == RDL_DEFER) a->basic_errno = ERRNO_UNKNOWNERROR;   /* "defer (-1)" as exim4 logs it */
     return lrc == RDL_FAIL ? FAIL : DEFER;
   }
   /* :blackhole: anywhere means nothing is delivered for this address. */

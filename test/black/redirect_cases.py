@@ -151,6 +151,7 @@ CASES = {
     "check_ancestor": bt("anc", opts="  check_ancestor\n"),
     "no_check_ancestor": bt("anc"),
     "rewrite_children": bt("multi", rewrite="*@x.example $1@test.ex\n"),
+    "rewrite_children_F_only": bt("multi", rewrite="*@x.example $1@test.ex F\n"),
     "no_rewrite_children": bt("multi", rewrite="*@x.example $1@test.ex\n", opts="  no_rewrite\n"),
     "routed_address": bt("routed"),
     "pipe_with_domain": bt("pipedom"),
