@@ -272,9 +272,21 @@ int main(int argc, char **argv) {
     open_logs(st.syslog_name, exim_known, exim_uid, exim_gid);
     return queue_action_main(&st, argc, argv, me.login);
   }
-  if (st.msg_action != MSG_NONE) not_yet(str_sprintf("%s (message action)", st.msg_action_option), "the spool and delivery layers");
-  if (st.queue_interval > 0) not_yet("-q<time> (periodic queue runs)", "the daemon layer");
-  if (st.queue_interval == 0) not_yet("-q (queue run)", "the delivery layer");
+  if (st.msg_action == MSG_DELIVER) {
+    open_logs(st.syslog_name, exim_known, exim_uid, exim_gid);
+    return queue_deliver_main(&st, argc, argv, me.login);
+  }
+  if (st.queue_interval > 0) {
+    open_logs(st.syslog_name, exim_known, exim_uid, exim_gid);
+    return daemon_main(&st, argc, argv);
+  }
+  if (st.queue_interval == 0) {
+    open_logs(st.syslog_name, exim_known, exim_uid, exim_gid);
+    queue_run_opts qo;
+    queue_run_opts_from_cmdline(&qo, &st);
+    queue_run(&qo);
+    return EXIT_SUCCESS;
+  }
   if (st.log_line) {
     open_logs(st.syslog_name, exim_known, exim_uid, exim_gid);
     log_write(LOG_MAIN, "%s", st.log_line);

@@ -4,7 +4,8 @@
  * Entry points: queue_run() (-q family, one pass or two-phase -qq),
  * queue_list_main() (-bp family and mailq), queue_count_main() (-bpc),
  * queue_action_main() (-Mrm -Mf -Mt -Mg -Mar -Mmad -Mmd -Mes -Mvh -Mvb -Mvl
- * -Mvc -Mc -M -MG), queue_ids() (what is on a queue, in order).
+ * -Mvc -MG), queue_deliver_main() (-M -Mc -Mg), queue_ids() (what is on a
+ * queue, in order).
  * Must never: act on a message another process has locked (other than
  * listing it); remove a message without logging who did it.
  */
@@ -33,8 +34,22 @@ typedef struct queue_run_opts {
   const char *recipient_select; /* -R / -Rf / -Rr */
   int recipient_select_mode;    /* 0 plain (substring), 1 forced (f), 2 regex (r) */
   const char *sender_select;    /* -S / -Sr */
-  int sender_select_mode;
+  int sender_select_mode;       /* the *_select_mode values are bits: 1 forced (f), 2 regex (r) */
+  bool verbose;                 /* -v */
+  bool dont_deliver;            /* -N */
 } queue_run_opts;
+
+/* The options of a queue run as the command line gives them (-q..., -R,
+ * -S, -qG, -v, -N). */
+void queue_run_opts_from_cmdline(queue_run_opts *o, const cmdline_state *st);
+
+/* The log text of a run's flags as exim4 writes it after "pid=N":
+ * " -qff -R x", "" for a plain run. */
+const char *queue_run_flags_text(const queue_run_opts *o);
+
+/* -M, -Mc, -Mg: a delivery process for each id in turn (forced and
+ * thawing for -M and -Mg, respecting retry times for -Mc). */
+int queue_deliver_main(const cmdline_state *st, int argc, char **argv, const char *admin_name);
 
 /* One queue run: logs "Start queue run: pid=N" / "End queue run: pid=N"
  * (with -qf/-qff/-R flags shown as Exim shows them) and delivers each
