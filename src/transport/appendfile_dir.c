@@ -6,8 +6,8 @@
  * (<id>-<pid>.env and .msg, the envelope first under .tmp).
  *
  * Entry points: af_create_allowed(), af_make_dirs(), af_set_mode(),
- * af_ensure_directory(),
- * af_deliver_directory(), af_deliver_mailstore() (appendfile_int.h).
+ * af_ensure_directory(), af_deliver_directory(), af_deliver_mailstore()
+ * (appendfile_int.h).
  * Must never: leave a partly written file under a final name; create
  * anything outside where create_file allows.
  */
@@ -167,7 +167,7 @@ int af_deliver_directory(af_ctx *c) {
   if (!name || !*name || strchr(name, '/')) {
     unlink(tmp);
     if (!name)
-      af_fail(c, DEFER, ERRNO_EXPANDFAIL, "Expansion of \"%s\" (directory_file for %s transport) failed: %s",
+      af_fail(c, DEFER, 0, "Expansion of \"%s\" (directory_file for %s transport) failed: %s",
               c->ob->directory_file, c->t->drv.name, expand_status.message);
     else
       af_fail(c, DEFER, ERRNO_EXPANDFAIL, "invalid directory_file \"%s\" for %s transport", name, c->t->drv.name);

@@ -48,11 +48,12 @@ static bool take_lockfile(af_ctx *c, const char *lockname) {
     unlink(hitch);
     if (got) return true;
 
-    /* Someone holds it: a lock file older than lockfile_timeout was left
-     * behind by accident. */
+    /* Someone holds it: a lock file older than lockfile_timeout (by its
+     * inode change time, which a user cannot set back) was left behind by
+     * accident. */
     struct stat ls;
     if (ob->lockfile_timeout > 0 && lstat(lockname, &ls) == 0 &&
-        time(NULL) - ls.st_mtime > ob->lockfile_timeout && unlink(lockname) == 0)
+        time(NULL) - ls.st_ctime > ob->lockfile_timeout && unlink(lockname) == 0)
       continue;
     if (attempt + 1 >= retries) break;
     if (ob->lock_interval > 0) sleep((unsigned)ob->lock_interval);

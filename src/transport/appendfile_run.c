@@ -14,11 +14,13 @@
 #include "appendfile_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../base/list.h"
 #include "../base/str.h"
 #include "../deliver/deliver.h"
 #include "../expand/expand.h"
@@ -167,7 +169,7 @@ static bool find_path(af_ctx *c) {
     if (ob->create_file_code == CREATE_PATH && af_create_allowed(c, c->path)) {
       c->path = str_copy_taint(c->path, false);
     } else {
-      af_fail(c, DEFER, ERRNO_BADTRANSPORT,
+      af_fail(c, DEFER, ERRNO_UNKNOWNERROR,
               "Tainted '%s' (file or directory name for %s transport) not permitted", c->path,
               c->t->drv.name);
       return false;
@@ -180,6 +182,31 @@ static bool find_path(af_ctx *c) {
     c->path = str_copyn(c->path, n);
   }
   return true;
+}
+
+/* file_format: the transport an existing mailbox's first bytes call for.
+ * NULL with the failure recorded when none matches; c->t when it is this
+ * one (a missing or empty file is this transport's). */
+static transport_instance *format_transport(af_ctx *c) {
+  int fd = open(c->path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) return c->t;
+  char buf[256];
+  ssize_t n = read(fd, buf, sizeof buf);
+  close(fd);
+  if (n <= 0) return c->t;
+  const char *list = c->ob->file_format;
+  int sep = 0;
+  char *test, *name;
+  while ((test = list_next(&list, &sep)) && (name = list_next(&list, &sep))) {
+    size_t len = strlen(test);
+    if (len > (size_t)n || memcmp(buf, test, len) != 0) continue;
+    if (strcmp(name, c->t->drv.name) == 0) return c->t;
+    driver_instance *d = driver_find(&transport_kind, name);
+    if (d) return (transport_instance *)d;
+    break;
+  }
+  af_fail(c, DEFER, ERRNO_FORMATUNKNOWN, "mailbox file format unrecognized");
+  return NULL;
 }
 
 static bool appendfile_deliver(transport_instance *t, address_item *addr) {
@@ -202,6 +229,7 @@ static bool appendfile_deliver(transport_instance *t, address_item *addr) {
   c.rc = OK;
 
   int rc;
+  transport_instance *other = NULL;
   if (transport_check_size(t, addr) != OK) return true;
   /* The return path first: $return_path in the options is the one this
    * transport sets. */
@@ -213,6 +241,14 @@ static bool appendfile_deliver(transport_instance *t, address_item *addr) {
     rc = c.rc;
   } else if (!c.is_dir && strcmp(c.path, "/dev/null") == 0) {
     rc = OK;
+  } else if (!c.is_dir && c.ob->file_format && (other = format_transport(&c)) != t) {
+    if (other) {
+      /* Another transport takes the batch; the log names it. */
+      for (address_item *a = addr; a; a = a->next) a->transport = other;
+      const transport_ops *ops = other->drv.info ? other->drv.info->kind_ops : NULL;
+      return ops && ops->deliver ? ops->deliver(other, addr) : false;
+    }
+    rc = c.rc;
   } else if (!c.is_dir) {
     rc = af_deliver_file(&c);
   } else if (c.maildir) {

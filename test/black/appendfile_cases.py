@@ -17,6 +17,7 @@ import re
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -110,6 +111,33 @@ CASES["mbox_create"] = dict(
     rcpts=["nocreate@x", "inhome@x", "belowhome@x", "path@x", "homeok@x"],
 )
 
+CASES["mbox_format_other"] = dict(
+    routers=_router(["ffmt2"]),
+    transports=(_t("ffmt2", "  file = @T@/mail/ffmt2\n"
+                   "  file_format = \"From : t_ffmt : \\1\\1\\1\\1\\n : t_mmdf\"\n") +
+                _t("mmdf", "  file = @T@/mail/mmdf-$local_part_data\n  message_prefix = \"\\1\\1\\1\\1\\n\"\n"
+                   "  message_suffix = \"\\1\\1\\1\\1\\n\"\n")),
+    setup=[("write", "ffmt2", "\x01\x01\x01\x01\nold\n\x01\x01\x01\x01\n", "nobody", 0o600)],
+    rcpts=["ffmt2@x"],
+    # The transport that took over is named on the "=>" line; the delivery
+    # child does not report that change to the parent yet (deliver_local).
+    xfail="T= of a transport chosen by file_format is not carried back by the delivery child",
+)
+
+CASES["mbox_formats_taint"] = dict(
+    routers=_router(["tainted", "ffmt", "ffmt3", "stale", "nodirfile"]),
+    transports=(_t("tainted", "  file = @T@/mail/$local_part\n") +
+                "".join(_t(n, f"  file = @T@/mail/{n}\n"
+                           "  file_format = \"From : t_ffmt : \\1\\1\\1\\1\\n : t_mmdf\"\n")
+                        for n in ("ffmt", "ffmt3")) +
+                _t("stale", "  file = @T@/mail/stale\n  lockfile_timeout = 2s\n  lock_retries = 2\n"
+                   "  lock_interval = 0s\n") +
+                _t("nodirfile", "  directory = @T@/mail/ndf\n  directory_file = ${if eq{1}{2}{x}fail}\n")),
+    setup=[("write", "ffmt3", "XYZ\n", "nobody", 0o600), ("touch", "stale.lock", "root", 0o644),
+           ("age", "stale.lock", 3600)],
+    rcpts=["tainted@x", "ffmt@x", "ffmt3@x", "stale@x", "nodirfile@x"],
+)
+
 # ---- new files in a directory ----------------------------------------------------
 CASES["dir_forms"] = dict(
     routers=_router(["dir", "maildir", "mdsize", "mailstore", "bsmtp", "dquota", "filecount", "dirfile",
@@ -192,6 +220,10 @@ def prepare(tmp: Path, case):
         elif kind == "fifo":
             os.mkfifo(name)
             os.chown(name, *_ids(op[2]))
+        elif kind == "age":
+            # mtime set back; the inode change time stays "now"
+            t = time.time() - op[2]
+            os.utime(name, (t, t))
         elif kind == "lock":
             # A child holds an fcntl lock until killed.
             p = subprocess.Popen([sys.executable, "-c",
