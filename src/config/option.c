@@ -25,6 +25,7 @@
 #include "../base/store.h"
 #include "../base/str.h"
 #include "../modules.h"
+#include "../rewrite/rewrite.h"
 
 const char OPTION_UNKNOWN[] = "unknown option";
 
@@ -557,6 +558,11 @@ static const char *read_value(const optionlist *opt, void *base, const char *nam
   case opt_stringptr:
   case opt_rewrite: {
     char **sp = (char **)field;
+    if (type == opt_rewrite) {
+      /* headers_rewrite: the rules are checked as they are read. */
+      const char *rerr = NULL;
+      if (!rewrite_rules_parse(s, &rerr) && rerr) return rerr;
+    }
     if (already_set && *sp && (opt->type & opt_rep_con))
       *sp = str_perm(str_sprintf("%s\n%s", *sp, s));
     else if (already_set && *sp && (opt->type & opt_rep_str))

@@ -94,7 +94,7 @@ static rewrite_rule *parse_rule(const char *text, bool transport, const char **e
       return NULL;
     }
     if (transport && (b & (RW_E | RW_F | RW_T | RW_S))) {
-      *error = str_sprintf("rewrite flag %c is not allowed in a transport's headers_rewrite", *p);
+      *error = "rewrite rule specifies a non-header rewrite - not allowed at transport time -";
       return NULL;
     }
     r->flags |= b;
