@@ -390,6 +390,8 @@ static void vlog_files(const char *id, unsigned flags, const char *headers, cons
   stamp = g_catc(stamp, ' ');
   gstring *t = NULL;
   if (id && *id) t = g_fmt(t, "%s ", id);
+  va_list ap2;
+  va_copy(ap2, ap);
   t = g_vfmt(t, fmt, ap);
   const char *text = g_str(t);
   const char *st = g_str(stamp);
@@ -400,6 +402,11 @@ static void vlog_files(const char *id, unsigned flags, const char *headers, cons
     if (flags & LOG_PANIC) w = g_cat(w, " PANIC");
     if (flags & LOG_DIE) w = g_cat(w, " DIE");
     debug_printf("LOG:%s\n  %s\n", g_str(w), text);
+  } else if ((debug_selector & D_v) && (flags & LOG_MAIN)) {
+    /* -v: main log lines on stderr too, without the id (exim4) */
+    gstring *v = g_vfmt(NULL, fmt, ap2);
+    fprintf(debug_file ? debug_file : stderr, "LOG: MAIN\n  %s\n", g_str(v));
+    fflush(debug_file ? debug_file : stderr);
   }
   bool to_reject = (flags & LOG_REJECT) && cfg.write_rejectlog;
   bool to_panic = (flags & LOG_PANIC) != 0;
@@ -428,6 +435,7 @@ static void vlog_files(const char *id, unsigned flags, const char *headers, cons
       fflush(stderr);
     }
   }
+  va_end(ap2);
 }
 
 /* ---------------------------------------------------------------------

@@ -436,6 +436,7 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
   }
   deliver_current = &dm;
   spool_msg *m = &dm.m;
+  if (debug_selector & (D_v | D_deliver)) debug_printf("delivering %s\n", id);
   run r = {.dm = &dm, .o = o, .now = time(NULL)};
   r.fake = o->dont_deliver || m->dont_deliver;
 

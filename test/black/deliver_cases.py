@@ -84,4 +84,7 @@ CASES = {
     "sfilter_headers": dict(main=SFILTER, files={"filter": "# Exim filter\nheaders add \"X-Added: yes\"\n"
                                                            "headers remove Subject\n"},
                             args=["-odi", "a@test.example"]),
+    # -v: log lines and "delivering <id>" on stderr
+    "verbose": dict(main="", args=["-odi", "-v", "a@test.example", "b@test.example"], stderr=True),
+    "dont_deliver_verbose": dict(main="", args=["-odi", "-N", "a@test.example"], stderr=True, no_mail=True),
 }

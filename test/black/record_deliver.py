@@ -57,6 +57,7 @@ def record(name, case):
     if case.get("first_only"):
         lines = strip("\n".join(x for x in raw.replace(str(DIR), "@T@").splitlines() if f" {first} " in x))
     out = dict(rc=p.returncode, mainlog=lines, msglog=ml, mail=mail,
+               stderr=strip(p.stderr.replace(str(DIR), "@T@")) if case.get("stderr") else None,
                first_queued=(DIR / "spool" / "input" / (first + "-H")).exists())
     (TOP / "test" / "expected" / "deliver" / f"{name}.json").write_text(json.dumps(out, indent=1) + "\n")
     print(name, json.dumps(out, indent=1))

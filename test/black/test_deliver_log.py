@@ -39,4 +39,8 @@ def test_deliver_case(exim, tmp_path, name):
     if want["msglog"] is not None:
         assert env.msglog(first) == want["msglog"]
     assert env.mailboxes() == want["mail"]
+    if want.get("stderr") is not None:
+        err = [x for x in r.err.replace(str(tmp_path), "@T@").splitlines()]
+        from conftest import normalise
+        assert [normalise(x) for x in err] == want["stderr"]
     assert (env.input_dir() / f"{first}-H").exists() == want["first_queued"]
