@@ -138,6 +138,31 @@ CASES["mbox_formats_taint"] = dict(
     rcpts=["tainted@x", "ffmt@x", "ffmt3@x", "stale@x", "nodirfile@x"],
 )
 
+CASES["redirect_paths"] = dict(
+    routers=("r_redir:\n  driver = redirect\n  local_parts = save : savedir : savemd : savemode\n"
+             "  data = ${if eq{$local_part}{save}{@T@/mail/saved}{${if eq{$local_part}{savedir}"
+             "{@T@/mail/sdir/}{${if eq{$local_part}{savemd}{@T@/mail/smd}{@T@/mail/smode}}}}}}\n"
+             "  file_transport = ${if eq{$local_part}{savemd}{address_maildir}{address_file}}\n"
+             "  directory_transport = address_directory\n  user = nobody\n"),
+    transports=(_t("address_file", "", "nobody").replace("t_address_file", "address_file") +
+                _t("address_directory", "", "nobody").replace("t_address_directory", "address_directory") +
+                _t("address_maildir", "  maildir_format\n", "nobody").replace("t_address_maildir",
+                                                                              "address_maildir")),
+    rcpts=["save@x", "savedir@x", "savemd@x"],
+)
+
+_WIRE_DATA = "From: a@b\r\nSubject: wire\r\n\r\nFrom me\r\n.dot\r\nend\r\n"
+CASES["wireformat_spool"] = dict(
+    main="spool_wireformat = true\nacl_smtp_rcpt = acc\nbegin acl\nacc:\n  accept\n",
+    routers=_router(["wire", "wirecrlf", "wirebsmtp"]),
+    transports=(_t("wire", "  file = @T@/mail/wire\n") +
+                _t("wirecrlf", "  file = @T@/mail/wirecrlf\n  use_crlf\n") +
+                _t("wirebsmtp", "  file = @T@/mail/wirebsmtp\n  use_bsmtp\n")),
+    args=["-odi", "-bs"],
+    message=("EHLO client.example\r\nMAIL FROM:<s@x.y>\r\nRCPT TO:<wire@x>\r\nRCPT TO:<wirecrlf@x>\r\n"
+             "RCPT TO:<wirebsmtp@x>\r\n" + f"BDAT {len(_WIRE_DATA)} LAST\r\n" + _WIRE_DATA + "QUIT\r\n"),
+)
+
 # ---- new files in a directory ----------------------------------------------------
 CASES["dir_forms"] = dict(
     routers=_router(["dir", "maildir", "mdsize", "mailstore", "bsmtp", "dquota", "filecount", "dirfile",
@@ -232,7 +257,7 @@ def prepare(tmp: Path, case):
                                  stdout=subprocess.PIPE, text=True)
             p.stdout.readline()
             holders.append(p)
-    conf = build_config(tmp, "never_users =\n", case["routers"], case["transports"])
+    conf = build_config(tmp, "never_users =\n" + case.get("main", ""), case["routers"], case["transports"])
     return conf, holders
 
 
@@ -243,6 +268,8 @@ def release(holders):
 
 
 def args_for(case):
+    if "args" in case:
+        return case["args"]
     return ["-odi", "-f", case.get("sender", "s@x.y")] + case["rcpts"]
 
 
