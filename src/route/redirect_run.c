@@ -180,21 +180,23 @@ static int set_pfr(router_instance *r, redirect_options *ob, address_item *c,
                          ob->reply_transport};
   static const int forbid_errno[] = {ERRNO_FORBIDPIPE, ERRNO_FORBIDFILE, ERRNO_FORBIDFILE,
                                      ERRNO_FORBIDREPLY};
-  static const int missing_errno[] = {ERRNO_MISSINGPIPE, ERRNO_MISSINGFILE, ERRNO_MISSINGFILE,
-                                      ERRNO_MISSINGREPLY};
   bool forbidden = kind == PIPE ? ob->forbid_pipe : kind == REPLY ? ob->forbid_filter_reply
                                                                   : ob->forbid_file;
   const char *name = names[kind];
   c->router = r;
   c->status = OK;
+  /* Neither kind gets a transport: the delivery process fails a forbidden
+   * one ("delivery to pipe forbidden") and defers one without a transport
+   * ("defer (-30): pipe_transport unset in aliases router"), as exim4. */
   if (forbidden) {
+    static const char *const what[] = {"pipe", "file", "file", "reply"};
     c->basic_errno = forbid_errno[kind];
-    c->message = "forbidden";
+    c->message = str_sprintf("delivery to %s forbidden", what[kind]);
     return OK;
   }
   c->flags |= kind == PIPE ? af_allow_pipe : kind == REPLY ? af_allow_reply : af_allow_file;
   if (!name) {
-    c->basic_errno = missing_errno[kind];
+    c->basic_errno = ERRNO_BADTRANSPORT;
     c->message = str_sprintf("%s unset in %s router", opts[kind], router_name(r));
     return OK;
   }
