@@ -50,8 +50,10 @@ t_mbox:
 """
 
 
-def build_config(tmp, main="", routers=SIMPLE_ROUTERS, transports=SIMPLE_TRANSPORTS):
+def build_config(tmp, main="", routers=SIMPLE_ROUTERS, transports=SIMPLE_TRANSPORTS, retry=None):
     text = BASE_MAIN + main + "begin routers\n" + routers + "begin transports\n" + transports
+    if retry is not None:
+        text += "begin retry\n" + retry
     return text.replace("@T@", str(tmp))
 
 
@@ -88,8 +90,8 @@ class DeliverEnv:
         self.conf = None
         self.config()
 
-    def config(self, main="", routers=SIMPLE_ROUTERS, transports=SIMPLE_TRANSPORTS):
-        self.conf = build_config(self.tmp, main, routers, transports)
+    def config(self, main="", routers=SIMPLE_ROUTERS, transports=SIMPLE_TRANSPORTS, retry=None):
+        self.conf = build_config(self.tmp, main, routers, transports, retry)
         return self.conf
 
     def run(self, args, input=None):
