@@ -88,8 +88,12 @@ static bool copy_tag(sieve_state *s, bool *copy) {
   *copy = false;
   while (*s->p == ':') {
     const char *tag;
+    const char *save = s->p;
     if (!sieve_tag(s, &tag)) return sieve_fail(s, "syntax error");
-    if (strcmp(tag, "copy") != 0) return sieve_fail(s, "unknown tag");
+    if (strcmp(tag, "copy") != 0) {   /* not ours: the argument check reports it */
+      s->p = save;
+      return true;
+    }
     if (!s->require_copy) return sieve_fail(s, "missing previous require \"copy\";");
     *copy = true;
   }
@@ -108,18 +112,20 @@ static bool do_redirect(sieve_state *s, bool exec) {
   const char *a = filter_one_address(to, &err, &qualified);
   if (!a) return sieve_fail(s, str_sprintf("malformed recipient address: %s", err));
   if (!qualified) return sieve_fail(s, "unqualified recipient address");
-  if (!semicolon(s)) return false;
-  if (!exec) return true;
-  if (!copy) s->keep = false;
-  for (address_item *g = s->ctx->generated; g; g = g->next)
-    if (!(g->flags & af_pfr) && strcmp(g->address, a) == 0) {
-      if (filter_verbose) fprintf(stderr, "Repeated redirect `%s' ignored.\n", a);
-      return true;
+  /* exim4 acts before it checks for the semicolon. */
+  if (exec) {
+    if (!copy) s->keep = false;
+    bool repeated = false;
+    for (address_item *g = s->ctx->generated; g; g = g->next)
+      if (!(g->flags & af_pfr) && strcmp(g->address, a) == 0) repeated = true;
+    if (repeated) {
+      if (filter_verbose) fprintf(stderr, "Repeated redirect `%s' ignored.\n", to);
+    } else {
+      if (filter_verbose) fprintf(stderr, "redirect `%s'\n", to);
+      filter_generate(s->ctx, a);
     }
-  if (filter_verbose) fprintf(stderr, "redirect `%s'\n", a);
-  filter_generate(s->ctx, a);
-  if (!copy) s->keep = false;
-  return true;
+  }
+  return semicolon(s);
 }
 
 static bool do_fileinto(sieve_state *s, bool exec) {
@@ -131,11 +137,11 @@ static bool do_fileinto(sieve_state *s, bool exec) {
   if (r < 0) return false;
   if (r == 0) return sieve_fail(s, "missing fileinto folder string");
   if (!*folder || strstr(folder, "..")) return sieve_fail(s, "invalid folder");
-  if (!semicolon(s)) return false;
-  if (!exec) return true;
-  file_into(s, folder);
-  if (!copy) s->keep = false;
-  return true;
+  if (exec) {
+    file_into(s, folder);
+    if (!copy) s->keep = false;
+  }
+  return semicolon(s);
 }
 
 typedef struct personal_arg {
@@ -222,18 +228,22 @@ static bool do_vacation(sieve_state *s, bool exec) {
     for (const unsigned char *p = (const unsigned char *)reason; *p; p++)
       if (*p & 0x80) return sieve_fail(s, "MIME reason string contains 8bit text");
   }
-  if (!semicolon(s)) return false;
-  if (!exec) return true;
-  if (s->vacation_done) return true;
+  /* exim4 checks for the semicolon, acts, then skips what follows it. */
+  if (*s->p != ';') return sieve_fail(s, "missing semicolon");
+  s->p++;
+  if (!exec) return sieve_skip(s);
+  if (s->vacation_done) return sieve_fail(s, "trying to execute vacation more than once");
   if (!vacation_personal(s, addresses)) {
     if (filter_verbose) fprintf(stderr, "Sieve: mail was not personal, vacation would ignore it\n");
-    return true;
+    return sieve_skip(s);
   }
   s->vacation_done = true;
   /* The once-file name: the MD5 of the handle, by default of :subject,
-   * :from, the :mime flag and the reason, in upper case hex as exim4. */
-  expand_set_value(handle ? handle : str_sprintf("%s%s%d%s", subject ? subject : "", from ? from : "",
-                                                 mime ? 1 : 0, reason));
+   * :from (or :handle), the :mime flag and the reason, in upper case hex
+   * as exim4. */
+  expand_set_value(str_sprintf("%s%d%s", handle ? handle : str_sprintf("%s%s", subject ? subject : "",
+                                                                        from ? from : ""),
+                               mime ? 1 : 0, reason));
   const char *key = expand_cstring("${md5:$value}");
   char *uc = str_copy(key ? key : "");
   for (char *k = uc; *k; k++) *k = (char)toupper((unsigned char)*k);
@@ -256,7 +266,7 @@ static bool do_vacation(sieve_state *s, bool exec) {
   address_item *a = filter_generate(s->ctx, str_sprintf(">%s", sender));
   a->flags |= af_pfr | af_reply;
   a->reply = ri;
-  return true;
+  return sieve_skip(s);
 }
 
 /* notify (RFC 5435) with the mailto method (RFC 5436). */
@@ -369,8 +379,6 @@ static bool commands(sieve_state *s, bool exec, bool in_block) {
     bool ok;
     if (strcmp(c, "require") == 0) ok = do_require(s, run);
     else if (strcmp(c, "if") == 0) ok = do_if(s, run);
-    else if (strcmp(c, "elsif") == 0 || strcmp(c, "else") == 0)
-      ok = sieve_fail(s, str_sprintf("%s without if", c));
     else if (strcmp(c, "stop") == 0) {
       ok = semicolon(s);
       if (ok && run) s->stopped = true;

@@ -34,12 +34,16 @@ bool sieve_skip(sieve_state *s) {
     } else if (c == '#') {
       while (*s->p && *s->p != '\n') s->p++;
     } else if (c == '/' && s->p[1] == '*') {
+      int start = s->line;
       s->p += 2;
       while (*s->p && !(s->p[0] == '*' && s->p[1] == '/')) {
         if (*s->p == '\n') s->line++;
         s->p++;
       }
-      if (!*s->p) return sieve_fail(s, "missing end of comment");
+      if (!*s->p) {
+        s->line = start;
+        return sieve_fail(s, "missing end of comment");
+      }
       s->p += 2;
     } else {
       return true;
@@ -79,9 +83,9 @@ int sieve_number(sieve_state *s, unsigned long *n) {
     v = v * 10 + d;
   }
   unsigned long mul = 1;
-  if (*s->p == 'K' || *s->p == 'k') mul = 1024UL;
-  else if (*s->p == 'M' || *s->p == 'm') mul = 1024UL * 1024;
-  else if (*s->p == 'G' || *s->p == 'g') mul = 1024UL * 1024 * 1024;
+  if (*s->p == 'K') mul = 1024UL;
+  else if (*s->p == 'M') mul = 1024UL * 1024;
+  else if (*s->p == 'G') mul = 1024UL * 1024 * 1024;
   if (mul > 1) {
     s->p++;
     if (v > ~0UL / mul) return sieve_fail(s, "number overflow"), -1;
@@ -212,6 +216,12 @@ int sieve_string_list(sieve_state *s, sieve_list **out) {
   if (*s->p == '[') {
     s->p++;
     if (!sieve_skip(s)) return -1;
+    if (*s->p == ']') {   /* an empty list */
+      s->p++;
+      if (!sieve_skip(s)) return -1;
+      *out = NULL;
+      return 1;
+    }
     for (;;) {
       const char *str;
       int r = sieve_string(s, &str);

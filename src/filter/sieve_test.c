@@ -64,8 +64,17 @@ static int numeric_cmp(const char *a, const char *b) {
 }
 
 bool sieve_compare(sieve_state *s, const char *value, const char *key, int match, int comparator) {
-  (void)s;
   bool r = false;
+  if (filter_verbose) {
+    fprintf(stderr, "String comparison (match %s, comparison \"%s\"):\n", match_names[match],
+            comparator_names[comparator]);
+    fprintf(stderr, "  Search = %s (%zu chars)\n", key, strlen(key));
+    fprintf(stderr, "  Inside = %s (%zu chars)\n", value, strlen(value));
+  }
+  if (comparator == SC_NUMERIC && match != SM_IS) {
+    sieve_fail(s, "comparator does not offer specified matchtype");
+    return false;
+  }
   if (comparator == SC_NUMERIC) {
     r = match == SM_IS && numeric_cmp(value, key) == 0;
   } else if (match == SM_IS) {
@@ -82,13 +91,7 @@ bool sieve_compare(sieve_state *s, const char *value, const char *key, int match
   } else {
     r = glob(value, key, comparator);
   }
-  if (filter_verbose) {
-    fprintf(stderr, "String comparison (match %s, comparison \"%s\"):\n", match_names[match],
-            comparator_names[comparator]);
-    fprintf(stderr, "  Search = %s (%zu chars)\n", key, strlen(key));
-    fprintf(stderr, "  Inside = %s (%zu chars)\n", value, strlen(value));
-    fprintf(stderr, "  Result %s\n", r ? "true" : "false");
-  }
+  if (filter_verbose) fprintf(stderr, "  Result %s\n", r ? "true" : "false");
   return r;
 }
 
@@ -248,10 +251,13 @@ static const char *address_part(sieve_state *s, const char *a, int part, bool en
   }
 }
 
-static bool any_match(sieve_state *s, const char *value, sieve_list *keys, const targs *t) {
-  for (sieve_list *k = keys; k; k = k->next)
-    if (sieve_compare(s, value, k->s, t->match, t->comparator)) return true;
-  return false;
+/* 1 when value matches one of the keys, 0 when none, -1 on an error. */
+static int any_match(sieve_state *s, const char *value, sieve_list *keys, const targs *t) {
+  for (sieve_list *k = keys; k; k = k->next) {
+    if (sieve_compare(s, value, k->s, t->match, t->comparator)) return 1;
+    if (s->error) return -1;
+  }
+  return 0;
 }
 
 /* ---- the tests ---- */
@@ -327,8 +333,10 @@ int sieve_run_test(sieve_state *s, const char *name, bool exec) {
       if (!valid_header_name(h->s)) return sieve_fail(s, "invalid header field"), -1;
     if (!exec) return 0;
     for (sieve_list *h = names; h; h = h->next)
-      for (sieve_list *v = header_values(h->s, true); v; v = v->next)
-        if (any_match(s, v->s, keys, &t)) return 1;
+      for (sieve_list *v = header_values(h->s, true); v; v = v->next) {
+        int m = any_match(s, v->s, keys, &t);
+        if (m) return m;
+      }
     return 0;
   }
   if (strcmp(n, "address") == 0 || strcmp(n, "envelope") == 0) {
@@ -338,9 +346,20 @@ int sieve_run_test(sieve_state *s, const char *name, bool exec) {
     sieve_list *names, *keys;
     if (!need_list(s, &names, env ? "envelope string list expected" : "header string list expected")) return -1;
     if (!need_list(s, &keys, "key string list expected")) return -1;
-    if (!env)
-      for (sieve_list *h = names; h; h = h->next)
-        if (!valid_header_name(h->s)) return sieve_fail(s, "invalid header field"), -1;
+    /* The address test works on the headers RFC 5228 5.1 names; envelope
+     * on "from" and "to". */
+    static const char *const addr_headers[] = {"from", "to", "cc", "bcc", "sender", "resent-from",
+                                               "resent-to"};
+    for (sieve_list *h = names; h; h = h->next) {
+      bool ok = false;
+      if (env) {
+        ok = str_cmpic(h->s, "from") == 0 || str_cmpic(h->s, "to") == 0;
+      } else {
+        for (size_t i = 0; i < sizeof addr_headers / sizeof addr_headers[0]; i++)
+          if (str_cmpic(h->s, addr_headers[i]) == 0) ok = true;
+      }
+      if (!ok) return sieve_fail(s, env ? "invalid envelope string" : "invalid header field"), -1;
+    }
     if (!exec) return 0;
     for (sieve_list *h = names; h; h = h->next) {
       addr_collect c = {NULL, &c.head};
@@ -362,10 +381,39 @@ int sieve_run_test(sieve_state *s, const char *name, bool exec) {
       }
       for (sieve_list *a = c.head; a; a = a->next) {
         const char *part = address_part(s, a->s, t.part, to);
-        if (part && any_match(s, part, keys, &t)) return 1;
+        int m = part ? any_match(s, part, keys, &t) : 0;
+        if (m) return m;
       }
     }
     return 0;
+  }
+  if (strcmp(n, "valid_notify_method") == 0 || strcmp(n, "notify_method_capability") == 0) {
+    if (!s->require_enotify) return sieve_fail(s, "missing previous require \"enotify\";"), -1;
+    if (!s->ctx->sieve_enotify_mailto_owner) return sieve_fail(s, "enotify disabled"), -1;
+    if (n[0] == 'v') {
+      sieve_list *uris;
+      if (!need_list(s, &uris, "URI string list expected")) return -1;
+      if (!exec) return 0;
+      for (sieve_list *u = uris; u; u = u->next) {
+        if (str_ncmpic(u->s, "mailto:", 7) != 0) return 0;
+        const char *q = strchr(u->s + 7, '?');
+        const char *to = q ? str_copyn(u->s + 7, (size_t)(q - u->s - 7)) : u->s + 7;
+        const char *err;
+        bool qualified;
+        if (!filter_one_address(to, &err, &qualified) || !qualified) return 0;
+      }
+      return 1;
+    }
+    /* notify_method_capability [COMPARATOR] [MATCH-TYPE] uri capability keys:
+     * mailto's only capability, "online", is "maybe" (RFC 5436 2.6). */
+    if (!tags(s, &t, "cm")) return -1;
+    const char *uri, *cap;
+    if (sieve_string(s, &uri) <= 0 || sieve_string(s, &cap) <= 0) return sieve_fail(s, "missing string"), -1;
+    sieve_list *keys;
+    if (!need_list(s, &keys, "key string list expected")) return -1;
+    if (!exec) return 0;
+    if (str_ncmpic(uri, "mailto:", 7) != 0 || str_cmpic(cap, "online") != 0) return 0;
+    return any_match(s, "maybe", keys, &t);
   }
   return sieve_fail(s, "missing test"), -1;
 }
