@@ -73,7 +73,7 @@ typedef struct run {
   bool journal_failed;
   spool_tree *seen;         /* unique+transport of addresses set for delivery */
   int count;
-  addr_list todo, local, deferred, failed;
+  addr_list todo, local, pfr, deferred, failed;
 } run;
 
 static const char *top_recipient(const run *r, const address_item *a) {
@@ -173,6 +173,7 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
   /* Already routed (an unseen copy, or a pipe/file/reply from a filter or
    * redirection, which goes straight to its transport). */
   bool routed = (a->status == OK && a->transport) || (a->flags & af_pfr);
+  if ((a->flags & af_pfr) && !a->router && a->parent) a->router = a->parent->router;
   if (!routed) {
     if (retry_due && !retry_due(a, r->o->forced, r->now)) {
       a->message = "retry time not reached";
@@ -245,7 +246,15 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
     child_done(r, a);
     return;
   }
-  list_add(&r->local, a);
+  /* pipes, files and replies go after the other local deliveries, the
+   * last one made first (exim4's order) */
+  if (a->flags & af_pfr) {
+    a->next = r->pfr.head;
+    r->pfr.head = a;
+    if (!r->pfr.tail) r->pfr.tail = a;
+  } else {
+    list_add(&r->local, a);
+  }
 }
 
 /* ----------------------------------------------------- local deliveries */
@@ -274,7 +283,7 @@ static bool batchable(const address_item *a, const address_item *b) {
          same_str(a->remove_headers, b->remove_headers) && same_str(a->domain, b->domain);
 }
 
-static void outcome(run *r, address_item *a) {
+static void outcome(run *r, address_item *a, const struct timeval *dt) {
   deliver_msg *dm = r->dm;
   switch (a->transport_return) {
   case OK:
@@ -283,7 +292,7 @@ static void outcome(run *r, address_item *a) {
       dm->frozen_reason = "journal write failure";
       return;
     }
-    dlv_log_delivery(dm, a, r->fake);
+    dlv_log_delivery(dm, a, r->fake, dt);
     if (retry_db_success) retry_db_success(a);
     child_done(r, a);
     break;
@@ -302,6 +311,12 @@ static void outcome(run *r, address_item *a) {
 }
 
 static void do_local(run *r) {
+  if (r->pfr.head) {
+    if (r->local.tail) r->local.tail->next = r->pfr.head;
+    else r->local.head = r->pfr.head;
+    r->local.tail = r->pfr.tail;
+    r->pfr.head = r->pfr.tail = NULL;
+  }
   address_item *pending = r->local.head;
   r->local.head = r->local.tail = NULL;
   while (pending) {
@@ -322,15 +337,19 @@ static void do_local(run *r) {
         pp = &(*pp)->next;
       }
     }
+    struct timeval t0, t1, dt = {0, 0};
+    gettimeofday(&t0, NULL);
     if (r->fake) {
       for (address_item *a = first; a; a = a->next) a->transport_return = OK;
     } else {
       dlv_run_local(r->dm, first);
     }
+    gettimeofday(&t1, NULL);
+    timersub(&t1, &t0, &dt);
     for (address_item *a = first; a;) {
       address_item *next = a->next;
       a->next = NULL;
-      outcome(r, a);
+      outcome(r, a, &dt);
       a = next;
     }
   }

@@ -19,6 +19,7 @@
 #define DELIVER_DELIVER_INT_H
 
 #include <stdbool.h>
+#include <sys/time.h>
 
 #include "../base/str.h"
 #include "deliver.h"
@@ -66,8 +67,9 @@ gstring *dlv_address_text(gstring *g, const address_item *a, bool local_style);
  * deferral ("=="); also writes the msglog line. */
 void dlv_log_failure(deliver_msg *dm, const address_item *a);
 void dlv_log_deferral(deliver_msg *dm, const address_item *a);
-/* "=>" (or "*>" under -N) and the msglog's "transport succeeded" line. */
-void dlv_log_delivery(deliver_msg *dm, const address_item *a, bool fake);
+/* "=>" (or "*>" under -N) and the msglog's "transport succeeded" line;
+ * dt: how long the transport took (DT=), NULL when it did not run. */
+void dlv_log_delivery(deliver_msg *dm, const address_item *a, bool fake, const struct timeval *dt);
 /* Time between reception and now as log_selector's QT= shows it. */
 const char *dlv_time_text(long sec, long usec, bool millisec);
 

@@ -86,7 +86,7 @@ static gstring *queue_time(gstring *g, const deliver_msg *dm) {
   return g_fmt(g, " QT=%s", dlv_time_text(sec, usec, LOGGING(millisec)));
 }
 
-void dlv_log_delivery(deliver_msg *dm, const address_item *a, bool fake) {
+void dlv_log_delivery(deliver_msg *dm, const address_item *a, bool fake, const struct timeval *dt) {
   gstring *g = g_cat(NULL, fake ? "*> " : "=> ");
   g = dlv_address_text(g, a, local_style(a));
   if (LOGGING(sender_on_delivery)) g = g_fmt(g, " F=<%s>", dm->m.sender ? dm->m.sender : "");
@@ -95,6 +95,9 @@ void dlv_log_delivery(deliver_msg *dm, const address_item *a, bool fake) {
   if (router_name(a)) g = g_fmt(g, " R=%s", router_name(a));
   if (transport_name(a)) g = g_fmt(g, " T=%s", transport_name(a));
   if (LOGGING(queue_time)) g = queue_time(g, dm);
+  if (LOGGING(deliver_time))
+    g = g_fmt(g, " DT=%s", dlv_time_text(dt ? (long)dt->tv_sec : 0, dt ? (long)dt->tv_usec : 0,
+                                         LOGGING(millisec)));
   log_write_msg(dm->m.id, LOG_MAIN, "%s", g_str(g));
 
   /* msglog: "address [<parent>]: T transport succeeded" */
@@ -140,7 +143,7 @@ void deliver_log_address(const deliver_msg *dm, const address_item *a, int resul
   (void)first_for_parent;   /* exim4 uses "=>" for every child of a parent */
   deliver_msg *d = (deliver_msg *)dm;
   switch (result) {
-  case OK: dlv_log_delivery(d, a, false); break;
+  case OK: dlv_log_delivery(d, a, false, NULL); break;
   case DEFER: dlv_log_deferral(d, a); break;
   default: dlv_log_failure(d, a); break;
   }

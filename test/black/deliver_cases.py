@@ -25,6 +25,23 @@ freeze_it:
   accept control = freeze
 """
 
+PFR_ROUTERS = """\
+alias:
+  driver = redirect
+  local_parts = list
+  data = @T@/mail/filed, |/bin/cat, a
+  user = nobody
+  file_transport = address_file
+  pipe_transport = address_pipe
+""" + SIMPLE_ROUTERS
+
+PFR_TRANSPORTS = SIMPLE_TRANSPORTS + """\
+address_file:
+  driver = appendfile
+address_pipe:
+  driver = pipe
+"""
+
 SFILTER = "system_filter = @T@/filter\npreserve_message_logs\n"
 
 FILE_TRANSPORT = """\
@@ -87,4 +104,10 @@ CASES = {
     # -v: log lines and "delivering <id>" on stderr
     "verbose": dict(main="", args=["-odi", "-v", "a@test.example", "b@test.example"], stderr=True),
     "dont_deliver_verbose": dict(main="", args=["-odi", "-N", "a@test.example"], stderr=True, no_mail=True),
+    # a redirection to a file and a pipe (their transports from the router)
+    "redirect_pfr": dict(main="preserve_message_logs\n", routers=PFR_ROUTERS, transports=PFR_TRANSPORTS,
+                         args=["-odi", "list@test.example"]),
+    # deliver_time and queue_time selectors (DT=0s, QT=0s on a fast machine)
+    "time_selectors": dict(main="log_selector = +deliver_time +queue_time +queue_time_overall\n",
+                           args=["-odi", "a@test.example"]),
 }
