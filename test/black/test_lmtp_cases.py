@@ -3,6 +3,10 @@ with the Python LMTP server of lmtp_server.py; each case of
 ptrans_cases.LMTP delivers one message with -odi and compares the log lines
 (per-recipient results after DATA, C="..." confirmations, error texts) and
 the server's transcript with exim4's (test/expected/ptrans/<case>.out)."""
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from conftest import EXIM, EXPECTED
@@ -16,10 +20,20 @@ KNOWN = {
 }
 
 
+@pytest.fixture
+def top():
+    # the commands run as nobody: a directory they can reach (pytest's
+    # own base directory is reset to mode 0700 by concurrent sessions)
+    d = tempfile.mkdtemp(prefix="ptrans-", dir="/tmp")
+    Path(d).chmod(0o755)
+    yield Path(d) / "case"
+    shutil.rmtree(d, ignore_errors=True)
+
+
 @pytest.mark.parametrize("name", list(LMTP))
-def test_lmtp_case(name, tmp_path):
+def test_lmtp_case(name, top):
     if name in KNOWN:
         pytest.xfail(KNOWN[name])
     want = (EXPECTED / "ptrans" / f"{name}.out").read_text()
-    got = run_case(EXIM, name, tmp_path / "case")
+    got = run_case(EXIM, name, top)
     assert got == want

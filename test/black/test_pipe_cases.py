@@ -2,7 +2,9 @@
 ptrans_cases.PIPE / PIPE_MULTI delivers one message with -odi and compares
 the log lines of the delivery and every file the command wrote with what
 exim4 did (test/expected/ptrans/<case>.out, record.py beside them)."""
-import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -18,10 +20,20 @@ KNOWN = {
 }
 
 
+@pytest.fixture
+def top():
+    # the commands run as nobody: a directory they can reach (pytest's
+    # own base directory is reset to mode 0700 by concurrent sessions)
+    d = tempfile.mkdtemp(prefix="ptrans-", dir="/tmp")
+    Path(d).chmod(0o755)
+    yield Path(d) / "case"
+    shutil.rmtree(d, ignore_errors=True)
+
+
 @pytest.mark.parametrize("name", list(PIPE) + list(PIPE_MULTI))
-def test_pipe_case(name, tmp_path):
+def test_pipe_case(name, top):
     if name in KNOWN:
         pytest.xfail(KNOWN[name])
     want = (EXPECTED / "ptrans" / f"{name}.out").read_text()
-    got = run_case(EXIM, name, tmp_path / "case")
+    got = run_case(EXIM, name, top)
     assert got == want
