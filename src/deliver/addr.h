@@ -97,14 +97,15 @@ enum {
   af_freeze_verbose = 1u << 29      /* freeze (not fail) on self=freeze and friends */
 };
 
-/* DSN flags on a recipient (also in the -H file, spool.h). */
+/* DSN flags on a recipient, with the values the -H file holds (spool.h,
+ * SPOOL_DSN_NOTIFY_* in smtp/conn.h), so they are copied unchanged. */
 enum {
-  rf_dsnflags = 0x0f,
-  rf_notify_never = 0x01,
-  rf_notify_success = 0x02,
-  rf_notify_failure = 0x04,
-  rf_notify_delay = 0x08,
-  rf_dsnlasthop = 0x10
+  rf_dsnlasthop = 0x01,
+  rf_notify_never = 0x02,
+  rf_notify_success = 0x04,
+  rf_notify_failure = 0x08,
+  rf_notify_delay = 0x10,
+  rf_dsnflags = 0x1e
 };
 
 /* Special actions recorded by a filter or a router (freeze, ...). */

@@ -61,6 +61,12 @@ typedef struct retry_record {
   char text[512];               /* the last error message */
 } retry_record;
 
+/* The interval a parameter set gives after an interval of last_interval
+ * seconds (0 for the first failure): F its fixed interval; G the first
+ * interval multiplied until it exceeds last_interval; H a random value
+ * between the first interval and that. */
+long retry_next_interval(const retry_param *p, long last_interval);
+
 /* Read the record for key ("R:domain", "R:local@domain", "T:host:ip");
  * false when there is none.  */
 bool retry_db_read(const char *key, retry_record *out);

@@ -87,6 +87,7 @@ typedef struct rcv_msg {
   bool msgid_created;
   const char *subject;          /* Subject: content, for T= */
   bool fake_reject;             /* control = fakereject: "(=" instead of "<=" */
+  const char *bounce_ref;       /* -E<id>: the message this one reports on (R= in "<=") */
   bool check_uucp_from;         /* a first line matching uucp_from_pattern is taken away */
   const char *uucp_from_line;   /* that line (without newline), when there was one */
   bool first_line_done;

@@ -238,6 +238,7 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
   r.trusted = trusted;
   r.suppress_fixups = c.env.suppress_local_fixups;
   r.extract = st->extract_recipients;
+  r.bounce_ref = st->error_message_id;
   r.sender_explicit = explicit_sender;
   r.login = me.login;
   r.fullname = st->sender_fullname ? st->sender_fullname : rcv_gecos_name(me.uid);

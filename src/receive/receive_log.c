@@ -53,6 +53,7 @@ const char *rcv_log_arrival(rcv_msg *r) {
   smtp_conn *c = r->c;
   spool_msg *m = &r->m;
   gstring *g = g_fmt(NULL, "%s %s", r->fake_reject ? "(=" : "<=", m->sender && *m->sender ? m->sender : "<>");
+  if (r->bounce_ref) g = g_fmt(g, " R=%s", r->bounce_ref);
   gstring *h = conn_host_text(NULL, c);
   if (h && h->len) g = g_fmt(g, " %s", g_str(h));
   if (c->received_protocol) g = g_fmt(g, " P=%s", c->received_protocol);

@@ -1,0 +1,209 @@
+/* bounce.c - delivery failure reports (spec chapter 50.1, RFC 3464) and the
+ * submission of every generated message: a child of this program that
+ * reads the message as "-t -oem -oi -f <sender> -E<id>".
+ *
+ * Entry points (bounce.h): bounce_send(), bounce_submit_open(),
+ * bounce_submit_close().
+ * Must never: bounce to "<>" (the caller freezes instead); hand the child an
+ * argument through a shell; leave a child unwaited.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../base/log.h"
+#include "../base/store.h"
+#include "../config/main_config.h"
+#include "../config/readconf.h"
+#include "../expand/expand.h"
+#include "../expand/variables.h"
+#include "bounce_int.h"
+#include "../smtp/conn.h"
+#include "config.h"
+
+/* ---- submission ---------------------------------------------------------- */
+
+/* The program to run: exim_path when it is executable, else this very
+ * binary (a test build that is not installed). */
+static const char *self_path(void) {
+  if (mainconf.exim_path && access(mainconf.exim_path, X_OK) == 0) return mainconf.exim_path;
+  return "/proc/self/exe";
+}
+
+FILE *bounce_submit_open(const char *sender, const char *id, pid_t *pid, const char **error) {
+  const char *argv[64];
+  int n = 0;
+  argv[n++] = mainconf.exim_path ? mainconf.exim_path : "exim";
+  /* The child reads the configuration this process read: -C when it is not
+   * the built-in one, and the command line's -D macros. */
+  if (config.filename && strcmp(config.filename, CONFIGURE_FILE) != 0) {
+    argv[n++] = "-C";
+    argv[n++] = config.filename;
+  }
+  for (const macro_item *m = config.macros; m && n < 52; m = m->next)
+    if (m->command_line) argv[n++] = m->value && *m->value ? str_sprintf("-D%s=%s", m->name, m->value)
+                                                           : str_sprintf("-D%s", m->name);
+  argv[n++] = "-t";
+  argv[n++] = "-oem";
+  argv[n++] = "-oi";
+  argv[n++] = "-f";
+  argv[n++] = sender ? sender : "";
+  argv[n++] = id ? str_sprintf("-E%s", id) : "-E";
+  argv[n] = NULL;
+
+  int fd[2];
+  if (pipe(fd) < 0) {
+    *error = str_sprintf("pipe failed: %s", strerror(errno));
+    return NULL;
+  }
+  const char *path = self_path();
+  fflush(NULL);
+  pid_t p = fork();
+  if (p < 0) {
+    *error = str_sprintf("fork failed: %s", strerror(errno));
+    close(fd[0]);
+    close(fd[1]);
+    return NULL;
+  }
+  if (p == 0) {
+    close(fd[1]);
+    if (fd[0] != 0) {
+      dup2(fd[0], 0);
+      close(fd[0]);
+    }
+    int null = open("/dev/null", O_RDWR);
+    if (null >= 0) {
+      dup2(null, 1);
+      dup2(null, 2);
+      if (null > 2) close(null);
+    }
+    signal(SIGPIPE, SIG_DFL);
+    execv(path, (char *const *)argv);
+    _exit(127);
+  }
+  close(fd[0]);
+  FILE *f = fdopen(fd[1], "w");
+  if (!f) {
+    *error = str_sprintf("fdopen failed: %s", strerror(errno));
+    close(fd[1]);
+    kill(p, SIGTERM);
+    waitpid(p, NULL, 0);
+    return NULL;
+  }
+  *pid = p;
+  return f;
+}
+
+bool bounce_submit_close(FILE *f, pid_t pid) {
+  bool ok = fflush(f) == 0 && !ferror(f);
+  ok = fclose(f) == 0 && ok;
+  int status;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return false;
+  return ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* ---- failure reports ----------------------------------------------------- */
+
+/* Whether a failure of a should be reported: with DSN NOTIFY given, only
+ * when it includes FAILURE. */
+static bool wants_failure_notice(const address_item *a) {
+  for (; a; a = a->parent)
+    if (a->dsn_flags & (rf_notify_never | rf_notify_success | rf_notify_failure | rf_notify_delay))
+      return (a->dsn_flags & rf_notify_failure) != 0;
+  return true;
+}
+
+static const char *failure_reason(const address_item *a) {
+  if (a->user_message && *a->user_message) return a->user_message;
+  return a->message;
+}
+
+/* The default second item: who sent the message and what failed. */
+static void put_default_intro(FILE *f, const char *sender, bool to_sender) {
+  fputs("This message was created automatically by mail delivery software.\n", f);
+  const char *extra = mainconf.bounce_message_text;
+  if (extra && *extra) fprintf(f, "%s\n", extra);
+  else fputc('\n', f);
+  if (to_sender)
+    fputs("A message that you sent could not be delivered to one or more of its\n"
+          "recipients. This is a permanent error. The following address(es) failed:\n", f);
+  else
+    fprintf(f, "A message sent by\n\n  <%s>\n\ncould not be delivered to one or more of its recipients. "
+               "The following\naddress(es) failed:\n", sender);
+}
+
+bool bounce_send(deliver_msg *dm, const char *to, address_item *failed) {
+  if (!to || !*to) return false;
+  bool any = false;
+  for (address_item *a = failed; a; a = a->next)
+    if (wants_failure_notice(a)) any = true;
+  if (!any) {
+    for (address_item *a = failed; a; a = a->next)
+      log_write_msg(dm->m.id, LOG_MAIN, "%s: error ignored: RFC 3461 DSN, failure notify not requested",
+                    a->address);
+    return true;
+  }
+
+  const char *sender = bounce_sender(dm);
+  bool to_sender = strcmp(sender, to) == 0;
+  expand_var_set("bounce_recipient", to);
+  bounce_template tpl;
+  bounce_template_read(&tpl, mainconf.bounce_message_file, "bounce_message_file");
+
+  const char *error = NULL;
+  pid_t pid;
+  FILE *f = bounce_submit_open("", dm->m.id, &pid, &error);
+  if (!f) {
+    log_write_msg(dm->m.id, LOG_MAIN | LOG_PANIC, "Process failed (%s) when sending message to %s", error, to);
+    expand_var_set("bounce_recipient", NULL);
+    return false;
+  }
+  const char *boundary = bounce_boundary();
+
+  fputs("X-Failed-Recipients: ", f);
+  for (address_item *a = failed; a; a = a->next) {
+    const address_item *s = a;
+    while (s->parent && (s->flags & af_hide_child)) s = s->parent;
+    fprintf(f, "%s%s", s->address, a->next ? ",\n  " : "\n");
+  }
+  if (mainconf.errors_reply_to && *mainconf.errors_reply_to) {
+    const char *rt = expand_cstring(mainconf.errors_reply_to);
+    if (rt && *rt) fprintf(f, "Reply-To: %s\n", rt);
+  }
+  fputs("Auto-Submitted: auto-replied\n", f);
+  bounce_put_from(f);
+  fprintf(f, "To: %s\n", to);
+  bounce_put_references(f, dm);
+  bounce_put_mime(f, boundary);
+  const char *subject = bounce_template_item(&tpl, 0);
+  if (subject) fprintf(f, "%s%s", subject, subject[strlen(subject) - 1] == '\n' ? "" : "\n");
+  else fprintf(f, "Subject: Mail delivery failed%s\n", to_sender ? ": returning message to sender" : "");
+  fprintf(f, "\n--%s\nContent-type: text/plain; charset=us-ascii\n\n", boundary);
+
+  const char *intro = bounce_template_item(&tpl, 1);
+  if (intro) fputs(intro, f);
+  else put_default_intro(f, sender, to_sender);
+  fputc('\n', f);
+  for (address_item *a = failed; a; a = a->next) bounce_put_address(f, a, failure_reason(a), NULL);
+  fputc('\n', f);
+
+  /* RFC 3464 part: the recipients in the reverse order, as exim lists them */
+  bounce_put_dsn_head(f, dm, boundary);
+  int n = 0;
+  for (address_item *a = failed; a; a = a->next) n++;
+  address_item **v = store_get(sizeof *v * (size_t)(n ? n : 1), false);
+  n = 0;
+  for (address_item *a = failed; a; a = a->next) v[n++] = a;
+  while (n--) bounce_put_dsn_recipient(f, v[n], "failed", "5.0.0", NULL);
+
+  bool ok = bounce_put_returned(f, dm, failed, boundary, dm->m.dsn_ret == SPOOL_DSN_RET_HDRS);
+  ok = bounce_submit_close(f, pid) && ok;
+  expand_var_set("bounce_recipient", NULL);
+  if (!ok) log_write_msg(dm->m.id, LOG_MAIN | LOG_PANIC, "Process failed when sending message to %s", to);
+  return ok;
+}

@@ -1,0 +1,103 @@
+"""Cases for generated messages (spec chapter 50): bounces, DSN reports,
+success DSNs and delay warnings; shared by record_bounce.py (runs exim4,
+writes test/expected/bounce/<name>.json) and test_bounce_*.py.
+
+Each case: name, extra main options, input mode ("cmd": sendmail command
+line with -odi, "smtp": -bs -odi with the SMTP lines given, "warn": queued
+with -odq, made older, then delivered with -M), sender, recipients, input.
+Mailboxes are files under @DIR@/mail named after the local part.
+"""
+
+CONF = """\
+keep_environment =
+spool_directory = @DIR@/spool
+log_file_path = @DIR@/log/%slog
+primary_hostname = mail.example.com
+qualify_domain = example.com
+never_users =
+dsn_advertise_hosts = *
+acl_smtp_rcpt = accept
+@MAIN@
+begin routers
+fail_r:
+  driver = redirect
+  domains = example.com
+  local_parts = ^bad
+  data = :fail: mailbox is gone
+  allow_fail
+defer_r:
+  driver = redirect
+  domains = example.com
+  local_parts = ^later
+  data = :defer: try again later
+  allow_defer
+errto_r:
+  driver = redirect
+  domains = example.com
+  local_parts = ^errto
+  errors_to = other@example.com
+  data = :fail: gone with errors_to
+  allow_fail
+local_r:
+  driver = accept
+  domains = example.com
+  local_parts = sender : good : postmaster : other
+  transport = mbox
+begin transports
+mbox:
+  driver = appendfile
+  file = @DIR@/mail/$local_part_data
+  user = nobody
+begin retry
+* * F,1h,10m
+"""
+
+MSG = ("From: Sender <sender@example.com>\nTo: bad@example.com\nSubject: test one\n"
+       "Message-ID: <m1@example.com>\n\nHello body line 1\nline 2\n")
+BIG = MSG + "".join("line %04d of a long body, to be cut by bounce_return_size_limit\n" % i
+                    for i in range(200))
+
+
+def smtp(mail, rcpts, body="Subject: dsn\r\n\r\nbody\r\n"):
+    lines = ["EHLO x", "MAIL FROM:" + mail] + ["RCPT TO:" + r for r in rcpts] + ["DATA"]
+    return "\r\n".join(lines) + "\r\n" + body + ".\r\nQUIT\r\n"
+
+
+S = "sender@example.com"
+CASES = [
+    ("basic", "", "cmd", S, ["bad@example.com", "good@example.com", "bad2@nowhere.test"], MSG),
+    ("no_message", "bounce_return_message = false", "cmd", S, ["bad@example.com"], MSG),
+    ("no_body", "bounce_return_body = false", "cmd", S, ["bad@example.com"], MSG),
+    ("size_limit", "bounce_return_size_limit = 1K", "cmd", S, ["bad@example.com"], BIG),
+    ("message_text", "bounce_message_text = Please call the help desk.", "cmd", S,
+     ["bad@example.com"], MSG),
+    ("reply_to", "errors_reply_to = helpdesk@example.com", "cmd", S, ["bad@example.com"], MSG),
+    ("errors_to", "", "cmd", S, ["errtoa@example.com"], MSG),
+    ("dsn_full", "", "smtp", S, None, smtp(
+        "<sender@example.com> RET=FULL ENVID=abc123",
+        ["<bad@example.com> NOTIFY=FAILURE ORCPT=rfc822;orig@example.com",
+         "<good@example.com> NOTIFY=SUCCESS", "<bad3@example.com> NOTIFY=NEVER"])),
+    ("dsn_hdrs", "", "smtp", S, None, smtp(
+        "<sender@example.com> RET=HDRS", ["<bad@example.com> NOTIFY=FAILURE,DELAY"])),
+    ("dsn_never", "", "smtp", S, None, smtp(
+        "<sender@example.com>", ["<bad@example.com> NOTIFY=NEVER"])),
+    ("dsn_success", "", "smtp", S, None, smtp(
+        "<sender@example.com> ENVID=e-1", ["<good@example.com> NOTIFY=SUCCESS,FAILURE",
+                                            "<other@example.com>"])),
+    ("linesize", "bounce_return_linesize_limit = 40", "cmd", S, ["bad@example.com"],
+     MSG + "x" * 100 + "\n"),
+    ("message_file", "bounce_message_file = @DIR@/bounce.txt", "cmd", S, ["bad@example.com"], MSG),
+    ("warning", "delay_warning = 1s:1h", "warn", S, ["later@example.com", "good@example.com"], MSG),
+    ("warn_file", "delay_warning = 1s\nwarn_message_file = @DIR@/warn.txt", "warn", S,
+     ["later@example.com"], MSG),
+]
+
+FILES = {
+    "bounce.txt": ("Subject: Undeliverable: $h_subject\nX-Bounce-To: $bounce_recipient\n****\n"
+                   "Your message could not be delivered (limit $bounce_return_size_limit).\n"
+                   "Failed:\n****\nText from the transport:\n****\n----- copy -----\n****\n"
+                   "----- cut at $bounce_return_size_limit -----\n"),
+    "warn.txt": ("Subject: Still trying: $h_subject after $warn_message_delay\n****\n"
+                 "Message $message_exim_id to $warn_message_recipients is delayed.\n****\n"
+                 "We keep trying.\n"),
+}

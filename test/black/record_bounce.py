@@ -1,0 +1,75 @@
+#!/usr/bin/python3
+"""Record the messages exim4 generates for the cases in bounce_cases.py into
+test/expected/bounce/<name>.json: every mailbox file written and the main
+log.  Run as root on a machine with exim4 (the config path is added to
+/etc/exim4/trusted_configs so that exim4 keeps root for deliveries):
+    /usr/bin/python3 test/black/record_bounce.py [names...]
+The run directory is written back as @DIR@.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bounce_cases import CASES, CONF, FILES  # noqa: E402
+
+TOP = Path(__file__).resolve().parents[2]
+DIR = "/tmp/bounce-rec"
+EXIM = "/usr/sbin/exim4"
+
+
+def setup(main):
+    subprocess.run(["rm", "-rf", DIR], check=True)
+    for d in ("", "/log", "/spool", "/mail"):
+        os.makedirs(DIR + d, exist_ok=True)
+        os.chmod(DIR + d, 0o777)
+    for name, text in FILES.items():
+        Path(DIR, name).write_text(text)
+    conf = Path(DIR, "conf")
+    conf.write_text(CONF.replace("@MAIN@", main).replace("@DIR@", DIR))
+    os.chmod(conf, 0o644)
+    tc = Path("/etc/exim4/trusted_configs")
+    if str(conf) not in (tc.read_text().split() if tc.exists() else []):
+        with tc.open("a") as f:
+            f.write(str(conf) + "\n")
+    return str(conf)
+
+
+def run(case):
+    name, main, mode, sender, rcpts, text = case
+    conf = setup(main.replace("@DIR@", DIR))
+    if mode == "cmd":
+        subprocess.run([EXIM, "-C", conf, "-odi", "-f", sender] + rcpts, input=text, text=True, check=True)
+    elif mode == "smtp":
+        subprocess.run([EXIM, "-C", conf, "-odi", "-bs"], input=text, text=True, check=True,
+                       capture_output=True)
+    else:
+        subprocess.run([EXIM, "-C", conf, "-odq", "-f", sender] + rcpts, input=text, text=True, check=True)
+        time.sleep(2)
+        ids = subprocess.run([EXIM, "-C", conf, "-bpru"], capture_output=True, text=True).stdout
+        mid = ids.split()[2]
+        subprocess.run([EXIM, "-C", conf, "-M", mid], check=True)
+        for _ in range(100):   # the warning is delivered by its own process
+            if Path(DIR, "mail", "sender").exists() and "Completed" in Path(DIR, "log", "mainlog").read_text().split("R=" + mid)[-1]:
+                break
+            time.sleep(0.1)
+    mail = {p.name: p.read_text() for p in sorted(Path(DIR, "mail").iterdir())}
+    log = Path(DIR, "log", "mainlog").read_text()
+    return {"mail": mail, "mainlog": log}
+
+
+def main():
+    names = sys.argv[1:]
+    for case in CASES:
+        if names and case[0] not in names:
+            continue
+        out = TOP / "test" / "expected" / "bounce" / (case[0] + ".json")
+        out.write_text(json.dumps(run(case), indent=1) + "\n")
+        print(case[0], "->", out)
+
+
+if __name__ == "__main__":
+    main()
