@@ -33,7 +33,7 @@ typedef struct rd_list {
   bool blackhole;               /* :blackhole: seen */
   const char *text;             /* :fail: / :defer: text, or the error (RDL_ERROR) */
   int skipped;                  /* items skipped for syntax errors */
-  gstring *skipped_text;        /* "item: error" lines for syntax_errors_to */
+  gstring *skipped_text;        /* the errors as the syntax_errors_to message lists them */
 } rd_list;
 
 /* Parse redirection data (not a filter) into l.  Returns RDL_OK (items,

@@ -169,7 +169,7 @@ static int parse(const char *s, rd_list *l, rd_item ***tail, int depth) {
       if (!err || strcmp(err, "empty address") == 0) continue;   /* only comments */
       if (l->skip_syntax_errors) {
         log_write(LOG_MAIN, "%s router: skipped error: %s in \"%s\"", l->router_name, err, item);
-        l->skipped_text = g_fmt(l->skipped_text, "  %s: %s\n", item, err);
+        l->skipped_text = g_fmt(l->skipped_text, "  %s in the address\n  \"%s\"\n\n", err, item);
         l->skipped++;
         continue;
       }

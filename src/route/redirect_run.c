@@ -327,9 +327,10 @@ int redirect_route(router_instance *r, address_item *a, const struct passwd *pw,
   /* :blackhole: anywhere means nothing is delivered for this address. */
   if (l.blackhole) return DISCARD;
   if (!l.items) {
-    if (l.skipped == 0) return DECLINE;
-    a->message = a->user_message = "syntax error in redirection data";
-    return FAIL;
+    /* Nothing left after skipped syntax errors: the router declines, and
+     * if no later router takes the address this is why (exim4). */
+    if (l.skipped) a->message = "syntax error in redirection data";
+    return DECLINE;
   }
 
   return make_children(r, ob, a, pw, ctx, l.items, NULL, false);

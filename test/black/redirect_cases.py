@@ -133,6 +133,9 @@ CASES = {
     "syntax_error_second": bt("bad2"),
     "skip_syntax_errors": bt("bad2", opts="  skip_syntax_errors\n"),
     "skip_syntax_errors_all": bt("bad", opts="  skip_syntax_errors\n"),
+    "skip_syntax_errors_all_to": bt("bad", opts="  skip_syntax_errors\n  syntax_errors_to = postmaster@test.ex\n"),
+    "skip_syntax_errors_all_next": bt("user1", fwd=FWD + "  local_parts = user1\n  data = a@@b\n"
+                                      "  skip_syntax_errors\n"),
     "phrase_comment": bt("phrase"),
     "quoted_pipe": bt("quoted"),
     "devnull": bt("devnull"),

@@ -17,7 +17,8 @@ from redirect_cases import CASES, run_case
 ENGINE_PRINTING = {
     "devnull", "dir", "file", "file_check_local_user_owner", "file_ok", "file_owner_ok",
     "forbid_all", "no_pfr_transports", "pipe", "quoted_pipe", "qualify_preserve_domain",
-    "skip_syntax_errors", "skip_syntax_errors_all",
+    "skip_syntax_errors", "skip_syntax_errors_all", "skip_syntax_errors_all_to",
+    "skip_syntax_errors_all_next",
     "filter_save_pipe", "filter_save_relative", "filter_syntax_skipped",
 }
 # What the filter interpreter gives or prints for these differs from exim4
@@ -61,8 +62,9 @@ def test_skipped_syntax_error_is_logged(tmp_path):
     out = _run(tmp_path, "skip_syntax_errors")
     assert 'aliases router: skipped error: "@" or "." expected after "oops" in "<oops, user2"' in out
     assert "user1@test.ex\n    <-- bad2@test.ex" in out
-    out = _run(tmp_path, "skip_syntax_errors_all")
-    assert "bad@test.ex is undeliverable: syntax error in redirection data" in out
+    out = _run(tmp_path, "skip_syntax_errors_all_next")
+    assert "userfwd router: skipped error: domain missing or malformed in \"a@@b\"" in out
+    assert "user1@test.ex\n  router = localuser, transport = local_delivery" in out
 
 
 def test_filter_pfr_children_get_their_transports(tmp_path):
