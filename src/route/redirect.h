@@ -58,4 +58,11 @@ int redirect_filter(struct router_instance *r, redirect_options *ob, struct addr
                     const struct passwd *pw, const char *data, struct address_item **generated,
                     bool *keep_parent);
 
+/* filter_interpret() under uid/gid (redirect_child.c): in a child
+ * process when this one runs with other privileges; FF_ERROR with *error
+ * when that child fails. */
+#include "../filter/filter.h"
+filter_result redirect_filter_as_user(const char *data, filter_ctx *fc, uid_t uid, gid_t gid,
+                                      const char **error);
+
 #endif

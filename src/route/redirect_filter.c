@@ -9,6 +9,7 @@
  */
 #include <pwd.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../base/log.h"
 #include "../base/str.h"
@@ -62,7 +63,25 @@ int redirect_filter(router_instance *r, redirect_options *ob, address_item *a,
   fc.sieve_enotify_mailto_owner = ob->sieve_enotify_mailto_owner;
   fc.parent = a;
   fc.first_delivery = true;
-  filter_result fr = filter_interpret(data, &fc);
+  /* The filter runs as the router's user (user/group, or the local
+   * user's from check_local_user). */
+  address_item ids = *a;
+  ids.flags &= ~(unsigned)(af_uid_set | af_gid_set);
+  if (!route_set_ugid(r, &ids, pw)) {
+    a->message = ids.message;
+    return DEFER;
+  }
+  if (!(ids.flags & af_uid_set)) {
+    a->message = str_sprintf("no uid for running the filter in the %s router", r->drv.name);
+    return DEFER;
+  }
+  const char *perr = NULL;
+  filter_result fr = redirect_filter_as_user(data, &fc, ids.uid,
+                                             ids.flags & af_gid_set ? ids.gid : getegid(), &perr);
+  if (perr) {
+    a->message = perr;
+    return DEFER;
+  }
   switch (fr) {
   case FF_ERROR:
   case FF_INCLUDEFAIL:

@@ -104,7 +104,7 @@ bool af_ensure_directory(af_ctx *c, const char *dir) {
 
 /* Quota against the directory's usage (quota_directory, else dir). */
 static bool directory_quota(af_ctx *c, const char *dir, const char *where) {
-  if (c->quota <= 0 && c->quota_filecount <= 0) return true;
+  if (c->quota <= 0 && c->quota_filecount <= 0 && c->warn_threshold <= 0) return true;
   long long size = c->mailbox_size, count = c->mailbox_filecount;
   if (size < 0 || count < 0) {
     long long s = 0, n = 0;
@@ -112,6 +112,7 @@ static bool directory_quota(af_ctx *c, const char *dir, const char *where) {
     if (size < 0) size = s;
     if (count < 0) count = n;
   }
+  c->usage_before = size;
   return af_quota_check(c, size, count, where);
 }
 
@@ -179,6 +180,7 @@ int af_deliver_directory(af_ctx *c) {
     unlink(tmp);
     return c->rc;
   }
+  af_quota_warn_check(c, c->usage_before, c->usage_before + (long long)st.st_size);
   c->rc = OK;
   return OK;
 }
@@ -239,6 +241,8 @@ int af_deliver_mailstore(af_ctx *c) {
   }
   if (ok) {
     ok = af_write_copy(c, mfd, msgname);
+    struct stat st;
+    if (ok && fstat(mfd, &st) == 0) af_quota_warn_check(c, c->usage_before, c->usage_before + (long long)st.st_size);
     if (!close_file(c, mfd, msgname)) ok = false;
     if (!ok) unlink(msgname);
   }

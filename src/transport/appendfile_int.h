@@ -37,6 +37,9 @@ typedef struct af_ctx {
   bool quota_no_check, filecount_no_check;
   long long mailbox_size, mailbox_filecount;   /* -1: not given */
   long long message_size;      /* $message_size: what the inclusive check adds */
+  long long warn_threshold;    /* quota_warn_threshold in bytes, 0: none */
+  bool warn;                   /* the delivery crossed it */
+  long long usage_before;      /* mailbox size before this delivery */
 
   /* Outcome. */
   int rc;                      /* OK, DEFER, FAIL */
@@ -83,5 +86,13 @@ void af_directory_usage(af_ctx *c, const char *dir, const char *top_regex, long 
 /* Check the quotas before writing (current usage known): false with the
  * failure recorded. */
 bool af_quota_check(af_ctx *c, long long size, long long count, const char *where);
+/* Note whether growing from `before` to `after` bytes crossed
+ * quota_warn_threshold (c->warn). */
+void af_quota_warn_check(af_ctx *c, long long before, long long after);
+
+/* appendfile_warn.c: the quota warning message, sent by the delivery
+ * process (not the transport's, which runs as the user) for an address
+ * the transport marked SPECIAL_WARN. */
+void appendfile_send_warning(struct transport_instance *t, address_item *addr);
 
 #endif

@@ -200,7 +200,7 @@ int af_deliver_maildir(af_ctx *c) {
     if (!maildirsize_read(c, qdir, sizefile, &s, &k)) return c->rc;
     if (size < 0) size = s;
     if (count < 0) count = k;
-  } else if ((c->quota > 0 || c->quota_filecount > 0) && (size < 0 || count < 0)) {
+  } else if ((c->quota > 0 || c->quota_filecount > 0 || c->warn_threshold > 0) && (size < 0 || count < 0)) {
     long long s = 0, k = 0;
     af_directory_usage(c, qdir, NULL, &s, &k);
     if (size < 0) size = s;
@@ -262,6 +262,8 @@ int af_deliver_maildir(af_ctx *c) {
     }
   }
   if (sizefile) maildirsize_add(sizefile, (long long)st.st_size);
+  long long before = size < 0 ? 0 : size;
+  af_quota_warn_check(c, before, before + (long long)st.st_size);
 
   /* The next name this process could make must differ. */
   struct timeval now;

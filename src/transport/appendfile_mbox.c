@@ -273,6 +273,8 @@ int af_deliver_file(af_ctx *c) {
     }
     if (af_write_copy(c, fd, path)) {
       c->rc = OK;
+      struct stat after;
+      if (regular && fstat(fd, &after) == 0) af_quota_warn_check(c, size, size + (after.st_size - start));
     } else if (regular) {
       /* Cut the mailbox back and restore its times. */
       int e = errno;

@@ -1,11 +1,12 @@
 /* appendfile_quota.c - appendfile's own quotas (spec 26.2: quota,
  * quota_filecount, quota_is_inclusive, quota_size_regex, mailbox_size,
- * mailbox_filecount, quota_directory): expanding and reading the settings
+ * mailbox_filecount, quota_directory, quota_warn_threshold): expanding and
+ * reading the settings
  * (K/M/G, decimals, "/no_check"), adding up what a directory tree uses,
  * and the check made before a message is written.
  *
- * Entry points: af_quota_setup(), af_directory_usage(), af_quota_check()
- * (appendfile_int.h).
+ * Entry points: af_quota_setup(), af_directory_usage(), af_quota_check(),
+ * af_quota_warn_check() (appendfile_int.h).
  * Must never: follow symbolic links while adding up a directory; recurse
  * without bound (depth is limited).
  */
@@ -80,6 +81,23 @@ bool af_quota_setup(af_ctx *c) {
   if (ob->mailbox_filecount &&
       !size_option(c, ob->mailbox_filecount, "mailbox_filecount", &c->mailbox_filecount, NULL))
     return false;
+  if (ob->quota_warn_threshold) {
+    const char *v = expand_cstring(ob->quota_warn_threshold);
+    if (!v) {
+      af_fail(c, DEFER, ERRNO_EXPANDFAIL, "Expansion of \"%s\" (quota_warn_threshold setting for %s transport) failed: %s",
+              ob->quota_warn_threshold, c->t->drv.name, expand_status.message);
+      return false;
+    }
+    long long w = 0;
+    bool percent = false;
+    if (*v && !parse_size(v, &w, NULL, &percent)) {
+      af_fail(c, DEFER, ERRNO_EXPANDFAIL, "Invalid quota_warn_threshold value \"%s\" for %s transport", v,
+              c->t->drv.name);
+      return false;
+    }
+    /* A percentage is of the quota, and means nothing without one. */
+    c->warn_threshold = !percent ? w : c->quota > 0 ? (long long)((double)c->quota * (double)w / 100.0) : 0;
+  }
   const char *ms = expand_cstring("$message_size");
   c->message_size = ms ? strtoll(ms, NULL, 10) : 0;
   return true;
@@ -153,4 +171,8 @@ bool af_quota_check(af_ctx *c, long long size, long long count, const char *wher
     }
   }
   return true;
+}
+
+void af_quota_warn_check(af_ctx *c, long long before, long long after) {
+  if (c->warn_threshold > 0 && before < c->warn_threshold && after >= c->warn_threshold) c->warn = true;
 }

@@ -264,6 +264,7 @@ static bool appendfile_deliver(transport_instance *t, address_item *addr) {
     a->more_errno = rc == OK ? 0 : c.more_errno;
     a->message = rc == OK ? NULL : c.message;
     if (c.freeze && rc != OK) a->special_action = SPECIAL_FREEZE;
+    if (c.warn && rc == OK) a->special_action = SPECIAL_WARN;
   }
   return true;
 }
@@ -277,4 +278,5 @@ const transport_ops appendfile_ops = {
     .local = true,
     .deliver = appendfile_deliver,
     .batch_max = appendfile_batch_max,
+    .send_warning = appendfile_send_warning,
 };

@@ -59,6 +59,11 @@ typedef struct transport_ops {
   bool (*deliver)(struct transport_instance *t, struct address_item *addr);
   /* How many addresses one call may take (batch_max, or 1); NULL: 1. */
   int (*batch_max)(const struct transport_instance *t);
+  /* For an address the transport marked special_action SPECIAL_WARN (a
+   * quota warning threshold crossed): called by the delivery process
+   * itself (privileged, after the transport's child has finished) to send
+   * the warning message.  NULL when the type has none. */
+  void (*send_warning)(struct transport_instance *t, struct address_item *addr);
 } transport_ops;
 
 /* Defaults every transport type's init applies first (retry_use_local_part

@@ -163,6 +163,21 @@ CASES["wireformat_spool"] = dict(
              "RCPT TO:<wirebsmtp@x>\r\n" + f"BDAT {len(_WIRE_DATA)} LAST\r\n" + _WIRE_DATA + "QUIT\r\n"),
 )
 
+CASES["quota_warning"] = dict(
+    routers=_router(["qwarn", "qwarn2", "qwarnpct", "qwarnmd"]),
+    transports=(_t("qwarn", "  file = @T@/mail/qwarn\n  quota = 2K\n  quota_warn_threshold = 25%\n") +
+                _t("qwarn2", "  file = @T@/mail/qwarn2\n  quota_warn_threshold = 500\n"
+                   "  quota_warn_message = To: qwarn2@x\\nSubject: full $local_part\\nX-Size: $quota\\n\\n"
+                   "over\\n\n") +
+                _t("qwarnpct", "  file = @T@/mail/qwarnpct\n  quota_warn_threshold = 10%\n") +
+                _t("qwarnmd", "  directory = @T@/mail/qwarnmd\n  maildir_format\n  quota = 1K\n"
+                   "  quota_warn_threshold = 200\n")),
+    setup=[("write", "qwarn", "x" * 399 + "\n", "nobody", 0o600),
+           ("write", "qwarn2", "x" * 399 + "\n", "nobody", 0o600)],
+    rcpts=["qwarn@x", "qwarn2@x", "qwarnpct@x", "qwarnmd@x"],
+    xfail_unless="send_warning",
+)
+
 # ---- new files in a directory ----------------------------------------------------
 CASES["dir_forms"] = dict(
     routers=_router(["dir", "maildir", "mdsize", "mailstore", "bsmtp", "dquota", "filecount", "dirfile",
