@@ -68,8 +68,12 @@ static void run_delivery(const char *id) {
 void deliver_after_reception(const char *id, int mode, bool queue_only_by_acl) {
   bool override = mode != DELIVERY_DEFAULT && mainconf.queue_only_override;
   if (mode == DELIVERY_QUEUE) return;
+  if (queue_only_by_acl) {   /* control = queue: -odi does not override it (exim4) */
+    log_write_msg(id, LOG_MAIN, "no immediate delivery: queued by ACL");
+    return;
+  }
   if (!override) {
-    if (mainconf.queue_only || queue_only_by_acl || queue_file_exists()) return;
+    if (mainconf.queue_only || queue_file_exists()) return;
     if (mainconf.queue_only_load >= 0) {
       double load = 0;
       if (deliver_load_latched ||
