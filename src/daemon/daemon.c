@@ -1,9 +1,10 @@
-/* daemon.c - the listening daemon (-bd, -bdf) and inetd wait mode (-bw):
- * start-up (detach, sockets, pid file, the "daemon started" line), the
- * accept loop with a child process per connection, reaping, SIGHUP
- * (re-exec once the new configuration is known to load) and SIGTERM.
- * See daemon.h; the sockets are listen.c's, the accept-time limits
- * limits.c's.
+/* daemon.c - the listening daemon (-bd, -bdf), inetd wait mode (-bw) and
+ * the queue-running daemon (-q<time>, alone or with -bd): start-up
+ * (detach, sockets, pid file, the "daemon started" line), the accept loop
+ * with a child process per connection, reaping, SIGHUP (re-exec once the
+ * new configuration is known to load) and SIGTERM.  See daemon.h; the
+ * sockets are listen.c's, the accept-time limits limits.c's, the queue
+ * runners and notified deliveries queue_runs.c's.
  *
  * Signals are turned into bytes on a self-pipe, so that the loop handles
  * them between poll() calls and no handler does real work.
@@ -39,14 +40,13 @@
 #include "config/main_config.h"
 #include "daemon/limits.h"
 #include "daemon/listen.h"
+#include "daemon/queue_runs.h"
 #include "expand/expand.h"
 #include "main/version.h"
 #include "smtp/conn.h"
 #include "smtp/proxy.h"
 #include "smtp/smtp_in.h"
 #include "tls/tls.h"
-
-#define EXIT_NOT_YET 2
 
 static int sig_pipe[2] = {-1, -1};
 static listen_sock *socks;
@@ -242,6 +242,7 @@ static void serve(int fd, const char *peer, int peer_port, bool tls_on_connect, 
   set_handler(SIGTERM, SIG_DFL);
   set_handler(SIGINT, SIG_DFL);
   set_handler(SIGCHLD, SIG_DFL);
+  qr_child_cleanup();
   give_up_root();
   int fl = fcntl(fd, F_GETFL);
   if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
@@ -328,7 +329,7 @@ static void reap(void) {
   int status;
   pid_t pid;
   while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-    limits_remove(pid);
+    if (!qr_reaped(pid)) limits_remove(pid);
     DEBUG(D_any) debug_printf("child %d ended: status 0x%04x (%d now)\n", (int)pid, status, limits_count());
   }
 }
@@ -343,13 +344,23 @@ static int terminate(void) {
 
 /* ---------------- main ---------------- */
 
+/* What a queue runner or delivery child of the daemon does first: none of
+ * the daemon's sockets, pipes or signal handling stay with it. */
+static void daemon_child_setup(void) {
+  for (int i = 0; i < nsocks; i++)
+    if (socks[i].fd >= 0) close(socks[i].fd);
+  close(sig_pipe[0]);
+  close(sig_pipe[1]);
+  set_handler(SIGHUP, SIG_DFL);
+  set_handler(SIGTERM, SIG_DFL);
+  set_handler(SIGINT, SIG_DFL);
+  set_handler(SIGCHLD, SIG_DFL);
+  signal(SIGPIPE, SIG_DFL);
+}
+
 int daemon_main(cmdline_state *st, int argc, char **argv) {
   (void)argc;
-  if (st->queue_interval >= 0) {
-    fprintf(stderr, "exim: %s is not available yet: it arrives with %s\n",
-            "-q<time> with -bd (queue runs from the daemon)", "the queue runner");
-    return EXIT_NOT_YET;
-  }
+  bool listening = st->daemon_listen || st->inetd_wait;   /* else -q<time> alone: queue runs only */
   /* a daemon-only configuration rule (exim4 checks it when -bd starts) */
   if (mainconf.smtp_accept_max == 0 && (mainconf.smtp_accept_queue > 0 || mainconf.smtp_accept_max_per_host))
     log_write(LOG_MAIN | LOG_PANIC | LOG_DIE, "Exim configuration error:\n  smtp_accept_max must be set if "
@@ -367,7 +378,7 @@ int daemon_main(cmdline_state *st, int argc, char **argv) {
       fprintf(stderr, "exim: -bw: %s\n", err);
       return EXIT_FAILURE;
     }
-  } else {
+  } else if (listening) {
     if ((err = listen_plan(st->override_local_interfaces, st->tls_on_connect, &socks, &nsocks)))
       log_write(LOG_MAIN | LOG_PANIC | LOG_DIE, "%s", err);
   }
@@ -379,7 +390,9 @@ int daemon_main(cmdline_state *st, int argc, char **argv) {
       if (strcmp(saved_argv[i], "-bd") == 0) saved_argv[i] = "-bdf";
   }
 
-  if (!st->inetd_wait && (err = listen_open(socks, nsocks))) log_write(LOG_MAIN | LOG_PANIC | LOG_DIE, "%s", err);
+  if (!st->inetd_wait && listening && (err = listen_open(socks, nsocks)))
+    log_write(LOG_MAIN | LOG_PANIC | LOG_DIE, "%s", err);
+  qr_init(st, listening, daemon_child_setup);
 
   if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
     log_write(LOG_MAIN | LOG_PANIC | LOG_DIE, "pipe() failed in daemon: %s", strerror(errno));
@@ -394,7 +407,8 @@ int daemon_main(cmdline_state *st, int argc, char **argv) {
   if (tls_ops_hooks && tls_ops_hooks->daemon_init) tls_ops_hooks->daemon_init();
 
   if (!st->inetd_wait) {
-    const char *name = pid_file_name(st);
+    /* -q<time> without -bd: a pid file only when -oP asks for one */
+    const char *name = listening ? pid_file_name(st) : st->pid_file;
     if (name) write_pid_file(name);
   }
   if (st->inetd_wait) {
@@ -403,15 +417,21 @@ int daemon_main(cmdline_state *st, int argc, char **argv) {
     log_write(LOG_MAIN, "exim %s daemon started: pid=%d, launched with listening socket, %s", version_string,
               (int)getpid(), how);
   } else {
-    log_write(LOG_MAIN, "exim %s daemon started: pid=%d, no queue runs, listening for %s", version_string,
-              (int)getpid(), listen_describe(socks, nsocks));
+    const char *what = listening ? str_sprintf("listening for %s", listen_describe(socks, nsocks))
+                                 : "not listening for SMTP";
+    log_write(LOG_MAIN, "exim %s daemon started: pid=%d, %s, %s", version_string, (int)getpid(), qr_describe(),
+              what);
   }
 
-  struct pollfd *pfd = store_get_in(POOL_PERM, sizeof *pfd * (size_t)(nsocks + 1), false);
+  struct pollfd *pfd = store_get_in(POOL_PERM, sizeof *pfd * (size_t)(nsocks + 2), false);
   int np = 0;
-  int *which = store_get_in(POOL_PERM, sizeof(int) * (size_t)(nsocks + 1), false);
+  int *which = store_get_in(POOL_PERM, sizeof(int) * (size_t)(nsocks + 2), false);
   pfd[np] = (struct pollfd){.fd = sig_pipe[0], .events = POLLIN};
   which[np++] = -1;
+  if (qr_poll_fd() >= 0) {
+    pfd[np] = (struct pollfd){.fd = qr_poll_fd(), .events = POLLIN};
+    which[np++] = -2;
+  }
   for (int i = 0; i < nsocks; i++)
     if (socks[i].fd >= 0 && !socks[i].skip) {
       pfd[np] = (struct pollfd){.fd = socks[i].fd, .events = POLLIN};
@@ -433,11 +453,16 @@ int daemon_main(cmdline_state *st, int argc, char **argv) {
       long long left = deadline_ms - (t.tv_sec * 1000LL + t.tv_nsec / 1000000);
       wait_ms = left > 0 ? (int)left : 0;
     }
+    int q_ms = qr_timeout_ms();
+    bool queue_due = q_ms >= 0 && (wait_ms < 0 || q_ms < wait_ms);
+    if (queue_due) wait_ms = q_ms;
     int r = poll(pfd, (nfds_t)np, wait_ms);
     if (r < 0) {
       if (errno == EINTR) continue;
       log_write(LOG_MAIN | LOG_PANIC | LOG_DIE, "poll() failed in daemon: %s", strerror(errno));
     }
+    qr_tick();
+    if (r == 0 && queue_due) continue;
     if (r == 0) {
       log_write(LOG_MAIN, "exim %s daemon terminating, inetd wait timeout reached.\n", version_string);
       return EXIT_SUCCESS;
@@ -461,7 +486,10 @@ int daemon_main(cmdline_state *st, int argc, char **argv) {
       tls_init_time = time(NULL);       /* hourly: the TLS layer rotates its ticket keys */
       tls_ops_hooks->daemon_init();
     }
-    for (int i = 1; i < np; i++)
-      if (pfd[i].revents & POLLIN) accept_one(&socks[which[i]]);
+    for (int i = 1; i < np; i++) {
+      if (!(pfd[i].revents & POLLIN)) continue;
+      if (which[i] == -2) qr_notified();
+      else accept_one(&socks[which[i]]);
+    }
   }
 }

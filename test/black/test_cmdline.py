@@ -272,10 +272,8 @@ def test_name_sendmail_is_normal(named):
 
 # ---- modes whose layer is not built yet fail loudly
 @pytest.mark.parametrize("args,what", [
-    (["-bd", "-q30m"], "-q<time> with -bd (queue runs from the daemon)"),
     (["-be", "-Mset", "1xVTD9-0002qn-0J"], "-Mset"),
     (["-bmalware", "/dev/null"], "-bmalware"),
-    (["-q30m"], "-q<time>"),
     (["-MC", "smtp", "host", "1.2.3.4", "1", "1xVTD9-0002qn-0J"], "-MC"),
 ])
 def test_not_yet_available_modes(exim, args, what):

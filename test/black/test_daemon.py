@@ -298,14 +298,6 @@ def test_bind_failure_retries_then_abandons(daemon, form):
     assert STAMP.sub("TIME ", d.paniclog()) == sub(rec["paniclog"])
     busy.close()
 
-def test_queue_runs_from_daemon_not_yet(daemon):
-    d = daemon("", start=False, args=["-q30m"])
-    r = subprocess.run(d.command(), capture_output=True, text=True, timeout=30)
-    assert r.returncode == 2
-    assert r.stderr == ("exim: -q<time> with -bd (queue runs from the daemon) is not available yet: "
-                        "it arrives with the queue runner\n")
-
-
 
 def have(name):
     from pathlib import Path
