@@ -42,6 +42,13 @@ address_pipe:
   driver = pipe
 """
 
+DEFER_TRANSPORTS = """\
+t_mbox:
+  driver = appendfile
+  file = @T@/mail/$local_part_data
+  user = ${if eq{$local_part}{b}{root}{nobody}}
+"""
+
 SFILTER = "system_filter = @T@/filter\npreserve_message_logs\n"
 
 FILE_TRANSPORT = """\
@@ -110,4 +117,10 @@ CASES = {
     # deliver_time and queue_time selectors (DT=0s, QT=0s on a fast machine)
     "time_selectors": dict(main="log_selector = +deliver_time +queue_time +queue_time_overall\n",
                            args=["-odi", "a@test.example"]),
+    # a temporary failure with a retry rule: the message stays, the rest is delivered
+    "defer_retry": dict(main="preserve_message_logs\n", transports=DEFER_TRANSPORTS, retry="* * F,1h,10m\n",
+                        args=["-odi", "a@test.example", "b@test.example", "c@test.example"]),
+    # the same with a redirection: the parent is not complete while a child defers
+    "defer_child": dict(main="", routers=ALIAS_ROUTERS, transports=DEFER_TRANSPORTS, retry="* * F,1h,10m\n",
+                        args=["-odi", "list@test.example"]),
 }

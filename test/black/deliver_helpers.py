@@ -150,3 +150,17 @@ class DeliverEnv:
                 return True
             time.sleep(0.02)
         return False
+
+
+def header_envelope_tail(text):
+    """The non-recipients tree and recipients of a -H file's text (the
+    lines after the '-' options, up to the blank line before the
+    headers), and the option names present (values vary)."""
+    lines = text.split("\n")
+    opts = [x.split(" ")[0] for x in lines[4:] if x.startswith("-")]
+    i = 4
+    while i < len(lines) and lines[i].startswith("-"):
+        i += 1
+    j = lines.index("", i)
+    return dict(options=opts, tail=lines[i:j])
+

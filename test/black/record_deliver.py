@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from deliver_cases import CASES  # noqa: E402
-from deliver_helpers import SIMPLE_ROUTERS, SIMPLE_TRANSPORTS, build_config, normalise_mail  # noqa: E402
+from deliver_helpers import SIMPLE_ROUTERS, SIMPLE_TRANSPORTS, build_config, header_envelope_tail, normalise_mail  # noqa: E402
 from conftest import normalise  # noqa: E402
 
 TOP = Path(__file__).resolve().parents[2]
@@ -36,7 +36,7 @@ def record(name, case):
         (DIR / fname).write_text(text.replace("@T@", str(DIR)))
     conf = DIR / "conf"
     conf.write_text(build_config(DIR, case.get("main", ""), case.get("routers", SIMPLE_ROUTERS),
-                                 case.get("transports", SIMPLE_TRANSPORTS)))
+                                 case.get("transports", SIMPLE_TRANSPORTS), case.get("retry")))
     os.chmod(conf, 0o644)
     tc = Path("/etc/exim4/trusted_configs")
     if str(conf) not in (tc.read_text().split() if tc.exists() else []):
@@ -56,7 +56,9 @@ def record(name, case):
     lines = strip(raw.replace(str(DIR), "@T@"))
     if case.get("first_only"):
         lines = strip("\n".join(x for x in raw.replace(str(DIR), "@T@").splitlines() if f" {first} " in x))
+    hfile = DIR / "spool" / "input" / (first + "-H")
     out = dict(rc=p.returncode, mainlog=lines, msglog=ml, mail=mail,
+               header=header_envelope_tail(hfile.read_text()) if hfile.exists() else None,
                stderr=strip(p.stderr.replace(str(DIR), "@T@")) if case.get("stderr") else None,
                first_queued=(DIR / "spool" / "input" / (first + "-H")).exists())
     (TOP / "test" / "expected" / "deliver" / f"{name}.json").write_text(json.dumps(out, indent=1) + "\n")

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import EXPECTED
 from deliver_cases import CASES
-from deliver_helpers import SIMPLE_ROUTERS, SIMPLE_TRANSPORTS, DeliverEnv
+from deliver_helpers import SIMPLE_ROUTERS, SIMPLE_TRANSPORTS, DeliverEnv, header_envelope_tail
 
 
 def run_case(exim, tmp_path, case):
@@ -15,7 +15,7 @@ def run_case(exim, tmp_path, case):
     for fname, text in case.get("files", {}).items():
         (tmp_path / fname).write_text(text.replace("@T@", str(tmp_path)))
     env.config(case.get("main", ""), case.get("routers", SIMPLE_ROUTERS),
-               case.get("transports", SIMPLE_TRANSPORTS))
+               case.get("transports", SIMPLE_TRANSPORTS), case.get("retry"))
     r = env.run(case["args"], input=case.get("input", "Subject: hi\n\nbody\n"))
     return env, r
 
@@ -43,4 +43,7 @@ def test_deliver_case(exim, tmp_path, name):
         err = [x for x in r.err.replace(str(tmp_path), "@T@").splitlines()]
         from conftest import normalise
         assert [normalise(x) for x in err] == want["stderr"]
-    assert (env.input_dir() / f"{first}-H").exists() == want["first_queued"]
+    hfile = env.input_dir() / f"{first}-H"
+    assert hfile.exists() == want["first_queued"]
+    if want.get("header"):
+        assert header_envelope_tail(hfile.read_text()) == want["header"]
