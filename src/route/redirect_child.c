@@ -5,7 +5,11 @@
  * up first, and its outcome (result, texts, generated addresses with their
  * reply data) comes back through a pipe.
  *
- * Entry point: redirect_filter_as_user() (redirect.h).
+ * The same for a redirection list with :include: items, whose files are
+ * then read with the user's rights.
+ *
+ * Entry points: redirect_filter_as_user() (redirect.h),
+ * redirect_list_as_user() (redirect_int.h).
  * Must never: let the filter (its ${run}, ${readfile}, logwrite ...) run
  * with the caller's privilege; trust more from the pipe than it can hold
  * (lengths are bounded, a short or malformed answer is a failure).
@@ -20,9 +24,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../base/log.h"
 #include "../base/store.h"
 #include "../base/str.h"
 #include "redirect.h"
+#include "redirect_int.h"
 #include "route.h"
 
 #define MAX_STR (4 * 1024 * 1024)
@@ -157,46 +163,145 @@ static bool get_outcome(int fd, filter_result *fr, filter_ctx *fc, address_item 
 
 /* ---- the child ---------------------------------------------------------- */
 
-filter_result redirect_filter_as_user(const char *data, filter_ctx *fc, uid_t uid, gid_t gid,
-                                      const char **error) {
-  if (geteuid() != 0 || (uid == geteuid() && gid == getegid()))
-    return filter_interpret(data, fc);
+/* Fork a child that becomes uid/gid and writes its answer with fn(fd,
+ * arg); returns the read end of its pipe and *pid, or -1 with *error. */
+static int spawn_as(uid_t uid, gid_t gid, bool (*fn)(int fd, void *arg), void *arg, pid_t *pid,
+                    const char **error) {
   int fds[2];
   if (pipe(fds) != 0) {
-    *error = str_sprintf("failed to create a pipe for the filter: %s", strerror(errno));
-    return FF_ERROR;
+    *error = str_sprintf("failed to create a pipe for the redirection child: %s", strerror(errno));
+    return -1;
   }
   fflush(stdout);
   fflush(stderr);
-  pid_t pid = fork();
-  if (pid < 0) {
-    *error = str_sprintf("failed to fork the filter process: %s", strerror(errno));
+  *pid = fork();
+  if (*pid < 0) {
+    *error = str_sprintf("failed to fork the redirection child: %s", strerror(errno));
     close(fds[0]);
     close(fds[1]);
-    return FF_ERROR;
+    return -1;
   }
-  if (pid == 0) {
+  if (*pid == 0) {
     close(fds[0]);
     if (setgroups(0, NULL) != 0 || setgid(gid) != 0 || setuid(uid) != 0 || getuid() != uid)
       _exit(EXIT_FAILURE);
-    filter_result fr = filter_interpret(data, fc);
+    bool ok = fn(fds[1], arg);
     fflush(stdout);
     fflush(stderr);
-    _exit(put_outcome(fds[1], fr, fc) ? EXIT_SUCCESS : EXIT_FAILURE);
+    _exit(ok ? EXIT_SUCCESS : EXIT_FAILURE);
   }
   close(fds[1]);
+  return fds[0];
+}
+
+static bool reap(pid_t pid) {
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static bool need_child(uid_t uid, gid_t gid) {
+  return geteuid() == 0 && !(uid == geteuid() && gid == getegid());
+}
+
+typedef struct { const char *data; filter_ctx *fc; } filter_job;
+
+static bool filter_in_child(int fd, void *arg) {
+  filter_job *j = arg;
+  filter_result fr = filter_interpret(j->data, j->fc);
+  return put_outcome(fd, fr, j->fc);
+}
+
+filter_result redirect_filter_as_user(const char *data, filter_ctx *fc, uid_t uid, gid_t gid,
+                                      const char **error) {
+  if (!need_child(uid, gid)) return filter_interpret(data, fc);
+  filter_job job = {data, fc};
+  pid_t pid;
+  int fd = spawn_as(uid, gid, filter_in_child, &job, &pid, error);
+  if (fd < 0) return FF_ERROR;
   filter_result fr = FF_ERROR;
   filter_ctx got = *fc;
   got.generated = NULL;
   got.error = got.user_message = NULL;
-  bool ok = get_outcome(fds[0], &fr, &got, fc->parent);
-  close(fds[0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-  if (!ok || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  bool ok = get_outcome(fd, &fr, &got, fc->parent);
+  close(fd);
+  if (!reap(pid) || !ok) {
     *error = "the filter process (running as the router's user) failed";
     return FF_ERROR;
   }
   *fc = got;
   return fr;
+}
+
+/* ---- redirection lists with :include: ------------------------------------ */
+
+typedef struct { const char *data; rd_list *l; } list_job;
+
+static bool list_in_child(int fd, void *arg) {
+  list_job *j = arg;
+  j->l->defer_logging = true;
+  int rc = rd_parse_list(j->data, j->l);
+  if (!put_str(fd, j->l->log_lines ? g_str(j->l->log_lines) : NULL)) return false;
+  int n = 0;
+  for (const rd_item *it = j->l->items; it; it = it->next) n++;
+  if (!put_int(fd, rc) || !put_int(fd, j->l->blackhole) || !put_str(fd, j->l->text) ||
+      !put_int(fd, j->l->skipped) ||
+      !put_str(fd, j->l->skipped_text ? g_str(j->l->skipped_text) : NULL) || !put_int(fd, n))
+    return false;
+  for (const rd_item *it = j->l->items; it; it = it->next)
+    if (!put_int(fd, it->kind) || !put_str(fd, it->text) || !put_int(fd, it->backslash) ||
+        !put_int(fd, it->qualified))
+      return false;
+  return true;
+}
+
+static bool get_list(int fd, int *rc, rd_list *l) {
+  int64_t v, bh, skipped, n;
+  const char *skipped_text, *logs;
+  if (!get_str(fd, &logs)) return false;
+  /* the child's "skipped error" lines, written here */
+  for (const char *p = logs; p && *p;) {
+    const char *nl = strchr(p, '\n');
+    size_t len = nl ? (size_t)(nl - p) : strlen(p);
+    log_write(LOG_MAIN, "%.*s", (int)len, p);
+    p += len + (nl != NULL);
+  }
+  if (!get_int(fd, &v) || !get_int(fd, &bh) || !get_str(fd, &l->text) || !get_int(fd, &skipped) ||
+      !get_str(fd, &skipped_text) || !get_int(fd, &n) || n < 0 || n > MAX_GENERATED)
+    return false;
+  *rc = (int)v;
+  l->blackhole = bh != 0;
+  l->skipped = (int)skipped;
+  l->skipped_text = skipped_text ? g_cat(NULL, skipped_text) : NULL;
+  rd_item **tail = &l->items;
+  for (int64_t i = 0; i < n; i++) {
+    rd_item *it = store_zget(sizeof *it, false);
+    int64_t kind, bs, q;
+    if (!get_int(fd, &kind) || kind < RDI_ADDRESS || kind > RDI_FILE || !get_str(fd, &it->text) ||
+        !it->text || !get_int(fd, &bs) || !get_int(fd, &q))
+      return false;
+    it->kind = (rd_item_kind)kind;
+    it->backslash = bs != 0;
+    it->qualified = q != 0;
+    *tail = it;
+    tail = &it->next;
+  }
+  return true;
+}
+
+int redirect_list_as_user(const char *data, rd_list *l, uid_t uid, gid_t gid, const char **error) {
+  if (!need_child(uid, gid)) return rd_parse_list(data, l);
+  list_job job = {data, l};
+  pid_t pid;
+  int fd = spawn_as(uid, gid, list_in_child, &job, &pid, error);
+  if (fd < 0) return RDL_ERROR;
+  int rc = RDL_ERROR;
+  l->items = NULL;
+  bool ok = get_list(fd, &rc, l);
+  close(fd);
+  if (!reap(pid) || !ok) {
+    *error = "the redirection process (running as the router's user) failed";
+    return RDL_ERROR;
+  }
+  return rc;
 }

@@ -28,6 +28,9 @@ typedef struct rd_list {
   bool allow_fail, allow_defer, forbid_blackhole, forbid_include, skip_syntax_errors;
   const char *include_directory;
   const char *router_name;      /* for the "skipped error" log lines */
+  bool defer_logging;           /* collect them in log_lines instead (a child
+                                   that may not write the log) */
+  gstring *log_lines;
   /* Out. */
   rd_item *items;
   bool blackhole;               /* :blackhole: seen */
@@ -41,5 +44,11 @@ typedef struct rd_list {
  * RDL_DEFER (:fail: / :defer: with their text) or RDL_ERROR (l->text says
  * what, in Exim's words, without the "error in redirect data: " prefix). */
 int rd_parse_list(const char *data, rd_list *l);
+
+/* The same in a child process running as uid/gid when this one has other
+ * privileges (redirect_child.c), so that :include: files are read with the
+ * user's rights; RDL_ERROR with *error when the child fails. */
+#include <sys/types.h>
+int redirect_list_as_user(const char *data, rd_list *l, uid_t uid, gid_t gid, const char **error);
 
 #endif

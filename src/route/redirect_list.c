@@ -36,7 +36,10 @@ static char *trimmed(const char *s, size_t n) {
 static char *read_include(const char *path, rd_list *l) {
   int fd = open(path, O_RDONLY | O_NOCTTY);
   if (fd < 0) {
-    l->text = str_sprintf("failed to open included file %s: %s", path, strerror(errno));
+    int e = errno;
+    l->text = str_sprintf("failed to open included file %s: %s", path, strerror(e));
+    if (e == EACCES)
+      l->text = str_sprintf("%s (euid=%ld egid=%ld)", l->text, (long)geteuid(), (long)getegid());
     return NULL;
   }
   struct stat st;
@@ -168,7 +171,9 @@ static int parse(const char *s, rd_list *l, rd_item ***tail, int depth) {
     if (!a) {
       if (!err || strcmp(err, "empty address") == 0) continue;   /* only comments */
       if (l->skip_syntax_errors) {
-        log_write(LOG_MAIN, "%s router: skipped error: %s in \"%s\"", l->router_name, err, item);
+        const char *line = str_sprintf("%s router: skipped error: %s in \"%s\"", l->router_name, err, item);
+        if (l->defer_logging) l->log_lines = g_fmt(l->log_lines, "%s\n", line);
+        else log_write(LOG_MAIN, "%s", line);
         l->skipped_text = g_fmt(l->skipped_text, "  %s in the address\n  \"%s\"\n\n", err, item);
         l->skipped++;
         continue;

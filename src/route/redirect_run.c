@@ -312,10 +312,28 @@ int redirect_route(router_instance *r, address_item *a, const struct passwd *pw,
   l.skip_syntax_errors = ob->skip_syntax_errors;
   l.include_directory = ob->include_directory;
   l.router_name = router_name(r);
-  int lrc = rd_parse_list(data, &l);
+  /* :include: files named in a user's data are read with the user's
+   * rights (the router's user/group, or check_local_user's). */
+  int lrc;
+  if ((r->user.set || r->user.expand || pw) && strcasestr(data, ":include:")) {
+    address_item ids = *a;
+    ids.flags &= ~(unsigned)(af_uid_set | af_gid_set);
+    if (!route_set_ugid(r, &ids, pw)) {
+      a->message = ids.message;
+      return DEFER;
+    }
+    const char *perr = NULL;
+    lrc = redirect_list_as_user(data, &l, ids.uid, ids.flags & af_gid_set ? ids.gid : getegid(), &perr);
+    if (perr) {
+      a->message = perr;
+      return DEFER;
+    }
+  } else {
+    lrc = rd_parse_list(data, &l);
+  }
   if (lrc == RDL_DECLINE) return DECLINE;
   if (lrc == RDL_ERROR) {
-    a->message = str_sprintf("error in redirect data: %s", l.text);
+    a->message = str_sprintf("error in redirect %s: %s", ob->file ? "file" : "data", l.text);
     a->basic_errno = ERRNO_BADREDIRECT;
     return DEFER;
   }

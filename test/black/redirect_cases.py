@@ -240,6 +240,8 @@ CASES.update({
                                 fwd=FILT.replace("  user = root\n", "  user = nobody\n"),
                                 files={"filter": ("#Exim filter\ndeliver \"u${run{/usr/bin/id -u}}@test.ex\"\n",
                                                   0o644)}),
+    "include_as_user": bt("user1", fwd=FWD + "  local_parts = user1\n  file = @DIR@/incfwd\n"
+                          "  user = nobody\n", files={"incfwd": (":include:/etc/shadow\n", 0o644)}),
     "sieve_keep": filt("# Sieve filter\nkeep;\n"),
     "sieve_redirect": filt("# Sieve filter\nredirect \"user2@test.ex\";\n"),
     "sieve_forbidden": filt("# Sieve filter\nkeep;\n", "  forbid_sieve_filter\n"),
