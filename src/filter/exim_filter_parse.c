@@ -21,6 +21,9 @@
 
 #define MAX_ITEM 1024
 
+struct lexer;
+static bool set_error(struct lexer *l, const char *e);
+
 const char *const filter_mail_keys[MK_COUNT] = {
   "to", "cc", "bcc", "from", "reply_to", "subject", "extra_headers", "text",
   "file", "log", "once", "once_repeat"
@@ -31,7 +34,18 @@ typedef struct lexer {
   int line;
   const char *error;
   unsigned options;
+  int depth;          /* nesting of if, brackets and and/or chains */
 } lexer;
+
+/* Nesting deeper than this is refused rather than risking the stack
+ * (parsing and running recurse on it). */
+#define MAX_DEPTH 5000
+
+static bool too_deep(lexer *l) {
+  if (l->depth <= MAX_DEPTH) return false;
+  set_error(l, str_sprintf("filter nested too deeply near line %d of filter file", l->line));
+  return true;
+}
 
 static void skip_space(lexer *l) {
   for (;;) {
@@ -160,7 +174,10 @@ static bool is_upper_word(const char *w) {
 static fcond *parse_bracketed(lexer *l) {
   l->p++;
   skip_space(l);
+  l->depth++;
+  if (too_deep(l)) return NULL;
   fcond *c = parse_or(l);
+  l->depth--;
   if (!c) return NULL;
   if (*l->p != ')') {
     set_error(l, str_sprintf("missing \")\" at end of condition near line %d of filter file", l->line));
@@ -286,16 +303,19 @@ static fcond *parse_primary(lexer *l) {
   return c;
 }
 
+/* "not" toggles: a run of them is one negation or none (exim4's -v
+ * trace shows "not not x" as "x"). */
 static fcond *parse_not(lexer *l) {
-  if (*l->p != '"' && *l->p != '(' && strcmp(peek_word(l), "not") == 0) {
+  bool neg = false;
+  while (*l->p != '"' && *l->p != '(' && strcmp(peek_word(l), "not") == 0) {
     read_word(l);
-    fcond *inner = parse_not(l);
-    if (!inner) return NULL;
-    fcond *c = new_cond(FCO_NOT);
-    c->left = inner;
-    return c;
+    neg = !neg;
   }
-  return parse_primary(l);
+  fcond *inner = parse_primary(l);
+  if (!inner || !neg) return inner;
+  fcond *c = new_cond(FCO_NOT);
+  c->left = inner;
+  return c;
 }
 
 /* A chain of conditions joined by "and" and "or", grouped as exim4 groups
@@ -309,12 +329,21 @@ static fcond *parse_or(lexer *l) {
   if (!root) return NULL;
   fcond **slot = &root, **last = &root;
   bool after_and = false;
+  int saved_depth = l->depth;
   for (;;) {
-    if (*l->p == '"' || *l->p == '(') return root;
+    if (*l->p == '"' || *l->p == '(') {
+      l->depth = saved_depth;
+      return root;
+    }
     const char *w = peek_word(l);
     bool is_or = strcmp(w, "or") == 0;
-    if (!is_or && strcmp(w, "and") != 0) return root;
+    if (!is_or && strcmp(w, "and") != 0) {
+      l->depth = saved_depth;
+      return root;
+    }
     read_word(l);
+    l->depth++;
+    if (too_deep(l)) return NULL;
     fcond *r = parse_not(l);
     if (!r) return NULL;
     fcond *n = new_cond(is_or ? FCO_OR : FCO_AND);
@@ -416,6 +445,8 @@ static fcmd *parse_commands(lexer *l, bool in_if, const char **term, bool *ok);
 
 static fcmd *parse_if(lexer *l, bool *ok) {
   fcmd *head = NULL, **tail = &head;
+  l->depth++;
+  if (too_deep(l)) return *ok = false, NULL;
   for (;;) {
     fcmd *c = store_zget(sizeof *c, false);
     c->type = FC_IF;
@@ -436,7 +467,10 @@ static fcmd *parse_if(lexer *l, bool *ok) {
       set_error(l, "\"endif\" missing at end of filter file");
       return *ok = false, NULL;
     }
-    if (strcmp(term, "endif") == 0) return head;
+    if (strcmp(term, "endif") == 0) {
+      l->depth--;
+      return head;
+    }
     if (strcmp(term, "else") == 0) {
       fcmd *e = store_zget(sizeof *e, false);
       e->type = FC_IF;
@@ -451,6 +485,7 @@ static fcmd *parse_if(lexer *l, bool *ok) {
         set_error(l, str_sprintf("\"endif\" missing near line %d of filter file", l->line));
         return *ok = false, NULL;
       }
+      l->depth--;
       return head;
     }
     /* elif: loop for its condition */

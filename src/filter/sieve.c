@@ -50,7 +50,9 @@ static bool block(sieve_state *s, bool exec) {
   if (*s->p != '{') return sieve_fail(s, "missing block");
   s->p++;
   if (!sieve_skip(s)) return false;
+  if (++s->depth > SIEVE_MAX_DEPTH) return sieve_fail(s, "nested too deeply");
   if (!commands(s, exec, true)) return false;
+  s->depth--;
   if (*s->p != '}') return sieve_fail(s, "missing closing brace");
   s->p++;
   return sieve_skip(s);

@@ -28,7 +28,10 @@ typedef struct sieve_state {
   bool require_envelope, require_fileinto, require_copy, require_vacation, require_subaddress,
       require_numeric, require_encoded, require_enotify;
   bool vacation_done;
+  int depth;                 /* nesting of blocks and tests (bounded: the parser recurses) */
 } sieve_state;
+
+#define SIEVE_MAX_DEPTH 1000
 
 enum { SM_IS, SM_CONTAINS, SM_MATCHES };
 enum { SC_OCTET, SC_CASEMAP, SC_NUMERIC };

@@ -28,30 +28,42 @@ static int fold(int c, int comparator) {
 }
 
 /* :matches: "*" any sequence, "?" one character (a UTF-8 sequence counts
- * as one), "\" quotes the next character. */
+ * as one), "\\" quotes the next character.  Iterative, backtracking only
+ * to the last "*", so hostile patterns cannot take exponential time. */
 static bool glob(const char *v, const char *k, int cmp) {
-  while (*k) {
+  const char *star_k = NULL, *star_v = NULL;
+  for (;;) {
     if (*k == '*') {
       while (*k == '*') k++;
-      if (!*k) return true;
-      for (const char *p = v; *p; p++)
-        if (glob(p, k, cmp)) return true;
-      return glob(v + strlen(v), k, cmp);
+      star_k = k;
+      star_v = v;
+      continue;
     }
-    if (!*v) return false;
-    if (*k == '?') {
+    if (!*k && !*v) return true;
+    bool step = false;
+    if (*v && *k == '?') {
       k++;
       unsigned char c = (unsigned char)*v++;
       if (c >= 0xc0)
         while (((unsigned char)*v & 0xc0) == 0x80) v++;
-      continue;
+      step = true;
+    } else if (*v && *k) {
+      const char *kk = *k == '\\' && k[1] ? k + 1 : k;
+      if (fold((unsigned char)*kk, cmp) == fold((unsigned char)*v, cmp)) {
+        k = kk + 1;
+        v++;
+        step = true;
+      }
     }
-    if (*k == '\\' && k[1]) k++;
-    if (fold((unsigned char)*k, cmp) != fold((unsigned char)*v, cmp)) return false;
-    k++;
-    v++;
+    if (step) continue;
+    if (!star_k || !*star_v) return false;
+    /* let the last "*" take one more character */
+    unsigned char c = (unsigned char)*star_v++;
+    if (c >= 0xc0)
+      while (((unsigned char)*star_v & 0xc0) == 0x80) star_v++;
+    k = star_k;
+    v = star_v;
   }
-  return !*v;
 }
 
 /* i;ascii-numeric: the leading digits as a number; none = infinity. */
@@ -262,7 +274,16 @@ static int any_match(sieve_state *s, const char *value, sieve_list *keys, const 
 
 /* ---- the tests ---- */
 
+static int run_test(sieve_state *s, const char *name, bool exec);
+
 int sieve_run_test(sieve_state *s, const char *name, bool exec) {
+  if (++s->depth > SIEVE_MAX_DEPTH) return sieve_fail(s, "nested too deeply"), -1;
+  int r = run_test(s, name, exec);
+  s->depth--;
+  return r;
+}
+
+static int run_test(sieve_state *s, const char *name, bool exec) {
   const char *n = str_lc(name);
   targs t = {0};
   if (strcmp(n, "true") == 0) return 1;

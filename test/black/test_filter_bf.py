@@ -61,3 +61,40 @@ def test_bI_sieve(exim):
     assert r.rc == 0
     assert r.out == ("comparator-i;ascii-numeric\ncopy\nencoded-character\nenotify\nenvelope\n"
                      "fileinto\nsubaddress\nvacation\n")
+
+
+def _bf(exim, tmp_path, text):
+    f = tmp_path / "hostile"
+    f.write_text(text)
+    return exim(["-bf", str(f)], conf="qualify_domain = test.ex\n", input="Subject: x\n\nbody\n", timeout=60)
+
+
+def test_deep_nesting_is_refused_not_a_crash(exim, tmp_path):
+    deep = [
+        "# Exim filter\n" + "if a is a then " * 6000 + "endif " * 6000 + "\n",
+        "# Exim filter\nif " + "(" * 6000 + "a is a" + ")" * 6000 + " then endif\n",
+        "# Exim filter\nif " + " and ".join(["a is a"] * 6000) + " then endif\n",
+        "# Exim filter\nif " + " or ".join(["a is b"] * 6000) + " then endif\n",
+    ]
+    for text in deep:
+        r = _bf(exim, tmp_path, text)
+        assert r.rc == 1
+        assert r.out.splitlines()[-1] == "Filter error: filter nested too deeply near line 2 of filter file"
+    for text in ["# Sieve filter\n" + "if true { " * 2000 + "}" * 2000 + "\n",
+                 "# Sieve filter\nif " + "anyof(" * 2000 + "true" + ")" * 2000 + " {}\n"]:
+        r = _bf(exim, tmp_path, text)
+        assert r.rc == 0
+        assert r.out.splitlines()[-1] == "Sieve error: nested too deeply in line 2"
+
+
+def test_nesting_within_the_limit_works(exim, tmp_path):
+    r = _bf(exim, tmp_path, "# Exim filter\n" + "if a is a then " * 3000 + "testprint deep " + "endif " * 3000 + "\n")
+    assert "Testprint: deep" in r.out and r.rc == 0
+    # a run of "not" is one negation or none, however long
+    r = _bf(exim, tmp_path, "# Exim filter\nif " + "not " * 100001 + "a is b then testprint odd endif\n")
+    assert "Testprint: odd" in r.out
+
+
+def test_sieve_matches_has_no_exponential_backtracking(exim, tmp_path):
+    r = _bf(exim, tmp_path, '# Sieve filter\nif header :matches "subject" "' + "*a" * 60 + 'b" { discard; }\n')
+    assert r.rc == 0 and r.out.splitlines()[-1] == "Implicit keep"
