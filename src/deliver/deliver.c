@@ -11,11 +11,13 @@
  * while a recipient is undelivered.
  */
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/log.h"
 #include "base/log_selector.h"
@@ -71,6 +73,7 @@ typedef struct run {
   bool fake;                /* -N */
   bool changed;             /* nonrecipients grew: -H must be rewritten */
   bool journal_failed;
+  bool cancelled;           /* -Mg, timeout_frozen_after */
   spool_tree *seen;         /* unique+transport of addresses set for delivery */
   int count;
   addr_list todo, local, pfr, deferred, failed;
@@ -378,8 +381,9 @@ static void do_failures(run *r) {
     }
     r->failed = rest;
 
+    bool discard = !*to && r->cancelled;   /* a cancelled bounce goes quietly */
     bool ignore = !*to || (first->flags & af_ignore_error);
-    if (!*to && !*m->sender) {
+    if (!discard && !*to && !*m->sender) {
       long age = (long)r->now - m->received_sec;
       if (mainconf.ignore_bounce_errors_after <= 0 || age < mainconf.ignore_bounce_errors_after) {
         /* a bounce that failed: keep it, frozen */
@@ -387,7 +391,9 @@ static void do_failures(run *r) {
         continue;
       }
     }
-    if (ignore) {
+    if (discard) {
+      DEBUG(D_deliver) debug_printf("cancelled bounce: failures discarded\n");
+    } else if (ignore) {
       for (address_item *a = same.head; a; a = a->next)
         log_write_msg(m->id, LOG_MAIN, "%s: error ignored", a->address);
     } else if (!bounce_send || !bounce_send(dm, to, same.head)) {
@@ -421,13 +427,13 @@ static bool frozen_check(run *r, bool *cancel) {
   if (r->o->force_thaw) {
     log_write_msg(m->id, LOG_MAIN, "Unfrozen by forced delivery");
     dlv_msglog(dm, "Unfrozen by forced delivery");
+  } else if (mainconf.timeout_frozen_after > 0 && age > mainconf.timeout_frozen_after) {
+    log_write_msg(m->id, LOG_MAIN, "cancelled by timeout_frozen_after");
+    *cancel = true;
   } else if (!*m->sender && mainconf.ignore_bounce_errors_after > 0 &&
              age > mainconf.ignore_bounce_errors_after) {
     log_write_msg(m->id, LOG_MAIN, "Unfrozen by errmsg timer");
     dlv_msglog(dm, "Unfrozen by errmsg timer");
-  } else if (mainconf.timeout_frozen_after > 0 && age > mainconf.timeout_frozen_after) {
-    log_write_msg(m->id, LOG_MAIN, "cancelled by timeout_frozen_after");
-    *cancel = true;
   } else {
     DEBUG(D_deliver) debug_printf("Message is frozen\n");
     if (r->o->verbose) printf("Message %s is frozen\n", m->id);
@@ -486,11 +492,16 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
   }
 
   if (cancel) {
-    const char *why = o->give_up ? "cancelled by administrator" : "delivery cancelled";
+    /* -Mg or timeout_frozen_after: every remaining recipient fails at
+     * once, without "**" lines; a bounce is sent unless this is one */
+    if (o->give_up) {
+      struct passwd *pw = getpwuid(getuid());
+      log_write_msg(m->id, LOG_MAIN, "cancelled by %s", pw ? pw->pw_name : "root");
+    }
+    r.cancelled = true;
     for (address_item *a; (a = list_pop(&r.todo));) {
-      a->message = why;
+      a->message = a->user_message = o->give_up ? "cancelled by administrator" : "frozen too long: cancelled";
       a->transport_return = FAIL;
-      dlv_log_failure(&dm, a);
       list_add(&r.failed, a);
     }
   }

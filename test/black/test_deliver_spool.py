@@ -128,3 +128,55 @@ def test_split_spool_directory(exim, tmp_path):
     deliver(env, msgid)
     assert env.mainlog()[-1] == "MSGID Completed"
     assert list(sub.iterdir()) == []
+
+
+def age_message(env, msgid, seconds):
+    """Move the reception time of a queued message back."""
+    h = env.input_dir() / f"{msgid}-H"
+    lines = h.read_text().split("\n")
+    t = int(lines[3].split()[0])
+    lines[3] = f"{t - seconds} 0"
+    h.write_text("\n".join(lines))
+
+
+FROZEN = "acl_not_smtp = ns\nbegin acl\nns:\n  accept control = freeze\n"
+
+
+def test_timeout_frozen_after_cancels(exim, tmp_path):
+    # exim4 (a queue run): "cancelled by timeout_frozen_after", a bounce for a
+    # message with a sender, and Completed without "**" lines; for a bounce
+    # the same without any bounce (it wins over ignore_bounce_errors_after)
+    env = DeliverEnv(exim, tmp_path)
+    env.config(main="timeout_frozen_after = 1h\nignore_bounce_errors_after = 1h\n" + FROZEN)
+    env.send(["a@test.example"], args=["-odq", "-f", "<>"])
+    (msgid,) = env.queue_ids()
+    age_message(env, msgid, 7200)
+    r = env.run(["-q"])
+    if "not available yet" in r.err:
+        pytest.xfail("-q arrives with the queue layer")
+    assert [x for x in env.mainlog() if not x.startswith(("Start", "End"))][2:] == [
+        "MSGID cancelled by timeout_frozen_after", "MSGID Completed"]
+    assert env.queue_ids() == []
+
+
+def test_frozen_message_not_delivered_by_queue_run(exim, tmp_path):
+    env = DeliverEnv(exim, tmp_path)
+    env.config(main=FROZEN)
+    env.send(["a@test.example"], args=["-odq"])
+    r = env.run(["-q"])
+    if "not available yet" in r.err:
+        pytest.xfail("-q arrives with the queue layer")
+    assert not any("=>" in x for x in env.mainlog())
+    assert len(env.queue_ids()) == 1
+
+
+def test_give_up_cancels_with_the_callers_name(exim, tmp_path):
+    # exim4 -Mg: "cancelled by root", the bounce, Completed (no "**" lines)
+    env, msgid = queued(exim, tmp_path, rcpts=["a@test.example"])
+    r = env.run(["-Mg", msgid])
+    if "not available yet" in r.err:
+        pytest.xfail("-Mg arrives with the queue layer")
+    raw = env.mainlog_raw().splitlines()
+    mine = [x for x, y in zip(env.mainlog(), raw) if f" {msgid} " in y]
+    assert mine[1:] == ["MSGID cancelled by root", "MSGID Completed"]
+    assert env.mbox("a") is None
