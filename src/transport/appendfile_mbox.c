@@ -4,7 +4,8 @@
  * regular file or allowed FIFO, owner, group, mode), creation with
  * O_EXCL under create_file and file_must_exist, fcntl()/flock() locks
  * with lock_retries/lock_interval or blocking with a timeout, the quota,
- * and on a failed append the file cut back to its length and times.
+ * on a failed append the file cut back to its length and times, and
+ * notify_comsat.
  *
  * Entry point: af_deliver_file() (appendfile_int.h).
  * Must never: follow a symbolic link unless allow_symlink; leave a
@@ -14,9 +15,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -216,6 +220,24 @@ static int open_mailbox(af_ctx *c, struct stat *st) {
   return -1;
 }
 
+/* ---- comsat ---------------------------------------------------------------------- */
+
+/* notify_comsat: one datagram "<local part>@<offset>\n" (with its NUL, as
+ * exim4 sends it) to the biff service on the local host. */
+static void notify_comsat(af_ctx *c, off_t offset) {
+  struct servent *se = getservbyname("biff", "udp");
+  struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = se ? (in_port_t)se->s_port : htons(512)};
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const char *lp = c->addr->local_part ? c->addr->local_part : "";
+  char *msg = str_sprintf("%s@%ld\n", lp, (long)offset);
+  int s = socket(AF_INET, SOCK_DGRAM, 0);
+  if (s < 0) return;
+  if (sendto(s, msg, strlen(msg) + 1, 0, (struct sockaddr *)&sin, sizeof sin) < 0) {
+    /* Nobody listening is not an error of the delivery. */
+  }
+  close(s);
+}
+
 /* ---- delivery ------------------------------------------------------------------ */
 
 int af_deliver_file(af_ctx *c) {
@@ -275,6 +297,7 @@ int af_deliver_file(af_ctx *c) {
       c->rc = OK;
       struct stat after;
       if (regular && fstat(fd, &after) == 0) af_quota_warn_check(c, size, size + (after.st_size - start));
+      if (ob->notify_comsat) notify_comsat(c, start);
     } else if (regular) {
       /* Cut the mailbox back and restore its times. */
       int e = errno;
