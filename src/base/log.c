@@ -83,6 +83,7 @@ const char *debug_parse(const char *spec, uint64_t start, uint64_t *bits) {
 
 static bool files_mode;          /* log_open_files() has been called */
 static bool host_checking_mode;  /* -bh: "LOG: text" lines on stderr only */
+static bool address_testing_mode;  /* -bt: "LOG: MAIN\n  text" blocks on stderr only */
 static char host_checking_id[64]; /* -bh: the last message's id, shown on later lines */
 static log_settings cfg;
 
@@ -280,6 +281,7 @@ const char *log_open_files(const log_settings *s) {
 bool log_files_active(void) { return files_mode; }
 
 void log_host_checking(bool on) { host_checking_mode = on; }
+void log_address_testing(bool on) { address_testing_mode = on; }
 
 void log_host_checking_id(const char *id) {
   snprintf(host_checking_id, sizeof host_checking_id, "%s", id ? id : "");
@@ -467,6 +469,22 @@ void debug_printf(const char *fmt, ...) {
 
 static void vlog(const char *id, unsigned flags, const char *headers, const char *fmt, va_list ap) {
   store_mark *m = store_mark_take(POOL_MAIN);
+  if (address_testing_mode && !host_checking_mode) {
+    gstring *h = g_cat(NULL, "LOG:");
+    if (flags & (LOG_MAIN | LOG_REJECT)) h = g_cat(h, " MAIN");
+    if (flags & LOG_REJECT) h = g_cat(h, " REJECT");
+    if (flags & LOG_PANIC) h = g_cat(h, " PANIC");
+    if (flags & LOG_DIE) h = g_cat(h, " DIE");
+    h = g_cat(h, "\n  ");
+    if (id && *id) h = g_fmt(h, "%s ", id);
+    h = g_vfmt(h, fmt, ap);
+    h = g_catc(h, '\n');
+    fwrite(h->s, 1, h->len, stderr);
+    fflush(stderr);
+    store_reset(m);
+    if (flags & LOG_DIE) exit(1);
+    return;
+  }
   if (host_checking_mode) {
     gstring *h = g_cat(NULL, "LOG: ");
     if (!id || !*id) id = host_checking_id;

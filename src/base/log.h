@@ -61,6 +61,9 @@ bool log_files_active(void);
 /* -bh / -bhc: from now on every line goes to stderr only, as
  * "LOG: [id ]text" (Exim's host-checking form), never to a log file. */
 void log_host_checking(bool on);
+/* -bt: every line goes to stderr only, as "LOG: MAIN[ PANIC]\n  text"
+ * (exim4's address-testing form), never to a log file. */
+void log_address_testing(bool on);
 /* -bh: exim4 keeps showing the id of the session's last message on the
  * lines that follow it, until the next MAIL; "" or NULL: none. */
 void log_host_checking_id(const char *id);

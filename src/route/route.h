@@ -6,7 +6,7 @@
  * back where it goes.
  *
  * Entry points: route_address() (one address, one pass), route_verify()
- * (verification for -bv/-bvs/ACL verify), route_print_bt() (-bt output).
+ * (verification for -bv/-bvs/ACL verify), route_test_main() (-bt/-bv).
  * Each router type supplies a route function through router_ops.route.
  *
  * Must never: deliver anything; run a command from a tainted string

@@ -3,7 +3,7 @@
  * prompt when there are none, is routed and the result printed as Exim
  * 4.96 prints it.
  *
- * Entry points: route_test_main(), route_print_leaf().
+ * Entry point: route_test_main().
  * Must never: deliver; print anything but the results on stdout (log
  * lines and debug_print output go to stderr).
  */
@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../base/log.h"
 #include "../base/store.h"
 #include "../base/str.h"
 #include "../config/main_config.h"
@@ -27,7 +28,22 @@ static const char *driver_name(const void *d) {
   return d ? ((const driver_instance *)d)->name : "";
 }
 
-void route_print_leaf(FILE *f, const address_item *a) {
+static void route_print_leaf(FILE *f, const address_item *a, bool duplicate) {
+  if ((a->flags & af_pfr) && a->status == OK) {
+    /* "parent -> |command" and its transport, or why it has none. */
+    fprintf(f, "%s -> %s", a->parent ? a->parent->address : "", a->address);
+    if (!a->transport) {
+      if (a->basic_errno == ERRNO_FORBIDPIPE || a->basic_errno == ERRNO_FORBIDFILE ||
+          a->basic_errno == ERRNO_FORBIDREPLY)
+        fprintf(f, " *** forbidden ***\n");
+      else
+        fprintf(f, "\n*** Error in setting up pipe, file, or autoreply:\n%s\n",
+                a->message ? a->message : "");
+      return;
+    }
+    fprintf(f, "\n  transport = %s\n", driver_name(a->transport));
+    return;
+  }
   switch (a->status) {
   case FAIL:
     fprintf(f, "%s is undeliverable: %s\n", a->address, a->message ? a->message : "");
@@ -45,7 +61,7 @@ void route_print_leaf(FILE *f, const address_item *a) {
   default:
     break;
   }
-  fprintf(f, "%s\n", a->address);
+  fprintf(f, "%s%s\n", a->address, duplicate ? "   [duplicate, would not be delivered]" : "");
   print_parents(f, a);
   fprintf(f, "  router = %s, transport = %s\n", driver_name(a->router),
           a->transport ? driver_name(a->transport) : "unset");
@@ -68,6 +84,13 @@ void route_print_leaf(FILE *f, const address_item *a) {
   }
 }
 
+/* Addresses routed so far in this run (duplicate marking). */
+typedef struct seen_addr {
+  struct seen_addr *next;
+  const char *unique;
+} seen_addr;
+static seen_addr *seen;
+
 /* Test one address; returns 0, 1 (deferred) or 2 (failed). */
 static int test_one(const char *text, route_purpose purpose, const char *sender) {
   const char *err = NULL;
@@ -82,7 +105,22 @@ static int test_one(const char *text, route_purpose purpose, const char *sender)
   bool full = purpose == ROUTE_ADDRESS_TEST;
   int rc = route_tree(top, purpose, sender, full ? RV_FULL : 0, &leaves);
   if (full) {
-    for (address_item *a = leaves; a; a = a->next) route_print_leaf(stdout, a);
+    for (address_item *a = leaves; a; a = a->next) {
+      /* An address routed before (in this run) would not be delivered
+       * twice (spec 3.11: local parts compared with their case). */
+      bool dup = false;
+      if (a->status == OK && !(a->flags & af_pfr)) {
+        for (seen_addr *s = seen; s; s = s->next)
+          if (strcmp(s->unique, a->unique) == 0) dup = true;
+        if (!dup) {
+          seen_addr *s = store_get(sizeof *s, false);
+          s->unique = a->unique;
+          s->next = seen;
+          seen = s;
+        }
+      }
+      route_print_leaf(stdout, a, dup);
+    }
   } else if (rc == OK) {
     printf("%s verified\n", top->address);
   } else {
@@ -109,6 +147,7 @@ int route_test_main(int argc, char **argv, route_purpose purpose, const char *se
                          mainconf.qualify_domain ? mainconf.qualify_domain : "");
   }
   expand_var_set("sender_address", sender);
+  if (purpose == ROUTE_ADDRESS_TEST) log_address_testing(true);
   int worst = 0;
   if (argc > 0) {
     for (int i = 0; i < argc; i++) {

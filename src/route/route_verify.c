@@ -91,6 +91,13 @@ int route_tree(address_item *top, route_purpose purpose, const char *sender, uns
       todo = kids;
       continue;
     }
+    if (rc == OK && (a->flags & af_pfr)) {
+      /* A pipe, file or reply: with its transport it is a local delivery;
+       * forbidden or without a transport it ends here (-bt says why). */
+      if (a->transport) push(&local, a);
+      else append(&ended_tail, a);
+      continue;
+    }
     if (rc == OK && !a->transport && !a->host_list && a->router) {
       /* Redirected to nothing: nothing to deliver, nothing failed. */
       a->status = DISCARD;
