@@ -256,6 +256,7 @@ static const char *c_exists(const char *const *a, int n, bool *r)
 {
   struct stat st;
   (void)n;
+  if (expand_forbid & EXPAND_FORBID_EXISTS) return "File existence tests are not permitted";
   *r = a[0][0] != '\0' && stat(a[0], &st) == 0;
   return NULL;
 }

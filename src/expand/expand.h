@@ -54,6 +54,20 @@ const char *expand_numeric(int n);          /* NULL if unset */
  * function giving the value of NAME (without "r_"), NULL when unset. */
 extern const char *(*expand_rvar_hook)(const char *name);
 
+/* What an Exim filter may be refused (redirect's forbid_filter_* options,
+ * spec 22): the filter layer sets these while it runs a user's filter, 0
+ * otherwise.  Refused items fail with exim4's texts. */
+enum {
+  EXPAND_FORBID_LOOKUP = 1u << 0,    /* ${lookup} */
+  EXPAND_FORBID_RUN = 1u << 1,       /* ${run} */
+  EXPAND_FORBID_EXISTS = 1u << 2,    /* the exists condition, ${stat:} */
+  EXPAND_FORBID_READFILE = 1u << 3,  /* ${readfile} */
+  EXPAND_FORBID_READSOCK = 1u << 4,  /* ${readsocket} */
+  EXPAND_FORBID_DLFUNC = 1u << 5,    /* ${dlfunc} */
+  EXPAND_FORBID_PERL = 1u << 6       /* ${perl} */
+};
+extern unsigned expand_forbid;
+
 /* $value and $item (used by lookups, extract, map/filter/reduce ...). */
 void expand_set_value(const char *v);
 void expand_set_item(const char *v);

@@ -536,8 +536,28 @@ static const char *env_value(const char *name) {
   return v ? str_copy_taint(v, true) : NULL;
 }
 
+unsigned expand_forbid;
+
+/* The item is one a filter was refused (expand_forbid): exim4's text. */
+static const char *forbidden(int num) {
+  static const struct { int num; unsigned bit; const char *text; } f[] = {
+    {I_LOOKUP, EXPAND_FORBID_LOOKUP, "lookup expansions are not permitted"},
+    {I_RUN, EXPAND_FORBID_RUN, "running a command is not permitted"},
+    {I_READFILE, EXPAND_FORBID_READFILE, "file insertions are not permitted"},
+    {I_READSOCK, EXPAND_FORBID_READSOCK, "socket insertions are not permitted"},
+    {I_DLFUNC, EXPAND_FORBID_DLFUNC, "dynamically-loaded functions are not permitted"},
+    {I_PERL, EXPAND_FORBID_PERL, "Perl calls are not permitted"},
+  };
+  if (!expand_forbid) return NULL;
+  for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+    if (f[i].num == num && (expand_forbid & f[i].bit)) return f[i].text;
+  return NULL;
+}
+
 ev_rc item_eval(const enode *n, gstring **out) {
   char *sub[10] = {0};
+  const char *refused = forbidden(n->num);
+  if (refused) return ev_fail("%s", refused);
   switch (n->num) {
   case I_LOOKUP: return item_lookup(n, out);
   case I_EXTRACT:

@@ -340,6 +340,7 @@ OPFN(op_listnamed) {
 OPFN(op_stat) {
   struct stat st;
   (void)opt;
+  if (expand_forbid & EXPAND_FORBID_EXISTS) return "Use of the stat() expansion is not permitted";
   if (stat(arg, &st) < 0) return str_sprintf("stat(%s) failed: %s", arg, strerror(errno));
   char sm[11];
   mode_t m = st.st_mode;

@@ -381,7 +381,16 @@ filter_result exim_filter_interpret(const char *text, filter_ctx *ctx) {
   }
   bool was_running = expand_filter_running;
   const char *charset = mainconf.headers_charset;
+  unsigned forbid_before = expand_forbid;
   expand_filter_running = true;
+  /* redirect's forbid_filter_* options refuse expansion items */
+  unsigned o = ctx->options;
+  expand_forbid = (o & RDO_LOOKUP ? 0 : EXPAND_FORBID_LOOKUP) | (o & RDO_RUN ? 0 : EXPAND_FORBID_RUN) |
+                  (o & RDO_EXISTS ? 0 : EXPAND_FORBID_EXISTS) |
+                  (o & RDO_READFILE ? 0 : EXPAND_FORBID_READFILE) |
+                  (o & RDO_READSOCK ? 0 : EXPAND_FORBID_READSOCK) |
+                  (o & RDO_DLFUNC ? 0 : EXPAND_FORBID_DLFUNC) | (o & RDO_PERL ? 0 : EXPAND_FORBID_PERL);
+  if (o & RDO_SYSTEM) expand_forbid = 0;   /* the forbid options are the redirect router's */
   for (int i = 0; i < 10; i++) {
     expand_var_set(str_sprintf("n%d", i), "0");
     const char **sn = expand_var_slot(str_sprintf("sn%d", i));
@@ -399,6 +408,7 @@ filter_result exim_filter_interpret(const char *text, filter_ctx *ctx) {
     }
   }
   expand_filter_running = was_running;
+  expand_forbid = forbid_before;
   if (!ok || r.error) {
     ctx->error = r.error ? r.error : "filter error";
     return FF_ERROR;

@@ -191,7 +191,7 @@ static int personal(frun *r, const fcond *c) {
     mine = s;
   }
   for (fstrlist *a = c->aliases; a; a = a->next) {
-    const char *v = exim_filter_expand(r, a->s, "personal alias");
+    const char *v = exim_filter_expand(r, a->s, "filter file");
     if (!v) return -1;
     s = store_zget(sizeof *s, false);
     s->s = v;
@@ -228,7 +228,7 @@ int exim_filter_cond(frun *r, const fcond *c) {
   case FCO_MANUALLY_THAWED: return r->ctx->manually_thawed;
   case FCO_PERSONAL: return personal(r, c);
   case FCO_FORANY: {
-    const char *list = exim_filter_expand(r, c->a, "foranyaddress");
+    const char *list = exim_filter_expand(r, c->a, "filter file");
     if (!list) return -1;
     forany_arg fa = {r, c->left, 0};
     filter_each_address(list, forany_one, &fa);
@@ -237,9 +237,9 @@ int exim_filter_cond(frun *r, const fcond *c) {
   default:
     break;
   }
-  const char *x = exim_filter_expand(r, c->a, "condition");
+  const char *x = exim_filter_expand(r, c->a, "filter file");
   if (!x) return -1;
-  const char *y = exim_filter_expand(r, c->b, "condition");
+  const char *y = exim_filter_expand(r, c->b, "filter file");
   if (!y) return -1;
   bool res = false;
   switch (c->type) {

@@ -251,7 +251,7 @@ int filter_test_run(const char *system_file, const char *user_file, const char *
     expand_var_set("recipients", str_sprintf("%s%s%s@%s", prefix ? prefix : "", lp, suffix ? suffix : "", dom));
     filter_ctx ctx = {.options = RDO_SYSTEM | RDO_TESTING | RDO_DEFER | RDO_FAIL | RDO_FREEZE | RDO_FILE |
                                  RDO_PIPE | RDO_REPLY | RDO_LOG | RDO_EXISTS | RDO_LOOKUP | RDO_RUN |
-                                 RDO_READFILE | RDO_READSOCK | RDO_EXIM_FILTER,
+                                 RDO_READFILE | RDO_READSOCK | RDO_DLFUNC | RDO_PERL | RDO_EXIM_FILTER,
                       .first_delivery = true};
     filter_result r = filter_interpret(systext, &ctx);
     expand_var_set("recipients", NULL);
@@ -266,8 +266,8 @@ int filter_test_run(const char *system_file, const char *user_file, const char *
     }
     printf("Testing %s filter file \"%s\"\n\n", kind == FILTER_EXIM ? "Exim" : "Sieve", user_file);
     filter_ctx ctx = {.options = RDO_TESTING | RDO_FILE | RDO_PIPE | RDO_REPLY | RDO_LOG | RDO_EXISTS |
-                                 RDO_LOOKUP | RDO_RUN | RDO_READFILE | RDO_READSOCK | RDO_EXIM_FILTER |
-                                 RDO_SIEVE_FILTER,
+                                 RDO_LOOKUP | RDO_RUN | RDO_READFILE | RDO_READSOCK | RDO_DLFUNC | RDO_PERL |
+                                 RDO_EXIM_FILTER | RDO_SIEVE_FILTER,
                       .first_delivery = true,
                       .sieve_vacation_directory = NULL,
                       .sieve_inbox = "inbox"};

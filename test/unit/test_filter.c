@@ -226,6 +226,39 @@ static void test_sieve(void) {
   CHECK(a && a->reply && strcmp(a->reply->subject, "Auto: hello world") == 0);
 }
 
+/* redirect's forbid_filter_* options: the expansion items are refused with
+ * exim4's texts; allowed they work; the system filter is never limited. */
+static void test_forbid(void) {
+  static const struct { const char *text; unsigned allow; const char *msg; } t[] = {
+    {"deliver \"${lookup{x}lsearch{/dev/null}{a@b}{c@d}}\"", RDO_LOOKUP, "lookup expansions are not permitted"},
+    {"deliver \"${run{/bin/true}}\"", RDO_RUN, "running a command is not permitted"},
+    {"deliver \"${readfile{/dev/null}}x@y\"", RDO_READFILE, "file insertions are not permitted"},
+    {"deliver \"${readsocket{/nonexistent}{x}}\"", RDO_READSOCK, "socket insertions are not permitted"},
+    {"deliver \"${stat:/}\"", RDO_EXISTS, "Use of the stat() expansion is not permitted"},
+  };
+  for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+    filter_ctx ctx;
+    const char *text = str_sprintf("# Exim filter\n%s\n", t[i].text);
+    CHECK(run(text, &ctx, user_opts) == FF_ERROR);
+    CHECK(ctx.error && strstr(ctx.error, t[i].msg) && strstr(ctx.error, "in deliver command"));
+    run(text, &ctx, user_opts | t[i].allow);
+    CHECK(!ctx.error || !strstr(ctx.error, "not permitted"));
+  }
+  filter_ctx ctx;
+  CHECK(run("# Exim filter\nif \"${if exists{/}{y}{n}}\" is y then deliver a@b endif\n", &ctx, user_opts) ==
+        FF_ERROR);
+  CHECK(ctx.error && strcmp(ctx.error, "failed to expand \"${if exists{/}{y}{n}}\" in filter file: "
+                                       "File existence tests are not permitted") == 0);
+  CHECK(run("# Exim filter\nif \"${if exists{/}{y}{n}}\" is y then deliver a@b endif\n", &ctx,
+            user_opts | RDO_EXISTS) == FF_DELIVERED);
+  CHECK(run("# Exim filter\nif \"${if exists{/}{y}{n}}\" is y then deliver a@b endif\n", &ctx,
+            RDO_SYSTEM) == FF_DELIVERED);
+  /* outside a filter nothing is refused */
+  CHECK(expand_forbid == 0);
+  const char *v = expand_cstring("${if exists{/}{y}{n}}");
+  CHECK(v && strcmp(v, "y") == 0);
+}
+
 int main(void) {
   store_pool_set(POOL_MAIN);
   setup();
@@ -236,5 +269,6 @@ int main(void) {
   test_logfile();
   test_system();
   test_sieve();
+  test_forbid();
   return unit_done("test_filter");
 }
