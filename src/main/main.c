@@ -231,7 +231,12 @@ int main(int argc, char **argv) {
   /* ---- permission checks that come before the mode's own work ---- */
   bool prod = st.msg_action == MSG_DELIVER || st.queue_interval >= 0;
   if ((st.daemon_listen || st.inetd_wait || st.malware_test) && !admin) fail("exim: permission denied");
-  if (st.msg_action != MSG_NONE && !st.continuation && !admin &&
+  /* -Mf -Mt -Mrm -Mar -Mmd -Mmad -Mes -Mv*: refused per message by the
+   * queue layer ("Permission denied"; -Mrm allowed to the originator) */
+  bool per_message = st.msg_action != MSG_NONE && st.msg_action != MSG_DELIVER &&
+                     st.msg_action != MSG_LOAD && st.msg_action != MSG_SETQUEUE;
+  if (st.msg_action == MSG_SETQUEUE && !admin) fail("exim: permission denied");
+  if (st.msg_action != MSG_NONE && !per_message && !st.continuation && !admin &&
       (st.msg_action != MSG_DELIVER || mainconf.prod_requires_admin))
     fail("exim: Permission denied");
   if (prod && mainconf.prod_requires_admin && !admin && !st.continuation) fail("exim: permission denied");
@@ -270,6 +275,7 @@ int main(int argc, char **argv) {
                            st.sender_address);
   if (st.msg_action != MSG_NONE && st.msg_action != MSG_DELIVER) {
     open_logs(st.syslog_name, exim_known, exim_uid, exim_gid);
+    queue_set_caller(admin, me.uid);
     return queue_action_main(&st, argc, argv, me.login);
   }
   if (st.msg_action == MSG_DELIVER) {

@@ -13,6 +13,7 @@
 #define QUEUE_QUEUE_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "../main/cmdline.h"
 
@@ -59,5 +60,10 @@ void queue_run(const queue_run_opts *o);
 int queue_list_main(const cmdline_state *st, int argc, char **argv);
 int queue_count_main(const cmdline_state *st);
 int queue_action_main(const cmdline_state *st, int argc, char **argv, const char *admin_name);
+
+/* Who runs the -M actions: a caller who is not an admin user gets
+ * "Permission denied" for each message, except -Mrm on a message it
+ * originated (spec -Mrm).  Default: admin. */
+void queue_set_caller(bool admin, uid_t uid);
 
 #endif

@@ -28,6 +28,22 @@
 #include "queue/queue.h"
 #include "queue/queue_int.h"
 
+static bool caller_admin = true;
+static uid_t caller_uid;
+
+void queue_set_caller(bool admin, uid_t uid) {
+  caller_admin = admin;
+  caller_uid = uid;
+}
+
+/* After the message is open: may this caller act on it?  Prints exim4's
+ * refusal when not. */
+static bool permitted(const deliver_msg *dm, bool originator_may) {
+  if (caller_admin || (originator_may && dm->m.originator_uid == caller_uid)) return true;
+  printf("Permission denied\n");
+  return false;
+}
+
 typedef struct {
   const cmdline_state *st;
   const char *queue_name;       /* the queue the messages are on (-qG) */
@@ -66,7 +82,8 @@ static bool freeze(const action_ctx *c, const char *id, bool on) {
   deliver_msg dm;
   if (!open_message(c, &dm, id)) return false;
   bool ok = false;
-  if (on && dm.m.frozen) printf("Message %s is already frozen\n", id);
+  if (!permitted(&dm, false)) ;
+  else if (on && dm.m.frozen) printf("Message %s is already frozen\n", id);
   else if (!on && !dm.m.frozen) printf("Message %s is not frozen\n", id);
   else {
     dm.m.frozen = on;
@@ -88,6 +105,10 @@ static bool remove_message(const action_ctx *c, const char *id) {
   const char *error;
   bool opened = deliver_open(&dm, id, c->queue_name, &error);
   int e = errno;
+  if (opened && !permitted(&dm, true)) {
+    deliver_close(&dm);
+    return false;
+  }
   if (opened) {
     log_write_msg(id, LOG_MAIN, "removed by %s", c->who);
     log_write_msg(id, LOG_MAIN, "Completed");
@@ -137,6 +158,10 @@ static bool edit_message(const action_ctx *c, const char *id) {
   msg_action_t act = c->st->msg_action;
   deliver_msg dm;
   if (!open_message(c, &dm, id)) return false;
+  if (!permitted(&dm, false)) {
+    deliver_close(&dm);
+    return false;
+  }
   bool ok = true;
   spool_msg *m = &dm.m;
   const char *doing = act == MSG_ADD_RECIPIENT ? "adding recipient"
@@ -256,6 +281,10 @@ static bool show_file(const char *path, const char *what, const char *name) {
 }
 
 static bool show(const action_ctx *c, const char *id) {
+  if (!caller_admin) {
+    printf("Permission denied\n");
+    return false;
+  }
   switch (c->st->msg_action) {
   case MSG_SHOW_HEADER:
     return show_file(deliver_spool_path(id, c->queue_name, 'H'), "input", str_sprintf("%s-H", id));
