@@ -18,6 +18,7 @@
  * that was rejected or not completely read.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@
 #include "base/store.h"
 #include "base/str.h"
 #include "config/main_config.h"
+#include "deliver/bounce_moan.h"
 #include "deliver/deliver_start.h"
 #include "expand/expand.h"
 #include "expand/match.h"
@@ -152,6 +154,42 @@ static bool sender_allowed(bool trusted, const char *s) {
   if (!list || !*list) return false;
   const char *err = NULL;
   return match_address_list(*s ? s : "", list, true, NULL, &err) == MATCH_YES;
+}
+
+/* -oee/-oem/-oew: errors in the message are mailed to its sender. */
+static bool mails_errors(const cmdline_state *st) {
+  return st->error_handling == ERRORS_MAIL || st->error_handling == ERRORS_MAIL_FAIL;
+}
+
+/* Mail the sender what was wrong with the message (spec 5, -oee), with a
+ * copy of it; whether the report was accepted. */
+static bool moan_sender(rcv_msg *r, bounce_moan_kind kind) {
+  if (!r->m.sender || !*r->m.sender) return false;
+  gstring *h = g_new(1024, false);
+  const char *mid = NULL;
+  for (spool_header *x = r->m.headers; x; x = x->next) {
+    if (x->type == '*') continue;
+    h = g_cat(h, x->text);
+    if (!mid && str_ncmpic(x->text, "message-id:", 11) == 0) {
+      char *v = str_copy(str_skip_space(x->text + 11));
+      mid = str_rtrim(v);
+    }
+  }
+  /* the -D file being written is open write-only: read it by name */
+  int fd = r->spool_open && r->spool.data_tmp ? open(r->spool.data_tmp, O_RDONLY | O_CLOEXEC) : -1;
+  bounce_moan_msg m = {.id = r->m.id, .message_id = mid, .headers = g_str(h), .body_fd = fd,
+                       .body_offset = (off_t)strlen(r->m.id) + 3};
+  bool sent = bounce_moan(kind, r->m.sender, &m, r->bad_addresses ? g_str(r->bad_addresses) : NULL,
+                          r->bad_address_count, r->m.recipients_count > 0);
+  if (fd >= 0) close(fd);
+  return sent;
+}
+
+/* The exit status after a mailed error: -oee gives 0 when the report went
+ * (else 2 for no recipients, 1 otherwise); -oem always fails. */
+static int moan_status(const cmdline_state *st, bool sent, bool no_recipients) {
+  if (st->error_handling == ERRORS_MAIL) return sent ? EXIT_SUCCESS : no_recipients ? 2 : EXIT_FAILURE;
+  return EXIT_FAILURE;
 }
 
 int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
@@ -285,6 +323,11 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
   if (!rcv_fixups(&r, st->extract_recipients ? rcpts : NULL, st->extract_recipients ? nrcpts : 0,
                   &err)) {
     log_write_msg(m->id, LOG_MAIN | LOG_PANIC, "%s %s", m->id, err);   /* Exim names the id twice */
+    if (mails_errors(st) && m->recipients_count == 0) {
+      bool sent = moan_sender(&r, MOAN_NO_RECIPIENTS);
+      rcv_abandon(&r);
+      return moan_status(st, sent, true);
+    }
     rcv_abandon(&r);
     return fail("no recipients in message");
   }
@@ -292,7 +335,13 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
     /* -t met malformed addresses: fatal with -oep/-oeq; otherwise exim4
      * mails the error and goes on with the good ones (we cannot mail yet) */
     log_write_msg(m->id, LOG_MAIN | LOG_PANIC, "%s bad addresses found in headers", m->id);
-    if (st->error_handling == ERRORS_STDERR || m->recipients_count == 0) {
+    if (mails_errors(st)) {
+      bool sent = moan_sender(&r, MOAN_BAD_ADDRESSES);
+      if (m->recipients_count == 0) {
+        rcv_abandon(&r);
+        return moan_status(st, sent, false);
+      }
+    } else if (st->error_handling == ERRORS_STDERR || m->recipients_count == 0) {
       rcv_abandon(&r);
       if (r.bad_address_count == 1) return fail("invalid address:%s", g_str(r.bad_addresses));
       return fail("invalid addresses:\n%s", g_str(r.bad_addresses));

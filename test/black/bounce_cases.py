@@ -4,7 +4,8 @@ writes test/expected/bounce/<name>.json) and test_bounce_*.py.
 
 Each case: name, extra main options, input mode ("cmd": sendmail command
 line with -odi, "smtp": -bs -odi with the SMTP lines given, "warn": queued
-with -odq, made older, then delivered with -M), sender, recipients, input.
+with -odq, made older, then delivered with -M, "oe": the options given
+instead of recipients, exit code recorded), sender, recipients, input.
 Mailboxes are files under @DIR@/mail named after the local part.
 """
 
@@ -90,6 +91,15 @@ CASES = [
     ("warning", "delay_warning = 1s:1h", "warn", S, ["later@example.com", "good@example.com"], MSG),
     ("warn_file", "delay_warning = 1s\nwarn_message_file = @DIR@/warn.txt", "warn", S,
      ["later@example.com"], MSG),
+    # "oe": errors in a non-SMTP message mailed to the sender (-oee/-oem);
+    # the fifth field is the command line's options, the exit code is kept
+    ("moan_norcpt", "", "oe", S, ["-oem", "-t"], "From: sender@example.com\nSubject: none\n\nbody\n"),
+    ("moan_bad", "", "oe", S, ["-oem", "-t"],
+     "From: sender@example.com\nTo: bad@@y\nSubject: bad rcpt\n\nbody\n"),
+    ("moan_bad_oee", "", "oe", S, ["-oee", "-t"],
+     "From: sender@example.com\nTo: bad@@y\nSubject: bad rcpt\n\nbody\n"),
+    ("moan_bad_others", "", "oe", S, ["-oem", "-t"],
+     "From: sender@example.com\nTo: good@example.com, bad@@y, x@@z\nSubject: bad rcpt\n\nbody\n"),
 ]
 
 FILES = {

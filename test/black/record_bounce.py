@@ -41,8 +41,16 @@ def setup(main):
 def run(case):
     name, main, mode, sender, rcpts, text = case
     conf = setup(main.replace("@DIR@", DIR))
+    rc = 0
     if mode == "cmd":
         subprocess.run([EXIM, "-C", conf, "-odi", "-f", sender] + rcpts, input=text, text=True, check=True)
+    elif mode == "oe":
+        rc = subprocess.run([EXIM, "-C", conf, "-odi", "-f", sender] + rcpts, input=text, text=True).returncode
+        for _ in range(100):   # the report is delivered by its own process
+            if Path(DIR, "mail", "sender").exists() and "Completed" in Path(DIR, "log", "mainlog").read_text():
+                break
+            time.sleep(0.1)
+        time.sleep(0.5)
     elif mode == "smtp":
         subprocess.run([EXIM, "-C", conf, "-odi", "-bs"], input=text, text=True, check=True,
                        capture_output=True)
@@ -58,7 +66,7 @@ def run(case):
             time.sleep(0.1)
     mail = {p.name: p.read_text() for p in sorted(Path(DIR, "mail").iterdir())}
     log = Path(DIR, "log", "mainlog").read_text()
-    return {"mail": mail, "mainlog": log}
+    return {"mail": mail, "mainlog": log, "rc": rc}
 
 
 def main():
