@@ -178,6 +178,19 @@ CASES["quota_warning"] = dict(
     xfail_unless="send_warning",
 )
 
+CASES["lock_timeouts"] = dict(
+    routers=_router(["fcntlwait", "flockwait", "flockfree"]),
+    transports=(_t("fcntlwait", "  file = @T@/mail/fcntlwait\n  use_lockfile = false\n  lock_fcntl_timeout = 1s\n"
+                   "  lock_retries = 1\n  lock_interval = 1s\n") +
+                _t("flockwait", "  file = @T@/mail/flockwait\n  use_flock_lock\n  use_lockfile = false\n"
+                   "  lock_flock_timeout = 1s\n  lock_retries = 1\n  lock_interval = 1s\n") +
+                _t("flockfree", "  file = @T@/mail/flockfree\n  use_flock_lock\n")),
+    setup=[("touch", "fcntlwait", "nobody", 0o600), ("lock", "fcntlwait"),
+           ("touch", "flockwait", "nobody", 0o600), ("flock", "flockwait"),
+           ("touch", "flockfree", "nobody", 0o600), ("lock", "flockfree")],
+    rcpts=["fcntlwait@x", "flockwait@x", "flockfree@x"],
+)
+
 # ---- new files in a directory ----------------------------------------------------
 CASES["dir_forms"] = dict(
     routers=_router(["dir", "maildir", "mdsize", "mailstore", "bsmtp", "dquota", "filecount", "dirfile",
@@ -264,10 +277,11 @@ def prepare(tmp: Path, case):
             # mtime set back; the inode change time stays "now"
             t = time.time() - op[2]
             os.utime(name, (t, t))
-        elif kind == "lock":
-            # A child holds an fcntl lock until killed.
+        elif kind in ("lock", "flock"):
+            # A child holds an fcntl (or flock) lock until killed.
+            call = "fcntl.lockf(f,fcntl.LOCK_EX)" if kind == "lock" else "fcntl.flock(f,fcntl.LOCK_EX)"
             p = subprocess.Popen([sys.executable, "-c",
-                                  "import fcntl,sys,time\nf=open(sys.argv[1],'a')\nfcntl.lockf(f,fcntl.LOCK_EX)\n"
+                                  "import fcntl,sys,time\nf=open(sys.argv[1],'a')\n" + call + "\n"
                                   "print('locked',flush=True)\ntime.sleep(60)", str(name)],
                                  stdout=subprocess.PIPE, text=True)
             p.stdout.readline()
