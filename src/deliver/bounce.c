@@ -118,9 +118,32 @@ static bool wants_failure_notice(const address_item *a) {
   return true;
 }
 
+/* What the report says about a: a router's or :fail:'s text as it is; a
+ * local transport's detail stays in the log unless the transport passes it
+ * on (exim 4.96 writes "local delivery failed"). */
 static const char *failure_reason(const address_item *a) {
   if (a->user_message && *a->user_message) return a->user_message;
+  if (a->transport && !a->host_list && !(a->flags & af_pass_message)) return "local delivery failed";
   return a->message;
+}
+
+/* Output of pipe commands with return_output/return_fail_output: the
+ * third item of the template (default text below), then each address's
+ * text under its name. */
+static void put_return_output(FILE *f, const bounce_template *tpl, address_item *failed) {
+  int n = 0;
+  for (address_item *a = failed; a; a = a->next)
+    if (a->return_output && *a->return_output) n++;
+  if (!n) return;
+  const char *intro = bounce_template_item(tpl, 2);
+  if (intro) fputs(intro, f);
+  else fprintf(f, "The following text was generated during the delivery attempt%s:\n", n > 1 ? "s" : "");
+  for (address_item *a = failed; a; a = a->next) {
+    if (!a->return_output || !*a->return_output) continue;
+    fprintf(f, "\n------ %s ------\n\n%s", a->address, a->return_output);
+    if (a->return_output[strlen(a->return_output) - 1] != '\n') fputc('\n', f);
+  }
+  fputc('\n', f);
 }
 
 /* The default second item: who sent the message and what failed. */
@@ -191,15 +214,21 @@ bool bounce_send(deliver_msg *dm, const char *to, address_item *failed) {
   fputc('\n', f);
   for (address_item *a = failed; a; a = a->next) bounce_put_address(f, a, failure_reason(a), NULL);
   fputc('\n', f);
+  put_return_output(f, &tpl, failed);
 
-  /* RFC 3464 part: the recipients in the reverse order, as exim lists them */
+  /* RFC 3464 part: exim 4.96 lists the recipients in the reverse order,
+   * except when a returned-output section came in between (then in the
+   * same order as above) */
   bounce_put_dsn_head(f, dm, boundary);
   int n = 0;
-  for (address_item *a = failed; a; a = a->next) n++;
+  bool output = false;
+  for (address_item *a = failed; a; a = a->next, n++)
+    if (a->return_output && *a->return_output) output = true;
   address_item **v = store_get(sizeof *v * (size_t)(n ? n : 1), false);
   n = 0;
   for (address_item *a = failed; a; a = a->next) v[n++] = a;
-  while (n--) bounce_put_dsn_recipient(f, v[n], "failed", "5.0.0", NULL);
+  for (int i = 0; i < n; i++)
+    bounce_put_dsn_recipient(f, v[output ? i : n - 1 - i], "failed", "5.0.0", NULL);
 
   bool ok = bounce_put_returned(f, dm, failed, boundary, dm->m.dsn_ret == SPOOL_DSN_RET_HDRS);
   ok = bounce_submit_close(f, pid) && ok;

@@ -39,6 +39,11 @@ errto_r:
   errors_to = other@example.com
   data = :fail: gone with errors_to
   allow_fail
+pipe_r:
+  driver = accept
+  domains = example.com
+  local_parts = ^pipe
+  transport = ${if eq{$local_part}{pipe1}{p}{p2}}
 local_r:
   driver = accept
   domains = example.com
@@ -48,6 +53,15 @@ begin transports
 mbox:
   driver = appendfile
   file = @DIR@/mail/$local_part_data
+  user = nobody
+p:
+  driver = pipe
+  command = /bin/sh -c 'echo line one of output; echo line two; exit 1'
+  return_fail_output
+  user = nobody
+p2:
+  driver = pipe
+  command = /bin/sh -c 'echo not returned; exit 1'
   user = nobody
 begin retry
 * * F,1h,10m
@@ -91,6 +105,8 @@ CASES = [
     ("warning", "delay_warning = 1s:1h", "warn", S, ["later@example.com", "good@example.com"], MSG),
     ("warn_file", "delay_warning = 1s\nwarn_message_file = @DIR@/warn.txt", "warn", S,
      ["later@example.com"], MSG),
+    ("return_output", "", "cmd", S, ["pipe1@example.com", "bad@example.com"], MSG),
+    ("local_failed", "", "cmd", S, ["pipe2@example.com"], MSG),
     # "oe": errors in a non-SMTP message mailed to the sender (-oee/-oem);
     # the fifth field is the command line's options, the exit code is kept
     ("moan_norcpt", "", "oe", S, ["-oem", "-t"], "From: sender@example.com\nSubject: none\n\nbody\n"),

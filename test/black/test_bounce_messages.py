@@ -94,6 +94,7 @@ PENDING = {
     "dsn_success": "the delivery process does not yet call bounce_send_success() (NOTIFY=SUCCESS)",
     "warning": "-M (queue layer) is needed to run a delivery of a queued message",
     "warn_file": "-M (queue layer) is needed to run a delivery of a queued message",
+    "return_output": "the delivery process lists failed addresses in recipient order, exim4 latest failure first",
     "moan_norcpt": "the copy lacks Message-Id:/Date:: reception adds them only once recipients exist",
     "moan_bad_others": "exim4 reports 'bad@@y, x@@z' as one malformed item; reception splits the list",
 }
