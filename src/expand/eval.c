@@ -22,6 +22,7 @@
 #include "../base/store.h"
 #include "../base/str.h"
 #include "expand_int.h"
+#include "ops_int.h"
 #include "ops.h"
 
 expand_state expand_status;
@@ -85,6 +86,7 @@ typedef struct hdr_ctx {
   gstring *g;
   int kind;
   bool found;
+  bool comma;    /* an address header: several join with ",\n" */
   int count;
 } hdr_ctx;
 
@@ -108,15 +110,30 @@ static void hdr_one(const char *content, size_t len, void *vctx) {
   while (a < b && isspace(uc(content[a]))) a++;
   while (b > a && isspace(uc(content[b - 1]))) b--;
   if (a == b) return;
-  if (c->count++) c->g = g_catc(c->g, '\n');
+  if (c->count++) c->g = g_cat(c->g, c->comma ? ",\n" : "\n");
   c->g = g_catn(c->g, content + a, b - a);
+}
+
+/* Headers whose values are address lists: $h_ joins several of them with
+ * ",\n" (spec 11.5). */
+static bool address_header(const char *name) {
+  static const char *const names[] = {"bcc", "cc", "from", "reply-to", "sender", "to"};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (str_eqic(name, names[i])) return true;
+  return false;
 }
 
 void eval_header(int kind, const char *name, gstring **out, bool *found) {
   hdr_ctx c = {.g = NULL, .kind = kind, .found = false, .count = 0};
+  c.comma = address_header(name);
   expand_headers_foreach(name, hdr_one, &c);
   if (found) *found = c.found;
   if (!c.g) return;
+  if (kind == HDR_DECODED || kind == HDR_BASE) {
+    /* RFC 2047 words decoded; a value that does not decode stays raw */
+    gstring *d = NULL;
+    if (!expand_header_decode(&d, g_str(c.g), kind == HDR_DECODED) && d) c.g = d;
+  }
   /* message data is tainted */
   char *v = str_copy_taint(g_str(c.g), true);
   *out = g_catn(*out, v, c.g->len);

@@ -321,6 +321,9 @@ static const char *convert(gstring **g, const char *from, const char *s, size_t 
   return NULL;
 }
 
+/* $bh_ decodes without translating to headers_charset. */
+static bool decode_no_convert;
+
 /* Try to decode one encoded word at s; on success return the end of it and
  * append the decoded text, else NULL. */
 static const char *encoded_word(const char *s, gstring **g, const char **err) {
@@ -349,9 +352,20 @@ static const char *encoded_word(const char *s, gstring **g, const char **err) {
   }
   for (size_t i = 0; i < raw->len; i++)
     if (raw->s[i] == 0) raw->s[i] = '?';
+  if (decode_no_convert) {
+    *g = g_catn(*g, raw->s, raw->len);
+    return end + 2;
+  }
   char *csname = str_copyn(cs, (size_t)(q1 - cs));   /* as exim4: "utf-8*en" goes to iconv */
   *err = convert(g, csname, raw->s, raw->len);
   return end + 2;
+}
+
+const char *expand_header_decode(gstring **out, const char *s, bool convert) {
+  decode_no_convert = !convert;
+  const char *err = op_rfc2047d(out, s, "");
+  decode_no_convert = false;
+  return err;
 }
 
 OPFN(op_rfc2047d) {

@@ -19,6 +19,9 @@ OPFN(op_base64); OPFN(op_base64d); OPFN(op_hex2b64); OPFN(op_hexquote);
 OPFN(op_escape); OPFN(op_escape8bit); OPFN(op_quote); OPFN(op_quote_lookup);
 OPFN(op_rxquote); OPFN(op_from_utf8); OPFN(op_utf8clean); OPFN(op_rfc2047);
 OPFN(op_rfc2047d);
+/* RFC 2047 words in a header value decoded for $h_ (translated to
+ * headers_charset) or $bh_ (convert false: not translated). */
+const char *expand_header_decode(gstring **out, const char *s, bool convert);
 /* ops_hash.c */
 OPFN(op_md5); OPFN(op_sha1); OPFN(op_sha2); OPFN(op_sha3);
 /* ops_address.c */
