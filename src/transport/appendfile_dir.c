@@ -209,7 +209,6 @@ static bool mailstore_text(af_ctx *c, int fd, const char *value, const char *wha
 int af_deliver_mailstore(af_ctx *c) {
   const char *dir = c->path;
   if (!af_ensure_directory(c, dir)) return c->rc;
-  if (!directory_quota(c, dir, dir)) return c->rc;
 
   char pid62[7];
   message_id_base62((unsigned long)getpid(), 6, pid62);
@@ -219,6 +218,7 @@ int af_deliver_mailstore(af_ctx *c) {
   expand_var_set("mailstore_basename", basename);
   char *tmpname = str_sprintf("%s.tmp", basename), *envname = str_sprintf("%s.env", basename),
        *msgname = str_sprintf("%s.msg", basename);
+  if (!directory_quota(c, dir, msgname)) return c->rc;
 
   int efd = new_file(c, tmpname);
   if (efd < 0) return c->rc;

@@ -4,6 +4,10 @@ record_appendfile.py from the cases in appendfile_cases.py): delivery log
 lines and every file and directory the delivery leaves, with its mode,
 owner and content."""
 import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -21,8 +25,20 @@ def same_arrow(lines):
     return sorted(x.replace("MSGID -> ", "MSGID => ") for x in lines)
 
 
+@pytest.fixture
+def world_dir():
+    """A directory outside pytest's own tree: that tree's top is reset to
+    mode 0700 whenever another pytest session starts, which would lock the
+    transports (running as nobody) out of mail/ in the middle of a case."""
+    d = Path(tempfile.mkdtemp(prefix="appendfile-"))
+    os.chmod(d, 0o755)
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_appendfile_case(exim, tmp_path, name):
+def test_appendfile_case(exim, world_dir, name):
+    tmp_path = world_dir
     case = CASES[name]
     if case.get("xfail"):
         pytest.xfail(case["xfail"])
@@ -35,11 +51,13 @@ def test_appendfile_case(exim, tmp_path, name):
     finally:
         release(holders)
     assert r.rc == want["rc"], r.err
-    # Later addresses of a batch are logged "->" by exim4; that mark is the
-    # delivery log's business (deliver_log), not the transport's: both
-    # sides are compared with "=>".
-    assert same_arrow(delivery_lines(tmp_path)) == same_arrow(want["deliveries"])
     got = mail_tree(tmp_path)
     assert sorted(got) == sorted(want["mail"])
     for k in want["mail"]:
         assert got[k] == want["mail"][k], k
+    if case.get("log_differs"):
+        pytest.xfail("delivery log: " + case["log_differs"])
+    # Later addresses of a batch are logged "->" by exim4; that mark is the
+    # delivery log's business (deliver_log), not the transport's: both
+    # sides are compared with "=>".
+    assert same_arrow(delivery_lines(tmp_path)) == same_arrow(want["deliveries"])
