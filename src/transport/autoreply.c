@@ -1,11 +1,12 @@
 /* autoreply.c - the autoreply transport (spec chapter 27): private options
  * with Exim 4.96's types and defaults.  Exim checks nothing about them at
  * configuration time.
- * Entry point: transport_autoreply.
+ * Entry point: transport_autoreply (delivery: autoreply_run.c, autoreply_once.c).
  * Must never: send a message at configuration time.
  */
 #include "transport.h"
 
+#include "../deliver/addr.h"
 #include "autoreply.h"
 
 #define AR(n, t, f) {n, t, OPT_OFF(autoreply_options, f), NULL, NULL}
@@ -36,7 +37,7 @@ static const autoreply_options autoreply_defaults = {.mode = 0600};
 
 static const char *autoreply_init(driver_instance *d) { return transport_generic_init(d); }
 
-static const transport_ops autoreply_ops = {.local = true};
+static const transport_ops autoreply_ops = {.local = true, .deliver = autoreply_deliver};
 
 const driver_info transport_autoreply = {
   .name = "autoreply",

@@ -173,10 +173,18 @@ def group_of(name):
     raise KeyError(name)
 
 
-def make_conf(group, top):
+def make_conf(group, top, exim4=True):
+    """The configuration of a group.  Autoreply runs as Debian-exim (exim4's
+    own user, trusted) under exim4; ours is not setuid, so there it runs as
+    daemon, made a trusted user, and a retry rule keeps a reply that its
+    submitting process could not deliver (it cannot change uid) on the queue
+    for the queue run that follows (run_case)."""
     cases = {"pipe": PIPE, "lmtp": LMTP, "autoreply": AUTOREPLY}[group]
     conf = ["keep_environment =", f"spool_directory = {top}/spool", f"log_file_path = {top}/log/%slog",
-            "primary_hostname = test.example", "", "begin routers",
+            "primary_hostname = test.example"]
+    if group == "autoreply" and not exim4:
+        conf.append("trusted_users = daemon")
+    conf += ["", "begin routers",
             "rsink:\n  driver = accept\n  local_parts = root : sender : other : cc1 : bcc1\n  transport = sink"]
     if group == "pipe":
         conf.append(PIPE_REDIRECT_ROUTERS)
@@ -184,7 +192,7 @@ def make_conf(group, top):
     if group == "pipe":
         tr.append(PIPE_REDIRECT_TRANSPORTS)
     multi = {"pipe": PIPE_MULTI, "lmtp": LMTP_MULTI}.get(group, {})
-    user = "Debian-exim" if group == "autoreply" else "nobody"
+    user = ("Debian-exim" if exim4 else "daemon") if group == "autoreply" else "nobody"
     for name, opts in cases.items():
         if name in PIPE_MULTI:
             continue
@@ -196,6 +204,8 @@ def make_conf(group, top):
             body += f"  {opts}\n"
         tr.append(body)
     text = "\n".join(conf) + "\n\n" + "\n".join(tr) + "\n"
+    if group == "autoreply":
+        text += "\nbegin retry\n* * F,1d,1d\n"
     return text.replace("TOPDIR", str(top))
 
 
@@ -207,6 +217,8 @@ _NORM = [
     (re.compile(r"[A-Z][a-z][a-z] [A-Z][a-z][a-z] \d\d \d\d:\d\d:\d\d \d{4}"), "BSDDATE"),
     (re.compile(r"boundary=\S+"), "boundary=B"),
     (re.compile(r"^(TZ|_|SHLVL|OLDPWD)=.*\n", re.M), ""),
+    # the autoreply's user (see make_conf)
+    (re.compile(r"\b(Debian-exim|daemon)(?=@test\.example| by test\.example)"), "ARUSER"),
 ]
 
 
@@ -227,10 +239,17 @@ def _prepare(top, group, exim4):
         os.chmod(top / d, 0o777)
         if exim4:
             shutil.chown(top / d, "Debian-exim")
+    # processes that run as the delivery user (the autoreply's "exim -t")
+    # log too: without a setuid binary they need a writable log file
+    for f in ("mainlog", "paniclog", "rejectlog"):
+        (top / "log" / f).touch()
+        os.chmod(top / "log" / f, 0o666)
+        if exim4:
+            shutil.chown(top / "log" / f, "Debian-exim")
     (top / "ar-file").write_text("file line 1\nfile line 2\n")
     (top / "ar-file2").write_text("Dear $local_part,\nyour message $h_subject: arrived.\n")
     conf = top / "exim.conf"
-    conf.write_text(make_conf(group, top))
+    conf.write_text(make_conf(group, top, exim4))
     conf.chmod(0o644)
     return conf
 
@@ -275,6 +294,12 @@ def run_case(binary, name, top):
         if server:
             server.kill()
             server.wait()
+    if group == "autoreply" and not exim4:
+        # replies the submitting process could not deliver (see make_conf)
+        logtext = (top / "log" / "mainlog").read_text()
+        replies = re.findall(r"^\S+ \S+ (\S+) <= .* R=", logtext, re.M)
+        if replies:
+            subprocess.run([binary, "-C", str(conf), "-M"] + replies, capture_output=True, timeout=60)
     # Deliveries of the generated message (autoreply) may run in the
     # background after the submitting process ends: wait for them.
     log = top / "log" / "mainlog"
