@@ -69,3 +69,36 @@ def test_smtp_message_delivered_by_the_daemon(daemon):
     wait_for(lambda: f"daemon: delivery of {msgid} (received by a child)" in
              (d.tmp / "daemon.out").read_text(errors="replace"), what="the daemon's debug line")
     wait_for(lambda: not list((d.spool / "input").glob("*-H")), what="the spool to empty")
+
+
+def test_queue_run_max_holds_back_runners(daemon):
+    # the first runner waits in a pipe delivery until the test lets it go;
+    # meanwhile the 1s timer finds queue_run_max (1) runners busy
+    import shutil
+    import tempfile
+    gate = tempfile.mkdtemp(prefix="qrmax")     # the pipe runs as nobody: not under tmp_path
+    os.chmod(gate, 0o755)
+    try:
+        d = daemon(CONF.split("begin routers")[0] + f"""queue_run_max = 1
+begin routers
+wait:
+  driver = accept
+  transport = hold
+begin transports
+hold:
+  driver = pipe
+  command = /bin/sh -c 'while [ ! -e {gate}/go ]; do sleep 0.05; done'
+  user = nobody
+  timeout = 30s
+""", start=False, args=["-q1s", "-d+deliver"])
+        msgid = queue_message(d)
+        d.start()
+        wait_for(lambda: "queue_run_max (1) reached: no queue run now" in
+                 (d.tmp / "daemon.out").read_text(errors="replace"), what="a run held back")
+        assert len(re.findall(r"Start queue run: pid=\d+\n", d.mainlog())) == 1
+        open(os.path.join(gate, "go"), "w").close()
+        d.wait_log(f"{msgid} => a <a@b.example> R=wait T=hold\n")
+        d.wait_log(f"{msgid} Completed")
+        d.wait_log(re.compile(r"(?s)(Start queue run: pid=\d+\n.*){2}"))
+    finally:
+        shutil.rmtree(gate, ignore_errors=True)
