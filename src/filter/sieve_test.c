@@ -248,17 +248,14 @@ static const char *address_part(sieve_state *s, const char *a, int part, bool en
   case SA_LOCALPART: return lp;
   case SA_DOMAIN: return at ? at + 1 : "";
   case SA_USER:
-    if (envelope_to && s->ctx->sieve_useraddress) return s->ctx->sieve_useraddress;
-    {
-      const char *plus = strchr(lp, '+');
-      return plus ? str_copyn(lp, (size_t)(plus - lp)) : lp;
-    }
+    /* as exim4: the envelope recipient's :user is sieve_useraddress, by
+     * default the whole local part with its prefix and suffix (spec 22.6);
+     * its :detail is sieve_subaddress, absent when unset.  Addresses in
+     * headers are not split: :user is the local part, :detail absent. */
+    if (envelope_to) return s->ctx->sieve_useraddress ? s->ctx->sieve_useraddress : lp;
+    return lp;
   case SA_DETAIL:
-    if (envelope_to && s->ctx->sieve_subaddress) return s->ctx->sieve_subaddress;
-    {
-      const char *plus = strchr(lp, '+');
-      return plus ? plus + 1 : NULL;
-    }
+    return envelope_to ? s->ctx->sieve_subaddress : NULL;
   default: return a;
   }
 }
