@@ -141,6 +141,10 @@ bool route_host_is_local(const host_item *h);
  * FAIL. */
 int route_self(struct router_instance *r, address_item *a, host_item *first, route_ctx *ctx);
 
+/* The addresses of a comma-separated list (queryprogram REDIRECT), as
+ * "a\0b\0\0"; unparseable items are skipped; NULL when none. */
+const char *route_split_address_list(const char *list);
+
 /* -bt / -bv / -bvs main: prints results as Exim 4.96 does for each
  * argument (or each line of stdin when there are none); returns the exit
  * code (0 all routed, 2 some failed, 1 some deferred). */

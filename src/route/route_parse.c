@@ -56,3 +56,23 @@ const char *route_header_sender_addresses(void) {
   g = g_catc(g, 0);
   return g->s;
 }
+
+const char *route_split_address_list(const char *list) {
+  gstring *g = NULL;
+  const char *p = list;
+  while (p && *p) {
+    const char *e = address_find_end(p, false);
+    char *item = str_copyn(p, (size_t)(e - p));
+    int dom = 0;
+    const char *err = NULL;
+    const char *a = address_extract(item, &err, NULL, NULL, &dom, false);
+    if (a && *a) {
+      g = g_cat(g, a);
+      g = g_catc(g, 0);
+    }
+    p = *e ? e + 1 : e;
+  }
+  if (!g) return NULL;
+  g = g_catc(g, 0);
+  return g->s;
+}

@@ -88,6 +88,7 @@ static void route_print_leaf(FILE *f, const address_item *a, bool duplicate) {
 typedef struct seen_addr {
   struct seen_addr *next;
   const char *unique;
+  const address_item *parent;
 } seen_addr;
 static seen_addr *seen;
 
@@ -110,11 +111,13 @@ static int test_one(const char *text, route_purpose purpose, const char *sender)
        * twice (spec 3.11: local parts compared with their case). */
       bool dup = false;
       if (a->status == OK && !(a->flags & af_pfr)) {
+        /* (the two halves of an unseen router share their parent) */
         for (seen_addr *s = seen; s; s = s->next)
-          if (strcmp(s->unique, a->unique) == 0) dup = true;
+          if (strcmp(s->unique, a->unique) == 0 && s->parent != a->parent) dup = true;
         if (!dup) {
           seen_addr *s = store_get(sizeof *s, false);
           s->unique = a->unique;
+          s->parent = a->parent;
           s->next = seen;
           seen = s;
         }

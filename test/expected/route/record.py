@@ -28,6 +28,26 @@ FILES = {
     "exists": "",
     "domains": "lk.example: lkdata\n",
     "users": "alice: alicedata\n",
+    "qp": "case $1 in\n"
+          "acc) echo ACCEPT ;;\n"
+          "acct) echo accept transport=local2 ;;\n"
+          "accbad) echo accept transport=nosuch ;;\n"
+          "acch) echo 'ACCEPT TRANSPORT=remote HOSTS=192.0.2.1:192.0.2.2::26 LOOKUP=byname' ;;\n"
+          "accl) echo 'accept hosts=a.b.c:d.e.f' ;;\n"
+          "accd) echo 'accept data=\"rule 1\"' ;;\n"
+          "dec) echo decline ;;\n"
+          "pass) echo PASS ;;\n"
+          "fail) echo FAIL no such user here ;;\n"
+          "failq) echo fail ;;\n"
+          "defer) echo DEFER try later ;;\n"
+          "freeze) echo FREEZE frozen ;;\n"
+          "redir) echo 'REDIRECT a@x.example, b@y.example' ;;\n"
+          "bad) echo WHATEVER x ;;\n"
+          "empty) ;;\n"
+          "exit) exit 3 ;;\n"
+          "whoami) echo accept data=$(id -u) ;;\n"
+          "*) echo ACCEPT ;;\n"
+          "esac\n",
 }
 
 LOCAL = ["root@test.example", "nobody@test.example", "ROOT@Test.Example", "root", "x@test.example",
@@ -69,6 +89,13 @@ for a in ["y@m1.example", "y@m3.example", "y@m4.example", "y@m5.example", "y@m6.
           "y@[192.0.2.77]"]:
     case("hosts", ["-bt"], [a])
     case("hosts", ["-bv"], [a])
+
+# queryprogram
+for a in ["acc", "acct", "accbad", "acch", "accl", "accd", "dec", "pass", "fail", "failq", "defer",
+          "freeze", "redir", "bad", "empty", "exit"]:
+    case("query", ["-bt"], [a + "@q.example"])
+    case("query", ["-bv"], [a + "@q.example"])
+case("query", ["-bt"], ["acc@t.example"])
 
 # redirection (the redirect router's runtime: helper B)
 for a in ["postmaster@test.example", "multi@test.example", "single@test.example",
