@@ -65,6 +65,7 @@ CASES = {
     "qG": ("three", [["-qGslow"], ["-bpc"]]),
     "M": ("three", [["-Mf", "M1"], ["-Mc", "M1"], ["-M", "M1", "M2"], ["-bpc"]]),
     "qq": ("three", [["-qq"]]),
+    "Mg": ("plain", [["-Mg", "M1"], ["-Mg", "M3"], ["-bpc"]]),
     # -N: deliveries are only logged ("*>"), which needs no transport code
     "N_q": ("plain", [["-N", "-q"], ["-bpc"]]),
     "N_R": ("plain", [["-N", "-R", "OTHER.example"], ["-N", "-Rr", "^c@"], ["-N", "-S", "y.example"],
