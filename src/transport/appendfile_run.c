@@ -123,7 +123,10 @@ bool af_write_copy(af_ctx *c, int fd, const char *where) {
   const char *error = NULL;
   int code = 0;
   if (!transport_write_message(&o, &error, &code)) {
-    af_fail(c, DEFER, code, "%s", transport_write_failure_text(error, where));
+    if (code == EDQUOT)
+      af_fail(c, DEFER, code, "mailbox is full (system quota exceeded while writing to %s)", where);
+    else
+      af_fail(c, DEFER, code, "%s", transport_write_failure_text(error, where));
     return false;
   }
   if (!expand_opt(c, ob->message_suffix, "suffix", &suffix)) return false;

@@ -243,6 +243,22 @@ static void test_filter(void) {
   CHECK(!ok && code == ETIMEDOUT && err == NULL);
 }
 
+/* A full device: the errno comes back, with no text of its own. */
+static void test_enospc(void) {
+  make_msg("body\n", false);
+  reset_t();
+  address_item a = {0};
+  a.address = "aa@x";
+  int fd = open("/dev/full", O_WRONLY);
+  if (fd < 0) return;
+  transport_write_opts o = {.fd = fd, .t = &tp, .addr = &a};
+  const char *err = "unset";
+  int code = 0;
+  CHECK(!transport_write_message(&o, &err, &code));
+  CHECK(code == ENOSPC && err == NULL);
+  close(fd);
+}
+
 static void test_size(void) {
   make_msg("0123456789\n", false);
   reset_t();
@@ -266,6 +282,7 @@ int main(void) {
   test_rewrite();
   test_smtp_forms();
   test_filter();
+  test_enospc();
   test_size();
   char cmd[128];
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
