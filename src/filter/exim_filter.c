@@ -163,6 +163,11 @@ static bool do_mail(frun *r, const fcmd *c) {
     to = expand_cstring("$reply_address");
     if (!to) to = "";
   }
+  /* Relative file, log and once names (vacation's defaults) are in the
+   * user's home directory, as save's are. */
+  const char *home = r->ctx->home;
+  for (int k = MK_FILE; k <= MK_ONCE; k++)
+    if (v[k] && *v[k] && v[k][0] != '/' && home && *home) v[k] = str_sprintf("%s/%s", home, v[k]);
   reply_item *ri = store_zget(sizeof *ri, false);
   ri->to = to;
   ri->cc = v[MK_CC];

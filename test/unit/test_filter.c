@@ -113,7 +113,9 @@ static void test_mail(void) {
   }
   a = a ? a->next : NULL;
   CHECK(a && a->reply && strcmp(a->reply->subject, "On vacation") == 0 && a->reply->file_expand);
-  CHECK(a && a->reply && strcmp(a->reply->file, ".vacation.msg") == 0);
+  CHECK(a && a->reply && strcmp(a->reply->file, "/home/me/.vacation.msg") == 0);
+  CHECK(a && a->reply && strcmp(a->reply->oncelog, "/home/me/.vacation") == 0);
+  CHECK(a && a->reply && strcmp(a->reply->logfile, "/home/me/.vacation.log") == 0);
 
   /* No replies to bounces. */
   expand_var_set("return_path", "");
