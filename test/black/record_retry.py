@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from retry_cases import BAD, BRT, RULES, config  # noqa: E402
+from retry_cases import BAD, BRT, QUEUE_CONF, QUEUE_STEPS, RULES, config  # noqa: E402
 
 TOP = Path(__file__).resolve().parents[2]
 DATE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ", re.M)
@@ -33,12 +33,30 @@ def run(conf_text, sender, args):
     return {"out": p.stdout, "err": err, "rc": p.returncode}
 
 
+def record_queue():
+    """The main log of QUEUE_STEPS (test/expected/retry/queue.log)."""
+    d = tempfile.mkdtemp()
+    os.chmod(d, 0o755)
+    for sub in ("log", "spool"):   # exim4 gives up root for a -C file
+        os.mkdir(Path(d, sub), 0o777)
+        os.chmod(Path(d, sub), 0o777)
+    conf = Path(d, "exim.conf")
+    conf.write_text(QUEUE_CONF.replace("@DIR@", d))
+    os.chmod(conf, 0o644)
+    for step in QUEUE_STEPS:
+        subprocess.run(["/usr/sbin/exim4", "-C", str(conf)] + step, input="Subject: t\n\nbody\n",
+                       text=True, check=True)
+    log = Path(d, "log", "mainlog").read_text()
+    (TOP / "test" / "expected" / "retry" / "queue.log").write_text(log)
+
+
 def main():
     brt = [dict(rules=r, sender=s, args=a, **run(RULES[r], s, a)) for r, s, a in BRT]
     bad = [dict(rule=r, args=a, **run(r, None, a)) for r, a in BAD]
     out = TOP / "test" / "expected" / "retry" / "brt.json"
     out.write_text(json.dumps({"brt": brt, "bad": bad}, indent=1) + "\n")
     print(f"{len(brt)} -brt cases, {len(bad)} rule cases -> {out}")
+    record_queue()
 
 
 if __name__ == "__main__":

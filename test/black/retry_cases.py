@@ -95,3 +95,21 @@ BAD = [(r, ["x.y"]) for r in [
 
 def config(rules: str) -> str:
     return "begin retry\n" + rules.lstrip("\n") + "\n"
+
+# A routing defer (":defer:") followed by queue runs: -q before the retry
+# time skips the address ("retry time not reached"), -qf tries it.
+QUEUE_CONF = """\
+keep_environment =
+spool_directory = @DIR@/spool
+log_file_path = @DIR@/log/%slog
+primary_hostname = mail.example.com
+qualify_domain = example.com
+begin routers
+defer_r:
+  driver = redirect
+  data = :defer: try again later
+  allow_defer
+begin retry
+* * F,1h,10m
+"""
+QUEUE_STEPS = [["-odi", "-f", "sender@example.com", "later@later.example"], ["-q"], ["-qf"], ["-q"]]
