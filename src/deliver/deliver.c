@@ -31,15 +31,6 @@
 #include "route/route.h"
 #include "transport/transport.h"
 
-/* The bounce layer (helper G) may not be linked in yet: weak references,
- * NULL when absent (failures then freeze the message). */
-#pragma weak bounce_send
-#pragma weak bounce_warning_due
-#pragma weak bounce_send_warning
-#pragma weak retry_due
-#pragma weak retry_db_defer
-#pragma weak retry_db_success
-
 /* Bound on the addresses one message may generate (redirection loops that
  * the routers' own checks miss). */
 #define MAX_ADDRESSES 100000
@@ -143,7 +134,7 @@ static void do_retries(run *r) {
     }
     const char *key = a->status == DEFER ? (a->domain_retry_key ? a->domain_retry_key : a->address)
                                          : (a->address_retry_key ? a->address_retry_key : a->address);
-    if (!retry_db_defer || retry_db_defer(a, key, r->now)) {
+    if (retry_db_defer(a, key, r->now)) {
       a->message = "retry timeout exceeded";
       a->basic_errno = ERRNO_EXPIRED;
       dlv_log_failure(r->dm, a);
@@ -178,7 +169,7 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
   bool routed = (a->status == OK && a->transport) || (a->flags & af_pfr);
   if ((a->flags & af_pfr) && !a->router && a->parent) a->router = a->parent->router;
   if (!routed) {
-    if (retry_due && !retry_due(a, r->o->forced, r->now)) {
+    if (!retry_due(a, r->o->forced, r->now)) {
       a->message = "retry time not reached";
       a->basic_errno = 0;
       a->flags |= af_retry_skipped;
@@ -296,7 +287,7 @@ static void outcome(run *r, address_item *a, const struct timeval *dt) {
       return;
     }
     dlv_log_delivery(dm, a, r->fake, dt);
-    if (retry_db_success) retry_db_success(a);
+    retry_db_success(a);
     child_done(r, a);
     break;
   case FAIL:
@@ -396,7 +387,7 @@ static void do_failures(run *r) {
     } else if (ignore) {
       for (address_item *a = same.head; a; a = a->next)
         log_write_msg(m->id, LOG_MAIN, "%s: error ignored", a->address);
-    } else if (!bounce_send || !bounce_send(dm, to, same.head)) {
+    } else if (!bounce_send(dm, to, same.head)) {
       if (!dm->frozen_reason) dm->frozen_reason = "bounce message could not be sent";
       continue;
     }
@@ -535,7 +526,7 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
   do_retries(&r);
   do_failures(&r);
 
-  if (bounce_warning_due && *m->sender && r.deferred.head && bounce_warning_due(&dm, r.now)) {
+  if (*m->sender && r.deferred.head && bounce_warning_due(&dm, r.now)) {
     if (bounce_send_warning(&dm, r.deferred.head)) r.changed = true;
   }
 
