@@ -194,10 +194,7 @@ bool bounce_send(deliver_msg *dm, const char *to, address_item *failed) {
     while (s->parent && (s->flags & af_hide_child)) s = s->parent;
     fprintf(f, "%s%s", s->address, a->next ? ",\n  " : "\n");
   }
-  if (mainconf.errors_reply_to && *mainconf.errors_reply_to) {
-    const char *rt = expand_cstring(mainconf.errors_reply_to);
-    if (rt && *rt) fprintf(f, "Reply-To: %s\n", rt);
-  }
+  bounce_put_reply_to(f);
   fputs("Auto-Submitted: auto-replied\n", f);
   bounce_put_from(f);
   fprintf(f, "To: %s\n", to);

@@ -40,6 +40,7 @@ const char *bounce_boundary(void);
  * failure reports and warnings. */
 void bounce_put_references(FILE *f, const deliver_msg *dm);
 void bounce_put_from(FILE *f);
+void bounce_put_reply_to(FILE *f);   /* errors_reply_to, when set */
 void bounce_put_mime(FILE *f, const char *boundary);
 
 /* The delivery-status part up to its per-recipient blocks: "Reporting-MTA"

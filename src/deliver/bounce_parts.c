@@ -93,6 +93,13 @@ void bounce_put_references(FILE *f, const deliver_msg *dm) {
   if (id) fprintf(f, "References: %s\n", id);
 }
 
+void bounce_put_reply_to(FILE *f) {
+  if (!mainconf.errors_reply_to || !*mainconf.errors_reply_to) return;
+  const char *rt = expand_cstring(mainconf.errors_reply_to);
+  if (rt && *rt) fprintf(f, "Reply-To: %s\n", rt);
+  else if (!rt) log_write(LOG_MAIN | LOG_PANIC, "Failed to expand errors_reply_to: %s", expand_status.message);
+}
+
 void bounce_put_from(FILE *f) {
   const char *from = expand_cstring(mainconf.dsn_from);
   if (!from) {

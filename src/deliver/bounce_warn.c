@@ -113,6 +113,7 @@ static bool send_warning_to(deliver_msg *dm, const char *to, address_item *list,
     return false;
   }
   const char *boundary = bounce_boundary();
+  bounce_put_reply_to(f);
   fputs("Auto-Submitted: auto-replied\n", f);
   bounce_put_from(f);
   fprintf(f, "To: %s\n", to);

@@ -107,6 +107,8 @@ CASES = [
     ("warning", "delay_warning = 1s:1h", "warn", S, ["later@later.example", "good@example.com"], MSG),
     ("warn_file", "delay_warning = 1s\nwarn_message_file = @DIR@/warn.txt", "warn", S,
      ["later@later.example"], MSG),
+    ("warn_reply_to", "delay_warning = 1s\nerrors_reply_to = helpdesk@example.com", "warn", S,
+     ["later@later.example"], MSG),
     ("warning_two", "delay_warning = 1s", "warn", S, ["later1@later.example", "later2@later.example"], MSG),
     ("return_output", "", "cmd", S, ["pipe1@example.com", "bad@example.com"], MSG),
     ("local_failed", "", "cmd", S, ["pipe2@example.com"], MSG),
