@@ -5,7 +5,8 @@
  * "time_t, address, zero byte" from which the oldest is dropped when a new
  * one does not fit, as Exim keeps them.
  *
- * Entry points: autoreply_once_check(), autoreply_once_record().
+ * Entry points: autoreply_once_check() (creates a missing record file),
+ * autoreply_once_record().
  * Must never: grow the plain file beyond once_file_size; follow the file
  * records past the end of what was read.
  */
@@ -69,10 +70,11 @@ static DB *db_open_path(const char *path, int mode, bool create) {
 bool autoreply_once_check(const char *path, int file_size, int mode, const char *to, time_t *when,
                           const char **error) {
   *when = 0;
+  /* The record is created when missing, even if no reply follows (as
+   * exim4 leaves it). */
   if (file_size > 0) {
-    int fd = open(path, O_RDONLY);
+    int fd = open(path, O_RDONLY | O_CREAT, mode);
     if (fd < 0) {
-      if (errno == ENOENT) return true;
       *error = str_sprintf("failed to open %s: %s", path, strerror(errno));
       return false;
     }
@@ -82,9 +84,7 @@ bool autoreply_once_check(const char *path, int file_size, int mode, const char 
     if (buf) *when = file_find(buf, len, to, NULL);
     return true;
   }
-  struct stat st;
-  if (stat(path, &st) < 0 && errno == ENOENT) return true;
-  DB *db = db_open_path(path, mode, false);
+  DB *db = db_open_path(path, mode, true);
   if (!db) {
     *error = str_sprintf("failed to open %s as a DBM file: %s", path, strerror(errno));
     return false;

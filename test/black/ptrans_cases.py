@@ -164,7 +164,31 @@ AUTOREPLY_EXTRA = {
 }
 
 
+# A filter's mail command: the reply data travels with the address and the
+# transport's options are not used.
+AUTOREPLY_FILTER_ROUTER = r"""
+rfilter:
+  driver = redirect
+  local_parts = afilter : avacation
+  allow_filter
+  user = nobody
+  data = #Exim filter\n\
+    if $local_part is afilter then\n\
+    mail to $sender_address cc other@test.example subject "Re: $h_subject:" \
+      text "auto text\\nline two" expand file TOPDIR/ar-file2 \
+      log TOPDIR/out-afilter-log once TOPDIR/out-afilter-once\n\
+    else\n\
+    vacation to $sender_address subject "away" text "I am away" \
+      once TOPDIR/out-avacation-once log TOPDIR/out-avacation-log\n\
+    endif
+  reply_transport = t_filter_reply
+"""
+AUTOREPLY_FILTER = {"afilter": ["afilter"], "avacation": ["avacation"]}
+
+
 def group_of(name):
+    if name in AUTOREPLY_FILTER:
+        return "autoreply"
     if name in PIPE_MULTI:
         return "pipe"
     for g, cases in (("pipe", PIPE), ("lmtp", LMTP), ("autoreply", AUTOREPLY)):
@@ -188,6 +212,8 @@ def make_conf(group, top, exim4=True):
             "rsink:\n  driver = accept\n  local_parts = root : sender : other : cc1 : bcc1\n  transport = sink"]
     if group == "pipe":
         conf.append(PIPE_REDIRECT_ROUTERS)
+    if group == "autoreply":
+        conf.append(AUTOREPLY_FILTER_ROUTER)
     tr = ["begin transports", SINK]
     if group == "pipe":
         tr.append(PIPE_REDIRECT_TRANSPORTS)
@@ -203,6 +229,8 @@ def make_conf(group, top, exim4=True):
         if opts:
             body += f"  {opts}\n"
         tr.append(body)
+    if group == "autoreply":
+        tr.append(f"t_filter_reply:\n  driver = autoreply\n  user = {user}\n  to = never@test.example\n")
     text = "\n".join(conf) + "\n\n" + "\n".join(tr) + "\n"
     if group == "autoreply":
         text += "\nbegin retry\n* * F,1d,1d\n"
@@ -278,7 +306,7 @@ def run_case(binary, name, top):
     group = group_of(name)
     exim4 = binary.endswith("exim4")
     conf = _prepare(top, group, exim4)
-    extra = {**PIPE_EXTRA, **AUTOREPLY_EXTRA}.get(name, {})
+    extra = {**PIPE_EXTRA, **AUTOREPLY_EXTRA, "afilter": {"repeat": 2}, "avacation": {"repeat": 2}}.get(name, {})
     rcpts = {**PIPE_MULTI, **LMTP_MULTI}.get(name, [name])
     server = _start_socket_server(top) if name == "lsock" else None
     out = []
@@ -339,7 +367,7 @@ def run_case(binary, name, top):
     return normalise("\n".join(out) + "\n", top)
 
 
-ALL_CASES = list(PIPE) + list(PIPE_MULTI) + list(LMTP) + list(AUTOREPLY)
+ALL_CASES = list(PIPE) + list(PIPE_MULTI) + list(LMTP) + list(AUTOREPLY) + list(AUTOREPLY_FILTER)
 
 if __name__ == "__main__":
     print(run_case(sys.argv[1], sys.argv[2], sys.argv[3]), end="")
