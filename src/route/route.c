@@ -520,6 +520,11 @@ int route_address(address_item *a, route_ctx *ctx) {
 
     /* OK: either routed to a transport (or hosts), or children made. */
     bool generated = a->child_count > children_before || ctx->generated != gen_before;
+    /* redirect_router: where the children's routing starts. */
+    if (generated && r->redirect_router)
+      for (address_item *c = ctx->generated; c; c = c->next)
+        if (c->parent == a && !c->start_router && !(c->flags & af_pfr))
+          c->start_router = r->redirect_router;
     rc = accepted(r, a, pw, ctx, generated);
     if (rc != OK) {
       set_retry_keys(r, a);

@@ -100,7 +100,7 @@ case("query", ["-bt"], ["acc@t.example"])
 # redirection (the redirect router's runtime: helper B)
 for a in ["postmaster@test.example", "multi@test.example", "single@test.example",
           "multibad@test.example", "fail@test.example", "bh@test.example", "chain@test.example",
-          "mix@test.example", "root@test.example"]:
+          "mix@test.example", "root@test.example", "root@rr.example", "postmaster@rr.example"]:
     case("redirect", ["-bt"], [a])
     case("redirect", ["-bv"], [a])
 
