@@ -157,7 +157,7 @@ static void one_pass(const queue_run_opts *o, bool first_pass) {
     first_selected = false;
     deliver_opts d = {.forced = forced, .force_thaw = o->force_thaw, .queue_run = true,
                       .first_pass_routing = first_pass, .local_only = o->local_only,
-                      .verbose = o->verbose, .dont_deliver = o->dont_deliver};
+                      .verbose = o->verbose || o->dont_deliver, .dont_deliver = o->dont_deliver};
     deliver_in_child(id, o->queue_name, &d);
   }
 }
@@ -177,7 +177,7 @@ int queue_deliver_main(const cmdline_state *st, int argc, char **argv, const cha
   const char *queue_name = st->queue_name ? st->queue_name : "";
   bool forced = st->forced_delivery || st->give_up;
   deliver_opts d = {.forced = forced, .force_thaw = forced, .give_up = st->give_up,
-                    .verbose = st->verbose, .dont_deliver = st->dont_deliver};
+                    .verbose = st->verbose || st->dont_deliver, .dont_deliver = st->dont_deliver};
   for (int i = st->msg_action_arg; i < argc; i++) deliver_in_child(argv[i], queue_name, &d);
   return EXIT_SUCCESS;
 }
