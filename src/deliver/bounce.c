@@ -176,7 +176,7 @@ bool bounce_send(deliver_msg *dm, const char *to, address_item *failed) {
   bool to_sender = strcmp(sender, to) == 0;
   expand_var_set("bounce_recipient", to);
   bounce_template tpl;
-  bounce_template_read(&tpl, mainconf.bounce_message_file, "bounce_message_file");
+  bounce_template_read(&tpl, mainconf.bounce_message_file, "error", dm->m.id);
 
   const char *error = NULL;
   pid_t pid;

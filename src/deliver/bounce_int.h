@@ -23,9 +23,10 @@ typedef struct bounce_template {
 } bounce_template;
 
 /* Read `file` (expanded first; NULL/"" leaves t->loaded false).  A file
- * that cannot be opened is logged to the main and panic logs and the
- * default texts are used, as the spec says. */
-void bounce_template_read(bounce_template *t, const char *file, const char *what);
+ * that cannot be opened is logged (for message id) to the main and panic
+ * logs as exim does ("Failed to open F for <what> message texts: ...") and
+ * the default texts are used.  what: "error" or "warning". */
+void bounce_template_read(bounce_template *t, const char *file, const char *what, const char *id);
 
 /* Item i expanded, or NULL when absent/empty (the caller uses its default)
  * or when the expansion fails (logged). */

@@ -25,18 +25,18 @@
 
 /* ---- templates ---------------------------------------------------------- */
 
-void bounce_template_read(bounce_template *t, const char *file, const char *what) {
+void bounce_template_read(bounce_template *t, const char *file, const char *what, const char *id) {
   memset(t, 0, sizeof *t);
   if (!file || !*file) return;
   const char *name = expand_cstring(file);
   if (!name) {
-    log_write(LOG_MAIN | LOG_PANIC, "Failed to expand %s: %s", what, expand_status.message);
+    log_write_msg(id, LOG_MAIN | LOG_PANIC, "Failed to expand %s: %s", file, expand_status.message);
     return;
   }
   FILE *f = fopen(name, "r");
   if (!f) {
-    log_write(LOG_MAIN | LOG_PANIC, "Failed to open %s for %s message texts: %s", name, what,
-              strerror(errno));
+    log_write_msg(id, LOG_MAIN | LOG_PANIC, "Failed to open %s for %s message texts: %s", name, what,
+                  strerror(errno));
     return;
   }
   t->loaded = true;

@@ -103,7 +103,7 @@ static bool send_warning_to(deliver_msg *dm, const char *to, address_item *list,
   for (address_item *a = list; a; a = a->next) count++;
   expand_var_set("warn_message_recipients", to);
   bounce_template tpl;
-  bounce_template_read(&tpl, mainconf.warn_message_file, "warn_message_file");
+  bounce_template_read(&tpl, mainconf.warn_message_file, "warning", dm->m.id);
 
   const char *error = NULL;
   pid_t pid;

@@ -102,6 +102,7 @@ CASES = [
     ("linesize", "bounce_return_linesize_limit = 40", "cmd", S, ["bad@example.com"],
      MSG + "x" * 100 + "\n"),
     ("message_file", "bounce_message_file = @DIR@/bounce.txt", "cmd", S, ["bad@example.com"], MSG),
+    ("message_file_missing", "bounce_message_file = @DIR@/none.txt", "cmd", S, ["bad@example.com"], MSG),
     # (the delayed addresses are in a domain of their own: its routing retry
     # record must not hold up the warning to sender@example.com)
     ("warning", "delay_warning = 1s:1h", "warn", S, ["later@later.example", "good@example.com"], MSG),

@@ -122,3 +122,17 @@ def test_bounce_reference_logged(run_dir):
     log = (tmp_path / "log" / "mainlog").read_text()
     first = re.search(r"(\S+) <= sender@example.com", log).group(1)
     assert re.search(r" <= <> R=%s U=\S+ P=local S=\d+" % re.escape(first), log), log
+
+
+def test_missing_message_file_logged(run_dir):
+    """An unreadable bounce_message_file: default texts, and exim4's line in
+    the main and panic logs."""
+    case = [c for c in CASES if c[0] == "message_file_missing"][0]
+    want, got, rc = run_case(run_dir, case)
+
+    def failed_open(text, d):
+        return [norm(ln, d).split(" ", 3)[3] for ln in text.splitlines() if "Failed to open" in ln]
+
+    expect = failed_open(want["mainlog"].replace("/tmp/bounce-rec", str(run_dir)), run_dir)
+    assert expect and failed_open((run_dir / "log" / "mainlog").read_text(), run_dir) == expect
+    assert failed_open((run_dir / "log" / "paniclog").read_text(), run_dir) == expect
