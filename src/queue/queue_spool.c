@@ -185,9 +185,7 @@ static int cmp_ids(const void *a, const void *b) {
 }
 
 char **queue_ids(const char *queue_name, bool sorted, int *count) {
-  idvec ids = {0};
-  add_id(&ids, "");             /* allocates; removed again below */
-  ids.n = 0;
+  idvec ids = {.v = store_get(sizeof(char *) * 64, false), .n = 0, .cap = 64};
   ids.v[0] = NULL;
   scan_dir(&ids, str_sprintf("%s/input", queue_spool_dir(queue_name)), true);
   if (sorted && ids.n > 1) qsort(ids.v, (size_t)ids.n, sizeof(char *), cmp_ids);
