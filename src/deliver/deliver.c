@@ -277,7 +277,7 @@ static bool batchable(const address_item *a, const address_item *b) {
          same_str(a->remove_headers, b->remove_headers) && same_str(a->domain, b->domain);
 }
 
-static void outcome(run *r, address_item *a, const struct timeval *dt) {
+static void outcome(run *r, address_item *a, bool later_in_batch, const struct timeval *dt) {
   deliver_msg *dm = r->dm;
   switch (a->transport_return) {
   case OK:
@@ -286,7 +286,7 @@ static void outcome(run *r, address_item *a, const struct timeval *dt) {
       dm->frozen_reason = "journal write failure";
       return;
     }
-    dlv_log_delivery(dm, a, r->fake, dt);
+    dlv_log_delivery(dm, a, r->fake, later_in_batch, dt);
     retry_db_success(a);
     child_done(r, a);
     break;
@@ -340,10 +340,13 @@ static void do_local(run *r) {
     }
     gettimeofday(&t1, NULL);
     timersub(&t1, &t0, &dt);
+    bool delivered_one = false;
     for (address_item *a = first; a;) {
       address_item *next = a->next;
       a->next = NULL;
-      outcome(r, a, &dt);
+      bool ok = a->transport_return == OK;
+      outcome(r, a, delivered_one, &dt);
+      delivered_one |= ok;
       a = next;
     }
   }

@@ -70,8 +70,8 @@ enum {
 int deliver_message(const char *id, const char *queue_name, const deliver_opts *o);
 
 /* The msglog line and the main log line for one outcome, in Exim's format
- * ("=> ...", "-> ...", "** ...", "== ...", "*> ...").  Exposed for -bt? no:
- * for the queue runner's and -M's use of the same wording. */
+ * ("=> ...", "-> ...", "** ...", "== ...").  first_for_parent false: a
+ * later address of the same transport call ("->"). */
 void deliver_log_address(const deliver_msg *dm, const address_item *a, int result, bool first_for_parent);
 
 /* Freeze / thaw helpers shared with -Mf/-Mt (queue layer): set frozen

@@ -68,8 +68,10 @@ gstring *dlv_address_text(gstring *g, const address_item *a, bool local_style);
 void dlv_log_failure(deliver_msg *dm, const address_item *a);
 void dlv_log_deferral(deliver_msg *dm, const address_item *a);
 /* "=>" (or "*>" under -N) and the msglog's "transport succeeded" line;
+ * later_in_batch: not the first address of one transport call ("->");
  * dt: how long the transport took (DT=), NULL when it did not run. */
-void dlv_log_delivery(deliver_msg *dm, const address_item *a, bool fake, const struct timeval *dt);
+void dlv_log_delivery(deliver_msg *dm, const address_item *a, bool fake, bool later_in_batch,
+                      const struct timeval *dt);
 /* Time between reception and now as log_selector's QT= shows it. */
 const char *dlv_time_text(long sec, long usec, bool millisec);
 

@@ -86,8 +86,9 @@ static gstring *queue_time(gstring *g, const deliver_msg *dm) {
   return g_fmt(g, " QT=%s", dlv_time_text(sec, usec, LOGGING(millisec)));
 }
 
-void dlv_log_delivery(deliver_msg *dm, const address_item *a, bool fake, const struct timeval *dt) {
-  gstring *g = g_cat(NULL, fake ? "*> " : "=> ");
+void dlv_log_delivery(deliver_msg *dm, const address_item *a, bool fake, bool later_in_batch,
+                      const struct timeval *dt) {
+  gstring *g = g_cat(NULL, fake ? "*> " : later_in_batch ? "-> " : "=> ");
   g = dlv_address_text(g, a, local_style(a));
   if (LOGGING(sender_on_delivery)) g = g_fmt(g, " F=<%s>", dm->m.sender ? dm->m.sender : "");
   if (*dm->queue_name) g = g_fmt(g, " Q=%s", dm->queue_name);
@@ -140,10 +141,9 @@ void dlv_log_failure(deliver_msg *dm, const address_item *a) {
 }
 
 void deliver_log_address(const deliver_msg *dm, const address_item *a, int result, bool first_for_parent) {
-  (void)first_for_parent;   /* exim4 uses "=>" for every child of a parent */
   deliver_msg *d = (deliver_msg *)dm;
   switch (result) {
-  case OK: dlv_log_delivery(d, a, false, NULL); break;
+  case OK: dlv_log_delivery(d, a, false, !first_for_parent, NULL); break;
   case DEFER: dlv_log_deferral(d, a); break;
   default: dlv_log_failure(d, a); break;
   }

@@ -49,6 +49,22 @@ t_mbox:
   user = ${if eq{$local_part}{b}{root}{nobody}}
 """
 
+BATCH_TRANSPORTS = """\
+t_mbox:
+  driver = appendfile
+  file = @T@/mail/batched
+  batch_max = 2
+  user = nobody
+"""
+
+ERRORS_TO_ROUTERS = """\
+local:
+  driver = accept
+  local_parts = a : b : c
+  errors_to =
+  transport = t_mbox
+"""
+
 SFILTER = "system_filter = @T@/filter\npreserve_message_logs\n"
 
 FILE_TRANSPORT = """\
@@ -123,4 +139,10 @@ CASES = {
     # the same with a redirection: the parent is not complete while a child defers
     "defer_child": dict(main="", routers=ALIAS_ROUTERS, transports=DEFER_TRANSPORTS, retry="* * F,1h,10m\n",
                         args=["-odi", "list@test.example"]),
+    # batch_max: one transport run for two addresses, the second logged "->"
+    "batch_two": dict(main="preserve_message_logs\n", transports=BATCH_TRANSPORTS,
+                      args=["-odi", "a@test.example", "b@test.example", "c@test.example"]),
+    # errors_to = (empty): the failure is not reported
+    "errors_to_empty": dict(main="", routers=ERRORS_TO_ROUTERS, transports=NO_USER_TRANSPORTS,
+                            args=["-odi", "a@test.example"], first_only=True),
 }
