@@ -113,6 +113,10 @@ def test_generated_message(run_dir, case):
     assert sorted(got) == sorted(want["mail"])
     for box, text in want["mail"].items():
         assert norm(got[box], tmp_path) == norm(text.replace(rec_dir, str(tmp_path)), tmp_path), box
+    # what the bounce layer itself logs (NOTIFY=NEVER's "error ignored")
+    ignored = [ln.split(" ", 3)[3] for ln in want["mainlog"].splitlines() if "error ignored" in ln]
+    log = (tmp_path / "log" / "mainlog").read_text()
+    assert [ln.split(" ", 3)[3] for ln in log.splitlines() if "error ignored" in ln] == ignored
 
 
 def test_bounce_reference_logged(run_dir):
