@@ -188,12 +188,14 @@ bool bounce_send(deliver_msg *dm, const char *to, address_item *failed) {
   }
   const char *boundary = bounce_boundary();
 
-  fputs("X-Failed-Recipients: ", f);
+  /* hidden addresses (hide_child_in_errmsg) are left out */
+  bool first = true;
   for (address_item *a = failed; a; a = a->next) {
-    const address_item *s = a;
-    while (s->parent && (s->flags & af_hide_child)) s = s->parent;
-    fprintf(f, "%s%s", s->address, a->next ? ",\n  " : "\n");
+    if ((a->flags & af_hide_child) && a->parent) continue;
+    fprintf(f, "%s%s", first ? "X-Failed-Recipients: " : ",\n  ", bounce_reported_address(a)->address);
+    first = false;
   }
+  if (!first) fputc('\n', f);
   bounce_put_reply_to(f);
   fputs("Auto-Submitted: auto-replied\n", f);
   bounce_put_from(f);

@@ -39,6 +39,21 @@ errto_r:
   errors_to = other@example.com
   data = :fail: gone with errors_to
   allow_fail
+fwd_r:
+  driver = redirect
+  domains = example.com
+  local_parts = ^fwd
+  data = |/bin/false
+  pipe_transport = p2
+  user = nobody
+hide_r:
+  driver = redirect
+  domains = example.com
+  local_parts = ^hide
+  data = |/bin/false
+  pipe_transport = p2
+  hide_child_in_errmsg
+  user = nobody
 pipe_r:
   driver = accept
   domains = example.com
@@ -112,6 +127,7 @@ CASES = [
      ["later@later.example"], MSG),
     ("warning_two", "delay_warning = 1s", "warn", S, ["later1@later.example", "later2@later.example"], MSG),
     ("return_output", "", "cmd", S, ["pipe1@example.com", "bad@example.com"], MSG),
+    ("generated", "", "cmd", S, ["fwd1@example.com", "hide1@example.com"], MSG),
     ("local_failed", "", "cmd", S, ["pipe2@example.com"], MSG),
     # "oe": errors in a non-SMTP message mailed to the sender (-oee/-oem);
     # the fifth field is the command line's options, the exit code is kept
