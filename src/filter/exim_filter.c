@@ -291,7 +291,10 @@ static void do_stop(frun *r, const fcmd *c, filter_result how, const char *word)
 static bool run_if(frun *r, const fcmd *c) {
   const char *saved_this = expand_cstring("$thisaddress");
   bool ok = true;
-  for (const fcmd *b = c; b; b = b->next_if) {
+  int depth = r->depth;
+  /* exim4 treats each elif as an if inside the else: the -v trace
+   * indents it one level further */
+  for (const fcmd *b = c; b; b = b->next_if, r->depth++) {
     int v = 1;
     if (b->cond) {
       v = exim_filter_cond(r, b->cond);
@@ -301,12 +304,12 @@ static bool run_if(frun *r, const fcmd *c) {
                 exim_filter_cond_text(b->cond));
     }
     if (v) {
-      r->depth++;
+      if (b->cond) r->depth++;   /* else: already one level further in */
       ok = run_commands(r, b->then);
-      r->depth--;
       break;
     }
   }
+  r->depth = depth;
   expand_var_set("thisaddress", saved_this);
   return ok;
 }

@@ -59,8 +59,11 @@ const char *exim_filter_cond_text(const fcond *c) {
   case FCO_FIRST_DELIVERY: return "first_delivery";
   case FCO_MANUALLY_THAWED: return "manually_thawed";
   case FCO_PERSONAL: return "personal";
-  case FCO_FORANY:
-    return str_sprintf("foranyaddress %s (%s)", c->a, exim_filter_cond_text(c->left));
+  case FCO_FORANY: {
+    const char *t = exim_filter_cond_text(c->left);
+    if (c->left->type == FCO_OR) t = str_sprintf("(%s)", t);
+    return str_sprintf("foranyaddress %s (%s)", c->a, t);
+  }
   default:
     return str_sprintf("%s %s %s", c->a, c->optext, c->b);
   }
