@@ -236,7 +236,8 @@ enum {
   ERRNO_DATA4XX = -46,
   ERRNO_PROXYFAIL = -47,
   ERRNO_EXPIRED = -48,              /* retry time expired: fail */
-  ERRNO_REMOTE_DOMAIN_DEFER = -49
+  ERRNO_REMOTE_DOMAIN_DEFER = -49,
+  ERRNO_RETRY_NOT_DUE = -53         /* "defer (-53): Retry time not yet reached" (exim4) */
 };
 
 /* A new top-level address (copied into the current pool; local part and

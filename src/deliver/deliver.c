@@ -112,6 +112,15 @@ static void finished(run *r, address_item *a) {
 
 /* ------------------------------------------------------------- retries */
 
+/* The retry key of a local delivery: the address, or only the domain when
+ * the transport's retry_use_local_part is off (spec 24). */
+static const char *transport_retry_key(const address_item *a) {
+  const transport_instance *t = a->transport;
+  bool lp = t && t->retry_use_local_part_set ? t->retry_use_local_part : true;
+  if (lp) return str_sprintf("R:%s@%s", a->local_part, a->domain);
+  return str_sprintf("R:%s", a->domain);
+}
+
 /* Deferred addresses are kept newest first (exim4 works through them in
  * that order after the deliveries); `retry` says whether the retry rules
  * decide the address's fate (not for "retry time not reached" and other
@@ -169,16 +178,6 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
   bool routed = (a->status == OK && a->transport) || (a->flags & af_pfr);
   if ((a->flags & af_pfr) && !a->router && a->parent) a->router = a->parent->router;
   if (!routed) {
-    if (!retry_due(a, r->o->forced, r->now)) {
-      a->message = "retry time not reached";
-      a->basic_errno = 0;
-      a->flags |= af_retry_skipped;
-      if (LOGGING(retry_defer))
-        log_write_msg(dm->m.id, LOG_MAIN, "== %s routing defer (-51): retry time not reached",
-                      g_str(dlv_address_text(NULL, a, false)));
-      defer_push(r, a, false);
-      return;
-    }
     ctx->generated = NULL;
     addr_set_vars(a);
     int rc = route_address(a, ctx);
@@ -231,6 +230,20 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
     dlv_log_deferral(dm, a);
     defer_push(r, a, false);
     return;
+  }
+
+  /* A temporary failure earlier: not before its retry time (exim4 logs
+   * this in the main log only). */
+  if (!(a->flags & af_pfr)) {
+    a->address_retry_key = transport_retry_key(a);
+    if (!retry_due(a, r->o->forced, r->now)) {
+      a->message = "Retry time not yet reached";
+      a->basic_errno = ERRNO_RETRY_NOT_DUE;
+      if (LOGGING(retry_defer))
+        log_write_msg(dm->m.id, LOG_MAIN, "== %s", g_str(dlv_defer_text(a)));
+      defer_push(r, a, false);
+      return;
+    }
   }
 
   /* Duplicates: the same delivery (unique key and transport) once only. */

@@ -118,10 +118,12 @@ static gstring *defer_text(gstring *g, const address_item *a) {
   return g;
 }
 
+gstring *dlv_defer_text(const address_item *a) {
+  return defer_text(dlv_address_text(NULL, a, false), a);
+}
+
 void dlv_log_deferral(deliver_msg *dm, const address_item *a) {
-  gstring *t = dlv_address_text(NULL, a, false);
-  t = defer_text(t, a);
-  const char *text = g_str(t);
+  const char *text = g_str(dlv_defer_text(a));
   log_write_msg(dm->m.id, LOG_MAIN, "== %s", text);
   dlv_msglog(dm, "%s", text);
 }

@@ -180,3 +180,29 @@ def test_give_up_cancels_with_the_callers_name(exim, tmp_path):
     mine = [x for x, y in zip(env.mainlog(), raw) if f" {msgid} " in y]
     assert mine[1:] == ["MSGID cancelled by root", "MSGID Completed"]
     assert env.mbox("a") is None
+
+
+def test_queue_run_waits_for_the_retry_time(exim, tmp_path):
+    # exim4: a queue run before the retry time logs (main log only)
+    # "== b@test.example R=local T=t_mbox defer (-53): Retry time not yet
+    # reached"; a forced run (-qf) tries again
+    env = DeliverEnv(exim, tmp_path)
+    env.config(transports="t_mbox:\n  driver = appendfile\n  file = @T@/mail/$local_part_data\n"
+                          "  user = ${if eq{$local_part}{b}{root}{nobody}}\n",
+               retry="* * F,1h,10m\n")
+    env.send(["a@test.example", "b@test.example"])
+    (msgid,) = env.queue_ids()
+    n = len(env.mainlog())
+    r = env.run(["-q"])
+    if "not available yet" in r.err:
+        pytest.xfail("-q arrives with the queue layer")
+    new = [x for x in env.mainlog()[n:] if not x.startswith(("Start", "End"))]
+    assert new == ["MSGID == b@test.example R=local T=t_mbox defer (-53): Retry time not yet reached"]
+    assert "Retry time" not in "\n".join(env.msglog(msgid))
+    n = len(env.mainlog())
+    env.run(["-qf"])
+    new = [x for x in env.mainlog()[n:] if not x.startswith(("Start", "End"))]
+    assert new == [
+        "MSGID User 0 set for t_mbox transport is on the fixed_never_users list",
+        "MSGID == b@test.example R=local T=t_mbox defer (-29): User 0 set for t_mbox transport is on "
+        "the fixed_never_users list"]
