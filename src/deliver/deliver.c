@@ -67,7 +67,7 @@ typedef struct run {
   bool cancelled;           /* -Mg, timeout_frozen_after */
   spool_tree *seen;         /* unique+transport of addresses set for delivery */
   int count;
-  addr_list todo, local, pfr, deferred, failed;
+  addr_list todo, local, pfr, deferred, failed, delivered;
 } run;
 
 static const char *top_recipient(const run *r, const address_item *a) {
@@ -302,6 +302,7 @@ static void outcome(run *r, address_item *a, bool later_in_batch, const struct t
     dlv_log_delivery(dm, a, r->fake, later_in_batch, dt);
     retry_db_success(a);
     child_done(r, a);
+    list_add(&r->delivered, a);   /* for NOTIFY=SUCCESS reports */
     break;
   case FAIL:
   case PANIC:
@@ -541,6 +542,7 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
   do_local(&r);
   do_retries(&r);
   do_failures(&r);
+  if (r.delivered.head && !r.fake) (void)bounce_send_success(&dm, r.delivered.head);
 
   if (*m->sender && r.deferred.head && bounce_warning_due(&dm, r.now)) {
     if (bounce_send_warning(&dm, r.deferred.head)) r.changed = true;

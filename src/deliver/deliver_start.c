@@ -26,6 +26,7 @@
 
 int deliver_reception_mode = DELIVERY_DEFAULT;
 const char *deliver_config_arg;
+bool deliver_synchronous;
 bool deliver_load_latched;
 
 /* queue_only_file: the first listed path (without "smtp" prefix) that
@@ -109,6 +110,7 @@ void deliver_after_reception(const char *id, int mode, bool queue_only_by_acl) {
         if (null > 2) close(null);
       }
     }
+    deliver_synchronous = mode == DELIVERY_FOREGROUND;
     run_delivery(id);
     fflush(NULL);
     _exit(EXIT_SUCCESS);

@@ -27,6 +27,10 @@ void deliver_after_reception(const char *id, int mode, bool queue_only_by_acl);
  * deliver_after_reception, and the -C file to give a re-executed delivery
  * process (NULL when the compiled-in configuration is used). */
 extern int deliver_reception_mode;
+/* True in a delivery process that its starter waits for (-odi/-odf):
+ * messages it submits (bounces, reports) should be delivered the same way
+ * (exim4 gives such a child -odi). */
+extern bool deliver_synchronous;
 extern const char *deliver_config_arg;
 
 /* A line (timestamped) in the message log of a message being received

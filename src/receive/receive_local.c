@@ -387,6 +387,7 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
     return fail("%s", r.spool_error ? r.spool_error : "spool write failed");
   }
   deliver_config_arg = st->config_file;
+  deliver_reception_mode = st->delivery_mode;
   deliver_after_reception(m->id, st->delivery_mode, c.env.queue_only);
   return EXIT_SUCCESS;
 }

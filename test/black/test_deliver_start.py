@@ -78,3 +78,21 @@ def test_queue_only_file(exim, tmp_path):
     flag.unlink()
     env.send(["b@test.example"], args=["-odi"])
     assert env.mbox("b") is not None
+
+
+def test_notify_success_sends_a_report(exim, tmp_path):
+    # exim4: the report ("<= <> R=<id>") is delivered to the sender; exim4
+    # delivers it before the original's Completed (its -odi reaches the
+    # report's submission), here it may come after
+    env = smtp_env(exim, tmp_path)
+    env.config(main="acl_smtp_rcpt = accept\ndsn_advertise_hosts = *\n",
+               routers="local:\n  driver = accept\n  local_parts = a : s\n  transport = t_mbox\n")
+    r = env.run(["-bs", "-odi"], input="EHLO x\r\nMAIL FROM:<s@test.example>\r\n"
+                "RCPT TO:<a@test.example> NOTIFY=SUCCESS\r\nDATA\r\nSubject: s\r\n\r\nbody\r\n.\r\nQUIT\r\n")
+    assert r.rc == 0
+    assert env.wait_for_log(r"^MSGID => s <s@test.example> R=local T=t_mbox$")
+    log = env.mainlog()
+    assert log[:2] == ["MSGID <= s@test.example U=root P=local-esmtp S=305",
+                       "MSGID => a <a@test.example> R=local T=t_mbox"]
+    assert any(x.startswith("MSGID <= <> R=MSGID U=root P=local ") for x in log)
+    assert "Delivery Status Notification" in env.mbox("s")
