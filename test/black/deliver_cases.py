@@ -65,6 +65,16 @@ local:
   transport = t_mbox
 """
 
+FILTER_ROUTERS = """\
+userfilter:
+  driver = redirect
+  local_parts = f
+  allow_filter
+  user = nobody
+  file = @T@/forward
+  file_transport = address_file
+""" + SIMPLE_ROUTERS
+
 SFILTER = "system_filter = @T@/filter\npreserve_message_logs\n"
 
 FILE_TRANSPORT = """\
@@ -145,4 +155,8 @@ CASES = {
     # errors_to = (empty): the failure is not reported
     "errors_to_empty": dict(main="", routers=ERRORS_TO_ROUTERS, transports=NO_USER_TRANSPORTS,
                             args=["-odi", "a@test.example"], first_only=True),
+    # a user filter saving the message and delivering it elsewhere
+    "filter_save": dict(main="preserve_message_logs\n", routers=FILTER_ROUTERS, transports=PFR_TRANSPORTS,
+                        files={"forward": "# Exim filter\nsave @T@/mail/saved\ndeliver a@test.example\n"},
+                        args=["-odi", "f@test.example"]),
 }
