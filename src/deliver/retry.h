@@ -74,7 +74,9 @@ bool retry_db_read(const char *key, retry_record *out);
 /* After a temporary failure of `a` at time now: update (or create) its
  * record from the rule that matches, computing next_try; sets
  * a->retry_time and returns true when the rule's time has run out (the
- * address must now be failed: "retry timeout exceeded"). */
+ * address must now be failed: "retry timeout exceeded"; a->user_message
+ * is then "<the error>: retry timeout exceeded" for the bounce, as exim's
+ * reads, and af_retry_timedout is set). */
 bool retry_db_defer(address_item *a, const char *key, time_t now);
 
 /* After a success: delete the record(s) for a. */

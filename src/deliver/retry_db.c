@@ -124,7 +124,12 @@ bool retry_db_defer(address_item *a, const char *key, time_t now) {
     hints_close(db);
   }
   a->retry_time = rec.next_try;
-  if (expired) a->flags |= af_retry_timedout;
+  if (expired) {
+    /* what the sender's report says: the last error and the timeout */
+    a->flags |= af_retry_timedout;
+    const char *last = a->user_message ? a->user_message : a->message;
+    a->user_message = last && *last ? str_sprintf("%s: retry timeout exceeded", last) : "retry timeout exceeded";
+  }
   return expired;
 }
 

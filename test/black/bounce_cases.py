@@ -79,7 +79,7 @@ p2:
   command = /bin/sh -c 'echo not returned; exit 1'
   user = nobody
 begin retry
-* * F,1h,10m
+* * F,1d,10m
 """
 
 MSG = ("From: Sender <sender@example.com>\nTo: bad@example.com\nSubject: test one\n"
@@ -125,6 +125,9 @@ CASES = [
      ["later@later.example"], MSG),
     ("warn_reply_to", "delay_warning = 1s\nerrors_reply_to = helpdesk@example.com", "warn", S,
      ["later@later.example"], MSG),
+    ("warn_hours", "delay_warning = 2h", "warn7300", S, ["later@later.example"], MSG),
+    ("warn_minutes", "delay_warning = 90m", "warn5500", S, ["later@later.example"], MSG),
+    ("retry_timeout", "", "warn90000", S, ["later@later.example"], MSG),
     ("warning_two", "delay_warning = 1s", "warn", S, ["later1@later.example", "later2@later.example"], MSG),
     ("return_output", "", "cmd", S, ["pipe1@example.com", "bad@example.com"], MSG),
     ("generated", "", "cmd", S, ["fwd1@example.com", "hide1@example.com"], MSG),

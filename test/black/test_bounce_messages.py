@@ -59,7 +59,8 @@ def run_case(tmp, case):
         (hfile,) = list((tmp / "spool" / "input").glob("*-H"))
         lines = hfile.read_text().split("\n")
         t, count = lines[3].split()
-        lines[3] = "%d %s" % (int(t) - 10, count)   # received 10 seconds ago
+        age = int(mode[4:]) if mode[4:] else 10       # "warnN": received N seconds ago
+        lines[3] = "%d %s" % (int(t) - age, count)
         hfile.write_text("\n".join(lines))
         subprocess.run(base + ["-M", hfile.name[:-2]], check=True, timeout=30)
     want = json.loads((EXPECTED / "bounce" / (name + ".json")).read_text())
