@@ -5,20 +5,28 @@
  * decision about the original recipients (ignored after a significant
  * delivery, failed, deferred, frozen) logged as exim4 logs them.
  *
+ * With system_filter_user set (and running as root) the filter runs in a
+ * child under that user, which reports back over a pipe.
+ *
  * Entry point: dlv_system_filter (deliver_int.h).
  * Must never: run a Sieve filter as the system filter; let a freeze
  * override an administrator's manual thaw.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/log.h"
 #include "base/store.h"
 #include "base/str.h"
 #include "config/main_config.h"
+#include "config/option.h"
 #include "deliver/deliver_int.h"
 #include "expand/variables.h"
 #include "filter/filter.h"
@@ -99,6 +107,179 @@ static void apply_header_changes(deliver_msg *dm) {
   }
 }
 
+/* ---- running the filter as system_filter_user ------------------------
+ * The filter runs in a child under that uid/gid; what it decided comes
+ * back over a pipe as length-prefixed strings ("<len>:<bytes>", "-:" for
+ * NULL): result, error, user message, the header block, then per
+ * generated address its text, flags, errors address, mode and reply. */
+
+static gstring *put_str(gstring *g, const char *s) {
+  if (!s) return g_cat(g, "-:");
+  return g_catn(g_fmt(g, "%zu:", strlen(s)), s, strlen(s));
+}
+
+static gstring *put_int(gstring *g, long n) { return put_str(g, str_sprintf("%ld", n)); }
+
+typedef struct reader {
+  const char *p, *end;
+  bool bad;
+} reader;
+
+static const char *get_str(reader *r) {
+  if (r->bad || r->p >= r->end) { r->bad = true; return NULL; }
+  if (r->p[0] == '-' && r->p + 1 < r->end && r->p[1] == ':') { r->p += 2; return NULL; }
+  char *colon;
+  unsigned long n = strtoul(r->p, &colon, 10);
+  if (colon >= r->end || *colon != ':' || (size_t)(r->end - colon - 1) < n) { r->bad = true; return NULL; }
+  const char *s = str_copyn(colon + 1, n);
+  r->p = colon + 1 + n;
+  return s;
+}
+
+static long get_int(reader *r) {
+  const char *s = get_str(r);
+  if (!s) { r->bad = true; return 0; }
+  return strtol(s, NULL, 10);
+}
+
+static gstring *put_result(filter_result fr, const filter_ctx *ctx) {
+  gstring *g = put_int(NULL, fr);
+  g = put_str(g, ctx->error);
+  g = put_str(g, ctx->user_message);
+  const char *h, *b;
+  size_t hl, bl;
+  expand_get_message(&h, &hl, &b, &bl);
+  g = put_str(g, h ? str_copyn(h, hl) : NULL);
+  for (int i = 0; i < 10; i++) {   /* $sn0..$sn9 for the users' filters */
+    const char **v = expand_var_slot(str_sprintf("sn%d", i));
+    g = put_str(g, v ? *v : NULL);
+  }
+  for (const address_item *a = ctx->generated; a; a = a->next) {
+    g = put_str(g, a->address);
+    g = put_int(g, (long)a->flags);
+    g = put_str(g, a->errors_address);
+    g = put_int(g, a->mode);
+    const reply_item *ri = a->reply;
+    g = put_int(g, ri != NULL);
+    if (ri) {
+      const char *v[] = {ri->from, ri->reply_to, ri->to, ri->cc, ri->bcc, ri->subject, ri->headers,
+                         ri->text, ri->file, ri->logfile, ri->oncelog};
+      for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) g = put_str(g, v[i]);
+      g = put_int(g, ri->once_repeat);
+      g = put_int(g, ri->file_expand);
+      g = put_int(g, ri->return_message);
+    }
+  }
+  return g;
+}
+
+static filter_result get_result(const char *text, size_t len, filter_ctx *ctx, address_item *sf,
+                                bool *ok) {
+  reader r = {text, text + len, false};
+  filter_result fr = (filter_result)get_int(&r);
+  ctx->error = get_str(&r);
+  ctx->user_message = get_str(&r);
+  const char *hb = get_str(&r);
+  if (hb) {
+    const char *h, *b;
+    size_t hl, bl;
+    expand_get_message(&h, &hl, &b, &bl);
+    expand_set_message(hb, strlen(hb), b ? b : "", b ? bl : 0);
+  }
+  for (int i = 0; i < 10; i++) {
+    const char *v = get_str(&r);
+    if (v) expand_var_set(str_sprintf("sn%d", i), v);
+  }
+  address_item **tail = &ctx->generated;
+  while (!r.bad && r.p < r.end) {
+    const char *addr = get_str(&r);
+    if (!addr) { r.bad = true; break; }
+    address_item *a = addr_child(sf, addr);
+    a->flags = (unsigned)get_int(&r);
+    a->errors_address = get_str(&r);
+    a->mode = (int)get_int(&r);
+    if (get_int(&r)) {
+      reply_item *ri = store_get(sizeof *ri, false);
+      const char **v[] = {&ri->from, &ri->reply_to, &ri->to, &ri->cc, &ri->bcc, &ri->subject,
+                          &ri->headers, &ri->text, &ri->file, &ri->logfile, &ri->oncelog};
+      for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) *v[i] = get_str(&r);
+      ri->once_repeat = (int)get_int(&r);
+      ri->file_expand = get_int(&r) != 0;
+      ri->return_message = get_int(&r) != 0;
+      a->reply = ri;
+    }
+    addr_set_unique(a);
+    *tail = a;
+    tail = &a->next;
+  }
+  *ok = !r.bad;
+  return fr;
+}
+
+/* Whether a main option was given in the configuration. */
+static bool main_option_given(const char *name) {
+  int n = 0, which = 0;
+  const option_table *t = main_option_tables(&n);
+  const optionlist *o = option_find(t, n, name, &which);
+  return o && option_was_set(o, t[which].base);
+}
+
+/* Run the filter in a child as system_filter_user/group. */
+static filter_result run_as_user(const char *text, filter_ctx *ctx, address_item *sf, uid_t uid, gid_t gid) {
+  int pfd[2];
+  if (pipe(pfd) < 0) {
+    ctx->error = str_sprintf("pipe() failed for the system filter: %s", strerror(errno));
+    return FF_ERROR;
+  }
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(pfd[0]);
+    filter_result fr;
+    if (setgroups(1, &gid) < 0 || setgid(gid) < 0 || setuid(uid) < 0) {
+      ctx->error = str_sprintf("unable to set gid=%ld or uid=%ld for the system filter", (long)gid, (long)uid);
+      fr = FF_ERROR;
+    } else {
+      fr = filter_interpret(text, ctx);
+    }
+    gstring *g = put_result(fr, ctx);
+    const char *p = g->s;
+    size_t n = g->len;
+    while (n) {
+      ssize_t w = write(pfd[1], p, n);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) break;
+      p += w;
+      n -= (size_t)w;
+    }
+    _exit(0);
+  }
+  close(pfd[1]);
+  gstring *in = g_new(4096, true);
+  char buf[4096];
+  ssize_t got;
+  while (pid > 0 && (got = read(pfd[0], buf, sizeof buf)) != 0) {
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (in->len > 16 * 1024 * 1024) break;
+    in = g_catn(in, buf, (size_t)got);
+  }
+  close(pfd[0]);
+  int status = 0;
+  if (pid > 0)
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  bool ok = false;
+  filter_result fr = pid > 0 && in->len ? get_result(in->s, in->len, ctx, sf, &ok) : FF_ERROR;
+  if (!ok) {
+    ctx->generated = NULL;
+    ctx->error = "the system filter process did not report (it failed or was killed)";
+    return FF_ERROR;
+  }
+  return fr;
+}
+
 /* The transport for a pipe, file, directory or reply the filter made. */
 static transport_instance *pfr_transport(const address_item *a) {
   const char *name = NULL;
@@ -134,7 +315,19 @@ int dlv_system_filter(deliver_msg *dm, address_item **generated, const char **fa
   for (int i = 0; i < m->recipients_count; i++)
     rl = g_fmt(rl, "%s%s", i ? ", " : "", m->recipients[i].address);
   expand_var_set("recipients", rl ? g_str(rl) : "");
-  filter_result fr = filter_kind(text) == FILTER_EXIM ? filter_interpret(text, &ctx) : FF_ERROR;
+  filter_result fr;
+  if (filter_kind(text) != FILTER_EXIM) {
+    fr = FF_ERROR;
+  } else if (geteuid() == 0 && main_option_given("system_filter_user")) {
+    gid_t gid = mainconf.system_filter_group;
+    if (!main_option_given("system_filter_group")) {
+      struct passwd *pw = getpwuid(mainconf.system_filter_user);
+      gid = pw ? pw->pw_gid : (gid_t)mainconf.system_filter_user;
+    }
+    fr = run_as_user(text, &ctx, sf, mainconf.system_filter_user, gid);
+  } else {
+    fr = filter_interpret(text, &ctx);
+  }
   if (fr == FF_ERROR && !ctx.error) ctx.error = "the system filter must be an Exim filter";
   apply_header_changes(dm);
 

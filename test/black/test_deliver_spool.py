@@ -206,3 +206,14 @@ def test_queue_run_waits_for_the_retry_time(exim, tmp_path):
         "MSGID User 0 set for t_mbox transport is on the fixed_never_users list",
         "MSGID == b@test.example R=local T=t_mbox defer (-29): User 0 set for t_mbox transport is on "
         "the fixed_never_users list"]
+
+
+def test_system_filter_runs_as_system_filter_user(exim, tmp_path):
+    env = DeliverEnv(exim, tmp_path)
+    (tmp_path / "filter").write_text('# Exim filter\nheaders add "X-Uid: ${run{/usr/bin/id -u}}"\n'
+                                     'if $h_subject: is "hi" then deliver b@test.example endif\n')
+    env.config(main=f"system_filter = {tmp_path}/filter\nsystem_filter_user = nobody\n")
+    env.send(["a@test.example"])
+    assert env.mainlog()[1:] == ["MSGID original recipients ignored (system filter)",
+                                 "MSGID => b <system-filter> R=local T=t_mbox", "MSGID Completed"]
+    assert "\nX-Uid: 65534\n" in env.mbox("b")
