@@ -56,7 +56,7 @@ void dlv_set_message_vars(deliver_msg *dm) {
   expand_set_message(hb->s, hb->len, head, head_len);
   expand_msg_counts counts = {
       .size = hsize + 1 + dm->body_size,
-      .linecount = hlines + 1 + m->body_linecount,
+      .linecount = hlines + m->body_linecount,   /* the blank line is not counted (exim4) */
       .body_linecount = m->body_linecount,
       .body_zerocount = m->body_zerocount,
       .body_size = dm->body_size,

@@ -75,6 +75,16 @@ userfilter:
   file_transport = address_file
 """ + SIMPLE_ROUTERS
 
+VARS_TRANSPORTS = """\
+t_mbox:
+  driver = appendfile
+  file = @T@/mail/$local_part_data
+  user = nobody
+  headers_add = X-Vars: $message_exim_id|$sender_address|$message_size|$message_linecount|\\
+    $body_linecount|$received_protocol|$recipients_count|${length_10:$message_body}|\\
+    $message_body_size|$h_subject:|$received_count|$originator_uid|$authenticated_id|$return_path
+"""
+
 SFILTER = "system_filter = @T@/filter\npreserve_message_logs\n"
 
 FILE_TRANSPORT = """\
@@ -159,4 +169,7 @@ CASES = {
     "filter_save": dict(main="preserve_message_logs\n", routers=FILTER_ROUTERS, transports=PFR_TRANSPORTS,
                         files={"forward": "# Exim filter\nsave @T@/mail/saved\ndeliver a@test.example\n"},
                         args=["-odi", "f@test.example"]),
+    # expansion variables of the message in a transport
+    "message_vars": dict(main="", transports=VARS_TRANSPORTS, args=["-odi", "a@test.example", "b@test.example"],
+                         input="Subject: vars\nX-A: 1\n\nline one of the body\nline two\n"),
 }
