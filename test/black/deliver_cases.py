@@ -85,6 +85,18 @@ t_mbox:
     $message_body_size|$h_subject:|$received_count|$originator_uid|$authenticated_id|$return_path
 """
 
+HOST_VARS_TRANSPORTS = """\
+t_mbox:
+  driver = appendfile
+  file = @T@/mail/$local_part_data
+  user = nobody
+  headers_add = X-Host: $sender_host_address|$sender_host_port|$sender_helo_name|$received_protocol|\\
+    $sender_host_name|$received_ip_address|$received_port|$sender_fullhost|$acl_m_x|$authenticated_sender
+"""
+
+SMTP_ONE = ("EHLO client.example\r\nMAIL FROM:<s@x.example>\r\nRCPT TO:<a@test.example>\r\nDATA\r\n"
+            "Subject: s\r\n\r\nbody\r\n.\r\nQUIT\r\n")
+
 SFILTER = "system_filter = @T@/filter\npreserve_message_logs\n"
 
 FILE_TRANSPORT = """\
@@ -172,4 +184,8 @@ CASES = {
     # expansion variables of the message in a transport
     "message_vars": dict(main="", transports=VARS_TRANSPORTS, args=["-odi", "a@test.example", "b@test.example"],
                          input="Subject: vars\nX-A: 1\n\nline one of the body\nline two\n"),
+    # host variables of an SMTP message, and an ACL variable kept in -H
+    "host_vars": dict(main="acl_smtp_rcpt = r\nbegin acl\nr:\n  accept set acl_m_x = kept\n",
+                      transports=HOST_VARS_TRANSPORTS, input=SMTP_ONE,
+                      args=["-bs", "-odi", "-oMa", "192.0.2.7.1234", "-oMi", "192.0.2.1.25", "-oMs", "c.example"]),
 }
