@@ -217,3 +217,19 @@ def test_system_filter_runs_as_system_filter_user(exim, tmp_path):
     assert env.mainlog()[1:] == ["MSGID original recipients ignored (system filter)",
                                  "MSGID => b <system-filter> R=local T=t_mbox", "MSGID Completed"]
     assert "\nX-Uid: 65534\n" in env.mbox("b")
+
+
+def test_errors_to_receives_the_bounce(exim, tmp_path):
+    env = DeliverEnv(exim, tmp_path)
+    env.config(routers="local:\n  driver = accept\n  local_parts = a : b : pm : s\n"
+                       "  errors_to = ${if eq{$local_part}{b}{pm@test.example}{}}\n  transport = t_mbox\n",
+               transports="t_mbox:\n  driver = appendfile\n  file = @T@/mail/$local_part_data\n"
+                          "  user = ${if eq{$local_part}{b}{root}{nobody}}\n")
+    env.send(["a@test.example", "b@test.example"], args=["-odi", "-f", "s@test.example"])
+    first = env.message_ids()[0]
+    assert env.wait_for_log(r"^MSGID => pm <pm@test.example> R=local T=t_mbox$")
+    assert "X-Failed-Recipients: b@test.example" in env.mbox("pm")
+    assert env.mbox("s") is None
+    raw = env.mainlog_raw().splitlines()
+    mine = [x for x, y in zip(env.mainlog(), raw) if f" {first} " in y]
+    assert mine[-2:] == ["MSGID ** b@test.example: retry timeout exceeded", "MSGID Completed"]
