@@ -232,6 +232,15 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
     return;
   }
 
+  /* -ql, -qq's first pass, -odqs / queue_smtp_domains: remote
+   * transports wait for a later run, without a log line. */
+  if (!route_transport_is_local(a->transport) &&
+      (r->o->local_only || r->o->first_pass_routing || r->o->remote_suppress)) {
+    a->flags |= af_retry_skipped;
+    defer_push(r, a, false);
+    return;
+  }
+
   /* A temporary failure earlier: not before its retry time (exim4 logs
    * this in the main log only). */
   if (!(a->flags & af_pfr)) {
