@@ -122,14 +122,13 @@ static const char *transport_retry_key(const address_item *a) {
 }
 
 /* Deferred addresses are kept newest first (exim4 works through them in
- * that order after the deliveries); `retry` says whether the retry rules
- * decide the address's fate (not for "retry time not reached" and other
- * deferrals that did not try anything). */
-static void defer_push(run *r, address_item *a, bool routing) {
+ * that order after the deliveries); those marked af_retry_skipped did not
+ * try anything and leave the retry data alone. */
+static void defer_push(run *r, address_item *a) {
   a->next = r->deferred.head;
   r->deferred.head = a;
   if (!r->deferred.tail) r->deferred.tail = a;
-  a->status = routing ? DEFER : DEFER_NONE;   /* which retry key applies */
+  a->status = DEFER;
 }
 
 /* The retry rules for this run's temporary failures: an address whose
@@ -141,8 +140,11 @@ static void do_retries(run *r) {
       list_add(&keep, a);
       continue;
     }
-    const char *key = a->status == DEFER ? (a->domain_retry_key ? a->domain_retry_key : a->address)
-                                         : (a->address_retry_key ? a->address_retry_key : a->address);
+    /* the router's key (R:local@domain or R:domain as retry_use_local_part
+     * says) for routing deferrals, the transport's for the others */
+    const char *key = a->address_retry_key ? a->address_retry_key
+                      : a->domain_retry_key ? a->domain_retry_key
+                                            : str_sprintf("R:%s@%s", a->local_part, a->domain);
     if (retry_db_defer(a, key, r->now)) {
       a->message = "retry timeout exceeded";
       a->basic_errno = ERRNO_EXPIRED;
@@ -163,7 +165,7 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
     a->message = "too many addresses generated";
     a->basic_errno = ERRNO_BADREDIRECT;
     dlv_log_deferral(dm, a);
-    defer_push(r, a, false);
+    defer_push(r, a);
     return;
   }
   /* Delivered in an earlier run (a child recorded in nonrecipients). */
@@ -195,7 +197,7 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
     case DEFER:
       a->transport_return = DEFER;
       dlv_log_deferral(dm, a);
-      defer_push(r, a, true);
+      defer_push(r, a);
       return;
     default:   /* FAIL, REROUTED without a new domain, ... */
       if (!a->message) a->message = "Unrouteable address";
@@ -228,7 +230,7 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
     a->basic_errno = ERRNO_BADTRANSPORT;
     a->transport_return = DEFER;
     dlv_log_deferral(dm, a);
-    defer_push(r, a, false);
+    defer_push(r, a);
     return;
   }
 
@@ -237,7 +239,7 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
   if (!route_transport_is_local(a->transport) &&
       (r->o->local_only || r->o->first_pass_routing || r->o->remote_suppress)) {
     a->flags |= af_retry_skipped;
-    defer_push(r, a, false);
+    defer_push(r, a);
     return;
   }
 
@@ -250,7 +252,7 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
       a->basic_errno = ERRNO_RETRY_NOT_DUE;
       if (LOGGING(retry_defer))
         log_write_msg(dm->m.id, LOG_MAIN, "== %s", g_str(dlv_defer_text(a)));
-      defer_push(r, a, false);
+      defer_push(r, a);
       return;
     }
   }
@@ -322,7 +324,7 @@ static void outcome(run *r, address_item *a, bool later_in_batch, const struct t
     a->transport_return = DEFER;
     dlv_log_deferral(dm, a);
     if (a->special_action == SPECIAL_FREEZE && !dm->frozen_reason) dm->frozen_reason = a->message;
-    defer_push(r, a, false);
+    defer_push(r, a);
     break;
   }
 }
