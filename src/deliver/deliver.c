@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -480,6 +481,9 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
   }
   deliver_current = &dm;
   spool_msg *m = &dm.m;
+  /* the transport children are waited for: not under an ignored SIGCHLD
+   * inherited from a daemon */
+  void (*old_chld)(int) = signal(SIGCHLD, SIG_DFL);
   if (debug_selector & (D_v | D_deliver)) debug_printf("delivering %s\n", id);
   run r = {.dm = &dm, .o = o, .now = time(NULL)};
   r.fake = o->dont_deliver || m->dont_deliver;
@@ -487,11 +491,13 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
   bool cancel = o->give_up;
   if (!frozen_check(&r, &cancel)) {
     deliver_close(&dm);
+    signal(SIGCHLD, old_chld);
     return DELIVER_NOT_ATTEMPTED;
   }
   dlv_msglog_open(&dm);
   if (dlv_journal_recover(&dm) < 0) {
     deliver_close(&dm);
+    signal(SIGCHLD, old_chld);
     return DELIVER_NOT_ATTEMPTED;
   }
   dlv_set_message_vars(&dm);
@@ -583,5 +589,6 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
     if (saved && !r.journal_failed) dlv_journal_remove(&dm);
   }
   deliver_close(&dm);
+  signal(SIGCHLD, old_chld);
   return result;
 }
