@@ -27,11 +27,16 @@
 
 /* ---- submission ---------------------------------------------------------- */
 
-/* The program to run: exim_path when it is executable, else this very
- * binary (a test build that is not installed). */
+/* The program to run: exim_path when the configuration names one, else
+ * this very binary (the same file once installed at the default
+ * BIN_DIRECTORY/exim; a build that is not installed runs itself rather
+ * than whatever may be installed there). */
 static const char *self_path(void) {
-  if (mainconf.exim_path && access(mainconf.exim_path, X_OK) == 0) return mainconf.exim_path;
-  return "/proc/self/exe";
+  const char *dflt = BIN_DIRECTORY "/exim";
+  if (mainconf.exim_path && *mainconf.exim_path && strcmp(mainconf.exim_path, dflt) != 0 &&
+      access(mainconf.exim_path, X_OK) == 0)
+    return mainconf.exim_path;
+  return access("/proc/self/exe", X_OK) == 0 ? "/proc/self/exe" : mainconf.exim_path;
 }
 
 FILE *bounce_submit_open(const char *sender, const char *id, pid_t *pid, const char **error) {
