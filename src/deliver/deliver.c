@@ -208,13 +208,22 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
       return;
     }
     if (ctx->generated) {
-      /* children are routed next, before the rest (exim4's order) */
-      address_item *c = ctx->generated, *last = c;
+      /* children are routed next, before the rest; an unseen router's
+       * own copy after the address going on (exim4's order) */
+      addr_list kids = {0}, copies = {0};
+      for (address_item *c = ctx->generated, *next; c; c = next) {
+        next = c->next;
+        list_add((c->flags & af_unseen) && c->status == OK ? &copies : &kids, c);
+      }
       ctx->generated = NULL;
-      while (last->next) last = last->next;
-      last->next = r->todo.head;
-      r->todo.head = c;
-      if (!r->todo.tail) r->todo.tail = last;
+      if (copies.head) {
+        if (kids.tail) kids.tail->next = copies.head;
+        else kids.head = copies.head;
+        kids.tail = copies.tail;
+      }
+      kids.tail->next = r->todo.head;
+      r->todo.head = kids.head;
+      if (!r->todo.tail) r->todo.tail = kids.tail;
       return;
     }
     if (!a->transport) {

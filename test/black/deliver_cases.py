@@ -97,6 +97,21 @@ t_mbox:
 SMTP_ONE = ("EHLO client.example\r\nMAIL FROM:<s@x.example>\r\nRCPT TO:<a@test.example>\r\nDATA\r\n"
             "Subject: s\r\n\r\nbody\r\n.\r\nQUIT\r\n")
 
+UNSEEN_ROUTERS = """\
+copy:
+  driver = accept
+  local_parts = a
+  unseen
+  transport = t_copy
+""" + SIMPLE_ROUTERS
+
+COPY_TRANSPORTS = SIMPLE_TRANSPORTS + """\
+t_copy:
+  driver = appendfile
+  file = @T@/mail/copy
+  user = nobody
+"""
+
 SFILTER = "system_filter = @T@/filter\npreserve_message_logs\n"
 
 FILE_TRANSPORT = """\
@@ -188,4 +203,7 @@ CASES = {
     "host_vars": dict(main="acl_smtp_rcpt = r\nbegin acl\nr:\n  accept set acl_m_x = kept\n",
                       transports=HOST_VARS_TRANSPORTS, input=SMTP_ONE,
                       args=["-bs", "-odi", "-oMa", "192.0.2.7.1234", "-oMi", "192.0.2.1.25", "-oMs", "c.example"]),
+    # unseen: a copy, and the address goes on to the next router
+    "unseen": dict(main="preserve_message_logs\n", routers=UNSEEN_ROUTERS, transports=COPY_TRANSPORTS,
+                   args=["-odi", "a@test.example", "b@test.example"]),
 }
