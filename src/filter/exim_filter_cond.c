@@ -139,75 +139,17 @@ static bool forany_one(const char *address, void *p) {
   return false;
 }
 
-typedef struct personal_arg {
-  fstrlist *mine;
-  bool from;     /* testing From: (self or robots) rather than To: */
-} personal_arg;
-
-static bool personal_one(const char *address, void *p) {
-  personal_arg *pa = p;
-  for (fstrlist *m = pa->mine; m; m = m->next)
-    if (find_caseless(address, m->s, false)) return true;
-  if (!pa->from) return false;
-  static const char *const robots[] = {"server@", "daemon@", "root@", "listserv@", "majordomo@",
-                                       "-request@"};
-  for (size_t i = 0; i < sizeof robots / sizeof robots[0]; i++)
-    if (find_caseless(address, robots[i], false)) return true;
-  const char *err;
-  const regex *re = regex_get("^owner-[^@]+@", REGEX_CASELESS, &err);
-  return re && regex_match(re, address, strlen(address), NULL, 0, NULL, &err) == 1;
-}
-
-static bool header_present(const char *name) {
-  const char *v = expand_cstring(str_sprintf("${if def:h_%s:{y}{n}}", name));
-  return v && *v == 'y';
-}
-
 static int personal(frun *r, const fcond *c) {
-  const char *sender = expand_cstring("$sender_address");
-  if (!sender || !*sender) return 0;
-  static const char *const lists[] = {"List-Id", "List-Help", "List-Subscribe", "List-Unsubscribe",
-                                      "List-Post", "List-Owner", "List-Archive"};
-  for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
-    if (header_present(lists[i])) return 0;
-  if (header_present("auto-submitted")) {
-    const char *as = expand_cstring("$h_auto-submitted:");
-    if (!as || str_cmpic(as, "no") != 0) return 0;
-  }
-  const char *prec = expand_cstring("$h_precedence:");
-  if (prec && (find_caseless(prec, "bulk", false) || find_caseless(prec, "list", false) ||
-               find_caseless(prec, "junk", false)))
-    return 0;
-
-  /* The user's addresses: local_part@domain, with the prefix and suffix,
-   * and the aliases. */
-  fstrlist *mine = NULL;
-  const char *lp = expand_cstring("$local_part"), *dom = expand_cstring("$domain");
-  const char *pre = expand_cstring("$local_part_prefix"), *suf = expand_cstring("$local_part_suffix");
-  fstrlist *s = store_zget(sizeof *s, false);
-  s->s = str_sprintf("%s@%s", lp ? lp : "", dom ? dom : "");
-  mine = s;
-  if ((pre && *pre) || (suf && *suf)) {
-    s = store_zget(sizeof *s, false);
-    s->s = str_sprintf("%s%s%s@%s", pre ? pre : "", lp ? lp : "", suf ? suf : "", dom ? dom : "");
-    s->next = mine;
-    mine = s;
-  }
+  fstrlist *mine = filter_user_addresses();
   for (fstrlist *a = c->aliases; a; a = a->next) {
     const char *v = exim_filter_expand(r, a->s, "filter file");
     if (!v) return -1;
-    s = store_zget(sizeof *s, false);
+    fstrlist *s = store_zget(sizeof *s, false);
     s->s = v;
     s->next = mine;
     mine = s;
   }
-  personal_arg pa = {mine, false};
-  const char *to = expand_cstring("$h_to:");
-  if (!to || !filter_each_address(to, personal_one, &pa)) return 0;
-  pa.from = true;
-  const char *from = expand_cstring("$h_from:");
-  if (from && filter_each_address(from, personal_one, &pa)) return 0;
-  return 1;
+  return filter_personal(mine, mine, false);
 }
 
 int exim_filter_cond(frun *r, const fcond *c) {

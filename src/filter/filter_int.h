@@ -51,6 +51,19 @@ const char *filter_one_address(const char *mailbox, const char **error, bool *qu
 
 /* ---- Exim filter ---- */
 
+typedef struct fstrlist {
+  struct fstrlist *next;
+  const char *s;
+} fstrlist;
+
+/* filter_personal.c: the user's addresses ($local_part@$domain, and with
+ * the prefix and suffix), and the personal-mail check shared by the Exim
+ * filter's "personal" and Sieve's vacation (to_mine: addresses looked for
+ * in To: (and Cc:, Bcc: when cc_bcc); from_mine: the user's own, refused
+ * in From:). */
+fstrlist *filter_user_addresses(void);
+bool filter_personal(const fstrlist *to_mine, const fstrlist *from_mine, bool cc_bcc);
+
 enum fcmd_type {
   FC_ADD, FC_DEFER, FC_DELIVER, FC_FAIL, FC_FINISH, FC_FREEZE, FC_HEADERS_ADD,
   FC_HEADERS_CHARSET, FC_HEADERS_REMOVE, FC_IF, FC_LOGFILE, FC_LOGWRITE, FC_MAIL,
@@ -62,11 +75,6 @@ enum fcond_type {
   FCO_MANUALLY_THAWED, FCO_PERSONAL, FCO_FORANY,
   FCO_IS, FCO_CONTAINS, FCO_BEGINS, FCO_ENDS, FCO_MATCHES, FCO_ABOVE, FCO_BELOW
 };
-
-typedef struct fstrlist {
-  struct fstrlist *next;
-  const char *s;
-} fstrlist;
 
 typedef struct fcond {
   enum fcond_type type;

@@ -146,47 +146,18 @@ static bool do_fileinto(sieve_state *s, bool exec) {
   return semicolon(s);
 }
 
-typedef struct personal_arg {
-  const char *me;
-  sieve_list *alt;
-} personal_arg;
-
-static bool is_mine(const char *address, void *arg) {
-  personal_arg *pa = arg;
-  if (str_cmpic(address, pa->me) == 0) return true;
-  for (sieve_list *a = pa->alt; a; a = a->next)
-    if (str_cmpic(address, a->s) == 0) return true;
-  return false;
-}
-
-/* RFC 5230 4.5/4.6: whether a vacation reply may be sent. */
-static bool vacation_personal(sieve_state *s, sieve_list *addresses) {
-  const char *sender = expand_cstring("$sender_address");
-  if (!sender || !*sender) return false;
-  static const char *const robots[] = {"owner-", "-request@", "mailer-daemon@", "listserv@", "majordomo@"};
-  for (size_t i = 0; i < sizeof robots / sizeof robots[0]; i++) {
-    size_t n = strlen(robots[i]);
-    for (const char *p = sender; *p; p++)
-      if (str_ncmpic(p, robots[i], n) == 0 && (i > 0 || p == sender)) return false;
+/* RFC 5230 4.5/4.6 as exim4 checks it: the user's own addresses and the
+ * :addresses in To:, Cc: or Bcc:, none of them in From:, and the other
+ * tests of the Exim filter's "personal". */
+static bool vacation_personal(sieve_list *addresses) {
+  fstrlist *mine = filter_user_addresses();
+  for (sieve_list *a = addresses; a; a = a->next) {
+    fstrlist *t = store_zget(sizeof *t, false);
+    t->s = a->s;
+    t->next = mine;
+    mine = t;
   }
-  static const char *const lists[] = {"$h_list-id:", "$h_list-help:", "$h_list-subscribe:",
-                                      "$h_list-unsubscribe:", "$h_list-post:", "$h_list-owner:",
-                                      "$h_list-archive:"};
-  for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
-    const char *v = expand_cstring(str_sprintf("${if def:%s{y}{n}}", lists[i] + 1));
-    if (v && *v == 'y') return false;
-  }
-  const char *as = expand_cstring("$h_auto-submitted:");
-  if (as && *as && str_cmpic(as, "no") != 0) return false;
-  const char *prec = expand_cstring("$h_precedence:");
-  if (prec && (strstr(prec, "bulk") || strstr(prec, "list") || strstr(prec, "junk"))) return false;
-  /* One of the user's addresses in To:, Cc:, Bcc: (or Resent- forms). */
-  const char *lp = expand_cstring("$local_part"), *dom = expand_cstring("$domain");
-  const char *me = str_sprintf("%s@%s", lp ? lp : "", dom ? dom : "");
-  const char *hdrs = expand_cstring("$h_to:,$h_cc:,$h_bcc:,$h_resent-to:,$h_resent-cc:");
-  if (!hdrs) return false;
-  personal_arg pa = {me, addresses};
-  return filter_each_address(hdrs, is_mine, &pa);
+  return filter_personal(mine, mine, true);
 }
 
 static bool do_vacation(sieve_state *s, bool exec) {
@@ -235,7 +206,7 @@ static bool do_vacation(sieve_state *s, bool exec) {
   s->p++;
   if (!exec) return sieve_skip(s);
   if (s->vacation_done) return sieve_fail(s, "trying to execute vacation more than once");
-  if (!vacation_personal(s, addresses)) {
+  if (!vacation_personal(addresses)) {
     if (filter_verbose) fprintf(stderr, "Sieve: mail was not personal, vacation would ignore it\n");
     return sieve_skip(s);
   }
