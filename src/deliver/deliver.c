@@ -68,7 +68,7 @@ typedef struct run {
   bool cancelled;           /* -Mg, timeout_frozen_after */
   spool_tree *seen;         /* unique+transport of addresses set for delivery */
   int count;
-  addr_list todo, local, pfr, deferred, failed, delivered;
+  addr_list todo, local, pfr, deferred, failed, delivered, route_failed;
 } run;
 
 static const char *top_recipient(const run *r, const address_item *a) {
@@ -203,8 +203,7 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
     default:   /* FAIL, REROUTED without a new domain, ... */
       if (!a->message) a->message = "Unrouteable address";
       a->transport_return = FAIL;
-      dlv_log_failure(dm, a);
-      list_add(&r->failed, a);
+      list_add(&r->route_failed, a);   /* logged when routing is over */
       return;
     }
     if (ctx->generated) {
@@ -565,6 +564,12 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
 
   route_ctx ctx = {.purpose = ROUTE_DELIVER, .sender = m->sender};
   for (address_item *a; (a = list_pop(&r.todo));) route_one(&r, a, &ctx);
+  /* routing failures are logged once every address is routed, before the
+   * deliveries (exim4) */
+  for (address_item *a; (a = list_pop(&r.route_failed));) {
+    dlv_log_failure(&dm, a);
+    list_add(&r.failed, a);
+  }
   do_local(&r);
   do_retries(&r);
   do_failures(&r);

@@ -297,8 +297,7 @@ static void child_run(deliver_msg *dm, address_item *batch, const ugid *u, int f
                str_sprintf("unable to set gid=%ld or uid=%ld (euid=%ld)", (long)u->gid, (long)u->uid,
                            (long)geteuid()));
   }
-  if (chdir(u->cwd) < 0 && chdir("/") < 0)
-    child_fail(fd, batch, errno, str_sprintf("failed to chdir to %s", u->cwd));
+  if (chdir(u->cwd) < 0) child_fail(fd, batch, errno, str_sprintf("failed to chdir to %s", u->cwd));
 
   deliver_current = dm;
   addr_set_vars(batch);

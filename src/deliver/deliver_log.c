@@ -138,7 +138,7 @@ void dlv_log_failure(deliver_msg *dm, const address_item *a) {
   if (a->message) t = g_fmt(t, ": %s", a->message);
   const char *text = g_str(t);
   log_write_msg(dm->m.id, LOG_MAIN, "** %s", text);
-  if (!a->transport && !expired) dlv_msglog(dm, "routing failed for %s", text);
+  if (!a->transport && !a->router && !expired) dlv_msglog(dm, "routing failed for %s", text);
   else dlv_msglog(dm, "%s", text);
 }
 

@@ -112,6 +112,28 @@ t_copy:
   user = nobody
 """
 
+FAIL_ROUTERS = """\
+alias:
+  driver = redirect
+  local_parts = gone : later
+  allow_fail
+  allow_defer
+  data = ${if eq{$local_part}{gone}{:fail: no such list}{:defer: try later}}
+""" + SIMPLE_ROUTERS
+
+CLU_ROUTERS = """\
+users:
+  driver = accept
+  check_local_user
+  transport = t_user
+"""
+
+CLU_TRANSPORTS = """\
+t_user:
+  driver = appendfile
+  file = @T@/mail/$local_part_data-$home
+"""
+
 SFILTER = "system_filter = @T@/filter\npreserve_message_logs\n"
 
 FILE_TRANSPORT = """\
@@ -206,4 +228,12 @@ CASES = {
     # unseen: a copy, and the address goes on to the next router
     "unseen": dict(main="preserve_message_logs\n", routers=UNSEEN_ROUTERS, transports=COPY_TRANSPORTS,
                    args=["-odi", "a@test.example", "b@test.example"]),
+    # :fail: and :defer: from a redirection
+    "redirect_fail_defer": dict(main="", routers=FAIL_ROUTERS, retry="* * F,1h,10m\n",
+                                args=["-odi", "gone@test.example", "later@test.example", "a"], first_only=True),
+    # the same recipient twice
+    "duplicate_recipients": dict(main="", args=["-odi", "a@test.example", "a", "A@test.example"]),
+    # check_local_user: the user's uid and home
+    "check_local_user": dict(main="", routers=CLU_ROUTERS, transports=CLU_TRANSPORTS,
+                             args=["-odi", "nobody@test.example"], first_only=True),
 }
