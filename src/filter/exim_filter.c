@@ -230,13 +230,11 @@ static bool do_logfile(frun *r, const fcmd *c) {
     r->error = str_sprintf("tainted log file name \"%s\"", s);
     return false;
   }
+  /* A previous log is closed; the new one is opened by the first logwrite. */
   if (r->log_fd >= 0) close(r->log_fd);
-  r->log_fd = open(s, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode);
-  if (r->log_fd < 0) {
-    r->error = str_sprintf("failed to open filter log file \"%s\": %s", s, strerror(errno));
-    return false;
-  }
+  r->log_fd = -1;
   r->log_name = s;
+  r->log_mode = mode;
   return true;
 }
 
@@ -249,9 +247,16 @@ static bool do_logwrite(frun *r, const fcmd *c) {
     out(r, "Logwrite \"%s\"\n", filter_printing(s));
     return true;
   }
-  if (r->log_fd < 0) {
+  if (!r->log_name) {
     r->error = "attempt to obey \"logwrite\" command without a previous \"logfile\"";
     return false;
+  }
+  if (r->log_fd < 0) {
+    r->log_fd = open(r->log_name, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, r->log_mode);
+    if (r->log_fd < 0) {
+      r->error = str_sprintf("failed to open filter log file \"%s\": %s", r->log_name, strerror(errno));
+      return false;
+    }
   }
   n = strlen(s);
   for (size_t done = 0; done < n;) {

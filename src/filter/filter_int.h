@@ -118,8 +118,9 @@ typedef struct frun {
   bool finished;
   filter_result stop;       /* FF_FAIL/FF_FREEZE/FF_DEFER when ended by one */
   const char *error;
-  int log_fd;               /* logfile (non-testing) or -1 */
+  int log_fd;               /* logfile (non-testing), opened by the first logwrite, or -1 */
   const char *log_name;
+  int log_mode;
 } frun;
 
 /* Evaluate a condition; -1 on error (r->error set). */

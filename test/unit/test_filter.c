@@ -169,6 +169,11 @@ static void test_logfile(void) {
     close(fd);
   }
   CHECK(run("# Exim filter\nlogwrite x\n", &ctx, user_opts) == FF_ERROR);
+  /* the file is opened by the first logwrite, not by logfile */
+  snprintf(path, sizeof path, "%s/never", dir);
+  CHECK(run(str_sprintf("# Exim filter\nlogfile %s\n", path), &ctx, user_opts) == FF_NOTDELIVERED);
+  CHECK(access(path, F_OK) != 0);
+  snprintf(path, sizeof path, "%s/log", dir);
   unlink(path);
   rmdir(dir);
 }
