@@ -203,7 +203,9 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
     default:   /* FAIL, REROUTED without a new domain, ... */
       if (!a->message) a->message = "Unrouteable address";
       a->transport_return = FAIL;
-      list_add(&r->route_failed, a);   /* logged when routing is over */
+      a->next = r->route_failed.head;   /* logged when routing is over, last first */
+      r->route_failed.head = a;
+      if (!r->route_failed.tail) r->route_failed.tail = a;
       return;
     }
     if (ctx->generated) {
@@ -564,8 +566,8 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
 
   route_ctx ctx = {.purpose = ROUTE_DELIVER, .sender = m->sender};
   for (address_item *a; (a = list_pop(&r.todo));) route_one(&r, a, &ctx);
-  /* routing failures are logged once every address is routed, before the
-   * deliveries (exim4) */
+  /* routing failures are logged once every address is routed, the last
+   * one first, before the deliveries (exim4) */
   for (address_item *a; (a = list_pop(&r.route_failed));) {
     dlv_log_failure(&dm, a);
     list_add(&r.failed, a);

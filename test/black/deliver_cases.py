@@ -236,4 +236,8 @@ CASES = {
     # check_local_user: the user's uid and home
     "check_local_user": dict(main="", routers=CLU_ROUTERS, transports=CLU_TRANSPORTS,
                              args=["-odi", "nobody@test.example"], first_only=True),
+    # two routing failures and two transport deferrals: their order
+    "order_of_failures": dict(main="", transports=DEFER_TRANSPORTS, retry="* * F,1h,10m\n",
+                              args=["-odi", "x@test.example", "b@test.example", "y@test.example", "a", "b"],
+                              first_only=True),
 }
