@@ -457,6 +457,7 @@ static bool frozen_check(run *r, bool *cancel) {
   if (r->o->force_thaw) {
     log_write_msg(m->id, LOG_MAIN, "Unfrozen by forced delivery");
     dlv_msglog(dm, "Unfrozen by forced delivery");
+    m->manual_thaw = true;   /* the system filter's freeze no longer applies */
   } else if (mainconf.timeout_frozen_after > 0 && age > mainconf.timeout_frozen_after) {
     log_write_msg(m->id, LOG_MAIN, "cancelled by timeout_frozen_after");
     *cancel = true;

@@ -250,3 +250,17 @@ def test_ql_leaves_remote_deliveries(exim, tmp_path):
     assert [x for x in env.mainlog()[1:] if not x.startswith(("Start", "End"))] == [
         "MSGID => a <a@test.example> R=local T=t_mbox"]
     assert env.queue_ids() == [msgid]
+
+
+def test_forced_delivery_overrides_system_filter_freeze(exim, tmp_path):
+    # exim4: "Frozen by the system filter: looks odd", then -M:
+    # "Unfrozen by forced delivery" and the filter's freeze no longer applies
+    env = DeliverEnv(exim, tmp_path)
+    (tmp_path / "filter").write_text('# Exim filter\nfreeze text "looks odd"\n')
+    env.config(main=f"system_filter = {tmp_path}/filter\n")
+    env.send(["a@test.example"])
+    (msgid,) = env.queue_ids()
+    deliver(env, msgid)
+    assert env.mainlog()[1:] == ["MSGID Frozen by the system filter: looks odd",
+                                 "MSGID Unfrozen by forced delivery",
+                                 "MSGID => a <a@test.example> R=local T=t_mbox", "MSGID Completed"]
