@@ -167,15 +167,15 @@ static void put_default_intro(FILE *f, const char *sender, bool to_sender) {
 
 bool bounce_send(deliver_msg *dm, const char *to, address_item *failed) {
   if (!to || !*to) return false;
-  bool any = false;
-  for (address_item *a = failed; a; a = a->next)
-    if (wants_failure_notice(a)) any = true;
-  if (!any) {
-    for (address_item *a = failed; a; a = a->next)
-      log_write_msg(dm->m.id, LOG_MAIN, "%s: error ignored: RFC 3461 DSN, failure notify not requested",
-                    a->address);
-    return true;
+  /* DSN NOTIFY without FAILURE: as exim 4.96, such addresses at the head of
+   * the list are dropped (and logged); from the first one that wants a
+   * report on, every address is reported */
+  while (failed && !wants_failure_notice(failed)) {
+    log_write_msg(dm->m.id, LOG_MAIN, "%s: error ignored: RFC 3461 DSN, failure notify not requested",
+                  failed->address);
+    failed = failed->next;
   }
+  if (!failed) return true;
 
   const char *sender = bounce_sender(dm);
   bool to_sender = strcmp(sender, to) == 0;

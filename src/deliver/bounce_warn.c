@@ -4,8 +4,9 @@
  *
  * Entry points (bounce.h): bounce_warning_due(), bounce_send_warning(),
  * bounce_send_success().
- * Must never: warn about a bounce (sender "<>"), or about addresses whose
- * DSN NOTIFY excludes DELAY; send a success notice not asked for.
+ * Must never: warn about a bounce (sender "<>"), or when the first delayed
+ * address's DSN NOTIFY excludes DELAY (exim 4.96's rule); send a success
+ * notice not asked for.
  */
 #include <string.h>
 #include <time.h>
@@ -165,11 +166,6 @@ static const char *report_to(const address_item *a, const deliver_msg *dm) {
   return bounce_sender(dm);
 }
 
-static bool keep_delay(const address_item *a, const void *arg) {
-  (void)arg;
-  return wants_delay_notice(a);
-}
-
 struct to_match {
   const char *to;
   const deliver_msg *dm;
@@ -183,9 +179,11 @@ bool bounce_send_warning(deliver_msg *dm, address_item *deferred) {
   long when = warning_threshold(dm->m.warning_count);
   dm->m.warning_count++;
   if (when < 0) return true;
+  /* as exim 4.96: the first address's DSN NOTIFY decides for them all */
+  if (!deferred || !wants_delay_notice(deferred)) return true;
   const char *delay = delay_text(when);
   expand_var_set("warn_message_delay", delay);
-  address_item *wanted = copy_where(deferred, keep_delay, NULL);
+  address_item *wanted = deferred;
   bool ok = true;
   /* one warning per distinct report address, in the order first seen */
   for (address_item *a = wanted; a; a = a->next) {

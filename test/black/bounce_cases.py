@@ -111,6 +111,8 @@ CASES = [
         "<sender@example.com> RET=HDRS", ["<bad@example.com> NOTIFY=FAILURE,DELAY"])),
     ("dsn_never", "", "smtp", S, None, smtp(
         "<sender@example.com>", ["<bad@example.com> NOTIFY=NEVER"])),
+    ("dsn_never_first", "", "smtp", S, None, smtp(
+        "<sender@example.com>", ["<bad@example.com> NOTIFY=NEVER", "<bad3@example.com> NOTIFY=FAILURE"])),
     ("dsn_success", "", "smtp", S, None, smtp(
         "<sender@example.com> ENVID=e-1", ["<good@example.com> NOTIFY=SUCCESS,FAILURE",
                                             "<other@example.com>"])),
@@ -128,6 +130,10 @@ CASES = [
     ("warn_hours", "delay_warning = 2h", "warn7300", S, ["later@later.example"], MSG),
     ("warn_minutes", "delay_warning = 90m", "warn5500", S, ["later@later.example"], MSG),
     ("retry_timeout", "", "warn90000", S, ["later@later.example"], MSG),
+    ("warn_notify_first", "delay_warning = 1h", "smtpwarn4000", S, None, smtp(
+        "<sender@example.com>", ["<later1@later.example> NOTIFY=DELAY", "<later2@later.example> NOTIFY=FAILURE"])),
+    ("warn_notify_none", "delay_warning = 1h", "smtpwarn4000", S, None, smtp(
+        "<sender@example.com>", ["<later1@later.example> NOTIFY=FAILURE", "<later2@later.example> NOTIFY=DELAY"])),
     ("warning_two", "delay_warning = 1s", "warn", S, ["later1@later.example", "later2@later.example"], MSG),
     ("return_output", "", "cmd", S, ["pipe1@example.com", "bad@example.com"], MSG),
     ("generated", "", "cmd", S, ["fwd1@example.com", "hide1@example.com"], MSG),

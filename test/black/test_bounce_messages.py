@@ -55,7 +55,12 @@ def run_case(tmp, case):
     elif mode == "smtp":
         subprocess.run(base + ["-odi", "-bs"], input=text, text=True, check=True, capture_output=True, timeout=30)
     else:
-        subprocess.run(base + ["-odq", "-f", sender] + rcpts, input=text, text=True, check=True, timeout=30)
+        if mode.startswith("smtpwarn"):   # received over SMTP (DSN options), then as "warnN"
+            subprocess.run(base + ["-odq", "-bs"], input=text, text=True, check=True, capture_output=True,
+                           timeout=30)
+            mode = mode[4:]
+        else:
+            subprocess.run(base + ["-odq", "-f", sender] + rcpts, input=text, text=True, check=True, timeout=30)
         (hfile,) = list((tmp / "spool" / "input").glob("*-H"))
         lines = hfile.read_text().split("\n")
         t, count = lines[3].split()
@@ -94,6 +99,8 @@ PENDING = {
     "errors_to": "the router's errors_to is not yet kept on an address that fails in the router",
     "dsn_full": "the delivery process sends the success DSN after the bounce, exim4 before it",
     "generated": "the delivery process lists failed addresses in the order they failed, exim4 latest first",
+    "warn_notify_first": "the delivery process lists deferred addresses in recipient order, exim4 latest first",
+    "warn_notify_none": "the delivery process lists deferred addresses in recipient order, exim4 latest first",
     "warning_two": "the delivery process lists deferred addresses in recipient order, exim4 latest first",
     "return_output": "the delivery process lists failed addresses in recipient order, exim4 latest failure first",
     "moan_norcpt": "the copy lacks Message-Id:/Date:: reception adds them only once recipients exist",
