@@ -58,6 +58,7 @@ static bool block(sieve_state *s, bool exec) {
   return sieve_skip(s);
 }
 
+/* Capability names match exactly, as exim4 matches them. */
 static bool do_require(sieve_state *s, bool exec) {
   (void)exec;
   sieve_list *caps;
@@ -66,16 +67,16 @@ static bool do_require(sieve_state *s, bool exec) {
   if (r == 0) return sieve_fail(s, "capability string list expected");
   for (sieve_list *c = caps; c; c = c->next) {
     const char *n = c->s;
-    if (str_cmpic(n, "envelope") == 0) s->require_envelope = true;
-    else if (str_cmpic(n, "fileinto") == 0) s->require_fileinto = true;
-    else if (str_cmpic(n, "copy") == 0) s->require_copy = true;
-    else if (str_cmpic(n, "subaddress") == 0) s->require_subaddress = true;
-    else if (str_cmpic(n, "comparator-i;ascii-numeric") == 0) s->require_numeric = true;
-    else if (str_cmpic(n, "comparator-i;octet") == 0 || str_cmpic(n, "comparator-i;ascii-casemap") == 0 ||
-             str_cmpic(n, "comparator-en;ascii-casemap") == 0) {
-    } else if (str_cmpic(n, "encoded-character") == 0) s->require_encoded = true;
-    else if (str_cmpic(n, "enotify") == 0) s->require_enotify = true;
-    else if (str_cmpic(n, "vacation") == 0) {
+    if (strcmp(n, "envelope") == 0) s->require_envelope = true;
+    else if (strcmp(n, "fileinto") == 0) s->require_fileinto = true;
+    else if (strcmp(n, "copy") == 0) s->require_copy = true;
+    else if (strcmp(n, "subaddress") == 0) s->require_subaddress = true;
+    else if (strcmp(n, "comparator-i;ascii-numeric") == 0) s->require_numeric = true;
+    else if (strcmp(n, "comparator-i;octet") == 0 || strcmp(n, "comparator-i;ascii-casemap") == 0 ||
+             strcmp(n, "comparator-en;ascii-casemap") == 0) {
+    } else if (strcmp(n, "encoded-character") == 0) s->require_encoded = true;
+    else if (strcmp(n, "enotify") == 0) s->require_enotify = true;
+    else if (strcmp(n, "vacation") == 0) {
       if (!filter_testing && !s->ctx->sieve_vacation_directory) return sieve_fail(s, "vacation disabled");
       s->require_vacation = true;
     } else {
@@ -345,13 +346,13 @@ static bool commands(sieve_state *s, bool exec, bool in_block) {
     if (!*s->p) return in_block ? sieve_fail(s, "expecting command or closing brace") : true;
     if (*s->p == '}') return in_block ? true : sieve_fail(s, "unexpected closing brace");
     const char *id;
-    if (!sieve_identifier(s, &id)) return sieve_fail(s, "missing command");
+    if (!sieve_identifier(s, &id))
+      return sieve_fail(s, in_block ? "expecting command or closing brace" : "syntax error");
     if (!sieve_skip(s)) return false;
     const char *c = str_lc(id);
     bool run = exec && !s->stopped;
     bool ok;
-    if (strcmp(c, "require") == 0) ok = do_require(s, run);
-    else if (strcmp(c, "if") == 0) ok = do_if(s, run);
+    if (strcmp(c, "if") == 0) ok = do_if(s, run);
     else if (strcmp(c, "stop") == 0) {
       ok = semicolon(s);
       if (ok && run) s->stopped = true;
@@ -368,15 +369,21 @@ static bool commands(sieve_state *s, bool exec, bool in_block) {
     else if (strcmp(c, "fileinto") == 0) ok = do_fileinto(s, run);
     else if (strcmp(c, "vacation") == 0) ok = do_vacation(s, run);
     else if (strcmp(c, "notify") == 0) ok = do_notify(s, run);
-    else ok = sieve_fail(s, "syntax error");
+    else ok = sieve_fail(s, in_block ? "expecting command or closing brace" : "syntax error");
     if (!ok) return false;
   }
 }
 
 filter_result sieve_interpret(const char *text, filter_ctx *ctx) {
   sieve_state s = {.p = text, .line = 1, .ctx = ctx, .keep = true};
-  /* The "# Sieve filter" line is a comment. */
-  bool ok = sieve_skip(&s) && commands(&s, true, false);
+  /* The "# Sieve filter" line is a comment.  As exim4: one require, and
+   * only at the start (a later one is a syntax error). */
+  bool ok = sieve_skip(&s);
+  if (ok && sieve_peek_identifier(&s, "require")) {
+    s.p += 7;
+    ok = sieve_skip(&s) && do_require(&s, true);
+  }
+  ok = ok && commands(&s, true, false);
   const char *inbox = ctx->sieve_inbox ? ctx->sieve_inbox : "inbox";
   if (!ok) {
     ctx->error = str_sprintf("%s in line %d", s.error ? s.error : "syntax error", s.error_line);
