@@ -79,7 +79,7 @@ int sieve_number(sieve_state *s, unsigned long *n) {
   unsigned long v = 0;
   while (isdigit((unsigned char)*s->p)) {
     unsigned long d = (unsigned long)(*s->p++ - '0');
-    if (v > (~0UL - d) / 10) return sieve_fail(s, "number overflow"), -1;
+    if (v > (~0UL - d) / 10) return sieve_fail(s, "Numerical result out of range"), -1;
     v = v * 10 + d;
   }
   unsigned long mul = 1;
@@ -88,7 +88,7 @@ int sieve_number(sieve_state *s, unsigned long *n) {
   else if (*s->p == 'G') mul = 1024UL * 1024 * 1024;
   if (mul > 1) {
     s->p++;
-    if (v > ~0UL / mul) return sieve_fail(s, "number overflow"), -1;
+    if (v > ~0UL / mul) return sieve_fail(s, "Numerical result out of range"), -1;
     v *= mul;
   }
   *n = v;

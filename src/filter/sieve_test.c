@@ -322,11 +322,14 @@ static int run_test(sieve_state *s, const char *name, bool exec) {
   if (strcmp(n, "exists") == 0) {
     sieve_list *names;
     if (!need_list(s, &names, "header string list expected")) return -1;
-    for (sieve_list *h = names; h; h = h->next)
-      if (!valid_header_name(h->s)) return sieve_fail(s, "invalid header field"), -1;
     if (!exec) return 0;
-    for (sieve_list *h = names; h; h = h->next)
+    /* as exim4: an empty name does not exist; one that cannot be a header
+     * name fails like its expansion as $h_<name>: does */
+    for (sieve_list *h = names; h; h = h->next) {
+      if (!*h->s) return 0;
+      if (!valid_header_name(h->s)) return sieve_fail(s, "header string expansion failed"), -1;
       if (!header_values(h->s, false)) return 0;
+    }
     return 1;
   }
   if (strcmp(n, "size") == 0) {
