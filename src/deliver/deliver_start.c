@@ -27,7 +27,7 @@
 int deliver_reception_mode = DELIVERY_DEFAULT;
 const char *deliver_config_arg;
 bool deliver_synchronous;
-bool deliver_load_latched;
+static bool deliver_load_latched;   /* queue_only_load_latch: once high, queue the rest */
 
 /* queue_only_file: the first listed path (without "smtp" prefix) that
  * exists. */
@@ -73,17 +73,16 @@ void deliver_after_reception(const char *id, int mode, bool queue_only_by_acl) {
     log_write_msg(id, LOG_MAIN, "no immediate delivery: queued by ACL");
     return;
   }
-  if (!override) {
-    if (mainconf.queue_only || queue_file_exists()) return;
-    if (mainconf.queue_only_load >= 0) {
-      double load = 0;
-      if (deliver_load_latched ||
-          (getloadavg(&load, 1) == 1 && load * 1000.0 > (double)mainconf.queue_only_load)) {
-        if (!deliver_load_latched)
-          log_write_msg(id, LOG_MAIN, "no immediate delivery: load average %.2f", load);
-        if (mainconf.queue_only_load_latch) deliver_load_latched = true;
-        return;
-      }
+  if (!override && (mainconf.queue_only || queue_file_exists())) return;
+  /* queue_only_load: -odi does not override it (exim4) */
+  if (mainconf.queue_only_load >= 0) {
+    double load = 0;
+    if (deliver_load_latched ||
+        (getloadavg(&load, 1) == 1 && load * 1000.0 > (double)mainconf.queue_only_load)) {
+      if (!deliver_load_latched)
+        log_write_msg(id, LOG_MAIN, "no immediate delivery: load average %.2f", load);
+      if (mainconf.queue_only_load_latch) deliver_load_latched = true;
+      return;
     }
   }
   if (deliver_notify_fd >= 0 && mode != DELIVERY_FOREGROUND) {

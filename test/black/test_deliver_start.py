@@ -1,6 +1,10 @@
 """When delivery starts after reception (spec 3.4, -odb/-odi/-odq,
 control = queue, queue_only_file): log lines as exim4 wrote them for the
 same input (seen with -bs and with the command line)."""
+import re
+
+import pytest
+
 from deliver_helpers import DeliverEnv
 
 SMTP_TWO = ("HELO x\r\nMAIL FROM:<s@x.example>\r\nRCPT TO:<a@test.example>\r\nDATA\r\nSubject: s\r\n\r\n"
@@ -96,3 +100,18 @@ def test_notify_success_sends_a_report(exim, tmp_path):
                        "MSGID => a <a@test.example> R=local T=t_mbox"]
     assert any(x.startswith("MSGID <= <> R=MSGID U=root P=local ") for x in log)
     assert "Delivery Status Notification" in env.mbox("s")
+
+
+def test_queue_only_load_even_with_odi(exim, tmp_path):
+    # exim4: "no immediate delivery: load average 3.67", with -odi too
+    with open("/proc/loadavg") as f:
+        if float(f.read().split()[0]) <= 0.01:
+            pytest.skip("the load average is too low to test queue_only_load")
+    env = DeliverEnv(exim, tmp_path)
+    env.config(main="queue_only_load = 0.001\n")
+    env.send(["a@test.example"], body="Subject: s\n\nbody\n", args=[])
+    env.send(["b@test.example"], body="Subject: s\n\nbody\n", args=["-odi"])
+    log = env.mainlog()
+    assert [x.split(":")[0] for x in log[1::2]] == ["MSGID no immediate delivery"] * 2
+    assert all(re.fullmatch(r"MSGID no immediate delivery: load average \d+\.\d\d", x) for x in log[1::2])
+    assert len(env.queue_ids()) == 2
