@@ -117,7 +117,7 @@ static void finished(run *r, address_item *a) {
  * the transport's retry_use_local_part is off (spec 24). */
 static const char *transport_retry_key(const address_item *a) {
   const transport_instance *t = a->transport;
-  bool lp = t && t->retry_use_local_part_set ? t->retry_use_local_part : true;
+  bool lp = t ? t->retry_use_local_part : true;   /* its default follows locality */
   if (lp) return str_sprintf("R:%s@%s", a->local_part, a->domain);
   return str_sprintf("R:%s", a->domain);
 }
