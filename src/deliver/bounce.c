@@ -39,6 +39,24 @@ static const char *self_path(void) {
   return access("/proc/self/exe", X_OK) == 0 ? "/proc/self/exe" : mainconf.exim_path;
 }
 
+/* SIGPIPE is ignored while a child reads a generated message, so that a
+ * child dying early is a write error, not the end of this process. */
+static struct sigaction saved_sigpipe;
+static int submit_depth;
+
+static void sigpipe_ignore(void) {
+  if (submit_depth++ == 0) {
+    struct sigaction ign;
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &ign, &saved_sigpipe);
+  }
+}
+
+static void sigpipe_restore(void) {
+  if (submit_depth > 0 && --submit_depth == 0) sigaction(SIGPIPE, &saved_sigpipe, NULL);
+}
+
 FILE *bounce_submit_open(const char *sender, const char *id, pid_t *pid, const char **error) {
   const char *argv[64];
   int n = 0;
@@ -99,6 +117,7 @@ FILE *bounce_submit_open(const char *sender, const char *id, pid_t *pid, const c
     waitpid(p, NULL, 0);
     return NULL;
   }
+  sigpipe_ignore();
   *pid = p;
   return f;
 }
@@ -106,6 +125,7 @@ FILE *bounce_submit_open(const char *sender, const char *id, pid_t *pid, const c
 bool bounce_submit_close(FILE *f, pid_t pid) {
   bool ok = fflush(f) == 0 && !ferror(f);
   ok = fclose(f) == 0 && ok;
+  sigpipe_restore();
   int status;
   while (waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) return false;

@@ -77,7 +77,7 @@ def run_case(tmp, case):
     while time.time() < deadline:
         text = log.read_text() if log.exists() else ""
         ids = re.findall(r"^\S+ \S+ (\S+) <= ", text, re.M)
-        if ids and all(re.search(r"^\S+ \S+ %s (Completed|== )" % re.escape(i), text, re.M) for i in ids):
+        if ids and all(re.search(r"^\S+ \S+ %s (Completed|Frozen|== )" % re.escape(i), text, re.M) for i in ids):
             break
         time.sleep(0.05)
     return want, {p.name: p.read_text() for p in sorted((tmp / "mail").iterdir())}, rc
@@ -164,3 +164,18 @@ def test_submission_command_line(run_dir):
     first = re.search(r"(\S+) <= sender@example.com", log).group(1)
     assert args.read_text().split("\n")[:-1] == ["-C", str(run_dir / "exim.conf"), "-t", "-oem", "-oi",
                                                   "-f", "", "-E" + first]
+
+
+def test_submission_child_failing(run_dir):
+    """A submission child that dies without reading is a failure reported in
+    the log (the caller then freezes the message), not the end of the
+    delivery process by SIGPIPE."""
+    wrapper = run_dir / "exim-wrapper"
+    wrapper.write_text("#!/bin/sh\nexit 1\n")
+    wrapper.chmod(0o755)
+    body = "From: a@example.com\nSubject: big\n\n" + ("x" * 70 + "\n") * 4000
+    case = ("dying", "exim_path = %s\nbounce_return_size_limit = 10M" % wrapper, "cmd",
+            "sender@example.com", ["bad@example.com"], body)
+    run_case(run_dir, case)
+    log = (run_dir / "log" / "mainlog").read_text()
+    assert "Process failed when sending message to sender@example.com" in log, log
