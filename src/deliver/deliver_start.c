@@ -48,7 +48,12 @@ static bool queue_file_exists(void) {
 /* The delivery itself, in this (child) process: directly when we can
  * switch to the delivery users, else by running the program again. */
 static void run_delivery(const char *id) {
-  if (geteuid() != 0 && mainconf.exim_path && *mainconf.exim_path) {
+  /* Re-executing only helps when the program gets root back from its
+   * setuid bit; otherwise this process delivers as what it is. */
+  struct stat st;
+  bool setuid_root = mainconf.exim_path && *mainconf.exim_path && stat(mainconf.exim_path, &st) == 0 &&
+                     st.st_uid == 0 && (st.st_mode & S_ISUID) && access(mainconf.exim_path, X_OK) == 0;
+  if (geteuid() != 0 && setuid_root) {
     char *argv[8];
     int n = 0;
     argv[n++] = (char *)mainconf.exim_path;
