@@ -27,9 +27,11 @@
 bool bounce_send(deliver_msg *dm, const char *to, address_item *failed);
 
 /* Whether a delay warning is due now for the message (delay_warning times
- * against received time and warning_count; delay_warning_condition). */
+ * against received time and warning_count). */
 bool bounce_warning_due(const deliver_msg *dm, time_t now);
-/* Send it for the deferred addresses; increments dm->m.warning_count. */
+/* Send it for the deferred addresses when delay_warning_condition (with
+ * $domain set when they all share one) allows; increments
+ * dm->m.warning_count then (also when DSN NOTIFY suppresses it). */
 bool bounce_send_warning(deliver_msg *dm, address_item *deferred);
 
 /* DSN success notification for addresses with NOTIFY=SUCCESS. */

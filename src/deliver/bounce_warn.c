@@ -41,9 +41,28 @@ static const char *delay_text(long seconds) {
 bool bounce_warning_due(const deliver_msg *dm, time_t now) {
   if (!dm->m.sender || !*dm->m.sender) return false;
   long when = warning_threshold(dm->m.warning_count);
-  if (when < 0 || (long)(now - dm->m.received_sec) < when) return false;
+  return when >= 0 && (long)(now - dm->m.received_sec) >= when;
+}
+
+/* The domain every address of the list shares, or "" ($domain for
+ * delay_warning_condition). */
+static const char *common_domain(const address_item *list) {
+  const char *d = NULL;
+  for (const address_item *a = list; a; a = a->next) {
+    if (!a->domain) return "";
+    if (!d) d = a->domain;
+    else if (strcmp(d, a->domain) != 0) return "";
+  }
+  return d ? d : "";
+}
+
+/* delay_warning_condition (spec 14.23): a forced failure, "", "0", "no"
+ * or "false" means no warning. */
+static bool warning_wanted(const deliver_msg *dm, const address_item *deferred) {
   if (!mainconf.delay_warning_condition) return true;
+  expand_var_set("domain", common_domain(deferred));
   const char *v = expand_cstring(mainconf.delay_warning_condition);
+  expand_var_set("domain", NULL);
   if (!v) {
     if (!expand_status.forced_fail)
       log_write_msg(dm->m.id, LOG_MAIN | LOG_PANIC, "failed to expand delay_warning_condition: %s",
@@ -177,8 +196,8 @@ static bool keep_to(const address_item *a, const void *arg) {
 
 bool bounce_send_warning(deliver_msg *dm, address_item *deferred) {
   long when = warning_threshold(dm->m.warning_count);
+  if (when < 0 || !warning_wanted(dm, deferred)) return true;
   dm->m.warning_count++;
-  if (when < 0) return true;
   /* as exim 4.96: the first address's DSN NOTIFY decides for them all */
   if (!deferred || !wants_delay_notice(deferred)) return true;
   const char *delay = delay_text(when);

@@ -134,6 +134,8 @@ CASES = [
         "<sender@example.com>", ["<later1@later.example> NOTIFY=DELAY", "<later2@later.example> NOTIFY=FAILURE"])),
     ("warn_notify_none", "delay_warning = 1h", "smtpwarn4000", S, None, smtp(
         "<sender@example.com>", ["<later1@later.example> NOTIFY=FAILURE", "<later2@later.example> NOTIFY=DELAY"])),
+    ("warn_condition", "delay_warning = 1s\ndelay_warning_condition = ${if eq{$domain}{later.example}{no}{yes}}",
+     "warn", S, ["later@later.example"], MSG),
     ("warning_two", "delay_warning = 1s", "warn", S, ["later1@later.example", "later2@later.example"], MSG),
     ("return_output", "", "cmd", S, ["pipe1@example.com", "bad@example.com"], MSG),
     ("generated", "", "cmd", S, ["fwd1@example.com", "hide1@example.com"], MSG),

@@ -73,7 +73,7 @@ def run(case):
         else:
             time.sleep(2)
         subprocess.run([EXIM, "-C", conf, "-M", mid], check=True)
-        for _ in range(30 if "none" in name else 100):   # the warning is delivered by its own process
+        for _ in range(30 if "none" in name or "condition" in name else 100):   # the warning is delivered by its own process
             if Path(DIR, "mail", "sender").exists() and "Completed" in Path(DIR, "log", "mainlog").read_text().split("R=" + mid)[-1]:
                 break
             time.sleep(0.1)
