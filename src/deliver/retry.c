@@ -90,7 +90,7 @@ const char *retry_parse_error(const char *name, int *basic, int *more) {
   }
   static const struct { const char *name; int basic; } simple[] = {
     {"auth_failed", ERRNO_AUTHFAIL},       {"lost_connection", ERRNO_SMTPCLOSED},
-    {"lookup", ERRNO_DNSDEFER},            {"tls_required", ERRNO_TLSREQUIRED}};
+    {"lookup", ERRNO_UNKNOWNHOST},         {"tls_required", ERRNO_TLSREQUIRED}};
   for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++)
     if (strcmp(name, simple[i].name) == 0) {
       *basic = simple[i].basic;
@@ -139,6 +139,8 @@ static bool error_matches(int rb, int rm, int b, int m) {
     if (b != ERRNO_EXIMQUOTA && b != ENOSPC) return false;
     return rm == 0 || m >= rm;
   }
+  /* "lookup": a host's lookup failed or deferred */
+  if (rb == ERRNO_UNKNOWNHOST) return b == ERRNO_UNKNOWNHOST || b == ERRNO_DNSDEFER;
   if (rb != b) return false;
   switch (rb) {
   case ECONNREFUSED:

@@ -33,7 +33,11 @@ static void load_config(void) {
              "f.example * F,1h,10m\n"
              "g.example * G,10h,5m,2\n"
              "n.example quota\n"
-             "*@q.example * F,2h,20m\n",
+             "*@q.example * F,2h,20m\n"
+             "l.example lookup F,1h,1m\n"
+             "l.example quota_2d F,1h,2m\n"
+             "l.example timeout_connect_MX F,1h,3m\n"
+             "l.example rcpt_45x F,1h,4m\n",
           dir);
   fclose(f);
   readconf_args a = {.file_list = conf};
@@ -142,6 +146,25 @@ static void test_expiry(time_t now) {
   CHECK(!retry_due(a, false, now + 10));
 }
 
+/* Errors as the layers below set them against the rules' error fields. */
+static void test_error_matching(void) {
+  const retry_rule *r = retry_find_rule("l.example", NULL, ERRNO_UNKNOWNHOST, 0, NULL);
+  CHECK(r && r->params[0].p1 == 60);
+  r = retry_find_rule("l.example", NULL, ERRNO_DNSDEFER, 0, NULL);
+  CHECK(r && r->params[0].p1 == 60);
+  CHECK(!retry_find_rule("l.example", NULL, ERRNO_EXIMQUOTA, 86400, NULL));
+  r = retry_find_rule("l.example", NULL, ERRNO_EXIMQUOTA, 3 * 86400, NULL);
+  CHECK(r && r->params[0].p1 == 120);
+  r = retry_find_rule("x@l.example", NULL, ENOSPC, 3 * 86400, NULL);
+  CHECK(r && r->params[0].p1 == 120);
+  CHECK(!retry_find_rule("l.example", NULL, ETIMEDOUT, RTEF_CTOUT | RTEF_A, NULL));
+  r = retry_find_rule("l.example", NULL, ETIMEDOUT, RTEF_CTOUT | RTEF_MX, NULL);
+  CHECK(r && r->params[0].p1 == 180);
+  r = retry_find_rule("host.example", "l.example", ERRNO_RCPT4XX, 452, NULL);
+  CHECK(r && r->params[0].p1 == 240);
+  CHECK(!retry_find_rule("l.example", NULL, ERRNO_RCPT4XX, 421, NULL));
+}
+
 int main(void) {
   if (!mkdtemp(dir)) {
     perror("mkdtemp");
@@ -154,6 +177,7 @@ int main(void) {
   test_geometric(now);
   test_no_rule(now);
   test_expiry(now);
+  test_error_matching();
   if (system(str_sprintf("rm -rf %s", dir)) != 0) fprintf(stderr, "cleanup failed\n");
   return unit_done("test_retry");
 }
