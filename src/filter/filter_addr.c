@@ -3,7 +3,8 @@
  * own because src/base/address.h names its header-list item address_item,
  * as src/deliver/addr.h names the routed address.
  *
- * Entry points: filter_each_address(), filter_one_address().
+ * Entry points: filter_each_address(), filter_one_address(),
+ * filter_fix_phrase().
  *
  * Must never: modify the list it walks.
  */
@@ -18,6 +19,7 @@
 extern bool filter_verbose;
 bool filter_each_address(const char *list, bool (*fn)(const char *address, void *arg), void *arg);
 const char *filter_one_address(const char *mailbox, const char **error, bool *qualified);
+const char *filter_fix_phrase(const char *phrase);
 
 bool filter_each_address(const char *list, bool (*fn)(const char *address, void *arg), void *arg) {
   address_walk w;
@@ -37,4 +39,9 @@ const char *filter_one_address(const char *mailbox, const char **error, bool *qu
   if (!a) return NULL;
   if (qualified) *qualified = domain != 0;
   return a;
+}
+
+/* A display name made fit for "Name <address>" (the -bf From: header). */
+const char *filter_fix_phrase(const char *phrase) {
+  return address_fix_phrase(phrase);
 }

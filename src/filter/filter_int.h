@@ -48,6 +48,8 @@ bool filter_each_address(const char *list, bool (*fn)(const char *address, void 
 /* The working address of a single mailbox ("Name <a@b>"), NULL and
  * *error on failure; *qualified false when it has no domain. */
 const char *filter_one_address(const char *mailbox, const char **error, bool *qualified);
+/* A display name made fit for "Name <address>" (address_fix_phrase). */
+const char *filter_fix_phrase(const char *phrase);
 
 /* ---- Exim filter ---- */
 

@@ -195,9 +195,11 @@ int filter_test_run(const char *system_file, const char *user_file, const char *
   read_message(&m);
   if (!m.any_headers) printf("Warning: no message headers read\n");
 
+  bool sender_given = sender != NULL;
   if (!sender) {
     if (m.from_line_sender) {
       sender = m.from_line_sender;
+      sender_given = true;
       printf("Sender taken from \"From \" line\n");
     } else {
       sender = str_sprintf("%s@%s", login, qd);
@@ -235,9 +237,47 @@ int filter_test_run(const char *system_file, const char *user_file, const char *
   expand_var_set("local_part_prefix", prefix ? prefix : "");
   expand_var_set("local_part_suffix", suffix ? suffix : "");
   if (pw) expand_var_set("home", str_perm(pw->pw_dir));
+
+  /* As for a locally submitted message, exim4 removes Return-path:,
+   * Envelope-to: and Delivery-date: and adds the Message-Id:, From: and
+   * Date: headers a message lacks (spec 48). */
+  {
+    filter_ctx scratch = {0};
+    filter_headers_remove(&scratch, "Return-path:Envelope-to:Delivery-date");
+    /* the sizes and counts stay those of the message as read */
+    expand_msg_counts counts = {0};
+    const char *v;
+    if ((v = expand_cstring("$message_size"))) counts.size = strtol(v, NULL, 10);
+    if ((v = expand_cstring("$message_linecount"))) counts.linecount = strtol(v, NULL, 10);
+    if ((v = expand_cstring("$body_linecount"))) counts.body_linecount = strtol(v, NULL, 10);
+    if ((v = expand_cstring("$body_zerocount"))) counts.body_zerocount = strtol(v, NULL, 10);
+    if ((v = expand_cstring("$message_body_size"))) counts.body_size = strtol(v, NULL, 10);
+    const char *h, *b;
+    size_t hl, bl;
+    expand_get_message(&h, &hl, &b, &bl);
+    gstring *g = g_new(hl + 256, true);
+    if (h) g = g_catn(g, h, hl);
+    if (!*trimmed_header("message-id"))
+      g = g_fmt(g, "Message-Id: <E%s@%s>\n", id, mainconf.primary_hostname ? mainconf.primary_hostname : "");
+    if (!*trimmed_header("from")) {
+      if (sender_given) {
+        g = g_fmt(g, "From: %s\n", sender);
+      } else {
+        const char *name = pw && pw->pw_gecos ? str_copyn(pw->pw_gecos, strcspn(pw->pw_gecos, ",")) : "";
+        const char *mbox = str_sprintf("%s@%s", login, qd);
+        if (*name) g = g_fmt(g, "From: %s <%s>\n", filter_fix_phrase(name), mbox);
+        else g = g_fmt(g, "From: %s\n", mbox);
+      }
+    }
+    if (!*trimmed_header("date")) {
+      const char *d = expand_cstring("$tod_full");
+      g = g_fmt(g, "Date: %s\n", d ? d : "");
+    }
+    expand_set_message(g_str(g), g->len, b ? b : "", b ? bl : 0);
+    expand_set_message_counts(&counts);
+  }
   const char *reply = trimmed_header("reply-to");
   if (!*reply) reply = trimmed_header("from");
-  if (!*reply) reply = sender;
   expand_var_set("reply_address", reply);
 
   int rc = 0;
