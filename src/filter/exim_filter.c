@@ -142,7 +142,8 @@ static bool do_mail(frun *r, const fcmd *c) {
     }
   }
   /* No automatic replies to bounces (filter document 3.14). */
-  const char *rp = expand_cstring("$return_path");
+  const char **rps = expand_var_slot("return_path");
+  const char *rp = rps && *rps ? *rps : expand_cstring("$sender_address");   /* unset: the sender */
   if (!rp || !*rp) {
     if (filter_testing)
       out(r, "%s command ignored because return_path is empty\n", c->type == FC_MAIL ? "mail" : "vacation");
