@@ -147,8 +147,8 @@ static void do_retries(run *r) {
                       : a->domain_retry_key ? a->domain_retry_key
                                             : str_sprintf("R:%s@%s", a->local_part, a->domain);
     if (retry_db_defer(a, key, r->now)) {
-      a->message = "retry timeout exceeded";
-      a->basic_errno = ERRNO_EXPIRED;
+      /* logged as "retry timeout exceeded"; the bounce keeps the error */
+      a->flags |= af_retry_timedout;
       dlv_log_failure(r->dm, a);
       list_add(&r->failed, a);
     } else {
@@ -156,6 +156,13 @@ static void do_retries(run *r) {
     }
   }
   r->deferred = keep;
+}
+
+/* The "**" lines of a list, the last address first. */
+static void log_failures_reversed(deliver_msg *dm, const address_item *a) {
+  if (!a) return;
+  log_failures_reversed(dm, a->next);
+  dlv_log_failure(dm, a);
 }
 
 /* ------------------------------------------------------------- routing */
@@ -203,9 +210,7 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
     default:   /* FAIL, REROUTED without a new domain, ... */
       if (!a->message) a->message = "Unrouteable address";
       a->transport_return = FAIL;
-      a->next = r->route_failed.head;   /* logged when routing is over, last first */
-      r->route_failed.head = a;
-      if (!r->route_failed.tail) r->route_failed.tail = a;
+      list_add(&r->route_failed, a);   /* logged when routing is over */
       return;
     }
     if (ctx->generated) {
@@ -569,10 +574,8 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
   for (address_item *a; (a = list_pop(&r.todo));) route_one(&r, a, &ctx);
   /* routing failures are logged once every address is routed, the last
    * one first, before the deliveries (exim4) */
-  for (address_item *a; (a = list_pop(&r.route_failed));) {
-    dlv_log_failure(&dm, a);
-    list_add(&r.failed, a);
-  }
+  log_failures_reversed(&dm, r.route_failed.head);
+  for (address_item *a; (a = list_pop(&r.route_failed));) list_add(&r.failed, a);   /* bounce order */
   do_local(&r);
   do_retries(&r);
   do_failures(&r);

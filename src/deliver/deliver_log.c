@@ -130,12 +130,14 @@ void dlv_log_deferral(deliver_msg *dm, const address_item *a) {
 
 void dlv_log_failure(deliver_msg *dm, const address_item *a) {
   gstring *t = dlv_address_text(NULL, a, false);
-  bool expired = a->basic_errno == ERRNO_EXPIRED;
-  if (!expired) {
+  bool expired = (a->flags & af_retry_timedout) != 0;
+  if (expired) {
+    t = g_cat(t, ": retry timeout exceeded");
+  } else {
     if (router_name(a)) t = g_fmt(t, " R=%s", router_name(a));
     if (transport_name(a)) t = g_fmt(t, " T=%s", transport_name(a));
+    if (a->message) t = g_fmt(t, ": %s", a->message);
   }
-  if (a->message) t = g_fmt(t, ": %s", a->message);
   const char *text = g_str(t);
   log_write_msg(dm->m.id, LOG_MAIN, "** %s", text);
   if (!a->transport && !a->router && !expired) dlv_msglog(dm, "routing failed for %s", text);

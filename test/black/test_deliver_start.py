@@ -81,7 +81,7 @@ def test_queue_only_file(exim, tmp_path):
     assert len(env.queue_ids()) == 1 and env.mbox("a") is None
     flag.unlink()
     env.send(["b@test.example"], args=["-odi"])
-    assert env.mbox("b") is not None
+    assert env.mbox("b") is not None, env.mainlog_raw()
 
 
 def test_notify_success_sends_a_report(exim, tmp_path):
