@@ -230,10 +230,23 @@ static bool do_vacation(sieve_state *s, bool exec) {
   ri->to = sender;
   ri->from = from;
   ri->subject = subject;
-  if (mime) ri->headers = "MIME-Version: 1.0";
+  /* (the autoreply transport adds Auto-Submitted: itself) */
   ri->text = reason;
-  ri->headers = ri->headers ? str_sprintf("%s\nAuto-Submitted: auto-replied", ri->headers)
-                            : "Auto-Submitted: auto-replied";
+  if (mime) {
+    /* a :mime reason is MIME headers, an empty line, then the body */
+    const char *sep = strstr(reason, "\r\n\r\n");
+    size_t skip = 4;
+    const char *lf = strstr(reason, "\n\n");
+    if (!sep || (lf && lf < sep)) {
+      sep = lf;
+      skip = 2;
+    }
+    gstring *mh = g_new(64, false);
+    for (const char *p = reason; *p && (!sep || p < sep); p++)
+      if (*p != '\r') mh = g_catc(mh, *p);
+    ri->headers = str_sprintf("MIME-Version: 1.0\n%s", g_str(mh));
+    ri->text = sep ? sep + skip : "";
+  }
   const char *dir = s->ctx->sieve_vacation_directory;
   if (dir) ri->oncelog = str_sprintf("%s/%s", dir, key);
   ri->once_repeat = (int)(days * 86400UL);
@@ -305,7 +318,6 @@ static bool do_notify(sieve_state *s, bool exec) {
   const char *orig = expand_cstring("$h_subject:");
   ri->subject = subject ? subject : message ? message : str_sprintf("[SIEVE] %s", orig ? orig : "");
   ri->text = body ? body : message ? message : "";
-  ri->headers = "Auto-Submitted: auto-notified";
   if (filter_verbose) fprintf(stderr, "notify `%s'\n", to_part);
   address_item *a = filter_generate(s->ctx, str_sprintf(">%s", to_part));
   a->flags |= af_pfr | af_reply;

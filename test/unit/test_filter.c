@@ -231,6 +231,15 @@ static void test_sieve(void) {
   CHECK(a && a->reply && a->reply->once_repeat == 2 * 86400);
   CHECK(a && a->reply && strncmp(a->reply->oncelog, "/home/me/.vacation/", 19) == 0);
   CHECK(a && a->reply && strcmp(a->reply->subject, "Auto: hello world") == 0);
+  CHECK(a && a->reply && !a->reply->headers);
+
+  /* :mime: the reason's headers become the reply's, the rest its text */
+  r = run("# Sieve filter\nrequire \"vacation\";\nvacation :mime text:\nContent-Type: text/plain\n\naway\n.\n;\n",
+          &ctx, user_opts);
+  a = ctx.generated;
+  CHECK(a && a->reply && a->reply->headers &&
+        strcmp(a->reply->headers, "MIME-Version: 1.0\nContent-Type: text/plain") == 0);
+  CHECK(a && a->reply && a->reply->text && strcmp(a->reply->text, "away\r\n") == 0);
 }
 
 /* redirect's forbid_filter_* options: the expansion items are refused with
