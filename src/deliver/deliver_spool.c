@@ -257,7 +257,9 @@ int dlv_journal_recover(deliver_msg *dm) {
   char line[16384];
   while (fgets(line, sizeof line, f)) {
     size_t n = strlen(line);
-    if (n && line[n - 1] == '\n') line[--n] = 0;
+    /* a line cut short by a crash (no newline) was not recorded */
+    if (!n || line[n - 1] != '\n') continue;
+    line[--n] = 0;
     if (!n) continue;
     if (spool_tree_insert(&dm->m.nonrecipients, line)) count++;
     DEBUG(D_deliver) debug_printf("Previously delivered address %s taken from journal file\n", line);

@@ -264,3 +264,12 @@ def test_forced_delivery_overrides_system_filter_freeze(exim, tmp_path):
     assert env.mainlog()[1:] == ["MSGID Frozen by the system filter: looks odd",
                                  "MSGID Unfrozen by forced delivery",
                                  "MSGID => a <a@test.example> R=local T=t_mbox", "MSGID Completed"]
+
+
+def test_journal_line_cut_short_is_ignored(exim, tmp_path):
+    env, msgid = queued(exim, tmp_path)
+    (env.input_dir() / f"{msgid}-J").write_text("b@test.example\nc@test.exa")
+    deliver(env, msgid)
+    assert env.mainlog()[1:] == ["MSGID => a <a@test.example> R=local T=t_mbox",
+                                 "MSGID => c <c@test.example> R=local T=t_mbox",
+                                 "MSGID Completed"]
