@@ -73,12 +73,14 @@ static void host_check_note(smtp_session *s, const receive_result *res) {
  * smtp_accept_queue_per_connection say so in the log). */
 static void start_delivery(smtp_conn *c, const char *id) {
   conn_flush(c);
+  int per = c->connection_max_messages > 0 ? c->connection_max_messages
+                                           : mainconf.smtp_accept_queue_per_connection;
+  if (per > 0 && c->messages_received >= per) {   /* this one not counted yet */
+    log_write_msg(id, LOG_MAIN, "no immediate delivery: more than %d messages received in one connection", per);
+    return;
+  }
   if (c->accept_queue) {
-    if (c->connection_max_messages > 0 && c->messages_received >= c->connection_max_messages)
-      log_write_msg(id, LOG_MAIN, "no immediate delivery: more than %d messages received in one connection",
-                    c->connection_max_messages);
-    else
-      log_write_msg(id, LOG_MAIN, "no immediate delivery: more than %d connections", mainconf.smtp_accept_queue);
+    log_write_msg(id, LOG_MAIN, "no immediate delivery: more than %d connections", mainconf.smtp_accept_queue);
     return;
   }
   deliver_after_reception(id, deliver_reception_mode, c->env.queue_only);

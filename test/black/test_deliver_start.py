@@ -115,3 +115,20 @@ def test_queue_only_load_even_with_odi(exim, tmp_path):
     assert [x.split(":")[0] for x in log[1::2]] == ["MSGID no immediate delivery"] * 2
     assert all(re.fullmatch(r"MSGID no immediate delivery: load average \d+\.\d\d", x) for x in log[1::2])
     assert len(env.queue_ids()) == 2
+
+
+def test_smtp_accept_queue_per_connection(exim, tmp_path):
+    # exim4 -bs: the second and later messages of the session are queued
+    env = smtp_env(exim, tmp_path, main="smtp_accept_queue_per_connection = 1\n")
+    three = SMTP_TWO.replace("QUIT\r\n", "MAIL FROM:<s@x.example>\r\nRCPT TO:<b@test.example>\r\nDATA\r\n"
+                             "Subject: s\r\n\r\nbody\r\n.\r\nQUIT\r\n")
+    env.run(["-bs", "-odi"], input=three)
+    assert env.mainlog() == [
+        "MSGID <= s@x.example U=root P=local-smtp S=298",
+        "MSGID => a <a@test.example> R=local T=t_mbox",
+        "MSGID Completed",
+        "MSGID <= s@x.example U=root P=local-smtp S=298",
+        "MSGID no immediate delivery: more than 1 messages received in one connection",
+        "MSGID <= s@x.example U=root P=local-smtp S=298",
+        "MSGID no immediate delivery: more than 1 messages received in one connection",
+    ]
