@@ -452,7 +452,8 @@ static bool all_done(const spool_msg *m) {
 }
 
 /* Frozen messages: thawed by force (-M, -qff), by ignore_bounce_errors_after
- * for bounces, cancelled by timeout_frozen_after; otherwise left alone.
+ * for bounces, by auto_thaw for others, cancelled by timeout_frozen_after;
+ * otherwise left alone.
  * Returns false when nothing is to be done now. */
 static bool frozen_check(run *r, bool *cancel) {
   deliver_msg *dm = r->dm;
@@ -470,6 +471,9 @@ static bool frozen_check(run *r, bool *cancel) {
              age > mainconf.ignore_bounce_errors_after) {
     log_write_msg(m->id, LOG_MAIN, "Unfrozen by errmsg timer");
     dlv_msglog(dm, "Unfrozen by errmsg timer");
+  } else if (*m->sender && mainconf.auto_thaw > 0 && (long)r->now - m->frozen_at > mainconf.auto_thaw) {
+    log_write_msg(m->id, LOG_MAIN, "Unfrozen by auto-thaw");
+    dlv_msglog(dm, "Unfrozen by auto-thaw");
   } else {
     DEBUG(D_deliver) debug_printf("Message is frozen\n");
     if (r->o->verbose) printf("Message %s is frozen\n", m->id);
