@@ -33,6 +33,7 @@ bool route_transport_is_local(const struct transport_instance *t) {
 }
 
 bool route_tracing;
+bool route_address_testing;
 
 /* The -bh commentary of verification (">>> routing ..."). */
 static void trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -188,7 +189,8 @@ static int check_files(router_instance *r, address_item *a) {
 /* ---- preconditions ------------------------------------------------------ */
 
 static void run_debug_print(router_instance *r, route_ctx *ctx) {
-  if (!r->debug_print || !(ctx->debug_print || (debug_selector & D_route))) return;
+  if (!r->debug_print || !(ctx->debug_print || route_address_testing || (debug_selector & D_route)))
+    return;
   const char *s = expand_cstring(r->debug_print);
   if (!s) s = str_sprintf("failed to expand debug_print: %s", expand_status.message);
   size_t n = strlen(s);

@@ -64,6 +64,8 @@ typedef int (*router_route_fn)(struct router_instance *r, address_item *a, const
 /* -bh commentary of routing (">>> routing x", ">>> calling r router"...)
  * on stderr while set (the ACL layer sets it around verification). */
 extern bool route_tracing;
+/* -bt: debug_print output from every routing, verifications included. */
+extern bool route_address_testing;
 
 /* Route `a` through the routers from a->start_router (NULL: the first).
  * On OK, a->router, a->transport (or generated children on ctx->generated,

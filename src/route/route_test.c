@@ -150,7 +150,10 @@ int route_test_main(int argc, char **argv, route_purpose purpose, const char *se
                          mainconf.qualify_domain ? mainconf.qualify_domain : "");
   }
   expand_var_set("sender_address", sender);
-  if (purpose == ROUTE_ADDRESS_TEST) log_address_testing(true);
+  if (purpose == ROUTE_ADDRESS_TEST) {
+    log_address_testing(true);
+    route_address_testing = true;
+  }
   int worst = 0;
   if (argc > 0) {
     for (int i = 0; i < argc; i++) {

@@ -13,7 +13,7 @@ import pytest
 from conftest import EXPECTED
 
 sys.path.insert(0, str(EXPECTED / "route"))
-from record import FILES  # noqa: E402
+from record import FILES, STAMP  # noqa: E402
 
 CASES = json.loads((EXPECTED / "route" / "cases.json").read_text())
 CONFIGS = {p.stem: p.read_text() for p in (EXPECTED / "route" / "configs").glob("*.conf")}
@@ -40,3 +40,5 @@ def test_route_case(exim, tmp_path, c):
         pytest.xfail("reaches a router type whose runtime is not in this build yet: " +
                      r.out.strip().splitlines()[0])
     assert (r.out.replace(str(tmp_path), "@DIR@"), r.rc) == (c["out"], c["rc"])
+    if c.get("stderr"):
+        assert STAMP.sub("", r.err.replace(str(tmp_path), "@DIR@")) == c["err"]

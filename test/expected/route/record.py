@@ -10,6 +10,7 @@ directory (aliases files, require_files targets), which the replay
 (test/black/test_route_bt.py) fills with the same files.
 """
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -57,8 +58,12 @@ LOCAL = ["root@test.example", "nobody@test.example", "ROOT@Test.Example", "root"
 CASES = []
 
 
-def case(conf, opts, args, stdin=None, xfail=None):
-    CASES.append({"conf": conf, "opts": opts, "args": args, "stdin": stdin, "xfail": xfail})
+def case(conf, opts, args, stdin=None, xfail=None, stderr=False):
+    CASES.append({"conf": conf, "opts": opts, "args": args, "stdin": stdin, "xfail": xfail,
+                  "stderr": stderr})
+
+
+STAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ", re.M)
 
 
 # generic options on accept routers
@@ -89,6 +94,11 @@ for a in ["y@m1.example", "y@m3.example", "y@m4.example", "y@m5.example", "y@m6.
           "y@[192.0.2.77]"]:
     case("hosts", ["-bt"], [a])
     case("hosts", ["-bv"], [a])
+
+# pass_router, debug_print and errors_to, with stderr compared
+for a in ["y@sp.example", "yes@dp.example", "no@dp.example", "u@err.example"]:
+    case("generic2", ["-bt"], [a], stderr=True)
+    case("generic2", ["-bv"], [a], stderr=True)
 
 # queryprogram
 for a in ["acc", "acct", "accbad", "acch", "accl", "accd", "dec", "pass", "fail", "failq", "defer",
@@ -141,6 +151,8 @@ def main():
         e = dict(c)
         e["out"] = r.stdout.replace(str(d), "@DIR@")
         e["rc"] = r.returncode
+        if c["stderr"]:
+            e["err"] = STAMP.sub("", r.stderr.replace(str(d), "@DIR@"))
         out.append(e)
     (HERE / "cases.json").write_text(json.dumps(out, indent=1) + "\n")
     shutil.rmtree(d)
