@@ -555,9 +555,12 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
   address_item *sf_gen = NULL;
   const char *sf_fail = NULL;
   int sf = cancel ? SF_CONTINUE : dlv_system_filter(&dm, &sf_gen, &sf_fail);
+  addr_list sf_held = {0};   /* original recipients a freeze holds */
   if (sf != SF_CONTINUE) {
     for (address_item *a; (a = list_pop(&r.todo));) {
-      if (sf == SF_IGNORE) {
+      if (sf == SF_FREEZE) {
+        list_add(&sf_held, a);
+      } else if (sf == SF_IGNORE) {
         finished(&r, a);
       } else if (sf == SF_FAIL) {
         a->message = a->user_message = sf_fail;
@@ -565,7 +568,7 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
         list_add(&r.failed, a);   /* bounced, not logged one by one */
       }
     }
-    if (sf == SF_FREEZE || sf == SF_ERROR) dm.frozen_reason = "";
+    if (sf == SF_ERROR) dm.frozen_reason = "";
     if (sf != SF_FAIL || sf_gen) r.changed = true;
   }
   for (address_item *a = sf_gen; a;) {
@@ -587,6 +590,11 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
 
   if (*m->sender && r.deferred.head && bounce_warning_due(&dm, r.now)) {
     if (bounce_send_warning(&dm, r.deferred.head)) r.changed = true;
+  }
+
+  if (sf == SF_FREEZE) {
+    dlv_system_filter_frozen(&dm, sf_fail, sf_held.head);
+    dm.frozen_reason = "";   /* logged */
   }
 
   int result = DELIVER_ATTEMPTED_NORMAL;

@@ -27,6 +27,8 @@
 #include "base/str.h"
 #include "config/main_config.h"
 #include "config/option.h"
+#include "deliver/bounce.h"
+#include "deliver/bounce_int.h"
 #include "deliver/deliver_int.h"
 #include "expand/variables.h"
 #include "filter/filter.h"
@@ -352,13 +354,7 @@ int dlv_system_filter(deliver_msg *dm, address_item **generated, const char **fa
     return SF_DEFER;
   case FF_FREEZE:
     if (m->manual_thaw) return SF_CONTINUE;
-    if (ctx.error && *ctx.error) {
-      log_write_msg(m->id, LOG_MAIN, "Frozen by the system filter: %s", ctx.error);
-      dlv_msglog_plain(dm, "*** Frozen by the system filter: %s", ctx.error);
-    } else {
-      log_write_msg(m->id, LOG_MAIN, "Frozen by the system filter");
-      dlv_msglog_plain(dm, "*** Frozen by the system filter");
-    }
+    *fail_text = ctx.error && *ctx.error ? ctx.error : NULL;   /* logged at the end of the attempt */
     return SF_FREEZE;
   case FF_ERROR:
   case FF_INCLUDEFAIL:
@@ -366,5 +362,40 @@ int dlv_system_filter(deliver_msg *dm, address_item **generated, const char **fa
     return SF_ERROR;
   default:
     return SF_CONTINUE;
+  }
+}
+
+void dlv_system_filter_frozen(deliver_msg *dm, const char *text, const address_item *pending) {
+  spool_msg *m = &dm->m;
+  /* freeze_tell: not for a bounce (it could loop) */
+  if (mainconf.freeze_tell && *mainconf.freeze_tell && m->sender && *m->sender) {
+    const char *error = NULL;
+    pid_t pid;
+    FILE *f = bounce_submit_open("", m->id, &pid, &error);
+    if (!f) {
+      log_write_msg(m->id, LOG_MAIN | LOG_PANIC, "Failed to send freeze_tell message: %s", error);
+    } else {
+      fprintf(f, "Auto-Submitted: auto-replied\n");
+      bounce_put_from(f);
+      fprintf(f, "To: %s\n", mainconf.freeze_tell);
+      bounce_put_references(f, dm);
+      fprintf(f, "Subject: Message frozen\n\n");
+      fprintf(f, "Message %s has been frozen by the system filter.\n", m->id);
+      if (text) fprintf(f, "%s.\n", text);
+      fprintf(f, "The sender is <%s>.\n", m->sender);
+      if (pending) {
+        fprintf(f, "\nThe following address(es) have yet to be delivered:\n");
+        for (const address_item *a = pending; a; a = a->next) fprintf(f, "  %s\n", a->address);
+      }
+      if (!bounce_submit_close(f, pid))
+        log_write_msg(m->id, LOG_MAIN | LOG_PANIC, "Failed to send freeze_tell message");
+    }
+  }
+  if (text) {
+    log_write_msg(m->id, LOG_MAIN, "Frozen by the system filter: %s", text);
+    dlv_msglog_plain(dm, "*** Frozen by the system filter: %s", text);
+  } else {
+    log_write_msg(m->id, LOG_MAIN, "Frozen by the system filter");
+    dlv_msglog_plain(dm, "*** Frozen by the system filter");
   }
 }

@@ -85,9 +85,14 @@ enum { SF_CONTINUE, SF_IGNORE, SF_FAIL, SF_DEFER, SF_FREEZE, SF_ERROR };
 /* Run system_filter (when set): header changes are made to dm->m.headers,
  * *generated gets its deliveries (children of the pseudo-address
  * "system-filter"; pipes/files/replies with their system_filter_*_transport
- * set), *fail_text the text for the bounce after SF_FAIL.  Logs the
- * decision as exim4 does. */
+ * set), *fail_text the text for the bounce after SF_FAIL or of the freeze
+ * after SF_FREEZE.  Logs the decision as exim4 does (a freeze at the end:
+ * dlv_system_filter_frozen). */
 int dlv_system_filter(deliver_msg *dm, address_item **generated, const char **fail_text);
+/* At the end of an attempt the system filter froze: the freeze_tell
+ * message (pending: the original recipients not delivered) and the
+ * "Frozen by the system filter[: text]" lines. */
+void dlv_system_filter_frozen(deliver_msg *dm, const char *text, const address_item *pending);
 
 /* ---------------------------------------------------------- deliver_local.c */
 

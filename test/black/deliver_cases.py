@@ -240,4 +240,11 @@ CASES = {
     "order_of_failures": dict(main="", transports=DEFER_TRANSPORTS, retry="* * F,1h,10m\n",
                               args=["-odi", "x@test.example", "b@test.example", "y@test.example", "a", "b"],
                               first_only=True),
+    # freeze_tell: the system filter freezes, a message goes to freeze_tell first
+    "sfilter_freeze_tell": dict(main=SFILTER + "freeze_tell = pm@test.example\n",
+                                routers=SIMPLE_ROUTERS.replace("a : b : c", "a : b : c : pm"),
+                                files={"filter": "# Exim filter\nif $sender_address is not \"\" then "
+                                                 "freeze text \"looks odd\" endif\n"},
+                                args=["-odi", "-f", "s@x.example", "a@test.example"],
+                                first_only=True, wait_for=r"^MSGID => pm "),
 }

@@ -25,6 +25,8 @@ def test_deliver_case(exim, tmp_path, name):
     case = CASES[name]
     want = json.loads((EXPECTED / "deliver" / f"{name}.json").read_text())
     env, r = run_case(exim, tmp_path, case)
+    if case.get("wait_for"):   # a message generated on the side, delivered in the background
+        env.wait_for_log(case["wait_for"])
     raw = env.mainlog_raw()
     if "no delivery code for the t_mbox transport" in raw:
         pytest.xfail("the appendfile transport's runtime is not in this tree yet")
