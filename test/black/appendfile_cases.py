@@ -215,6 +215,21 @@ CASES["quota_variants"] = dict(
     rcpts=["mds@x", "mdsover@x", "exclover@x", "exclok@x", "nocheck@x", "mbsize@x", "msquota@x", "falseold@x"],
 )
 
+def _maildir(name, sizefile):
+    return [("mkdir", name, "nobody"), ("mkdir", name + "/tmp", "nobody"), ("mkdir", name + "/new", "nobody"),
+            ("mkdir", name + "/cur", "nobody"), ("write", name + "/cur/1.M1P1.h", "y" * 50, "nobody", 0o600),
+            ("write", name + "/maildirsize", sizefile, "nobody", 0o600)]
+
+
+CASES["maildirsize_updates"] = dict(
+    routers=_router(["newquota", "negative", "junk"]),
+    transports="".join(_t(n, f"  directory = @T@/mail/{n}\n  maildir_format\n  maildir_use_size_file\n"
+                            "  quota = 10M\n") for n in ("newquota", "negative", "junk")),
+    setup=(_maildir("newquota", "5000S,0C\n100 1\n") + _maildir("negative", "10485760S,0C\n900 3\n-300 -1\n") +
+           _maildir("junk", "garbage\n")),
+    rcpts=["newquota@x", "negative@x", "junk@x"],
+)
+
 CASES["bsmtp_batch"] = dict(
     routers=("r1:\n  driver = accept\n  local_part_prefix = pre-\n  local_part_prefix_optional\n"
              "  local_parts = b : c\n  transport = t_$local_part_data\n"),
