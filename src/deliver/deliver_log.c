@@ -20,6 +20,7 @@
 #include "deliver/deliver_int.h"
 #include "route/router.h"
 #include "transport/transport.h"
+#include "transport/write.h"
 
 static const address_item *top_of(const address_item *a) {
   while (a->parent) a = a->parent;
@@ -92,7 +93,16 @@ void dlv_log_delivery(deliver_msg *dm, const address_item *a, bool fake, bool la
   g = dlv_address_text(g, a, local_style(a));
   if (LOGGING(sender_on_delivery)) g = g_fmt(g, " F=<%s>", dm->m.sender ? dm->m.sender : "");
   if (*dm->queue_name) g = g_fmt(g, " Q=%s", dm->queue_name);
-  if (LOGGING(return_path_on_delivery)) g = g_fmt(g, " P=<%s>", dm->m.sender ? dm->m.sender : "");
+  if (LOGGING(return_path_on_delivery)) {
+    /* the delivery's own: errors_to, the transport's return_path */
+    const char *err = NULL, *rp = NULL;
+    if (a->transport) {
+      addr_set_vars(a);
+      rp = transport_return_path(a->transport, a, &err);
+    }
+    if (!rp) rp = a->errors_address ? a->errors_address : dm->m.sender ? dm->m.sender : "";
+    g = g_fmt(g, " P=<%s>", rp);
+  }
   if (router_name(a)) g = g_fmt(g, " R=%s", router_name(a));
   if (transport_name(a)) g = g_fmt(g, " T=%s", transport_name(a));
   if (LOGGING(queue_time)) g = queue_time(g, dm);

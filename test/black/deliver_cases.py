@@ -247,4 +247,11 @@ CASES = {
                                                  "freeze text \"looks odd\" endif\n"},
                                 args=["-odi", "-f", "s@x.example", "a@test.example"],
                                 first_only=True, wait_for=r"^MSGID => pm "),
+    # P= shows the delivery's return path: errors_to, a transport's return_path
+    "return_path_logged": dict(main="log_selector = +return_path_on_delivery\n",
+                               routers="local:\n  driver = accept\n  local_parts = a : b\n"
+                                       "  errors_to = ${if eq{$local_part}{a}{pm@test.example}{}}\n"
+                                       "  transport = t_mbox\n",
+                               transports=SIMPLE_TRANSPORTS + "  return_path = ${if eq{$local_part}{b}{rp@x.example}fail}\n",
+                               args=["-odi", "-f", "s@x.example", "a@test.example", "b@test.example"]),
 }
