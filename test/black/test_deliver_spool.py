@@ -309,3 +309,13 @@ def test_auto_thaw(exim, tmp_path):
         pytest.xfail("-q arrives with the queue layer")
     assert [x for x in env.mainlog()[2:] if not x.startswith(("Start", "End"))] == [
         "MSGID Unfrozen by auto-thaw", "MSGID => a <a@test.example> R=local T=t_mbox", "MSGID Completed"]
+
+
+def test_no_message_logs(exim, tmp_path):
+    env = DeliverEnv(exim, tmp_path)
+    env.config(main="no_message_logs\n", transports="t_mbox:\n  driver = appendfile\n"
+               "  file = @T@/mail/$local_part_data\n  user = ${if eq{$local_part}{b}{root}{nobody}}\n",
+               retry="* * F,1h,10m\n")
+    env.send(["a@test.example", "b@test.example"])
+    assert len(env.queue_ids()) == 1
+    assert not (env.spool / "msglog").exists() or list((env.spool / "msglog").iterdir()) == []
