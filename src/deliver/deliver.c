@@ -241,10 +241,16 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
   }
 
   if (!a->transport) {
-    a->message = str_sprintf("No transport set by %s router",
-                             a->router ? a->router->drv.name : "system filter");
-    a->basic_errno = ERRNO_BADTRANSPORT;
+    /* a pipe, file or reply without its transport: deferred, no retry */
+    if (!a->router)
+      a->message = str_sprintf("system_filter_%s_transport is unset",
+                               (a->flags & af_reply) ? "reply" : (a->flags & af_directory) ? "directory"
+                               : (a->flags & af_file) ? "file" : "pipe");
+    else
+      a->message = str_sprintf("No transport set by %s router", a->router->drv.name);
+    a->basic_errno = ERRNO_UNKNOWNERROR;
     a->transport_return = DEFER;
+    a->flags |= af_retry_skipped;
     dlv_log_deferral(dm, a);
     defer_push(r, a);
     return;
@@ -598,7 +604,9 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
   }
 
   int result = DELIVER_ATTEMPTED_NORMAL;
-  if (all_done(m) && !dm.frozen_reason && !r.journal_failed) {
+  /* done when every recipient is, and nothing (a system filter's delivery)
+   * is waiting */
+  if (all_done(m) && !r.deferred.head && !dm.frozen_reason && !r.journal_failed) {
     gstring *g = g_cat(NULL, "Completed");
     if (LOGGING(queue_time_overall)) {
       struct timeval tv;

@@ -122,7 +122,8 @@ void dlv_log_delivery(deliver_msg *dm, const address_item *a, bool fake, bool la
 static gstring *defer_text(gstring *g, const address_item *a) {
   if (router_name(a)) g = g_fmt(g, " R=%s", router_name(a));
   if (transport_name(a)) g = g_fmt(g, " T=%s", transport_name(a));
-  g = g_fmt(g, " defer (%d)", a->basic_errno);
+  /* neither: deferred before any router (exim4's wording) */
+  g = g_fmt(g, "%s defer (%d)", router_name(a) || transport_name(a) ? "" : " routing", a->basic_errno);
   if (a->basic_errno > 0) g = g_fmt(g, ": %s", strerror(a->basic_errno));
   if (a->message) g = g_fmt(g, ": %s", a->message);
   return g;

@@ -254,4 +254,7 @@ CASES = {
                                        "  transport = t_mbox\n",
                                transports=SIMPLE_TRANSPORTS + "  return_path = ${if eq{$local_part}{b}{rp@x.example}fail}\n",
                                args=["-odi", "-f", "s@x.example", "a@test.example", "b@test.example"]),
+    # the system filter saves to a file without system_filter_file_transport
+    "sfilter_save_no_transport": dict(main=SFILTER, files={"filter": "# Exim filter\nunseen save @T@/mail/saved\n"},
+                                      args=["-odi", "a@test.example"], first_only=True),
 }
