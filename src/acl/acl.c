@@ -71,6 +71,7 @@ void acl_reset_message(void) {
   }
   expand_aclvar_clear_message();
   acl_ratelimit_reset_message();
+  acl_verify_reset_message();
 }
 
 /* ---------------------------------------------------------------------

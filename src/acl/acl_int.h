@@ -121,6 +121,8 @@ int acl_run_control(acl_ctx *ctx, const acl_item *it, const char *arg);
 int acl_verify_address(acl_ctx *ctx, const char *what, const char *arg);
 extern const char *acl_pending_sender_log;
 void acl_sender_log_told(void);
+/* A new message: the cached sender verification result is dropped. */
+void acl_verify_reset_message(void);
 
 /* Expand a time ("30s", "1d") for delay/ratelimit/seen: seconds or -1. */
 int acl_parse_time(const char *s);

@@ -10,11 +10,11 @@
  * Must never: claim success for a verification it did not make (callouts
  * and the other options that need the smtp transport are ACL errors).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "acl/acl_int.h"
 #include "base/str.h"
-#include "base/store.h"
 #include "config/main_config.h"
 #include "expand/variables.h"
 #include "route/route.h"
@@ -35,6 +35,13 @@ static struct {
 } cache;
 
 void acl_sender_log_told(void) { cache.told = true; }
+
+void acl_verify_reset_message(void) {
+  free(cache.sender);
+  free(cache.message);
+  cache.sender = cache.message = NULL;
+  cache.told = false;
+}
 
 bool acl_trace_on(void) { return acl_tracing; }
 
@@ -135,11 +142,12 @@ static int v_sender(acl_ctx *ctx, const verify_opts *o, const char *given) {
     if (umsg) msg = umsg;
     if (rc == OK) expand_var_set("sender_address_data", ad);
     if (!given) {
-      /* The cache lives for the process (POOL_PERM copies). */
-      store_pool old = store_pool_set(POOL_PERM);
-      cache.sender = str_copy(sender);
-      cache.message = msg ? str_copy(msg) : NULL;
-      store_pool_set(old);
+      /* The cache lives until the message ends (outside the pools, which
+       * are reset between commands). */
+      acl_verify_reset_message();
+      cache.sender = strdup(sender);
+      cache.message = msg ? strdup(msg) : NULL;
+      if (!cache.sender) cache.message = NULL;
       cache.rc = rc;
       cache.told = false;
     }

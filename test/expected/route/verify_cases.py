@@ -22,6 +22,9 @@ CASES = [
     ("rcpt_sender", CONF_RCPT, 'helo x\nmail from:<bad@test.example>\nrcpt to:<root@test.example>\nrcpt to:<bad@test.example>\nrcpt to:<x@defer.example>\nrcpt to:<sv@test.example>\nrcpt to:<svn@test.example>\nrcpt to:<rv@test.example>\nrcpt to:<de@defer.example>\nrcpt to:<other@test.example>\nrset\nmail from:<u@defer.example>\nrcpt to:<sv@test.example>\nrcpt to:<rv@test.example>\nvrfy root@test.example\nvrfy bad@test.example\nvrfy x@defer.example\nvrfy root\nexpn root@test.example\nexpn bad@test.example\nquit\n'),
     ("defer", CONF_RCPT, 'helo x\nmail from:<u@defer.example>\nrcpt to:<x@defer.example>\nrcpt to:<de@defer.example>\nrcpt to:<sv@test.example>\nrcpt to:<svn@test.example>\nrcpt to:<rv@defer.example>\nrcpt to:<hs@test.example>\nrcpt to:<nd@test.example>\nrcpt to:<cb@test.example>\nvrfy x@defer.example\nexpn x@defer.example\nquit\n'),
     ("header_sender", CONF_DATA, crlf('helo x\nmail from:<root@test.example>\nrcpt to:<root@test.example>\ndata\nFrom: bad@test.example\nSubject: hs\n\nbody\n.\nmail from:<root@test.example>\nrcpt to:<root@test.example>\ndata\nFrom: bad@test.example, root@test.example\nSubject: hs\n\nbody\n.\nmail from:<root@test.example>\nrcpt to:<root@test.example>\ndata\nFrom: x <bad@test.example>\nReply-To: y@test.example\nSubject: hs2\n\nbody\n.\nquit\n')),
+    ("same_sender_next_message", CONF_RCPT, crlf(
+        "helo x\nmail from:<bad@test.example>\nrcpt to:<sv@test.example>\nrset\n"
+        "mail from:<bad@test.example>\nrcpt to:<sv@test.example>\nquit\n")),
     ("default_config", default_conf(), crlf(
         "helo x\nmail from:<root@test.example>\nrcpt to:<root@test.example>\n"
         "rcpt to:<nosuchuser@test.example>\nrcpt to:<postmaster@test.example>\n"
