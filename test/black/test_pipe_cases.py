@@ -15,6 +15,8 @@ from ptrans_cases import PIPE, PIPE_MULTI, run_case
 KNOWN = {
     "ppfx": "check_string/escape_string are applied to header lines too (transport/write.c); exim4 "
             "escapes body lines only",
+    "pretout": "bounce: for a 'return message generated' failure (return_output) exim4 prints no "
+               "'local delivery failed' line under the address",
     "pbatch": "the delivery log shows '=>' for every address of a batch; exim4 writes '->' after the first "
               "(deliver)",
 }
