@@ -5,10 +5,13 @@
  * Entry point: exim_filter_interpret().
  *
  * Deliveries (deliver, save, pipe, mail, vacation) become generated
- * addresses on ctx->generated; nothing is delivered here.  The only things
+ * addresses on ctx->generated; nothing is delivered here.  Whether a
+ * file, pipe or reply is allowed (forbid_file, forbid_pipe,
+ * forbid_filter_reply) is the redirect router's decision about the
+ * generated address, as in exim4.  The only things
  * done at once are the ones the document says happen while filtering:
  * logfile/logwrite (appending to the user's log file with the privileges
- * the caller runs the filter under; forbidden unless RDO_LOG), testprint
+ * the caller runs the filter under; logwrite refused unless RDO_LOG), testprint
  * (printing only under -bf), and the system filter's header changes.
  *
  * Must never: run a command; open a log file through a symbolic link.
@@ -240,6 +243,11 @@ static bool do_logfile(frun *r, const fcmd *c) {
 }
 
 static bool do_logwrite(frun *r, const fcmd *c) {
+  /* forbid_filter_logwrite: refused when obeyed, before expanding */
+  if (!filter_testing && !(r->ctx->options & RDO_LOG)) {
+    r->error = "logwrite command forbidden";
+    return false;
+  }
   const char *s = exim_filter_expand(r, c->arg[0], "logwrite command");
   if (!s) return false;
   size_t n = strlen(s);

@@ -544,16 +544,6 @@ static fcmd *parse_commands(lexer *l, bool in_if, const char **term, bool *ok) {
       set_error(l, str_sprintf("unknown filtering command \"%s\" near line %d of filter file", w, l->line));
       return *ok = false, NULL;
     }
-    /* Commands the caller forbids (redirect's forbid_file, forbid_pipe,
-     * forbid_filter_reply, forbid_filter_logwrite). */
-    unsigned forbid = type == FC_SAVE ? RDO_FILE : type == FC_PIPE ? RDO_PIPE
-                  : type == FC_MAIL || type == FC_VACATION ? RDO_REPLY
-                  : type == FC_LOGFILE || type == FC_LOGWRITE ? RDO_LOG : 0;
-    if (forbid && !(l->options & (forbid | RDO_TESTING))) {
-      set_error(l, str_sprintf("filtering command \"%s\" is disabled: near line %d of filter file",
-                               w, l->line));
-      return *ok = false, NULL;
-    }
     fcmd *c = store_zget(sizeof *c, false);
     c->type = (enum fcmd_type)type;
     c->line = l->line;

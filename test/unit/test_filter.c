@@ -130,10 +130,17 @@ static void test_forbidden_and_errors(void) {
   CHECK(ctx.error && strstr(ctx.error, "\"fail\" is disabled"));
   CHECK(run("# Exim filter\ndeliver a@b errors_to x@y\n", &ctx, user_opts) == FF_ERROR);
   CHECK(ctx.error && strcmp(ctx.error, "errors_to must point to the caller's address") == 0);
-  CHECK(run("# Exim filter\nsave /x\n", &ctx, user_opts & ~RDO_FILE) == FF_ERROR);
-  CHECK(run("# Exim filter\npipe /x\n", &ctx, user_opts & ~RDO_PIPE) == FF_ERROR);
-  CHECK(run("# Exim filter\nmail text x\n", &ctx, user_opts & ~RDO_REPLY) == FF_ERROR);
-  CHECK(run("# Exim filter\nlogwrite x\n", &ctx, user_opts & ~RDO_LOG) == FF_ERROR);
+  /* forbid_file/pipe/filter_reply are the router's business: the filter
+   * still generates the address (exim4 marks it at routing) */
+  CHECK(run("# Exim filter\nsave /x\n", &ctx, user_opts & ~RDO_FILE) == FF_DELIVERED && ctx.generated);
+  CHECK(run("# Exim filter\npipe /x\n", &ctx, user_opts & ~RDO_PIPE) == FF_DELIVERED && ctx.generated);
+  CHECK(run("# Exim filter\nmail text x\n", &ctx, user_opts & ~RDO_REPLY) == FF_NOTDELIVERED &&
+        ctx.generated);
+  /* forbid_filter_logwrite: logfile is fine, logwrite fails when obeyed */
+  CHECK(run("# Exim filter\nlogfile /tmp/x\nif a is b then logwrite x endif\n", &ctx, user_opts & ~RDO_LOG) ==
+        FF_NOTDELIVERED);
+  CHECK(run("# Exim filter\nlogwrite \"${run{/bin/false}}\"\n", &ctx, user_opts & ~RDO_LOG) == FF_ERROR);
+  CHECK(ctx.error && strcmp(ctx.error, "logwrite command forbidden") == 0);
   CHECK(run("# Exim filter\nkeep\n", &ctx, user_opts & ~RDO_EXIM_FILTER) == FF_ERROR);
   CHECK(run("# Sieve filter\nkeep;\n", &ctx, user_opts & ~RDO_SIEVE_FILTER) == FF_ERROR);
   /* allow_fail: fail with a log part and a bounce part */
