@@ -7,7 +7,7 @@
  * command's output (max_output, timeout), and the outcome in Exim's words:
  * exit codes with their sysexits hints, temp_errors, ignore_status,
  * signals, freeze_signal/freeze_exec_fail, return_output and the
- * log_*_output lines.
+ * log_*_output lines; no core dumps unless permit_coredump.
  *
  * Entry point: pipe_deliver() (pipe.h), the transport_ops.deliver of pipe.
  * Must never: run the command through a shell unless use_shell is set;
@@ -21,6 +21,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -361,6 +362,14 @@ bool pipe_deliver(transport_instance *t, address_item *addr) {
     set_all(addr, DEFER, 0, err);
     return true;
   }
+
+  /* Core dumps: none unless permit_coredump (the limit is inherited by
+   * the command). */
+  struct rlimit rl = {0, 0};
+  if (ob->permit_coredump) rl.rlim_cur = rl.rlim_max = RLIM_INFINITY;
+  if (setrlimit(RLIMIT_CORE, &rl) < 0 && ob->permit_coredump)
+    log_write_msg(deliver_current ? deliver_current->m.id : NULL, LOG_MAIN,
+                  "delivery setrlimit(RLIMIT_CORE, RLIM_INFINITY) failed: %s", strerror(errno));
 
   /* Start the command, then the writer. */
   int in = -1, out = -1;

@@ -81,6 +81,8 @@ PIPE = {
     "pepipe": "command = /bin/true",
     "pretnull": "command = /bin/sh -c 'echo out; exit 0'\n  return_output",
     "pretout": "command = /bin/sh -c 'cat >/dev/null; echo some output; echo line2'\n  return_output",
+    "pcore": "command = /bin/sh -c 'ulimit -c > TOPDIR/out-pcore'",
+    "pcore2": "command = /bin/sh -c 'ulimit -c > TOPDIR/out-pcore2'\n  permit_coredump",
     "pquote": "command = /bin/sh -c 'printf \"%s|\" \"\\$@\" > TOPDIR/out-pquote' x 'a b' \"c\\td\" e\"f",
 }
 
