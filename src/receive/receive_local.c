@@ -156,9 +156,10 @@ static bool sender_allowed(bool trusted, const char *s) {
   return match_address_list(*s ? s : "", list, true, NULL, &err) == MATCH_YES;
 }
 
-/* -oee/-oem/-oew: errors in the message are mailed to its sender. */
+/* -oee/-oem/-oew, and by default (spec 5: -oem is the default): errors
+ * in the message are mailed to its sender; -oep/-oeq write them out. */
 static bool mails_errors(const cmdline_state *st) {
-  return st->error_handling == ERRORS_MAIL || st->error_handling == ERRORS_MAIL_FAIL;
+  return st->error_handling != ERRORS_STDERR;
 }
 
 /* Mail the sender what was wrong with the message (spec 5, -oee), with a

@@ -180,9 +180,11 @@ def test_receive_timeout_abandons_the_message(tmp_path):
 
 def test_t_bad_address_still_runs_not_smtp_acl(tmp_path):
     # exim4 -odq -t (no -oep): the malformed address is logged ("bad
-    # addresses found in headers", main and panic logs), the good one kept,
-    # acl_not_smtp runs and the message is accepted.  Also a regression
-    # check for the sanitizer build (make asan): same path, no report.
+    # addresses found in headers", main and panic logs) and reported to the
+    # sender by mail (-oem is the default: its own "<= <> R=<id>"), the good
+    # one kept, acl_not_smtp runs and the message is accepted.  Also a
+    # regression check for the sanitizer build (make asan): same path, no
+    # report.
     d, conf = _conf(tmp_path, "acl_not_smtp = ns\nbegin acl\nns:\n  warn logwrite = NOTSMTP ACL RAN\n"
                               "  accept\n")
     p = subprocess.run([EXIM, "-C", str(conf), "-odq", "-t"],
@@ -190,11 +192,13 @@ def test_t_bad_address_still_runs_not_smtp_acl(tmp_path):
                        capture_output=True, timeout=30)
     assert p.returncode == 0, p.stderr
     log = (d / "spool" / "log" / "mainlog").read_text()
-    lines = [ln.split(" ", 3)[3] for ln in log.splitlines()]
-    assert lines[1] == "NOTSMTP ACL RAN"
+    first = log.split(" ", 3)[2]
+    lines = [ln.split(" ", 3)[3] for ln in log.splitlines() if ln.split(" ", 3)[2] == first]
     assert lines[0].endswith(" bad addresses found in headers")
+    assert lines[1] == "NOTSMTP ACL RAN"
     assert lines[2].startswith("<= root@test.example U=root P=local S=")
-    (h,) = [f for f in (d / "spool" / "input").iterdir() if f.name.endswith("-H")]
+    assert re.search(r"^\S+ \S+ \S+ <= <> R=%s U=" % first, log, re.M), log
+    (h,) = [f for f in (d / "spool" / "input").iterdir() if f.name == first + "-H"]
     assert "\n1\ngood@x.example\n" in h.read_text()
 
 
