@@ -315,14 +315,10 @@ bool autoreply_deliver(transport_instance *t, address_item *addr) {
   }
   bool ok = true;
   if (r.return_message) {
+    /* A body over bounce_return_size_limit is cut (at a line end), with no
+     * note, as exim4 does here. */
     long limit = mainconf.bounce_return_size_limit;
-    long body = deliver_current ? deliver_current->body_size : 0;
-    fprintf(f, "\n------ This is a copy of the message, including all the headers.\n");
-    if (limit > 0 && body > limit)
-      fprintf(f, "------ The body of the message is %ld characters long; only the first\n"
-                 "------ %ld or so are included here.\n",
-              body, limit);
-    fprintf(f, "\n");
+    fprintf(f, "\n------ This is a copy of the message, including all the headers.\n\n");
     fflush(f);
     transport_write_opts o = {
         .fd = fileno(f),

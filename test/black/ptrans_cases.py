@@ -156,6 +156,7 @@ AUTOREPLY = {
            "  once = TOPDIR/out-aok-once",
     "aret": "to = $sender_address\n  subject = copy\n  text = see attached\n  return_message\n"
             "  once = TOPDIR/out-aret-once\n  once_file_size = 200",
+    "aretbig": "to = $sender_address\n  subject = copy\n  text = see attached\n  return_message",
     "anever": "to = other@test.example\n  subject = never\n  text = x\n  never_mail = other@test.example",
     "afile": "to = $sender_address\n  subject = file\n  file = TOPDIR/ar-file2\n  file_expand\n  from = Auto Reply <ar@test.example>",
     "anofile": "to = $sender_address\n  subject = nofile\n  text = t\n  file = TOPDIR/none\n  file_optional",
@@ -166,6 +167,7 @@ AUTOREPLY_EXTRA = {
     "aok": {"repeat": 2},
     "aret": {"repeat": 2},
     "anull": {"sender": ""},
+    "aretbig": {"body_lines": 20},
 }
 
 
@@ -211,6 +213,8 @@ def make_conf(group, top, exim4=True):
     cases = {"pipe": PIPE, "lmtp": LMTP, "autoreply": AUTOREPLY}[group]
     conf = ["keep_environment =", f"spool_directory = {top}/spool", f"log_file_path = {top}/log/%slog",
             "primary_hostname = test.example"]
+    if group == "autoreply":
+        conf.append("bounce_return_size_limit = 300")
     if group == "autoreply" and not exim4:
         conf.append("trusted_users = daemon")
     conf += ["", "begin routers",

@@ -22,6 +22,7 @@ KNOWN = {
                "not; receive: no From: added (as anofile)",
     "avacation": "deliver: the '**' line of the filtered address shows '<address>' after it, exim4 does not",
     "aret": "receive: no From: added (as anofile)",
+    "aretbig": "receive: no From: added (as anofile)",
 }
 
 
