@@ -28,7 +28,7 @@ static const char *driver_name(const void *d) {
   return d ? ((const driver_instance *)d)->name : "";
 }
 
-static void route_print_leaf(FILE *f, const address_item *a, bool duplicate) {
+static void route_print_leaf(FILE *f, const address_item *a, bool duplicate, bool verify) {
   if ((a->flags & af_pfr) && a->status == OK) {
     /* "parent -> |command" and its transport, or why it has none. */
     fprintf(f, "%s -> %s", a->parent ? a->parent->address : "", a->address);
@@ -46,7 +46,8 @@ static void route_print_leaf(FILE *f, const address_item *a, bool duplicate) {
   }
   switch (a->status) {
   case FAIL:
-    fprintf(f, "%s is undeliverable: %s\n", a->address, a->message ? a->message : "");
+    fprintf(f, verify ? "%s failed to verify: %s\n" : "%s is undeliverable: %s\n", a->address,
+            a->message ? a->message : "");
     print_parents(f, a);
     return;
   case DEFER:
@@ -103,7 +104,8 @@ static int test_one(const char *text, route_purpose purpose, const char *sender)
   }
   address_item *top = route_new_address(str_copy_taint(addr, true), purpose);
   address_item *leaves = NULL;
-  bool full = purpose == ROUTE_ADDRESS_TEST;
+  /* -bt, and -bv/-bvs with -v, show the whole routing. */
+  bool full = purpose == ROUTE_ADDRESS_TEST || (debug_selector & D_v);
   int rc = route_tree(top, purpose, sender, full ? RV_FULL : 0, &leaves);
   if (full) {
     for (address_item *a = leaves; a; a = a->next) {
@@ -122,7 +124,7 @@ static int test_one(const char *text, route_purpose purpose, const char *sender)
           seen = s;
         }
       }
-      route_print_leaf(stdout, a, dup);
+      route_print_leaf(stdout, a, dup, purpose != ROUTE_ADDRESS_TEST);
     }
   } else if (rc == OK) {
     printf("%s verified\n", top->address);

@@ -114,6 +114,10 @@ for a in ["postmaster@test.example", "multi@test.example", "single@test.example"
     case("redirect", ["-bt"], [a])
     case("redirect", ["-bv"], [a])
 
+# -v with -bv shows the routing as -bt does
+case("hosts", ["-v", "-bv"], ["y@m7.example", "y@nohost.example", "y@[192.0.2.1]"])
+case("redirect", ["-v", "-bv"], ["multibad@test.example", "multi@test.example"])
+
 # Exim's default configuration (aliases file moved under @DIR@)
 for a in ["root@test.example", "nobody@test.example", "postmaster@test.example",
           "nosuchuser@test.example", "root", "user@[192.0.2.1]"]:
