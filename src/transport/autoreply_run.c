@@ -212,7 +212,7 @@ bool autoreply_deliver(transport_instance *t, address_item *addr) {
   if (addr->reply) {
     parts_from_reply(addr->reply, ob, &r);
   } else if (!parts_from_options(t, ob, &r, &err)) {
-    set_result(addr, DEFER, ERRNO_EXPANDFAIL, err);
+    set_result(addr, FAIL, ERRNO_EXPANDFAIL, err);   /* exim4 fails the address */
     return true;
   }
 
@@ -238,9 +238,9 @@ bool autoreply_deliver(transport_instance *t, address_item *addr) {
   const char *hdrs[] = {r.from, r.reply_to, r.to, r.cc, r.bcc, r.subject};
   for (size_t i = 0; i < sizeof hdrs / sizeof hdrs[0]; i++)
     if (bad_char(hdrs[i])) {
-      set_result(addr, DEFER, 0,
+      set_result(addr, FAIL, 0,   /* "**" in exim4, although the spec says it defers */
                  str_sprintf("Expansion of \"%s\" in %s transport contains non-printing character %d",
-                             hdrs[i], tname, *(const unsigned char *)bad_char(hdrs[i])));
+                             str_printing(hdrs[i]), tname, *(const unsigned char *)bad_char(hdrs[i])));
       return true;
     }
 

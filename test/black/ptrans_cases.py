@@ -157,6 +157,8 @@ AUTOREPLY = {
     "aret": "to = $sender_address\n  subject = copy\n  text = see attached\n  return_message\n"
             "  once = TOPDIR/out-aret-once\n  once_file_size = 200",
     "aretbig": "to = $sender_address\n  subject = copy\n  text = see attached\n  return_message",
+    "abadhdr": "to = $sender_address\n  subject = bad\\x01subject\n  text = t",
+    "abadexp": "to = $sender_address\n  subject = ${unknownop:x}\n  text = t",
     "anever": "to = other@test.example\n  subject = never\n  text = x\n  never_mail = other@test.example",
     "afile": "to = $sender_address\n  subject = file\n  file = TOPDIR/ar-file2\n  file_expand\n  from = Auto Reply <ar@test.example>",
     "anofile": "to = $sender_address\n  subject = nofile\n  text = t\n  file = TOPDIR/none\n  file_optional",
