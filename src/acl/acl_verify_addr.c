@@ -76,7 +76,6 @@ static int verify_one(const char *address, route_purpose purpose, const char *se
   address_item *top = route_new_address(address, purpose);
   address_item *leaves = NULL;
   route_tracing = acl_tracing;
-  if (acl_tracing) acl_trace(0, "%s", ">>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>");
   int rc = route_tree(top, purpose, sender, sor ? RV_SUCCESS_ON_REDIRECT : 0, &leaves);
   if (acl_tracing && !header_verify) acl_trace(0, "----------- end verify ------------");
   route_tracing = false;

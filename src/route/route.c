@@ -516,6 +516,8 @@ int route_address(address_item *a, route_ctx *ctx) {
       return DEFER;
     }
     if (rc == FAIL || rc == DISCARD || rc == REROUTED) {
+      if (rc == FAIL) trace("%s router forced address failure", r->drv.name);
+      else trace("routed by %s router", r->drv.name);
       a->status = rc;
       return rc;
     }

@@ -15,15 +15,16 @@
 #include "../base/str.h"
 #include "route.h"
 
-static void start_trace(bool trace) {
+/* The commentary's banner before a routing (route_tree() writes its own). */
+static void start_trace(bool trace, bool banner) {
   route_tracing = trace;
-  if (trace) fprintf(stderr, ">>> %s\n", ">>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>");
+  if (trace && banner) fprintf(stderr, ">>> %s\n", ">>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>");
 }
 
 int route_smtp_vrfy(const char *address, bool trace, const char **text, bool *failed) {
   address_item *top = route_new_address(address, ROUTE_VERIFY_RECIPIENT);
   address_item *leaves = NULL;
-  start_trace(trace);
+  start_trace(trace, false);
   int rc = route_tree(top, ROUTE_VERIFY_RECIPIENT, NULL, 0, &leaves);
   route_tracing = false;
   *failed = false;
@@ -49,7 +50,7 @@ int route_smtp_expn(const char *address, bool trace, const char **text) {
   memset(&ctx, 0, sizeof ctx);
   ctx.purpose = ROUTE_ADDRESS_TEST;
   ctx.expn = true;
-  start_trace(trace);
+  start_trace(trace, true);
   int rc = route_address(top, &ctx);
   route_tracing = false;
   if (rc == OK && ctx.generated) {

@@ -9,6 +9,7 @@
  */
 #include "route.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "../base/store.h"
@@ -71,6 +72,7 @@ int route_tree(address_item *top, route_purpose purpose, const char *sender, uns
       a->message = "redirection loop";
     } else {
       ctx.generated = NULL;
+      if (route_tracing && !full) fprintf(stderr, ">>> %s\n", ">>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>");
       rc = route_address(a, &ctx);
     }
     address_item *kids = ctx.generated;

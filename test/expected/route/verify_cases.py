@@ -18,6 +18,39 @@ def default_conf():
                        "primary_hostname = test.example\nspool_directory = @DIR@/spool\n"
                        "log_file_path = @DIR@/log/%slog\n")
 
+# Redirection during verification: success_on_redirect, one child / several.
+CONF_REDIR = """primary_hostname = test.example
+log_file_path = @DIR@/log/%slog
+spool_directory = @DIR@/spool
+domainlist local_domains = test.example
+acl_smtp_mail = m
+acl_smtp_rcpt = r
+begin acl
+m:
+  deny    !verify = sender
+  accept
+r:
+  accept  local_parts = single
+          verify = recipient/success_on_redirect
+  require verify = recipient
+  accept
+begin routers
+aliases:
+  driver = redirect
+  domains = +local_domains
+  allow_fail
+  data = ${lookup{$local_part}lsearch{@DIR@/aliases}}
+localuser:
+  driver = accept
+  check_local_user
+  domains = +local_domains
+  transport = local
+begin transports
+local:
+  driver = appendfile
+  file = /dev/null
+"""
+
 CASES = [
     ("rcpt_sender", CONF_RCPT, 'helo x\nmail from:<bad@test.example>\nrcpt to:<root@test.example>\nrcpt to:<bad@test.example>\nrcpt to:<x@defer.example>\nrcpt to:<sv@test.example>\nrcpt to:<svn@test.example>\nrcpt to:<rv@test.example>\nrcpt to:<de@defer.example>\nrcpt to:<other@test.example>\nrset\nmail from:<u@defer.example>\nrcpt to:<sv@test.example>\nrcpt to:<rv@test.example>\nvrfy root@test.example\nvrfy bad@test.example\nvrfy x@defer.example\nvrfy root\nexpn root@test.example\nexpn bad@test.example\nquit\n'),
     ("defer", CONF_RCPT, 'helo x\nmail from:<u@defer.example>\nrcpt to:<x@defer.example>\nrcpt to:<de@defer.example>\nrcpt to:<sv@test.example>\nrcpt to:<svn@test.example>\nrcpt to:<rv@defer.example>\nrcpt to:<hs@test.example>\nrcpt to:<nd@test.example>\nrcpt to:<cb@test.example>\nvrfy x@defer.example\nexpn x@defer.example\nquit\n'),
@@ -25,6 +58,11 @@ CASES = [
     ("same_sender_next_message", CONF_RCPT, crlf(
         "helo x\nmail from:<bad@test.example>\nrcpt to:<sv@test.example>\nrset\n"
         "mail from:<bad@test.example>\nrcpt to:<sv@test.example>\nquit\n")),
+    ("redirect", CONF_REDIR, crlf(
+        "helo x\nmail from:<bad@test.example>\nmail from:<multi@test.example>\n"
+        "rcpt to:<single@test.example>\nrcpt to:<multibad@test.example>\n"
+        "rcpt to:<fail@test.example>\nrcpt to:<chain@test.example>\nrcpt to:<bh@test.example>\n"
+        "quit\n")),
     ("default_config", default_conf(), crlf(
         "helo x\nmail from:<root@test.example>\nrcpt to:<root@test.example>\n"
         "rcpt to:<nosuchuser@test.example>\nrcpt to:<postmaster@test.example>\n"
