@@ -263,7 +263,7 @@ static bool get_list(int fd, int *rc, rd_list *l) {
   for (const char *p = logs; p && *p;) {
     const char *nl = strchr(p, '\n');
     size_t len = nl ? (size_t)(nl - p) : strlen(p);
-    log_write(LOG_MAIN, "%.*s", (int)len, p);
+    log_write_msg(l->log_id, LOG_MAIN, "%.*s", (int)len, p);
     p += len + (nl != NULL);
   }
   if (!get_int(fd, &v) || !get_int(fd, &bh) || !get_str(fd, &l->text) || !get_int(fd, &skipped) ||

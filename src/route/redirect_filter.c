@@ -44,7 +44,7 @@ static unsigned filter_options(const redirect_options *ob) {
 
 int redirect_filter(router_instance *r, redirect_options *ob, address_item *a,
                     const struct passwd *pw, const char *data, address_item **generated,
-                    bool *keep_parent) {
+                    bool *keep_parent, const char *log_id) {
   *generated = NULL;
   *keep_parent = false;
   if (filter_kind(data) == FILTER_NOT) return -1;
@@ -86,7 +86,7 @@ int redirect_filter(router_instance *r, redirect_options *ob, address_item *a,
   case FF_ERROR:
   case FF_INCLUDEFAIL:
     if (ob->skip_syntax_errors) {
-      log_write(LOG_MAIN, "%s router: skipped error: %s", r->drv.name, fc.error ? fc.error : "");
+      log_write_msg(log_id, LOG_MAIN, "%s router: skipped error: %s", r->drv.name, fc.error ? fc.error : "");
       return DECLINE;
     }
     a->message = str_sprintf("error in filter file: %s", fc.error ? fc.error : "");

@@ -28,6 +28,7 @@ typedef struct rd_list {
   bool allow_fail, allow_defer, forbid_blackhole, forbid_include, skip_syntax_errors;
   const char *include_directory;
   const char *router_name;      /* for the "skipped error" log lines */
+  const char *log_id;           /* the message id they carry (delivery), or NULL */
   bool defer_logging;           /* collect them in log_lines instead (a child
                                    that may not write the log) */
   gstring *log_lines;

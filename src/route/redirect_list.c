@@ -173,7 +173,7 @@ static int parse(const char *s, rd_list *l, rd_item ***tail, int depth) {
       if (l->skip_syntax_errors) {
         const char *line = str_sprintf("%s router: skipped error: %s in \"%s\"", l->router_name, err, item);
         if (l->defer_logging) l->log_lines = g_fmt(l->log_lines, "%s\n", line);
-        else log_write(LOG_MAIN, "%s", line);
+        else log_write_msg(l->log_id, LOG_MAIN, "%s", line);
         l->skipped_text = g_fmt(l->skipped_text, "  %s in the address\n  \"%s\"\n\n", err, item);
         l->skipped++;
         continue;

@@ -21,6 +21,8 @@
 #include "../base/store.h"
 #include "../base/str.h"
 #include "../config/main_config.h"
+#include "../deliver/bounce_int.h"
+#include "../deliver/deliver.h"
 #include "../expand/expand.h"
 #include "../rewrite/rewrite.h"
 #include "redirect.h"
@@ -209,6 +211,53 @@ static int set_pfr(router_instance *r, redirect_options *ob, address_item *c,
   return OK;
 }
 
+/* syntax_errors_to (spec 22.10): during a delivery, mail the syntax errors
+ * skip_syntax_errors skipped to the address it gives, as exim4 words it. */
+static void send_syntax_errors(router_instance *r, redirect_options *ob, const rd_list *l,
+                               route_ctx *ctx) {
+  if (!ob->syntax_errors_to || !l->skipped || ctx->purpose != ROUTE_DELIVER || !deliver_current)
+    return;
+  const char *to = expand_cstring(ob->syntax_errors_to);
+  if (!to) {
+    log_write(LOG_MAIN | LOG_PANIC, "%s router failed to expand %s: %s", r->drv.name,
+              ob->syntax_errors_to, expand_status.message);
+    return;
+  }
+  const char *text = NULL;
+  if (ob->syntax_errors_text && !(text = expand_cstring(ob->syntax_errors_text)))
+    log_write(LOG_MAIN | LOG_PANIC, "%s router failed to expand %s: %s", r->drv.name,
+              ob->syntax_errors_text, expand_status.message);
+  const spool_msg *m = &deliver_current->m;
+  const char *msgid = NULL;
+  for (const spool_header *h = m->headers; h; h = h->next)
+    if (h->type == 'I') {
+      const char *v = strchr(h->text, ':');
+      if (v) msgid = str_rtrim(str_copy(str_skip_space(v + 1)));
+      break;
+    }
+  pid_t pid;
+  const char *err = NULL;
+  FILE *f = bounce_submit_open("", m->id, &pid, &err);
+  if (!f) {
+    log_write(LOG_MAIN | LOG_PANIC, "%s router: failed to send syntax error message: %s", r->drv.name,
+              err ? err : "");
+    return;
+  }
+  fprintf(f, "Auto-Submitted: auto-replied\n");
+  bounce_put_from(f);
+  /* exim4 ends the header section after Subject:, so References: and the
+   * rest are the body. */
+  fprintf(f, "To: %s\nSubject: error(s) in forwarding or filtering\n\n", to);
+  if (msgid) fprintf(f, "References: %s\n", msgid);
+  if (text) fprintf(f, "%s\n\n", text);
+  fprintf(f, "The %s router encountered the following error(s):\n\n%s", r->drv.name,
+          l->skipped_text ? g_str(l->skipped_text) : "");
+  fprintf(f, l->items ? "Other addresses were processed normally.\n"
+                      : "No valid addresses were generated.\n");
+  if (!bounce_submit_close(f, pid))
+    log_write(LOG_MAIN | LOG_PANIC, "%s router: failed to send syntax error message", r->drv.name);
+}
+
 /* The final form of a plain address child: rewritten (rewrite option)
  * and replaced by the current address when it is one of its ancestors
  * (check_ancestor). */
@@ -246,7 +295,15 @@ static int make_children(router_instance *r, redirect_options *ob, address_item 
     *tail = c;
     tail = &c->next;
   }
-  *tail = generated;
+  /* A filter's deliveries are routed last first, as exim4 does. */
+  address_item *rev = NULL;
+  while (generated) {
+    address_item *g = generated;
+    generated = g->next;
+    g->next = rev;
+    rev = g;
+  }
+  *tail = rev;
   if (keep_parent) {
     /* The copy of the address goes first, as exim4 routes it. */
     address_item *copy = addr_child(a, a->address);
@@ -299,7 +356,8 @@ int redirect_route(router_instance *r, address_item *a, const struct passwd *pw,
 
   address_item *generated = NULL;
   bool keep_parent = false;
-  int frc = redirect_filter(r, ob, a, pw, data, &generated, &keep_parent);
+  const char *log_id = ctx->purpose == ROUTE_DELIVER && deliver_current ? deliver_current->m.id : NULL;
+  int frc = redirect_filter(r, ob, a, pw, data, &generated, &keep_parent, log_id);
   if (frc >= 0 && frc != OK) return frc;
   if (frc == OK) return make_children(r, ob, a, pw, ctx, NULL, generated, keep_parent);
 
@@ -312,6 +370,7 @@ int redirect_route(router_instance *r, address_item *a, const struct passwd *pw,
   l.skip_syntax_errors = ob->skip_syntax_errors;
   l.include_directory = ob->include_directory;
   l.router_name = router_name(r);
+  l.log_id = log_id;
   /* :include: files named in a user's data are read with the user's
    * rights (the router's user/group, or check_local_user's). */
   int lrc;
@@ -342,6 +401,7 @@ int redirect_route(router_instance *r, address_item *a, const struct passwd *pw,
     if (lrc == RDL_DEFER) a->basic_errno = ERRNO_UNKNOWNERROR;   /* "defer (-1)" as exim4 logs it */
     return lrc == RDL_FAIL ? FAIL : DEFER;
   }
+  send_syntax_errors(r, ob, &l, ctx);
   /* :blackhole: anywhere means nothing is delivered for this address. */
   if (l.blackhole) return DISCARD;
   if (!l.items) {
