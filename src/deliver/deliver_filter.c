@@ -5,8 +5,10 @@
  * decision about the original recipients (ignored after a significant
  * delivery, failed, deferred, frozen) logged as exim4 logs them.
  *
- * With system_filter_user set (and running as root) the filter runs in a
- * child under that user, which reports back over a pipe.
+ * It runs as system_filter_user (default: the Exim user): in this process
+ * when that is root, otherwise in a child under that uid/gid, which
+ * reports back over a pipe; its pipes, files and replies are delivered as
+ * that user unless their transport says otherwise.
  *
  * Entry point: dlv_system_filter (deliver_int.h).
  * Must never: run a Sieve filter as the system filter; let a freeze
@@ -317,25 +319,37 @@ int dlv_system_filter(deliver_msg *dm, address_item **generated, const char **fa
   for (int i = 0; i < m->recipients_count; i++)
     rl = g_fmt(rl, "%s%s", i ? ", " : "", m->recipients[i].address);
   expand_var_set("recipients", rl ? g_str(rl) : "");
+  /* system_filter_user, else the Exim user; root runs it in this process */
+  uid_t fuid = 0;
+  gid_t fgid = 0;
+  if (main_option_given("system_filter_user")) {
+    fuid = mainconf.system_filter_user;
+    struct passwd *pw = getpwuid(fuid);
+    fgid = pw ? pw->pw_gid : (gid_t)fuid;
+  } else if (main_config_exim_ids(&fuid, &fgid) != NULL) {
+    fuid = 0, fgid = 0;
+  }
+  if (main_option_given("system_filter_group")) fgid = mainconf.system_filter_group;
   filter_result fr;
   if (filter_kind(text) != FILTER_EXIM) {
     fr = FF_ERROR;
-  } else if (geteuid() == 0 && main_option_given("system_filter_user")) {
-    gid_t gid = mainconf.system_filter_group;
-    if (!main_option_given("system_filter_group")) {
-      struct passwd *pw = getpwuid(mainconf.system_filter_user);
-      gid = pw ? pw->pw_gid : (gid_t)mainconf.system_filter_user;
-    }
-    fr = run_as_user(text, &ctx, sf, mainconf.system_filter_user, gid);
+  } else if (geteuid() == 0 && fuid != 0) {
+    fr = run_as_user(text, &ctx, sf, fuid, fgid);
   } else {
     fr = filter_interpret(text, &ctx);
   }
   if (fr == FF_ERROR && !ctx.error) ctx.error = "the system filter must be an Exim filter";
   apply_header_changes(dm);
 
+  /* pipes, files and replies: their transport, and the filter's uid/gid
+   * unless the transport sets its own */
   for (address_item *a = ctx.generated; a; a = a->next) {
-    if (a->flags & af_pfr) a->transport = pfr_transport(a);
-    if (a->flags & af_pfr) a->status = OK;
+    if (!(a->flags & af_pfr)) continue;
+    a->transport = pfr_transport(a);
+    a->status = OK;
+    a->uid = fuid;
+    a->gid = fgid;
+    a->flags |= af_uid_set | af_gid_set;
   }
   *generated = ctx.generated;
 

@@ -319,3 +319,17 @@ def test_no_message_logs(exim, tmp_path):
     env.send(["a@test.example", "b@test.example"])
     assert len(env.queue_ids()) == 1
     assert not (env.spool / "msglog").exists() or list((env.spool / "msglog").iterdir()) == []
+
+
+def test_system_filter_save_runs_as_system_filter_user(exim, tmp_path):
+    # spec 47: the filter's pipes, files and replies are delivered as
+    # system_filter_user unless their transport sets a user
+    env = DeliverEnv(exim, tmp_path)
+    (tmp_path / "filter").write_text(f"# Exim filter\nunseen save {tmp_path}/mail/saved\n")
+    env.config(main=f"system_filter = {tmp_path}/filter\nsystem_filter_user = nobody\n"
+                    "system_filter_file_transport = t_file\n",
+               transports="t_mbox:\n  driver = appendfile\n  file = @T@/mail/$local_part_data\n  user = nobody\n"
+                          "t_file:\n  driver = appendfile\n")
+    env.send(["a@test.example"])
+    assert env.mainlog()[-2:] == ["MSGID => @T@/mail/saved <system-filter> T=t_file", "MSGID Completed"]
+    assert (env.mail / "saved").stat().st_uid == 65534
