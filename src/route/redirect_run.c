@@ -42,7 +42,7 @@ static bool id_in(const uid_t *list, uid_t id) {
 
 /* Read the file option's file into *data.  OK, DECLINE (no file, or a
  * forced expansion failure) or DEFER with a->message. */
-static int read_file(router_instance *r, redirect_options *ob, address_item *a,
+static int read_file(redirect_options *ob, address_item *a,
                      const struct passwd *pw, const char **data) {
   const char *name = expand_cstring(ob->file);
   if (!name) {
@@ -110,7 +110,6 @@ static int read_file(router_instance *r, redirect_options *ob, address_item *a,
     a->message = str_sprintf("failed to read %s (%s)", name, strerror(e));
     return DEFER;
   }
-  (void)r;
   *data = g_str(g);
   return OK;
 }
@@ -131,7 +130,7 @@ static const char *strip_code(const char *t) {
 }
 
 /* The qualified address of an address item. */
-static const char *qualify(router_instance *r, redirect_options *ob, address_item *a,
+static const char *qualify(redirect_options *ob, address_item *a,
                            const rd_item *it, bool *declined) {
   if (it->qualified) return it->text;
   const char *dom;
@@ -146,7 +145,6 @@ static const char *qualify(router_instance *r, redirect_options *ob, address_ite
   } else {
     dom = rewrite_qualify_recipient();
   }
-  (void)r;
   return str_copy_taint(str_sprintf("%s@%s", it->text, dom), is_tainted(it->text) || is_tainted(dom));
 }
 
@@ -283,7 +281,7 @@ static int make_children(router_instance *r, redirect_options *ob, address_item 
     address_item *c;
     if (it->kind == RDI_ADDRESS) {
       bool declined = false;
-      const char *addr = qualify(r, ob, a, it, &declined);
+      const char *addr = qualify(ob, a, it, &declined);
       if (declined) return DECLINE;
       c = addr_child(a, addr);
       /* An address with a domain that starts with '|' or '/' (spec 22.6:
@@ -340,7 +338,7 @@ int redirect_route(router_instance *r, address_item *a, const struct passwd *pw,
 
   const char *data;
   if (ob->file) {
-    int rc = read_file(r, ob, a, pw, &data);
+    int rc = read_file(ob, a, pw, &data);
     if (rc != OK) return rc;
   } else {
     data = expand_cstring(ob->data);
