@@ -312,6 +312,29 @@ def _start_socket_server(top):
     return p
 
 
+def _wait_for_processes(conf, timeout=10):
+    """Wait (bounded) until no process runs with -C conf: deliveries that go
+    on in the background (bounces) would otherwise write into the directory
+    after the caller has removed it."""
+    key = str(conf).encode()
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        busy = False
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    if key in f.read():
+                        busy = True
+                        break
+            except OSError:
+                continue
+        if not busy:
+            return
+        time.sleep(0.02)
+
+
 def run_case(binary, name, top):
     """Run case `name` with `binary` in directory `top`; the normalised text."""
     top = Path(top)
@@ -334,6 +357,7 @@ def run_case(binary, name, top):
         if server:
             server.kill()
             server.wait()
+    _wait_for_processes(conf)
     if group == "autoreply" and not exim4:
         # replies the submitting process could not deliver (see make_conf)
         logtext = (top / "log" / "mainlog").read_text()
