@@ -218,13 +218,16 @@ bool rcv_fixups(rcv_msg *r, char **args, int nargs, const char **error) {
   }
 
   /* Unqualified addresses in the address headers of a locally-originated
-   * message get @qualify_recipient (To:, Cc:, Bcc:) or @qualify_domain
-   * (From:, Sender:, Reply-To:) (spec 48.3), and the global rewriting
+   * message, or from a host allowed unqualified recipients / senders, get
+   * @qualify_recipient (To:, Cc:, Bcc:) or @qualify_domain (From:,
+   * Sender:, Reply-To:) (spec 31, 48.3), and the global rewriting
    * rules apply to the headers received with the message (spec 31.2), in
    * one pass after -t took its recipients from them; a changed header
    * stays marked '*' with the new one right after it. */
-  rewrite_headers_received(&r->m.headers, r->local && !r->no_qualify ? qualify_domain() : NULL,
-                           mainconf.qualify_recipient);
+  const char *qr = mainconf.qualify_recipient ? mainconf.qualify_recipient : qualify_domain();
+  rewrite_headers_received(&r->m.headers,
+                           r->m.allow_unqualified_sender && !r->no_qualify ? qualify_domain() : NULL,
+                           r->m.allow_unqualified_recipient && !r->no_qualify ? qr : NULL);
 
   /* Message-Id: */
   spool_header *mid = rcv_header_find(r->m.headers, resent ? "Resent-Message-ID" : "Message-ID");

@@ -28,6 +28,7 @@
 #include "receive/receive.h"
 #include "receive/receive_int.h"
 #include "smtp/smtp_in.h"
+#include "smtp/smtp_in_int.h"
 
 /* $sender_fullhost, or the caller's login for local input (local_only:
  * the login for -bs whatever -oMa says, as Exim's lost-connection line). */
@@ -62,8 +63,10 @@ static void setup_envelope(rcv_msg *r, smtp_conn *c) {
     d->pno = s->pno;
   }
   r->local = !c->host_address;
-  m->allow_unqualified_recipient = r->local;
-  m->allow_unqualified_sender = r->local;
+  m->allow_unqualified_recipient =
+      r->local || smtp_host_in(c, mainconf.recipient_unqualified_hosts, "recipient_unqualified_hosts");
+  m->allow_unqualified_sender =
+      r->local || smtp_host_in(c, mainconf.sender_unqualified_hosts, "sender_unqualified_hosts");
   r->submission = c->env.submission_mode;
   r->suppress_fixups = c->env.suppress_local_fixups;
   r->sender_explicit = true;

@@ -110,10 +110,11 @@ int rewrite_header_flag(char type);
 char *rewrite_header_text(const char *text, int flag, const rewrite_rule *rules,
                           const char *qualify);
 
-/* Reception: qualify (when qualify_domain is not NULL: @qualify_recipient
- * for To:, Cc:, Bcc:, @qualify_domain for From:, Sender:, Reply-To:, spec
- * 48.3) and rewrite with the global rules the address headers received
- * with a message; each changed header is marked '*' and its new version
+/* Reception: qualify unqualified addresses (in From:, Sender:, Reply-To:
+ * with qualify_domain when it is not NULL, in To:, Cc:, Bcc: with
+ * qualify_recipient when that is not NULL: the caller passes NULL where
+ * unqualified addresses are not allowed, spec 31, 48.3) and rewrite with
+ * the global rules the address headers received with a message; each changed header is marked '*' and its new version
  * inserted right after it, as Exim does.  True when any changed. */
 bool rewrite_headers_received(spool_header **headers, const char *qualify_domain,
                               const char *qualify_recipient);

@@ -107,8 +107,8 @@ static bool rewrite_list(spool_header *list, const rewrite_rule *rules, int exis
     int flag = rewrite_header_flag(h->type);
     if (!flag) continue;
     bool use_rules = rules && (existflags & flag);
-    if (!use_rules && !qd) continue;
-    const char *q = qd ? (strchr("TCB", h->type) ? qr : qd) : NULL;
+    const char *q = strchr("TCB", h->type) ? qr : qd;
+    if (!use_rules && !q) continue;
     char *t = rewrite_header_text(h->text, flag, use_rules ? rules : NULL, q);
     if (!t) continue;
     h = replace_after(h, t);
@@ -119,8 +119,7 @@ static bool rewrite_list(spool_header *list, const rewrite_rule *rules, int exis
 
 bool rewrite_headers_received(spool_header **headers, const char *qualify_domain,
                               const char *qualify_recipient) {
-  return rewrite_list(*headers, rewrite_rules, rewrite_existflags, qualify_domain,
-                      qualify_recipient ? qualify_recipient : qualify_domain);
+  return rewrite_list(*headers, rewrite_rules, rewrite_existflags, qualify_domain, qualify_recipient);
 }
 
 bool rewrite_header_list(spool_header **headers, const rewrite_rule *rules, int existflags) {

@@ -149,6 +149,12 @@ RECEIVE = {
     "smtp_S_flag": dict(args=["-odq", "-bs"] + SMTP_HOST,
                         input=_smtp("<h1!s@x.example>", "<h2!r@x.example>", "<plain@x.example>"),
                         rules="\\N^<([^!]+)!([^@]+)@x.example>$\\N  <$2@$1> S\n"),
+    "smtp_unqualified_host": dict(args=["-odq", "-bs"] + SMTP_HOST,
+                                  input=_smtp("<s@x.example>", "<r>",
+                                              msg="To: u, v@w.example\r\nCc: w\r\nFrom: f\r\n"
+                                                  "Subject: s\r\n\r\nb\r\n"),
+                                  conf="recipient_unqualified_hosts = 192.0.2.1\n",
+                                  rules="w@test.example  ww@new.example\n"),
     "smtp_S_bad_pattern": dict(args=["-odq", "-bs"] + SMTP_HOST,
                                input=_smtp("<s@x.example>", "<r@x.example>"),
                                rules="^<(.*)>$  <$1> S\n"),
