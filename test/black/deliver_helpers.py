@@ -1,10 +1,11 @@
 """Shared helpers for delivery tests (owned by the delivery layer; others
 may add functions at the end).
 
-A DeliverEnv is one test's world under tmp_path: spool/ (spool_directory,
-log files in spool/log/), mail/ (mode 0777, so transports running as nobody
-can write there), and a configuration built from router and transport
-sections with @T@ standing for tmp_path.
+A DeliverEnv is one test's world in a directory of its own (env.tmp, under
+/tmp, reachable by nobody, removed with the object): spool/
+(spool_directory, log files in spool/log/), mail/ (mode 0777, so transports
+running as nobody can write there), and a configuration built from router
+and transport sections with @T@ standing for env.tmp.
 
   env = DeliverEnv(exim, tmp_path)
   env.config(routers=..., transports=..., main="extra main options")
@@ -20,7 +21,10 @@ test/expected/deliver/ were made with (record.sh there).
 """
 import os
 import re
+import shutil
+import tempfile
 import time
+import weakref
 from pathlib import Path
 
 from conftest import normalise
@@ -75,18 +79,18 @@ def normalise_mail(text):
 class DeliverEnv:
     def __init__(self, exim, tmp: Path):
         self.exim = exim
-        self.tmp = tmp
-        self.spool = tmp / "spool"
-        self.mail = tmp / "mail"
-        self.spool.mkdir(exist_ok=True)
-        self.mail.mkdir(exist_ok=True)
+        # transports running as nobody must reach mail/: pytest's own
+        # directories are 0700 (and a pytest session starting elsewhere
+        # resets them), so the world lives in a directory of its own,
+        # removed with this object
+        self.tmp = Path(tempfile.mkdtemp(prefix="deliver-", dir="/tmp"))
+        os.chmod(self.tmp, 0o711)
+        weakref.finalize(self, shutil.rmtree, str(self.tmp), True)
+        self.spool = self.tmp / "spool"
+        self.mail = self.tmp / "mail"
+        self.spool.mkdir()
+        self.mail.mkdir()
         os.chmod(self.mail, 0o777)
-        # transports running as nobody must reach mail/: pytest's base
-        # directories are 0700
-        d = tmp.resolve()
-        while d != d.parent and str(d).startswith("/tmp/"):
-            os.chmod(d, os.stat(d).st_mode | 0o011)
-            d = d.parent
         self.conf = None
         self.config()
 
@@ -140,6 +144,18 @@ class DeliverEnv:
     def mailboxes(self):
         """{name: normalised text} of every file in mail/."""
         return {f.name: normalise_mail(f.read_text()) for f in sorted(self.mail.iterdir()) if f.is_file()}
+
+    def settle(self, timeout=10.0):
+        """Bounded wait until every message received has completed or been
+        frozen (deliveries running in the background)."""
+        end = time.time() + timeout
+        while time.time() < end:
+            raw = self.mainlog_raw()
+            ids = self.message_ids()
+            if all(re.search(r"^\S+ \S+ %s (Completed|Frozen)" % re.escape(i), raw, re.M) for i in ids):
+                return True
+            time.sleep(0.02)
+        return False
 
     def wait_for_log(self, pattern, timeout=10.0):
         """Bounded wait until a mainlog line matches (background deliveries)."""

@@ -13,7 +13,7 @@ from deliver_helpers import SIMPLE_ROUTERS, SIMPLE_TRANSPORTS, DeliverEnv, heade
 def run_case(exim, tmp_path, case):
     env = DeliverEnv(exim, tmp_path)
     for fname, text in case.get("files", {}).items():
-        (tmp_path / fname).write_text(text.replace("@T@", str(tmp_path)))
+        (env.tmp / fname).write_text(text.replace("@T@", str(env.tmp)))
     env.config(case.get("main", ""), case.get("routers", SIMPLE_ROUTERS),
                case.get("transports", SIMPLE_TRANSPORTS), case.get("retry"))
     r = env.run(case["args"], input=case.get("input", "Subject: hi\n\nbody\n"))
@@ -27,6 +27,7 @@ def test_deliver_case(exim, tmp_path, name):
     env, r = run_case(exim, tmp_path, case)
     if case.get("wait_for"):   # a message generated on the side, delivered in the background
         env.wait_for_log(case["wait_for"])
+        env.settle()
     raw = env.mainlog_raw()
     if "no delivery code for the t_mbox transport" in raw:
         pytest.xfail("the appendfile transport's runtime is not in this tree yet")
@@ -42,7 +43,7 @@ def test_deliver_case(exim, tmp_path, name):
         assert env.msglog(first) == want["msglog"]
     assert env.mailboxes() == want["mail"]
     if want.get("stderr") is not None:
-        err = [x for x in r.err.replace(str(tmp_path), "@T@").splitlines()]
+        err = [x for x in r.err.replace(str(env.tmp), "@T@").splitlines()]
         from conftest import normalise
         assert [normalise(x) for x in err] == want["stderr"]
     hfile = env.input_dir() / f"{first}-H"

@@ -211,9 +211,9 @@ def test_queue_run_waits_for_the_retry_time(exim, tmp_path):
 
 def test_system_filter_runs_as_system_filter_user(exim, tmp_path):
     env = DeliverEnv(exim, tmp_path)
-    (tmp_path / "filter").write_text('# Exim filter\nheaders add "X-Uid: ${run{/usr/bin/id -u}}"\n'
+    (env.tmp / "filter").write_text('# Exim filter\nheaders add "X-Uid: ${run{/usr/bin/id -u}}"\n'
                                      'if $h_subject: is "hi" then deliver b@test.example endif\n')
-    env.config(main=f"system_filter = {tmp_path}/filter\nsystem_filter_user = nobody\n")
+    env.config(main=f"system_filter = {env.tmp}/filter\nsystem_filter_user = nobody\n")
     env.send(["a@test.example"])
     assert env.mainlog()[1:] == ["MSGID original recipients ignored (system filter)",
                                  "MSGID => b <system-filter> R=local T=t_mbox", "MSGID Completed"]
@@ -228,7 +228,7 @@ def test_errors_to_receives_the_bounce(exim, tmp_path):
                           "  user = ${if eq{$local_part}{b}{root}{nobody}}\n")
     env.send(["a@test.example", "b@test.example"], args=["-odi", "-f", "s@test.example"])
     first = env.message_ids()[0]
-    assert env.wait_for_log(r"^MSGID => pm <pm@test.example> R=local T=t_mbox$")
+    assert env.wait_for_log(r"^MSGID => pm <pm@test.example> R=local T=t_mbox$") and env.settle()
     assert "X-Failed-Recipients: b@test.example" in env.mbox("pm")
     assert env.mbox("s") is None
     raw = env.mainlog_raw().splitlines()
@@ -257,8 +257,8 @@ def test_forced_delivery_overrides_system_filter_freeze(exim, tmp_path):
     # exim4: "Frozen by the system filter: looks odd", then -M:
     # "Unfrozen by forced delivery" and the filter's freeze no longer applies
     env = DeliverEnv(exim, tmp_path)
-    (tmp_path / "filter").write_text('# Exim filter\nfreeze text "looks odd"\n')
-    env.config(main=f"system_filter = {tmp_path}/filter\n")
+    (env.tmp / "filter").write_text('# Exim filter\nfreeze text "looks odd"\n')
+    env.config(main=f"system_filter = {env.tmp}/filter\n")
     env.send(["a@test.example"])
     (msgid,) = env.queue_ids()
     deliver(env, msgid)
@@ -325,8 +325,8 @@ def test_system_filter_save_runs_as_system_filter_user(exim, tmp_path):
     # spec 47: the filter's pipes, files and replies are delivered as
     # system_filter_user unless their transport sets a user
     env = DeliverEnv(exim, tmp_path)
-    (tmp_path / "filter").write_text(f"# Exim filter\nunseen save {tmp_path}/mail/saved\n")
-    env.config(main=f"system_filter = {tmp_path}/filter\nsystem_filter_user = nobody\n"
+    (env.tmp / "filter").write_text(f"# Exim filter\nunseen save {env.tmp}/mail/saved\n")
+    env.config(main=f"system_filter = {env.tmp}/filter\nsystem_filter_user = nobody\n"
                     "system_filter_file_transport = t_file\n",
                transports="t_mbox:\n  driver = appendfile\n  file = @T@/mail/$local_part_data\n  user = nobody\n"
                           "t_file:\n  driver = appendfile\n")

@@ -54,7 +54,7 @@ def test_odb_from_the_command_line(exim, tmp_path):
     env = DeliverEnv(exim, tmp_path)
     r = env.send(["a@test.example"], args=["-odb"])
     assert r.rc == 0
-    assert env.wait_for_log(r"^MSGID Completed$")
+    assert env.wait_for_log(r"^MSGID Completed$") and env.settle()
     assert env.mainlog()[1] == "MSGID => a <a@test.example> R=local T=t_mbox"
 
 
@@ -100,6 +100,7 @@ def test_notify_success_sends_a_report(exim, tmp_path):
                        "MSGID => a <a@test.example> R=local T=t_mbox"]
     assert any(x.startswith("MSGID <= <> R=MSGID U=root P=local ") for x in log)
     assert "Delivery Status Notification" in env.mbox("s")
+    assert env.settle()
 
 
 def test_queue_only_load_even_with_odi(exim, tmp_path):
