@@ -395,6 +395,9 @@ static int accepted(router_instance *r, address_item *a, const struct passwd *pw
     }
   }
   if (!route_set_ugid(r, a, pw)) return DEFER;
+  /* dsn_lasthop: no DSN request passed on beyond this router's transport
+   * (not for redirections). */
+  if (r->dsn_lasthop && !generated) a->dsn_flags |= rf_dsnlasthop;
   if (!a->home_dir && pw) a->home_dir = pw->pw_dir;
   if (r->transport_home_directory) a->home_dir = r->transport_home_directory;
   if (r->transport_current_directory) a->current_dir = r->transport_current_directory;
