@@ -312,7 +312,7 @@ def _start_socket_server(top):
     return p
 
 
-def _wait_for_processes(conf, timeout=10):
+def wait_for_processes(conf, timeout=10):
     """Wait (bounded) until no process runs with -C conf: deliveries that go
     on in the background (bounces) would otherwise write into the directory
     after the caller has removed it."""
@@ -357,7 +357,7 @@ def run_case(binary, name, top):
         if server:
             server.kill()
             server.wait()
-    _wait_for_processes(conf)
+    wait_for_processes(conf)
     if group == "autoreply" and not exim4:
         # replies the submitting process could not deliver (see make_conf)
         logtext = (top / "log" / "mainlog").read_text()

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from ptrans_cases import wait_for_processes
+
 CONF = """
 spool_directory = {top}/spool
 log_file_path = {top}/log/%slog
@@ -56,6 +58,8 @@ def top():
 def send(exim, top, rcpt):
     r = exim(["-odi", "-f", "s@test.example", rcpt], conf=CONF.format(top=top),
              input="Subject: q\n\nbody line\n")
+    # bounces of the deferred cases are delivered in the background
+    wait_for_processes(exim.conf_path)
     log = (top / "log" / "mainlog").read_text()
     return r, log
 
