@@ -102,6 +102,14 @@ rfwd:
          {${if eq{$local_part}{pfwdx}{"|/bin/sh -c 'echo $local_part > TOPDIR/out-pfwdx'"}\
          {|/bin/false}}}}
   pipe_transport = address_pipe
+rpfilt:
+  driver = redirect
+  local_parts = pfilt
+  allow_filter
+  user = nobody
+  data = #Exim filter\n\
+    pipe "/bin/sh -c 'echo $1 > TOPDIR/out-pfilt' x ${if eq{1}{1}{yes}{no}}"
+  pipe_transport = address_pipe
 rbatch:
   driver = accept
   local_parts = pb1 : pb2 : pb3
@@ -123,6 +131,7 @@ PIPE_MULTI = {
     "pfwdf": ["pfwdf"],
     "pfwdx": ["pfwdx"],
     "pbatch": ["pb1", "pb2", "pb3"],
+    "pfilt": ["pfilt"],
 }
 
 LMTP_REPLIES = ('--reply "rcpt:lbad=550 5.1.1 no such user" --reply "done:lfull=452 4.2.2 mailbox full" '
