@@ -25,7 +25,7 @@ def test_notify_comsat(exim, tmp_path):
     try:
         env = DeliverEnv(exim, tmp_path)
         env.config(main="never_users =\n", routers=ROUTERS, transports=TRANSPORTS)
-        box = tmp_path / "mail" / "biff"
+        box = env.mail / "biff"
         box.write_text("old\n")
         pw = pwd.getpwnam("nobody")
         os.chown(box, pw.pw_uid, pw.pw_gid)
