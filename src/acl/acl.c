@@ -218,9 +218,12 @@ static int run_stmts(acl_ctx *ctx, const acl_stmt *stmts) {
     ctx->message = ctx->log_message = NULL;
     ctx->verb = st->verb;
     acl_pending_sender_log = NULL;
-    /* What a warn statement's conditions leave (a failed verification's
-     * texts) does not outlive it, as in exim4. */
+    acl_pending_sender_detail = NULL;
+    /* Each statement starts without texts; what a warn statement's
+     * conditions leave (a failed verification's texts) does not outlive
+     * it, as in exim4. */
     const char *saved_user = *ctx->user_msg, *saved_log = *ctx->log_msg;
+    *ctx->user_msg = *ctx->log_msg = NULL;
     ctx->nested_drop = false;
     bool endpass = false, endpass_seen = false;
     int rc = ACL_OK;
@@ -301,7 +304,16 @@ static int run_stmts(acl_ctx *ctx, const acl_stmt *stmts) {
       if (st->verb == ACL_VERB_REQUIRE) result = ACL_FAIL;
       else if ((st->verb == ACL_VERB_ACCEPT || st->verb == ACL_VERB_DISCARD) && endpass) result = ACL_FAIL;
     }
-    if (result < 0) continue;
+    if (result < 0) {
+      /* A statement that does not end the ACL (an accept whose verify
+       * failed, say) hands its texts on only to the end of the ACL: a later
+       * statement that ends it starts with none (exim4). */
+      if (!*ctx->user_msg && !*ctx->log_msg) {
+        *ctx->user_msg = saved_user;
+        *ctx->log_msg = saved_log;
+      }
+      continue;
+    }
     if (result == ACL_FAIL && ctx->nested_drop) result = ACL_FAIL_DROP;
     set_texts(ctx);
     /* With endpass, an accept's message= is the text of its denial (spec
@@ -314,6 +326,10 @@ static int run_stmts(acl_ctx *ctx, const acl_stmt *stmts) {
         acl_trace(ctx->level, "end of %s: %s", acl_label(ctx),
                   rc == ACL_FAIL ? "not OK" : result_name(result, false));
     }
+    if ((result == ACL_FAIL || result == ACL_FAIL_DROP) && acl_pending_sender_detail)
+      *ctx->user_msg = str_sprintf("%s\n%s", acl_pending_sender_detail,
+                                   *ctx->user_msg ? *ctx->user_msg : "Sender verify failed");
+    acl_pending_sender_detail = NULL;
     if (result != ACL_OK && result != ACL_DISCARD) log_sender_verify(ctx->where);
     return result;
   }

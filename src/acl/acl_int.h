@@ -120,6 +120,10 @@ int acl_run_control(acl_ctx *ctx, const acl_item *it, const char *arg);
  * rejects because of it (then acl_sender_log_told(): once per sender). */
 int acl_verify_address(acl_ctx *ctx, const char *what, const char *arg);
 extern const char *acl_pending_sender_log;
+/* The lines a failed sender verification puts in front of the rejection's
+ * text ("Verification failed for <x>\n<reason>"), whatever message= says,
+ * as exim4 does; NULL with /no_details. */
+extern const char *acl_pending_sender_detail;
 void acl_sender_log_told(void);
 /* A new message: the cached sender verification result is dropped. */
 void acl_verify_reset_message(void);

@@ -24,6 +24,7 @@
 /* The "sender verify fail/defer" line waiting for the statement to
  * reject, and whether this sender's has been logged (acl.c). */
 const char *acl_pending_sender_log;
+const char *acl_pending_sender_detail;
 
 /* The result for the envelope sender, kept for the message ("using
  * cached sender verify result"). */
@@ -173,11 +174,9 @@ static int v_sender(acl_ctx *ctx, const verify_opts *o, const char *given) {
   if (!told) acl_pending_sender_log = str_sprintf("sender verify fail for <%s>: %s", sender, msg);
   expand_var_set("sender_verify_failure", "route");
   expand_var_set("acl_verify_message", "Sender verify failed");
-  const char *user = o->no_details
-                         ? "Sender verify failed"
-                         : str_sprintf("Verification failed for <%s>\n%s\nSender verify failed", sender,
-                                       msg);
-  acl_ctx_set_messages(ctx, user, "Sender verify failed");
+  acl_pending_sender_detail =
+      o->no_details ? NULL : str_sprintf("Verification failed for <%s>\n%s", sender, msg);
+  acl_ctx_set_messages(ctx, "Sender verify failed", "Sender verify failed");
   return ACL_FAIL;
 }
 
