@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "log_selector.h"
 #include "str.h"
 
@@ -329,19 +330,6 @@ static int log_fd(int which) {
   return fd;
 }
 
-static bool write_all(int fd, const char *s, size_t len) {
-  while (len) {
-    ssize_t w = write(fd, s, len);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    s += w;
-    len -= (size_t)w;
-  }
-  return true;
-}
-
 /* syslog adds its own pid (LOG_PID); Exim's "[pid]" of the pid selector
  * stays only with syslog_pid, the timestamp only with syslog_timestamp. */
 static void to_syslog(int which, const char *stamp, const char *text) {
@@ -371,7 +359,7 @@ static void write_one(int which, const char *stamp, const char *text) {
   if (file_template) {
     const char *line = str_sprintf("%s%s%s\n", stamp, LOGGING(pid) ? str_sprintf("[%d] ", (int)getpid()) : "", text);
     int fd = log_fd(which);
-    if (fd < 0 || !write_all(fd, line, strlen(line))) {
+    if (fd < 0 || !fd_write_all(fd, line, strlen(line))) {
       int e = errno;
       if (which == LF_PANIC) {
         panic_fallback(line);

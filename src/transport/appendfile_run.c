@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../base/fdio.h"
 #include "../base/list.h"
 #include "../base/str.h"
 #include "../deliver/deliver.h"
@@ -53,24 +54,11 @@ static bool expand_opt(af_ctx *c, const char *value, const char *what, const cha
   return true;
 }
 
-static bool write_all(int fd, const char *s, size_t n) {
-  while (n > 0) {
-    ssize_t w = write(fd, s, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    s += w;
-    n -= (size_t)w;
-  }
-  return true;
-}
-
 /* A line of the BSMTP envelope. */
 static bool bsmtp_line(af_ctx *c, int fd, const char *text) {
   gstring *g = g_cat(NULL, text);
   g = g_cat(g, c->ob->use_crlf ? "\r\n" : "\n");
-  return write_all(fd, g->s, g->len);
+  return fd_write_all(fd, g->s, g->len);
 }
 
 /* The address a BSMTP RCPT command names (affixes dropped unless
@@ -90,7 +78,7 @@ bool af_write_copy(af_ctx *c, int fd, const char *where) {
   appendfile_options *ob = c->ob;
   const char *prefix, *suffix;
   if (!expand_opt(c, ob->message_prefix, "prefix", &prefix)) return false;
-  if (prefix && *prefix && !write_all(fd, prefix, strlen(prefix))) {
+  if (prefix && *prefix && !fd_write_all(fd, prefix, strlen(prefix))) {
     write_failed(c, where);
     return false;
   }
@@ -130,7 +118,7 @@ bool af_write_copy(af_ctx *c, int fd, const char *where) {
     return false;
   }
   if (!expand_opt(c, ob->message_suffix, "suffix", &suffix)) return false;
-  if (suffix && *suffix && !write_all(fd, suffix, strlen(suffix))) {
+  if (suffix && *suffix && !fd_write_all(fd, suffix, strlen(suffix))) {
     write_failed(c, where);
     return false;
   }
