@@ -586,6 +586,9 @@ int route_address(address_item *a, route_ctx *ctx) {
   trace("no more routers");
   a->router = NULL;
   a->status = FAIL;
+  /* A message a declining router left (e.g. "syntax error in redirection
+   * data") stands, even over cannot_route_message, as in exim4. */
+  if (a->message) return FAIL;
   a->message = "Unrouteable address";
   if (cannot_route) {
     const char *m = expand_cstring(cannot_route);

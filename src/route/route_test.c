@@ -31,7 +31,11 @@ static const char *driver_name(const void *d) {
 static void route_print_leaf(FILE *f, const address_item *a, bool duplicate, bool verify) {
   if ((a->flags & af_pfr) && a->status == OK) {
     /* "parent -> |command" and its transport, or why it has none. */
-    fprintf(f, "%s -> %s", a->parent ? a->parent->address : "", a->address);
+    /* A reply's ">to" is shown as "mail to", as exim4 does. */
+    if ((a->flags & af_reply) && a->address[0] == '>')
+      fprintf(f, "%s -> mail %s", a->parent ? a->parent->address : "", a->address + 1);
+    else
+      fprintf(f, "%s -> %s", a->parent ? a->parent->address : "", a->address);
     if (!a->transport) {
       if (a->basic_errno == ERRNO_FORBIDPIPE || a->basic_errno == ERRNO_FORBIDFILE ||
           a->basic_errno == ERRNO_FORBIDREPLY)

@@ -10,12 +10,7 @@ from redirect_cases import CASES, run_case
 # Known differences of the routing engine's -bt output (route.c,
 # route_test.c); the router's part of these cases is checked by the tests
 # below, which do not depend on it.
-ENGINE_PRINTING = {
-    # the engine replaces a declining router's message by "Unrouteable address"
-    "skip_syntax_errors_all", "skip_syntax_errors_all_to",
-    # a reply leaf is shown as "-> >addr", exim4 shows "-> mail addr"
-    "filter_mail",
-}
+ENGINE_PRINTING = set()
 # What the filter interpreter gives or prints for these differs from
 # exim4 (its error texts, Sieve's "No implicit keep" on stderr, a forbidden
 # mail command refused rather than generated and marked).
