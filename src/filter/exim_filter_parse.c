@@ -189,6 +189,11 @@ static fcond *parse_bracketed(lexer *l) {
 }
 
 static fcond *parse_primary(lexer *l) {
+  /* The file ends where a condition should start (exim4's text). */
+  if (!*l->p) {
+    set_error(l, "\"then\" missing at end of filter file");
+    return NULL;
+  }
   if (*l->p == '(') return parse_bracketed(l);
   if (*l->p != '"') {
     const char *w = peek_word(l);

@@ -54,10 +54,11 @@ int redirect_route(struct router_instance *r, struct address_item *a, const stru
  * is not a filter; else the router's answer, with OK giving the generated
  * addresses (children of a) in *generated and *keep_parent when the
  * filter set up no significant delivery; log_id: the message id for
- * log lines (NULL outside a delivery). */
+ * log lines (NULL outside a delivery); ctx: why the address is routed
+ * (-bt shows whether a Sieve filter's implicit keep remained). */
 int redirect_filter(struct router_instance *r, redirect_options *ob, struct address_item *a,
                     const struct passwd *pw, const char *data, struct address_item **generated,
-                    bool *keep_parent, const char *log_id);
+                    bool *keep_parent, const char *log_id, const struct route_ctx *ctx);
 
 /* filter_interpret() under uid/gid (redirect_child.c): in a child
  * process when this one runs with other privileges; FF_ERROR with *error

@@ -8,6 +8,7 @@
  * (skip_syntax_errors logs it and declines).
  */
 #include <pwd.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -44,10 +45,11 @@ static unsigned filter_options(const redirect_options *ob) {
 
 int redirect_filter(router_instance *r, redirect_options *ob, address_item *a,
                     const struct passwd *pw, const char *data, address_item **generated,
-                    bool *keep_parent, const char *log_id) {
+                    bool *keep_parent, const char *log_id, const route_ctx *ctx) {
   *generated = NULL;
   *keep_parent = false;
-  if (filter_kind(data) == FILTER_NOT) return -1;
+  filter_type kind = filter_kind(data);
+  if (kind == FILTER_NOT) return -1;
   if (!ob->allow_filter) {
     a->message = "error in filter data: filtering not enabled";
     return DEFER;
@@ -82,6 +84,11 @@ int redirect_filter(router_instance *r, redirect_options *ob, address_item *a,
     a->message = perr;
     return DEFER;
   }
+  /* -bt tells on stderr what became of a Sieve filter's implicit keep. */
+  if (kind == FILTER_SIEVE && ctx->purpose == ROUTE_ADDRESS_TEST &&
+      (fr == FF_DELIVERED || fr == FF_NOTDELIVERED))
+    fprintf(stderr, fc.error ? "Sieve error: %s\n" : "%s\n",
+            fc.error ? fc.error : fc.sieve_keep ? "Implicit keep" : "No implicit keep");
   switch (fr) {
   case FF_ERROR:
   case FF_INCLUDEFAIL:

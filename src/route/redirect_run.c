@@ -355,7 +355,7 @@ int redirect_route(router_instance *r, address_item *a, const struct passwd *pw,
   address_item *generated = NULL;
   bool keep_parent = false;
   const char *log_id = ctx->purpose == ROUTE_DELIVER && deliver_current ? deliver_current->m.id : NULL;
-  int frc = redirect_filter(r, ob, a, pw, data, &generated, &keep_parent, log_id);
+  int frc = redirect_filter(r, ob, a, pw, data, &generated, &keep_parent, log_id, ctx);
   if (frc >= 0 && frc != OK) return frc;
   if (frc == OK) return make_children(r, ob, a, pw, ctx, NULL, generated, keep_parent);
 

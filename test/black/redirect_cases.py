@@ -246,6 +246,9 @@ CASES.update({
     "sieve_redirect": filt("# Sieve filter\nredirect \"user2@test.ex\";\n"),
     "sieve_forbidden": filt("# Sieve filter\nkeep;\n", "  forbid_sieve_filter\n"),
     "sieve_fileinto": filt("# Sieve filter\nrequire \"fileinto\";\nfileinto \"folder\";\n"),
+    "sieve_implicit_keep": filt("# Sieve filter\nif false { discard; }\n"),
+    "sieve_error": filt("# Sieve filter\nfileinto \"x\";\n"),
+    "filter_syntax_then": filt("#Exim filter\nif $h_subject is \"x\" or\n  not\n"),
 })
 
 FILES = {

@@ -7,25 +7,9 @@ import pytest
 from conftest import EXIM, EXPECTED
 from redirect_cases import CASES, run_case
 
-# Known differences of the routing engine's -bt output (route.c,
-# route_test.c); the router's part of these cases is checked by the tests
-# below, which do not depend on it.
-ENGINE_PRINTING = set()
-# What the filter interpreter gives or prints for these differs from
-# exim4 (its error texts, Sieve's "No implicit keep" on stderr, a forbidden
-# mail command refused rather than generated and marked).
-FILTER_SIDE = {
-    "filter_syntax", "filter_syntax_skipped", "filter_forbid_reply", "sieve_fileinto", "sieve_keep",
-    "sieve_redirect",
-}
-
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_redirect_as_exim4(tmp_path, name, request):
-    if name in ENGINE_PRINTING:
-        request.applymarker(pytest.mark.xfail(reason="routing engine -bt output", strict=False))
-    if name in FILTER_SIDE:
-        request.applymarker(pytest.mark.xfail(reason="filter interpreter", strict=False))
+def test_redirect_as_exim4(tmp_path, name):
     got = run_case(EXIM, name, str(tmp_path / "case"))
     assert got == (EXPECTED / "redirect" / f"{name}.out").read_text()
 
