@@ -394,6 +394,12 @@ int redirect_route(router_instance *r, address_item *a, const struct passwd *pw,
     a->basic_errno = ERRNO_BADREDIRECT;
     return DEFER;
   }
+  if (lrc == RDL_FAIL && l.items) {
+    /* Addresses listed before the :fail: are still routed (exim4); the
+     * address itself fails. */
+    int crc = make_children(r, ob, a, pw, ctx, l.items, NULL, false);
+    if (crc != OK) return crc;
+  }
   if (lrc == RDL_FAIL || lrc == RDL_DEFER) {
     a->message = a->user_message = ob->forbid_smtp_code ? strip_code(l.text) : l.text;
     if (lrc == RDL_DEFER) a->basic_errno = ERRNO_UNKNOWNERROR;   /* "defer (-1)" as exim4 logs it */

@@ -118,6 +118,13 @@ int route_tree(address_item *top, route_purpose purpose, const char *sender, uns
     result = worse(result, rc == FAIL ? FAIL : DEFER);
     append(&ended_tail, a);
     if (!full) break;
+    if (rc == FAIL && kids) {
+      /* Children made before a :fail: in a redirection list go on. */
+      address_item *last = kids;
+      while (last->next) last = last->next;
+      last->next = todo;
+      todo = kids;
+    }
   }
 
   /* Printing order: ended ones as met, then local, then remote. */

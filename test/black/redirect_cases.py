@@ -51,6 +51,7 @@ anc: ancfwd
 ancfwd: anc, user1
 routed: /s=x/o=y/@test.ex
 pipedom: |x@test.ex
+failmix: user1, |/bin/cat, :fail: gone, user2
 """
 
 BASE = """\
@@ -113,6 +114,7 @@ CASES = {
     "dir": bt("dir"),
     "fail_text": bt("failer"),
     "fail_empty": bt("failer2"),
+    "fail_after_children": bt("failmix"),
     "fail_code": bt("failcode"),
     "fail_code_bv": dict(args=["-bv", "failcode@test.ex"]),
     "fail_code_forbidden": bt("failcode", opts="  forbid_smtp_code\n"),
