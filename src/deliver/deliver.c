@@ -29,6 +29,7 @@
 #include "deliver/deliver_int.h"
 #include "deliver/retry.h"
 #include "expand/variables.h"
+#include "route/redirect.h"
 #include "route/route.h"
 #include "transport/transport.h"
 
@@ -167,6 +168,23 @@ static void log_failures_reversed(deliver_msg *dm, const address_item *a) {
 
 /* ------------------------------------------------------------- routing */
 
+/* The transport a redirect router names for a pipe, file or reply it was
+ * forbidden to make: exim4 shows it (T=) in the failure line. */
+static void forbidden_transport(address_item *a) {
+  router_instance *rt = a->router;
+  if (a->transport || !rt || !rt->drv.driver_name || strcmp(rt->drv.driver_name, "redirect") != 0)
+    return;
+  const redirect_options *ob = rt->drv.options_block;
+  const char *name = a->address[0] == '|'    ? ob->pipe_transport
+                     : a->flags & af_reply     ? ob->reply_transport
+                     : a->flags & af_directory ? ob->directory_transport
+                                               : ob->file_transport;
+  if (!name) return;
+  const char *message = a->message;
+  a->transport = route_get_transport(rt, name, a);
+  a->message = message;
+}
+
 static void route_one(run *r, address_item *a, route_ctx *ctx) {
   deliver_msg *dm = r->dm;
   if (++r->count > MAX_ADDRESSES) {
@@ -240,15 +258,40 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
     }
   }
 
+  if (a->basic_errno == ERRNO_FORBIDPIPE || a->basic_errno == ERRNO_FORBIDFILE ||
+      a->basic_errno == ERRNO_FORBIDREPLY) {
+    /* forbidden by the redirect router: fails, naming the transport it
+     * would have used (exim4), logged as it is met */
+    forbidden_transport(a);
+    a->transport_return = FAIL;
+    dlv_log_failure(dm, a);
+    list_add(&r->failed, a);
+    return;
+  }
+  if ((a->flags & (af_pfr | af_file)) == (af_pfr | af_file) && !(a->flags & af_directory) && strcmp(a->address, "/dev/null") == 0) {
+    /* writing to /dev/null needs no transport: bypassed as exim4 */
+    a->transport = NULL;
+    a->transport_return = OK;
+    if (!mark_done(r, a)) {
+      dm->frozen_reason = "journal write failure";
+      return;
+    }
+    dlv_log_delivery(dm, a, false, false, NULL);
+    child_done(r, a);
+    return;
+  }
   if (!a->transport) {
-    /* a pipe, file or reply without its transport: deferred, no retry */
-    if (!a->router)
+    /* a pipe, file or reply without its transport: deferred, no retry
+     * (the redirect router's "pipe_transport unset in X router" kept) */
+    if (a->basic_errno == ERRNO_BADTRANSPORT && a->message)
+      ;
+    else if (!a->router)
       a->message = str_sprintf("system_filter_%s_transport is unset",
                                (a->flags & af_reply) ? "reply" : (a->flags & af_directory) ? "directory"
                                : (a->flags & af_file) ? "file" : "pipe");
     else
       a->message = str_sprintf("No transport set by %s router", a->router->drv.name);
-    a->basic_errno = ERRNO_UNKNOWNERROR;
+    if (a->basic_errno != ERRNO_BADTRANSPORT) a->basic_errno = ERRNO_UNKNOWNERROR;
     a->transport_return = DEFER;
     a->flags |= af_retry_skipped;
     dlv_log_deferral(dm, a);

@@ -69,7 +69,11 @@ const char *dlv_time_text(long sec, long usec, bool millisec) {
 static const char *router_name(const address_item *a) {
   return a->router ? a->router->drv.name : NULL;
 }
+/* A file delivery to /dev/null is made without its transport (exim4's
+ * "T=**bypassed**"). */
 static const char *transport_name(const address_item *a) {
+  if (!a->transport && (a->flags & af_file) && a->transport_return == OK && strcmp(a->address, "/dev/null") == 0)
+    return "**bypassed**";
   return a->transport ? a->transport->drv.name : NULL;
 }
 

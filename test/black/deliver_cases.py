@@ -142,6 +142,12 @@ t_file:
   user = nobody
 """
 
+FORBID_ROUTERS = PFR_ROUTERS.replace("  user = nobody\n", "  user = nobody\n  forbid_pipe\n  forbid_file\n")
+
+NOPIPE_ROUTERS = PFR_ROUTERS.replace("  pipe_transport = address_pipe\n", "")
+
+DEVNULL_ROUTERS = PFR_ROUTERS.replace("@T@/mail/filed, |/bin/cat, a", "/dev/null, a")
+
 CASES = {
     # three local deliveries, preserved msglog
     "three_local": dict(main="preserve_message_logs\n", args=["-odi", "a@test.example", "b", "c@test.example"]),
@@ -257,4 +263,15 @@ CASES = {
     # the system filter saves to a file without system_filter_file_transport
     "sfilter_save_no_transport": dict(main=SFILTER, files={"filter": "# Exim filter\nunseen save @T@/mail/saved\n"},
                                       args=["-odi", "a@test.example"], first_only=True),
+    # redirect: forbidden pipe and file fail, an unset pipe_transport defers,
+    # /dev/null is bypassed, a child duplicating a top-level recipient once
+    "redirect_forbid": dict(main="", routers=FORBID_ROUTERS, transports=PFR_TRANSPORTS,
+                            args=["-odi", "list@test.example"], first_only=True),
+    "redirect_no_pipe_transport": dict(main="", routers=NOPIPE_ROUTERS, transports=PFR_TRANSPORTS,
+                                       args=["-odi", "list@test.example"], first_only=True),
+    "redirect_devnull": dict(main="preserve_message_logs\n", routers=DEVNULL_ROUTERS, transports=PFR_TRANSPORTS,
+                             args=["-odi", "list@test.example"]),
+    "redirect_dup_toplevel": dict(main="preserve_message_logs\n", routers=PFR_ROUTERS.replace(
+                                      "@T@/mail/filed, |/bin/cat, a", "a, b"),
+                                  transports=PFR_TRANSPORTS, args=["-odi", "list@test.example", "a@test.example"]),
 }

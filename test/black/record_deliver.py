@@ -58,7 +58,7 @@ def record(name, case):
         lines = strip("\n".join(x for x in raw.replace(str(DIR), "@T@").splitlines() if f" {first} " in x))
     hfile = DIR / "spool" / "input" / (first + "-H")
     out = dict(rc=p.returncode, mainlog=lines, msglog=ml, mail=mail,
-               header=header_envelope_tail(hfile.read_text()) if hfile.exists() else None,
+               header=header_envelope_tail(hfile.read_text().replace(str(DIR), "@T@")) if hfile.exists() else None,
                stderr=strip(p.stderr.replace(str(DIR), "@T@")) if case.get("stderr") else None,
                first_queued=(DIR / "spool" / "input" / (first + "-H")).exists())
     (TOP / "test" / "expected" / "deliver" / f"{name}.json").write_text(json.dumps(out, indent=1) + "\n")
