@@ -50,10 +50,12 @@ static bool put(int fd, const void *p, size_t n) {
 
 static bool put_int(int fd, int64_t v) { return put(fd, &v, sizeof v); }
 
+/* A string goes with its taint: a filter's text from the configuration
+ * (or an untainted file) makes untainted commands and file names. */
 static bool put_str(int fd, const char *s) {
   if (!s) return put_int(fd, -1);
   size_t n = strlen(s);
-  return put_int(fd, (int64_t)n) && put(fd, s, n);
+  return put_int(fd, (int64_t)n) && put_int(fd, is_tainted(s)) && put(fd, s, n);
 }
 
 static bool put_reply(int fd, const reply_item *r) {
@@ -95,16 +97,16 @@ static bool get(int fd, void *p, size_t n) {
 
 static bool get_int(int fd, int64_t *v) { return get(fd, v, sizeof *v); }
 
-/* The filter's strings keep the taint of what it read: treat them as
- * tainted. */
+/* The filter's strings keep the taint they had in the child. */
 static bool get_str(int fd, const char **s) {
-  int64_t n;
+  int64_t n, tainted;
   if (!get_int(fd, &n) || n < -1 || n > MAX_STR) return false;
   if (n < 0) {
     *s = NULL;
     return true;
   }
-  char *b = store_get((size_t)n + 1, true);
+  if (!get_int(fd, &tainted)) return false;
+  char *b = store_get((size_t)n + 1, tainted != 0);
   if (!get(fd, b, (size_t)n)) return false;
   b[n] = 0;
   *s = b;
