@@ -390,4 +390,10 @@ void dlv_run_local(deliver_msg *dm, address_item *batch) {
       a->message = str_sprintf("%s transport process returned non-zero status 0x%04x",
                                batch->transport->drv.name, (unsigned)status);
   }
+  /* a threshold crossed (appendfile's quota_warn_threshold): the
+   * transport's warning message, sent from here as the delivery's user */
+  const transport_ops *ops = batch->transport->drv.info ? batch->transport->drv.info->kind_ops : NULL;
+  for (address_item *a = batch; a; a = a->next)
+    if (a->special_action == SPECIAL_WARN && ops && ops->send_warning)
+      ops->send_warning(batch->transport, a);
 }

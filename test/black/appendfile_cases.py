@@ -175,7 +175,6 @@ CASES["quota_warning"] = dict(
     setup=[("write", "qwarn", "x" * 399 + "\n", "nobody", 0o600),
            ("write", "qwarn2", "x" * 399 + "\n", "nobody", 0o600)],
     rcpts=["qwarn@x", "qwarn2@x", "qwarnpct@x", "qwarnmd@x"],
-    xfail_unless="send_warning",
 )
 
 CASES["lock_timeouts"] = dict(
