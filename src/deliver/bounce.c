@@ -22,6 +22,7 @@
 #include "../expand/expand.h"
 #include "../expand/variables.h"
 #include "bounce_int.h"
+#include "deliver_start.h"
 #include "../smtp/conn.h"
 #include "config.h"
 
@@ -73,6 +74,9 @@ FILE *bounce_submit_open(const char *sender, const char *id, pid_t *pid, const c
   argv[n++] = "-t";
   argv[n++] = "-oem";
   argv[n++] = "-oi";
+  /* during a foreground (-odi) delivery the report is delivered before
+   * its parent completes (exim4) */
+  if (deliver_synchronous) argv[n++] = "-odi";
   argv[n++] = "-f";
   argv[n++] = sender ? sender : "";
   argv[n++] = id ? str_sprintf("-E%s", id) : "-E";

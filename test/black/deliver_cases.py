@@ -274,4 +274,6 @@ CASES = {
     "redirect_dup_toplevel": dict(main="preserve_message_logs\n", routers=PFR_ROUTERS.replace(
                                       "@T@/mail/filed, |/bin/cat, a", "a, b"),
                                   transports=PFR_TRANSPORTS, args=["-odi", "list@test.example", "a@test.example"]),
+    # -odi: the bounce is delivered before its parent's Completed (exim4)
+    "bounce_odi": dict(main="", args=["-odi", "a@test.example", "x@test.example"]),
 }

@@ -2,6 +2,7 @@
 test/expected/deliver/*.json, made by record_deliver.py): the main log
 lines, the msglog and the mailboxes must be the same after normalisation."""
 import json
+import re
 
 import pytest
 
@@ -38,7 +39,10 @@ def test_deliver_case(exim, tmp_path, name):
     lines = env.mainlog()
     if case.get("first_only"):
         lines = [x for x, y in zip(lines, raw.splitlines()) if f" {first} " in y]
-    assert lines == want["mainlog"]
+    # a bounce's size depends on its MIME boundary (process ids)
+    def bsize(xs):
+        return [re.sub(r"^(MSGID <= <> .* S=)\d+$", r"\1N", x) for x in xs]
+    assert bsize(lines) == bsize(want["mainlog"])
     if want["msglog"] is not None:
         assert env.msglog(first) == want["msglog"]
     assert env.mailboxes() == want["mail"]
