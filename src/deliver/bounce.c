@@ -71,12 +71,12 @@ FILE *bounce_submit_open(const char *sender, const char *id, pid_t *pid, const c
   for (const macro_item *m = config.macros; m && n < 52; m = m->next)
     if (m->command_line) argv[n++] = m->value && *m->value ? str_sprintf("-D%s=%s", m->name, m->value)
                                                            : str_sprintf("-D%s", m->name);
+  /* during a foreground (-odi) delivery the report is delivered before
+   * its parent completes (exim4 passes -odi here too) */
+  if (deliver_synchronous) argv[n++] = "-odi";
   argv[n++] = "-t";
   argv[n++] = "-oem";
   argv[n++] = "-oi";
-  /* during a foreground (-odi) delivery the report is delivered before
-   * its parent completes (exim4) */
-  if (deliver_synchronous) argv[n++] = "-odi";
   argv[n++] = "-f";
   argv[n++] = sender ? sender : "";
   argv[n++] = id ? str_sprintf("-E%s", id) : "-E";
