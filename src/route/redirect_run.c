@@ -293,15 +293,8 @@ static int make_children(router_instance *r, redirect_options *ob, address_item 
     *tail = c;
     tail = &c->next;
   }
-  /* A filter's deliveries are routed last first, as exim4 does. */
-  address_item *rev = NULL;
-  while (generated) {
-    address_item *g = generated;
-    generated = g->next;
-    g->next = rev;
-    rev = g;
-  }
-  *tail = rev;
+  /* A filter's deliveries in the filter's order, as a list's. */
+  *tail = generated;
   if (keep_parent) {
     /* The copy of the address goes first, as exim4 routes it. */
     address_item *copy = addr_child(a, a->address);

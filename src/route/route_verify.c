@@ -94,10 +94,9 @@ int route_tree(address_item *top, route_purpose purpose, const char *sender, uns
       continue;
     }
     if (rc == OK && (a->flags & af_pfr)) {
-      /* A pipe, file or reply: with its transport it is a local delivery;
-       * forbidden or without a transport it ends here (-bt says why). */
-      if (a->transport) push(&local, a);
-      else append(&ended_tail, a);
+      /* A pipe, file or reply (a local delivery with its transport;
+       * forbidden or without one, -bt says why): shown as met. */
+      append(&ended_tail, a);
       continue;
     }
     if (rc == OK && !a->transport && !a->host_list && a->router) {
@@ -127,7 +126,8 @@ int route_tree(address_item *top, route_purpose purpose, const char *sender, uns
     }
   }
 
-  /* Printing order: ended ones as met, then local, then remote. */
+  /* Printing order (exim4's): ended ones and pipes/files/replies as met,
+   * then the other local ones latest first, then remote. */
   *ended_tail = local;
   address_item **t = &ended;
   while (*t) t = &(*t)->next;

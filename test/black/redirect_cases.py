@@ -52,6 +52,7 @@ ancfwd: anc, user1
 routed: /s=x/o=y/@test.ex
 pipedom: |x@test.ex
 failmix: user1, |/bin/cat, :fail: gone, user2
+mixorder: user2, |/bin/cat, postmaster, @DIR@/box1, user1, @DIR@/box2
 """
 
 BASE = """\
@@ -222,6 +223,9 @@ CASES.update({
     "filter_unseen": filt("#Exim filter\nunseen deliver user2@test.ex\n"),
     "filter_nothing": filt("#Exim filter\n# nothing\n"),
     "filter_save_pipe": filt("#Exim filter\nsave @DIR@/box\npipe \"/bin/cat\"\n"),
+    "filter_order": filt("#Exim filter\ndeliver user2@test.ex\nsave @DIR@/box1\ndeliver postmaster@test.ex\n"
+                         "pipe \"/bin/cat\"\nsave @DIR@/box2\ndeliver user1@test.ex\n"),
+    "list_order": bt("mixorder"),
     "filter_save_relative": filt("#Exim filter\nsave box\n"),
     "filter_fail": filt("#Exim filter\nfail text \"go away\"\n"),
     "filter_defer": filt("#Exim filter\ndefer text \"later\"\n"),
