@@ -237,6 +237,7 @@ enum {
   ERRNO_PROXYFAIL = -47,
   ERRNO_EXPIRED = -48,              /* retry time expired: fail */
   ERRNO_REMOTE_DOMAIN_DEFER = -49,
+  ERRNO_ROUTE_RETRY_NOT_DUE = -52,  /* "routing defer (-52): retry time not reached" (exim4) */
   ERRNO_RETRY_NOT_DUE = -53         /* "defer (-53): Retry time not yet reached" (exim4) */
 };
 

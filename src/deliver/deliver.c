@@ -114,13 +114,14 @@ static void finished(run *r, address_item *a) {
 
 /* ------------------------------------------------------------- retries */
 
-/* The retry key of a local delivery: the address, or only the domain when
- * the transport's retry_use_local_part is off (spec 24). */
+/* The retry key of a local delivery: "T:" and the address, or only the
+ * domain when the transport's retry_use_local_part is off (spec 24); seen
+ * as "T:a@test.example" in exim4's retry database. */
 static const char *transport_retry_key(const address_item *a) {
   const transport_instance *t = a->transport;
   bool lp = t ? t->retry_use_local_part : true;   /* its default follows locality */
-  if (lp) return str_sprintf("R:%s@%s", a->local_part, a->domain);
-  return str_sprintf("R:%s", a->domain);
+  if (lp) return str_sprintf("T:%s@%s", a->local_part, a->domain);
+  return str_sprintf("T:%s", a->domain);
 }
 
 /* Deferred addresses are kept newest first (exim4 works through them in
@@ -206,6 +207,17 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
   bool routed = (a->status == OK && a->transport) || (a->flags & af_pfr);
   if ((a->flags & af_pfr) && !a->router && a->parent) a->router = a->parent->router;
   if (!routed) {
+    /* in a queue run, routing waits for its retry time; other deliveries
+     * always route (spec 32) */
+    if (r->o->queue_run && !r->o->forced && !retry_due(a, false, r->now)) {
+      a->message = "retry time not reached";
+      a->basic_errno = ERRNO_ROUTE_RETRY_NOT_DUE;
+      if (LOGGING(retry_defer))
+        log_write_msg(dm->m.id, LOG_MAIN, "== %s routing defer (%d): %s", a->address, a->basic_errno,
+                      a->message);
+      defer_push(r, a);
+      return;
+    }
     ctx->generated = NULL;
     addr_set_vars(a);
     int rc = route_address(a, ctx);
@@ -312,7 +324,7 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
    * this in the main log only). */
   if (!(a->flags & af_pfr)) {
     a->address_retry_key = transport_retry_key(a);
-    if (!retry_due(a, r->o->forced, r->now)) {
+    if (r->o->queue_run && !retry_due(a, r->o->forced, r->now)) {
       a->message = "Retry time not yet reached";
       a->basic_errno = ERRNO_RETRY_NOT_DUE;
       if (LOGGING(retry_defer))
