@@ -646,8 +646,9 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
   for (address_item *a; (a = list_pop(&r.route_failed));) list_add(&r.failed, a);   /* bounce order */
   do_local(&r);
   do_retries(&r);
-  do_failures(&r);
+  /* the success DSN goes before the bounce (exim4) */
   if (r.delivered.head && !r.fake) (void)bounce_send_success(&dm, r.delivered.head);
+  do_failures(&r);
 
   if (*m->sender && r.deferred.head && bounce_warning_due(&dm, r.now)) {
     if (bounce_send_warning(&dm, r.deferred.head)) r.changed = true;
