@@ -113,12 +113,16 @@ static int v_recipient(acl_ctx *ctx, const verify_opts *o) {
       return ACL_OK;
     }
     expand_var_set("acl_verify_message", msg);
-    acl_ctx_set_messages(ctx, NULL, msg);
+    /* A text for the client (":defer: 452 ..."), with its code, is the
+     * reply (exim4); otherwise the generic temporary one. */
+    acl_ctx_set_messages(ctx, umsg, umsg && strcmp(umsg, msg) == 0 ? NULL : msg);
     return ACL_DEFER;
   }
   expand_var_set("recipient_verify_failure", "route");
   expand_var_set("acl_verify_message", umsg ? umsg : msg);
-  acl_ctx_set_messages(ctx, umsg ? umsg : msg, msg);
+  /* The log line shows the client's text as replied (its code
+   * corrected) when the router gave one text for both (exim4). */
+  acl_ctx_set_messages(ctx, umsg ? umsg : msg, umsg && strcmp(umsg, msg) == 0 ? NULL : msg);
   return ACL_FAIL;
 }
 

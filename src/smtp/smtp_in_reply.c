@@ -118,7 +118,8 @@ int smtp_acl_reply(smtp_conn *c, acl_where where, int rc, const char *recipient,
     if (has_code(m)) {
       int given = (m[0] - '0') * 100 + (m[1] - '0') * 10 + (m[2] - '0');
       char want = (char)('0' + code / 100);
-      if (m[0] != want) {
+      bool wrong_class = m[0] != want;
+      if (wrong_class) {
         log_write(LOG_MAIN | LOG_PANIC, "configured error code starts with incorrect digit (expected %c) in \"%s\"",
                   want, user_msg);
       } else {
@@ -126,6 +127,8 @@ int smtp_acl_reply(smtp_conn *c, acl_where where, int rc, const char *recipient,
       }
       m += 3;
       if (*m == ' ') m++;
+      /* a code of the wrong class takes its extended code with it (exim4) */
+      if (wrong_class) m += ext_code_len(m);
       logged_user = str_sprintf("%d %s", code, m);
     } else {
       logged_user = m;

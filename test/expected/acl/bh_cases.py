@@ -327,3 +327,24 @@ c:
   accept
 """, "helo x\nquit\n", "10.0.0.1"),
 ]
+
+# verify = recipient: a redirection's ":defer:"/":fail:" text with an SMTP
+# code is the reply (a code of the wrong class replaced, its extended code
+# dropped) and the log line shows it so.
+CASES += [
+    ("verify_recipient_codes", """acl_smtp_rcpt = r
+begin acl
+r:
+  require verify = recipient
+  accept
+begin routers
+r1:
+  driver = redirect
+  allow_fail
+  allow_defer
+  data = ${if eq{$local_part}{d1}{:defer: 452 4.2.2 Mailbox full}{${if eq{$local_part}{d2}{:defer: try later}\\
+         {${if eq{$local_part}{d3}{:defer: 552 5.2.2 bad code}{${if eq{$local_part}{f1}{:fail: 550 5.1.1 No such}\\
+         {:fail: 450 4.1.1 temp-ish}}}}}}}}
+""", "helo x\nmail from:<s@sender.example>\nrcpt to:<d1@test.example>\nrcpt to:<d2@test.example>\n"
+     "rcpt to:<d3@test.example>\nrcpt to:<f1@test.example>\nrcpt to:<f2@test.example>\nquit\n", "10.0.0.1"),
+]

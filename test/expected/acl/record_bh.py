@@ -2,7 +2,7 @@
 """Record exim4 -bh transcripts for bh_cases.py: for each case, stdout
 (the SMTP responses) and stderr (the ACL commentary and LOG: lines) into
 bh/<name>.out and bh/<name>.err.  Run as root:
-python3 test/expected/acl/record_bh.py
+python3 test/expected/acl/record_bh.py [name...]
 """
 import os
 import shutil
@@ -16,6 +16,8 @@ from bh_cases import BASE, CASES, prepare  # noqa: E402
 
 os.makedirs(os.path.join(HERE, "bh"), exist_ok=True)
 for name, conf, session, host in CASES:
+    if sys.argv[1:] and name not in sys.argv[1:]:
+        continue
     with tempfile.TemporaryDirectory() as d:
         os.chmod(d, 0o755)
         for sub in ("spool", "log"):
