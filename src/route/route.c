@@ -519,7 +519,13 @@ int route_address(address_item *a, route_ctx *ctx) {
       return DEFER;
     }
     if (rc == FAIL || rc == DISCARD || rc == REROUTED) {
-      if (rc == FAIL) trace("%s router forced address failure", r->drv.name);
+      if (rc == FAIL) {
+        /* The router's errors_to applies to the failure it gives (exim4);
+         * a failed expansion of it leaves the failure as it was. */
+        const char *m = a->message;
+        if (route_get_errors_to(r, a, ctx) != OK) a->message = m;
+        trace("%s router forced address failure", r->drv.name);
+      }
       else trace("routed by %s router", r->drv.name);
       a->status = rc;
       return rc;

@@ -170,6 +170,9 @@ struct transport_instance *route_get_transport(struct router_instance *r, const 
  * verifying).  Routers that generate children call it before making them;
  * the engine calls it for the others.  OK, or DEFER with a->message. */
 int route_get_errors_headers(struct router_instance *r, address_item *a, route_ctx *ctx);
+/* errors_to alone (also for an address the router fails): OK, or DEFER
+ * with a->message when it does not expand. */
+int route_get_errors_to(struct router_instance *r, address_item *a, route_ctx *ctx);
 
 /* Routing results printed by -bt (route_test.c) need the local/remote
  * split of transports: true for a local transport. */

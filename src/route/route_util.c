@@ -219,7 +219,7 @@ static bool remove_headers(router_instance *r, address_item *a) {
   return true;
 }
 
-int route_get_errors_headers(router_instance *r, address_item *a, route_ctx *ctx) {
+int route_get_errors_to(router_instance *r, address_item *a, route_ctx *ctx) {
   if (r->errors_to) {
     const char *e = expand_cstring(r->errors_to);
     if (!e) {
@@ -244,6 +244,11 @@ int route_get_errors_headers(router_instance *r, address_item *a, route_ctx *ctx
       }
     }
   }
+  return OK;
+}
+
+int route_get_errors_headers(router_instance *r, address_item *a, route_ctx *ctx) {
+  if (route_get_errors_to(r, a, ctx) != OK) return DEFER;
   /* Header changes do not matter when only verifying. */
   if (ctx->purpose == ROUTE_VERIFY_RECIPIENT || ctx->purpose == ROUTE_VERIFY_SENDER) return OK;
   if (!add_headers(r, a) || !remove_headers(r, a)) return DEFER;

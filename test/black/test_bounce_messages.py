@@ -96,12 +96,11 @@ def run_dir():
 # Cases whose generated message is right but that need pieces of other
 # layers not yet in the tree (they pass once those arrive: strict=False).
 PENDING = {
-    "errors_to": "the router's errors_to is not yet kept on an address that fails in the router",
-    "generated": "the delivery process lists failed addresses in the order they failed, exim4 latest first",
+    "errors_to": "the returned copy's Return-path: is the errors_to address (bounce_parts.c passes the "
+                 "failed address to transport_write_message); exim4 keeps the message's sender",
     "warn_notify_first": "the delivery process lists deferred addresses in recipient order, exim4 latest first",
     "warn_notify_none": "the delivery process lists deferred addresses in recipient order, exim4 latest first",
     "warning_two": "the delivery process lists deferred addresses in recipient order, exim4 latest first",
-    "return_output": "the delivery process lists failed addresses in recipient order, exim4 latest failure first",
     "moan_norcpt": "the copy lacks Message-Id:/Date:: reception adds them only once recipients exist",
     "moan_bad_others": "exim4 reports 'bad@@y, x@@z' as one malformed item; reception splits the list",
 }
