@@ -394,8 +394,11 @@ static void outcome(run *r, address_item *a, bool later_in_batch, const struct t
     break;
   case FAIL:
   case PANIC:
+    /* the bounce lists transport failures latest first (exim4) */
     dlv_log_failure(dm, a);
-    list_add(&r->failed, a);
+    a->next = r->failed.head;
+    r->failed.head = a;
+    if (!r->failed.tail) r->failed.tail = a;
     break;
   default:
     a->transport_return = DEFER;
