@@ -94,7 +94,10 @@ enum {
   af_unseen = 1u << 26,             /* routed with unseen: a copy goes on */
   af_local_part_prefix_hidden = 1u << 27,
   af_force_command = 1u << 28,
-  af_freeze_verbose = 1u << 29      /* freeze (not fail) on self=freeze and friends */
+  af_freeze_verbose = 1u << 29,     /* freeze (not fail) on self=freeze and friends */
+  af_filter_discard = 1u << 30      /* DISCARD from a filter that set up no delivery
+                                     * ("seen finish", Sieve discard): "=> discarded",
+                                     * not "=> :blackhole:" */
 };
 
 /* DSN flags on a recipient, with the values the -H file holds (spool.h,

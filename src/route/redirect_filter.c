@@ -116,6 +116,7 @@ int redirect_filter(router_instance *r, redirect_options *ob, address_item *a,
     return DISCARD;
   case FF_DELIVERED:
     *generated = fc.generated;
+    if (!fc.generated) a->flags |= af_filter_discard;
     return fc.generated ? OK : DISCARD;
   case FF_NOTDELIVERED:
     /* No significant delivery: the address itself goes on as well (a
