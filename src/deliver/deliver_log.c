@@ -109,6 +109,11 @@ void dlv_log_delivery(deliver_msg *dm, const address_item *a, bool fake, bool la
   }
   if (router_name(a)) g = g_fmt(g, " R=%s", router_name(a));
   if (transport_name(a)) g = g_fmt(g, " T=%s", transport_name(a));
+  /* smtp_confirmation: an LMTP delivery's reply to the data (the
+   * transport leaves it in a->message) */
+  if (LOGGING(smtp_confirmation) && !fake && a->message && a->transport && a->transport->drv.driver_name &&
+      strcmp(a->transport->drv.driver_name, "lmtp") == 0)
+    g = g_fmt(g, " C=\"%s\"", str_printing(a->message));
   if (LOGGING(queue_time)) g = queue_time(g, dm);
   if (LOGGING(deliver_time))
     g = g_fmt(g, " DT=%s", dlv_time_text(dt ? (long)dt->tv_sec : 0, dt ? (long)dt->tv_usec : 0,

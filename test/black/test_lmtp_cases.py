@@ -14,11 +14,7 @@ from ptrans_cases import LMTP, run_case
 
 # Where we still differ from exim4 (the reason is in the xfail; they run, and
 # show as XPASS once the difference is gone).
-KNOWN = {
-    n: "deliver: '=>' lines lack exim4's C=\"<LMTP reply>\" (log_selector smtp_confirmation); "
-       "the transport leaves the reply in addr->message"
-    for n in ("lcmd", "lsock", "lnoiq")
-}
+KNOWN = {}
 
 
 @pytest.fixture
