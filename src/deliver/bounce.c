@@ -152,6 +152,11 @@ static bool wants_failure_notice(const address_item *a) {
  * on (exim 4.96 writes "local delivery failed"). */
 static const char *failure_reason(const address_item *a) {
   if (a->user_message && *a->user_message) return a->user_message;
+  /* failed only because a pipe produced output (return_output): the
+   * output, further down, is the whole story (exim4 adds no line) */
+  if (a->return_output && *a->return_output && a->message &&
+      strcmp(a->message, "return message generated") == 0)
+    return NULL;
   if (a->transport && !a->host_list && !(a->flags & af_pass_message)) return "local delivery failed";
   return a->message;
 }

@@ -18,8 +18,6 @@ KNOWN = {
               "raise it again (it logs the failure and the command gets 0); ours raises it",
     "ppfx": "check_string/escape_string are applied to header lines too (transport/write.c); exim4 "
             "escapes body lines only",
-    "pretout": "bounce: for a 'return message generated' failure (return_output) exim4 prints no "
-               "'local delivery failed' line under the address",
 }
 
 
