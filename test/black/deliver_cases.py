@@ -276,4 +276,8 @@ CASES = {
                                   transports=PFR_TRANSPORTS, args=["-odi", "list@test.example", "a@test.example"]),
     # -odi: the bounce is delivered before its parent's Completed (exim4)
     "bounce_odi": dict(main="", args=["-odi", "a@test.example", "x@test.example"]),
+    # a filter's delivery that fails: routing and transport failures
+    "filter_child_fails": dict(main="", routers=FILTER_ROUTERS, transports=DEFER_TRANSPORTS,
+                               files={"forward": "# Exim filter\ndeliver x@test.example\ndeliver a@test.example\n"},
+                               args=["-odi", "f@test.example"], first_only=True),
 }
