@@ -35,6 +35,7 @@ typedef struct lexer {
   const char *error;
   unsigned options;
   int depth;          /* nesting of if, brackets and and/or chains */
+  const char *item_end;  /* where the last read_item()'s text ended */
 } lexer;
 
 /* Nesting deeper than this is refused rather than risking the stack
@@ -149,6 +150,7 @@ static const char *read_item(lexer *l, bool incond) {
       }
     }
   }
+  l->item_end = l->p;
   skip_space(l);
   return g_str(g);
 }
@@ -305,6 +307,10 @@ static fcond *parse_primary(lexer *l) {
   }
   c->a = a;
   if (!(c->b = read_item(l, true))) return NULL;
+  /* exim4 counts the line ends between a comparison's second operand and
+   * the next word twice (its error line numbers show it). */
+  for (const char *s = l->item_end; s < l->p; s++)
+    if (*s == '\n') l->line++;
   return c;
 }
 
@@ -570,9 +576,16 @@ static fcmd *parse_commands(lexer *l, bool in_if, const char **term, bool *ok) {
       break;
     case FC_DELIVER:
       if (!(c->arg[0] = required(l, w))) return *ok = false, NULL;
-      if (*l->p != '"' && strcmp(peek_word(l), "errors_to") == 0) {
-        read_word(l);
-        c->arg[1] = read_word(l);   /* a word, not a quoted item, as exim4 reads it */
+      if (*l->p != '"') {
+        lexer ahead = *l;
+        if (strcmp(read_word(&ahead), "errors_to") == 0) {
+          read_word(l);
+          c->arg[1] = read_word(l);   /* a word, not a quoted item, as exim4 reads it */
+        } else {
+          /* exim4 keeps the line count of its look-ahead for errors_to
+           * (the line ends after the next word count twice). */
+          l->line = ahead.line;
+        }
       }
       break;
     case FC_SAVE:
