@@ -457,6 +457,35 @@ static void do_local(run *r) {
   }
 }
 
+/* one_time (spec 22): a generated address that did not get through at
+ * this attempt becomes a top-level recipient (its parent's number kept as
+ * pno) and the address that generated it is done, so that the redirection
+ * is not made again. */
+static void one_time_children(run *r) {
+  spool_msg *m = &r->dm->m;
+  for (address_item *a = r->deferred.head; a; a = a->next) {
+    if (!a->onetime_parent || !a->parent) continue;
+    int pno = -1;
+    bool present = false;
+    for (int i = 0; i < m->recipients_count; i++) {
+      if (pno < 0 && strcmp(m->recipients[i].address, a->onetime_parent) == 0) pno = i;
+      if (strcmp(m->recipients[i].address, a->address) == 0) present = true;
+    }
+    if (pno < 0) continue;
+    if (!present) {
+      spool_recipient *rs = store_get(sizeof *rs * (m->recipients_count + 1), false);
+      if (m->recipients_count) memcpy(rs, m->recipients, sizeof *rs * m->recipients_count);
+      rs[m->recipients_count] = (spool_recipient){.address = (char *)a->address, .pno = pno};
+      m->recipients = rs;
+      m->recipients_count++;
+      r->changed = true;
+    }
+    const address_item *top = a;
+    while (top->parent) top = top->parent;
+    if (!mark_done(r, top)) return;
+  }
+}
+
 /* ------------------------------------------------------------ failures */
 
 /* Bounce the failed addresses: one report per errors address (the
@@ -649,6 +678,7 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
   for (address_item *a; (a = list_pop(&r.route_failed));) list_add(&r.failed, a);   /* bounce order */
   do_local(&r);
   do_retries(&r);
+  one_time_children(&r);
   /* the success DSN goes before the bounce (exim4) */
   if (r.delivered.head && !r.fake) (void)bounce_send_success(&dm, r.delivered.head);
   do_failures(&r);

@@ -148,6 +148,14 @@ NOPIPE_ROUTERS = PFR_ROUTERS.replace("  pipe_transport = address_pipe\n", "")
 
 DEVNULL_ROUTERS = PFR_ROUTERS.replace("@T@/mail/filed, |/bin/cat, a", "/dev/null, a")
 
+ONE_TIME_ROUTERS = """\
+alias:
+  driver = redirect
+  local_parts = list
+  data = a, b
+  one_time
+""" + SIMPLE_ROUTERS
+
 CASES = {
     # three local deliveries, preserved msglog
     "three_local": dict(main="preserve_message_logs\n", args=["-odi", "a@test.example", "b", "c@test.example"]),
@@ -280,4 +288,7 @@ CASES = {
     "filter_child_fails": dict(main="", routers=FILTER_ROUTERS, transports=DEFER_TRANSPORTS,
                                files={"forward": "# Exim filter\ndeliver x@test.example\ndeliver a@test.example\n"},
                                args=["-odi", "f@test.example"], first_only=True),
+    # one_time: a deferred child becomes a top-level recipient, its parent is done
+    "one_time_defer": dict(main="preserve_message_logs\n", routers=ONE_TIME_ROUTERS, transports=DEFER_TRANSPORTS,
+                           retry="* * F,1h,10m\n", args=["-odi", "list@test.example"]),
 }
