@@ -34,7 +34,8 @@ static long warning_threshold(int k) {
 }
 
 static const char *delay_text(long seconds) {
-  if (seconds >= 3600 && seconds % 3600 == 0) return str_sprintf("%ld hours", seconds / 3600);
+  /* whole hours from two up; one hour is "60 minutes" (exim4) */
+  if (seconds >= 7200 && seconds % 3600 == 0) return str_sprintf("%ld hours", seconds / 3600);
   return str_sprintf("%ld minutes", seconds / 60);
 }
 

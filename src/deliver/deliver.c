@@ -457,6 +457,18 @@ static void do_local(run *r) {
   }
 }
 
+/* A list turned round. */
+static address_item *reversed(address_item *a) {
+  address_item *out = NULL;
+  while (a) {
+    address_item *next = a->next;
+    a->next = out;
+    out = a;
+    a = next;
+  }
+  return out;
+}
+
 /* one_time (spec 22): a generated address that did not get through at
  * this attempt becomes a top-level recipient (its parent's number kept as
  * pno) and the address that generated it is done, so that the redirection
@@ -684,6 +696,9 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
   do_failures(&r);
 
   if (*m->sender && r.deferred.head && bounce_warning_due(&dm, r.now)) {
+    /* the warning takes them in the order they were deferred (exim4) */
+    r.deferred.tail = r.deferred.head;
+    r.deferred.head = reversed(r.deferred.head);
     if (bounce_send_warning(&dm, r.deferred.head)) r.changed = true;
   }
 

@@ -98,9 +98,6 @@ def run_dir():
 PENDING = {
     "errors_to": "the returned copy's Return-path: is the errors_to address (bounce_parts.c passes the "
                  "failed address to transport_write_message); exim4 keeps the message's sender",
-    "warn_notify_first": "the delivery process lists deferred addresses in recipient order, exim4 latest first",
-    "warn_notify_none": "the delivery process lists deferred addresses in recipient order, exim4 latest first",
-    "warning_two": "the delivery process lists deferred addresses in recipient order, exim4 latest first",
     "moan_norcpt": "the copy lacks Message-Id:/Date:: reception adds them only once recipients exist",
     "moan_bad_others": "exim4 reports 'bad@@y, x@@z' as one malformed item; reception splits the list",
 }
