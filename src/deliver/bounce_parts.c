@@ -194,6 +194,14 @@ bool bounce_put_returned(FILE *f, const deliver_msg *dm, const address_item *add
 
   deliver_msg *saved = deliver_current;
   deliver_current = (deliver_msg *)dm;
+  /* the copy's Return-path: is the message's sender, not the failed
+   * address's errors_to (exim4) */
+  address_item plain;
+  if (addr) {
+    plain = *addr;
+    plain.errors_address = NULL;
+    addr = &plain;
+  }
   transport_write_opts o = {.fd = -1, .flags = TW_RETURN_PATH | TW_NO_FILTER, .addr = addr};
   const char *error = NULL;
   bool ok = true;
