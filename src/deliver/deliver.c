@@ -580,8 +580,9 @@ static bool frozen_check(run *r, bool *cancel) {
     log_write_msg(m->id, LOG_MAIN, "Unfrozen by auto-thaw");
     dlv_msglog(dm, "Unfrozen by auto-thaw");
   } else {
-    DEBUG(D_deliver) debug_printf("Message is frozen\n");
-    if (r->o->verbose) printf("Message %s is frozen\n", m->id);
+    /* still frozen: said in the main log, and on stdout under -v (exim4) */
+    log_write_msg(m->id, LOG_MAIN, "Message is frozen");
+    if (r->o->verbose) fprintf(stderr, "Message %s is frozen\n", m->id);
     return false;
   }
   m->frozen = false;
