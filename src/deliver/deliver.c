@@ -581,7 +581,7 @@ static bool frozen_check(run *r, bool *cancel) {
     dlv_msglog(dm, "Unfrozen by auto-thaw");
   } else {
     /* still frozen: said in the main log, and on stdout under -v (exim4) */
-    log_write_msg(m->id, LOG_MAIN, "Message is frozen");
+    if (!r->o->after_reception) log_write_msg(m->id, LOG_MAIN, "Message is frozen");
     if (r->o->verbose) fprintf(stderr, "Message %s is frozen\n", m->id);
     return false;
   }

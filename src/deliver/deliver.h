@@ -54,6 +54,8 @@ typedef struct deliver_opts {
   bool verbose;                 /* -v: show deliveries on stdout */
   bool dont_deliver;            /* -N: everything "delivered", nothing written */
   bool remote_suppress;         /* queue_remote_domains / -odqr: local only now */
+  bool after_reception;         /* started by deliver_after_reception: a message
+                                   frozen at reception is left without a log line */
 } deliver_opts;
 
 /* Results of deliver_message. */

@@ -67,7 +67,7 @@ static void run_delivery(const char *id) {
     execv(argv[0], argv);
     log_write(LOG_MAIN | LOG_PANIC, "exec of %s failed: %s", argv[0], strerror(errno));
   }
-  deliver_opts o = {0};
+  deliver_opts o = {.after_reception = true};
   (void)deliver_message(id, "", &o);
 }
 
