@@ -651,7 +651,8 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
     }
     r.cancelled = true;
     for (address_item *a; (a = list_pop(&r.todo));) {
-      a->message = a->user_message = o->give_up ? "cancelled by administrator" : "frozen too long: cancelled";
+      /* -Mg's bounce names the address with no reason under it (exim4) */
+      a->message = a->user_message = o->give_up ? NULL : "frozen too long: cancelled";
       a->transport_return = FAIL;
       list_add(&r.failed, a);
     }

@@ -183,6 +183,18 @@ def test_give_up_cancels_with_the_callers_name(exim, tmp_path):
     assert env.mbox("a") is None
 
 
+def test_give_up_bounce_gives_no_reason(exim, tmp_path):
+    # exim4 -Mg's bounce lists "  a@test.example" with no reason line under it
+    env, msgid = queued(exim, tmp_path, rcpts=["a@test.example"])
+    env.run(["-Mg", msgid])
+    env.settle()
+    texts = [p.read_text() for p in env.input_dir().glob("*-D")] + list(env.mailboxes().values())
+    bounce = [t for t in texts if "The following address(es) failed:" in t]
+    assert bounce, texts
+    part = bounce[0].split("The following address(es) failed:\n\n", 1)[1]
+    assert part.startswith("  a@test.example\n\n"), part[:200]
+
+
 def test_queue_run_waits_for_the_retry_time(exim, tmp_path):
     # exim4: a queue run before the retry time logs (main log only)
     # "== b@test.example R=local T=t_mbox defer (-53): Retry time not yet
