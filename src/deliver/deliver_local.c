@@ -218,6 +218,8 @@ typedef struct report {
   int special_action;
   int msglen;                   /* -1: no message */
   int outlen;                   /* -1: no return_output */
+  char transport[64];           /* the transport that delivered (appendfile's
+                                   file_format may hand over to another) */
 } report;
 
 #define REPORT_MSG_MAX 8192
@@ -266,6 +268,8 @@ static void child_report(int fd, address_item *batch) {
     if (o > REPORT_MSG_MAX) o = REPORT_MSG_MAX;
     r.msglen = a->message ? (int)n : -1;
     r.outlen = a->return_output ? (int)o : -1;
+    if (a->transport && a->transport->drv.name && strlen(a->transport->drv.name) < sizeof r.transport)
+      strcpy(r.transport, a->transport->drv.name);
     write_all(fd, &r, sizeof r);
     if (n) write_all(fd, a->message, n);
     if (o) write_all(fd, a->return_output, o);
@@ -372,6 +376,11 @@ void dlv_run_local(deliver_msg *dm, address_item *batch) {
       a->special_action = r.special_action;
       a->message = msg;
       a->return_output = out;
+      r.transport[sizeof r.transport - 1] = 0;
+      if (r.transport[0] && (!a->transport || strcmp(a->transport->drv.name, r.transport) != 0)) {
+        driver_instance *d = driver_find(&transport_kind, r.transport);
+        if (d) a->transport = (transport_instance *)d;
+      }
     }
   }
   close(pfd[0]);

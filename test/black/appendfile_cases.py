@@ -119,9 +119,8 @@ CASES["mbox_format_other"] = dict(
                    "  message_suffix = \"\\1\\1\\1\\1\\n\"\n")),
     setup=[("write", "ffmt2", "\x01\x01\x01\x01\nold\n\x01\x01\x01\x01\n", "nobody", 0o600)],
     rcpts=["ffmt2@x"],
-    # The transport that took over is named on the "=>" line; the delivery
-    # child does not report that change to the parent yet (deliver_local).
-    xfail="T= of a transport chosen by file_format is not carried back by the delivery child",
+    # The transport that took over is named on the "=>" line (the delivery
+    # child reports it back to the parent).
 )
 
 CASES["mbox_formats_taint"] = dict(
