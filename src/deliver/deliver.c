@@ -334,6 +334,9 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
     }
   }
 
+  /* rcpt_include_affixes: the log names the local part with them */
+  if (a->transport->rcpt_include_affixes) a->flags |= af_include_affixes;
+
   /* Duplicates: the same delivery (unique key and transport) once only. */
   const char *key = str_sprintf("%s\n%s", a->unique, a->transport->drv.name);
   if (!spool_tree_insert(&r->seen, key)) {
