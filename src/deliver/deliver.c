@@ -225,7 +225,9 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
     case OK:
       break;
     case DISCARD: {
-      gstring *g = g_cat(NULL, "=> :blackhole: ");
+      /* a filter that set up no delivery: "discarded"; a list's
+       * :blackhole: by that name (exim4) */
+      gstring *g = g_cat(NULL, (a->flags & af_filter_discard) ? "=> discarded " : "=> :blackhole: ");
       g = g_fmt(g, "<%s>", a->address);
       if (a->router) g = g_fmt(g, " R=%s", a->router->drv.name);
       log_write_msg(dm->m.id, LOG_MAIN, "%s", g_str(g));
