@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/fdio.h"
 #include "base/log.h"
 #include "base/store.h"
 #include "base/str.h"
@@ -224,35 +225,12 @@ typedef struct report {
 
 #define REPORT_MSG_MAX 8192
 
-static void write_all(int fd, const void *p, size_t n) {
-  const char *s = p;
-  while (n) {
-    ssize_t w = write(fd, s, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return;
-    s += w;
-    n -= (size_t)w;
-  }
-}
-
-static bool read_all(int fd, void *p, size_t n) {
-  char *s = p;
-  while (n) {
-    ssize_t r = read(fd, s, n);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    s += r;
-    n -= (size_t)r;
-  }
-  return true;
-}
-
 /* n bytes of text from the child (tainted: it may hold a command's
  * output); NULL for n < 0 or a short read. */
 static char *read_text(int fd, int n) {
   if (n < 0) return NULL;
   char *s = store_get((size_t)n + 1, true);
-  if (n && !read_all(fd, s, (size_t)n)) return NULL;
+  if (n && !fd_read_all(fd, s, (size_t)n)) return NULL;
   s[n] = 0;
   return s;
 }
@@ -270,9 +248,9 @@ static void child_report(int fd, address_item *batch) {
     r.outlen = a->return_output ? (int)o : -1;
     if (a->transport && a->transport->drv.name && strlen(a->transport->drv.name) < sizeof r.transport)
       strcpy(r.transport, a->transport->drv.name);
-    write_all(fd, &r, sizeof r);
-    if (n) write_all(fd, a->message, n);
-    if (o) write_all(fd, a->return_output, o);
+    /* a short write shows as a short read in the parent, which defers the address */
+    (void)(fd_write_all(fd, &r, sizeof r) && (!n || fd_write_all(fd, a->message, n)) &&
+           (!o || fd_write_all(fd, a->return_output, o)));
   }
 }
 
@@ -363,7 +341,7 @@ void dlv_run_local(deliver_msg *dm, address_item *batch) {
   for (address_item *a = batch; a; a = a->next, n++) a->transport_return = DEFER_NONE;
   if (pid > 0) {
     report r;
-    while (read_all(pfd[0], &r, sizeof r)) {
+    while (fd_read_all(pfd[0], &r, sizeof r)) {
       if (r.msglen > REPORT_MSG_MAX || r.outlen > REPORT_MSG_MAX) break;
       char *msg = read_text(pfd[0], r.msglen), *out = read_text(pfd[0], r.outlen);
       if ((r.msglen > 0 && !msg) || (r.outlen > 0 && !out)) break;

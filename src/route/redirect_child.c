@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../base/fdio.h"
 #include "../base/log.h"
 #include "../base/store.h"
 #include "../base/str.h"
@@ -36,26 +37,14 @@
 
 /* ---- writing (child) ---------------------------------------------------- */
 
-static bool put(int fd, const void *p, size_t n) {
-  const char *s = p;
-  while (n) {
-    ssize_t w = write(fd, s, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    s += w;
-    n -= (size_t)w;
-  }
-  return true;
-}
-
-static bool put_int(int fd, int64_t v) { return put(fd, &v, sizeof v); }
+static bool put_int(int fd, int64_t v) { return fd_write_all(fd, &v, sizeof v); }
 
 /* A string goes with its taint: a filter's text from the configuration
  * (or an untainted file) makes untainted commands and file names. */
 static bool put_str(int fd, const char *s) {
   if (!s) return put_int(fd, -1);
   size_t n = strlen(s);
-  return put_int(fd, (int64_t)n) && put_int(fd, is_tainted(s)) && put(fd, s, n);
+  return put_int(fd, (int64_t)n) && put_int(fd, is_tainted(s)) && fd_write_all(fd, s, n);
 }
 
 static bool put_reply(int fd, const reply_item *r) {
@@ -83,19 +72,7 @@ static bool put_outcome(int fd, filter_result fr, const filter_ctx *fc) {
 
 /* ---- reading (parent) --------------------------------------------------- */
 
-static bool get(int fd, void *p, size_t n) {
-  char *s = p;
-  while (n) {
-    ssize_t r = read(fd, s, n);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    s += r;
-    n -= (size_t)r;
-  }
-  return true;
-}
-
-static bool get_int(int fd, int64_t *v) { return get(fd, v, sizeof *v); }
+static bool get_int(int fd, int64_t *v) { return fd_read_all(fd, v, sizeof *v); }
 
 /* The filter's strings keep the taint they had in the child. */
 static bool get_str(int fd, const char **s) {
@@ -107,7 +84,7 @@ static bool get_str(int fd, const char **s) {
   }
   if (!get_int(fd, &tainted)) return false;
   char *b = store_get((size_t)n + 1, tainted != 0);
-  if (!get(fd, b, (size_t)n)) return false;
+  if (!fd_read_all(fd, b, (size_t)n)) return false;
   b[n] = 0;
   *s = b;
   return true;
