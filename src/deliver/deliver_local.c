@@ -27,6 +27,7 @@
 #include "deliver/deliver_int.h"
 #include "expand/expand.h"
 #include "expand/variables.h"
+#include "route/route.h"
 #include "route/router.h"
 #include "transport/transport.h"
 
@@ -57,21 +58,14 @@ static bool resolve_user(const opt_expand_id *o, uid_t *uid, gid_t *gid, bool *g
                          tname, expand_status.message ? expand_status.message : "");
     return false;
   }
-  char *end;
-  long n = strtol(v, &end, 10);
-  if (*v && !*end) {
-    *uid = (uid_t)n;
-    return true;
-  }
-  struct passwd *pw = getpwnam(v);
-  if (!pw) {
+  bool have_gid;
+  gid_t g;
+  if (!route_find_uid(v, uid, &g, &have_gid)) {
     *error = str_sprintf("Failed to find user \"%s\" from expanded string \"%s\" for the %s transport",
                          v, o->expand, tname);
     return false;
   }
-  *uid = pw->pw_uid;
-  *gid = pw->pw_gid;
-  *gid_known = true;
+  if (have_gid) *gid = g, *gid_known = true;
   return true;
 }
 
@@ -86,19 +80,11 @@ static bool resolve_group(const opt_expand_id *o, gid_t *gid, const char *tname,
                          tname, expand_status.message ? expand_status.message : "");
     return false;
   }
-  char *end;
-  long n = strtol(v, &end, 10);
-  if (*v && !*end) {
-    *gid = (gid_t)n;
-    return true;
-  }
-  struct group *gr = getgrnam(v);
-  if (!gr) {
+  if (!route_find_gid(v, gid)) {
     *error = str_sprintf("Failed to find group \"%s\" from expanded string \"%s\" for the %s transport",
                          v, o->expand, tname);
     return false;
   }
-  *gid = gr->gr_gid;
   return true;
 }
 

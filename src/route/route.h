@@ -160,6 +160,12 @@ struct passwd *route_finduser(const char *name);
  * uid/gid; false with a->message on failure. */
 bool route_set_ugid(struct router_instance *r, address_item *a, const struct passwd *pw);
 
+/* A user or group given as a number or a name (users through
+ * route_finduser's cache); false when unknown.  *have_gid says whether
+ * the user's passwd entry gave *gid. */
+bool route_find_uid(const char *s, uid_t *uid, gid_t *gid, bool *have_gid);
+bool route_find_gid(const char *s, gid_t *gid);
+
 /* The transport named by the router's transport option (expanded when it
  * contains "$"), or NULL with a->message set. */
 struct transport_instance *route_get_transport(struct router_instance *r, const char *name,

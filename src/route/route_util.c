@@ -56,8 +56,7 @@ struct passwd *route_finduser(const char *name) {
   return pw ? &c->pw : NULL;
 }
 
-/* A user given as a number or a name; false when unknown. */
-static bool find_uid(const char *s, uid_t *uid, gid_t *gid, bool *have_gid) {
+bool route_find_uid(const char *s, uid_t *uid, gid_t *gid, bool *have_gid) {
   char *end;
   *have_gid = false;
   if (*s >= '0' && *s <= '9') {
@@ -75,7 +74,7 @@ static bool find_uid(const char *s, uid_t *uid, gid_t *gid, bool *have_gid) {
   return true;
 }
 
-static bool find_gid(const char *s, gid_t *gid) {
+bool route_find_gid(const char *s, gid_t *gid) {
   char *end;
   if (*s >= '0' && *s <= '9') {
     unsigned long n = strtoul(s, &end, 10);
@@ -101,7 +100,7 @@ bool route_set_ugid(router_instance *r, address_item *a, const struct passwd *pw
       return false;
     }
     uid_t uid;
-    if (!find_uid(u, &uid, &ugid, &gid_from_user)) {
+    if (!route_find_uid(u, &uid, &ugid, &gid_from_user)) {
       a->message = str_sprintf("user %s was not found for the %s router", u, r->drv.name);
       return false;
     }
@@ -123,7 +122,7 @@ bool route_set_ugid(router_instance *r, address_item *a, const struct passwd *pw
                                r->drv.name, expand_status.message);
       return false;
     }
-    if (!find_gid(g, &gid)) {
+    if (!route_find_gid(g, &gid)) {
       a->message = str_sprintf("group %s was not found for the %s router", g, r->drv.name);
       return false;
     }
