@@ -4,7 +4,7 @@
  * those removed by routers and the transport (and rewritten by
  * headers_rewrite), the routers' and the transport's added headers, a
  * blank line, then the body read from the -D file; with CRLF line ends,
- * SMTP dot stuffing and check_string/escape_string applied at line starts.
+ * SMTP dot stuffing and check_string/escape_string at the start of body lines.
  * A transport_filter is handed to write_filter.c.
  *
  * Entry points: transport_write_message(), transport_return_path(),
@@ -378,7 +378,16 @@ gstring *tw_headers(const transport_write_opts *o, unsigned flags, const char **
 
 bool tw_write_parts(const transport_write_opts *o, unsigned flags, const gstring *hdrs, tw_out *w,
                     const char **error, int *err_code) {
-  if (hdrs) tw_out_data(w, hdrs->s, hdrs->len);
+  if (hdrs) {
+    /* check_string/escape_string are for body lines only (exim4). */
+    const char *check = w->check;
+    size_t need = w->need;
+    w->check = NULL;
+    w->need = w->dot_stuff ? 1 : 0;
+    tw_out_data(w, hdrs->s, hdrs->len);
+    w->check = check;
+    w->need = need;
+  }
   if (!(flags & TW_HEADERS_ONLY) && !feed_body(w, o->size_limit, error)) {
     *err_code = ERRNO_SPOOLFORMAT;
     return false;

@@ -16,8 +16,6 @@ from ptrans_cases import PIPE, PIPE_MULTI, run_case
 KNOWN = {
     "pcore2": "exim4 lowers the hard core-size limit to 0 before changing uid, so permit_coredump cannot "
               "raise it again (it logs the failure and the command gets 0); ours raises it",
-    "ppfx": "check_string/escape_string are applied to header lines too (transport/write.c); exim4 "
-            "escapes body lines only",
 }
 
 
