@@ -27,3 +27,15 @@ bool fd_read_all(int fd, void *p, size_t n) {
   }
   return true;
 }
+
+size_t fd_read_upto(int fd, void *p, size_t n) {
+  char *s = p;
+  size_t got = 0;
+  while (got < n) {
+    ssize_t r = read(fd, s + got, n - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    got += (size_t)r;
+  }
+  return got;
+}

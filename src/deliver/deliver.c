@@ -69,7 +69,7 @@ typedef struct run {
   bool cancelled;           /* -Mg, timeout_frozen_after */
   spool_tree *seen;         /* unique+transport of addresses set for delivery */
   int count;
-  addr_list todo, local, pfr, deferred, failed, delivered, route_failed;
+  addr_list pending, local, pfr, deferred, failed, delivered, route_failed;
 } run;
 
 static const char *top_recipient(const run *r, const address_item *a) {
@@ -259,9 +259,9 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
         else kids.head = copies.head;
         kids.tail = copies.tail;
       }
-      kids.tail->next = r->todo.head;
-      r->todo.head = kids.head;
-      if (!r->todo.tail) r->todo.tail = kids.tail;
+      kids.tail->next = r->pending.head;
+      r->pending.head = kids.head;
+      if (!r->pending.tail) r->pending.tail = kids.tail;
       return;
     }
     if (!a->transport) {
@@ -644,7 +644,7 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
     if (rc->errors_to) a->errors_address = rc->errors_to;
     if (rc->pno >= 0 && rc->pno < m->recipients_count)
       a->onetime_parent = m->recipients[rc->pno].address;
-    list_add(&r.todo, a);
+    list_add(&r.pending, a);
   }
 
   if (cancel) {
@@ -655,7 +655,7 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
       log_write_msg(m->id, LOG_MAIN, "cancelled by %s", pw ? pw->pw_name : "root");
     }
     r.cancelled = true;
-    for (address_item *a; (a = list_pop(&r.todo));) {
+    for (address_item *a; (a = list_pop(&r.pending));) {
       /* -Mg's bounce names the address with no reason under it (exim4) */
       a->message = a->user_message = o->give_up ? NULL : "frozen too long: cancelled";
       a->transport_return = FAIL;
@@ -669,7 +669,7 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
   int sf = cancel ? SF_CONTINUE : dlv_system_filter(&dm, &sf_gen, &sf_fail);
   addr_list sf_held = {0};   /* original recipients a freeze holds */
   if (sf != SF_CONTINUE) {
-    for (address_item *a; (a = list_pop(&r.todo));) {
+    for (address_item *a; (a = list_pop(&r.pending));) {
       if (sf == SF_FREEZE) {
         list_add(&sf_held, a);
       } else if (sf == SF_IGNORE) {
@@ -685,12 +685,12 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
   }
   for (address_item *a = sf_gen; a;) {
     address_item *next = a->next;
-    list_add(&r.todo, a);
+    list_add(&r.pending, a);
     a = next;
   }
 
   route_ctx ctx = {.purpose = ROUTE_DELIVER, .sender = m->sender};
-  for (address_item *a; (a = list_pop(&r.todo));) route_one(&r, a, &ctx);
+  for (address_item *a; (a = list_pop(&r.pending));) route_one(&r, a, &ctx);
   /* routing failures are logged once every address is routed, the last
    * one first, before the deliveries (exim4) */
   log_failures_reversed(&dm, r.route_failed.head);

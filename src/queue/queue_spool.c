@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "base/address.h"
+#include "base/fdio.h"
 #include "base/store.h"
 #include "base/str.h"
 #include "config/main_config.h"
@@ -81,14 +82,9 @@ int queue_read_header(const char *queue_name, const char *id, spool_msg *m, long
     errno = e;
     return 0;
   }
-  size_t size = (size_t)st.st_size, got = 0;
+  size_t size = (size_t)st.st_size;
   char *buf = store_get(size + 1, true);
-  while (got < size) {
-    ssize_t n = read(fd, buf + got, size - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    got += (size_t)n;
-  }
+  size_t got = fd_read_upto(fd, buf, size);
   close(fd);
   buf[got] = 0;
   *hsize = (long)got;

@@ -55,14 +55,14 @@ int route_tree(address_item *top, route_purpose purpose, const char *sender, uns
                                 : purpose == ROUTE_VERIFY_RECIPIENT ? "R"
                                                                     : NULL);
 
-  address_item *todo = top, *ended = NULL, **ended_tail = &ended, *local = NULL, *remote = NULL;
+  address_item *pending = top, *ended = NULL, **ended_tail = &ended, *local = NULL, *remote = NULL;
   top->next = NULL;
   int result = OK;
   bool full = (flags & RV_FULL) != 0;
 
-  while (todo) {
-    address_item *a = todo;
-    todo = a->next;
+  while (pending) {
+    address_item *a = pending;
+    pending = a->next;
     a->next = NULL;
     int rc;
     if (a->status == OK && a->router) {
@@ -89,8 +89,8 @@ int route_tree(address_item *top, route_purpose purpose, const char *sender, uns
       }
       address_item *last = kids;
       while (last->next) last = last->next;
-      last->next = todo;
-      todo = kids;
+      last->next = pending;
+      pending = kids;
       continue;
     }
     if (rc == OK && (a->flags & af_pfr)) {
@@ -121,8 +121,8 @@ int route_tree(address_item *top, route_purpose purpose, const char *sender, uns
       /* Children made before a :fail: in a redirection list go on. */
       address_item *last = kids;
       while (last->next) last = last->next;
-      last->next = todo;
-      todo = kids;
+      last->next = pending;
+      pending = kids;
     }
   }
 

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/fdio.h"
 #include "base/store.h"
 #include "base/str.h"
 #include "spool/spool.h"
@@ -407,14 +408,9 @@ bool spool_read_header(const char *spool_directory, bool split,
     if (fd >= 0) close(fd);
     return false;
   }
-  size_t size = (size_t)st.st_size, got = 0;
+  size_t size = (size_t)st.st_size;
   char *buf = store_get(size + 1, true);
-  while (got < size) {
-    ssize_t n = read(fd, buf + got, size - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    got += (size_t)n;
-  }
+  size_t got = fd_read_upto(fd, buf, size);
   close(fd);
   buf[got] = 0;
   if (!spool_parse_header(buf, got, name, m, error)) return false;
