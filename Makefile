@@ -87,8 +87,9 @@ ifeq ($(CORE_LIBS),)
 $(error the core libraries ($(CORE_PKGS)) are missing: run util/install-deps)
 endif
 MODULE_CFLAGS += $(shell pkg-config --cflags $(CORE_PKGS))
-# Berkeley DB (no pkg-config file): the hints databases (src/hints); libm.
-CORE_LIBS   += -ldb -lm
+# Berkeley DB (no pkg-config file): the hints databases (src/hints); libm;
+# glibc's libresolv (the DNS layer, src/dns).
+CORE_LIBS   += -ldb -lm -lresolv
 endif
 
 # ---- sources ------------------------------------------------------------------
