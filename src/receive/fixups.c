@@ -36,16 +36,26 @@ static const char *qualify_domain(void) {
   return mainconf.qualify_domain ? mainconf.qualify_domain : "";
 }
 
-/* "Full Name <login@qualify_domain>" (just the address without a name).
- * As exim4, a 7-bit name is made a valid phrase, one with 8-bit bytes is
+static const char *login_address(const rcv_msg *r) {
+  return str_sprintf("%s@%s", r->login, qualify_domain());
+}
+
+/* As exim4, a 7-bit name is made a valid phrase, one with 8-bit bytes is
  * RFC 2047-encoded (headers_charset) as a whole. */
+static const char *phrase_of(const char *fullname) {
+  return address_is_7bit(fullname) ? address_fix_phrase(fullname)
+                                   : g_str(rfc2047_encode(NULL, fullname, mainconf.headers_charset));
+}
+
+/* "name <addr>", the name made a phrase; just addr without a name */
+static const char *named_address(const char *fullname, const char *addr) {
+  if (!fullname || !*fullname) return addr;
+  return str_sprintf("%s <%s>", phrase_of(fullname), addr);
+}
+
+/* "Full Name <login@qualify_domain>" (just the address without a name). */
 static const char *login_mailbox(const rcv_msg *r) {
-  const char *addr = str_sprintf("%s@%s", r->login, qualify_domain());
-  if (!r->fullname || !*r->fullname) return addr;
-  const char *name = address_is_7bit(r->fullname)
-                         ? address_fix_phrase(r->fullname)
-                         : g_str(rfc2047_encode(NULL, r->fullname, mainconf.headers_charset));
-  return str_sprintf("%s <%s>", name, addr);
+  return named_address(r->fullname, login_address(r));
 }
 
 /* A From: that holds only the caller's unqualified login (spec 48.11). */
@@ -256,8 +266,13 @@ bool rcv_fixups(rcv_msg *r, char **args, int nargs, const char **error) {
       else content = submission_address(r);
       if (content && r->c->env.submission_name)
         content = with_name(r->c->env.submission_name, content);
-    } else if (sender && *sender) {
-      content = r->sender_explicit ? sender : login_mailbox(r);
+    } else if ((sender && *sender) || r->local_error) {
+      /* the caller's address with its name; an explicit sender (-f) is
+       * used as it is, named only by -F, and a report made with -f <>
+       * (-E) gets the bare login address unless -F named it */
+      if (!r->sender_explicit) content = login_mailbox(r);
+      else content = named_address(r->fullname_given ? r->fullname : NULL,
+                                   sender && *sender ? sender : login_address(r));
     }
     if (content)
       rewrite_header_in_place(rcv_header_append(&r->m.headers, str_sprintf("%s: %s", from_name, content), 'F'));

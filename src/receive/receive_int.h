@@ -83,6 +83,8 @@ typedef struct rcv_msg {
   bool sender_explicit;         /* sender came from -f (trusted or allowed) */
   const char *login;            /* local caller's login */
   const char *fullname;         /* -F or the password file's name */
+  bool fullname_given;          /* fullname came from -F */
+  bool local_error;             /* -E: a locally generated report (gets a From: even with <>) */
   const char *msgid_header;     /* content of Message-ID (or Resent-), for id= */
   bool msgid_created;
   const char *subject;          /* Subject: content, for T= */

@@ -281,6 +281,8 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
   r.sender_explicit = explicit_sender;
   r.login = me.login;
   r.fullname = st->sender_fullname ? st->sender_fullname : rcv_gecos_name(me.uid);
+  r.fullname_given = st->sender_fullname != NULL;
+  r.local_error = m->localerror = st->local_error_message;
   if (!r.extract)
     for (int i = 0; i < nrcpts; i++) rcv_add_recipient(&r, rcpts[i]);
 
