@@ -30,6 +30,7 @@
 #include "route/route.h"
 #include "route/router.h"
 #include "transport/transport.h"
+#include "transport/write.h"
 
 /* ------------------------------------------------------------- uid / gid */
 
@@ -205,6 +206,7 @@ typedef struct report {
   int special_action;
   int msglen;                   /* -1: no message */
   int outlen;                   /* -1: no return_output */
+  long size;                    /* bytes written (transport_count) */
   char transport[64];           /* the transport that delivered (appendfile's
                                    file_format may hand over to another) */
 } report;
@@ -225,7 +227,8 @@ static void child_report(int fd, address_item *batch) {
   int i = 0;
   for (address_item *a = batch; a; a = a->next, i++) {
     report r = {.index = i, .status = a->transport_return, .basic_errno = a->basic_errno,
-                .more_errno = a->more_errno, .special_action = a->special_action};
+                .more_errno = a->more_errno, .special_action = a->special_action,
+                .size = transport_count};
     size_t n = a->message ? strlen(a->message) : 0;
     if (n > REPORT_MSG_MAX) n = REPORT_MSG_MAX;
     size_t o = a->return_output ? strlen(a->return_output) : 0;
@@ -278,6 +281,7 @@ static void child_run(deliver_msg *dm, address_item *batch, const ugid *u, int f
     a->more_errno = 0;
     a->message = NULL;
   }
+  transport_count = 0;
   bool ran = ops && ops->deliver && ops->deliver(t, batch);
   for (address_item *a = batch; a; a = a->next)
     if (a->transport_return == DEFER_NONE) {   /* not set: the transport could not run */
@@ -338,6 +342,7 @@ void dlv_run_local(deliver_msg *dm, address_item *batch) {
       a->basic_errno = r.basic_errno;
       a->more_errno = r.more_errno;
       a->special_action = r.special_action;
+      a->size_delivered = r.size;
       a->message = msg;
       a->return_output = out;
       r.transport[sizeof r.transport - 1] = 0;

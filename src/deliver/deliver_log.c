@@ -93,7 +93,8 @@ static gstring *queue_time(gstring *g, const deliver_msg *dm) {
 
 void dlv_log_delivery(deliver_msg *dm, const address_item *a, bool fake, bool later_in_batch,
                       const struct timeval *dt) {
-  gstring *g = g_cat(NULL, fake ? "*> " : later_in_batch ? "-> " : "=> ");
+  /* -N: "*>", but a batch's later addresses keep "->" (exim4) */
+  gstring *g = g_cat(NULL, later_in_batch ? "-> " : fake ? "*> " : "=> ");
   g = dlv_address_text(g, a, local_style(a));
   if (LOGGING(sender_on_delivery)) g = g_fmt(g, " F=<%s>", dm->m.sender ? dm->m.sender : "");
   if (*dm->queue_name) g = g_fmt(g, " Q=%s", dm->queue_name);
@@ -109,6 +110,7 @@ void dlv_log_delivery(deliver_msg *dm, const address_item *a, bool fake, bool la
   }
   if (router_name(a)) g = g_fmt(g, " R=%s", router_name(a));
   if (transport_name(a)) g = g_fmt(g, " T=%s", transport_name(a));
+  if (LOGGING(delivery_size)) g = g_fmt(g, " S=%ld", fake ? 0L : a->size_delivered);
   /* smtp_confirmation: an LMTP delivery's reply to the data (the
    * transport leaves it in a->message) */
   if (LOGGING(smtp_confirmation) && !fake && a->message && a->transport && a->transport->drv.driver_name &&

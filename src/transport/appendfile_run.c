@@ -58,7 +58,7 @@ static bool expand_opt(af_ctx *c, const char *value, const char *what, const cha
 static bool bsmtp_line(af_ctx *c, int fd, const char *text) {
   gstring *g = g_cat(NULL, text);
   g = g_cat(g, c->ob->use_crlf ? "\r\n" : "\n");
-  return fd_write_all(fd, g->s, g->len);
+  return transport_write_string(fd, g->s, g->len);
 }
 
 /* The address a BSMTP RCPT command names (affixes dropped unless
@@ -78,11 +78,11 @@ bool af_write_copy(af_ctx *c, int fd, const char *where) {
   appendfile_options *ob = c->ob;
   const char *prefix, *suffix;
   if (!expand_opt(c, ob->message_prefix, "prefix", &prefix)) return false;
-  if (prefix && *prefix && !fd_write_all(fd, prefix, strlen(prefix))) {
+  if (prefix && *prefix && !transport_write_string(fd, prefix, strlen(prefix))) {
     write_failed(c, where);
     return false;
   }
-  unsigned flags = ob->use_crlf ? TW_CRLF : 0;
+  unsigned flags = ob->use_crlf || c->mbx ? TW_CRLF : 0;
   if (ob->use_bsmtp) {
     const char *err = NULL;
     const char *rp = transport_return_path(c->t, c->addr, &err);
@@ -118,7 +118,7 @@ bool af_write_copy(af_ctx *c, int fd, const char *where) {
     return false;
   }
   if (!expand_opt(c, ob->message_suffix, "suffix", &suffix)) return false;
-  if (suffix && *suffix && !fd_write_all(fd, suffix, strlen(suffix))) {
+  if (suffix && *suffix && !transport_write_string(fd, suffix, strlen(suffix))) {
     write_failed(c, where);
     return false;
   }

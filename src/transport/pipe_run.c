@@ -177,13 +177,13 @@ static void writer_main(transport_instance *t, const pipe_options *ob, address_i
   const char *err = NULL;
   int code = 0;
   bool ok = true;
-  if (prefix && *prefix) ok = write_str(fd, prefix, strlen(prefix));
+  if (prefix && *prefix) ok = transport_write_string(fd, prefix, strlen(prefix));
   if (ok && ob->use_bsmtp) {
     gstring *g = g_new(256, true);
     g = g_fmt(g, "MAIL FROM:<%s>%s", return_path ? return_path : "", nl);
     for (address_item *a = addr; a; a = a->next) g = g_fmt(g, "RCPT TO:<%s>%s", a->address, nl);
     g = g_fmt(g, "DATA%s", nl);
-    ok = write_str(fd, g->s, g->len);
+    ok = transport_write_string(fd, g->s, g->len);
   }
   if (ok) {
     transport_write_opts o = {
@@ -197,8 +197,14 @@ static void writer_main(transport_instance *t, const pipe_options *ob, address_i
     };
     ok = transport_write_message(&o, &err, &code);
   }
-  if (ok && suffix && *suffix) ok = write_str(fd, suffix, strlen(suffix));
-  if (ok || errno == EPIPE) _exit(0);
+  if (ok && suffix && *suffix) ok = transport_write_string(fd, suffix, strlen(suffix));
+  if (ok || errno == EPIPE) {
+    /* the byte count for the delivery's S= */
+    char n[32];
+    int len = snprintf(n, sizeof n, "+%ld", transport_count);
+    write_str(errfd, n, (size_t)len);
+    _exit(0);
+  }
   if (!err) err = str_sprintf("error writing to pipe: %s", strerror(errno));
   gstring *g = g_new(64, false);
   g = g_fmt(g, "%d %d ", code, errno);
@@ -460,6 +466,10 @@ bool pipe_deliver(transport_instance *t, address_item *addr) {
     ssize_t r = read(ep[0], werr, sizeof werr - 1);
     werr[r > 0 ? r : 0] = 0;
     close(ep[0]);
+  }
+  if (werr[0] == '+') {   /* written completely: the count */
+    transport_count = atol(werr + 1);
+    werr[0] = 0;
   }
 
   /* The first line of the output, for the log. */

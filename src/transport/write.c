@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../base/fdio.h"
 #include "../base/list.h"
 #include "../deliver/deliver.h"
 #include "../expand/expand.h"
@@ -27,6 +28,14 @@
 #include "write_int.h"
 
 /* ---- output stream ------------------------------------------------------ */
+
+long transport_count;
+
+bool transport_write_string(int fd, const char *s, size_t n) {
+  if (!fd_write_all(fd, s, n)) return false;
+  transport_count += (long)n;
+  return true;
+}
 
 void tw_out_init(tw_out *w, int fd, unsigned flags, const char *check, const char *escape) {
   memset(w, 0, sizeof *w);
@@ -57,6 +66,7 @@ static bool raw_flush(tw_out *w) {
       w->err = EIO;
     } else {
       off += (size_t)n;
+      transport_count += (long)n;
     }
   }
   w->blen = 0;

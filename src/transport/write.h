@@ -50,6 +50,15 @@ typedef struct transport_write_opts {
  * (ERRNO_CHHEADER_FAIL). */
 bool transport_write_message(const transport_write_opts *o, const char **error, int *err_code);
 
+/* Bytes a transport has written for the current delivery (the log's S=
+ * with +delivery_size): everything transport_write_message() and
+ * transport_write_string() wrote since the delivery process set it to 0. */
+extern long transport_count;
+
+/* Write n bytes of a transport's own text (message_prefix/suffix, a BSMTP
+ * envelope line) and count them in transport_count.  false with errno. */
+bool transport_write_string(int fd, const char *s, size_t n);
+
 /* The text a transport puts in addr->message after a failed
  * transport_write_message(), naming where it was writing (Exim's
  * "... while writing to <where>"): error NULL (a plain errno) gives

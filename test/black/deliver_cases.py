@@ -156,6 +156,46 @@ alias:
   one_time
 """ + SIMPLE_ROUTERS
 
+SIZE_ROUTERS = """\
+alias:
+  driver = redirect
+  local_parts = list
+  data = /dev/null
+  file_transport = t_mbox
+md:
+  driver = accept
+  local_parts = m
+  transport = t_maildir
+pp:
+  driver = accept
+  local_parts = p
+  transport = t_crlf_pipe
+bb:
+  driver = accept
+  local_parts = b1 : b2
+  transport = t_batch
+""" + SIMPLE_ROUTERS
+
+SIZE_TRANSPORTS = SIMPLE_TRANSPORTS + """\
+t_maildir:
+  driver = appendfile
+  directory = @T@/mail/md
+  maildir_format
+  user = nobody
+t_crlf_pipe:
+  driver = pipe
+  command = /bin/cat
+  use_crlf
+  user = nobody
+t_batch:
+  driver = appendfile
+  file = @T@/mail/batch
+  batch_max = 5
+  user = nobody
+"""
+
+SIZE_INPUT = "Subject: hi\n\nbody\n.dot\nFrom x\n"
+
 CASES = {
     # three local deliveries, preserved msglog
     "three_local": dict(main="preserve_message_logs\n", args=["-odi", "a@test.example", "b", "c@test.example"]),
@@ -294,4 +334,12 @@ CASES = {
     # a filter that sets up no delivery: "=> discarded" (exim4)
     "filter_discard": dict(main="preserve_message_logs\n", routers=FILTER_ROUTERS, transports=PFR_TRANSPORTS,
                            files={"forward": "# Exim filter\nseen finish\n"}, args=["-odi", "f@test.example"]),
+    # +delivery_size: S= is what the transport wrote (mbox with its From line and
+    # escapes, maildir, a CRLF pipe, a batch, /dev/null 0), 0 under -N, where
+    # a batch's later address still shows "->"
+    "delivery_size": dict(main="log_selector = +delivery_size\n", routers=SIZE_ROUTERS, transports=SIZE_TRANSPORTS,
+                          input=SIZE_INPUT, args=["-odi", "list@test.example", "m", "p", "b1", "b2", "a"]),
+    "delivery_size_N": dict(main="log_selector = +delivery_size\n", routers=SIZE_ROUTERS,
+                            transports=SIZE_TRANSPORTS, input=SIZE_INPUT, no_mail=True,
+                            args=["-odi", "-N", "a@test.example", "b1", "b2", "p"]),
 }

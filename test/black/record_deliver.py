@@ -52,7 +52,7 @@ def record(name, case):
         f = DIR / "spool" / d / first
         if f.exists():
             ml = strip(f.read_text().replace(str(DIR), "@T@"))
-    mail = {f.name: normalise_mail(f.read_text()) for f in sorted((DIR / "mail").iterdir())}
+    mail = {f.name: normalise_mail(f.read_text()) for f in sorted((DIR / "mail").iterdir()) if f.is_file()}
     lines = strip(raw.replace(str(DIR), "@T@"))
     if case.get("first_only"):
         lines = strip("\n".join(x for x in raw.replace(str(DIR), "@T@").splitlines() if f" {first} " in x))
