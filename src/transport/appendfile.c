@@ -15,6 +15,8 @@
 #include "appendfile_int.h"
 
 #define AO(n, t, f) {n, t, OPT_OFF(appendfile_options, f), NULL, NULL}
+/* An option of the MBX support (SUPPORT_MBX), refused when it is off. */
+#define AOMBX(n, t, f) {n, t, OPT_OFF(appendfile_options, f), "MBX", NULL}
 
 /* Sorted by name (strcmp order; '*' sorts first).  Exim lists the stored
  * expansion of maildir_use_size_file under its internal name too. */
@@ -53,7 +55,7 @@ static const optionlist appendfile_option_list[] = {
   AO("mailstore_format", opt_bool, mailstore_format),
   AO("mailstore_prefix", opt_stringptr, mailstore_prefix),
   AO("mailstore_suffix", opt_stringptr, mailstore_suffix),
-  AO("mbx_format", opt_bool, mbx_format),
+  AOMBX("mbx_format", opt_bool, mbx_format),
   AO("message_prefix", opt_stringptr, message_prefix),
   AO("message_suffix", opt_stringptr, message_suffix),
   AO("mode", opt_octint, mode),
@@ -71,7 +73,7 @@ static const optionlist appendfile_option_list[] = {
   AO("use_fcntl_lock", opt_bool_set, use_fcntl_lock),
   AO("use_flock_lock", opt_bool_set, use_flock_lock),
   AO("use_lockfile", opt_bool_set, use_lockfile),
-  AO("use_mbx_lock", opt_bool_set, use_mbx_lock),
+  AOMBX("use_mbx_lock", opt_bool_set, use_mbx_lock),
 };
 
 static const appendfile_options appendfile_defaults = {

@@ -7,12 +7,14 @@
  *                        mailstore
  *   appendfile_maildir.c maildir and maildirsize
  *   appendfile_quota.c   quota options and mailbox sizes
+ *   appendfile_mbx.c     MBX format and locking (SUPPORT_MBX)
  * Not for use outside src/transport/appendfile*.c.
  */
 #ifndef TRANSPORT_APPENDFILE_INT_H
 #define TRANSPORT_APPENDFILE_INT_H
 
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "../deliver/addr.h"
@@ -26,6 +28,7 @@ typedef struct af_ctx {
   const char *path;            /* expanded file or directory */
   bool is_dir;
   bool maildir, mailstore;
+  bool mbx;                    /* mbx_format for a single file: CRLF copy */
   uid_t uid;                   /* the delivery process's ids */
   gid_t gid;
   int mode;                    /* mode for created files */
@@ -62,6 +65,27 @@ bool af_write_copy(af_ctx *c, int fd, const char *where);
 
 /* appendfile_mbox.c */
 int af_deliver_file(af_ctx *c);
+/* One fcntl (use_fcntl) or flock lock call on fd, shared or exclusive,
+ * blocking for at most `timeout` seconds when timeout > 0. */
+bool af_lock_call(int fd, bool use_fcntl, bool shared, int timeout);
+
+/* appendfile_mbx.c, present when SUPPORT_MBX is on (af_mbx_ops_hooks is
+ * NULL otherwise; the options that need it are refused then).
+ *   lock    the MBX locking rules on the open mailbox: AF_LOCK_OK with the
+ *           /tmp lock file's descriptor and name, AF_LOCK_BUSY (try again
+ *           after lock_interval) or AF_LOCK_ERROR (failure recorded)
+ *   unlock  release, removing the /tmp file when nobody else holds the
+ *           mailbox
+ *   write   one copy in MBX format appended to fd (the file header first
+ *           when the mailbox was empty: start == 0); false with the
+ *           failure recorded */
+enum { AF_LOCK_OK, AF_LOCK_BUSY, AF_LOCK_ERROR };
+struct af_mbx_ops {
+  int (*lock)(af_ctx *c, int fd, const struct stat *st, int *lockfd, const char **lockname);
+  void (*unlock)(af_ctx *c, int fd, int lockfd, const char *lockname);
+  bool (*write)(af_ctx *c, int fd, const char *path, off_t start);
+};
+extern const struct af_mbx_ops *const af_mbx_ops_hooks;
 
 /* appendfile_dir.c */
 bool af_create_allowed(af_ctx *c, const char *path);

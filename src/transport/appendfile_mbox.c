@@ -3,7 +3,8 @@
  * lockfile_timeout), the checks on an existing file (symbolic links,
  * regular file or allowed FIFO, owner, group, mode), creation with
  * O_EXCL under create_file and file_must_exist, fcntl()/flock() locks
- * with lock_retries/lock_interval or blocking with a timeout, the quota,
+ * with lock_retries/lock_interval or blocking with a timeout (the MBX
+ * rules and format are appendfile_mbx.c's), the quota,
  * on a failed append the file cut back to its length and times, and
  * notify_comsat.
  *
@@ -72,8 +73,7 @@ static void lock_alarm(int sig) {
   (void)sig;
 }
 
-/* Run one locking call, blocking with a timeout when timeout > 0. */
-static bool lock_call(int fd, bool use_fcntl, int timeout) {
+bool af_lock_call(int fd, bool use_fcntl, bool shared, int timeout) {
   struct sigaction sa, old;
   if (timeout > 0) {
     memset(&sa, 0, sizeof sa);
@@ -84,10 +84,10 @@ static bool lock_call(int fd, bool use_fcntl, int timeout) {
   }
   bool ok;
   if (use_fcntl) {
-    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    struct flock fl = {.l_type = shared ? F_RDLCK : F_WRLCK, .l_whence = SEEK_SET};
     ok = fcntl(fd, timeout > 0 ? F_SETLKW : F_SETLK, &fl) == 0;
   } else {
-    ok = flock(fd, LOCK_EX | (timeout > 0 ? 0 : LOCK_NB)) == 0;
+    ok = flock(fd, (shared ? LOCK_SH : LOCK_EX) | (timeout > 0 ? 0 : LOCK_NB)) == 0;
   }
   if (timeout > 0) {
     alarm(0);
@@ -96,11 +96,14 @@ static bool lock_call(int fd, bool use_fcntl, int timeout) {
   return ok;
 }
 
-static bool lock_open_file(af_ctx *c, int fd) {
+/* Lock the open mailbox: exclusive fcntl/flock locks, or the MBX rules
+ * (use_mbx_lock).  AF_LOCK_OK, AF_LOCK_BUSY or AF_LOCK_ERROR (recorded). */
+static int lock_open_file(af_ctx *c, int fd, const struct stat *st, int *mbxfd, const char **mbxname) {
   appendfile_options *ob = c->ob;
-  if (ob->use_fcntl_lock && !lock_call(fd, true, ob->lock_fcntl_timeout)) return false;
-  if (ob->use_flock_lock && !lock_call(fd, false, ob->lock_flock_timeout)) return false;
-  return true;
+  if (ob->use_mbx_lock) return af_mbx_ops_hooks->lock(c, fd, st, mbxfd, mbxname);
+  if (ob->use_fcntl_lock && !af_lock_call(fd, true, false, ob->lock_fcntl_timeout)) return AF_LOCK_BUSY;
+  if (ob->use_flock_lock && !af_lock_call(fd, false, false, ob->lock_flock_timeout)) return AF_LOCK_BUSY;
+  return AF_LOCK_OK;
 }
 
 /* ---- opening ------------------------------------------------------------------ */
@@ -142,6 +145,7 @@ static bool check_existing(af_ctx *c, const struct stat *st, int *newmode) {
 static int open_mailbox(af_ctx *c, struct stat *st) {
   appendfile_options *ob = c->ob;
   const char *path = c->path;
+  int rw = ob->use_mbx_lock ? O_RDWR : O_WRONLY;   /* a shared fcntl lock needs read access */
   for (int round = 0; round < 10; round++) {
     bool link_to_nothing = false;
     if (lstat(path, st) == 0) {
@@ -165,7 +169,7 @@ static int open_mailbox(af_ctx *c, struct stat *st) {
         int newmode;
         if (!check_existing(c, st, &newmode)) return -1;
         bool fifo = S_ISFIFO(st->st_mode);
-        int fd = open(path, O_WRONLY | O_APPEND | O_NOCTTY | (fifo ? O_NONBLOCK : 0) |
+        int fd = open(path, rw | O_APPEND | O_NOCTTY | (fifo ? O_NONBLOCK : 0) |
                                 (ob->allow_symlink ? 0 : O_NOFOLLOW));
         if (fd < 0) {
           if (errno == ENOENT) continue;
@@ -204,7 +208,7 @@ static int open_mailbox(af_ctx *c, struct stat *st) {
               "mailbox %s does not exist, but creation outside the home directory is not permitted", path);
       return -1;
     }
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOCTTY | (link_to_nothing ? 0 : O_EXCL | O_NOFOLLOW),
+    int fd = open(path, rw | O_APPEND | O_CREAT | O_NOCTTY | (link_to_nothing ? 0 : O_EXCL | O_NOFOLLOW),
                   c->mode);
     if (fd < 0) {
       if (errno == EEXIST) continue;
@@ -269,15 +273,18 @@ int af_deliver_file(af_ctx *c) {
     retries = (int)((total + timeout - 1) / timeout);
     if (retries < 1) retries = 1;
   }
-  int fd = -1;
+  int fd = -1, mbxfd = -1;
+  const char *mbxname = NULL;
   struct stat st;
   bool locking = ob->use_fcntl_lock || ob->use_flock_lock;
   for (int attempt = 0;; attempt++) {
     fd = open_mailbox(c, &st);
     if (fd < 0) goto out;
-    if (!locking || lock_open_file(c, fd)) break;
+    int lk = locking ? lock_open_file(c, fd, &st, &mbxfd, &mbxname) : AF_LOCK_OK;
+    if (lk == AF_LOCK_OK) break;
     close(fd);
     fd = -1;
+    if (lk == AF_LOCK_ERROR) goto out;
     if (attempt + 1 >= retries) {
       af_fail(c, DEFER, ERRNO_LOCKFAILED, "failed to lock mailbox %s (fcntl/flock)", path);
       goto out;
@@ -293,7 +300,8 @@ int af_deliver_file(af_ctx *c) {
       if (c->basic_errno == ERRNO_EXIMQUOTA) c->more_errno = (int)(time(NULL) - st.st_atime);
       goto out;
     }
-    if (af_write_copy(c, fd, path)) {
+    c->mbx = ob->mbx_format;
+    if (c->mbx ? af_mbx_ops_hooks->write(c, fd, path, start) : af_write_copy(c, fd, path)) {
       c->rc = OK;
       struct stat after;
       if (regular && fstat(fd, &after) == 0) af_quota_warn_check(c, size, size + (after.st_size - start));
@@ -310,6 +318,7 @@ int af_deliver_file(af_ctx *c) {
   }
 
 out:
+  if (mbxfd >= 0) af_mbx_ops_hooks->unlock(c, fd, mbxfd, mbxname);
   if (fd >= 0 && close(fd) != 0 && c->rc == OK)
     af_fail(c, DEFER, errno, "error while closing %s", path);
   if (lockname) unlink(lockname);

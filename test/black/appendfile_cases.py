@@ -17,6 +17,7 @@ import re
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -283,6 +284,82 @@ CASES["writer_options"] = dict(
 )
 
 
+# ---- MBX format and MBX locking (SUPPORT_MBX) ------------------------------------
+# Both need a /tmp every user may write to (the MBX lock file
+# /tmp/.<dev>.<inode>, and the temporary copy that gives the message's size):
+# these cases run in a private mount namespace with a fresh tmpfs of mode
+# 1777 on /tmp ("tmpfs"), whatever the machine's /tmp is.
+_MBX = "  mbx_format\n  message_prefix =\n  message_suffix =\n"
+CASES["mbx_format"] = dict(
+    tmpfs=True,
+    routers=_router(["mbx", "mbxdflt", "mbxold", "mbxfcntl", "mbxflock", "mbxboth", "mbxcrlf"]),
+    transports=(_t("mbx", "  file = @T@/mail/mbx\n" + _MBX) +
+                _t("mbxdflt", "  file = @T@/mail/mbxdflt\n  mbx_format\n  return_path_add\n") +
+                _t("mbxold", "  file = @T@/mail/mbxold\n" + _MBX) +
+                _t("mbxfcntl", "  file = @T@/mail/mbxfcntl\n" + _MBX + "  use_fcntl_lock\n") +
+                _t("mbxflock", "  file = @T@/mail/mbxflock\n" + _MBX + "  use_mbx_lock\n  use_flock_lock\n") +
+                _t("mbxboth", "  file = @T@/mail/mbxboth\n" + _MBX + "  use_mbx_lock\n  use_fcntl_lock\n"
+                   "  use_lockfile\n") +
+                _t("mbxcrlf", "  file = @T@/mail/mbxcrlf\n" + _MBX + "  use_crlf\n")),
+    setup=[("write", "mbxold", "*mbx*\r\n5f000000" + "00000001\r\n" + " " * (2048 - 25) + "\r\n" +
+            " 1-Jan-2020 00:00:00 +0000,7;000000000001-00000001\r\nold\r\n\r\n", "nobody", 0o600)],
+    rcpts=["mbx@x", "mbxdflt@x", "mbxold@x", "mbxfcntl@x", "mbxflock@x", "mbxboth@x", "mbxcrlf@x"],
+    message="From: a@b\nSubject: hi\n\nFrom me\n\nline2\n.dot\n",
+)
+
+CASES["mbx_notmp"] = dict(
+    # /tmp as the machine has it: only meaningful where nobody cannot
+    # write there (the test skips otherwise).
+    notmp=True,
+    routers=_router(["mbxlk", "mbxtf"]),
+    transports=(_t("mbxlk", "  file = @T@/mail/mbxlk\n" + _MBX) +
+                _t("mbxtf", "  file = @T@/mail/mbxtf\n" + _MBX + "  use_fcntl_lock\n")),
+    rcpts=["mbxlk@x", "mbxtf@x"],
+)
+
+
+def tmpfs_command(cmd, paths):
+    """cmd run in a private mount namespace whose /tmp is a fresh tmpfs of
+    mode 1777, with `paths` (directories under /tmp) bound into it from
+    the real /tmp.  Afterwards the names left in the new /tmp are written
+    to <paths[0]>/tmp-after."""
+    stage = tempfile.mkdtemp(prefix="g2ns-", dir="/var/tmp")
+    script = ['set -e', f'mount --bind /tmp {stage}', 'mount -t tmpfs -o mode=1777 tmpfs /tmp']
+    for p in paths:
+        rel = os.path.relpath(p, "/tmp")
+        script += [f'mkdir -p {p}', f'mount --bind {stage}/{rel} {p}']
+    script += ['set +e', '"$@"', 'rc=$?', f'ls -A /tmp > {paths[0]}/tmp-after', 'exit $rc']
+    return ["unshare", "-m", "sh", "-c", "\n".join(script), "sh"] + list(cmd), stage
+
+
+def tmp_after(tmp: Path):
+    """The names a tmpfs_command run left in its /tmp (the world's own
+    directory left out), and the listing file removed."""
+    f = tmp / "tmp-after"
+    names = f.read_text().split()
+    f.unlink()
+    top = str(tmp.resolve()).split("/")[2]
+    return sorted(norm_names(n, tmp) for n in names if n != top)
+
+
+def tmp_writable_by_nobody():
+    r = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "test", "-w", "/tmp"])
+    return r.returncode == 0
+
+
+def run_case(exim_path, conf_path, tmp, case):
+    """Run the binary on a case (directly or under tmpfs_command)."""
+    cmd = [exim_path, "-C", str(conf_path)] + args_for(case)
+    stage = None
+    if case.get("tmpfs"):
+        cmd, stage = tmpfs_command(cmd, [str(tmp.resolve())])
+    try:
+        return subprocess.run(cmd, input=message_for(case), capture_output=True, text=True, errors="replace",
+                              timeout=60)
+    finally:
+        if stage:
+            os.rmdir(stage)
+
 # ---- running a case ---------------------------------------------------------------
 
 def _ids(user):
@@ -360,6 +437,11 @@ _NAME_NORMALISERS = [
     (re.compile(r"\.lock\.test\.example\.[0-9a-f]{8}\.[0-9a-f]{8}"), ".lock.test.example.TIME.PID"),
     (re.compile(r"temp\.\d+\.test\.example"), "temp.PID.test.example"),
     (re.compile(r"\d+\.\d+_maildirsize\.test\.example"), "TIME.PID_maildirsize.test.example"),
+    # MBX: the file header's UID validity (a time) and each message's
+    # internal date; the lock file's device and inode numbers
+    (re.compile(r"^\*mbx\*\r\n[0-9a-f]{8}", re.M), "*mbx*\r\nUIDVALID"),
+    (re.compile(r"(?<![^\n\0])[ \d]\d-[A-Z][a-z]{2}-\d{4} \d\d:\d\d:\d\d [-+]\d{4},"), "MBXDATE,"),
+    (re.compile(r"/tmp/\.[0-9a-f]+\.[0-9a-f]+"), "/tmp/.DEV.INODE"),
 ]
 
 

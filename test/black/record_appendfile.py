@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from appendfile_cases import (CASES, args_for, delivery_lines, mail_tree, message_for,  # noqa: E402
-                              prepare, release)
+from appendfile_cases import (CASES, delivery_lines, mail_tree, prepare, release, run_case,  # noqa: E402
+                              tmp_after)
 
 TOP = Path(__file__).resolve().parents[2]
 BASE = Path("/tmp/appendfile-rec")
@@ -33,11 +33,12 @@ def record(name, case):
         with tc.open("a") as f:
             f.write(str(conf) + "\n")
     try:
-        p = subprocess.run(["/usr/sbin/exim4", "-C", str(conf)] + args_for(case), input=message_for(case),
-                           capture_output=True, text=True)
+        p = run_case("/usr/sbin/exim4", conf, tmp, case)
     finally:
         release(holders)
     out = dict(rc=p.returncode, deliveries=delivery_lines(tmp), mail=mail_tree(tmp))
+    if case.get("tmpfs"):
+        out["tmp_after"] = tmp_after(tmp)
     d = TOP / "test" / "expected" / "appendfile"
     d.mkdir(exist_ok=True)
     (d / f"{name}.json").write_text(json.dumps(out, indent=1) + "\n")

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from appendfile_cases import CASES, args_for, delivery_lines, mail_tree, message_for, prepare, release
-from conftest import EXPECTED
+from appendfile_cases import (CASES, args_for, delivery_lines, mail_tree, message_for, prepare, release, run_case,
+                              tmp_after, tmp_writable_by_nobody)
+from conftest import EXIM, EXPECTED
 
 
 def delivery_calls(op):
@@ -44,13 +45,28 @@ def test_appendfile_case(exim, world_dir, name):
         pytest.xfail(case["xfail"])
     if case.get("xfail_unless") and not delivery_calls(case["xfail_unless"]):
         pytest.xfail(f"the delivery process does not call transport_ops.{case['xfail_unless']} yet")
+    if case.get("notmp") and tmp_writable_by_nobody():
+        pytest.skip("recorded where /tmp is not writable by nobody")
     want = json.loads((EXPECTED / "appendfile" / f"{name}.json").read_text())
     conf, holders = prepare(tmp_path, case)
     try:
-        r = exim(args_for(case), conf=conf, input=message_for(case))
+        if case.get("tmpfs"):
+            # a private /tmp (mount namespace): see appendfile_cases.py
+            conf_path = tmp_path / "conf"
+            conf_path.write_text(conf)
+            os.chmod(conf_path, 0o644)
+            p = run_case(EXIM, conf_path, tmp_path, case)
+            if "unshare" in p.stderr or "mount" in p.stderr:
+                pytest.skip("no private mount namespace here: " + p.stderr.strip())
+            rc, err = p.returncode, p.stderr
+        else:
+            r = exim(args_for(case), conf=conf, input=message_for(case))
+            rc, err = r.rc, r.err
     finally:
         release(holders)
-    assert r.rc == want["rc"], r.err
+    assert rc == want["rc"], err
+    if "tmp_after" in want:
+        assert tmp_after(tmp_path) == want["tmp_after"]
     got = mail_tree(tmp_path)
     assert sorted(got) == sorted(want["mail"])
     for k in want["mail"]:
