@@ -317,9 +317,13 @@ static int log_fd(int which) {
   const char *name = log_file_name(file_template, lf_names[which], now);
   if (lf[which].fd >= 0) {
     struct stat a, b;
-    if (strcmp(name, lf[which].name) == 0 && stat(name, &a) == 0 && fstat(lf[which].fd, &b) == 0 &&
-        a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+    bool same_name = strcmp(name, lf[which].name) == 0;
+    int st = same_name ? stat(name, &a) : -1;
+    if (st == 0 && fstat(lf[which].fd, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
       return lf[which].fd;
+    /* a delivery child under another uid cannot look into the log
+     * directory: it keeps the file its parent opened */
+    if (same_name && st < 0 && errno == EACCES) return lf[which].fd;
     close(lf[which].fd);
     lf[which].fd = -1;
   }
@@ -328,6 +332,10 @@ static int log_fd(int which) {
   lf[which].fd = fd;
   lf[which].name = str_perm(name);
   return fd;
+}
+
+void log_open_main(void) {
+  if (file_template && !host_checking_mode && !address_testing_mode) (void)log_fd(LF_MAIN);
 }
 
 /* syslog adds its own pid (LOG_PID); Exim's "[pid]" of the pid selector

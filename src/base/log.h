@@ -58,6 +58,10 @@ typedef struct {
  * text (a log_file_path item without %s: Exim's text). */
 const char *log_open_files(const log_settings *s);
 bool log_files_active(void);
+/* Open the main log file now, so that a child about to change to a uid
+ * that cannot open it (a transport's user) writes through the inherited
+ * descriptor; nothing when the lines go elsewhere. */
+void log_open_main(void);
 /* -bh / -bhc: from now on every line goes to stderr only, as
  * "LOG: [id ]text" (Exim's host-checking form), never to a log file. */
 void log_host_checking(bool on);

@@ -113,18 +113,26 @@ static int on_never_users(uid_t uid) {
   return 0;
 }
 
-/* The ids, home and current directory for delivering `a` with t.  false
- * with a->message and a->basic_errno set (the caller defers). */
-static bool choose_ugid(address_item *a, transport_instance *t, ugid *u) {
+/* The ids, home and current directory for delivering `a` with t (spec
+ * 23.2: the transport's user, else the message's creator for a transport
+ * that asks for it, else the router's, else the Exim user; the gid
+ * likewise, the creator's only with the creator's uid).  false with
+ * a->message and a->basic_errno set (the caller defers). */
+static bool choose_ugid(const deliver_msg *dm, address_item *a, transport_instance *t, ugid *u) {
   const char *tname = t->drv.name;
   const char *err = NULL;
   gid_t user_gid = 0;
   bool user_gid_known = false;
   memset(u, 0, sizeof *u);
+  const transport_ops *ops = t->drv.info ? t->drv.info->kind_ops : NULL;
+  bool creator = false;
 
   if (t->user.set || t->user.expand) {
     if (!resolve_user(&t->user, &u->uid, &user_gid, &user_gid_known, tname, &err)) goto fail;
     u->initgroups = t->initgroups;
+  } else if (ops && ops->as_creator && ops->as_creator(t)) {
+    u->uid = dm->m.originator_uid;
+    creator = true;
   } else if (a->flags & af_uid_set) {
     u->uid = a->uid;
     u->initgroups = (a->flags & af_initgroups) != 0;
@@ -146,6 +154,9 @@ static bool choose_ugid(address_item *a, transport_instance *t, ugid *u) {
     u->gid_set = true;
   } else if (a->flags & af_gid_set) {
     u->gid = a->gid;
+    u->gid_set = true;
+  } else if (creator) {
+    u->gid = dm->m.originator_gid;
     u->gid_set = true;
   } else if (user_gid_known) {
     u->gid = user_gid;
@@ -299,7 +310,8 @@ void dlv_run_local(deliver_msg *dm, address_item *batch) {
   ugid u;
   /* $local_part etc. for expanding the transport's user/group/home */
   addr_set_vars(batch);
-  if (!choose_ugid(batch, batch->transport, &u)) {
+  log_open_main();   /* the child may not be able to open it as its user */
+  if (!choose_ugid(dm, batch, batch->transport, &u)) {
     for (address_item *a = batch; a; a = a->next) {
       a->transport_return = DEFER;
       a->basic_errno = batch->basic_errno;

@@ -102,7 +102,12 @@ static int pipe_batch_max(const transport_instance *t) {
   return ob->batch_max > 0 ? ob->batch_max : 1;
 }
 
-static const transport_ops pipe_ops = {.local = true, .deliver = pipe_deliver, .batch_max = pipe_batch_max};
+static bool pipe_as_creator(const transport_instance *t) {
+  return ((const pipe_options *)t->drv.options_block)->pipe_as_creator;
+}
+
+static const transport_ops pipe_ops = {.local = true, .deliver = pipe_deliver, .batch_max = pipe_batch_max,
+                                       .as_creator = pipe_as_creator};
 
 const driver_info transport_pipe = {
   .name = "pipe",

@@ -64,6 +64,10 @@ typedef struct transport_ops {
    * itself (privileged, after the transport's child has finished) to send
    * the warning message.  NULL when the type has none. */
   void (*send_warning)(struct transport_instance *t, struct address_item *addr);
+  /* true when the delivery runs as the message's creator (the uid/gid
+   * that submitted it) unless the transport sets a user: pipe's
+   * pipe_as_creator.  NULL: never. */
+  bool (*as_creator)(const struct transport_instance *t);
 } transport_ops;
 
 /* Defaults every transport type's init applies first (retry_use_local_part

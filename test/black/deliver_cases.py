@@ -194,6 +194,43 @@ t_batch:
   user = nobody
 """
 
+CREATOR_ROUTERS = """\
+forward:
+  driver = redirect
+  local_parts = f1 : f2
+  data = |/usr/bin/id
+  pipe_transport = t_creator
+  user = ${if eq{$local_part}{f2}{mail}{daemon}}
+  group = ${if eq{$local_part}{f2}{nogroup}{daemon}}
+forward0:
+  driver = redirect
+  local_parts = f0
+  data = |/usr/bin/id
+  pipe_transport = t_creator
+a1:
+  driver = accept
+  local_parts = a1
+  transport = t_creator
+a2:
+  driver = accept
+  local_parts = a2
+  user = mail
+  transport = t_creator
+a3:
+  driver = accept
+  local_parts = a3
+  group = nogroup
+  transport = t_creator
+"""
+
+CREATOR_TRANSPORTS = """\
+t_creator:
+  driver = pipe
+  command = /usr/bin/id
+  pipe_as_creator
+  log_output
+"""
+
 SIZE_INPUT = "Subject: hi\n\nbody\n.dot\nFrom x\n"
 
 CASES = {
@@ -342,4 +379,16 @@ CASES = {
     "delivery_size_N": dict(main="log_selector = +delivery_size\n", routers=SIZE_ROUTERS,
                             transports=SIZE_TRANSPORTS, input=SIZE_INPUT, no_mail=True,
                             args=["-odi", "-N", "a@test.example", "b1", "b2", "p"]),
+    # pipe_as_creator: the uid of the message's creator (line 2 of -H,
+    # changed before -M), its gid unless the router gives one; root as the
+    # creator is on the fixed never_users list
+    "pipe_as_creator": dict(main="", routers=CREATOR_ROUTERS, transports=CREATOR_TRANSPORTS, creator="daemon 1 1",
+                            args=["-odq", "a1@test.example", "a2", "a3"], no_mail=True),
+    "pipe_as_creator_forward": dict(main="", routers=CREATOR_ROUTERS, transports=CREATOR_TRANSPORTS,
+                                    creator="daemon 1 1", args=["-odq", "f0@test.example"], no_mail=True),
+    "pipe_as_creator_forward2": dict(main="", routers=CREATOR_ROUTERS, transports=CREATOR_TRANSPORTS,
+                                     creator="daemon 1 1", args=["-odq", "f2@test.example"], no_mail=True),
+    "pipe_as_creator_root": dict(main="", routers=CREATOR_ROUTERS, transports=CREATOR_TRANSPORTS,
+                                 creator="root 0 0", args=["-odq", "a1@test.example"], first_only=True,
+                                 no_mail=True),
 }

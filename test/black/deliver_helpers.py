@@ -180,3 +180,14 @@ def header_envelope_tail(text):
     j = lines.index("", i)
     return dict(options=opts, tail=lines[i:j])
 
+
+def set_creator(input_dir, creator):
+    """Give every queued message another creator: line 2 of its -H
+    ("login uid gid"), for pipe_as_creator.  Returns the ids."""
+    ids = []
+    for h in sorted(Path(input_dir).glob("*-H")):
+        lines = h.read_text().split("\n")
+        lines[1] = creator
+        h.write_text("\n".join(lines))
+        ids.append(h.name[:-2])
+    return ids

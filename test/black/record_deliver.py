@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from deliver_cases import CASES  # noqa: E402
-from deliver_helpers import SIMPLE_ROUTERS, SIMPLE_TRANSPORTS, build_config, header_envelope_tail, normalise_mail  # noqa: E402
+from deliver_helpers import SIMPLE_ROUTERS, SIMPLE_TRANSPORTS, build_config, header_envelope_tail, normalise_mail, set_creator  # noqa: E402
 from conftest import normalise  # noqa: E402
 
 TOP = Path(__file__).resolve().parents[2]
@@ -44,6 +44,9 @@ def record(name, case):
             f.write(str(conf) + "\n")
     p = subprocess.run(["/usr/sbin/exim4", "-C", str(conf)] + case["args"],
                        input=case.get("input", "Subject: hi\n\nbody\n"), capture_output=True, text=True)
+    if case.get("creator"):   # queued (-odq): another creator, then -M
+        ids = set_creator(DIR / "spool" / "input", case["creator"])
+        p = subprocess.run(["/usr/sbin/exim4", "-C", str(conf), "-M"] + ids, capture_output=True, text=True)
     time.sleep(0.5)
     raw = (DIR / "spool" / "log" / "mainlog").read_text()
     first = re.findall(r"^\S+ \S+ (\S+) <= ", raw, re.M)[0]

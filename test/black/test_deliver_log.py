@@ -8,7 +8,7 @@ import pytest
 
 from conftest import EXPECTED
 from deliver_cases import CASES
-from deliver_helpers import SIMPLE_ROUTERS, SIMPLE_TRANSPORTS, DeliverEnv, header_envelope_tail
+from deliver_helpers import SIMPLE_ROUTERS, SIMPLE_TRANSPORTS, DeliverEnv, header_envelope_tail, set_creator
 
 
 def run_case(exim, tmp_path, case):
@@ -18,6 +18,8 @@ def run_case(exim, tmp_path, case):
     env.config(case.get("main", ""), case.get("routers", SIMPLE_ROUTERS),
                case.get("transports", SIMPLE_TRANSPORTS), case.get("retry"))
     r = env.run(case["args"], input=case.get("input", "Subject: hi\n\nbody\n"))
+    if case.get("creator"):   # queued (-odq): another creator, then -M
+        r = env.run(["-M"] + set_creator(env.input_dir(), case["creator"]))
     return env, r
 
 
