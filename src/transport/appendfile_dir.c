@@ -80,6 +80,13 @@ void af_set_mode(af_ctx *c, int fd) {
 }
 
 bool af_ensure_directory(af_ctx *c, const char *dir) {
+  /* create_file applies to the new file (so "inhome" refuses any
+   * directory but the home directory itself, existing or not). */
+  if (!af_create_allowed(c, str_sprintf("%s/x", dir))) {
+    af_fail(c, DEFER, ERRNO_BADCREATE,
+            "tried to create file in %s, but file creation outside the home directory is not permitted", dir);
+    return false;
+  }
   struct stat st;
   if (stat(dir, &st) == 0) {
     if (S_ISDIR(st.st_mode)) return true;
@@ -90,15 +97,9 @@ bool af_ensure_directory(af_ctx *c, const char *dir) {
     af_fail(c, DEFER, errno, "failed to stat directory %s", dir);
     return false;
   }
-  if (!c->ob->create_directory) {
-    af_fail(c, DEFER, ENOENT, "directory %s does not exist, but create_directory is not set", dir);
-    return false;
-  }
-  if (!af_create_allowed(c, dir)) {
-    af_fail(c, DEFER, ERRNO_BADCREATE,
-            "directory %s does not exist, but creation outside the home directory is not permitted", dir);
-    return false;
-  }
+  /* Without create_directory exim4 goes on and the file's creation fails
+   * (maildir: the caller reports the stat() error). */
+  if (!c->ob->create_directory) return true;
   return af_make_dirs(c, dir);
 }
 

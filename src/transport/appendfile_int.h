@@ -90,8 +90,9 @@ extern const struct af_mbx_ops *const af_mbx_ops_hooks;
 /* appendfile_dir.c */
 bool af_create_allowed(af_ctx *c, const char *path);
 bool af_make_dirs(af_ctx *c, const char *dir);
-/* The delivery directory exists, or is made (create_directory,
- * create_file); false with the failure recorded. */
+/* create_file allows a new file in dir, and dir exists or is made
+ * (create_directory; without it a missing dir is left for the file's
+ * creation to report); false with the failure recorded. */
 bool af_ensure_directory(af_ctx *c, const char *dir);
 int af_deliver_directory(af_ctx *c);
 int af_deliver_mailstore(af_ctx *c);

@@ -162,7 +162,14 @@ static const char *make_tag(af_ctx *c, long long written) {
 int af_deliver_maildir(af_ctx *c) {
   appendfile_options *ob = c->ob;
   const char *dir = c->path;
-  if (!af_ensure_directory(c, dir) || !ensure_subdirs(c, dir)) return c->rc;
+  if (!af_ensure_directory(c, dir)) return c->rc;
+  struct stat dst;
+  if (!ob->create_directory && stat(dir, &dst) != 0) {
+    int e = errno;
+    af_fail(c, DEFER, e, "stat() error for %s: %s", dir, strerror(e));
+    return c->rc;
+  }
+  if (!ensure_subdirs(c, dir)) return c->rc;
 
   /* The quota directory: given, or the parent of a maildir++ folder. */
   const char *qdir = dir;

@@ -248,14 +248,23 @@ int af_deliver_file(af_ctx *c) {
   appendfile_options *ob = c->ob;
   const char *path = c->path;
 
-  /* Missing directories above the file. */
+  /* Missing directories above the file: made when create_file allows the
+   * file itself (so never for "inhome", whose file must be in the home
+   * directory).  exim4 defers a file below a create_file path whose
+   * directory is missing with error -1 and no text, creating nothing. */
   const char *slash = strrchr(path, '/');
   if (slash && slash != path) {
     char *dir = str_copyn(path, (size_t)(slash - path));
     struct stat ds;
-    if (stat(dir, &ds) != 0 && errno == ENOENT && ob->create_directory && af_create_allowed(c, dir) &&
-        !af_make_dirs(c, dir))
-      return c->rc;
+    if (stat(dir, &ds) != 0 && errno == ENOENT && ob->create_directory && af_create_allowed(c, path)) {
+      if (ob->create_file_code == CREATE_PATH) {
+        c->rc = DEFER;
+        c->basic_errno = ERRNO_UNKNOWNERROR;
+        c->message = NULL;
+        return c->rc;
+      }
+      if (!af_make_dirs(c, dir)) return c->rc;
+    }
   }
 
   char *lockname = NULL;

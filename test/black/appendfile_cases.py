@@ -112,6 +112,32 @@ CASES["mbox_create"] = dict(
     rcpts=["nocreate@x", "inhome@x", "belowhome@x", "path@x", "homeok@x"],
 )
 
+# create_file and directories that do not exist yet (below the home
+# directory or the create_file path): which ones create_directory makes.
+CASES["create_dirs"] = dict(
+    routers=_router(["inhsub", "inhsubnl", "belowsub", "pathsub", "pathsubnl", "anysub", "inhnodir", "inhdeep",
+                     "dinh", "dinhdeep", "dpath", "dnodir", "dexist", "dmdnodir"],
+                    "  router_home_directory = @T@/mail/home\n  transport_home_directory = @T@/mail/home\n"),
+    transports=(_t("inhsub", "  file = $home/sub/inbox\n  create_file = inhome\n") +
+                _t("inhsubnl", "  file = $home/sub2/inbox\n  create_file = inhome\n  use_lockfile = false\n") +
+                _t("belowsub", "  file = $home/sub3/inbox\n  create_file = belowhome\n") +
+                _t("pathsub", "  file = @T@/mail/home/sub4/inbox\n  create_file = @T@/mail/home\n") +
+                _t("pathsubnl", "  file = @T@/mail/home/sub5/inbox\n  create_file = @T@/mail/home\n"
+                   "  use_lockfile = false\n") +
+                _t("anysub", "  file = $home/sub6/inbox\n  create_file = anywhere\n") +
+                _t("inhnodir", "  file = $home/sub7/inbox\n  create_file = inhome\n  create_directory = false\n") +
+                _t("inhdeep", "  file = $home/a/b/inbox\n  create_file = inhome\n") +
+                _t("dinh", "  directory = $home/d1\n  create_file = inhome\n") +
+                _t("dinhdeep", "  directory = $home/d2/x\n  create_file = inhome\n  maildir_format\n") +
+                _t("dpath", "  directory = @T@/mail/home/d3/x\n  create_file = @T@/mail/home\n") +
+                _t("dnodir", "  directory = $home/d4\n  create_directory = false\n") +
+                _t("dexist", "  directory = $home/d5\n  create_file = inhome\n") +
+                _t("dmdnodir", "  directory = $home/d6\n  maildir_format\n  create_directory = false\n")),
+    setup=[("mkdir", "home", "nobody"), ("mkdir", "home/d5", "nobody")],
+    rcpts=["inhsub@x", "inhsubnl@x", "belowsub@x", "pathsub@x", "pathsubnl@x", "anysub@x", "inhnodir@x", "inhdeep@x",
+           "dinh@x", "dinhdeep@x", "dpath@x", "dnodir@x", "dexist@x", "dmdnodir@x"],
+)
+
 CASES["mbox_format_other"] = dict(
     routers=_router(["ffmt2"]),
     transports=(_t("ffmt2", "  file = @T@/mail/ffmt2\n"
