@@ -235,6 +235,44 @@ static bool trusted_aa(const dns_answer *a) {
   return match_domain_list(zone->name, list, NULL, &err) == MATCH_YES;
 }
 
+/* The length of the reply in buf by walking its sections (at most size);
+ * -1 when it does not fit. */
+static int reply_length(const unsigned char *buf, size_t size) {
+  const unsigned char *p = buf + NS_HFIXEDSZ, *end = buf + size;
+  if (size < NS_HFIXEDSZ) return -1;
+  int qd = ns_get16(buf + 4), rrs = ns_get16(buf + 6) + ns_get16(buf + 8) + ns_get16(buf + 10);
+  for (int i = 0; i < qd + rrs; i++) {
+    int n = dn_skipname(p, end);
+    if (n < 0) return -1;
+    p += n;
+    if (i < qd) {
+      if (end - p < NS_QFIXEDSZ) return -1;
+      p += NS_QFIXEDSZ;
+    } else {
+      if (end - p < NS_RRFIXEDSZ) return -1;
+      size_t rdlen = ns_get16(p + 8);
+      p += NS_RRFIXEDSZ;
+      if ((size_t)(end - p) < rdlen) return -1;
+      p += rdlen;
+    }
+  }
+  return (int)(p - buf);
+}
+
+/* The authority section of a failed query's reply, or NULL. */
+static dns_answer *negative_answer(const unsigned char *buf, size_t size) {
+  ns_msg msg;
+  int len = reply_length(buf, size);
+  if (len < 0 || ns_initparse(buf, len, &msg) < 0) return NULL;
+  dns_answer *a = store_get_in(POOL_PERM, sizeof *a, false);
+  memset(a, 0, sizeof *a);
+  a->min_ttl = ~0u;
+  a->authority = decode_section(&msg, ns_s_ns, &a->min_ttl);
+  a->rcode = ns_msg_getflag(msg, ns_f_rcode);
+  a->min_ttl = DNS_NEGATIVE_TTL;
+  return a->authority ? a : NULL;
+}
+
 static dns_rc errno_rc(int herr) {
   switch (herr) {
   case HOST_NOT_FOUND: return DNS_NOMATCH;
@@ -275,7 +313,12 @@ static dns_rc basic_lookup(dns_answer **out, const char *name, int type, const c
         rc = DNS_NOMATCH;
       }
     }
-    cache_add(name, type, rc, NULL, NULL);
+    /* A "no data" reply still carries the zone's SOA in its authority
+     * section (the CSA parent search needs it); the resolver gives no
+     * length for a failed query, so the reply is parsed by its counts. */
+    dns_answer *neg = rc == DNS_NODATA ? negative_answer(buf, size) : NULL;
+    cache_add(name, type, rc, neg, NULL);
+    *out = neg;
     return rc;
   }
   ns_msg msg;

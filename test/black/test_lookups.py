@@ -107,8 +107,8 @@ def test_bV_lookups_and_berkeley_db(tmp_path):
     ref = (EXPECTED / "bV.exim4").read_text().splitlines()
     ours = [ln for ln in out if ln.startswith("Lookups (built-in):")][0].split()[2:]
     theirs = [ln for ln in ref if ln.startswith("Lookups (built-in):")][0].split()[2:]
-    assert ours[:9] == ["lsearch", "wildlsearch", "nwildlsearch", "iplsearch", "cdb", "dbm",
-                        "dbmjz", "dbmnz", "dsearch"]
+    assert ours[:10] == ["lsearch", "wildlsearch", "nwildlsearch", "iplsearch", "cdb", "dbm",
+                         "dbmjz", "dbmnz", "dnsdb", "dsearch"]
     known = [x for x in ours if x in theirs]
     assert known == [x for x in theirs if x in ours]
     bdb = [ln for ln in ref if ln.startswith("Berkeley DB: ")][0]
