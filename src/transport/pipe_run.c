@@ -369,11 +369,15 @@ bool pipe_deliver(transport_instance *t, address_item *addr) {
     return true;
   }
 
-  /* Core dumps: none unless permit_coredump (the limit is inherited by
-   * the command). */
+  /* Core dumps (the limit is inherited by the command): the soft and hard
+   * limits go to 0 first, as exim4's delivery process does before it gives
+   * up root, so permit_coredump's raise to unlimited only works for a
+   * transport running as root; otherwise its failure is logged and the
+   * command keeps 0. */
   struct rlimit rl = {0, 0};
-  if (ob->permit_coredump) rl.rlim_cur = rl.rlim_max = RLIM_INFINITY;
-  if (setrlimit(RLIMIT_CORE, &rl) < 0 && ob->permit_coredump)
+  setrlimit(RLIMIT_CORE, &rl);
+  rl.rlim_cur = rl.rlim_max = RLIM_INFINITY;
+  if (ob->permit_coredump && setrlimit(RLIMIT_CORE, &rl) < 0)
     log_write_msg(deliver_current ? deliver_current->m.id : NULL, LOG_MAIN,
                   "delivery setrlimit(RLIMIT_CORE, RLIM_INFINITY) failed: %s", strerror(errno));
 

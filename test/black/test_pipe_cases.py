@@ -14,8 +14,6 @@ from ptrans_cases import PIPE, PIPE_MULTI, run_case
 # Where we still differ from exim4 (the reason is in the xfail; they run, and
 # show as XPASS once the difference is gone).
 KNOWN = {
-    "pcore2": "exim4 lowers the hard core-size limit to 0 before changing uid, so permit_coredump cannot "
-              "raise it again (it logs the failure and the command gets 0); ours raises it",
 }
 
 
