@@ -55,6 +55,7 @@ typedef struct rcv_msg {
   size_t cur_header_len;
   bool header_too_big;
   bool header_line_too_long;
+  const char *header_read;      /* either: the header section as far as it was read */
   bool blank_line_seen;
 
   /* counts over the whole message */

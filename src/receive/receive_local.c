@@ -7,10 +7,12 @@
  * acl_not_smtp_start and acl_not_smtp ACLs, the header fix-ups, the spool
  * files and the "<=" line.
  *
- * Errors are reported on stderr with exit status 1 (as with -oep; the
- * -oem/-oee "mail the error back" forms need delivery, which this tree
- * does not have yet).  Once on the spool, a message is handed to
- * deliver_after_reception() (-odi/-odb/-odq, queue_only...).
+ * Errors are reported on stderr with exit status 1 under -oep/-oeq, and
+ * mailed to the sender with a copy of the message under -oem/-oee (the
+ * default; bounce_moan): a malformed recipient, no recipients, too big,
+ * an overlong header, acl_not_smtp's refusal.  Once on the spool, a
+ * message is handed to deliver_after_reception() (-odi/-odb/-odq,
+ * queue_only...).
  *
  * Entry point: receive_cmdline_main (receive.h).
  * Must never: accept a sender from an untrusted caller that
@@ -55,8 +57,10 @@ static int fail(const char *fmt, ...) {
 }
 
 /* Every address of the arguments (an argument may hold a comma list),
- * qualified; NULL with the error line on a bad one. */
-static const char *collect_recipients(int argc, char **argv, int first, char ***list, int *count) {
+ * qualified; NULL, or on a bad one its error with *bad_arg set to the
+ * whole argument that held it (as exim4 names it). */
+static const char *collect_recipients(int argc, char **argv, int first, char ***list, int *count,
+                                      const char **bad_arg) {
   const char *qr = mainconf.qualify_recipient ? mainconf.qualify_recipient : mainconf.qualify_domain;
   int n = 0, size = 8;
   char **out = store_get(sizeof(char *) * (size_t)size, false);
@@ -68,12 +72,13 @@ static const char *collect_recipients(int argc, char **argv, int first, char ***
       s = *e ? e + 1 : e;
       const char *t = str_skip_space(item);
       if (!*t) continue;
+      str_rtrim((char *)t);
       const char *err = NULL;
       int dom = 0;
-      char *a = address_extract(item, &err, NULL, NULL, &dom, false);
+      char *a = address_extract((char *)t, &err, NULL, NULL, &dom, false);
       if (!a) {
-        str_rtrim((char *)t);
-        return str_sprintf("bad recipient address \"%s\": %s", t, err);
+        *bad_arg = argv[i];
+        return err;
       }
       if (!dom) a = address_qualify(a, qr ? qr : "");
       if (n == size) {
@@ -163,12 +168,15 @@ static bool mails_errors(const cmdline_state *st) {
 }
 
 /* Mail the sender what was wrong with the message (spec 5, -oee), with a
- * copy of it; whether the report was accepted. */
-static bool moan_sender(rcv_msg *r, bounce_moan_kind kind) {
+ * copy of it: the headers and the body as far as they were read, or for
+ * an overlong header just what was read of the header section; reason is
+ * the kind's text (bounce_moan_msg).  Whether the report was accepted. */
+static bool moan_sender(rcv_msg *r, bounce_moan_kind kind, const char *reason) {
   if (!r->m.sender || !*r->m.sender) return false;
+  bool header_kind = kind == MOAN_HEADER_TOO_BIG || kind == MOAN_HEADER_LINE_TOO_BIG;
   gstring *h = g_new(1024, false);
   const char *mid = NULL;
-  for (spool_header *x = r->m.headers; x; x = x->next) {
+  for (spool_header *x = header_kind ? NULL : r->m.headers; x; x = x->next) {
     if (x->type == '*') continue;
     h = g_cat(h, x->text);
     if (!mid && str_ncmpic(x->text, "message-id:", 11) == 0) {
@@ -177,9 +185,14 @@ static bool moan_sender(rcv_msg *r, bounce_moan_kind kind) {
     }
   }
   /* the -D file being written is open write-only: read it by name */
-  int fd = r->spool_open && r->spool.data_tmp ? open(r->spool.data_tmp, O_RDONLY | O_CLOEXEC) : -1;
-  bounce_moan_msg m = {.id = r->m.id, .message_id = mid, .headers = g_str(h), .body_fd = fd,
-                       .body_offset = (off_t)strlen(r->m.id) + 3};
+  int fd = !header_kind && r->spool_open && r->spool.data_tmp ? open(r->spool.data_tmp, O_RDONLY | O_CLOEXEC)
+                                                              : -1;
+  /* exim4 has no message id yet when a header is too long: the report
+   * names none (-E without an id) */
+  bounce_moan_msg m = {.id = header_kind ? NULL : r->m.id, .message_id = mid,
+                       .headers = header_kind ? r->header_read : g_str(h), .body_fd = fd,
+                       .body_offset = (off_t)strlen(r->m.id) + 3, .reason = reason,
+                       .size_limit = rcv_size_limit()};
   bool sent = bounce_moan(kind, r->m.sender, &m, r->bad_addresses ? g_str(r->bad_addresses) : NULL,
                           r->bad_address_count, r->m.recipients_count > 0);
   if (fd >= 0) close(fd);
@@ -214,11 +227,7 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
   conn_current = &c;
 
   static rcv_msg r;
-  /* Recipients are checked before anything is read. */
-  char **rcpts = NULL;
-  int nrcpts = 0;
-  const char *err = collect_recipients(argc, argv, st->recipients_arg, &rcpts, &nrcpts);
-  if (err) return fail("%s", err);
+  const char *err = NULL;
 
   /* The sender: login@qualify_domain unless -f is allowed. */
   const char *sender = str_sprintf("%s@%s", me.login, qd);
@@ -235,6 +244,21 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
     sender = s;
     explicit_sender = true;
     set_untrusted = !trusted;
+  }
+
+  /* Recipients are checked before anything is read; a malformed one is
+   * mailed back with what standard input holds (-oem/-oee). */
+  char **rcpts = NULL;
+  int nrcpts = 0;
+  const char *bad_arg = NULL;
+  err = collect_recipients(argc, argv, st->recipients_arg, &rcpts, &nrcpts, &bad_arg);
+  if (err) {
+    if (mails_errors(st) && *sender) {
+      bounce_moan_msg bm = {.body_fd = 0, .body_is_stream = true,
+                            .reason = str_sprintf("%s  %s", bad_arg, err)};
+      return moan_status(st, bounce_moan(MOAN_BAD_ARGUMENT, sender, &bm, NULL, 0, false), false);
+    }
+    return fail("bad recipient address \"%s\": %s", bad_arg, err);
   }
   c.env.sender = sender;
   c.env.mail_seen = true;
@@ -320,6 +344,11 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
     const char *what = r.header_too_big ? "header" : "header line";
     log_write(LOG_MAIN, "%s message %s received from %s (more than %zu characters): message abandoned",
               r.header_too_big ? "ridiculously long" : "overlong", what, me.login, max);
+    if (mails_errors(st)) {
+      bool sent = moan_sender(&r, r.header_too_big ? MOAN_HEADER_TOO_BIG : MOAN_HEADER_LINE_TOO_BIG, NULL);
+      rcv_abandon(&r);
+      return moan_status(st, sent, false);
+    }
     rcv_abandon(&r);
     return fail("message %s longer than %zu characters received: message not accepted", what, max);
   }
@@ -327,7 +356,7 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
                   &err)) {
     log_write_msg(m->id, LOG_MAIN | LOG_PANIC, "%s %s", m->id, err);   /* Exim names the id twice */
     if (mails_errors(st) && m->recipients_count == 0) {
-      bool sent = moan_sender(&r, MOAN_NO_RECIPIENTS);
+      bool sent = moan_sender(&r, MOAN_NO_RECIPIENTS, NULL);
       rcv_abandon(&r);
       return moan_status(st, sent, true);
     }
@@ -339,7 +368,7 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
      * mails the error and goes on with the good ones (we cannot mail yet) */
     log_write_msg(m->id, LOG_MAIN | LOG_PANIC, "%s bad addresses found in headers", m->id);
     if (mails_errors(st)) {
-      bool sent = moan_sender(&r, MOAN_BAD_ADDRESSES);
+      bool sent = moan_sender(&r, MOAN_BAD_ADDRESSES, NULL);
       if (m->recipients_count == 0) {
         rcv_abandon(&r);
         return moan_status(st, sent, false);
@@ -353,6 +382,11 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
   if (limit > 0 && r.size > limit) {
     log_write_reject(m->id, rcv_reject_log_text(&r, sender), "rejected from <%s> U=%s: message too big: read=%ld max=%ld",
                      sender, me.login, r.size, limit);
+    if (mails_errors(st)) {
+      bool sent = moan_sender(&r, MOAN_TOO_BIG, NULL);
+      rcv_abandon(&r);
+      return moan_status(st, sent, false);
+    }
     rcv_abandon(&r);
     return fail("message rejected: message too big (max=%ld)", limit);
   }
@@ -367,19 +401,23 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
     const char *u = NULL, *l = NULL;
     int rc = acl_check(ACL_WHERE_NOTSMTP, NULL, mainconf.acl_not_smtp, &u, &l);
     if (rc != ACL_OK) {
-      const char *what = rc == ACL_DEFER ? "temporarily rejected" : rc == ACL_DISCARD ? "discarded" : "rejected";
-      const char *text = l ? l : u;
-      const char *env = rcv_reject_log_text(&r, sender);
       if (rc == ACL_DISCARD) {
         /* Exim logs the arrival and a blackhole delivery; the exit status is 1 */
         rcv_discard(&r, "non-SMTP", l);
         return EXIT_FAILURE;
       }
+      /* as exim4, defer is a rejection here too; a missing log text is
+       * written "NULL", a missing message "local configuration problem" */
+      const char *text = l ? l : u ? u : "NULL";
+      log_write_reject(m->id, rcv_reject_log_text(&r, sender), "F=<%s> rejected by non-SMTP ACL: %s", sender,
+                       text);
+      if (mails_errors(st)) {
+        bool sent = moan_sender(&r, MOAN_LOCAL_REJECT, u);
+        rcv_abandon(&r);
+        return moan_status(st, sent, false);
+      }
       rcv_abandon(&r);
-      if (text) log_write_reject(m->id, env, "F=<%s> %s by non-SMTP ACL: %s", sender, what, text);
-      else log_write_reject(m->id, env, "F=<%s> %s by non-SMTP ACL", sender, what);
-      if (u) return fail("message %s by non-SMTP ACL: %s", what, u);
-      return fail("message %s by non-SMTP ACL", what);
+      return fail("message rejected by non-SMTP ACL: %s", u ? u : "local configuration problem");
     }
   }
   rcv_apply_acl_headers(&r);

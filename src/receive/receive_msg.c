@@ -148,14 +148,22 @@ static void header_line(rcv_msg *r, const char *p, size_t n) {
     body_bytes(r, p, n);
     return;
   }
+  if (r->header_too_big || r->header_line_too_long) return;
   r->cur_header_len = cont ? r->cur_header_len + n : n;
-  if (r->header_line_maxsize && r->cur_header_len > r->header_line_maxsize)
+  /* what was read of the header section, for the -oem report: up to the
+   * end of the overlong line, or the first header_maxsize bytes */
+  if (r->header_line_maxsize && r->cur_header_len > r->header_line_maxsize) {
     r->header_line_too_long = true;
+    r->header_read = g_str(g_catn(g_catn(g_new(r->hdr->len + n + 1, true), r->hdr->s, r->hdr->len), p, n));
+  }
   if (r->header_maxsize && r->hdr->len + n > r->header_maxsize) {
     r->header_too_big = true;
+    r->header_line_too_long = false;
+    gstring *g = g_catn(g_new(r->header_maxsize + 1, true), r->hdr->s, r->hdr->len);
+    r->header_read = g_str(g_catn(g, p, r->header_maxsize - r->hdr->len));
     return;
   }
-  if (r->header_too_big || r->header_line_too_long) return;
+  if (r->header_line_too_long) return;
   size_t at = r->hdr->len;
   r->hdr = g_catn(r->hdr, p, n);
   for (size_t i = at; i < r->hdr->len; i++)   /* as exim4: a NUL in a header is a '?' */

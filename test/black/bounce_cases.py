@@ -94,6 +94,9 @@ def smtp(mail, rcpts, body="Subject: dsn\r\n\r\nbody\r\n"):
 
 
 S = "sender@example.com"
+# a message of about 3.9k
+MOAN_BIG = ("From: sender@example.com\nTo: good@example.com\nSubject: big one\n\n"
+       + "body line xxxxxxxxxxxxxxxxxxxxxxxxxxxx\n" * 100)
 CASES = [
     ("basic", "", "cmd", S, ["bad@example.com", "good@example.com", "bad2@nowhere.test"], MSG),
     ("no_message", "bounce_return_message = false", "cmd", S, ["bad@example.com"], MSG),
@@ -149,6 +152,24 @@ CASES = [
      "From: sender@example.com\nTo: bad@@y\nSubject: bad rcpt\n\nbody\n"),
     ("moan_bad_others", "", "oe", S, ["-oem", "-t"],
      "From: sender@example.com\nTo: good@example.com, bad@@y, x@@z\nSubject: bad rcpt\n\nbody\n"),
+    # errors found while reading (receive_local.c); the limit depends on the
+    # sender so that the report itself, with its copy, is not too big
+    ("moan_too_big", "message_size_limit = ${if def:sender_address {2000}{0}}", "oe", S,
+     ["-oem", "good@example.com"], MOAN_BIG),
+    ("moan_too_big_oee", "message_size_limit = ${if def:sender_address {3000}{0}}", "oe", S,
+     ["-oee", "good@example.com"], MOAN_BIG),
+    # (exim4 copies only what it read of the header section when the input
+    # fits its first 4k read; beyond that it adds whatever stdin still holds)
+    ("moan_header_big", "header_maxsize = 600", "oe", S, ["-oem", "good@example.com"],
+     "X-Long: " + "y" * 700 + "\nSubject: long\n\nbody\n"),
+    ("moan_header_line_big", "header_line_maxsize = 100", "oe", S, ["-oem", "good@example.com"],
+     "X-Long: " + "y" * 200 + "\nSubject: long\n\nbody\n"),
+    ("moan_acl", "acl_not_smtp = d\nbegin acl\nd:\n  deny senders = sender@example.com\n"
+     "       message = not wanted here\n  accept", "oe", S, ["-oem", "good@example.com"], MOAN_BIG),
+    ("moan_acl_nomsg", "acl_not_smtp = d\nbegin acl\nd:\n  deny senders = sender@example.com\n  accept",
+     "oe", S, ["-oee", "good@example.com"], MOAN_BIG),
+    ("moan_bad_arg", "", "oe", S, ["-oem", "a@b@c"], MOAN_BIG),
+    ("moan_bad_arg_oee", "", "oe", S, ["-oee", "good@example.com, a@b@c"], MOAN_BIG),
 ]
 
 FILES = {
