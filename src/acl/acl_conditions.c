@@ -1,8 +1,8 @@
 /* acl_conditions.c - the core ACL conditions (spec 44.26): acl,
  * authenticated, condition, domains, encrypted, hosts, local_parts,
- * recipients, sender_domains, senders, and the conditions whose part is
- * not in this build (dnslists, decode, ...), which are refused with a
- * message naming what is missing.
+ * recipients, sender_domains, senders (dnslists is in acl_dnslist.c),
+ * and the conditions whose part is not in this build (decode, spam, ...),
+ * which are refused with a message naming what is missing.
  *
  * List conditions set $domain_data, $local_part_data, $host_data,
  * $sender_data, $recipient_data from the matching item's data, and match
@@ -214,8 +214,7 @@ static int c_encrypted(acl_ctx *ctx, const acl_item *it, const char *arg) {
  * the ACL is read (a configuration error naming what is missing), and at
  * run time for inline ACLs. */
 static const char *missing_text(const char *name) {
-  const char *need = strcmp(name, "dnslists") == 0 ? "DNS lookups, which are not in this build yet"
-                     : strcmp(name, "decode") == 0 || strcmp(name, "malware") == 0 ||
+  const char *need = strcmp(name, "decode") == 0 || strcmp(name, "malware") == 0 ||
                              strcmp(name, "mime_regex") == 0 || strcmp(name, "regex") == 0 ||
                              strcmp(name, "spam") == 0
                          ? "content scanning (WITH_CONTENT_SCAN)"
@@ -236,7 +235,6 @@ MISSING(decode)
 MISSING(dkim_signers)
 MISSING(dkim_status)
 MISSING(dmarc_status)
-MISSING(dnslists)
 MISSING(malware)
 MISSING(mime_regex)
 MISSING(regex)
@@ -251,6 +249,7 @@ const acl_cond_def acl_conditions_core[] = {
   {"condition", 0, ACL_WHERE_ALL, c_condition, NULL},
   {"domains", 0, W_RCPT_ONLY, c_domains, NULL},
   {"encrypted", 0, W_NOT_NONSMTP & ~W(HELO), c_encrypted, NULL},
+  {"dnslists", 0, W_NOT_NONSMTP, acl_dnslists_run, NULL},   /* acl_dnslist.c */
   {"hosts", 0, W_NOT_NONSMTP, c_hosts, NULL},
   {"local_parts", 0, W_RCPT_ONLY, c_local_parts, NULL},
   {"recipients", 0, W_RCPT_ONLY, c_recipients, NULL},
@@ -261,7 +260,6 @@ const acl_cond_def acl_conditions_core[] = {
   {"dkim_signers", 0, ACL_WHERE_ALL, c_missing, check_dkim_signers},
   {"dkim_status", 0, ACL_WHERE_ALL, c_missing, check_dkim_status},
   {"dmarc_status", 0, ACL_WHERE_ALL, c_missing, check_dmarc_status},
-  {"dnslists", 0, ACL_WHERE_ALL, c_missing, check_dnslists},
   {"malware", 0, ACL_WHERE_ALL, c_missing, check_malware},
   {"mime_regex", 0, ACL_WHERE_ALL, c_missing, check_mime_regex},
   {"regex", 0, ACL_WHERE_ALL, c_missing, check_regex},

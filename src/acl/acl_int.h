@@ -128,6 +128,9 @@ void acl_sender_log_told(void);
 /* A new message: the cached sender verification result is dropped. */
 void acl_verify_reset_message(void);
 
+/* dnslists = ... (acl_dnslist.c) */
+int acl_dnslists_run(acl_ctx *ctx, const acl_item *it, const char *arg);
+
 /* Expand a time ("30s", "1d") for delay/ratelimit/seen: seconds or -1. */
 int acl_parse_time(const char *s);
 
