@@ -93,7 +93,6 @@ def test_strict_acl_vars(exim):
 
 
 @pytest.mark.parametrize("cond,need", [
-    ("dnslists = x.example", "DNS lookups, which are not in this build yet"),
     ("spam = nobody", "content scanning (WITH_CONTENT_SCAN)"),
     ("dkim_status = pass", "DKIM (DISABLE_DKIM unset)"),
     ("spf = pass", "SUPPORT_SPF"),
