@@ -24,6 +24,7 @@
 #include "config/main_config.h"
 #include "config/option.h"
 #include "deliver/deliver.h"
+#include "deliver/deliver_start.h"
 #include "expand/expand.h"
 #include "queue/queue.h"
 #include "spool/message_id.h"
@@ -153,7 +154,7 @@ static void start_delivery(const char *id) {
   }
   if (pid == 0) {
     child_common();
-    deliver_opts d = {0};
+    deliver_opts d = {.queue_smtp = deliver_queue_smtp, .smtp_domains = true};   /* just received */
     deliver_message(id, "", &d);
     fflush(NULL);
     _exit(EXIT_SUCCESS);

@@ -28,6 +28,7 @@
 #include "deliver/bounce.h"
 #include "deliver/deliver_int.h"
 #include "deliver/retry.h"
+#include "expand/match.h"
 #include "expand/variables.h"
 #include "route/redirect.h"
 #include "route/route.h"
@@ -70,6 +71,7 @@ typedef struct run {
   spool_tree *seen;         /* unique+transport of addresses set for delivery */
   int count;
   addr_list pending, local, pfr, deferred, failed, delivered, route_failed;
+  addr_list queued_smtp;    /* remote, left for a queue runner (-odqs, queue_smtp_domains) */
 } run;
 
 static const char *top_recipient(const run *r, const address_item *a) {
@@ -184,6 +186,36 @@ static void forbidden_transport(address_item *a) {
   const char *message = a->message;
   a->transport = route_get_transport(rt, name, a);
   a->message = message;
+}
+
+/* Whether a remote delivery waits for a queue runner: -odqs, or a domain
+ * on queue_smtp_domains right after reception. */
+static bool queued_smtp(const run *r, const address_item *a) {
+  if (r->o->queue_smtp) return true;
+  if (!r->o->smtp_domains || !mainconf.queue_smtp_domains || !a->domain) return false;
+  const char *err = NULL;
+  return match_domain_list(a->domain, mainconf.queue_smtp_domains, NULL, &err) == MATCH_YES;
+}
+
+/* Those addresses: deferred with exim4's texts, errno 0 for -odqs, -1 for
+ * queue_smtp_domains, without retry processing; the identity checks of
+ * the transport still apply. */
+static void do_queued_smtp(run *r) {
+  for (address_item *a; (a = list_pop(&r->queued_smtp));) {
+    if (dlv_check_ugid(r->dm, a)) {
+      a->transport_return = DEFER;
+      if (r->o->queue_smtp) {
+        a->basic_errno = 0;
+        a->message = "SMTP delivery explicitly queued";
+      } else {
+        a->basic_errno = ERRNO_UNKNOWNERROR;
+        a->message = "first-pass only routing due to -odqs, queue_smtp_domains or control=queue";
+      }
+    }
+    a->flags |= af_retry_skipped;
+    dlv_log_deferral(r->dm, a);
+    defer_push(r, a);
+  }
 }
 
 static void route_one(run *r, address_item *a, route_ctx *ctx) {
@@ -319,6 +351,13 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
       (r->o->local_only || r->o->first_pass_routing || r->o->remote_suppress)) {
     a->flags |= af_retry_skipped;
     defer_push(r, a);
+    return;
+  }
+  /* -odqs / queue_smtp_domains after reception: routed, but the remote
+   * transport is left for a queue runner (logged after the local
+   * deliveries) */
+  if (!route_transport_is_local(a->transport) && queued_smtp(r, a)) {
+    list_add(&r->queued_smtp, a);
     return;
   }
 
@@ -696,6 +735,7 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
   log_failures_reversed(&dm, r.route_failed.head);
   for (address_item *a; (a = list_pop(&r.route_failed));) list_add(&r.failed, a);   /* bounce order */
   do_local(&r);
+  do_queued_smtp(&r);
   do_retries(&r);
   one_time_children(&r);
   /* the success DSN goes before the bounce (exim4) */

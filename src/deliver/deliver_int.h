@@ -101,5 +101,9 @@ void dlv_system_filter_frozen(deliver_msg *dm, const char *text, const address_i
  * transport_return/basic_errno/more_errno/message from the child, or a
  * deferral when the child could not report. */
 void dlv_run_local(deliver_msg *dm, address_item *batch);
+/* The identity checks running a's transport would make (never_users):
+ * true when they pass; otherwise a is deferred with the message logged on
+ * a line of its own as dlv_run_local does. */
+bool dlv_check_ugid(deliver_msg *dm, address_item *a);
 
 #endif

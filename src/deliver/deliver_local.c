@@ -306,6 +306,15 @@ static void child_run(deliver_msg *dm, address_item *batch, const ugid *u, int f
   _exit(EXIT_SUCCESS);
 }
 
+bool dlv_check_ugid(deliver_msg *dm, address_item *a) {
+  ugid u;
+  addr_set_vars(a);
+  if (choose_ugid(dm, a, a->transport, &u)) return true;
+  a->transport_return = DEFER;
+  log_write_msg(dm->m.id, LOG_MAIN, "%s", a->message);
+  return false;
+}
+
 void dlv_run_local(deliver_msg *dm, address_item *batch) {
   ugid u;
   /* $local_part etc. for expanding the transport's user/group/home */

@@ -27,6 +27,7 @@
 int deliver_reception_mode = DELIVERY_DEFAULT;
 const char *deliver_config_arg;
 bool deliver_synchronous;
+bool deliver_queue_smtp;
 static bool deliver_load_latched;   /* queue_only_load_latch: once high, queue the rest */
 
 /* queue_only_file: the first listed path (without "smtp" prefix) that
@@ -61,18 +62,19 @@ static void run_delivery(const char *id) {
       argv[n++] = "-C";
       argv[n++] = (char *)deliver_config_arg;
     }
+    if (deliver_queue_smtp) argv[n++] = "-odqs";
     argv[n++] = "-Mc";
     argv[n++] = (char *)id;
     argv[n] = NULL;
     execv(argv[0], argv);
     log_write(LOG_MAIN | LOG_PANIC, "exec of %s failed: %s", argv[0], strerror(errno));
   }
-  deliver_opts o = {.after_reception = true};
+  deliver_opts o = {.after_reception = true, .queue_smtp = deliver_queue_smtp, .smtp_domains = true};
   (void)deliver_message(id, "", &o);
 }
 
 void deliver_after_reception(const char *id, int mode, bool queue_only_by_acl) {
-  bool override = mode != DELIVERY_DEFAULT && mainconf.queue_only_override;
+  bool override = (mode != DELIVERY_DEFAULT || deliver_queue_smtp) && mainconf.queue_only_override;
   if (mode == DELIVERY_QUEUE) return;
   if (queue_only_by_acl) {   /* control = queue: -odi does not override it (exim4) */
     log_write_msg(id, LOG_MAIN, "no immediate delivery: queued by ACL");

@@ -32,6 +32,10 @@ extern int deliver_reception_mode;
  * (exim4 gives such a child -odi). */
 extern bool deliver_synchronous;
 extern const char *deliver_config_arg;
+/* -odqs (set by main() from the command line): deliveries started after
+ * reception leave their remote transports for a queue runner; like
+ * -odb/-odi it overrides queue_only when queue_only_override is true. */
+extern bool deliver_queue_smtp;
 
 /* A line (timestamped) in the message log of a message being received
  * (spec 53.16: "Received from ...", "frozen by ACL"); nothing when

@@ -29,6 +29,7 @@
 #include "../config/print.h"
 #include "../config/readconf.h"
 #include "../daemon/daemon.h"
+#include "../deliver/deliver_start.h"
 #include "../deliver/retry.h"
 #include "../expand/expand.h"
 #include "../filter/filter.h"
@@ -167,6 +168,7 @@ int main(int argc, char **argv) {
   for (const cmdline_macro *m = st.macros; m; m = m->next)
     if ((err = macro_parse_cmdline(m->text, &rargs.cmdline_macros))) fail(str_sprintf("exim: %s", err));
   readconf_load(&rargs);
+  deliver_queue_smtp = st.queue_smtp;
 
   DEBUG(D_any) debug_after_config(argc, argv);
 

@@ -231,6 +231,20 @@ t_creator:
   log_output
 """
 
+REMOTE_ROUTERS = """\
+remote:
+  driver = manualroute
+  domains = ! test.example
+  route_list = * 192.0.2.1
+  transport = t_smtp
+""" + SIMPLE_ROUTERS
+
+REMOTE_TRANSPORTS = SIMPLE_TRANSPORTS + """\
+t_smtp:
+  driver = smtp
+  user = nobody
+"""
+
 SIZE_INPUT = "Subject: hi\n\nbody\n.dot\nFrom x\n"
 
 CASES = {
@@ -379,6 +393,19 @@ CASES = {
     "delivery_size_N": dict(main="log_selector = +delivery_size\n", routers=SIZE_ROUTERS,
                             transports=SIZE_TRANSPORTS, input=SIZE_INPUT, no_mail=True,
                             args=["-odi", "-N", "a@test.example", "b1", "b2", "p"]),
+    # -odqs and queue_smtp_domains: routed, local deliveries made, the smtp
+    # transport's addresses deferred for a queue runner (exim4 runs the
+    # transport, which writes the wait- hints as nobody: spool/db writable)
+    "odqs": dict(main="preserve_message_logs\n", routers=REMOTE_ROUTERS, transports=REMOTE_TRANSPORTS,
+                 dirs=["spool/db"], args=["-odqs", "-odi", "a@test.example", "r@remote.example"]),
+    "odqs_queue_only": dict(main="queue_only\n", routers=REMOTE_ROUTERS, transports=REMOTE_TRANSPORTS,
+                            dirs=["spool/db"], args=["-odqs", "a@test.example", "r@remote.example"],
+                            wait_for=r"^MSGID == r@remote"),
+    "odqs_never_users": dict(main="", routers=REMOTE_ROUTERS, transports=SIMPLE_TRANSPORTS + "t_smtp:\n  driver = smtp\n",
+                             args=["-odqs", "-odi", "r@remote.example"]),
+    "queue_smtp_domains": dict(main="preserve_message_logs\nqueue_smtp_domains = remote.example\n",
+                               routers=REMOTE_ROUTERS, transports=REMOTE_TRANSPORTS, dirs=["spool/db"],
+                               args=["-odi", "a@test.example", "r@remote.example"]),
     # pipe_as_creator: the uid of the message's creator (line 2 of -H,
     # changed before -M), its gid unless the router gives one; root as the
     # creator is on the fixed never_users list

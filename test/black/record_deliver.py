@@ -32,6 +32,9 @@ def record(name, case):
     (DIR / "spool").mkdir(parents=True)
     (DIR / "mail").mkdir()
     os.chmod(DIR / "mail", 0o777)
+    for d in case.get("dirs", ()):   # made writable for everyone (hints written as nobody)
+        (DIR / d).mkdir(parents=True, exist_ok=True)
+        os.chmod(DIR / d, 0o777)
     for fname, text in case.get("files", {}).items():
         (DIR / fname).write_text(text.replace("@T@", str(DIR)))
     conf = DIR / "conf"

@@ -13,6 +13,9 @@ from deliver_helpers import SIMPLE_ROUTERS, SIMPLE_TRANSPORTS, DeliverEnv, heade
 
 def run_case(exim, tmp_path, case):
     env = DeliverEnv(exim, tmp_path)
+    for d in case.get("dirs", ()):
+        (env.tmp / d).mkdir(parents=True, exist_ok=True)
+        (env.tmp / d).chmod(0o777)
     for fname, text in case.get("files", {}).items():
         (env.tmp / fname).write_text(text.replace("@T@", str(env.tmp)))
     env.config(case.get("main", ""), case.get("routers", SIMPLE_ROUTERS),
