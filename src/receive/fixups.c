@@ -10,6 +10,7 @@
  * marked '*', as Exim keeps them), or change headers when
  * suppress_local_fixups is in force (other than the removals and -t).
  */
+#include <ctype.h>
 #include <string.h>
 
 #include "base/address.h"
@@ -96,10 +97,15 @@ static void extract_recipients(rcv_msg *r, bool resent, char **args, int nargs) 
     address_item it;
     char *value = rcv_header_value(h);
     address_walk_init(&w, value);
-    while (address_walk_next(&w, &it)) {
+    for (const char *start = w.p; address_walk_next(&w, &it); start = w.p) {
       if (!it.address) {
-        r->bad_addresses = g_fmt(r->bad_addresses, "%s  %s: %s", r->bad_addresses ? "\n" : "", it.text,
-                                 it.error ? it.error : "malformed address");
+        /* exim4 names a malformed item by the rest of the header from it
+         * on ("bad@@y, x@@z"), and then goes on after its comma */
+        while (*start == ',' || isspace((unsigned char)*start)) start++;
+        char *rest = str_copy(start);
+        str_rtrim(rest);
+        r->bad_addresses = g_fmt(r->bad_addresses, "%s  %s: %s", r->bad_addresses ? "\n" : "",
+                                 *rest ? rest : it.text, it.error ? it.error : "malformed address");
         r->bad_address_count++;
         continue;
       }
@@ -219,12 +225,12 @@ bool rcv_fixups(rcv_msg *r, char **args, int nargs, const char **error) {
 
   if (r->non_smtp) fix_login_from(r, resent ? "Resent-From" : "From");
 
+  /* -t without recipients fails, after the other fix-ups: the copy that
+   * -oem mails back has the added headers, as exim4's */
+  bool no_recipients = false;
   if (r->extract) {
     extract_recipients(r, resent, args, nargs);
-    if (r->m.recipients_count == 0 && !r->bad_addresses) {
-      *error = "no recipients found in headers";
-      return false;
-    }
+    no_recipients = r->m.recipients_count == 0 && !r->bad_addresses;
   }
 
   /* Unqualified addresses in the address headers of a locally-originated
@@ -315,6 +321,10 @@ bool rcv_fixups(rcv_msg *r, char **args, int nargs, const char **error) {
   if (subj) {
     char *v = rcv_header_value(subj);
     r->subject = str_skip_space(v);
+  }
+  if (no_recipients) {
+    *error = "no recipients found in headers";
+    return false;
   }
   return true;
 }

@@ -143,6 +143,9 @@ void rcv_publish(rcv_msg *r);
 bool rcv_commit(rcv_msg *r);
 /* Throw away whatever was written (and rcv_forget). */
 void rcv_abandon(rcv_msg *r);
+/* PRDR refused every recipient: as exim4, the -D file stays (under its
+ * final name, without a -H) and nothing else is written (and rcv_forget). */
+void rcv_leave_data(rcv_msg *r);
 /* The message's expansion variables ($h_*, $message_*) end with it. */
 void rcv_forget(rcv_msg *r);
 /* An ACL said discard: the "<=" line, the blackhole delivery and

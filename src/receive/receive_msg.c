@@ -430,6 +430,18 @@ void rcv_discard(rcv_msg *r, const char *acl_name, const char *log_msg) {
   rcv_abandon(r);
 }
 
+void rcv_leave_data(rcv_msg *r) {
+  if (r->spool_open) {
+    stage_flush(r);
+    if (r->spool_open && (fsync(r->spool.data_fd) < 0 || rename(r->spool.data_tmp, r->spool.data_final) < 0))
+      spool_abort(&r->spool);
+    else if (r->spool_open)
+      spool_close(&r->spool);
+  }
+  r->spool_open = false;
+  rcv_forget(r);
+}
+
 void rcv_abandon(rcv_msg *r) {
   if (r->spool_open) spool_abort(&r->spool);
   r->spool_open = false;

@@ -159,10 +159,14 @@ void receive_smtp_message(smtp_conn *c, receive_body_fn body, void *body_ctx, re
     int kept = prdr_ops_hooks->data_phase(&r, &prdr_reply, &all_rejected);
     res->reply = prdr_reply;   /* later lines follow the per-recipient ones */
     if (kept == 0) {
-      rcv_abandon(&r);
-      /* nobody accepted: 550 when all were rejected, 450 when any deferred */
-      res->reply = g_fmt(res->reply, "%s id=%s message %srejected for all recipients\r\n",
-                         all_rejected ? "550" : "450", r.m.id, all_rejected ? "" : "temporarily ");
+      /* nobody accepted: exim4 answers 550 when all were refused, but
+       * "250 ... accepted for some recipients" when one was deferred; it
+       * logs no arrival and leaves the -D file behind in both cases */
+      rcv_leave_data(&r);
+      if (all_rejected)
+        res->reply = g_fmt(res->reply, "550 id=%s message rejected for all recipients\r\n", r.m.id);
+      else
+        res->reply = g_fmt(res->reply, "250 id=%s message accepted for some recipients\r\n", r.m.id);
       return;
     }
   }

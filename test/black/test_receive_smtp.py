@@ -83,41 +83,13 @@ def _run(tmp_path, name):
     return got, exp, "-bh" in SMTP_CASES[name]["args"]
 
 
-# Where we differ from exim4 on purpose: when PRDR leaves no recipient,
-# exim4 leaves the -D file behind and, if one recipient was deferred,
-# still answers "250 ... accepted for some recipients"; we keep nothing
-# and do not say 250 for a message nobody accepted.
-DEVIATIONS = {
-    "smtp_prdr_deny_all": [],
-    "smtp_prdr_defer_all": [("250 id=<ID> message accepted for some recipients",
-                             "450 id=<ID> message temporarily rejected for all recipients")],
-}
-
-
-def _deviate(name, owned_exp):
-    if name in DEVIATIONS:
-        owned_exp.pop("-D", None)
-        owned_exp["replies"] = [dict(DEVIATIONS[name]).get(x, x) for x in owned_exp["replies"]]
-    return owned_exp
-
-
 @pytest.mark.parametrize("name", sorted(SMTP_CASES))
 def test_smtp_case_reception(tmp_path, name):
     got, exp, hc = _run(tmp_path, name)
-    assert owned(reception_only(got), hc) == _deviate(name, owned(reception_only(exp), hc))
+    assert owned(reception_only(got), hc) == owned(reception_only(exp), hc)
 
 
-# Whole-session differences still open: with PRDR and no recipient left
-# exim4 keeps a -D file and answers 250 (see doc/receive.txt).
-WHOLE_KNOWN_DIFFERENCES = {
-    "smtp_prdr_defer_all": "PRDR with no recipient left: exim4 answers 250",
-    "smtp_prdr_deny_all": "PRDR with no recipient left: exim4 answers 250",
-}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=WHOLE_KNOWN_DIFFERENCES[n]))
-    if n in WHOLE_KNOWN_DIFFERENCES else n for n in sorted(SMTP_CASES)])
+@pytest.mark.parametrize("name", sorted(SMTP_CASES))
 def test_smtp_case_whole(tmp_path, name):
     got, exp, hc = _run(tmp_path, name)
     assert owned(got, hc) == owned(exp, hc)
