@@ -695,10 +695,13 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
     }
     r.cancelled = true;
     for (address_item *a; (a = list_pop(&r.pending));) {
-      /* -Mg's bounce names the address with no reason under it (exim4) */
-      a->message = a->user_message = o->give_up ? NULL : "frozen too long: cancelled";
+      /* the bounce names each address with no reason under it, the last
+       * recipient first (exim4, -Mg and timeout_frozen_after alike) */
+      a->message = a->user_message = NULL;
       a->transport_return = FAIL;
-      list_add(&r.failed, a);
+      a->next = r.failed.head;
+      r.failed.head = a;
+      if (!r.failed.tail) r.failed.tail = a;
     }
   }
 

@@ -5,7 +5,9 @@ writes test/expected/bounce/<name>.json) and test_bounce_*.py.
 Each case: name, extra main options, input mode ("cmd": sendmail command
 line with -odi, "smtp": -bs -odi with the SMTP lines given, "warn": queued
 with -odq, made older, then delivered with -M, "oe": the options given
-instead of recipients, exit code recorded), sender, recipients, input.
+instead of recipients, exit code recorded; "frozenN": queued, frozen with
+-Mf, made N seconds older, then a queue run -q; "giveup": queued, then
+-Mg), sender, recipients, input.
 Mailboxes are files under @DIR@/mail named after the local part.
 """
 
@@ -133,6 +135,10 @@ CASES = [
     ("warn_hours", "delay_warning = 2h", "warn7300", S, ["later@later.example"], MSG),
     ("warn_minutes", "delay_warning = 90m", "warn5500", S, ["later@later.example"], MSG),
     ("retry_timeout", "", "warn90000", S, ["later@later.example"], MSG),
+    # frozen (-Mf) for longer than timeout_frozen_after: a queue run cancels it
+    ("frozen_timeout", "timeout_frozen_after = 1h", "frozen7200", S, ["good@example.com", "other@example.com"], MSG),
+    # -Mg: the same report
+    ("give_up", "", "giveup", S, ["good@example.com", "other@example.com", "postmaster@example.com"], MSG),
     ("warn_notify_first", "delay_warning = 1h", "smtpwarn4000", S, None, smtp(
         "<sender@example.com>", ["<later1@later.example> NOTIFY=DELAY", "<later2@later.example> NOTIFY=FAILURE"])),
     ("warn_notify_none", "delay_warning = 1h", "smtpwarn4000", S, None, smtp(

@@ -63,7 +63,7 @@ def run(case):
             subprocess.run([EXIM, "-C", conf, "-odq", "-f", sender] + rcpts, input=text, text=True, check=True)
         ids = subprocess.run([EXIM, "-C", conf, "-bpru"], capture_output=True, text=True).stdout
         mid = ids.split()[2]
-        age = int(mode[4:]) if mode[4:] else 0
+        age = int("".join(c for c in mode if c.isdigit()) or 0)
         if age:   # "warnN": the message made N seconds older in its -H file
             h = next(Path(DIR, "spool", "input").glob("*-H"))
             lines = h.read_text().split("\n")
@@ -72,7 +72,13 @@ def run(case):
             h.write_text("\n".join(lines))
         else:
             time.sleep(2)
-        subprocess.run([EXIM, "-C", conf, "-M", mid], check=True)
+        if mode == "giveup":
+            subprocess.run([EXIM, "-C", conf, "-Mg", mid], check=True)
+        elif mode.startswith("frozen"):   # "frozenN": frozen, N seconds old, then a queue run
+            subprocess.run([EXIM, "-C", conf, "-Mf", mid], check=True, capture_output=True)
+            subprocess.run([EXIM, "-C", conf, "-q"], check=True)
+        else:
+            subprocess.run([EXIM, "-C", conf, "-M", mid], check=True)
         for _ in range(30 if "none" in name or "condition" in name else 100):   # the warning is delivered by its own process
             if Path(DIR, "mail", "sender").exists() and "Completed" in Path(DIR, "log", "mainlog").read_text().split("R=" + mid)[-1]:
                 break

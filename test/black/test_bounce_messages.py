@@ -64,10 +64,17 @@ def run_case(tmp, case):
         (hfile,) = list((tmp / "spool" / "input").glob("*-H"))
         lines = hfile.read_text().split("\n")
         t, count = lines[3].split()
-        age = int(mode[4:]) if mode[4:] else 10       # "warnN": received N seconds ago
+        digits = "".join(c for c in mode if c.isdigit())
+        age = int(digits) if digits else 10       # "warnN"/"frozenN": received N seconds ago
         lines[3] = "%d %s" % (int(t) - age, count)
         hfile.write_text("\n".join(lines))
-        subprocess.run(base + ["-M", hfile.name[:-2]], check=True, timeout=30)
+        if mode == "giveup":
+            subprocess.run(base + ["-Mg", hfile.name[:-2]], check=True, timeout=30)
+        elif mode.startswith("frozen"):   # frozen by root, then a queue run
+            subprocess.run(base + ["-Mf", hfile.name[:-2]], check=True, capture_output=True, timeout=30)
+            subprocess.run(base + ["-q"], check=True, timeout=30)
+        else:
+            subprocess.run(base + ["-M", hfile.name[:-2]], check=True, timeout=30)
     exp = EXPECTED / "bounce" / (name + ".json")
     want = json.loads(exp.read_text()) if exp.exists() else {"mail": {}}
     # generated messages are delivered by their own processes: wait until
