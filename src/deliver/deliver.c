@@ -218,6 +218,26 @@ static void do_queued_smtp(run *r) {
   }
 }
 
+/* The addresses routing generated: routed next, before the rest; an
+ * unseen router's own copy after the address going on (exim4's order). */
+static void queue_generated(run *r, route_ctx *ctx) {
+  if (!ctx->generated) return;
+  addr_list kids = {0}, copies = {0};
+  for (address_item *c = ctx->generated, *next; c; c = next) {
+    next = c->next;
+    list_add((c->flags & af_unseen) && c->status == OK ? &copies : &kids, c);
+  }
+  ctx->generated = NULL;
+  if (copies.head) {
+    if (kids.tail) kids.tail->next = copies.head;
+    else kids.head = copies.head;
+    kids.tail = copies.tail;
+  }
+  kids.tail->next = r->pending.head;
+  r->pending.head = kids.head;
+  if (!r->pending.tail) r->pending.tail = kids.tail;
+}
+
 static void route_one(run *r, address_item *a, route_ctx *ctx) {
   deliver_msg *dm = r->dm;
   if (++r->count > MAX_ADDRESSES) {
@@ -275,25 +295,13 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
       if (!a->message) a->message = "Unrouteable address";
       a->transport_return = FAIL;
       list_add(&r->route_failed, a);   /* logged when routing is over */
+      /* the items a redirection list had before its :fail: are still
+       * delivered (exim4) */
+      queue_generated(r, ctx);
       return;
     }
     if (ctx->generated) {
-      /* children are routed next, before the rest; an unseen router's
-       * own copy after the address going on (exim4's order) */
-      addr_list kids = {0}, copies = {0};
-      for (address_item *c = ctx->generated, *next; c; c = next) {
-        next = c->next;
-        list_add((c->flags & af_unseen) && c->status == OK ? &copies : &kids, c);
-      }
-      ctx->generated = NULL;
-      if (copies.head) {
-        if (kids.tail) kids.tail->next = copies.head;
-        else kids.head = copies.head;
-        kids.tail = copies.tail;
-      }
-      kids.tail->next = r->pending.head;
-      r->pending.head = kids.head;
-      if (!r->pending.tail) r->pending.tail = kids.tail;
+      queue_generated(r, ctx);
       return;
     }
     if (!a->transport) {

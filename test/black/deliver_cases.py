@@ -231,6 +231,16 @@ t_creator:
   log_output
 """
 
+FAIL_AFTER_ROUTERS = """\
+alias:
+  driver = redirect
+  local_parts = list : l3
+  allow_fail
+  data = ${if eq{$local_part}{list}{a, :fail: gone away}{|/bin/cat, :fail: no}}
+  pipe_transport = address_pipe
+  user = nobody
+""" + SIMPLE_ROUTERS
+
 REMOTE_ROUTERS = """\
 remote:
   driver = manualroute
@@ -393,6 +403,11 @@ CASES = {
     "delivery_size_N": dict(main="log_selector = +delivery_size\n", routers=SIZE_ROUTERS,
                             transports=SIZE_TRANSPORTS, input=SIZE_INPUT, no_mail=True,
                             args=["-odi", "-N", "a@test.example", "b1", "b2", "p"]),
+    # items before :fail: in a redirection list are still delivered (exim4),
+    # while the address itself fails
+    "redirect_children_then_fail": dict(main="preserve_message_logs\n", routers=FAIL_AFTER_ROUTERS,
+                                        transports=PFR_TRANSPORTS, first_only=True,
+                                        args=["-odi", "list@test.example", "l3@test.example"]),
     # -odqs and queue_smtp_domains: routed, local deliveries made, the smtp
     # transport's addresses deferred for a queue runner (exim4 runs the
     # transport, which writes the wait- hints as nobody: spool/db writable)
