@@ -192,13 +192,17 @@ static int mr_route(router_instance *r, address_item *a, const struct passwd *pw
     route_log_no_address(failed);
     int code = ob->hff_code == MR_IGNORE ? ob->hai_code : ob->hff_code;
     a->message = ob->hff_code == MR_IGNORE && !failed
-                     ? str_sprintf("all hosts for %s were ignored", a->domain)
+                     ? str_sprintf("lookup failed for all hosts in %s router: host_find_failed=%s "
+                                   "host_all_ignored=%s", r->drv.name, ob->host_find_failed,
+                                   ob->host_all_ignored)
                      : str_sprintf("lookup of host \"%s\" failed in %s router", failed,
                                    r->drv.name);
     switch (code) {
     case MR_PASS:
+      a->message = NULL;
       return PASS;
     case MR_DECLINE:
+      a->message = NULL;
       return DECLINE;
     case MR_FAIL:
       a->basic_errno = ERRNO_UNKNOWNHOST;

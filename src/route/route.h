@@ -113,10 +113,11 @@ address_item *route_new_address(const char *address, route_purpose purpose);
  * domain. */
 const char *route_parse_address(const char *s, const char **error, bool *qualified);
 
-/* ---- host lists (route_hosts.c): manualroute, ipliteral, fallback_hosts */
+/* ---- host lists (route_hosts.c): manualroute, ipliteral, fallback_hosts;
+ * one name's hosts: host_find.h */
 enum { HOST_FOUND, HOST_FIND_FAILED, HOST_FIND_AGAIN };
-#define RH_BYNAME 1u          /* how to look up: byname (else bydns/default: */
-#define RH_BYDNS 2u           /* the system resolver serves both here) */
+#define RH_BYNAME 1u          /* how to look up: byname, bydns, or (neither) */
+#define RH_BYDNS 2u           /* the DNS then getaddrinfo() */
 #define RH_IPV4_ONLY 4u
 #define RH_IPV4_PREFER 8u
 #define RH_IGNORE_FAILED 16u  /* host_find_failed = ignore: drop the host */
@@ -142,6 +143,13 @@ bool route_host_is_local(const host_item *h);
  * or reroute with the new address on ctx->generated), PASS, DEFER (logged),
  * FAIL. */
 int route_self(struct router_instance *r, address_item *a, host_item *first, route_ctx *ctx);
+/* The same with the message to give (dnslookup: "lowest numbered MX record
+ * points to local host"). */
+int route_self_msg(struct router_instance *r, address_item *a, host_item *first, route_ctx *ctx,
+                   const char *msg);
+/* HF_DNSSEC_REQUEST / HF_DNSSEC_REQUIRE (host_find.h) for a name, from the
+ * router's dnssec_request_domains / dnssec_require_domains. */
+unsigned route_dnssec_flags(struct router_instance *r, const char *name);
 
 /* The addresses of a comma-separated list (queryprogram REDIRECT), as
  * "a\0b\0\0"; unparseable items are skipped; NULL when none. */

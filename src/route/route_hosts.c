@@ -1,14 +1,13 @@
 /* route_hosts.c - host lists for the routers that find remote hosts
- * (manualroute, ipliteral, fallback_hosts; spec 20.4-20.7, 15 "self" and
- * "ignore_target_hosts", 13.8 local host detection): parsing a host list,
- * finding the hosts' addresses with the system resolver, dropping ignored
- * addresses, and what to do when the first host is this host.
+ * (manualroute, queryprogram, fallback_hosts; spec 20.4-20.7, 15 "self"):
+ * parsing a host list, finding each item's addresses through host_find.c
+ * (bydns, byname, the default, "/MX"), local host detection, and what to
+ * do when the first host is this host.
  *
  * Entry points: route_hosts_parse(), route_hosts_lookup(), route_host_is_local(),
- * route_self().
- * Must never: pretend to have done a DNS lookup (MX lookups are refused
- * with a deferral naming what is missing); block on anything but the
- * system resolver.
+ * route_self(), route_self_msg(), route_dnssec_flags().
+ * Must never: keep a host after a local one in a list; look anything up
+ * but through host_find.c.
  */
 #include "route.h"
 
@@ -29,6 +28,7 @@
 #include "../expand/match.h"
 #include "../expand/variables.h"
 #include "../smtp/conn.h"
+#include "host_find.h"
 
 static host_item *new_host(const char *name) {
   host_item *h = store_zget(sizeof *h, false);
@@ -122,7 +122,7 @@ host_item *route_hosts_parse(const char *list, bool randomize) {
     }
     if (h) h = h->next;
     for (int i = k - 1; i > 0; i--) {
-      int j = (int)(random() % (i + 1));
+      int j = (int)host_random(i + 1);
       host_item *t = grp[i];
       grp[i] = grp[j];
       grp[j] = t;
@@ -155,50 +155,51 @@ bool route_host_is_local(const host_item *h) {
   return false;
 }
 
-/* Whether ignore_target_hosts drops this address. */
-static bool ignored(router_instance *r, const char *name, const char *ip) {
-  if (!r->ignore_target_hosts) return false;
+/* The generic dnssec_request_domains / dnssec_require_domains for a name. */
+unsigned route_dnssec_flags(router_instance *r, const char *name) {
+  unsigned f = 0;
   const char *err = NULL;
-  expand_var_set("host_address", ip);
-  bool yes = match_host_list(name, ip, r->ignore_target_hosts, &err) == MATCH_YES;
-  expand_var_set("host_address", NULL);
-  return yes;
+  if (r->dnssec_request_domains &&
+      match_domain_list(name, r->dnssec_request_domains, NULL, &err) == MATCH_YES)
+    f |= HF_DNSSEC_REQUEST;
+  if (r->dnssec_require_domains &&
+      match_domain_list(name, r->dnssec_require_domains, NULL, &err) == MATCH_YES)
+    f |= HF_DNSSEC_REQUIRE;
+  return f;
 }
 
-/* Addresses of h->name from the system resolver: one host_item per
- * address, in the resolver's order (IPv4 first with ipv4_prefer, only IPv4
- * with ipv4_only).  HOST_FOUND, HOST_FIND_FAILED or HOST_FIND_AGAIN. */
+/* The addresses of one item of a host list: "/MX" items by MX, others by
+ * bydns, byname or the default (DNS, then getaddrinfo()). */
 static int lookup_one(router_instance *r, host_item *h, unsigned how, host_item **out) {
-  struct addrinfo hints, *res = NULL;
-  memset(&hints, 0, sizeof hints);
-  hints.ai_family = (how & RH_IPV4_ONLY) ? AF_INET : AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  int rc = getaddrinfo(h->name, NULL, &hints, &res);
-  if (rc == EAI_AGAIN) return HOST_FIND_AGAIN;
-  if (rc != 0) return HOST_FIND_FAILED;
-  host_item *first = NULL, **tail = &first;
-  for (int pass = 0; pass < 2; pass++) {
-    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-      char buf[INET6_ADDRSTRLEN];
-      bool v4 = ai->ai_family == AF_INET;
-      if ((how & RH_IPV4_PREFER) ? (pass == 0) != v4 : pass == 1) continue;
-      const void *src = v4 ? (const void *)&((struct sockaddr_in *)(void *)ai->ai_addr)->sin_addr
-                           : (const void *)&((struct sockaddr_in6 *)(void *)ai->ai_addr)->sin6_addr;
-      if (!inet_ntop(ai->ai_family, src, buf, sizeof buf)) continue;
-      bool dup = false;
-      for (host_item *x = first; x; x = x->next)
-        if (strcmp(x->address, buf) == 0) dup = true;
-      if (dup || ignored(r, h->name, buf)) continue;
-      host_item *n = new_host(h->name);
-      n->address = str_copy(buf);
-      n->port = h->port;
-      *tail = n;
-      tail = &n->next;
-    }
+  host_find_opts o;
+  memset(&o, 0, sizeof o);
+  o.ignore_target_hosts = r->ignore_target_hosts;
+  o.port = h->port;
+  o.flags = HF_NO_LOCAL_CHECK | route_dnssec_flags(r, h->name);
+  if (how & RH_IPV4_ONLY) o.flags |= HF_IPV4_ONLY;
+  if (how & RH_IPV4_PREFER) o.flags |= HF_IPV4_PREFER;
+  host_find_result res;
+  int rc;
+  if (h->mx == 0) {
+    o.flags = (o.flags & ~(unsigned)HF_NO_LOCAL_CHECK) | HF_MX;
+    rc = host_find_bydns(h->name, &o, &res);
+    if (rc == HOST_FOUND_LOCAL) rc = HOST_FOUND;
+  } else if (how & RH_BYNAME) {
+    rc = host_find_byname(h->name, &o, &res);
+  } else if (how & RH_BYDNS) {
+    rc = host_find_bydns(h->name, &o, &res);
+  } else {
+    rc = host_find_default(h->name, &o, &res);
   }
-  freeaddrinfo(res);
-  if (!first) return HOST_FIND_FAILED;
-  *out = first;
+  if (rc == HOST_FIND_SECURITY) rc = HOST_FIND_AGAIN;
+  if (rc != HOST_FOUND) return rc;
+  /* Hosts from MX records with no address are no use to a host list. */
+  host_item **p = &res.hosts;
+  while (*p)
+    if (!(*p)->address) *p = (*p)->next;
+    else p = &(*p)->next;
+  if (!res.hosts) return HOST_FIND_FAILED;
+  *out = res.hosts;
   return HOST_FOUND;
 }
 
@@ -206,19 +207,14 @@ int route_hosts_lookup(router_instance *r, address_item *a, host_item **list, un
                        const char **failed_name) {
   host_item *out = NULL, **tail = &out;
   *failed_name = NULL;
+  (void)a;
   for (host_item *h = *list, *next; h; h = next) {
     next = h->next;
     h->next = NULL;
-    if (h->mx == 0) {
-      *failed_name = h->name;
-      a->message = str_sprintf("%s router: MX lookups (\"%s/MX\") need the DNS resolver, which is "
-                               "not in this build yet", r->drv.name, h->name);
-      return HOST_FIND_AGAIN;
-    }
     host_item *found = NULL;
     int rc;
     if (h->address) {
-      if (ignored(r, h->name, h->address)) rc = HOST_FIND_FAILED;
+      if (host_find_ignored(r->ignore_target_hosts, h->name, h->address)) rc = HOST_FIND_FAILED;
       else {
         found = h;
         rc = HOST_FOUND;
@@ -227,8 +223,8 @@ int route_hosts_lookup(router_instance *r, address_item *a, host_item **list, un
       rc = lookup_one(r, h, how, &found);
     }
     if (rc != HOST_FOUND) {
+      if ((how & RH_IGNORE_FAILED) && rc == HOST_FIND_FAILED) continue;
       *failed_name = h->name;
-      if (how & RH_IGNORE_FAILED) continue;
       *list = out;
       return rc;
     }
@@ -245,12 +241,18 @@ int route_hosts_lookup(router_instance *r, address_item *a, host_item **list, un
 }
 
 int route_self(router_instance *r, address_item *a, host_item *first, route_ctx *ctx) {
+  return route_self_msg(r, a, first, ctx, "remote host address is the local host");
+}
+
+int route_self_msg(router_instance *r, address_item *a, host_item *first, route_ctx *ctx,
+                   const char *msg) {
   a->self_hostname = first->name;
   switch (r->self_code) {
   case SELF_SEND:
     return OK;
   case SELF_PASS:
     expand_var_set("self_hostname", first->name);
+    a->message = msg;
     return PASS;
   case SELF_REROUTE: {
     address_item *c = addr_child(a, str_sprintf("%s@%s", a->cc_local_part, r->self_reroute));
@@ -258,15 +260,14 @@ int route_self(router_instance *r, address_item *a, host_item *first, route_ctx 
     return OK;
   }
   case SELF_FAIL:
-    a->message = "remote host address is the local host";
+    a->message = msg;
     a->basic_errno = ERRNO_UNKNOWNHOST;
     return FAIL;
   case SELF_DEFER:
   case SELF_FREEZE:
   default:
-    log_write(LOG_MAIN, "remote host address is the local host: %s (while routing <%s>)",
-              a->domain, a->address);
-    a->message = "remote host address is the local host";
+    log_write(LOG_MAIN, "%s: %s (while routing <%s>)", msg, a->domain, a->address);
+    a->message = msg;
     a->basic_errno = ERRNO_UNKNOWNHOST;
     if (r->self_code == SELF_FREEZE) a->special_action = SPECIAL_FREEZE;
     return DEFER;

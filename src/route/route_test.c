@@ -71,20 +71,23 @@ static void route_print_leaf(FILE *f, const address_item *a, bool duplicate, boo
   fprintf(f, "  router = %s, transport = %s\n", driver_name(a->router),
           a->transport ? driver_name(a->transport) : "unset");
   /* Names and addresses in columns, as Exim lines them up. */
+  /* An MX host whose address lookup failed shows as "[unknown]". */
   int wname = 0, waddr = 0;
   for (const host_item *h = a->host_list; h; h = h->next) {
+    const char *ad = h->address ? h->address : h->mx != MX_NONE ? "unknown" : NULL;
     if ((int)strlen(h->name) > wname) wname = (int)strlen(h->name);
-    if (h->address && (int)strlen(h->address) > waddr) waddr = (int)strlen(h->address);
+    if (ad && (int)strlen(ad) > waddr) waddr = (int)strlen(ad);
   }
   for (const host_item *h = a->host_list; h; h = h->next) {
-    if (!h->address) {
+    const char *ad = h->address ? h->address : h->mx != MX_NONE ? "unknown" : NULL;
+    if (!ad) {
       fprintf(f, "  host %s          \n", h->name);
       continue;
     }
-    fprintf(f, "  host %-*s [%s]%*s", wname, h->name, h->address,
-            waddr - (int)strlen(h->address), "");
+    fprintf(f, "  host %-*s [%s]%*s", wname, h->name, ad, waddr - (int)strlen(ad), "");
     if (h->mx >= 0) fprintf(f, " MX=%d", h->mx);
     if (h->port != PORT_NONE) fprintf(f, " port=%d", h->port);
+    if (h->status == hstatus_unusable) fprintf(f, " ** unusable **");
     fputc('\n', f);
   }
 }

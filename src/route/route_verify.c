@@ -43,8 +43,30 @@ static int worse(int a, int b) {
   return OK;
 }
 
+/* The address variables a sender verification leaves changed: the ACL
+ * that asked goes on with the recipient's (exim4 restores them). */
+static const char *const kept_vars[] = {"domain", "local_part", "local_part_prefix",
+                                        "local_part_suffix"};
+
+static int route_tree_inner(address_item *top, route_purpose purpose, const char *sender,
+                            unsigned flags, address_item **leaves);
+
 int route_tree(address_item *top, route_purpose purpose, const char *sender, unsigned flags,
                address_item **leaves) {
+  enum { NKEPT = sizeof kept_vars / sizeof kept_vars[0] };
+  const char *saved[NKEPT];
+  bool keep = purpose == ROUTE_VERIFY_SENDER;
+  for (int i = 0; keep && i < NKEPT; i++) {
+    const expand_var *v = expand_var_find(kept_vars[i], strlen(kept_vars[i]));
+    saved[i] = v ? expand_var_value(v) : NULL;
+  }
+  int rc = route_tree_inner(top, purpose, sender, flags, leaves);
+  for (int i = 0; keep && i < NKEPT; i++) expand_var_set(kept_vars[i], saved[i]);
+  return rc;
+}
+
+static int route_tree_inner(address_item *top, route_purpose purpose, const char *sender,
+                            unsigned flags, address_item **leaves) {
   route_ctx ctx;
   memset(&ctx, 0, sizeof ctx);
   ctx.purpose = purpose;

@@ -47,9 +47,10 @@ def _query_packet(name, qtype=1):
 
 
 class DnsWorld:
-    def __init__(self, zones, addresses=(), root=True):
+    def __init__(self, zones, addresses=(), root=True, search=None):
         self.zones = zones
         self.root = root
+        self.search = search  # resolv.conf "search" list (qualify_single, search_parents)
         self.addresses = list(addresses)
         self.name = f"mtat{os.getpid()}x{next(_counter)}"
         self.dir = Path(tempfile.mkdtemp(prefix="dnsworld-"))
@@ -78,7 +79,8 @@ class DnsWorld:
             self._ip("ip", "addr", "add", f"{a}/{plen}", "dev", "lo")
         etc = Path("/etc/netns") / self.name
         etc.mkdir(parents=True, exist_ok=True)
-        (etc / "resolv.conf").write_text("nameserver 127.0.0.1\noptions attempts:1 timeout:2\n")
+        (etc / "resolv.conf").write_text("nameserver 127.0.0.1\noptions attempts:1 timeout:2\n" +
+                                         (f"search {self.search}\n" if self.search else ""))
         conf = [
             "server:",
             f'  zonesdir: "{self.dir}"',
@@ -169,8 +171,8 @@ def dnsworld():
         pytest.skip("needs root, nsd and ip netns")
     worlds = []
 
-    def make(zones, addresses=(), root=True):
-        w = DnsWorld(zones, addresses, root)
+    def make(zones, addresses=(), root=True, search=None):
+        w = DnsWorld(zones, addresses, root, search)
         w.__enter__()
         worlds.append(w)
         return w
@@ -178,3 +180,16 @@ def dnsworld():
     yield make
     for w in worlds:
         w.close()
+
+
+@pytest.fixture(scope="module")
+def no_dns():
+    """The argv prefix of a world with only the root zone (every name is
+    NXDOMAIN), shared by a test module, so that commands which may look a
+    name up never reach the host's resolver; [] when worlds cannot be made
+    (not root, no nsd)."""
+    if not available():
+        yield []
+        return
+    with DnsWorld({}) as w:
+        yield w.prefix()

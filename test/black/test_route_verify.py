@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from conftest import EXIM, EXPECTED
+from dnsworld import no_dns  # noqa: F401  (fixture: host names never reach the host's resolver)
 
 sys.path.insert(0, str(EXPECTED / "route"))
 from record import FILES  # noqa: E402
@@ -33,7 +34,7 @@ def norm(text):
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
-def test_verify_session(tmp_path, case):
+def test_verify_session(tmp_path, no_dns, case):
     name, conf, session = case
     for sub in ("log", "spool"):
         (tmp_path / sub).mkdir()
@@ -42,7 +43,7 @@ def test_verify_session(tmp_path, case):
     c = tmp_path / "c.conf"
     c.write_text(conf.replace("@DIR@", str(tmp_path)))
     c.chmod(0o644)
-    p = subprocess.run([EXIM, "-C", str(c), "-bh", "10.0.0.1"], input=session,
+    p = subprocess.run(no_dns + [EXIM, "-C", str(c), "-bh", "10.0.0.1"], input=session,
                        capture_output=True, text=True, timeout=30)
     exp_out = (EXPECTED / "route" / "bh" / (name + ".out")).read_text()
     exp_err = (EXPECTED / "route" / "bh" / (name + ".err")).read_text()

@@ -5,6 +5,7 @@ Run as root with Exim 4.96 as /usr/sbin/exim4."""
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -12,9 +13,18 @@ from record import FILES
 from verify_cases import CASES
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1] / "black"))
+from dnsworld import DnsWorld  # noqa: E402
 
 
 def main():
+    # Inside a DNS world of nothing but the root zone: no name reaches this
+    # machine's resolver.
+    with DnsWorld({}) as w:
+        record(w.prefix())
+
+
+def record(prefix):
     for name, conf, session in CASES:
         d = Path(tempfile.mkdtemp(prefix="route-bh-"))
         os.chmod(d, 0o755)
@@ -27,8 +37,8 @@ def main():
         c = d / "c.conf"
         c.write_text(conf.replace("@DIR@", str(d)))
         os.chmod(c, 0o644)
-        p = subprocess.run(["/usr/sbin/exim4", "-C", str(c), "-bh", "10.0.0.1"], input=session,
-                           capture_output=True, text=True)
+        p = subprocess.run(prefix + ["/usr/sbin/exim4", "-C", str(c), "-bh", "10.0.0.1"],
+                           input=session, capture_output=True, text=True)
         (HERE / "bh" / (name + ".out")).write_text(p.stdout.replace(str(d), "@DIR@"))
         (HERE / "bh" / (name + ".err")).write_text(p.stderr.replace(str(d), "@DIR@"))
         shutil.rmtree(d)
