@@ -27,7 +27,17 @@ static const address_item *top_of(const address_item *a) {
   return a;
 }
 
+/* The address that goes on to the next routers after an unseen router or
+ * a filter without a significant delivery is a copy made as a child with
+ * the same address; exim4 shows it as the address itself (no "<parent>"). */
+static const address_item *as_shown(const address_item *a) {
+  while (a->parent && !(a->flags & (af_unseen | af_pfr)) && strcmp(a->address, a->parent->address) == 0)
+    a = a->parent;
+  return a;
+}
+
 gstring *dlv_address_text(gstring *g, const address_item *a, bool local_style) {
+  const address_item *shown = as_shown(a);
   const address_item *top = top_of(a);
   if (local_style && !(a->flags & af_pfr)) {
     if (a->flags & af_include_affixes)
@@ -40,15 +50,15 @@ gstring *dlv_address_text(gstring *g, const address_item *a, bool local_style) {
   }
   /* exim4 names an intermediate parent only for pipes, files and replies
    * (and every one with +all_parents) */
-  if (a->parent && a->parent != top && (LOGGING(all_parents) || (a->flags & af_pfr))) {
+  if (shown->parent && shown->parent != top && (LOGGING(all_parents) || (a->flags & af_pfr))) {
     if (LOGGING(all_parents)) {
-      for (const address_item *p = a->parent; p && p != top; p = p->parent)
+      for (const address_item *p = shown->parent; p && p != top; p = p->parent)
         g = g_fmt(g, " (%s)", p->address);
     } else {
-      g = g_fmt(g, " (%s)", a->parent->address);
+      g = g_fmt(g, " (%s)", shown->parent->address);
     }
   }
-  if (local_style || a != top) g = g_fmt(g, " <%s>", top->address);
+  if (local_style || shown != top) g = g_fmt(g, " <%s>", top->address);
   return g;
 }
 

@@ -231,6 +231,14 @@ t_creator:
   log_output
 """
 
+UNSEEN_ON_ROUTERS = """\
+copy:
+  driver = accept
+  local_parts = x
+  unseen
+  transport = t_mbox
+""" + SIMPLE_ROUTERS
+
 FAIL_AFTER_ROUTERS = """\
 alias:
   driver = redirect
@@ -403,6 +411,10 @@ CASES = {
     "delivery_size_N": dict(main="log_selector = +delivery_size\n", routers=SIZE_ROUTERS,
                             transports=SIZE_TRANSPORTS, input=SIZE_INPUT, no_mail=True,
                             args=["-odi", "-N", "a@test.example", "b1", "b2", "p"]),
+    # the address going on after an unseen router is shown as itself
+    # when it fails (no "<x@...>" after it)
+    "unseen_goes_on_fails": dict(main="", routers=UNSEEN_ON_ROUTERS, first_only=True,
+                                 args=["-odi", "x@test.example"]),
     # items before :fail: in a redirection list are still delivered (exim4),
     # while the address itself fails
     "redirect_children_then_fail": dict(main="preserve_message_logs\n", routers=FAIL_AFTER_ROUTERS,

@@ -15,11 +15,7 @@ from ptrans_cases import AUTOREPLY, AUTOREPLY_FILTER, run_case
 
 # Where we still differ from exim4 (the reason is in the xfail; they run, and
 # show as XPASS once the difference is gone).
-KNOWN = {
-    "afilter": "deliver: the '**' line of the filtered address shows '<address>' after it, exim4 does "
-               "not",
-    "avacation": "deliver: the '**' line of the filtered address shows '<address>' after it, exim4 does not",
-}
+KNOWN = {}
 
 
 @pytest.fixture
