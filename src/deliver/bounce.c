@@ -3,7 +3,9 @@
  * reads the message as "-t -oem -oi -f <sender> -E<id>".
  *
  * Entry points (bounce.h): bounce_send(), bounce_submit_open(),
- * bounce_submit_close().
+ * bounce_submit_close(); (bounce_int.h) bounce_out_open()/bounce_out_close(),
+ * the submission of a report with its failures logged, for bounce_warn.c
+ * too.
  * Must never: bounce to "<>" (the caller freezes instead); hand the child an
  * argument through a shell; leave a child unwaited.
  */
@@ -136,6 +138,23 @@ bool bounce_submit_close(FILE *f, pid_t pid) {
   return ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+bool bounce_out_open(bounce_out *o, const deliver_msg *dm, const char *what, const char *to) {
+  const char *error = NULL;
+  *o = (bounce_out){.dm = dm, .what = what, .to = to};
+  o->f = bounce_submit_open("", dm->m.id, &o->pid, &error);
+  if (!o->f)
+    log_write_msg(dm->m.id, LOG_MAIN | LOG_PANIC, "Process failed (%s) when sending %s to %s", error, what, to);
+  return o->f != NULL;
+}
+
+bool bounce_out_close(bounce_out *o, bool ok) {
+  ok = bounce_submit_close(o->f, o->pid) && ok;
+  o->f = NULL;
+  if (!ok)
+    log_write_msg(o->dm->m.id, LOG_MAIN | LOG_PANIC, "Process failed when sending %s to %s", o->what, o->to);
+  return ok;
+}
+
 /* ---- failure reports ----------------------------------------------------- */
 
 /* Whether a failure of a should be reported: with DSN NOTIFY given, only
@@ -212,14 +231,12 @@ bool bounce_send(deliver_msg *dm, const char *to, address_item *failed) {
   bounce_template tpl;
   bounce_template_read(&tpl, mainconf.bounce_message_file, "error", dm->m.id);
 
-  const char *error = NULL;
-  pid_t pid;
-  FILE *f = bounce_submit_open("", dm->m.id, &pid, &error);
-  if (!f) {
-    log_write_msg(dm->m.id, LOG_MAIN | LOG_PANIC, "Process failed (%s) when sending message to %s", error, to);
+  bounce_out out;
+  if (!bounce_out_open(&out, dm, "message", to)) {
     expand_var_set("bounce_recipient", NULL);
     return false;
   }
+  FILE *f = out.f;
   const char *boundary = bounce_boundary();
 
   /* hidden addresses (hide_child_in_errmsg) are left out */
@@ -263,9 +280,7 @@ bool bounce_send(deliver_msg *dm, const char *to, address_item *failed) {
   for (int i = 0; i < n; i++)
     bounce_put_dsn_recipient(f, v[output ? i : n - 1 - i], "failed", "5.0.0", NULL);
 
-  bool ok = bounce_put_returned(f, dm, failed, boundary, dm->m.dsn_ret == SPOOL_DSN_RET_HDRS);
-  ok = bounce_submit_close(f, pid) && ok;
+  bool ok = bounce_out_close(&out, bounce_put_returned(f, dm, failed, boundary, dm->m.dsn_ret == SPOOL_DSN_RET_HDRS));
   expand_var_set("bounce_recipient", NULL);
-  if (!ok) log_write_msg(dm->m.id, LOG_MAIN | LOG_PANIC, "Process failed when sending message to %s", to);
   return ok;
 }

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "../base/str.h"
 #include "bounce.h"
@@ -70,6 +71,23 @@ void bounce_put_address(FILE *f, const address_item *a, const char *reason, cons
  * for a: the generating address of a pipe/file/reply, the nearest visible
  * ancestor of a hidden one. */
 const address_item *bounce_reported_address(const address_item *a);
+
+/* A report about message dm being written to its submission child
+ * (bounce_submit_open): `what` names it in the log lines ("message",
+ * "warning", "DSN"). */
+typedef struct bounce_out {
+  FILE *f;
+  pid_t pid;
+  const deliver_msg *dm;
+  const char *what, *to;
+} bounce_out;
+
+/* Start it; false when no child could be started, logged to the main and
+ * panic logs as "Process failed (<error>) when sending <what> to <to>". */
+bool bounce_out_open(bounce_out *o, const deliver_msg *dm, const char *what, const char *to);
+/* Finish it: false when ok is false (a write failed) or the child did not
+ * take the message, logged "Process failed when sending <what> to <to>". */
+bool bounce_out_close(bounce_out *o, bool ok);
 
 /* The Message-ID: header's value of the message, or NULL. */
 const char *bounce_message_id(const deliver_msg *dm);

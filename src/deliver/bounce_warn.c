@@ -126,13 +126,9 @@ static bool send_warning_to(deliver_msg *dm, const char *to, address_item *list,
   bounce_template tpl;
   bounce_template_read(&tpl, mainconf.warn_message_file, "warning", dm->m.id);
 
-  const char *error = NULL;
-  pid_t pid;
-  FILE *f = bounce_submit_open("", dm->m.id, &pid, &error);
-  if (!f) {
-    log_write_msg(dm->m.id, LOG_MAIN | LOG_PANIC, "Process failed (%s) when sending warning to %s", error, to);
-    return false;
-  }
+  bounce_out out;
+  if (!bounce_out_open(&out, dm, "warning", to)) return false;
+  FILE *f = out.f;
   const char *boundary = bounce_boundary();
   bounce_put_reply_to(f);
   fputs("Auto-Submitted: auto-replied\n", f);
@@ -157,10 +153,8 @@ static bool send_warning_to(deliver_msg *dm, const char *to, address_item *list,
 
   bounce_put_dsn_head(f, dm, boundary);
   for (address_item *a = list; a; a = a->next) bounce_put_dsn_recipient(f, a, "delayed", "4.0.0", NULL);
-  bool ok = bounce_put_returned(f, dm, list, boundary, true);
-  ok = bounce_submit_close(f, pid) && ok;
+  bool ok = bounce_out_close(&out, bounce_put_returned(f, dm, list, boundary, true));
   expand_var_set("warn_message_recipients", NULL);
-  if (!ok) log_write_msg(dm->m.id, LOG_MAIN | LOG_PANIC, "Process failed when sending warning to %s", to);
   return ok;
 }
 
@@ -234,13 +228,9 @@ bool bounce_send_success(deliver_msg *dm, address_item *delivered) {
   const char *to = bounce_sender(dm);
   if (!list || !*to) return true;
 
-  const char *error = NULL;
-  pid_t pid;
-  FILE *f = bounce_submit_open("", dm->m.id, &pid, &error);
-  if (!f) {
-    log_write_msg(dm->m.id, LOG_MAIN | LOG_PANIC, "Process failed (%s) when sending DSN to %s", error, to);
-    return false;
-  }
+  bounce_out out;
+  if (!bounce_out_open(&out, dm, "DSN", to)) return false;
+  FILE *f = out.f;
   const char *boundary = bounce_boundary();
   bounce_put_from(f);
   fprintf(f, "Auto-Submitted: auto-generated\nTo: %s\nSubject: Delivery Status Notification\n", to);
@@ -255,8 +245,5 @@ bool bounce_send_success(deliver_msg *dm, address_item *delivered) {
   bounce_put_dsn_head(f, dm, boundary);
   for (address_item *a = list; a; a = a->next)
     bounce_put_dsn_recipient(f, a, "delivered", "2.0.0", "X-Exim; relayed via non SMTP router");
-  bool ok = bounce_put_returned(f, dm, list, boundary, true);
-  ok = bounce_submit_close(f, pid) && ok;
-  if (!ok) log_write_msg(dm->m.id, LOG_MAIN | LOG_PANIC, "Process failed when sending DSN to %s", to);
-  return ok;
+  return bounce_out_close(&out, bounce_put_returned(f, dm, list, boundary, true));
 }
