@@ -121,7 +121,8 @@ static void add_addresses(host_item ***tail, const host_item *h, const char *nam
  * *all_ignored), HOST_FIND_AGAIN. */
 static int find_addresses(const host_item *h, const host_find_opts *o, host_item **out,
                           const char **fqn, bool *secure, bool *all_ignored) {
-  bool v6 = !(o->flags & HF_IPV4_ONLY) && !in_list(h->name, mainconf.dns_ipv4_lookup);
+  bool v6 = !(o->flags & HF_IPV4_ONLY) && !mainconf.disable_ipv6 &&
+            !in_list(h->name, mainconf.dns_ipv4_lookup);
   int types[2] = {DNS_T_AAAA, DNS_T_A};
   if (!v6) types[0] = 0;
   if (o->flags & HF_IPV4_PREFER) {
@@ -392,7 +393,7 @@ int host_find_byname(const char *name, const host_find_opts *o, host_find_result
   memset(res, 0, sizeof *res);
   struct addrinfo hints, *ai0 = NULL;
   memset(&hints, 0, sizeof hints);
-  hints.ai_family = (o->flags & HF_IPV4_ONLY) ? AF_INET : AF_UNSPEC;
+  hints.ai_family = (o->flags & HF_IPV4_ONLY) || mainconf.disable_ipv6 ? AF_INET : AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   int rc = getaddrinfo(name, NULL, &hints, &ai0);
   if (rc == EAI_AGAIN) return HOST_FIND_AGAIN;

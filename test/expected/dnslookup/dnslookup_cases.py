@@ -156,11 +156,13 @@ case("srv_fail_domains", ["u@nosuch.again.test"],
      ropts="  check_srv = smtp\n  srv_fail_domains = *", world="again")
 case("check_srv", ["u@srvd.example.test", "u@srvnull.example.test", "u@srvonly.example.test",
                    "u@example.test", "u@aonly.example.test"], ropts="  check_srv = smtp")
+case("check_srv_other", ["u@srvd.example.test"], ropts="  check_srv = submission")
 case("check_srv_expand", ["u@srvd.example.test", "u@example.test"],
      ropts="  check_srv = ${if eq{$domain}{srvd.example.test}{smtp}fail}")
 case("check_secondary_mx", ["u@selfsec.example.test", "u@example.test", "u@aonly.example.test"],
      ropts="  check_secondary_mx")
 case("qualify_single", ["u@sub", "u@w.sub", "u@mx1", "u@nosuch"], world="search")
+case("qualify_upper", ["U@Sub", "x-u@mx1"], world="search")
 case("qualify_single_bv", ["u@sub"], world="search", opts=["-bv"])
 case("no_qualify_single", ["u@sub", "u@mx1"], ropts="  qualify_single = false", world="search")
 case("search_parents", ["u@sub", "u@w.sub", "u@mx2", "u@nosuch.x"], ropts="  search_parents",
@@ -168,6 +170,10 @@ case("search_parents", ["u@sub", "u@w.sub", "u@mx2", "u@nosuch.x"], ropts="  sea
 case("widen_domains", ["u@sub", "u@w.sub", "u@aonly", "u@nosuch"],
      ropts="  widen_domains = nosuch.test : example.test")
 case("widen_bv", ["u@sub"], ropts="  widen_domains = example.test", opts=["-bv"])
+case("widen_bvs", ["u@sub"], ropts="  widen_domains = example.test", opts=["-bvs"])
+case("widen_bvs_no_rewrite", ["u@sub"],
+     ropts="  widen_domains = example.test\n  rewrite_headers = false", opts=["-bvs"])
+case("widen_v", ["u@sub"], ropts="  widen_domains = example.test", opts=["-v", "-bv"])
 case("widen_no_rewrite", ["u@sub"], ropts="  widen_domains = example.test\n  rewrite_headers = false")
 case("again", ["u@nosuch.again.test", "u@example.test"], world="again")
 case("again_bv", ["u@nosuch.again.test"], world="again", opts=["-bv"])
@@ -181,6 +187,7 @@ case("ipv4_only", ["u@example.test", "u@v6only.example.test", "u@dual.example.te
 case("ipv4_prefer", ["u@example.test", "u@dual.example.test"], ropts="  ipv4_prefer = *")
 case("dns_ipv4_lookup", ["u@example.test", "u@dual.example.test", "u@v6only.example.test"],
      main="dns_ipv4_lookup = *")
+case("disable_ipv6", ["u@example.test", "u@v6only.example.test"], main="disable_ipv6")
 case("ignore_target_hosts", ["u@example.test", "u@aonly.example.test", "u@dual.example.test"],
      ropts="  ignore_target_hosts = <; 192.0.2.25 ; 2001:db8::26 ; 192.0.2.30 ; 192.0.2.32")
 case("ignore_all", ["u@example.test"],
