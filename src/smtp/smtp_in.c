@@ -236,8 +236,6 @@ static bool cmd_needs_sync(const smtp_session *s, smtp_cmd cmd) {
     return !s->c->pipelining_advertised;
   case SCMD_QUIT:
     return false;
-  case SCMD_HELO: case SCMD_EHLO:
-    return !s->pipe_connect;
   default:
     return true;
   }
@@ -605,7 +603,10 @@ int smtp_session_run(smtp_conn *c) {
       bad_line(s, r);
       continue;
     }
-    if (sync_enforced(c) && cmd_needs_sync(s, cmd) && smtp_in_input_pending(&c->in)) {
+    /* as exim4, no command is a synchronisation point for a host that is
+     * offered PIPECONNECT (cleartext behind STARTTLS is then discarded by
+     * the TLS layer, never run) */
+    if (sync_enforced(c) && !s->pipe_connect && cmd_needs_sync(s, cmd) && smtp_in_input_pending(&c->in)) {
       if (smtp_in_buffered(&c->in) == 0) smtp_in_fill(&c->in);
       log_write(LOG_MAIN | LOG_REJECT, "SMTP protocol synchronization error (next input sent too soon: pipelining was%s advertised): rejected \"%s\" %s next input=\"%s\"",
                 c->pipelining_advertised ? "" : " not", str_printing(c->last_command), smtp_host_text(c),

@@ -87,6 +87,49 @@ def test_unknown_command_must_be_last(exim, tmp_path):
         s.wait()
 
 
+def _have_pipe_connect(exim):
+    return "PIPECONNECT" in exim(["-bV"]).out
+
+
+@pytest.mark.parametrize("greeting,group,want", [
+    # recorded by hand from exim4 (inetd mode, pipelining_connect_advertise_hosts = *):
+    # a host offered PIPECONNECT meets no synchronisation point at all
+    ("HELO x", ["NOOP", "NOOP"], [250, 250]),
+    ("EHLO x", ["FOO", "NOOP"], [500, 250]),
+    ("EHLO x", ["HELO y", "NOOP"], [250, 250]),
+    (None, ["NOOP", "VRFY a@b.c", "NOOP"], [250, 252, 250]),
+])
+def test_pipe_connect_host_has_no_sync_points(exim, tmp_path, greeting, group, want):
+    if not _have_pipe_connect(exim):
+        pytest.skip("built without PIPECONNECT")
+    conf = exim.write_conf(smtp_conf(tmp_path, "acl_smtp_rcpt = accept\n").replace(
+        "pipelining_connect_advertise_hosts =\n", "pipelining_connect_advertise_hosts = *\n"))
+    with InetdSession(conf) as s:
+        c = s.client
+        c.expect(220)
+        if greeting:
+            c.cmd(greeting)
+        assert [r[0] for r in c.pipeline(group + ["QUIT"])] == want + [221]
+        assert s.wait()[0] == 0
+    assert SYNC not in read_log(tmp_path)
+
+
+def test_pipe_connect_host_data_takes_what_follows(exim, tmp_path):
+    """exim4: behind DATA the next lines are the message, not a sync error."""
+    if not _have_pipe_connect(exim):
+        pytest.skip("built without PIPECONNECT")
+    conf = exim.write_conf(smtp_conf(tmp_path, "acl_smtp_rcpt = accept\n").replace(
+        "pipelining_connect_advertise_hosts =\n", "pipelining_connect_advertise_hosts = *\n"))
+    with InetdSession(conf) as s:
+        c = s.client
+        c.expect(220)
+        c.cmd("EHLO x")
+        c.send("MAIL FROM:<a@b.c>\r\nRCPT TO:<r@test.example>\r\nDATA\r\nSubject: x\r\n\r\nbody\r\n.\r\n")
+        assert [c.reply()[0] for _ in range(4)] == [250, 250, 354, 250]
+        c.cmd("QUIT")
+        assert s.wait()[0] == 0
+
+
 def test_no_enforce_sync(exim, tmp_path):
     with InetdSession(conf_file(exim, tmp_path, "smtp_enforce_sync = false\n")) as s:
         c = s.client
