@@ -128,6 +128,8 @@ void acl_sender_log_told(void);
 /* A new message: the cached sender verification result is dropped. */
 void acl_verify_reset_message(void);
 
+/* verify = csa[/domain] (acl_verify_csa.c); opts: "/domain" or NULL */
+int acl_verify_csa(acl_ctx *ctx, const char *opts);
 /* dnslists = ... (acl_dnslist.c) */
 int acl_dnslists_run(acl_ctx *ctx, const acl_item *it, const char *arg);
 

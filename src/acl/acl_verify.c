@@ -1,8 +1,7 @@
 /* acl_verify.c - the verify condition (spec 44.26, 44.45): certificate,
- * header_names_ascii, helo, header_syntax, not_blind; recipient, sender
- * and header_sender go to acl_verify_addr.c (routing); the verifications
- * whose layers are not in the tree yet (reverse_host_lookup, csa) end the
- * ACL with an error naming what is missing - never a pass.
+ * header_names_ascii, helo, header_syntax, not_blind,
+ * reverse_host_lookup; recipient, sender and header_sender go to
+ * acl_verify_addr.c (routing), csa to acl_verify_csa.c.
  *
  * A failing verification leaves its text in $acl_verify_message (and as
  * the statement's underlying message).
@@ -11,11 +10,8 @@
  * Must never: report success for a check it did not make.
  */
 #include <ctype.h>
-#include <arpa/inet.h>
-#include <netdb.h>
 #include <strings.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "acl/acl_int.h"
 #include "base/address.h"
@@ -24,7 +20,11 @@
 #include "config/main_config.h"
 #include "expand/match.h"
 #include "expand/variables.h"
+#include "base/ip.h"
+#include "base/list.h"
+#include "dns/dns.h"
 #include "smtp/conn.h"
+#include "smtp/smtp_in.h"
 
 #define W(x) ACL_WHERE_BIT(ACL_WHERE_##x)
 /* Header checks: only where there is a message (not in -be's ACLs either). */
@@ -63,6 +63,28 @@ static int v_header_names_ascii(acl_ctx *ctx) {
   return ACL_OK;
 }
 
+static bool same_ip(const char *x, const char *y) {
+  ip_address a, b;
+  if (!ip_parse(x, false, &a, NULL) || !ip_parse(y, false, &b, NULL)) return false;
+  ip_to_v6(&a);
+  ip_to_v6(&b);
+  return memcmp(a.b, b.b, 16) == 0;
+}
+
+/* Does the DNS give name the address addr (AAAA and A records)? */
+static bool name_has_address(const char *name, const char *addr) {
+  static const int types[] = {DNS_T_AAAA, DNS_T_A};
+  dns_init(false, false, false);
+  for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
+    dns_answer *ans = NULL;
+    const char *fqn = NULL;
+    if (dns_lookup(&ans, name, types[t], &fqn) != DNS_SUCCEED) continue;
+    for (const dns_record *r = dns_first(ans->answer, types[t]); r; r = dns_next(r, types[t]))
+      if (same_ip(r->target, addr)) return true;
+  }
+  return false;
+}
+
 /* verify = helo: the HELO/EHLO name is the host's IP literal, or its
  * (reverse-looked-up) name, or a name whose addresses include the host's
  * address.  The result is kept for the rest of the connection. */
@@ -84,44 +106,22 @@ static int v_helo(acl_ctx *ctx) {
   if (h[0] == '[' && hl > 2 && h[hl - 1] == ']') {
     const char *lit = str_copyn(h + 1, hl - 2);
     if (strncasecmp(lit, "IPv6:", 5) == 0) lit += 5;
-    ok = strcasecmp(lit, c->host_address) == 0;
+    ok = same_ip(lit, c->host_address);
     if (ok && acl_tracing) acl_trace(ctx->level, "matched host address");
+    /* exim4 looks the host name up all the same */
+    smtp_host_name_needed(c);
   } else {
-    if (!c->host_name && !c->host_lookup_failed) {
-      if (acl_tracing) {
-        acl_trace(ctx->level, "looking up host name for %s", c->host_address);
-        acl_trace(ctx->level, "IP address lookup using gethostbyaddr()");
-      }
-      unsigned char bin[16];
-      int family = strchr(c->host_address, ':') ? AF_INET6 : AF_INET;
-      struct hostent *he = NULL;
-      if (inet_pton(family, c->host_address, bin) == 1)
-        he = gethostbyaddr(bin, family == AF_INET ? 4 : 16, family);
-      if (he && he->h_name) {
-        c->host_name = str_copy(he->h_name);
-      } else {
-        c->host_lookup_failed = true;
-        if (acl_tracing) acl_trace(ctx->level, "IP address lookup failed: h_errno=%d", h_errno);
-        log_write(LOG_MAIN, "no host name found for IP address %s", c->host_address);
-      }
-    }
+    smtp_host_name_needed(c);
     if (c->host_name && strcasecmp(c->host_name, h) == 0) {
       ok = true;
       if (acl_tracing) acl_trace(ctx->level, "matched host name");
     } else {
       if (acl_tracing) acl_trace(ctx->level, "getting IP address for %s", h);
-      struct addrinfo hints, *res = NULL;
-      memset(&hints, 0, sizeof hints);
-      hints.ai_socktype = SOCK_STREAM;
-      if (getaddrinfo(h, NULL, &hints, &res) == 0) {
-        for (struct addrinfo *a = res; a && !ok; a = a->ai_next) {
-          char buf[NI_MAXHOST];
-          if (getnameinfo(a->ai_addr, a->ai_addrlen, buf, sizeof buf, NULL, 0, NI_NUMERICHOST) == 0)
-            ok = strcasecmp(buf, c->host_address) == 0;
-        }
-        freeaddrinfo(res);
+      ok = name_has_address(h, c->host_address);
+      if (ok && acl_tracing) {
+        acl_trace(ctx->level, "IP address for %s matches calling address", h);
+        acl_trace(ctx->level, "Forward DNS security status: unverified");
       }
-      if (ok && acl_tracing) acl_trace(ctx->level, "IP address for %s matches calling address", h);
     }
   }
   done_conn = c;
@@ -236,6 +236,32 @@ static int v_not_blind(acl_ctx *ctx) {
   return ACL_OK;
 }
 
+/* reverse_host_lookup[/defer_ok]: the host has a name that maps back to
+ * its address (looked up now if it was not). */
+static int v_reverse_host_lookup(acl_ctx *ctx, const char *opts) {
+  smtp_conn *c = conn_current;
+  if (!c || !c->host_address) return ACL_OK;   /* local input: nothing to check */
+  bool defer_ok = false;
+  if (opts) {
+    int sep = '/';
+    const char *o = opts + 1;
+    const char *w;
+    while ((w = list_next(&o, &sep)) != NULL) {
+      if (strcmp(w, "defer_ok") == 0) defer_ok = true;
+      else return acl_error(ctx, "unknown option \"%s\" in ACL verify condition", w);
+    }
+  }
+  if (c->host_name) return ACL_OK;
+  if (c->host_lookup_failed) return ACL_FAIL;
+  if (acl_tracing) acl_trace(ctx->level, "looking up host name to force name/address consistency check");
+  int r = smtp_host_name_needed(c);
+  if (r > 0) return ACL_OK;
+  if (r == 0) return ACL_FAIL;
+  if (defer_ok) return ACL_OK;
+  acl_ctx_set_messages(ctx, NULL, "host lookup deferred for reverse lookup check");
+  return ACL_DEFER;
+}
+
 static int v_certificate(acl_ctx *ctx) {
   smtp_conn *c = conn_current;
   if (!c || !c->tls.active) return verify_failed(ctx, "no TLS session");
@@ -273,8 +299,8 @@ static int c_verify(acl_ctx *ctx, const acl_item *it, const char *arg) {
     }
     return acl_verify_address(ctx, what, arg);
   }
-  if (strcmp(what, "reverse_host_lookup") == 0 || strcmp(what, "csa") == 0)
-    return acl_error(ctx, "verify = %s needs DNS lookups, which are not in this build yet", what);
+  if (strcmp(what, "reverse_host_lookup") == 0) return v_reverse_host_lookup(ctx, slash);
+  if (strcmp(what, "csa") == 0) return acl_verify_csa(ctx, slash);
   if (strcmp(what, "header_syntax") == 0 || strcmp(what, "not_blind") == 0) {
     if (!allowed_in(ctx, W_AFTER_DATA))
       return acl_error(ctx, "cannot verify %s in ACL for %s", what, acl_where_name[ctx->where]);

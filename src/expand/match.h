@@ -19,6 +19,16 @@ match_rc match_localpart_list(const char *local_part, const char *list, bool cas
                               const char **data, const char **error);
 match_rc match_address_list(const char *address, const char *list, bool caseless,
                             const char **data, const char **error);
+/* Set by the SMTP layer: the verified host name of `address` for an item
+ * (`pattern`) that needs it when the caller passed none - looked up now,
+ * "" when it cannot be found, NULL when the address is not the current
+ * connection's (the item then defers).  NULL: no such lookups. */
+extern const char *(*match_host_name_finder)(const char *address, const char *pattern);
+
+/* Set by the SMTP layer: writes one line of the -bh commentary about host
+ * list items (the addresses a host name item's name has).  NULL: none. */
+extern void (*match_host_trace)(const char *line);
+
 /* host_name may be NULL (not yet looked up) or "" (lookup failed). */
 match_rc match_host_list(const char *host_name, const char *host_address, const char *list,
                          const char **error);

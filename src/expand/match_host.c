@@ -5,8 +5,8 @@
  * Address items (IPv4/IPv6, CIDR) use src/base/ip.h; names are resolved
  * with the system resolver (getaddrinfo), as Exim's "plain host name"
  * items do.  Items that need the host name of an address that was not
- * looked up yet defer: reverse lookups arrive with the DNS layer.  Never
- * changes the caller's subject.
+ * looked up yet ask the SMTP layer (match_host_name_finder), which looks
+ * it up for the connection's peer.  Never changes the caller's subject.
  */
 #include <ifaddrs.h>
 #include <netdb.h>
@@ -97,7 +97,8 @@ static match_rc name_to_address(match_ctx *c, const char *name, const char *patt
     return MATCH_UNKNOWN;
   }
   bool found = false;
-  for (struct addrinfo *ai = res; ai && !found; ai = ai->ai_next) {
+  if (match_host_trace) match_host_trace("gethostbyname2 looked up these IP addresses:");
+  for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
     ip_address a;
     memset(&a, 0, sizeof a);
     if (ai->ai_family == AF_INET) {
@@ -109,6 +110,9 @@ static match_rc name_to_address(match_ctx *c, const char *name, const char *patt
     } else {
       continue;
     }
+    /* (getaddrinfo gives each address once per socket type asked for: one) */
+    if (match_host_trace)
+      match_host_trace(str_sprintf("  name=%s address=%s", name, ip_format_compressed(&a)));
     if (same_net(&a, &want, -1)) found = true;
   }
   freeaddrinfo(res);
@@ -116,14 +120,23 @@ static match_rc name_to_address(match_ctx *c, const char *name, const char *patt
   return found ? MATCH_YES : MATCH_NO;
 }
 
-/* The host name for name items: deferred when not looked up yet. */
+const char *(*match_host_name_finder)(const char *address, const char *pattern);
+void (*match_host_trace)(const char *line);
+
+/* The host name for name items: looked up now through the SMTP layer
+ * when the caller had none; a name that cannot be found makes the item
+ * "unknown" (spec 10.15). */
 static match_rc need_name(match_ctx *c, const char *pattern) {
-  if (!c->host_name) {
-    c->error = str_sprintf("host list item \"%s\" needs the host name of %s, found by a "
-                           "reverse DNS lookup: DNS lookups arrive with the DNS layer, which "
-                           "is not part of this build yet", pattern,
-                           c->host_address && *c->host_address ? c->host_address : "the host");
-    return MATCH_DEFER;
+  if (!c->host_name || !*c->host_name) {
+    const char *name = match_host_name_finder && c->host_address && *c->host_address
+                           ? match_host_name_finder(c->host_address, pattern) : NULL;
+    if (!name && !c->host_name) {
+      c->error = str_sprintf("host list item \"%s\" needs the host name of %s, which is "
+                             "looked up only for the peer of an SMTP connection", pattern,
+                             c->host_address && *c->host_address ? c->host_address : "the host");
+      return MATCH_DEFER;
+    }
+    if (name) c->host_name = name;
   }
   if (!*c->host_name) return MATCH_UNKNOWN;
   return MATCH_YES;

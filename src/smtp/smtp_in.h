@@ -34,6 +34,11 @@ int smtp_session_run(smtp_conn *c);
  * the -oM values).  -bs needs the log files open.  Returns the exit code. */
 int smtp_session_main(cmdline_state *st, const caller *me, bool trusted);
 
+/* The verified host name of c's peer, looked up now when it was not yet
+ * (verify = reverse_host_lookup): 1 c->host_name is set, 0 the lookup
+ * failed (or no remote host), -1 it met a temporary error. */
+int smtp_host_name_needed(smtp_conn *c);
+
 /* After acl_check() gave rc (not ACL_OK) at where: write Exim's log lines
  * (mainlog/rejectlog: "H=... rejected RCPT <x>: text"), append the reply
  * (default texts, message= override with its own code and extended code,

@@ -1,10 +1,16 @@
-/* smtp_in_host.c - the peer's host name (host_lookup): a reverse lookup of
- * the address, accepted only when a forward lookup of the name gives the
- * address back (spec: host_lookup, $sender_host_name).  The system
- * resolver does both lookups.
+/* smtp_in_host.c - the peer's host name (host_lookup, spec 5 and
+ * $sender_host_name): the address is looked up as host_lookup_order says
+ * ("bydns": a PTR query through src/dns; "byaddr": gethostbyaddr), and a
+ * name is accepted only when a forward lookup of it gives the address
+ * back.  Every name the reverse lookup gave is checked; the first that
+ * maps back becomes the host name.  A temporary error leaves the lookup
+ * "deferred" (tried again when something needs the name); a failure is
+ * final for the connection.  Under -bh the steps are told as exim4 tells
+ * them (">>> looking up host name for ...").
  *
- * Entry points: smtp_host_lookup(), smtp_ident_lookup() (RFC 1413),
- * smtp_helo_verify() (helo_verify_hosts,
+ * Entry points: smtp_host_lookup(), smtp_host_name_needed() (verify =
+ * reverse_host_lookup, host list items that need the name),
+ * smtp_ident_lookup() (RFC 1413), smtp_helo_verify() (helo_verify_hosts,
  * helo_try_verify_hosts: the HELO name is the calling address in brackets,
  * or the verified host name, or a name that resolves to the address).
  *
@@ -12,19 +18,49 @@
  * longer than the resolver's own timeouts.
  */
 #include <netdb.h>
+#include <stdarg.h>
 #include <string.h>
+#include <strings.h>
 #include <stdio.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "base/ip.h"
+#include "base/list.h"
 #include "base/log.h"
 #include "base/log_selector.h"
 #include "base/sock.h"
 #include "config/main_config.h"
+#include "dns/dns.h"
+#include "expand/match.h"
 #include "smtp/smtp_in_int.h"
 
-/* Does name resolve to the address a? */
+/* The -bh commentary, or debug output under -d+host_lookup. */
+static void hl_trace(const smtp_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void hl_trace(const smtp_conn *c, const char *fmt, ...) {
+  if (!c->host_checking && !(debug_selector & D_host_lookup)) return;
+  va_list ap;
+  va_start(ap, fmt);
+  gstring *g = g_vfmt(g_new(64, false), fmt, ap);
+  va_end(ap);
+  if (c->host_checking) {
+    fprintf(stderr, ">>> %s\n", g_str(g));
+    fflush(stderr);
+  } else {
+    debug_printf("%s\n", g_str(g));
+  }
+}
+
+static bool same_address(const ip_address *a, const char *text) {
+  ip_address b;
+  if (!ip_parse(text, false, &b, NULL)) return false;
+  ip_address x = *a, y = b;
+  ip_to_v6(&x);
+  ip_to_v6(&y);
+  return memcmp(x.b, y.b, 16) == 0;
+}
+
+/* Does name resolve to the address a (system resolver)? */
 static bool forward_matches(const char *name, const ip_address *a) {
   struct addrinfo hints, *res = NULL;
   memset(&hints, 0, sizeof hints);
@@ -35,56 +71,164 @@ static bool forward_matches(const char *name, const ip_address *a) {
   for (struct addrinfo *p = res; p && !found; p = p->ai_next) {
     char buf[NI_MAXHOST];
     if (getnameinfo(p->ai_addr, p->ai_addrlen, buf, sizeof buf, NULL, 0, NI_NUMERICHOST) != 0) continue;
-    ip_address b;
-    if (!ip_parse(buf, false, &b, NULL)) continue;
-    ip_address x = *a, y = b;
-    ip_to_v6(&x);
-    ip_to_v6(&y);
-    found = memcmp(x.b, y.b, 16) == 0;
+    found = same_address(a, buf);
   }
   freeaddrinfo(res);
   return found;
 }
 
-void smtp_host_lookup(smtp_conn *c, bool always) {
-  if (!c->host_address || c->host_name || c->local || c->host_lookup_failed || c->host_lookup_deferred) return;
-  if (!always && !smtp_host_in(c, mainconf.host_lookup, "host_lookup")) return;
+typedef enum { NAMES_FOUND, NAMES_NONE, NAMES_AGAIN } names_rc;
+
+/* The names a PTR lookup gives (bydns). */
+static names_rc names_bydns(smtp_conn *c, const char *addr, const char ***names, int *n) {
+  const char *rev = dns_reverse_name(addr);
+  if (!rev) return NAMES_NONE;
+  dns_init(false, false, false);
+  dns_answer *ans = NULL;
+  const char *fqn = NULL;
+  dns_rc rc = dns_lookup(&ans, rev, DNS_T_PTR, &fqn);
+  if (rc == DNS_AGAIN) {
+    hl_trace(c, "IP address PTR lookup gave temporary error");
+    return NAMES_AGAIN;
+  }
+  if (rc != DNS_SUCCEED) return NAMES_NONE;
+  int count = 0;
+  for (const dns_record *r = dns_first(ans->answer, DNS_T_PTR); r; r = dns_next(r, DNS_T_PTR)) count++;
+  *names = store_get(sizeof(char *) * (size_t)(count + 1), false);
+  *n = 0;
+  for (const dns_record *r = dns_first(ans->answer, DNS_T_PTR); r; r = dns_next(r, DNS_T_PTR))
+    if (r->target && *r->target && strcmp(r->target, ".") != 0) (*names)[(*n)++] = str_lc(r->target);
+  return *n ? NAMES_FOUND : NAMES_NONE;
+}
+
+/* The names gethostbyaddr gives (byaddr). */
+static names_rc names_byaddr(smtp_conn *c, const ip_address *a, const char ***names, int *n) {
+  hl_trace(c, "IP address lookup using gethostbyaddr()");
+  struct hostent *he = gethostbyaddr(a->b, a->family == 4 ? 4 : 16, a->family == 4 ? AF_INET : AF_INET6);
+  if (!he || !he->h_name) {
+    int err = h_errno;
+    hl_trace(c, "IP address lookup failed: h_errno=%d", err);
+    return err == TRY_AGAIN ? NAMES_AGAIN : NAMES_NONE;
+  }
+  int count = 1;
+  for (char **al = he->h_aliases; al && *al; al++) count++;
+  *names = store_get(sizeof(char *) * (size_t)(count + 1), false);
+  *n = 0;
+  (*names)[(*n)++] = str_lc(str_copy_taint(he->h_name, true));
+  for (char **al = he->h_aliases; al && *al; al++) (*names)[(*n)++] = str_lc(str_copy_taint(*al, true));
+  return NAMES_FOUND;
+}
+
+/* The forward check of one name: 1 it gives the address, 0 not, -1
+ * temporary error. */
+static int check_name(smtp_conn *c, const char *name, const ip_address *a) {
+  int types[2] = {DNS_T_A, 0};
+  if (a->family == 6) types[0] = DNS_T_AAAA, types[1] = DNS_T_A;
+  bool match = false, again = false;
+  gstring *lines = NULL;   /* the addresses, for the commentary */
+  for (int t = 0; t < 2 && types[t]; t++) {
+    dns_answer *ans = NULL;
+    const char *fqn = NULL;
+    dns_rc rc = dns_lookup(&ans, name, types[t], &fqn);
+    if (rc == DNS_AGAIN) again = true;
+    if (rc != DNS_SUCCEED) continue;
+    for (const dns_record *r = dns_first(ans->answer, types[t]); r; r = dns_next(r, types[t])) {
+      if (fqn && strcasecmp(r->name, fqn) != 0) continue;
+      bool ok = same_address(a, r->target);
+      lines = g_fmt(lines, "%s  %s%s", lines ? "\n" : "", r->target, ok ? " OK" : "");
+      if (ok) match = true;
+    }
+  }
+  if (!lines) {
+    if (again) return -1;
+    hl_trace(c, "no IP addresses found for %s", name);
+    return 0;
+  }
+  hl_trace(c, "checking addresses for %s", name);
+  const char *p = g_str(lines);
+  while (*p) {
+    const char *nl = strchr(p, '\n');
+    size_t n = nl ? (size_t)(nl - p) : strlen(p);
+    hl_trace(c, "%.*s", (int)n, p);
+    p += n + (nl ? 1 : 0);
+  }
+  if (match) return 1;
+  hl_trace(c, "no IP address for %s matched %s", name, c->host_address);
+  return 0;
+}
+
+static void lookup_now(smtp_conn *c) {
   ip_address a;
   if (!ip_parse(c->host_address, false, &a, NULL)) return;
-  struct sockaddr_storage ss;
-  socklen_t len;
-  memset(&ss, 0, sizeof ss);
-  if (a.family == 4) {
-    struct sockaddr_in *in = (struct sockaddr_in *)&ss;
-    in->sin_family = AF_INET;
-    memcpy(&in->sin_addr, a.b, 4);
-    len = sizeof *in;
-  } else {
-    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-    in6->sin6_family = AF_INET6;
-    memcpy(&in6->sin6_addr, a.b, 16);
-    len = sizeof *in6;
+  hl_trace(c, "looking up host name for %s", c->host_address);
+  c->host_lookup_deferred = false;
+  const char **names = NULL;
+  int n = 0;
+  names_rc nr = NAMES_NONE;
+  const char *order = mainconf.host_lookup_order ? mainconf.host_lookup_order : "bydns:byaddr";
+  int sep = 0;
+  const char *how;
+  while (nr == NAMES_NONE && (how = list_next(&order, &sep)) != NULL) {
+    if (str_eqic(how, "bydns")) nr = names_bydns(c, c->host_address, &names, &n);
+    else if (str_eqic(how, "byaddr")) nr = names_byaddr(c, &a, &names, &n);
   }
-  char name[NI_MAXHOST];
-  int rc = getnameinfo((struct sockaddr *)&ss, len, name, sizeof name, NULL, 0, NI_NAMEREQD);
-  if (rc == EAI_AGAIN) {
+  if (nr == NAMES_AGAIN) {
     c->host_lookup_deferred = true;
     return;
   }
-  if (rc != 0) {
+  if (nr == NAMES_NONE) {
     c->host_lookup_failed = true;
-    if (LOGGING(host_lookup_failed))
-      log_write(LOG_MAIN, "no host name found for IP address %s", c->host_address);
+    if (LOGGING(host_lookup_failed)) log_write(LOG_MAIN, "no host name found for IP address %s", c->host_address);
     return;
   }
-  if (!forward_matches(name, &a)) {
-    c->host_lookup_failed = true;
-    if (LOGGING(host_lookup_failed))
-      log_write(LOG_MAIN, "no IP address found for host %s (during SMTP connection from [%s])", name,
-                c->host_address);
+  hl_trace(c, "IP address lookup yielded \"%s\"", names[0]);
+  for (int i = 1; i < n; i++) hl_trace(c, "  alias \"%s\"", names[i]);
+  const char *verified = NULL;
+  bool again = false;
+  for (int i = 0; i < n; i++) {
+    int r = check_name(c, names[i], &a);
+    if (r > 0 && !verified) verified = names[i];
+    if (r < 0) again = true;
+  }
+  if (verified) {
+    c->host_name = str_copy_taint(verified, true);
     return;
   }
-  c->host_name = str_copy_taint(name, true);
+  if (again) {
+    c->host_lookup_deferred = true;
+    return;
+  }
+  hl_trace(c, "%s does not match any IP address for %s", c->host_address, names[0]);
+  c->host_lookup_failed = true;
+}
+
+/* Host list items that need the name (match_host.c): look it up now. */
+static const char *name_for_lists(const char *address, const char *pattern) {
+  smtp_conn *c = conn_current;
+  if (!c || !c->host_address || !address || strcmp(address, c->host_address) != 0) return NULL;
+  hl_trace(c, "sender host name required, to match against %s", pattern);
+  if (smtp_host_name_needed(c) > 0) return c->host_name;
+  return "";
+}
+
+static void list_trace(const char *line) {
+  if (conn_current) hl_trace(conn_current, "%s", line);
+}
+
+void smtp_host_lookup(smtp_conn *c, bool always) {
+  match_host_name_finder = name_for_lists;
+  match_host_trace = list_trace;
+  if (!c->host_address || c->host_name || c->local || c->host_lookup_failed) return;
+  if (c->host_lookup_deferred && !always) return;
+  if (!always && !smtp_host_in(c, mainconf.host_lookup, "host_lookup")) return;
+  lookup_now(c);
+  conn_publish(c);
+}
+
+int smtp_host_name_needed(smtp_conn *c) {
+  if (!c->host_address) return 0;
+  if (!c->host_name && !c->host_lookup_failed) smtp_host_lookup(c, true);
+  return c->host_name ? 1 : c->host_lookup_deferred ? -1 : 0;
 }
 
 bool smtp_helo_verify(smtp_conn *c, const char *helo) {
