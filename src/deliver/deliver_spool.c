@@ -186,7 +186,7 @@ void dlv_msglog_open(deliver_msg *dm) {
 void deliver_msglog_write(const char *id, const char *text) {
   if (!mainconf.message_logs) return;
   deliver_msg dm = {.m.id = "", .queue_name = ""};
-  dm.msglog = msglog_open(id, "");
+  dm.msglog = msglog_open(id, deliver_reception_queue ? deliver_reception_queue : "");
   dlv_msglog(&dm, "%s", text);
   if (dm.msglog) fclose(dm.msglog);
 }

@@ -26,6 +26,7 @@
 
 int deliver_reception_mode = DELIVERY_DEFAULT;
 const char *deliver_config_arg;
+const char *deliver_reception_queue;
 bool deliver_synchronous;
 bool deliver_queue_smtp;
 static bool deliver_load_latched;   /* queue_only_load_latch: once high, queue the rest */
@@ -55,7 +56,7 @@ static void run_delivery(const char *id) {
   bool setuid_root = mainconf.exim_path && *mainconf.exim_path && stat(mainconf.exim_path, &st) == 0 &&
                      st.st_uid == 0 && (st.st_mode & S_ISUID) && access(mainconf.exim_path, X_OK) == 0;
   if (geteuid() != 0 && setuid_root) {
-    char *argv[8];
+    char *argv[10];
     int n = 0;
     argv[n++] = (char *)mainconf.exim_path;
     if (deliver_config_arg) {
@@ -63,6 +64,10 @@ static void run_delivery(const char *id) {
       argv[n++] = (char *)deliver_config_arg;
     }
     if (deliver_queue_smtp) argv[n++] = "-odqs";
+    if (deliver_reception_queue) {
+      argv[n++] = "-MCG";
+      argv[n++] = (char *)deliver_reception_queue;
+    }
     argv[n++] = "-Mc";
     argv[n++] = (char *)id;
     argv[n] = NULL;
@@ -70,7 +75,7 @@ static void run_delivery(const char *id) {
     log_write(LOG_MAIN | LOG_PANIC, "exec of %s failed: %s", argv[0], strerror(errno));
   }
   deliver_opts o = {.after_reception = true, .queue_smtp = deliver_queue_smtp, .smtp_domains = true};
-  (void)deliver_message(id, "", &o);
+  (void)deliver_message(id, deliver_reception_queue ? deliver_reception_queue : "", &o);
 }
 
 void deliver_after_reception(const char *id, int mode, bool queue_only_by_acl) {
@@ -92,7 +97,8 @@ void deliver_after_reception(const char *id, int mode, bool queue_only_by_acl) {
       return;
     }
   }
-  if (deliver_notify_fd >= 0 && mode != DELIVERY_FOREGROUND) {
+  /* the daemon's delivery pipe carries ids of the default queue only */
+  if (deliver_notify_fd >= 0 && mode != DELIVERY_FOREGROUND && !deliver_reception_queue) {
     const char *line = str_sprintf("%s\n", id);
     if (write(deliver_notify_fd, line, strlen(line)) == (ssize_t)strlen(line)) return;
   }

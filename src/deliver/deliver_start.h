@@ -32,6 +32,10 @@ extern int deliver_reception_mode;
  * (exim4 gives such a child -odi). */
 extern bool deliver_synchronous;
 extern const char *deliver_config_arg;
+/* Set by reception for each message: its named queue (queue = NAME), NULL
+ * for the default queue; the message log and the delivery after
+ * reception use it. */
+extern const char *deliver_reception_queue;
 /* -odqs (set by main() from the command line): deliveries started after
  * reception leave their remote transports for a queue runner; like
  * -odb/-odi it overrides queue_only when queue_only_override is true. */

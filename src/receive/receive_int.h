@@ -36,6 +36,7 @@ typedef struct rcv_msg {
   spool_msg m;                  /* envelope and headers as they will be written */
   struct timeval tv;            /* reception start (the id's time) */
   bool no_files;                /* -bh: nothing is written */
+  const char *queue_name;       /* queue = NAME before reception (NULL: the default queue) */
 
   /* the -D file */
   spool_ctx spool;

@@ -2,7 +2,7 @@
  * 53.6, fields of 53.13, the reception selectors of 53.15), items in the
  * order Exim 4.96 writes them:
  *   <= sender [R=ref] H=... [U=...] P=proto [L[.*][-]] [X= CV= DN= SNI=]
- *   [A=auth[:id[:sender]]] [PRDR] [PRX=] [K] S=size [M8S=n] [id=|id*=msgid]
+ *   [A=auth[:id[:sender]]] [PRDR] [PRX=] [K] S=size [M8S=n] [id=|id*=msgid] [Q=queue]
  *   [T="subject"] [from <sender>] [for rcpt ...]
  *
  * Entry point: rcv_log_arrival (receive_int.h).
@@ -89,6 +89,7 @@ const char *rcv_log_arrival(rcv_msg *r) {
   if (LOGGING(8bitmime)) g = g_fmt(g, " M8S=%d", c->env.body_type == 8 ? 8 : c->env.body_type == 7 ? 7 : 0);
   if (r->msgid_header && LOGGING(msg_id) && (!r->msgid_created || LOGGING(msg_id_created)))
     g = g_fmt(g, " id%s=%s", r->msgid_created ? "*" : "", r->msgid_header);
+  if (r->queue_name) g = g_fmt(g, " Q=%s", r->queue_name);
   if (LOGGING(subject) && r->subject) g = g_fmt(g, " T=%s", quoted(subject_text(r->subject)));
   if (LOGGING(received_sender)) g = g_fmt(g, " from <%s>", m->sender ? m->sender : "");
   if (LOGGING(received_recipients) && m->recipients_count) {

@@ -59,10 +59,15 @@ bool rcv_begin(rcv_msg *r, smtp_conn *c, bool no_files) {
   if (vn && !*vn) *vn = version_string;
   expand_var_set("message_exim_id", r->m.id);
   expand_var_set("message_id", r->m.id);
+  /* queue = NAME (set before the message): its files go to
+   * <spool_directory>/NAME/input and msglog, as exim4's named queues */
+  r->queue_name = c && c->env.queue_name && *c->env.queue_name ? str_copy(c->env.queue_name) : NULL;
+  deliver_reception_queue = r->queue_name ? str_perm(r->queue_name) : NULL;   /* used after rcv_forget */
   if (no_files) return true;
   const char *err = NULL;
-  if (!spool_data_open(&r->spool, mainconf.spool_directory, mainconf.split_spool_directory,
-                       r->m.id, &err)) {
+  const char *dir = r->queue_name ? str_sprintf("%s/%s", mainconf.spool_directory, r->queue_name)
+                                  : mainconf.spool_directory;
+  if (!spool_data_open(&r->spool, dir, mainconf.split_spool_directory, r->m.id, &err)) {
     r->spool_failed = true;
     r->spool_errno = errno;
     r->spool_error = err;

@@ -99,6 +99,10 @@ CASES = {
     "not_smtp_defer_logmsg": dict(args=["-odq", "-oep", "a@b.example"], conf="acl_not_smtp = d\n",
                                   acl="d:\n  defer log_message = lm\n", input=PLAIN),
     "bad_recipient_list": dict(args=["-odq", "-oep", "good@example.com, a@b@c"], input=PLAIN),
+    "local_named_queue": dict(args=["-odq", "a@b.example"], conf="acl_not_smtp_start = s\n",
+                              acl="s:\n  accept queue = bar\n", input=PLAIN),
+    "local_named_queue_empty": dict(args=["-odq", "a@b.example"], conf="acl_not_smtp_start = s\n",
+                                    acl="s:\n  accept queue = ${if eq{1}{2}{x}}\n", input=PLAIN),
     "not_smtp_accept_addheader": dict(args=["-odq", "a@b.example"], conf="acl_not_smtp = ok\n",
                                       acl="ok:\n  accept add_header = X-Added: $message_size\n", input=PLAIN),
     "not_smtp_start_deny": dict(args=["-odq", "a@b.example"], conf="acl_not_smtp_start = no\n",
@@ -219,6 +223,17 @@ SMTP_CASES = {
                                  input=smtp("MAIL FROM:<s@x.example> PRDR", "RCPT TO:<a@b.example>"),
                                  conf="prdr_enable = true\nacl_smtp_data_prdr = pr\n",
                                  acl="pr:\n  deny message = nobody\n"),
+    "smtp_named_queue": dict(args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT), conf=SMTP_ALL + "acl_smtp_mail = q\n",
+                             acl="q:\n  accept queue = foo\n"),
+    "smtp_named_queue_split": dict(args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT),
+                                   conf="acl_smtp_mail = q\nsplit_spool_directory = true\n",
+                                   acl="q:\n  accept queue = ${if eq{$sender_address}{s@x.example}{sx}{}}\n"),
+    "smtp_named_queue_two": dict(args=["-odq", "-bs"] + HOST,
+                                 input="EHLO c.example\r\nMAIL FROM:<s@x.example>\r\nRCPT TO:<a@b.example>\r\n"
+                                       "DATA\r\nSubject: one\r\n\r\n1\r\n.\r\nMAIL FROM:<t@x.example>\r\n"
+                                       "RCPT TO:<b@b.example>\r\nDATA\r\nSubject: two\r\n\r\n2\r\n.\r\nQUIT\r\n",
+                                 conf="acl_smtp_mail = q\n",
+                                 acl="q:\n  accept queue = ${if eq{$sender_address}{s@x.example}{sx}{}}\n"),
     "smtp_freeze": dict(args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT),
                         conf="acl_smtp_data = fz\n", acl="fz:\n  accept control = freeze\n"),
     "smtp_freeze_rcpt": dict(args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT),
@@ -327,4 +342,11 @@ def run_case(binary: str, name: str, casedir: str) -> str:
         for f in sorted(indir.iterdir()):
             suffix = f.name[-2:]
             out.append(f"== {suffix}\n" + f.read_text(errors="replace"))
+    # named queues (queue = NAME): <spool>/NAME/input[/<split>]/ and msglog/
+    for q in sorted(p for p in spool.iterdir() if p.is_dir() and p.name not in ("input", "msglog", "log", "db")):
+        for f in sorted(x for x in q.rglob("*") if x.is_file()):
+            parts = f.relative_to(q).parts
+            where = "/".join(parts[:-1][:1] + (("<split>",) if len(parts) > 2 else ()))
+            out.append(f"== {q.name}/{where} {f.name[-2:] if parts[0] == 'input' else 'msglog'}\n"
+                       + (f.read_text(errors="replace") if parts[0] == "input" else ""))
     return receive_normalise("".join(s if s.endswith("\n") else s + "\n" for s in out), casedir)
