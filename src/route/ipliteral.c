@@ -11,8 +11,7 @@
 
 #include "../base/store.h"
 #include "../base/str.h"
-#include "../expand/match.h"
-#include "../expand/variables.h"
+#include "host_find.h"
 #include "route.h"
 
 static const char *ipliteral_init(driver_instance *d) { return router_generic_init(d); }
@@ -26,13 +25,7 @@ static int ipliteral_route(router_instance *r, address_item *a, const struct pas
   if (str_ncmpic(ip, "IPv6:", 5) == 0) ip += 5;
   else if (str_ncmpic(ip, "IPv4:", 5) == 0) ip += 5;
   if (!route_is_ip_address(ip, NULL)) return DECLINE;
-  if (r->ignore_target_hosts) {
-    const char *err = NULL;
-    expand_var_set("host_address", ip);
-    match_rc m = match_host_list(d, ip, r->ignore_target_hosts, &err);
-    expand_var_set("host_address", NULL);
-    if (m == MATCH_YES) return DECLINE;
-  }
+  if (host_find_ignored(r->ignore_target_hosts, d, ip)) return DECLINE;
   host_item *h = store_zget(sizeof *h, false);
   h->name = a->domain;
   h->address = ip;
