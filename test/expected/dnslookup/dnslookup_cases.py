@@ -209,6 +209,8 @@ for s in ["send", "pass", "fail", "defer", "freeze", "reroute:other.test"]:
     case("self_" + s.split(":")[0], ["u@self.example.test", "u@selfa.example.test"],
          ropts="  self = " + s)
 case("dnssec_require", ["u@example.test"], ropts="  dnssec_require_domains = *")
+case("dnssec_require_trust_aa", ["u@example.test", "u@other.test"],
+     ropts="  dnssec_require_domains = *", main="dns_trust_aa = example.test")
 case("dnssec_request", ["u@example.test"], ropts="  dnssec_request_domains = *")
 case("several", ["u@example.test", "v@example.test", "w@aonly.example.test"],
      ropts="  same_domain_copy_routing")
@@ -285,3 +287,16 @@ BH_DETAILS = crlf("helo x\nmail from:<u@nxmx.example.test>\nrcpt to:<root@test.e
                   "mail from:<u@lo.example.test>\nrcpt to:<root@test.example>\nrset\n"
                   "mail from:<u@mxnull.example.test>\nrcpt to:<root@test.example>\nquit\n")
 case("default_bh_details", [], conf=DEFAULT, opts=["-bh", "192.0.2.1"], stdin=BH_DETAILS)
+
+# verify = recipient for remote domains, VRFY.
+RCPT_CONF = BASE.replace("@MAIN@", "acl_smtp_rcpt = r\nacl_smtp_vrfy = v\n@MAIN@").replace(
+    "begin routers", "begin acl\nr:\n  require verify = recipient\n  accept\nv:\n  accept\n"
+    "begin routers")
+RCPT = crlf("helo x\nmail from:<>\nrcpt to:<u@example.test>\nrcpt to:<u@nosuch.test>\n"
+            "rcpt to:<u@nxmx.example.test>\nrcpt to:<u@self.example.test>\n"
+            "rcpt to:<u@nosuch.again.test>\nvrfy u@aonly.example.test\nvrfy u@nosuch.test\n"
+            "vrfy u@nosuch.again.test\nquit\n")
+case("rcpt_verify", [], conf=RCPT_CONF, opts=["-bh", "192.0.2.1"], stdin=RCPT,
+     ropts="  ignore_target_hosts = 0.0.0.0 : 127.0.0.0/8")
+case("rcpt_verify_again", [], conf=RCPT_CONF, opts=["-bh", "192.0.2.1"], stdin=RCPT,
+     ropts="  ignore_target_hosts = 0.0.0.0 : 127.0.0.0/8", world="again")
