@@ -11,8 +11,9 @@
  * Entry points: smtp_host_lookup(), smtp_host_name_needed() (verify =
  * reverse_host_lookup, host list items that need the name),
  * smtp_ident_lookup() (RFC 1413), smtp_helo_verify() (helo_verify_hosts,
- * helo_try_verify_hosts: the HELO name is the calling address in brackets,
- * or the verified host name, or a name that resolves to the address).
+ * helo_try_verify_hosts and verify = helo share it: the HELO name is the
+ * calling address in brackets, or the verified host name, or a name whose
+ * DNS A/AAAA records give the address).
  *
  * Must never: set a name that does not map back to the address, or block
  * longer than the resolver's own timeouts.
@@ -58,23 +59,6 @@ static bool same_address(const ip_address *a, const char *text) {
   ip_to_v6(&x);
   ip_to_v6(&y);
   return memcmp(x.b, y.b, 16) == 0;
-}
-
-/* Does name resolve to the address a (system resolver)? */
-static bool forward_matches(const char *name, const ip_address *a) {
-  struct addrinfo hints, *res = NULL;
-  memset(&hints, 0, sizeof hints);
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  if (getaddrinfo(name, NULL, &hints, &res) != 0) return false;
-  bool found = false;
-  for (struct addrinfo *p = res; p && !found; p = p->ai_next) {
-    char buf[NI_MAXHOST];
-    if (getnameinfo(p->ai_addr, p->ai_addrlen, buf, sizeof buf, NULL, 0, NI_NUMERICHOST) != 0) continue;
-    found = same_address(a, buf);
-  }
-  freeaddrinfo(res);
-  return found;
 }
 
 typedef enum { NAMES_FOUND, NAMES_NONE, NAMES_AGAIN } names_rc;
@@ -218,7 +202,7 @@ static void list_trace(const char *line) {
 void smtp_host_lookup(smtp_conn *c, bool always) {
   match_host_name_finder = name_for_lists;
   match_host_trace = list_trace;
-  if (!c->host_address || c->host_name || c->local || c->host_lookup_failed) return;
+  if (!c->host_address || c->host_name || c->host_lookup_failed) return;
   if (c->host_lookup_deferred && !always) return;
   if (!always && !smtp_host_in(c, mainconf.host_lookup, "host_lookup")) return;
   lookup_now(c);
@@ -231,23 +215,67 @@ int smtp_host_name_needed(smtp_conn *c) {
   return c->host_name ? 1 : c->host_lookup_deferred ? -1 : 0;
 }
 
-bool smtp_helo_verify(smtp_conn *c, const char *helo) {
+void smtp_bh_trace(void *conn, const char *line) {
+  hl_trace(conn, "%s", line);
+}
+
+/* Does the DNS give name the address a (AAAA and A records)? */
+static bool dns_name_has_address(const char *name, const ip_address *a) {
+  static const int types[] = {DNS_T_AAAA, DNS_T_A};
+  dns_init(false, false, false);
+  for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
+    dns_answer *ans = NULL;
+    const char *fqn = NULL;
+    if (dns_lookup(&ans, name, types[t], &fqn) != DNS_SUCCEED) continue;
+    for (const dns_record *r = dns_first(ans->answer, types[t]); r; r = dns_next(r, types[t]))
+      if (same_address(a, r->target)) return true;
+  }
+  return false;
+}
+
+static void helo_trace(smtp_helo_trace_fn trace, void *arg, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void helo_trace(smtp_helo_trace_fn trace, void *arg, const char *fmt, ...) {
+  if (!trace) return;
+  va_list ap;
+  va_start(ap, fmt);
+  gstring *g = g_vfmt(g_new(64, false), fmt, ap);
+  va_end(ap);
+  trace(arg, g_str(g));
+}
+
+bool smtp_helo_verify(smtp_conn *c, const char *helo, smtp_helo_trace_fn trace, void *arg) {
   ip_address a;
-  if (!c->host_address || !ip_parse(c->host_address, false, &a, NULL)) return false;
-  smtp_host_lookup(c, true);   /* exim4 looks the name up first, even for a literal */
+  if (!c->host_address || !ip_parse(c->host_address, false, &a, NULL) || !helo) return false;
+  /* done for this HELO name already (helo_verify_hosts at HELO, or an
+   * earlier verify = helo): the same answer, without a second commentary */
+  if (c->helo_verify_name && strcmp(c->helo_verify_name, helo) == 0) return c->helo_verified;
+  helo_trace(trace, arg, "verifying EHLO/HELO argument \"%s\"", helo);
+  bool ok = false;
   size_t n = strlen(helo);
   if (n > 2 && helo[0] == '[' && helo[n - 1] == ']') {
     const char *lit = str_copyn(helo + 1, n - 2);
     if (str_ncmpic(lit, "IPv6:", 5) == 0) lit += 5;
-    ip_address b;
-    if (!ip_parse(lit, false, &b, NULL)) return false;
-    ip_address x = a, y = b;
-    ip_to_v6(&x);
-    ip_to_v6(&y);
-    return memcmp(x.b, y.b, 16) == 0;
+    ok = same_address(&a, lit);
+    if (ok) helo_trace(trace, arg, "matched host address");
+    smtp_host_name_needed(c);   /* exim4 looks the name up all the same */
+  } else {
+    smtp_host_name_needed(c);
+    if (c->host_name && str_eqic(c->host_name, helo)) {
+      ok = true;
+      helo_trace(trace, arg, "matched host name");
+    } else {
+      helo_trace(trace, arg, "getting IP address for %s", helo);
+      ok = dns_name_has_address(helo, &a);
+      if (ok) {
+        helo_trace(trace, arg, "IP address for %s matches calling address", helo);
+        helo_trace(trace, arg, "Forward DNS security status: unverified");
+      }
+    }
   }
-  if (c->host_name && str_eqic(c->host_name, helo)) return true;
-  return forward_matches(helo, &a);
+  c->helo_verify_name = str_perm(helo);
+  c->helo_verified = ok;
+  return ok;
 }
 
 /* One field of an ident answer ("ports : USERID : opsys : user"), trimmed. */

@@ -42,3 +42,31 @@ def test_host_lookup_bh(tmp_path, case):
     name = case[0]
     assert filtered(err) == filtered((DIR / (name + ".err")).read_text())
     assert DATE.sub("DATE", out) == DATE.sub("DATE", (DIR / (name + ".out")).read_text())
+
+
+# Recorded from exim4 (-oMa 192.0.2.1 -bs in the same world, host_lookup = *):
+# the spool header's host name and the Received: header's host part.
+RECEIVED = ("Received: from good.example.test\n\t([192.0.2.1] helo=x ident=root)\n"
+            "\tby test.example with smtp (Exim 4.96)\n")
+
+
+def test_host_name_in_spool_and_received(tmp_path):
+    if not dnsworld.available():
+        pytest.skip("needs root, nsd and ip netns")
+    for sub in ("spool", "log"):
+        (tmp_path / sub).mkdir()
+    conf = tmp_path / "c.conf"
+    conf.write_text(f"primary_hostname = test.example\nspool_directory = {tmp_path}/spool\n"
+                    f"log_file_path = {tmp_path}/log/%slog\nhost_lookup = *\nqueue_only\n"
+                    "acl_smtp_rcpt = accept\n")
+    conf.chmod(0o644)
+    smtp = ("helo x\r\nmail from:<a@example.test>\r\nrcpt to:<b@example.test>\r\ndata\r\n"
+            "Subject: t\r\n\r\nbody\r\n.\r\nquit\r\n")
+    with dnsworld.DnsWorld(hc.ZONES) as w:
+        r = w.run([EXIM, "-C", str(conf), "-oMa", "192.0.2.1", "-bs"], input=smtp)
+    assert "250 test.example Hello root at good.example.test [192.0.2.1]" in r.stdout
+    headers = list((tmp_path / "spool" / "input").glob("*-H"))
+    assert len(headers) == 1, r.stdout + r.stderr
+    text = headers[0].read_text()
+    assert "--host_name good.example.test\n" in text
+    assert RECEIVED in text
