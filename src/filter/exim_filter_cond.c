@@ -152,8 +152,12 @@ static int personal(frun *r, const fcond *c) {
   return filter_personal(mine, mine, false);
 }
 
+static int compare(frun *r, const fcond *c);
+
+/* Kept small: and/or chains recurse through here (and sub()) once per
+ * operand, so the comparisons' locals live in compare(). */
 int exim_filter_cond(frun *r, const fcond *c) {
-  int a, b;
+  int a;
   switch (c->type) {
   case FCO_AND:
     if ((a = sub(r, c->left)) <= 0) return a;
@@ -180,8 +184,12 @@ int exim_filter_cond(frun *r, const fcond *c) {
     return fa.result;
   }
   default:
-    break;
+    return compare(r, c);
   }
+}
+
+/* is, contains, begins, ends, matches, above, below (and their negations). */
+__attribute__((noinline)) static int compare(frun *r, const fcond *c) {
   const char *x = exim_filter_expand(r, c->a, "filter file");
   if (!x) return -1;
   const char *y = exim_filter_expand(r, c->b, "filter file");
@@ -231,6 +239,5 @@ int exim_filter_cond(frun *r, const fcond *c) {
   default:
     break;
   }
-  (void)b;
   return c->negated ? !res : res;
 }

@@ -35,15 +35,19 @@ typedef struct lexer {
   const char *error;
   unsigned options;
   int depth;          /* nesting of if, brackets and and/or chains */
+  int nest;           /* nesting of if and brackets alone */
   const char *item_end;  /* where the last read_item()'s text ended */
 } lexer;
 
 /* Nesting deeper than this is refused rather than risking the stack
- * (parsing and running recurse on it). */
-#define MAX_DEPTH 5000
+ * (parsing and running recurse on it).  exim4 has no limit but overflows
+ * its stack (8M) beyond about 6700 nested ifs, 7000 nested brackets or
+ * and/or chains of 28000: these limits accept all of that. */
+#define MAX_DEPTH 30000
+#define MAX_NEST 10000
 
 static bool too_deep(lexer *l) {
-  if (l->depth <= MAX_DEPTH) return false;
+  if (l->depth <= MAX_DEPTH && l->nest <= MAX_NEST) return false;
   set_error(l, str_sprintf("filter nested too deeply near line %d of filter file", l->line));
   return true;
 }
@@ -177,9 +181,11 @@ static fcond *parse_bracketed(lexer *l) {
   l->p++;
   skip_space(l);
   l->depth++;
+  l->nest++;
   if (too_deep(l)) return NULL;
   fcond *c = parse_or(l);
   l->depth--;
+  l->nest--;
   if (!c) return NULL;
   if (*l->p != ')') {
     set_error(l, str_sprintf("missing \")\" at end of condition near line %d of filter file", l->line));
@@ -457,6 +463,7 @@ static fcmd *parse_commands(lexer *l, bool in_if, const char **term, bool *ok);
 static fcmd *parse_if(lexer *l, bool *ok) {
   fcmd *head = NULL, **tail = &head;
   l->depth++;
+  l->nest++;
   if (too_deep(l)) return *ok = false, NULL;
   for (;;) {
     fcmd *c = store_zget(sizeof *c, false);
@@ -480,6 +487,7 @@ static fcmd *parse_if(lexer *l, bool *ok) {
     }
     if (strcmp(term, "endif") == 0) {
       l->depth--;
+      l->nest--;
       return head;
     }
     if (strcmp(term, "else") == 0) {
@@ -497,6 +505,7 @@ static fcmd *parse_if(lexer *l, bool *ok) {
         return *ok = false, NULL;
       }
       l->depth--;
+      l->nest--;
       return head;
     }
     /* elif: loop for its condition */

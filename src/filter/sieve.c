@@ -103,7 +103,8 @@ static bool copy_tag(sieve_state *s, bool *copy) {
   return true;
 }
 
-static bool do_redirect(sieve_state *s, bool exec) {
+/* not inlined: commands() recurses through nested blocks */
+__attribute__((noinline)) static bool do_redirect(sieve_state *s, bool exec) {
   bool copy;
   if (!copy_tag(s, &copy)) return false;
   const char *to;
@@ -131,7 +132,8 @@ static bool do_redirect(sieve_state *s, bool exec) {
   return semicolon(s);
 }
 
-static bool do_fileinto(sieve_state *s, bool exec) {
+/* not inlined: commands() recurses through nested blocks */
+__attribute__((noinline)) static bool do_fileinto(sieve_state *s, bool exec) {
   if (!s->require_fileinto) return sieve_fail(s, "missing previous require \"fileinto\";");
   bool copy;
   if (!copy_tag(s, &copy)) return false;
@@ -161,7 +163,8 @@ static bool vacation_personal(sieve_list *addresses) {
   return filter_personal(mine, mine, true);
 }
 
-static bool do_vacation(sieve_state *s, bool exec) {
+/* not inlined: commands() recurses through nested blocks */
+__attribute__((noinline)) static bool do_vacation(sieve_state *s, bool exec) {
   if (!s->require_vacation) return sieve_fail(s, "missing previous require \"vacation\";");
   unsigned long days = 7;
   const char *subject = NULL, *from = NULL, *handle = NULL;
@@ -257,7 +260,8 @@ static bool do_vacation(sieve_state *s, bool exec) {
 }
 
 /* notify (RFC 5435) with the mailto method (RFC 5436). */
-static bool do_notify(sieve_state *s, bool exec) {
+/* not inlined: commands() recurses through nested blocks */
+__attribute__((noinline)) static bool do_notify(sieve_state *s, bool exec) {
   if (!s->require_enotify) return sieve_fail(s, "missing previous require \"enotify\";");
   const char *from = NULL, *importance = NULL, *message = NULL;
   sieve_list *options = NULL;

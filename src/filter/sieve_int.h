@@ -31,7 +31,7 @@ typedef struct sieve_state {
   int depth;                 /* nesting of blocks and tests (bounded: the parser recurses) */
 } sieve_state;
 
-#define SIEVE_MAX_DEPTH 1000
+#define SIEVE_MAX_DEPTH 32000
 
 enum { SM_IS, SM_CONTAINS, SM_MATCHES };
 enum { SC_OCTET, SC_CASEMAP, SC_NUMERIC };

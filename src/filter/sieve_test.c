@@ -280,9 +280,12 @@ int sieve_run_test(sieve_state *s, const char *name, bool exec) {
   return r;
 }
 
+static int other_test(sieve_state *s, const char *n, bool exec);
+
+/* true, false, not, allof, anyof here (they recurse, so this frame is kept
+ * small); the others in other_test(). */
 static int run_test(sieve_state *s, const char *name, bool exec) {
   const char *n = str_lc(name);
-  targs t = {0};
   if (strcmp(n, "true") == 0) return 1;
   if (strcmp(n, "false") == 0) return 0;
   if (strcmp(n, "not") == 0) {
@@ -319,6 +322,11 @@ static int run_test(sieve_state *s, const char *name, bool exec) {
       return sieve_fail(s, "missing closing paren"), -1;
     }
   }
+  return other_test(s, n, exec);
+}
+
+__attribute__((noinline)) static int other_test(sieve_state *s, const char *n, bool exec) {
+  targs t = {0};
   if (strcmp(n, "exists") == 0) {
     sieve_list *names;
     if (!need_list(s, &names, "header string list expected")) return -1;

@@ -80,18 +80,20 @@ def _bf(exim, tmp_path, text):
 
 
 def test_deep_nesting_is_refused_not_a_crash(exim, tmp_path):
+    # beyond what exim4 survives (test_filter_nesting.py): 10000 nested ifs
+    # and brackets, 30000 levels with and/or chains, 32000 in Sieve
     deep = [
-        "# Exim filter\n" + "if a is a then " * 6000 + "endif " * 6000 + "\n",
-        "# Exim filter\nif " + "(" * 6000 + "a is a" + ")" * 6000 + " then endif\n",
-        "# Exim filter\nif " + " and ".join(["a is a"] * 6000) + " then endif\n",
-        "# Exim filter\nif " + " or ".join(["a is b"] * 6000) + " then endif\n",
+        "# Exim filter\n" + "if a is a then " * 10001 + "endif " * 10001 + "\n",
+        "# Exim filter\nif " + "(" * 10000 + "a is a" + ")" * 10000 + " then endif\n",
+        "# Exim filter\nif " + " and ".join(["a is a"] * 30001) + " then endif\n",
+        "# Exim filter\nif " + " or ".join(["a is b"] * 30001) + " then endif\n",
     ]
     for text in deep:
         r = _bf(exim, tmp_path, text)
         assert r.rc == 1
         assert r.out.splitlines()[-1] == "Filter error: filter nested too deeply near line 2 of filter file"
-    for text in ["# Sieve filter\n" + "if true { " * 2000 + "}" * 2000 + "\n",
-                 "# Sieve filter\nif " + "anyof(" * 2000 + "true" + ")" * 2000 + " {}\n"]:
+    for text in ["# Sieve filter\n" + "if true { " * 32001 + "}" * 32001 + "\n",
+                 "# Sieve filter\nif " + "anyof(" * 32001 + "true" + ")" * 32001 + " {}\n"]:
         r = _bf(exim, tmp_path, text)
         assert r.rc == 0
         assert r.out.splitlines()[-1] == "Sieve error: nested too deeply in line 2"
