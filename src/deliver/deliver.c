@@ -739,7 +739,7 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
     a = next;
   }
 
-  route_ctx ctx = {.purpose = ROUTE_DELIVER, .sender = m->sender};
+  route_ctx ctx = {.purpose = ROUTE_DELIVER, .sender = m->sender, .headers = &m->headers};
   for (address_item *a; (a = list_pop(&r.pending));) route_one(&r, a, &ctx);
   /* routing failures are logged once every address is routed, the last
    * one first, before the deliveries (exim4) */

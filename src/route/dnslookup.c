@@ -2,7 +2,8 @@
  * with Exim 4.96's types and defaults, init, and routing: the domain's
  * hosts by SRV (check_srv), MX or address records (host_find.c), widened
  * by widen_domains when not found; a domain the resolver qualified is
- * re-routed in its full form; "self" when the first host is this host;
+ * re-routed in its full form (and, with rewrite_headers, changed in the
+ * message's address header lines); "self" when the first host is this host;
  * fail_defer_domains, pass_on_timeout, check_secondary_mx.
  * Entry point: router_dnslookup.
  * Must never: look anything up in the DNS at configuration time; accept an
@@ -10,6 +11,7 @@
  */
 #include "router.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #include "../base/list.h"
@@ -18,6 +20,7 @@
 #include "../base/str.h"
 #include "../expand/expand.h"
 #include "../expand/match.h"
+#include "../rewrite/rewrite.h"
 #include "dnslookup.h"
 #include "host_find.h"
 #include "route.h"
@@ -60,6 +63,28 @@ static int expand_flag(const char *opt, const char *name, router_instance *r, ad
     return -1;
   }
   return *v && strcmp(v, "0") != 0 && !str_eqic(v, "no") && !str_eqic(v, "false");
+}
+
+/* A domain made only of letters, digits, '-', '_' and dots: safe to
+ * put in a rewriting rule as untainted text. */
+static bool plain_domain(const char *d) {
+  if (!*d) return false;
+  for (; *d; d++)
+    if (!isalnum((unsigned char)*d) && *d != '-' && *d != '_' && *d != '.') return false;
+  return true;
+}
+
+/* rewrite_headers: the short domain becomes the full one in the address
+ * header lines (Bcc:, Cc:, From:, Reply-To:, Sender:, To:) of the message
+ * being delivered. */
+static void rewrite_header_domain(route_ctx *ctx, const char *from, const char *to) {
+  if (!ctx->headers || !plain_domain(from) || !plain_domain(to)) return;
+  rewrite_rule rule = {
+      .key = str_copy_taint(str_sprintf("*@%s", from), false),
+      .replacement = str_copy_taint(str_sprintf("$local_part@%s", to), false),
+      .flags = RW_b | RW_c | RW_f | RW_r | RW_s | RW_t,
+  };
+  (void)rewrite_header_list(ctx->headers, &rule, rule.flags);
 }
 
 static bool domain_in(const char *domain, const char *list) {
@@ -146,7 +171,9 @@ static int dnslookup_route(router_instance *r, address_item *a, const struct pas
   /* The resolver qualified the domain, or it was widened: the address is
    * routed again with the full domain. */
   const char *full = tryname != domain ? tryname : res.fqn;
-  if (full && full[0] != '*' && !str_eqic(full, domain)) {
+  if (full && !str_eqic(full, domain)) {
+    /* (A name starting with '*' is a wildcard record: not for headers.) */
+    if (ob->rewrite_headers && full[0] != '*') rewrite_header_domain(ctx, domain, full);
     const char *lp = a->cc_local_part ? a->cc_local_part : a->local_part;
     address_item *c = addr_child(a, str_copy_taint(str_sprintf("%s@%s", lp, full), true));
     route_add_generated(ctx, c);

@@ -45,6 +45,9 @@ typedef struct route_ctx {
   /* Addresses already routed in this message, for check_ancestor,
    * duplicate removal and one_time: caller-owned, may be NULL. */
   const address_item *done_list;
+  /* The message's header lines when delivering (NULL otherwise): the
+   * dnslookup router's rewrite_headers changes them. */
+  struct spool_header **headers;
 } route_ctx;
 
 /* What a router type's route function gets and does (router_ops.route):

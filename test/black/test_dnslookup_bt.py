@@ -4,10 +4,15 @@ of dnslookup_cases.py is started once per module (nsd in a network namespace,
 test/black/dnsworld.py) and every case run inside it, so the host's own
 resolver never matters.  Equal-preference MX hosts are in random order in
 exim4 and here: those cases compare their host lines as sets.
+Deliveries (-odi) through a dnslookup router check rewrite_headers: the
+delivered file against exim4's (deliver_<name>.txt).
 """
 import json
 import re
+import shutil
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +20,8 @@ from conftest import EXIM, EXPECTED
 from dnsworld import DnsWorld, available
 
 sys.path.insert(0, str(EXPECTED / "dnslookup"))
-from dnslookup_cases import ADDRESSES, WORLDS, conf_text, prepare  # noqa: E402
+from dnslookup_cases import (ADDRESSES, DELIVER_CASES, WORLDS, conf_text,  # noqa: E402
+                             deliver_run, prepare)
 
 CASES = json.loads((EXPECTED / "dnslookup" / "cases.json").read_text())
 # Differences that are not the routing's: name -> why.
@@ -73,3 +79,17 @@ def test_dnslookup_case(worlds, tmp_path, c):
     # (-bh commentary is the SMTP layer's business, not compared here.)
     if c["err"] and "-bh" not in c["opts"]:
         assert STAMP.sub("", r.stderr.replace(str(tmp_path), "@DIR@")) == STAMP.sub("", c["err"])
+
+
+@pytest.mark.parametrize("case", DELIVER_CASES, ids=[c[0] for c in DELIVER_CASES])
+def test_dnslookup_rewrite_headers(worlds, case):
+    name, ropts, wname, msg = case
+    # The transport runs as nobody: a directory it can reach (not under
+    # pytest's private tmp_path).
+    d = Path(tempfile.mkdtemp(prefix="dl-dlv-"))
+    try:
+        d.chmod(0o755)
+        got = deliver_run(worlds(wname), d, EXIM, ropts, msg)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+    assert got == (EXPECTED / "dnslookup" / f"deliver_{name}.txt").read_text()

@@ -9,6 +9,7 @@ is started once (test/black/dnsworld.py) and every case of it run inside.
 """
 import json
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -16,7 +17,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parents[1] / "black"))
-from dnslookup_cases import ADDRESSES, CASES, WORLDS, conf_text, prepare  # noqa: E402
+from dnslookup_cases import (ADDRESSES, CASES, DELIVER_CASES, WORLDS, conf_text,  # noqa: E402
+                             deliver_run, prepare)
 from dnsworld import DnsWorld  # noqa: E402
 
 EXIM4 = "/usr/sbin/exim4"
@@ -28,6 +30,32 @@ def run_case(w, c, d, exe):
     cp.write_text(conf_text(c).replace("@DIR@", str(d)))
     os.chmod(cp, 0o644)
     return w.run([exe, "-C", str(cp)] + c["opts"] + c["args"], input=c["stdin"] or "", env=c.get("env"))
+
+
+# exim4 keeps root (to deliver as the transport's user) only for a
+# configuration listed in /etc/exim4/trusted_configs, and reads only the
+# first kilobyte or so of that file: one fixed path, listed once.
+DELIVER_DIR = Path("/tmp/d1rw/w")
+
+
+def record_deliveries(only):
+    """deliver_<name>.txt: the file the message was delivered to, normalised."""
+    tc = Path("/etc/exim4/trusted_configs")
+    conf = DELIVER_DIR / "exim.conf"
+    if str(conf) not in (tc.read_text().split() if tc.exists() else []):
+        with tc.open("a") as f:
+            f.write(str(conf) + "\n")
+    for name, ropts, wname, msg in DELIVER_CASES:
+        if only and only not in "deliver_" + name:
+            continue
+        spec = WORLDS[wname]
+        shutil.rmtree(DELIVER_DIR, ignore_errors=True)
+        DELIVER_DIR.mkdir(parents=True)
+        DELIVER_DIR.chmod(0o755)
+        with DnsWorld(spec["zones"], ADDRESSES, spec["root"], spec.get("search")) as w:
+            text = deliver_run(w, DELIVER_DIR, EXIM4, ropts, msg)
+        (HERE / f"deliver_{name}.txt").write_text(text)
+        print("deliver_" + name, text.replace("\n", " | ")[:300])
 
 
 def main():
@@ -50,6 +78,7 @@ def main():
                 e["err"] = r.stderr.replace(str(d), "@DIR@")
                 results[c["name"]] = e
                 print(c["name"], r.returncode, e["out"].strip().replace("\n", " | ")[:300])
+    record_deliveries(only)
     names = [c["name"] for c in CASES]
     ordered = [results[n] for n in names if n in results]
     out_path.write_text(json.dumps(ordered, indent=1) + "\n")
