@@ -70,7 +70,7 @@ typedef struct run {
   bool cancelled;           /* -Mg, timeout_frozen_after */
   spool_tree *seen;         /* unique+transport of addresses set for delivery */
   int count;
-  addr_list pending, local, pfr, deferred, failed, delivered, route_failed;
+  addr_list pending, local, deferred, failed, delivered;
   addr_list queued_smtp;    /* remote, left for a queue runner (-odqs, queue_smtp_domains) */
 } run;
 
@@ -162,13 +162,6 @@ static void do_retries(run *r) {
   r->deferred = keep;
 }
 
-/* The "**" lines of a list, the last address first. */
-static void log_failures_reversed(deliver_msg *dm, const address_item *a) {
-  if (!a) return;
-  log_failures_reversed(dm, a->next);
-  dlv_log_failure(dm, a);
-}
-
 /* ------------------------------------------------------------- routing */
 
 /* The transport a redirect router names for a pipe, file or reply it was
@@ -218,47 +211,105 @@ static void do_queued_smtp(run *r) {
   }
 }
 
-/* The addresses routing generated: routed next, before the rest; an
- * unseen router's own copy after the address going on (exim4's order). */
+static void routed_one(run *r, address_item *a);
+
+/* The addresses routing generated: an unseen router's routed copy is
+ * queued for its transport at once; the others, in their order, go to
+ * the front of the addresses of the next pass (exim4's order). */
 static void queue_generated(run *r, route_ctx *ctx) {
   if (!ctx->generated) return;
-  addr_list kids = {0}, copies = {0};
+  addr_list kids = {0};
   for (address_item *c = ctx->generated, *next; c; c = next) {
     next = c->next;
-    list_add((c->flags & af_unseen) && c->status == OK ? &copies : &kids, c);
+    c->next = NULL;
+    if ((c->flags & af_unseen) && c->status == OK && c->transport) routed_one(r, c);
+    else list_add(&kids, c);
   }
   ctx->generated = NULL;
-  if (copies.head) {
-    if (kids.tail) kids.tail->next = copies.head;
-    else kids.head = copies.head;
-    kids.tail = copies.tail;
-  }
+  if (!kids.head) return;
   kids.tail->next = r->pending.head;
   r->pending.head = kids.head;
   if (!r->pending.tail) r->pending.tail = kids.tail;
 }
 
+/* Routing one address that needs it. */
 static void route_one(run *r, address_item *a, route_ctx *ctx) {
   deliver_msg *dm = r->dm;
-  if (++r->count > MAX_ADDRESSES) {
-    a->message = "too many addresses generated";
-    a->basic_errno = ERRNO_BADREDIRECT;
+  ctx->generated = NULL;
+  addr_set_vars(a);
+  int rc = route_address(a, ctx);
+  switch (rc) {
+  case OK:
+    break;
+  case DISCARD: {
+    /* a filter that set up no delivery: "discarded"; a list's
+     * :blackhole: by that name (exim4) */
+    gstring *g = g_cat(NULL, (a->flags & af_filter_discard) ? "=> discarded " : "=> :blackhole: ");
+    g = g_fmt(g, "<%s>", a->address);
+    if (a->router) g = g_fmt(g, " R=%s", a->router->drv.name);
+    log_write_msg(dm->m.id, LOG_MAIN, "%s", g_str(g));
+    finished(r, a);
+    return;
+  }
+  case DEFER:
+    a->transport_return = DEFER;
     dlv_log_deferral(dm, a);
     defer_push(r, a);
     return;
-  }
-  /* Delivered in an earlier run (a child recorded in nonrecipients). */
-  if (a->parent && spool_tree_search(dm->m.nonrecipients, a->unique)) {
-    DEBUG(D_deliver) debug_printf("%s was previously delivered: discarded\n", a->address);
-    child_done(r, a);
+  default:   /* FAIL, REROUTED without a new domain, ... */
+    if (!a->message) a->message = "Unrouteable address";
+    a->transport_return = FAIL;
+    dlv_log_failure(dm, a);
+    /* the bounce lists them latest first, transport failures before */
+    a->next = r->failed.head;
+    r->failed.head = a;
+    if (!r->failed.tail) r->failed.tail = a;
+    /* the items a redirection list had before its :fail: are still
+     * delivered (exim4) */
+    queue_generated(r, ctx);
     return;
   }
+  if (ctx->generated) {
+    queue_generated(r, ctx);
+    return;
+  }
+  if (!a->transport) {
+    /* routed with neither a transport nor children: all children were
+     * duplicates or already done */
+    if (a->child_count <= 0) finished(r, a);
+    return;
+  }
+  routed_one(r, a);
+}
 
-  /* Already routed (an unseen copy, or a pipe/file/reply from a filter or
-   * redirection, which goes straight to its transport). */
-  bool routed = (a->status == OK && a->transport) || (a->flags & af_pfr);
-  if ((a->flags & af_pfr) && !a->router && a->parent) a->router = a->parent->router;
-  if (!routed) {
+/* One pass over the addresses waiting (exim4's order): each is looked at
+ * in turn (pipes, files, replies and earlier deliveries settled, retry
+ * times checked), then those that need routing are routed, the last one
+ * first; what routing generates waits for the next pass. */
+static void route_pass(run *r, route_ctx *ctx) {
+  deliver_msg *dm = r->dm;
+  address_item *to_route = NULL;
+  for (address_item *a; (a = list_pop(&r->pending));) {
+    if (++r->count > MAX_ADDRESSES) {
+      a->message = "too many addresses generated";
+      a->basic_errno = ERRNO_BADREDIRECT;
+      dlv_log_deferral(dm, a);
+      defer_push(r, a);
+      continue;
+    }
+    /* Delivered in an earlier run (a child recorded in nonrecipients). */
+    if (a->parent && spool_tree_search(dm->m.nonrecipients, a->unique)) {
+      DEBUG(D_deliver) debug_printf("%s was previously delivered: discarded\n", a->address);
+      child_done(r, a);
+      continue;
+    }
+    /* Already routed (an unseen copy, or a pipe/file/reply from a filter
+     * or redirection, which goes straight to its transport). */
+    if ((a->flags & af_pfr) && !a->router && a->parent) a->router = a->parent->router;
+    if ((a->status == OK && a->transport) || (a->flags & af_pfr)) {
+      routed_one(r, a);
+      continue;
+    }
     /* in a queue run, routing waits for its retry time; other deliveries
      * always route (spec 32) */
     if (r->o->queue_run && !r->o->forced && !retry_due(a, false, r->now)) {
@@ -268,50 +319,23 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
         log_write_msg(dm->m.id, LOG_MAIN, "== %s routing defer (%d): %s", a->address, a->basic_errno,
                       a->message);
       defer_push(r, a);
-      return;
+      continue;
     }
-    ctx->generated = NULL;
-    addr_set_vars(a);
-    int rc = route_address(a, ctx);
-    switch (rc) {
-    case OK:
-      break;
-    case DISCARD: {
-      /* a filter that set up no delivery: "discarded"; a list's
-       * :blackhole: by that name (exim4) */
-      gstring *g = g_cat(NULL, (a->flags & af_filter_discard) ? "=> discarded " : "=> :blackhole: ");
-      g = g_fmt(g, "<%s>", a->address);
-      if (a->router) g = g_fmt(g, " R=%s", a->router->drv.name);
-      log_write_msg(dm->m.id, LOG_MAIN, "%s", g_str(g));
-      finished(r, a);
-      return;
-    }
-    case DEFER:
-      a->transport_return = DEFER;
-      dlv_log_deferral(dm, a);
-      defer_push(r, a);
-      return;
-    default:   /* FAIL, REROUTED without a new domain, ... */
-      if (!a->message) a->message = "Unrouteable address";
-      a->transport_return = FAIL;
-      list_add(&r->route_failed, a);   /* logged when routing is over */
-      /* the items a redirection list had before its :fail: are still
-       * delivered (exim4) */
-      queue_generated(r, ctx);
-      return;
-    }
-    if (ctx->generated) {
-      queue_generated(r, ctx);
-      return;
-    }
-    if (!a->transport) {
-      /* routed with neither a transport nor children: all children were
-       * duplicates or already done */
-      if (a->child_count <= 0) finished(r, a);
-      return;
-    }
+    a->next = to_route;
+    to_route = a;
   }
+  while (to_route) {
+    address_item *a = to_route;
+    to_route = a->next;
+    a->next = NULL;
+    route_one(r, a, ctx);
+  }
+}
 
+/* A routed address (or a pipe, file or reply, which needs no routing):
+ * failures and bypasses settled now, the rest queued for its transport. */
+static void routed_one(run *r, address_item *a) {
+  deliver_msg *dm = r->dm;
   if (a->basic_errno == ERRNO_FORBIDPIPE || a->basic_errno == ERRNO_FORBIDFILE ||
       a->basic_errno == ERRNO_FORBIDREPLY) {
     /* forbidden by the redirect router: fails, naming the transport it
@@ -386,22 +410,11 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
   /* rcpt_include_affixes: the log names the local part with them */
   if (a->transport->rcpt_include_affixes) a->flags |= af_include_affixes;
 
-  /* Duplicates: the same delivery (unique key and transport) once only. */
-  const char *key = str_sprintf("%s\n%s", a->unique, a->transport->drv.name);
-  if (!spool_tree_insert(&r->seen, key)) {
-    DEBUG(D_deliver) debug_printf("%s is a duplicate address: discarded\n", a->address);
-    child_done(r, a);
-    return;
-  }
-  /* pipes, files and replies go after the other local deliveries, the
-   * last one made first (exim4's order) */
-  if (a->flags & af_pfr) {
-    a->next = r->pfr.head;
-    r->pfr.head = a;
-    if (!r->pfr.tail) r->pfr.tail = a;
-  } else {
-    list_add(&r->local, a);
-  }
+  /* every delivery goes to the head of the local list (exim4's
+   * addr_local): the last one queued is made first */
+  a->next = r->local.head;
+  r->local.head = a;
+  if (!r->local.tail) r->local.tail = a;
 }
 
 /* ----------------------------------------------------- local deliveries */
@@ -462,13 +475,21 @@ static void outcome(run *r, address_item *a, bool later_in_batch, const struct t
 }
 
 static void do_local(run *r) {
-  if (r->pfr.head) {
-    if (r->local.tail) r->local.tail->next = r->pfr.head;
-    else r->local.head = r->pfr.head;
-    r->local.tail = r->pfr.tail;
-    r->pfr.head = r->pfr.tail = NULL;
+  /* Duplicates: the same delivery (unique key and transport) once only,
+   * the first in delivery order made (exim4) */
+  address_item *pending = NULL, **pt = &pending;
+  for (address_item *a = r->local.head, *next; a; a = next) {
+    next = a->next;
+    a->next = NULL;
+    const char *key = str_sprintf("%s\n%s", a->unique, a->transport->drv.name);
+    if (!spool_tree_insert(&r->seen, key)) {
+      DEBUG(D_deliver) debug_printf("%s is a duplicate address: discarded\n", a->address);
+      child_done(r, a);
+      continue;
+    }
+    *pt = a;
+    pt = &a->next;
   }
-  address_item *pending = r->local.head;
   r->local.head = r->local.tail = NULL;
   while (pending) {
     address_item *first = pending;
@@ -507,18 +528,6 @@ static void do_local(run *r) {
       a = next;
     }
   }
-}
-
-/* A list turned round. */
-static address_item *reversed(address_item *a) {
-  address_item *out = NULL;
-  while (a) {
-    address_item *next = a->next;
-    a->next = out;
-    out = a;
-    a = next;
-  }
-  return out;
 }
 
 /* one_time (spec 22): a generated address that did not get through at
@@ -740,11 +749,7 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
   }
 
   route_ctx ctx = {.purpose = ROUTE_DELIVER, .sender = m->sender, .headers = &m->headers};
-  for (address_item *a; (a = list_pop(&r.pending));) route_one(&r, a, &ctx);
-  /* routing failures are logged once every address is routed, the last
-   * one first, before the deliveries (exim4) */
-  log_failures_reversed(&dm, r.route_failed.head);
-  for (address_item *a; (a = list_pop(&r.route_failed));) list_add(&r.failed, a);   /* bounce order */
+  while (r.pending.head) route_pass(&r, &ctx);
   do_local(&r);
   do_queued_smtp(&r);
   do_retries(&r);
@@ -754,9 +759,8 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
   do_failures(&r);
 
   if (*m->sender && r.deferred.head && bounce_warning_due(&dm, r.now)) {
-    /* the warning takes them in the order they were deferred (exim4) */
-    r.deferred.tail = r.deferred.head;
-    r.deferred.head = reversed(r.deferred.head);
+    /* the warning takes them as they are kept, the last deferred first
+     * (exim4's addr_defer) */
     if (bounce_send_warning(&dm, r.deferred.head)) r.changed = true;
   }
 

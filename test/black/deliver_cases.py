@@ -239,6 +239,16 @@ copy:
   transport = t_mbox
 """ + SIMPLE_ROUTERS
 
+ORDER_ROUTERS = """\
+alias:
+  driver = redirect
+  local_parts = list : l2 : l3
+  data = ${if eq{$local_part}{list}{a, |/bin/cat, b, @T@/mail/f}{${if eq{$local_part}{l2}{c, |/bin/echo}{y1, a, y2}}}}
+  user = nobody
+  file_transport = address_file
+  pipe_transport = address_pipe
+""" + SIMPLE_ROUTERS
+
 FAIL_AFTER_ROUTERS = """\
 alias:
   driver = redirect
@@ -415,6 +425,21 @@ CASES = {
     # when it fails (no "<x@...>" after it)
     "unseen_goes_on_fails": dict(main="", routers=UNSEEN_ON_ROUTERS, first_only=True,
                                  args=["-odi", "x@test.example"]),
+    # exim4's order: each pass looks at its addresses in turn (pipes and
+    # files queued at once), then routes them last first; what a
+    # redirection generates is the next pass; deliveries are made last
+    # queued first, and of two duplicates the first made wins
+    "order_list_c": dict(main="", routers=ORDER_ROUTERS, transports=PFR_TRANSPORTS,
+                         args=["-odi", "list@test.example", "c"]),
+    "order_c_list": dict(main="", routers=ORDER_ROUTERS, transports=PFR_TRANSPORTS,
+                         args=["-odi", "c@test.example", "list"]),
+    "order_l2_list": dict(main="", routers=ORDER_ROUTERS, transports=PFR_TRANSPORTS,
+                          args=["-odi", "l2@test.example", "list"]),
+    "order_duplicates": dict(main="preserve_message_logs\n", routers=ORDER_ROUTERS, transports=PFR_TRANSPORTS,
+                             args=["-odi", "a@test.example", "list", "c", "l2"]),
+    # routing failures are logged as they happen, in that order
+    "order_failures": dict(main="", routers=ORDER_ROUTERS, transports=PFR_TRANSPORTS, first_only=True,
+                           args=["-odi", "l3@test.example", "x", "l2"]),
     # items before :fail: in a redirection list are still delivered (exim4),
     # while the address itself fails
     "redirect_children_then_fail": dict(main="preserve_message_logs\n", routers=FAIL_AFTER_ROUTERS,
