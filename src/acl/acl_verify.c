@@ -63,72 +63,19 @@ static int v_header_names_ascii(acl_ctx *ctx) {
   return ACL_OK;
 }
 
-static bool same_ip(const char *x, const char *y) {
-  ip_address a, b;
-  if (!ip_parse(x, false, &a, NULL) || !ip_parse(y, false, &b, NULL)) return false;
-  ip_to_v6(&a);
-  ip_to_v6(&b);
-  return memcmp(a.b, b.b, 16) == 0;
+static void helo_trace_line(void *arg, const char *line) {
+  acl_ctx *ctx = arg;
+  acl_trace(ctx->level, "%s", line);
 }
 
-/* Does the DNS give name the address addr (AAAA and A records)? */
-static bool name_has_address(const char *name, const char *addr) {
-  static const int types[] = {DNS_T_AAAA, DNS_T_A};
-  dns_init(false, false, false);
-  for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
-    dns_answer *ans = NULL;
-    const char *fqn = NULL;
-    if (dns_lookup(&ans, name, types[t], &fqn) != DNS_SUCCEED) continue;
-    for (const dns_record *r = dns_first(ans->answer, types[t]); r; r = dns_next(r, types[t]))
-      if (same_ip(r->target, addr)) return true;
-  }
-  return false;
-}
-
-/* verify = helo: the HELO/EHLO name is the host's IP literal, or its
- * (reverse-looked-up) name, or a name whose addresses include the host's
- * address.  The result is kept for the rest of the connection. */
+/* verify = helo: the SMTP layer's check (smtp_helo_verify, shared with
+ * helo_verify_hosts), done once per connection and HELO name. */
 static int v_helo(acl_ctx *ctx) {
   smtp_conn *c = conn_current;
   if (!c) return ACL_FAIL;                      /* no SMTP at all (-be): nothing verified */
   if (!c->host_address) return ACL_OK;          /* local SMTP input: trusted, as exim4 */
   if (!c->helo_name) return ACL_FAIL;
-  /* Done for this connection and this HELO name already? */
-  static const smtp_conn *done_conn;
-  static time_t done_start;
-  static const char *done_helo;
-  if (done_conn == c && done_start == c->start && done_helo && strcmp(done_helo, c->helo_name) == 0)
-    return c->helo_verified ? ACL_OK : ACL_FAIL;
-  const char *h = c->helo_name;
-  bool ok = false;
-  size_t hl = strlen(h);
-  if (acl_tracing) acl_trace(ctx->level, "verifying EHLO/HELO argument \"%s\"", h);
-  if (h[0] == '[' && hl > 2 && h[hl - 1] == ']') {
-    const char *lit = str_copyn(h + 1, hl - 2);
-    if (strncasecmp(lit, "IPv6:", 5) == 0) lit += 5;
-    ok = same_ip(lit, c->host_address);
-    if (ok && acl_tracing) acl_trace(ctx->level, "matched host address");
-    /* exim4 looks the host name up all the same */
-    smtp_host_name_needed(c);
-  } else {
-    smtp_host_name_needed(c);
-    if (c->host_name && strcasecmp(c->host_name, h) == 0) {
-      ok = true;
-      if (acl_tracing) acl_trace(ctx->level, "matched host name");
-    } else {
-      if (acl_tracing) acl_trace(ctx->level, "getting IP address for %s", h);
-      ok = name_has_address(h, c->host_address);
-      if (ok && acl_tracing) {
-        acl_trace(ctx->level, "IP address for %s matches calling address", h);
-        acl_trace(ctx->level, "Forward DNS security status: unverified");
-      }
-    }
-  }
-  done_conn = c;
-  done_start = c->start;
-  done_helo = str_perm(c->helo_name);
-  c->helo_verified = ok;
-  return ok ? ACL_OK : ACL_FAIL;
+  return smtp_helo_verify(c, c->helo_name, acl_tracing ? helo_trace_line : NULL, ctx) ? ACL_OK : ACL_FAIL;
 }
 
 /* The headers whose addresses verify = header_syntax checks. */

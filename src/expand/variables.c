@@ -364,8 +364,11 @@ bool expand_var_filter_only(const expand_var *v) {
   return n[0] == 'n' && n[1] >= '0' && n[1] <= '9' && !n[2];
 }
 
+const char *(*expand_var_on_demand)(const char *name);
+
 const char *expand_var_value(const expand_var *v) {
   if (v->type == VT_FN) return v->fn();
+  if (!slots[v->slot] && expand_var_on_demand) return expand_var_on_demand(v->name);
   return slots[v->slot];
 }
 

@@ -34,6 +34,10 @@ extern bool expand_filter_running;
 bool expand_var_filter_only(const expand_var *v);
 /* Current value of a variable (NULL: unset, which expands as empty). */
 const char *expand_var_value(const expand_var *v);
+/* Set by the SMTP layer: called for a variable that is unset when it is
+ * referenced; a value found on demand ($sender_host_name: the host name
+ * is looked up then, spec 11), or NULL. */
+extern const char *(*expand_var_on_demand)(const char *name);
 /* Set a slot variable by name; false if no such slot variable. */
 bool expand_var_set(const char *name, const char *value);
 /* The slot of a slot variable (for layers that set it often). */

@@ -108,6 +108,7 @@ typedef struct smtp_conn {
   bool host_lookup_failed, host_lookup_deferred;
   const char *helo_name;        /* argument of the last HELO/EHLO, or NULL */
   bool helo_verified;
+  const char *helo_verify_name; /* the HELO name helo_verified is about (NULL: none checked) */
   const char *ident;            /* RFC 1413 answer, or -oMt, or NULL */
   const char *interface_address;/* our end, NULL when local */
   int interface_port;

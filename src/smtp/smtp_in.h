@@ -39,6 +39,14 @@ int smtp_session_main(cmdline_state *st, const caller *me, bool trusted);
  * failed (or no remote host), -1 it met a temporary error. */
 int smtp_host_name_needed(smtp_conn *c);
 
+/* Does the HELO/EHLO name helo fit c's peer (helo_verify_hosts,
+ * helo_try_verify_hosts, verify = helo)?  The peer's address in brackets,
+ * its verified host name, or a name whose DNS records give the address.
+ * Remembered per HELO name for the connection (c->helo_verified); trace,
+ * when not NULL, gets each line of the -bh commentary. */
+typedef void (*smtp_helo_trace_fn)(void *arg, const char *line);
+bool smtp_helo_verify(smtp_conn *c, const char *helo, smtp_helo_trace_fn trace, void *arg);
+
 /* After acl_check() gave rc (not ACL_OK) at where: write Exim's log lines
  * (mainlog/rejectlog: "H=... rejected RCPT <x>: text"), append the reply
  * (default texts, message= override with its own code and extended code,

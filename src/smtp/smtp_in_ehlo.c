@@ -113,7 +113,7 @@ void smtp_cmd_helo(smtp_session *s, bool ehlo) {
    * "verify = helo"). */
   bool hard = smtp_host_in(c, mainconf.helo_verify_hosts, "helo_verify_hosts");
   if (hard || smtp_host_in(c, mainconf.helo_try_verify_hosts, "helo_try_verify_hosts")) {
-    bool verified = smtp_helo_verify(c, arg);
+    bool verified = smtp_helo_verify(c, arg, smtp_bh_trace, c);
     if (!verified && hard) {
       const char *old = c->helo_name;
       c->helo_name = str_copy_taint(arg, true);
@@ -122,7 +122,6 @@ void smtp_cmd_helo(smtp_session *s, bool ehlo) {
       smtp_reply(s, 550, "HELO argument does not match calling host");
       return;
     }
-    c->helo_verified = verified;
   }
 
   /* A new HELO/EHLO starts afresh (RFC 5321 4.1.4); $acl_m* go once its

@@ -34,6 +34,7 @@
 #include "config/main_config.h"
 #include "dns/dns.h"
 #include "expand/match.h"
+#include "expand/variables.h"
 #include "smtp/smtp_in_int.h"
 
 /* The -bh commentary, or debug output under -d+host_lookup. */
@@ -199,9 +200,18 @@ static void list_trace(const char *line) {
   if (conn_current) hl_trace(conn_current, "%s", line);
 }
 
+/* $sender_host_name referenced before the name was looked up: looked up
+ * now (spec: "a reference to $sender_host_name triggers a lookup"). */
+static const char *var_on_demand(const char *name) {
+  smtp_conn *c = conn_current;
+  if (!c || strcmp(name, "sender_host_name") != 0 || !c->host_address) return NULL;
+  return smtp_host_name_needed(c) > 0 ? c->host_name : NULL;
+}
+
 void smtp_host_lookup(smtp_conn *c, bool always) {
   match_host_name_finder = name_for_lists;
   match_host_trace = list_trace;
+  expand_var_on_demand = var_on_demand;
   if (!c->host_address || c->host_name || c->host_lookup_failed) return;
   if (c->host_lookup_deferred && !always) return;
   if (!always && !smtp_host_in(c, mainconf.host_lookup, "host_lookup")) return;
@@ -258,7 +268,6 @@ bool smtp_helo_verify(smtp_conn *c, const char *helo, smtp_helo_trace_fn trace, 
     if (str_ncmpic(lit, "IPv6:", 5) == 0) lit += 5;
     ok = same_address(&a, lit);
     if (ok) helo_trace(trace, arg, "matched host address");
-    smtp_host_name_needed(c);   /* exim4 looks the name up all the same */
   } else {
     smtp_host_name_needed(c);
     if (c->host_name && str_eqic(c->host_name, helo)) {

@@ -136,8 +136,9 @@ void smtp_host_lookup(smtp_conn *c, bool always);         /* smtp_in_host.c */
 /* RFC 1413 (rfc1413_hosts, rfc1413_query_timeout): ask the client's ident
  * service who it is; sets c->ident on a USERID answer.  Not in -bh. */
 void smtp_ident_lookup(smtp_conn *c);
-/* Does the HELO name fit the calling host (spec helo_try_verify_hosts)? */
-bool smtp_helo_verify(smtp_conn *c, const char *helo);
+/* One line of the -bh commentary (">>> line") about conn (an smtp_conn),
+ * or debug output under -d+host_lookup; a smtp_helo_trace_fn. */
+void smtp_bh_trace(void *conn, const char *line);
 
 /* -bS: the whole batch on c; returns the exit code. */
 int smtp_bsmtp_run(smtp_conn *c);                          /* smtp_in_bsmtp.c */

@@ -168,6 +168,7 @@ static int command(smtp_conn *c, const char *args, const char **reply) {
   c->esmtp = false;
   c->helo_name = NULL;
   c->helo_verified = false;
+  c->helo_verify_name = NULL;
   conn_reset_envelope(c);
   conn_publish(c);
   DEBUG(D_receive) debug_printf("XCLIENT: client now [%s]:%d\n", c->host_address ? c->host_address : "", c->host_port);
