@@ -333,6 +333,16 @@ CASES["mbx_format"] = dict(
     message="From: a@b\nSubject: hi\n\nFrom me\n\nline2\n.dot\n",
 )
 
+CASES["mbx_held"] = dict(
+    # Another process holds the MBX lock file of mail/held (fcntl, as
+    # c-client does): lock_retries tries, then a defer.
+    tmpfs=True, mbx_held="held",
+    routers=_router(["held"]),
+    transports=_t("held", "  file = @T@/mail/held\n" + _MBX + "  lock_retries = 2\n  lock_interval = 0s\n"),
+    setup=[("touch", "held", "nobody", 0o600)],
+    rcpts=["held@x"],
+)
+
 CASES["mbx_notmp"] = dict(
     # /tmp as the machine has it: only meaningful where nobody cannot
     # write there (the test skips otherwise).
@@ -344,17 +354,34 @@ CASES["mbx_notmp"] = dict(
 )
 
 
-def tmpfs_command(cmd, paths):
+_HOLD = ("import fcntl,os,sys,time\n"
+         "st=os.stat(sys.argv[1])\n"
+         "f=open('/tmp/.%x.%x' % (st.st_dev, st.st_ino),'w')\n"
+         "os.fchmod(f.fileno(),0o666)\n"
+         "fcntl.lockf(f,fcntl.LOCK_EX)\n"
+         "print('locked',flush=True)\n"
+         "time.sleep(60)\n")
+
+
+def tmpfs_command(cmd, paths, held=None):
     """cmd run in a private mount namespace whose /tmp is a fresh tmpfs of
     mode 1777, with `paths` (directories under /tmp) bound into it from
-    the real /tmp.  Afterwards the names left in the new /tmp are written
-    to <paths[0]>/tmp-after."""
+    the real /tmp.  held: a mailbox whose MBX lock file a process in there
+    holds meanwhile.  Afterwards the hidden names left in the new /tmp are
+    written to <paths[0]>/tmp-after."""
     stage = tempfile.mkdtemp(prefix="g2ns-", dir="/var/tmp")
     script = ['set -e', f'mount --bind /tmp {stage}', 'mount -t tmpfs -o mode=1777 tmpfs /tmp']
     for p in paths:
         rel = os.path.relpath(p, "/tmp")
         script += [f'mkdir -p {p}', f'mount --bind {stage}/{rel} {p}']
-    script += ['set +e', '"$@"', 'rc=$?', f'ls -A /tmp > {paths[0]}/tmp-after', 'exit $rc']
+    if held:
+        script += [f'{sys.executable} -c "$HOLD" {held} > {paths[0]}/held-ready &', 'holder=$!',
+                   f'while ! grep -q locked {paths[0]}/held-ready; do sleep 0.05; done',
+                   f'rm {paths[0]}/held-ready']
+    script += ['set +e', '"$@"', 'rc=$?']
+    if held:
+        script += ['kill $holder', 'wait $holder', 'rm -f /tmp/.[!.]*']
+    script += [f'ls -A /tmp > {paths[0]}/tmp-after', 'exit $rc']
     return ["unshare", "-m", "sh", "-c", "\n".join(script), "sh"] + list(cmd), stage
 
 
@@ -380,10 +407,11 @@ def run_case(exim_path, conf_path, tmp, case):
         # the binary too when it lives under /tmp (a clone being checked)
         bindir = os.path.dirname(os.path.realpath(exim_path))
         extra = [bindir] if bindir.startswith("/tmp/") else []
-        cmd, stage = tmpfs_command(cmd, [str(tmp.resolve())] + extra)
+        held = str(tmp.resolve() / "mail" / case["mbx_held"]) if case.get("mbx_held") else None
+        cmd, stage = tmpfs_command(cmd, [str(tmp.resolve())] + extra, held)
     try:
         return subprocess.run(cmd, input=message_for(case), capture_output=True, text=True, errors="replace",
-                              timeout=60)
+                              timeout=60, env=dict(os.environ, HOLD=_HOLD))
     finally:
         if stage:
             os.rmdir(stage)
