@@ -228,14 +228,8 @@ static dns_rc one_lookup(gstring **g, const char *domain, int type, const query 
     if (fqn && !str_eqic(r->name, fqn)) continue;   /* (CNAME chain members) */
     bool skip;
     size_t mark = *g ? (*g)->len : 0;
-    gstring *h = add_sep(*g, q->sep);
-    h = record_data(h, r, &qq, domain, fqn, &skip);
-    if (skip) {
-      if (h) g_trim(h, mark);
-      *g = h;
-      continue;
-    }
-    *g = h;
+    *g = record_data(add_sep(*g, q->sep), r, &qq, domain, fqn, &skip);
+    if (skip && *g) g_trim(*g, mark);   /* no data: no separator either */
   }
   return rc;
 }
@@ -257,17 +251,15 @@ static lookup_rc dnsdb_find(void *handle, const char *filename, const char *key,
   dns_init(false, false, q.dnssec != DNSSEC_NEVER);
 
   /* One IPv6 address as a PTR query is not a list. */
-  const char *list = q.list;
-  int sep = 0;
-  if (q.type == DNS_T_PTR && *list != '<' && ip_is_address(list, NULL) == 6) sep = -1;
-
+  bool single = q.type == DNS_T_PTR && *q.list != '<' && ip_is_address(q.list, NULL) == 6;
   gstring *g = NULL;
   bool found = false, deferred = false, authenticated = true;
   lookup_rc rc = LOOKUP_NOTFOUND;
+  const char *lp = q.list;
+  int sep = 0;
   const char *item;
-  const char *lp = list;
-  while ((item = sep < 0 ? (lp ? list : NULL) : list_next(&lp, &sep)) != NULL) {
-    if (sep < 0) lp = NULL;
+  while ((item = single ? lp : list_next(&lp, &sep)) != NULL) {
+    if (single) lp = NULL;
     if (!*item) continue;
     const char *domain = item;
     if (q.type == DNS_T_PTR) {
