@@ -171,9 +171,9 @@ static int dnslookup_route(router_instance *r, address_item *a, const struct pas
   /* The resolver qualified the domain, or it was widened: the address is
    * routed again with the full domain. */
   const char *full = tryname != domain ? tryname : res.fqn;
-  if (full && !str_eqic(full, domain)) {
-    /* (A name starting with '*' is a wildcard record: not for headers.) */
-    if (ob->rewrite_headers && full[0] != '*') rewrite_header_domain(ctx, domain, full);
+  /* (A name starting with '*' is a wildcard record's own: not used.) */
+  if (full && full[0] != '*' && !str_eqic(full, domain)) {
+    if (ob->rewrite_headers) rewrite_header_domain(ctx, domain, full);
     const char *lp = a->cc_local_part ? a->cc_local_part : a->local_part;
     address_item *c = addr_child(a, str_copy_taint(str_sprintf("%s@%s", lp, full), true));
     route_add_generated(ctx, c);
