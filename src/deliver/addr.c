@@ -122,6 +122,17 @@ static const char *driver_name(const void *inst) {
   return inst ? ((const driver_instance *)inst)->name : NULL;
 }
 
+const address_item *addr_shown(const address_item *a) {
+  while (a->parent && !(a->flags & (af_unseen | af_pfr)) && strcmp(a->address, a->parent->address) == 0)
+    a = a->parent;
+  return a;
+}
+
+const address_item *addr_top(const address_item *a) {
+  while (a->parent) a = a->parent;
+  return a;
+}
+
 void addr_set_vars(const address_item *a) {
   expand_rvar_hook = addr_rvar_get;
   for (size_t i = 0; i < sizeof owned_vars / sizeof owned_vars[0]; i++)

@@ -22,23 +22,11 @@
 #include "transport/transport.h"
 #include "transport/write.h"
 
-static const address_item *top_of(const address_item *a) {
-  while (a->parent) a = a->parent;
-  return a;
-}
-
-/* The address that goes on to the next routers after an unseen router or
- * a filter without a significant delivery is a copy made as a child with
- * the same address; exim4 shows it as the address itself (no "<parent>"). */
-static const address_item *as_shown(const address_item *a) {
-  while (a->parent && !(a->flags & (af_unseen | af_pfr)) && strcmp(a->address, a->parent->address) == 0)
-    a = a->parent;
-  return a;
-}
-
 gstring *dlv_address_text(gstring *g, const address_item *a, bool local_style) {
-  const address_item *shown = as_shown(a);
-  const address_item *top = top_of(a);
+  /* the address going on after an unseen router or a non-significant
+   * filter is shown as itself (no "<parent>"), as exim4 */
+  const address_item *shown = addr_shown(a);
+  const address_item *top = addr_top(a);
   if (local_style && !(a->flags & af_pfr)) {
     if (a->flags & af_include_affixes)
       g = g_fmt(g, "%s%s%s", a->prefix ? a->prefix : "", a->local_part ? a->local_part : "",

@@ -22,6 +22,11 @@ dsn_advertise_hosts = *
 acl_smtp_rcpt = accept
 @MAIN@
 begin routers
+list_r:
+  driver = redirect
+  domains = example.com
+  local_parts = ^list
+  data = ${if eq{$local_part}{list2}{list@example.com}{bad1@example.com, good@example.com, bad2@example.com}}
 fail_r:
   driver = redirect
   domains = example.com
@@ -137,6 +142,10 @@ CASES = [
     ("retry_timeout", "", "warn90000", S, ["later@later.example"], MSG),
     # frozen (-Mf) for longer than timeout_frozen_after: a queue run cancels it
     ("frozen_timeout", "timeout_frozen_after = 1h", "frozen7200", S, ["good@example.com", "other@example.com"], MSG),
+    # addresses a redirection generated: "(generated from ...)", the
+    # original recipient in the delivery-status part
+    ("generated_child", "", "cmd", S, ["list@example.com", "bad@example.com"], MSG),
+    ("generated_deep", "", "cmd", S, ["list2@example.com"], MSG),
     # -Mg: the same report
     ("give_up", "", "giveup", S, ["good@example.com", "other@example.com", "postmaster@example.com"], MSG),
     ("warn_notify_first", "delay_warning = 1h", "smtpwarn4000", S, None, smtp(
