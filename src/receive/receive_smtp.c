@@ -63,10 +63,8 @@ static void setup_envelope(rcv_msg *r, smtp_conn *c) {
     d->pno = s->pno;
   }
   r->local = !c->host_address;
-  m->allow_unqualified_recipient =
-      r->local || smtp_host_in(c, mainconf.recipient_unqualified_hosts, "recipient_unqualified_hosts");
-  m->allow_unqualified_sender =
-      r->local || smtp_host_in(c, mainconf.sender_unqualified_hosts, "sender_unqualified_hosts");
+  m->allow_unqualified_recipient = r->local || c->unqualified_recipient_ok;
+  m->allow_unqualified_sender = r->local || c->unqualified_sender_ok;
   r->submission = c->env.submission_mode;
   r->suppress_fixups = c->env.suppress_local_fixups;
   r->sender_explicit = true;

@@ -109,6 +109,14 @@ typedef struct smtp_conn {
   const char *helo_name;        /* argument of the last HELO/EHLO, or NULL */
   bool helo_verified;
   const char *helo_verify_name; /* the HELO name helo_verified is about (NULL: none checked) */
+  /* host lists decided once, at the start of the session (exim4's order;
+   * smtp_host_options) */
+  bool unqualified_sender_ok;   /* sender_unqualified_hosts */
+  bool unqualified_recipient_ok;/* recipient_unqualified_hosts */
+  bool helo_verify_required;    /* helo_verify_hosts */
+  bool helo_verify_try;         /* helo_try_verify_hosts */
+  bool helo_junk_ok;            /* helo_accept_junk_hosts */
+  bool pipe_connect_offered;    /* pipelining_connect_advertise_hosts (after the connect ACL) */
   const char *ident;            /* RFC 1413 answer, or -oMt, or NULL */
   const char *interface_address;/* our end, NULL when local */
   int interface_port;

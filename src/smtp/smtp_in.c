@@ -26,6 +26,7 @@
 #include "expand/match.h"
 #include "expand/variables.h"
 #include "main/version.h"
+#include "smtp/proxy.h"
 #include "smtp/smtp_in_int.h"
 #include "smtp/xclient.h"
 #include "tls/tls.h"
@@ -173,17 +174,31 @@ void smtp_synprot_error_kind(smtp_session *s, int kind, int code, const char *lo
 }
 
 bool smtp_host_in(const smtp_conn *c, const char *list, const char *option_name) {
-  (void)option_name;
-  if (!list) return false;
   if (!c->host_address) {
     /* Local input: only an empty-address match ("" items) or "*" applies. */
     const char *err = NULL;
-    return match_host_list(NULL, "", list, &err) == MATCH_YES;
+    return list && match_host_list(NULL, "", list, &err) == MATCH_YES;
   }
-  const char *err = NULL;
-  match_rc rc = match_host_list(c->host_name, c->host_address, list, &err);
-  if (rc == MATCH_DEFER && err) log_write(LOG_MAIN, "%s", err);
-  return rc == MATCH_YES;
+  bool yes = false;
+  if (list) {
+    const char *err = NULL;
+    match_rc rc = match_host_list(c->host_name, c->host_address, list, &err);
+    if (rc == MATCH_DEFER && err) log_write(LOG_MAIN, "%s", err);
+    yes = rc == MATCH_YES;
+  }
+  if (option_name) smtp_list_trace(c, "host", option_name, MATCH_LIST_HOST, c->host_address, list, yes);
+  return yes;
+}
+
+void smtp_host_options(smtp_conn *c) {
+  c->unqualified_sender_ok = smtp_host_in(c, mainconf.sender_unqualified_hosts, "sender_unqualified_hosts");
+  c->unqualified_recipient_ok =
+      smtp_host_in(c, mainconf.recipient_unqualified_hosts, "recipient_unqualified_hosts");
+  c->helo_verify_required = smtp_host_in(c, mainconf.helo_verify_hosts, "helo_verify_hosts");
+  c->helo_verify_try = smtp_host_in(c, mainconf.helo_try_verify_hosts, "helo_try_verify_hosts");
+  c->helo_junk_ok = smtp_host_in(c, mainconf.helo_accept_junk_hosts, "helo_accept_junk_hosts");
+  /* PROXY itself was dealt with before the session; -bh shows the check */
+  if (c->host_checking && proxy_ops_hooks) (void)smtp_host_in(c, mainconf.hosts_proxy, "hosts_proxy");
 }
 
 /* ------------------------------------------------------------------ */
@@ -270,10 +285,12 @@ static void closing_reply(smtp_session *s, int code, const char *reason, const c
 /* ------------------------------------------------------------------ */
 /* Limits                                                               */
 
+/* Is the host one whose non-mail commands count (smtp_accept_max_nonmail_hosts)?
+ * Decided once per session, at the first command that counts, as exim4. */
 static bool nonmail_limited(smtp_session *s) {
-  smtp_conn *c = s->c;
-  if (mainconf.smtp_accept_max_nonmail <= 0) return false;
-  return smtp_host_in(c, mainconf.smtp_accept_max_nonmail_hosts, "smtp_accept_max_nonmail_hosts");
+  if (s->nonmail_counted < 0)
+    s->nonmail_counted = smtp_host_in(s->c, mainconf.smtp_accept_max_nonmail_hosts, "smtp_accept_max_nonmail_hosts");
+  return s->nonmail_counted && mainconf.smtp_accept_max_nonmail > 0;
 }
 
 /* Count a non-mail command (spec 49.6: one HELO/EHLO and one RSET between
@@ -306,7 +323,7 @@ static bool count_nonmail(smtp_session *s, smtp_cmd cmd) {
     *free_flag = true;
     return true;
   }
-  if (++c->nonmail_commands > mainconf.smtp_accept_max_nonmail && nonmail_limited(s)) {
+  if (nonmail_limited(s) && ++c->nonmail_commands > mainconf.smtp_accept_max_nonmail) {
     log_write(LOG_MAIN | LOG_REJECT, "SMTP call from %s dropped: too many nonmail commands (last was \"%s\")",
               smtp_call_from(c), smtp_cmd_name(cmd));   /* the verb only (exim4) */
     const char *m = run_notquit(s, "bad-commands");
@@ -507,6 +524,7 @@ int smtp_session_run(smtp_conn *c) {
   memset(&sess, 0, sizeof sess);
   smtp_session *s = &sess;
   s->c = c;
+  s->nonmail_counted = -1;
   conn_current = c;
   current_session = s;
   auth_server_synprot = auth_synprot;
@@ -543,6 +561,7 @@ int smtp_session_run(smtp_conn *c) {
     conn_flush(c);
     return 0;
   }
+  smtp_host_options(c);
 
   if (!c->batched && mainconf.acl_smtp_connect) {
     bool dropped;
@@ -553,7 +572,7 @@ int smtp_session_run(smtp_conn *c) {
     }
   }
 
-  s->pipe_connect = pipe_connect_ops_hooks && pipe_connect_ops_hooks->offered(c);
+  s->pipe_connect = c->pipe_connect_offered = pipe_connect_ops_hooks && pipe_connect_ops_hooks->offered(c);
   if (!c->batched) {
     if (s->pipe_connect && sync_enforced(c) && smtp_in_input_pending(&c->in)) c->pipe_connect_used = true;
     if (sync_enforced(c) && !s->pipe_connect && smtp_in_input_pending(&c->in) && smtp_in_buffered(&c->in) == 0)

@@ -67,8 +67,10 @@ int smtp_bsmtp_run(smtp_conn *c) {
   memset(&sess, 0, sizeof sess);
   smtp_session *s = &sess;
   s->c = c;
+  s->nonmail_counted = -1;
   conn_current = c;
   c->batched = true;
+  smtp_host_options(c);
   c->helo_seen = true;     /* no HELO needed in a batch */
   c->esmtp = true;         /* ESMTP parameters are taken */
   if (!c->received_protocol || !c->protocol_fixed) c->received_protocol = "local-bsmtp";

@@ -92,7 +92,7 @@ void smtp_cmd_helo(smtp_session *s, bool ehlo) {
   }
   bool ok = *arg && helo_syntax_ok(arg);
   if (!ok && *arg && !strchr(arg, ' ') && !strchr(arg, '\t') &&
-      smtp_host_in(c, mainconf.helo_accept_junk_hosts, "helo_accept_junk_hosts"))
+      c->helo_junk_ok)
     ok = true;
   if (!ok) {
     log_write(LOG_MAIN | LOG_REJECT, "rejected %s from %s: syntactically invalid argument(s): %s", verb,
@@ -106,13 +106,15 @@ void smtp_cmd_helo(smtp_session *s, bool ehlo) {
    * HELO name): look up the caller's real name. */
   if (c->host_address && !c->host_name && mainconf.helo_lookup_domains) {
     const char *err = NULL;
-    if (match_domain_list(arg, mainconf.helo_lookup_domains, NULL, &err) == MATCH_YES) smtp_host_lookup(c, true);
+    bool yes = match_domain_list(arg, mainconf.helo_lookup_domains, NULL, &err) == MATCH_YES;
+    smtp_list_trace(c, arg, "helo_lookup_domains", MATCH_LIST_DOMAIN, arg, mainconf.helo_lookup_domains, yes);
+    if (yes) smtp_host_lookup(c, true);
   }
 
   /* helo_verify_hosts (hard) and helo_try_verify_hosts (remembered for
    * "verify = helo"). */
-  bool hard = smtp_host_in(c, mainconf.helo_verify_hosts, "helo_verify_hosts");
-  if (hard || smtp_host_in(c, mainconf.helo_try_verify_hosts, "helo_try_verify_hosts")) {
+  bool hard = c->helo_verify_required;
+  if (hard || c->helo_verify_try) {
     bool verified = smtp_helo_verify(c, arg, smtp_bh_trace, c);
     if (!verified && hard) {
       const char *old = c->helo_name;
@@ -172,7 +174,7 @@ void smtp_cmd_helo(smtp_session *s, bool ehlo) {
   if (!c->no_pipelining && smtp_host_in(c, mainconf.pipelining_advertise_hosts, "pipelining_advertise_hosts")) {
     c->pipelining_advertised = true;
     g = g_cat(g, "PIPELINING\n");
-    if (pipe_connect_ops_hooks && pipe_connect_ops_hooks->offered(c)) {
+    if (c->pipe_connect_offered) {
       c->pipe_connect_advertised = true;
       g = g_cat(g, "PIPECONNECT\n");
     }
@@ -197,8 +199,9 @@ void smtp_cmd_helo(smtp_session *s, bool ehlo) {
     c->prdr_advertised = true;
     g = g_cat(g, "PRDR\n");
   }
-  if (tls_available() && !c->tls.active &&
-      smtp_host_in(c, mainconf.tls_advertise_hosts, "tls_advertise_hosts")) {
+  /* exim4 checks the list (-bh shows it) even where TLS cannot start */
+  if (!c->tls.active && smtp_host_in(c, mainconf.tls_advertise_hosts, "tls_advertise_hosts") &&
+      tls_available()) {
     c->tls_advertised = true;
     g = g_cat(g, "STARTTLS\n");
   }

@@ -33,6 +33,7 @@
 #include "base/sock.h"
 #include "config/main_config.h"
 #include "dns/dns.h"
+#include "expand/expand.h"
 #include "expand/match.h"
 #include "expand/variables.h"
 #include "smtp/smtp_in_int.h"
@@ -223,6 +224,32 @@ int smtp_host_name_needed(smtp_conn *c) {
   if (!c->host_address) return 0;
   if (!c->host_name && !c->host_lookup_failed) smtp_host_lookup(c, true);
   return c->host_name ? 1 : c->host_lookup_deferred ? -1 : 0;
+}
+
+void smtp_list_trace(const smtp_conn *c, const char *who, const char *option, match_list_type type,
+                     const char *subject, const char *list, bool yes) {
+  if (!c->host_checking) return;
+  /* the item named is the first of the expanded list that matches on its
+   * own (for the words only: yes/no is the whole list's answer) */
+  const char *why = "option unset";
+  if (list) {
+    why = NULL;
+    const char *x = expand_cstring(list);
+    int sep = 0;
+    const char *p = x;
+    char *item;
+    while (x && !why && (item = list_next(&p, &sep)) != NULL) {
+      const char *core = item;
+      while (*core == '!' || *core == ' ') core++;
+      const char *err = NULL;
+      if (match_list_check(type, subject, type == MATCH_LIST_HOST ? c->host_name : NULL, core,
+                           MATCH_F_NOEXPAND, NULL, &err) == MATCH_YES)
+        why = str_sprintf("matched \"%s\"", item);
+    }
+    if (!why) why = "end of list";
+  }
+  fprintf(stderr, ">>> %s in %s? %s (%s)\n", who, option, yes ? "yes" : "no", why);
+  fflush(stderr);
 }
 
 void smtp_bh_trace(void *conn, const char *line) {

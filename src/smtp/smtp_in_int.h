@@ -21,6 +21,7 @@
 
 #include "acl/acl.h"
 #include "base/str.h"
+#include "expand/match.h"
 #include "smtp/conn.h"
 #include "smtp/smtp_in.h"
 
@@ -75,6 +76,8 @@ typedef struct smtp_session {
   bool rcpt_excess_logged;  /* recipients_max's log line written for this message */
   /* non-mail commands that are free once (spec 49.6) */
   bool free_helo_used, free_rset_used, free_starttls_used, free_auth_used;
+  int nonmail_counted;      /* smtp_accept_max_nonmail_hosts, decided at the first
+                               counted command: -1 not yet, 0 no, 1 yes */
   /* CHUNKING */
   bool bdat_failed;         /* after a BDAT error only RSET is accepted */
   /* C= history (last commands) */
@@ -150,8 +153,17 @@ void smtp_reset_transaction(smtp_session *s);
 void smtp_reset_envelope(smtp_session *s);
 
 /* The host matches the host list option (unset = no match; "*" = all).
- * Used for the *_advertise_hosts options. */
+ * option_name (NULL: none) names it in the -bh commentary. */
 bool smtp_host_in(const smtp_conn *c, const char *list, const char *option_name);
+/* The host lists exim4 decides once, at the start of a session, in its
+ * order (sender/recipient_unqualified_hosts, helo_verify_hosts,
+ * helo_try_verify_hosts, helo_accept_junk_hosts; hosts_proxy shown). */
+void smtp_host_options(smtp_conn *c);
+/* -bh commentary for a list the session checks, as exim4 writes it:
+ * ">>> host in helo_verify_hosts? no (option unset)", ">>> x in
+ * helo_lookup_domains? yes (matched "@")".  Nothing unless -bh. */
+void smtp_list_trace(const smtp_conn *c, const char *who, const char *option, match_list_type type,
+                     const char *subject, const char *list, bool yes);
 
 /* Run the ACL of option `acl_text` for where (recipient for RCPT).  On
  * anything but ACL_OK or ACL_DISCARD (which the caller answers as an

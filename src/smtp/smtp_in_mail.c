@@ -188,7 +188,7 @@ static param_result mail_param(smtp_session *s, void *ctx, const char *name, con
 void smtp_cmd_mail(smtp_session *s) {
   smtp_conn *c = s->c;
   if (!c->helo_seen && (smtp_host_in(c, mainconf.hosts_require_helo, "hosts_require_helo") ||
-                        smtp_host_in(c, mainconf.helo_verify_hosts, "helo_verify_hosts"))) {
+                        c->helo_verify_required)) {
     log_write(LOG_MAIN | LOG_REJECT, "rejected MAIL from %s: no HELO/EHLO given", smtp_call_from(c));
     smtp_reply(s, 503, "HELO or EHLO required");   /* not counted as a protocol error (exim4) */
     return;
@@ -228,7 +228,7 @@ void smtp_cmd_mail(smtp_session *s) {
     return;
   }
   if (*addr && dom == 0) {
-    if (c->local || smtp_host_in(c, mainconf.sender_unqualified_hosts, "sender_unqualified_hosts")) {
+    if (c->local || c->unqualified_sender_ok) {
       addr = address_qualify(addr, mainconf.qualify_domain);
     } else {
       /* exim4's smtp_syntax_error line for this one has its own form */
@@ -379,8 +379,7 @@ void smtp_cmd_rcpt(smtp_session *s) {
   }
   if (dom == 0) {
     /* RFC 5321: RCPT TO:<postmaster> (any case) is accepted unqualified. */
-    if (str_eqic(addr, "postmaster") || c->local ||
-        smtp_host_in(c, mainconf.recipient_unqualified_hosts, "recipient_unqualified_hosts")) {
+    if (str_eqic(addr, "postmaster") || c->local || c->unqualified_recipient_ok) {
       addr = address_qualify(addr, mainconf.qualify_recipient ? mainconf.qualify_recipient : mainconf.qualify_domain);
     } else {
       if (LOGGING(smtp_syntax_error))

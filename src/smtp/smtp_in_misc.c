@@ -56,8 +56,7 @@ void smtp_cmd_vrfy(smtp_session *s, bool expn) {
       smtp_synprot_error(s, 501, err, "%s: %s", s->cmd_args, err);
       return;
     }
-    if (dom == 0 && !c->local &&
-        !smtp_host_in(c, mainconf.recipient_unqualified_hosts, "recipient_unqualified_hosts")) {
+    if (dom == 0 && !c->local && !c->unqualified_recipient_ok) {
       if (LOGGING(smtp_syntax_error))
         log_write(LOG_MAIN, "unqualified verify rejected: <%s> %s", addr, smtp_host_text(c));
       smtp_reply(s, 501, "%s: recipient address must contain a domain", s->cmd_args);   /* not counted */

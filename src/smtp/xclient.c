@@ -22,6 +22,7 @@
 #include "base/str.h"
 #include "config/main_config.h"
 #include "expand/match.h"
+#include "smtp/smtp_in_int.h"
 
 #define XCLIENT_KEYWORD "XCLIENT ADDR NAME PORT LOGIN DESTADDR DESTPORT"
 #define VALUE_MAX 255
@@ -169,6 +170,7 @@ static int command(smtp_conn *c, const char *args, const char **reply) {
   c->helo_name = NULL;
   c->helo_verified = false;
   c->helo_verify_name = NULL;
+  smtp_host_options(c);   /* the host lists again, for the new client */
   conn_reset_envelope(c);
   conn_publish(c);
   DEBUG(D_receive) debug_printf("XCLIENT: client now [%s]:%d\n", c->host_address ? c->host_address : "", c->host_port);
