@@ -122,12 +122,6 @@ static const char *driver_name(const void *inst) {
   return inst ? ((const driver_instance *)inst)->name : NULL;
 }
 
-const address_item *addr_shown(const address_item *a) {
-  while (a->parent && !(a->flags & (af_unseen | af_pfr)) && strcmp(a->address, a->parent->address) == 0)
-    a = a->parent;
-  return a;
-}
-
 const address_item *addr_top(const address_item *a) {
   while (a->parent) a = a->parent;
   return a;

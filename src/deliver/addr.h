@@ -267,11 +267,6 @@ void addr_set_unique(address_item *a);
  * them all. */
 void addr_set_vars(const address_item *a);
 
-/* The address a log line or report shows for a: the address that goes on
- * to later routers after an unseen router or a filter without a
- * significant delivery is a same-address child that exim4 shows as its
- * parent; otherwise a itself. */
-const address_item *addr_shown(const address_item *a);
 /* The top-level (original) recipient a descends from. */
 const address_item *addr_top(const address_item *a);
 

@@ -23,9 +23,6 @@
 #include "transport/write.h"
 
 gstring *dlv_address_text(gstring *g, const address_item *a, bool local_style) {
-  /* the address going on after an unseen router or a non-significant
-   * filter is shown as itself (no "<parent>"), as exim4 */
-  const address_item *shown = addr_shown(a);
   const address_item *top = addr_top(a);
   if (local_style && !(a->flags & af_pfr)) {
     if (a->flags & af_include_affixes)
@@ -38,15 +35,17 @@ gstring *dlv_address_text(gstring *g, const address_item *a, bool local_style) {
   }
   /* exim4 names an intermediate parent only for pipes, files and replies
    * (and every one with +all_parents) */
-  if (shown->parent && shown->parent != top && (LOGGING(all_parents) || (a->flags & af_pfr))) {
+  if (a->parent && a->parent != top && (LOGGING(all_parents) || (a->flags & af_pfr))) {
     if (LOGGING(all_parents)) {
-      for (const address_item *p = shown->parent; p && p != top; p = p->parent)
+      for (const address_item *p = a->parent; p && p != top; p = p->parent)
         g = g_fmt(g, " (%s)", p->address);
     } else {
-      g = g_fmt(g, " (%s)", shown->parent->address);
+      g = g_fmt(g, " (%s)", a->parent->address);
     }
   }
-  if (local_style || shown != top) g = g_fmt(g, " <%s>", top->address);
+  /* the original recipient, unless it is the same address (as the one
+   * going on after an unseen router or a non-significant filter: exim4) */
+  if (local_style || (a != top && strcmp(a->address, top->address) != 0)) g = g_fmt(g, " <%s>", top->address);
   return g;
 }
 

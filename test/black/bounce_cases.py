@@ -26,7 +26,14 @@ list_r:
   driver = redirect
   domains = example.com
   local_parts = ^list
-  data = ${if eq{$local_part}{list2}{list@example.com}{bad1@example.com, good@example.com, bad2@example.com}}
+  data = ${if eq{$local_part}{list2}{list@example.com}{${if eq{$local_part}{list3}{seen1@example.com}\
+         {bad1@example.com, good@example.com, bad2@example.com}}}}
+unseen_r:
+  driver = accept
+  domains = example.com
+  local_parts = ^seen
+  unseen
+  transport = mbox
 fail_r:
   driver = redirect
   domains = example.com
@@ -146,6 +153,9 @@ CASES = [
     # original recipient in the delivery-status part
     ("generated_child", "", "cmd", S, ["list@example.com", "bad@example.com"], MSG),
     ("generated_deep", "", "cmd", S, ["list2@example.com"], MSG),
+    # the address going on after an unseen router fails: listed as itself
+    # at the top level, "ultimately" generated under a redirection
+    ("unseen_goes_on", "", "cmd", S, ["seen2@example.com", "list3@example.com"], MSG),
     # -Mg: the same report
     ("give_up", "", "giveup", S, ["good@example.com", "other@example.com", "postmaster@example.com"], MSG),
     ("warn_notify_first", "delay_warning = 1h", "smtpwarn4000", S, None, smtp(
