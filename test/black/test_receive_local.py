@@ -54,12 +54,13 @@ def test_untrusted_caller_gets_sender_header(open_dir):
     tmp_path = open_dir
     # Spec 48.16: a From: that is not the caller's address gets a Sender:,
     # an existing Sender: is removed, and -f is ignored without
-    # untrusted_set_sender.
+    # untrusted_set_sender.  (-odq: no delivery, whose bounce would be a
+    # second -H in the directory.)
     d, conf = _conf(tmp_path)
     for p in (tmp_path, d, d / "spool", d / "spool" / "log"):
         os.chmod(p, 0o777)
     r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", EXIM, "-C",
-                        str(conf), "-f", "x@y.example", "a@b.example"],
+                        str(conf), "-odq", "-f", "x@y.example", "a@b.example"],
                        input=b"From: someone@else.example\nSender: s@t.example\n\nb\n",
                        capture_output=True, timeout=30)
     assert r.returncode == 0, r.stderr
@@ -80,7 +81,7 @@ def test_untrusted_set_sender_allows_f(open_dir):
     for p in (tmp_path, d, d / "spool", d / "spool" / "log"):
         os.chmod(p, 0o777)
     r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", EXIM, "-C",
-                        str(conf), "-f", "me@x.example", "a@b.example"],
+                        str(conf), "-odq", "-f", "me@x.example", "a@b.example"],
                        input=b"Subject: s\n\nb\n", capture_output=True, timeout=30)
     assert r.returncode == 0, r.stderr
     (h,) = [f for f in (d / "spool" / "input").iterdir() if f.name.endswith("-H")]
