@@ -26,10 +26,12 @@ def test_support_mbx_setting(tmp_path, setting, on):
         assert "const struct af_mbx_ops *const af_mbx_ops_hooks = &af_mbx_impl;" in c
         assert '{"MBX", NULL, "SUPPORT_MBX=yes", true, true},' in c
         assert "src/transport/appendfile_mbx.c" in srcs[0]
+        assert '"appendfile/maildir/mailstore/mbx",' in c      # -bV Transports:
     else:
         assert "const struct af_mbx_ops *const af_mbx_ops_hooks = NULL;" in c
         assert '{"MBX", NULL, "SUPPORT_MBX=yes", false, true},' in c
         assert "src/transport/appendfile_mbx.c" not in srcs[0]
+        assert '"appendfile/maildir/mailstore",' in c
 
 
 def test_mbx_options_accepted(exim):
