@@ -104,8 +104,9 @@ static void extract_recipients(rcv_msg *r, bool resent, char **args, int nargs) 
         while (*start == ',' || isspace((unsigned char)*start)) start++;
         char *rest = str_copy(start);
         str_rtrim(rest);
-        r->bad_addresses = g_fmt(r->bad_addresses, "%s  %s: %s", r->bad_addresses ? "\n" : "",
-                                 *rest ? rest : it.text, it.error ? it.error : "malformed address");
+        const char *what = *rest ? rest : it.text, *why = it.error ? it.error : "malformed address";
+        if (!r->bad_addresses) r->first_bad = str_sprintf("%s - %s", what, why);
+        r->bad_addresses = g_fmt(r->bad_addresses, "%s  %s: %s", r->bad_addresses ? "\n" : "", what, why);
         r->bad_address_count++;
         continue;
       }

@@ -98,6 +98,7 @@ typedef struct rcv_msg {
   bool no_qualify;              /* -bnq: unqualified header addresses stay so */
   bool prdr_used;               /* the PRDR data phase ran (log " PRDR") */
   gstring *bad_addresses;       /* -t: "  item: error" lines, when any */
+  const char *first_bad;        /* the first of them as "item - error" */
   int bad_address_count;
   spool_header *received;       /* our Received: header, and its text up to the date */
   const char *received_head;

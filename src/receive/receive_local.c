@@ -171,9 +171,34 @@ static bool mails_errors(const cmdline_state *st) {
  * copy of it: the headers and the body as far as they were read, or for
  * an overlong header just what was read of the header section; reason is
  * the kind's text (bounce_moan_msg).  Whether the report was accepted. */
+/* No report can go to an empty sender: exim4 logs what it would have said. */
+static void no_usable_sender(const char *id, const char *ref, const char *text) {
+  const char *r = ref ? str_sprintf(" (R=%s)", ref) : "";
+  if (id) log_write_msg(id, LOG_MAIN, "Error while reading message with no usable sender address%s: %s", r, text);
+  else log_write(LOG_MAIN, "Error while reading message with no usable sender address%s: %s", r, text);
+}
+
+static const char *moan_log_text(const rcv_msg *r, bounce_moan_kind kind, const char *reason) {
+  switch (kind) {
+  case MOAN_NO_RECIPIENTS: return "no recipient addresses";
+  case MOAN_BAD_ADDRESSES: return str_sprintf("at least one malformed recipient address: %s", r->first_bad);
+  case MOAN_TOO_BIG: return str_sprintf("message too big (limit set to %ld)", rcv_size_limit());
+  case MOAN_HEADER_TOO_BIG:
+    return str_sprintf("excessively long message header section read (more than %zu characters)", r->header_maxsize);
+  case MOAN_HEADER_LINE_TOO_BIG:
+    return str_sprintf("excessively long message header line read (more than %zu characters)", r->header_line_maxsize);
+  case MOAN_LOCAL_REJECT:
+    return str_sprintf("rejected by non-SMTP ACL: %s", reason ? reason : "local configuration problem");
+  default: return reason ? reason : "";
+  }
+}
+
 static bool moan_sender(rcv_msg *r, bounce_moan_kind kind, const char *reason) {
-  if (!r->m.sender || !*r->m.sender) return false;
   bool header_kind = kind == MOAN_HEADER_TOO_BIG || kind == MOAN_HEADER_LINE_TOO_BIG;
+  if (!r->m.sender || !*r->m.sender) {
+    no_usable_sender(header_kind ? NULL : r->m.id, r->bounce_ref, moan_log_text(r, kind, reason));
+    return false;
+  }
   gstring *h = g_new(1024, false);
   const char *mid = NULL;
   for (spool_header *x = header_kind ? NULL : r->m.headers; x; x = x->next) {
@@ -202,8 +227,8 @@ static bool moan_sender(rcv_msg *r, bounce_moan_kind kind, const char *reason) {
 /* The exit status after a mailed error: -oee gives 0 when the report went
  * (else 2 for no recipients, 1 otherwise); -oem always fails. */
 static int moan_status(const cmdline_state *st, bool sent, bool no_recipients) {
-  if (st->error_handling == ERRORS_MAIL) return sent ? EXIT_SUCCESS : no_recipients ? 2 : EXIT_FAILURE;
-  return EXIT_FAILURE;
+  if (!sent) return no_recipients ? 2 : EXIT_FAILURE;
+  return st->error_handling == ERRORS_MAIL ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
 int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
@@ -253,7 +278,12 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
   const char *bad_arg = NULL;
   err = collect_recipients(argc, argv, st->recipients_arg, &rcpts, &nrcpts, &bad_arg);
   if (err) {
-    if (mails_errors(st) && *sender) {
+    if (mails_errors(st)) {
+      if (!*sender) {
+        no_usable_sender(NULL, st->error_message_id,
+                         str_sprintf("at least one malformed recipient address: %s - %s", bad_arg, err));
+        return EXIT_FAILURE;
+      }
       bounce_moan_msg bm = {.body_fd = 0, .body_is_stream = true,
                             .reason = str_sprintf("%s  %s", bad_arg, err)};
       return moan_status(st, bounce_moan(MOAN_BAD_ARGUMENT, sender, &bm, NULL, 0, false), false);
