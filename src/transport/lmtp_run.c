@@ -339,6 +339,7 @@ bool lmtp_deliver(transport_instance *t, address_item *addr) {
   }
   msg_fd = mp[0];
   st = send_file(&c, msg_fd);
+  transport_count = c.written;   /* the message's bytes: the log's S= */
   close(msg_fd);
   msg_fd = -1;
   if (st != RS_OK) kill(wpid, SIGKILL);

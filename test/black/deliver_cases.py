@@ -3,6 +3,8 @@ test_deliver_log.py: each is a configuration (main options, routers,
 transports as in deliver_helpers) and one message sent with args.  What
 is compared: the main log lines and the msglog of the first message
 (normalised), the mailboxes written."""
+from pathlib import Path
+
 from deliver_helpers import SIMPLE_ROUTERS, SIMPLE_TRANSPORTS
 
 NO_USER_TRANSPORTS = """\
@@ -273,6 +275,21 @@ t_smtp:
   user = nobody
 """
 
+LMTP_SIZE_ROUTERS = """\
+l:
+  driver = accept
+  local_parts = l1 : l2
+  transport = t_lmtp
+""" + SIMPLE_ROUTERS
+
+LMTP_SIZE_TRANSPORTS = SIMPLE_TRANSPORTS + """\
+t_lmtp:
+  driver = lmtp
+  command = /usr/bin/python3 %s
+  batch_max = 10
+  user = nobody
+""" % (Path(__file__).resolve().parent / "lmtp_server.py")
+
 SIZE_INPUT = "Subject: hi\n\nbody\n.dot\nFrom x\n"
 
 CASES = {
@@ -418,6 +435,10 @@ CASES = {
     # a batch's later address still shows "->"
     "delivery_size": dict(main="log_selector = +delivery_size\n", routers=SIZE_ROUTERS, transports=SIZE_TRANSPORTS,
                           input=SIZE_INPUT, args=["-odi", "list@test.example", "m", "p", "b1", "b2", "a"]),
+    # LMTP: the bytes of the message as sent (CRLF, final dot)
+    "delivery_size_lmtp": dict(main="log_selector = +delivery_size\n", routers=LMTP_SIZE_ROUTERS,
+                               transports=LMTP_SIZE_TRANSPORTS,
+                               args=["-odi", "l1@test.example", "l2@test.example", "a@test.example"]),
     "delivery_size_N": dict(main="log_selector = +delivery_size\n", routers=SIZE_ROUTERS,
                             transports=SIZE_TRANSPORTS, input=SIZE_INPUT, no_mail=True,
                             args=["-odi", "-N", "a@test.example", "b1", "b2", "p"]),
