@@ -43,6 +43,7 @@
 #include "main/trust.h"
 #include "receive/receive.h"
 #include "receive/receive_int.h"
+#include "smtp/smtp_in.h"
 
 /* "exim: <text>" on stderr; the exit status of a refused message. */
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -246,9 +247,16 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
   c.local = true;
   c.login = me.login;
   c.ident = trusted && st->ident ? st->ident : me.login;
-  c.received_protocol = trusted && st->received_protocol ? st->received_protocol : "local";
+  c.received_protocol = "local";
   c.dont_deliver = st->dont_deliver;
-  if (trusted && st->authenticator) c.auth_driver_name = st->authenticator;
+  if (trusted) {
+    /* -oMa/-oMs/-oMi/-oMt/-oMr...: with a host address the message is no
+     * longer "locally generated" (no added Message-Id:/From:/Date:), its
+     * Received: and "<=" name the host, as exim4 does; -oMr is kept
+     * tainted ("--received_protocol") as exim4 keeps it */
+    smtp_apply_oM(&c, st, true);
+    if (st->received_protocol) c.received_protocol = str_copy_taint(st->received_protocol, true);
+  }
   conn_current = &c;
 
   static rcv_msg r;
@@ -294,8 +302,8 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
   c.env.mail_seen = true;
   c.env.suppress_local_fixups = st->suppress_local_fixups;
   if (!explicit_sender) {
-    c.authenticated_id = trusted && st->authenticated_id ? st->authenticated_id : me.login;
-    c.env.auth_sender = trusted && st->authenticated_sender ? st->authenticated_sender : sender;
+    c.authenticated_id = trusted && st->authenticated_id ? str_copy_taint(st->authenticated_id, true) : me.login;
+    c.env.auth_sender = trusted && st->authenticated_sender ? str_copy_taint(st->authenticated_sender, true) : sender;
   }
   conn_publish(&c);
   expand_var_set("sender_address", sender);
@@ -324,7 +332,7 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
     m->auth_id = (char *)c.authenticated_id;
     m->auth_sender = (char *)c.env.auth_sender;
   }
-  r.local = true;
+  r.local = !c.host_address;
   r.non_smtp = true;
   r.check_uucp_from = true;
   r.no_qualify = st->no_qualify;

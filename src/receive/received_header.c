@@ -33,17 +33,19 @@ char *rcv_date(time_t t) {
 }
 
 /* $sender_rcvhost: "[ip] (port=n helo=h ident=u)" for a host without a
- * verified name, "name\n\t([ip]:port helo=h ident=u)" with one (helo=
- * only when it differs from the name); the port only with the
- * incoming_port selector. */
+ * verified name, "name ([ip]:port helo=h ident=u)" with one (helo= only
+ * when it differs from the name; the line broken before "(" when the
+ * address, helo= and ident= are all there, spec $sender_rcvhost); the
+ * port only with the incoming_port selector. */
 static const char *rcvhost(const smtp_conn *c) {
   if (!c->host_address) return NULL;
   bool port = LOGGING(incoming_port);
   gstring *g = NULL;
   if (c->host_name) {
-    g = g_fmt(g, "%s\n\t([%s]", c->host_name, c->host_address);
+    bool helo = c->helo_name && !str_eqic(c->helo_name, c->host_name);
+    g = g_fmt(g, "%s%s([%s]", c->host_name, helo && c->ident ? "\n\t" : " ", c->host_address);
     if (port) g = g_fmt(g, ":%d", c->host_port);
-    if (c->helo_name && !str_eqic(c->helo_name, c->host_name)) g = g_fmt(g, " helo=%s", c->helo_name);
+    if (helo) g = g_fmt(g, " helo=%s", c->helo_name);
     if (c->ident) g = g_fmt(g, " ident=%s", c->ident);
     return g_str(g_catc(g, ')'));
   }

@@ -34,6 +34,10 @@ int smtp_session_run(smtp_conn *c);
  * the -oM values).  -bs needs the log files open.  Returns the exit code. */
 int smtp_session_main(cmdline_state *st, const caller *me, bool trusted);
 
+/* The -oM values of a trusted caller (-oMa with host_too, -oMs, -oMt,
+ * -oMi, -oMr, -oMai, -oMaa) put into c, tainted as exim4 keeps them. */
+void smtp_apply_oM(smtp_conn *c, const cmdline_state *st, bool host_too);
+
 /* The verified host name of c's peer, looked up now when it was not yet
  * (verify = reverse_host_lookup): 1 c->host_name is set, 0 the lookup
  * failed (or no remote host), -1 it met a temporary error. */

@@ -83,7 +83,7 @@ static bool inetd_peer(smtp_conn *c) {
 
 /* The -oM values a trusted caller (or -bh) may give.  exim4 treats them
  * as tainted (its -H file writes them with "--"), and so do we. */
-static void apply_oM(smtp_conn *c, const cmdline_state *st, bool host_too) {
+void smtp_apply_oM(smtp_conn *c, const cmdline_state *st, bool host_too) {
   if (host_too && st->host_address) {
     const char *a;
     int port;
@@ -93,7 +93,7 @@ static void apply_oM(smtp_conn *c, const cmdline_state *st, bool host_too) {
     }
   }
   if (st->host_name) c->host_name = str_copy_taint(st->host_name, true);
-  if (st->ident) c->ident = str_copy_taint(st->ident, true);
+  if (st->ident) c->ident = *st->ident ? str_copy_taint(st->ident, true) : NULL;   /* -oMt "": none */
   if (st->interface_address) {
     const char *a;
     int port;
@@ -136,7 +136,7 @@ int smtp_session_main(cmdline_state *st, const caller *me, bool trusted) {
     if (ip_is_address(addr, NULL) == 6 && ip_parse(addr, false, &ip, NULL)) addr = ip_format_full(&ip, ':');
     c->host_address = addr;
     c->host_port = port;
-    apply_oM(c, st, false);
+    smtp_apply_oM(c, st, false);
     printf("\n**** SMTP testing session as if from host %s\n"
            "**** but without any ident (RFC 1413) callback.\n"
            "**** This is not for real!\n\n", addr);
@@ -146,7 +146,7 @@ int smtp_session_main(cmdline_state *st, const caller *me, bool trusted) {
       c->local = true;
       c->login = me->login;
       c->ident = me->login;      /* exim4: the caller's login is the ident (U=) */
-      if (trusted) apply_oM(c, st, true);
+      if (trusted) smtp_apply_oM(c, st, true);
     }
   }
   conn_publish(c);
