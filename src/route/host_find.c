@@ -290,11 +290,15 @@ static int scan_local(host_item **list, host_find_result *res) {
     host_item *h = *p;
     if (!h->address || !route_host_is_local(h)) continue;
     if (h->mx == lowest) {
+      route_trace("local host has lowest MX");
       res->message = "lowest numbered MX record points to local host";
       return HOST_FOUND_LOCAL;
     }
     host_item **q = list;
     while (*q && (*q)->mx < h->mx) q = &(*q)->next;
+    route_trace("local host in host list - removed hosts:");
+    for (host_item *x = *q; x; x = x->next)
+      route_trace("  %s %s %d", x->name, x->address ? x->address : "", x->mx);
     *q = NULL;
     res->local_removed = true;
     break;
@@ -383,6 +387,7 @@ int host_find_bydns(const char *name, const host_find_opts *o, host_find_result 
   if (o->flags & HF_NO_LOCAL_CHECK) return HOST_FOUND;
   for (host_item *x = found; x; x = x->next)
     if (route_host_is_local(x)) {
+      route_trace("local host found for non-MX address");
       res->message = "remote host address is the local host";
       return HOST_FOUND_LOCAL;
     }

@@ -35,9 +35,7 @@ bool route_transport_is_local(const struct transport_instance *t) {
 bool route_tracing;
 bool route_address_testing;
 
-/* The -bh commentary of verification (">>> routing ..."). */
-static void trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void trace(const char *fmt, ...) {
+void route_trace(const char *fmt, ...) {
   if (!route_tracing) return;
   va_list ap;
   va_start(ap, fmt);
@@ -427,7 +425,7 @@ int route_address(address_item *a, route_ctx *ctx) {
   const char *cannot_route = NULL;
   a->message = a->user_message = NULL;
   a->basic_errno = 0;
-  trace("routing %s", a->address);
+  route_trace("routing %s", a->address);
 
   while (r) {
     struct passwd *pw = NULL;
@@ -483,7 +481,7 @@ int route_address(address_item *a, route_ctx *ctx) {
       /* A host list left by an earlier router that passed or declined stays
        * with the address (exim4 shows it too). */
       a->transport = NULL;
-      trace("calling %s router", r->drv.name);
+      route_trace("calling %s router", r->drv.name);
       rc = ops->route(r, a, pw, ctx);
     } else {
       rc = DECLINE;
@@ -491,13 +489,13 @@ int route_address(address_item *a, route_ctx *ctx) {
 
     if (rc == DECLINE) {
       bool more;
-      trace("%s router declined for %s", r->drv.name, a->address);
+      route_trace("%s router declined for %s", r->drv.name, a->address);
       if (expand_bool(&r->more, true, "more", r, a, &more) != OK) {
         a->status = DEFER;
         return DEFER;
       }
       if (!more) {
-        trace("\"more\" is false: skipping remaining routers");
+        route_trace("\"more\" is false: skipping remaining routers");
         break;
       }
       r = next_router(r);
@@ -512,8 +510,8 @@ int route_address(address_item *a, route_ctx *ctx) {
       set_retry_keys(r, a);
       a->status = DEFER;
       if (!a->message) a->message = str_sprintf("%s router deferred", r->drv.name);
-      trace("%s router: defer for %s", r->drv.name, a->address);
-      trace("  message: %s", a->message);
+      route_trace("%s router: defer for %s", r->drv.name, a->address);
+      route_trace("  message: %s", a->message);
       if (rc == ERROR)
         log_write(LOG_MAIN | LOG_PANIC, "%s router: %s", r->drv.name, a->message);
       return DEFER;
@@ -524,9 +522,9 @@ int route_address(address_item *a, route_ctx *ctx) {
          * a failed expansion of it leaves the failure as it was. */
         const char *m = a->message;
         if (route_get_errors_to(r, a, ctx) != OK) a->message = m;
-        trace("%s router forced address failure", r->drv.name);
+        route_trace("%s router forced address failure", r->drv.name);
       }
-      else trace("routed by %s router", r->drv.name);
+      else route_trace("routed by %s router", r->drv.name);
       a->status = rc;
       return rc;
     }
@@ -584,12 +582,12 @@ int route_address(address_item *a, route_ctx *ctx) {
       route_add_generated(ctx, clone);
     }
     a->status = OK;
-    trace("routed by %s router", r->drv.name);
+    route_trace("routed by %s router", r->drv.name);
     return OK;
   }
 
   /* No router accepted it. */
-  trace("no more routers");
+  route_trace("no more routers");
   a->router = NULL;
   a->status = FAIL;
   /* A message a declining router left (e.g. "syntax error in redirection

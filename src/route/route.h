@@ -67,6 +67,8 @@ typedef int (*router_route_fn)(struct router_instance *r, address_item *a, const
 /* -bh commentary of routing (">>> routing x", ">>> calling r router"...)
  * on stderr while set (the ACL layer sets it around verification). */
 extern bool route_tracing;
+/* One line of that commentary (">>> " and a newline added), when set. */
+void route_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* -bt: debug_print output from every routing, verifications included. */
 extern bool route_address_testing;
 

@@ -136,12 +136,17 @@ host_item *route_hosts_parse(const char *list, bool randomize) {
   return out;
 }
 
-void route_log_no_address(const char *name) {
-  if (!name || !conn_current) return;
+/* The SMTP client as log lines name it, without "H=" ("(helo) [ip]"). */
+static const char *client_text(void) {
   const char *h = g_str(conn_host_text(NULL, conn_current));
   if (h[0] == 'H' && h[1] == '=') h += 2;
+  return h;
+}
+
+void route_log_no_address(const char *name) {
+  if (!name || !conn_current) return;
   const char *text = str_sprintf("no IP address found for host %s (during SMTP connection from %s)",
-                                 name, h);
+                                 name, client_text());
   if (route_tracing) fprintf(stderr, ">>> %s\n", text);
   log_write(LOG_MAIN, "%s", text);
 }
@@ -266,7 +271,13 @@ int route_self_msg(router_instance *r, address_item *a, host_item *first, route_
   case SELF_DEFER:
   case SELF_FREEZE:
   default:
-    log_write(LOG_MAIN, "%s: %s (while routing <%s>)", msg, a->domain, a->address);
+    /* Verifying for an SMTP client, the log names the client. */
+    if (conn_current && ctx &&
+        (ctx->purpose == ROUTE_VERIFY_RECIPIENT || ctx->purpose == ROUTE_VERIFY_SENDER))
+      log_write(LOG_MAIN, "%s: %s (while verifying <%s> from host %s)", msg, a->domain,
+                a->address, client_text());
+    else
+      log_write(LOG_MAIN, "%s: %s (while routing <%s>)", msg, a->domain, a->address);
     a->message = msg;
     a->basic_errno = ERRNO_UNKNOWNHOST;
     if (r->self_code == SELF_FREEZE) a->special_action = SPECIAL_FREEZE;

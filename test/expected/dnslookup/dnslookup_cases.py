@@ -298,6 +298,7 @@ RCPT_CONF = BASE.replace("@MAIN@", "acl_smtp_rcpt = r\nacl_smtp_vrfy = v\n@MAIN@
     "begin routers")
 RCPT = crlf("helo x\nmail from:<>\nrcpt to:<u@example.test>\nrcpt to:<u@nosuch.test>\n"
             "rcpt to:<u@nxmx.example.test>\nrcpt to:<u@self.example.test>\n"
+            "rcpt to:<u@selfa.example.test>\nrcpt to:<u@selfsec.example.test>\n"
             "rcpt to:<u@nosuch.again.test>\nvrfy u@aonly.example.test\nvrfy u@nosuch.test\n"
             "vrfy u@nosuch.again.test\nquit\n")
 case("rcpt_verify", [], conf=RCPT_CONF, opts=["-bh", "192.0.2.1"], stdin=RCPT,
