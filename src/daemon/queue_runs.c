@@ -154,7 +154,7 @@ static void start_delivery(const char *id) {
   }
   if (pid == 0) {
     child_common();
-    deliver_opts d = {.queue_smtp = deliver_queue_smtp, .smtp_domains = true};   /* just received */
+    deliver_opts d = {.queue_smtp = deliver_queue_smtp, .reception_domains = true};   /* just received */
     deliver_message(id, "", &d);
     fflush(NULL);
     _exit(EXIT_SUCCESS);

@@ -242,7 +242,8 @@ enum {
   ERRNO_EXPIRED = -48,              /* retry time expired: fail */
   ERRNO_REMOTE_DOMAIN_DEFER = -49,
   ERRNO_ROUTE_RETRY_NOT_DUE = -52,  /* "routing defer (-52): retry time not reached" (exim4) */
-  ERRNO_RETRY_NOT_DUE = -53         /* "defer (-53): Retry time not yet reached" (exim4) */
+  ERRNO_RETRY_NOT_DUE = -53,        /* "defer (-53): Retry time not yet reached" (exim4) */
+  ERRNO_QUEUE_DOMAIN = -56          /* "routing defer (-56): domain is in queue_domains" */
 };
 
 /* A new top-level address (copied into the current pool; local part and

@@ -181,13 +181,17 @@ static void forbidden_transport(address_item *a) {
   a->message = message;
 }
 
+/* Whether a's domain is on a domain list option (unset: no). */
+static bool domain_on(const address_item *a, const char *list) {
+  const char *err = NULL;
+  return list && a->domain && match_domain_list(a->domain, list, NULL, &err) == MATCH_YES;
+}
+
 /* Whether a remote delivery waits for a queue runner: -odqs, or a domain
  * on queue_smtp_domains right after reception. */
 static bool queued_smtp(const run *r, const address_item *a) {
   if (r->o->queue_smtp) return true;
-  if (!r->o->smtp_domains || !mainconf.queue_smtp_domains || !a->domain) return false;
-  const char *err = NULL;
-  return match_domain_list(a->domain, mainconf.queue_smtp_domains, NULL, &err) == MATCH_YES;
+  return r->o->reception_domains && domain_on(a, mainconf.queue_smtp_domains);
 }
 
 /* Those addresses: deferred with exim4's texts, errno 0 for -odqs, -1 for
@@ -235,6 +239,16 @@ static void queue_generated(run *r, route_ctx *ctx) {
 /* Routing one address that needs it. */
 static void route_one(run *r, address_item *a, route_ctx *ctx) {
   deliver_msg *dm = r->dm;
+  /* queue_domains: right after reception, not routed; a queue run will */
+  if (r->o->reception_domains && domain_on(a, mainconf.queue_domains)) {
+    a->basic_errno = ERRNO_QUEUE_DOMAIN;
+    a->message = "domain is in queue_domains";
+    a->transport_return = DEFER;
+    a->flags |= af_retry_skipped;
+    dlv_log_deferral(dm, a);
+    defer_push(r, a);
+    return;
+  }
   ctx->generated = NULL;
   addr_set_vars(a);
   int rc = route_address(a, ctx);
@@ -308,6 +322,17 @@ static void route_pass(run *r, route_ctx *ctx) {
     if ((a->flags & af_pfr) && !a->router && a->parent) a->router = a->parent->router;
     if ((a->status == OK && a->transport) || (a->flags & af_pfr)) {
       routed_one(r, a);
+      continue;
+    }
+    /* hold_domains: deferred, unrouted, each time unless forced */
+    if (!r->o->forced && domain_on(a, mainconf.hold_domains)) {
+      a->basic_errno = ERRNO_HELD;
+      a->message = "domain is held";
+      a->transport_return = DEFER;
+      a->flags |= af_retry_skipped;
+      log_write_msg(dm->m.id, LOG_MAIN, "== %s defer (%d): %s", a->address, a->basic_errno, a->message);
+      dlv_msglog(dm, "%s defer (%d): %s", a->address, a->basic_errno, a->message);
+      defer_push(r, a);
       continue;
     }
     /* in a queue run, routing waits for its retry time; other deliveries

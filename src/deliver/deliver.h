@@ -56,8 +56,8 @@ typedef struct deliver_opts {
   bool remote_suppress;         /* queue_remote_domains / -odqr: local only now */
   bool queue_smtp;              /* -odqs: remote transports are left for a queue
                                    runner ("SMTP delivery explicitly queued") */
-  bool smtp_domains;            /* queue_smtp_domains applies (a delivery started
-                                   after reception) */
+  bool reception_domains;       /* queue_domains and queue_smtp_domains apply (a
+                                   delivery started after reception) */
   bool after_reception;         /* started by deliver_after_reception: a message
                                    frozen at reception is left without a log line */
 } deliver_opts;

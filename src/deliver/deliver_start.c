@@ -74,7 +74,7 @@ static void run_delivery(const char *id) {
     execv(argv[0], argv);
     log_write(LOG_MAIN | LOG_PANIC, "exec of %s failed: %s", argv[0], strerror(errno));
   }
-  deliver_opts o = {.after_reception = true, .queue_smtp = deliver_queue_smtp, .smtp_domains = true};
+  deliver_opts o = {.after_reception = true, .queue_smtp = deliver_queue_smtp, .reception_domains = true};
   (void)deliver_message(id, deliver_reception_queue ? deliver_reception_queue : "", &o);
 }
 

@@ -181,7 +181,7 @@ int queue_deliver_main(const cmdline_state *st, int argc, char **argv, const cha
   bool mc = st->msg_action_option && strcmp(st->msg_action_option, "-Mc") == 0;
   deliver_opts d = {.forced = forced, .force_thaw = forced, .give_up = st->give_up,
                     .verbose = st->verbose || st->dont_deliver, .dont_deliver = st->dont_deliver,
-                    .queue_smtp = mc && st->queue_smtp, .smtp_domains = mc};
+                    .queue_smtp = mc && st->queue_smtp, .reception_domains = mc};
   for (int i = st->msg_action_arg; i < argc; i++) deliver_in_child(argv[i], queue_name, &d);
   return EXIT_SUCCESS;
 }

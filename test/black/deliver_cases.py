@@ -241,6 +241,20 @@ copy:
   transport = t_mbox
 """ + SIMPLE_ROUTERS
 
+HOLD_ROUTERS = """\
+other:
+  driver = accept
+  domains = hold.example : q.example
+  transport = t_other
+""" + SIMPLE_ROUTERS
+
+HOLD_TRANSPORTS = SIMPLE_TRANSPORTS + """\
+t_other:
+  driver = appendfile
+  file = @T@/mail/other
+  user = nobody
+"""
+
 ORDER_ROUTERS = """\
 alias:
   driver = redirect
@@ -479,6 +493,12 @@ CASES = {
     "queue_smtp_domains": dict(main="preserve_message_logs\nqueue_smtp_domains = remote.example\n",
                                routers=REMOTE_ROUTERS, transports=REMOTE_TRANSPORTS, dirs=["spool/db"],
                                args=["-odi", "a@test.example", "r@remote.example"]),
+    # hold_domains: deferred unrouted each time until forced; queue_domains:
+    # not routed right after reception, delivered by the next queue run
+    "hold_queue_domains": dict(main="preserve_message_logs\nhold_domains = hold.example\nqueue_domains = q.example\n",
+                               routers=HOLD_ROUTERS, transports=HOLD_TRANSPORTS,
+                               args=["-odi", "q@q.example", "h@hold.example", "a@test.example"],
+                               then=[["-q"], ["-q"], ["-qf"]]),
     # pipe_as_creator: the uid of the message's creator (line 2 of -H,
     # changed before -M), its gid unless the router gives one; root as the
     # creator is on the fixed never_users list

@@ -50,6 +50,8 @@ def record(name, case):
     if case.get("creator"):   # queued (-odq): another creator, then -M
         ids = set_creator(DIR / "spool" / "input", case["creator"])
         p = subprocess.run(["/usr/sbin/exim4", "-C", str(conf), "-M"] + ids, capture_output=True, text=True)
+    for extra in case.get("then", ()):   # later runs (queue runs)
+        p = subprocess.run(["/usr/sbin/exim4", "-C", str(conf)] + extra, capture_output=True, text=True)
     time.sleep(0.5)
     raw = (DIR / "spool" / "log" / "mainlog").read_text()
     first = re.findall(r"^\S+ \S+ (\S+) <= ", raw, re.M)[0]
