@@ -236,6 +236,7 @@ int route_hosts_lookup(router_instance *r, address_item *a, host_item **list, un
     /* A local host after the first ends the list (spec 20.6); the first
      * being local is for "self" to decide before anything else. */
     bool local = route_host_is_local(found);
+    if (local) route_trace("local host found for non-MX address");
     if (out && local) break;
     *tail = found;
     while (*tail) tail = &(*tail)->next;

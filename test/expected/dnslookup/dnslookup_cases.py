@@ -364,3 +364,15 @@ def deliver_run(world, d, exe, ropts, msg):
                   r"\w{3} \w{3} \d\d \d\d:\d\d:\d\d \d{4}", "DATE", text)
     text = re.sub(r"[0-9A-Za-z]{6}-[0-9A-Za-z]{6}-[0-9A-Za-z]{2}", "MSGID", text)
     return text.replace(str(d), "@DIR@")
+
+# manualroute host finding under verify = recipient in an SMTP session.
+MANUAL_RCPT = MANUAL.replace("primary_hostname = test.example\n",
+                             "primary_hostname = test.example\nacl_smtp_rcpt = r\n").replace(
+    "begin routers", "begin acl\nr:\n  require verify = recipient\n  accept\nbegin routers")
+MANUAL_ROUTES = ("  route_list = mx.test example.test/MX ; nx.test nosuch.example.test ; "
+                 "me.test me.example.test ; two.test mx1.example.test:me.example.test ; "
+                 "ig.test loa.example.test ; ok.test dual.example.test")
+case("mr_rcpt_verify", [], conf=MANUAL_RCPT, opts=["-bh", "192.0.2.1"], ropts=MANUAL_ROUTES,
+     stdin=crlf("helo x\nmail from:<>\nrcpt to:<u@mx.test>\nrcpt to:<u@nx.test>\n"
+                "rcpt to:<u@me.test>\nrcpt to:<u@two.test>\nrcpt to:<u@ig.test>\n"
+                "rcpt to:<u@ok.test>\nquit\n"))
