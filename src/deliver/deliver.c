@@ -402,10 +402,10 @@ static void routed_one(run *r, address_item *a) {
     return;
   }
 
-  /* -ql, -qq's first pass, -odqs / queue_smtp_domains: remote
-   * transports wait for a later run, without a log line. */
+  /* -ql and -qq's first pass: remote transports wait for a later run,
+   * without a log line. */
   if (!route_transport_is_local(a->transport) &&
-      (r->o->local_only || r->o->first_pass_routing || r->o->remote_suppress)) {
+      (r->o->local_only || r->o->first_pass_routing)) {
     a->flags |= af_retry_skipped;
     defer_push(r, a);
     return;

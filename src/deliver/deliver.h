@@ -53,7 +53,6 @@ typedef struct deliver_opts {
   bool local_only;              /* -ql */
   bool verbose;                 /* -v: show deliveries on stdout */
   bool dont_deliver;            /* -N: everything "delivered", nothing written */
-  bool remote_suppress;         /* queue_remote_domains / -odqr: local only now */
   bool queue_smtp;              /* -odqs: remote transports are left for a queue
                                    runner ("SMTP delivery explicitly queued") */
   bool reception_domains;       /* queue_domains and queue_smtp_domains apply (a
