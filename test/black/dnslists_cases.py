@@ -121,6 +121,17 @@ DEFER_SUBLIST = f"""  warn dnslists = +defer_unknown : bl.test/<;nowhere.other;1
   accept
 """
 
+# The list domain "test" has no zone in the world without a root: keys
+# under bl.test are answered, others are REFUSED (temporary errors).
+DEFER_OVERRIDDEN = f"""  warn dnslists = +defer_unknown : test/<;nowhere;spam.example.test.bl
+       logwrite = D2 {V}
+  warn dnslists = +defer_unknown : test/<;nowhere;nx.bl
+       logwrite = D3 yes
+  warn dnslists = +include_unknown : test/<;nx.bl;nowhere
+       logwrite = D4 {V}
+  accept
+"""
+
 CONNECT = "  deny message = listed: $dnslist_text\n       dnslists = bl.test\n"
 
 CASES = [
@@ -134,6 +145,7 @@ CASES = [
     ("defer", DEFER, "192.0.2.1", False, ""),
     ("defer_sublist", DEFER_SUBLIST, "192.0.2.1", False, ""),
     ("connect", "  accept\n", "192.0.2.1", True, CONNECT),
+    ("defer_overridden", DEFER_OVERRIDDEN, "192.0.2.1", False, ""),
 ]
 
 
