@@ -17,11 +17,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../base/list.h"
 #include "../base/log.h"
 #include "../base/store.h"
 #include "../config/main_config.h"
 #include "../config/readconf.h"
 #include "../expand/expand.h"
+#include "../expand/match.h"
 #include "../expand/variables.h"
 #include "bounce_int.h"
 #include "deliver_start.h"
@@ -213,6 +215,45 @@ static void put_default_intro(FILE *f, const char *sender, bool to_sender) {
                "The following\naddress(es) failed:\n", sender);
 }
 
+/* errors_copy (spec 14): the addresses of the first item whose pattern
+ * (an address list item, in quotes when it holds white space) matches the
+ * bounce's recipient, expanded with $local_part and $domain of that
+ * recipient; NULL when none. */
+static const char *errors_copy_for(const char *to) {
+  const char *list = mainconf.errors_copy;
+  int sep = 0;
+  for (char *item; list && (item = list_next(&list, &sep));) {
+    while (*item == ' ' || *item == '\t') item++;
+    const char *pattern = item;
+    char *rest;
+    if (*item == '"') {
+      pattern = ++item;
+      rest = strchr(item, '"');
+      if (!rest) continue;
+      *rest++ = 0;
+    } else {
+      rest = item + strcspn(item, " \t");
+      if (*rest) *rest++ = 0;
+    }
+    const char *err = NULL;
+    if (match_address_list(to, str_sprintf("<;%s", pattern), true, NULL, &err) != MATCH_YES) continue;
+    const char *at = strrchr(to, '@');
+    expand_var_set("local_part", at ? str_copyn(to, (size_t)(at - to)) : to);
+    expand_var_set("domain", at ? at + 1 : "");
+    const char *addresses = expand_cstring(rest);
+    expand_var_set("local_part", NULL);
+    expand_var_set("domain", NULL);
+    if (!addresses) {
+      log_write(LOG_MAIN | LOG_PANIC, "Failed to expand \"%s\" (in errors_copy): %s", rest,
+                expand_status.message ? expand_status.message : "");
+      return NULL;
+    }
+    while (*addresses == ' ' || *addresses == '\t') addresses++;
+    return *addresses ? addresses : NULL;
+  }
+  return NULL;
+}
+
 bool bounce_send(deliver_msg *dm, const char *to, address_item *failed) {
   if (!to || !*to) return false;
   /* DSN NOTIFY without FAILURE: as exim 4.96, such addresses at the head of
@@ -251,6 +292,9 @@ bool bounce_send(deliver_msg *dm, const char *to, address_item *failed) {
   fputs("Auto-Submitted: auto-replied\n", f);
   bounce_put_from(f);
   fprintf(f, "To: %s\n", to);
+  /* errors_copy: copies by Bcc:, which -t takes as recipients and drops */
+  const char *copy = errors_copy_for(to);
+  if (copy) fprintf(f, "Bcc: %s\n", copy);
   bounce_put_references(f, dm);
   bounce_put_mime(f, boundary);
   const char *subject = bounce_template_item(&tpl, 0);

@@ -156,6 +156,9 @@ CASES = [
     # the address going on after an unseen router fails: listed as itself
     # at the top level, "ultimately" generated under a redirection
     ("unseen_goes_on", "", "cmd", S, ["seen2@example.com", "list3@example.com"], MSG),
+    # errors_copy: bcc copies of the bounce (the first matching item)
+    ("errors_copy", "errors_copy = nomatch@example.com other@example.com : *@example.com "
+     "postmaster@example.com, ${if eq{$local_part}{sender}{other}{x}}@example.com", "cmd", S, ["bad@example.com"], MSG),
     # -Mg: the same report
     ("give_up", "", "giveup", S, ["good@example.com", "other@example.com", "postmaster@example.com"], MSG),
     ("warn_notify_first", "delay_warning = 1h", "smtpwarn4000", S, None, smtp(
