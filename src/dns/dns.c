@@ -270,7 +270,10 @@ static dns_answer *negative_answer(const unsigned char *buf, size_t size) {
   a->authority = decode_section(&msg, ns_s_ns, &a->min_ttl);
   a->rcode = ns_msg_getflag(msg, ns_f_rcode);
   a->min_ttl = DNS_NEGATIVE_TTL;
-  return a->authority ? a : NULL;
+  if (!a->authority) return NULL;
+  a->authoritative = ns_msg_getflag(msg, ns_f_aa);
+  a->authenticated = ns_msg_getflag(msg, ns_f_ad) || trusted_aa(a);
+  return a;
 }
 
 static dns_rc errno_rc(int herr) {
@@ -304,6 +307,7 @@ static dns_rc basic_lookup(dns_answer **out, const char *name, int type, const c
   }
   if (len < 0) {
     dns_rc rc = errno_rc(h_errno);
+    bool replied = rc == DNS_NODATA || rc == DNS_NOMATCH;
     DEBUG(D_dns) debug_printf("DNS lookup of %s (%s) gave %s\n", name, dns_type_name(type), dns_rc_name(rc));
     if (rc == DNS_AGAIN && mainconf.dns_again_means_nonexist) {
       const char *err = NULL;
@@ -313,10 +317,11 @@ static dns_rc basic_lookup(dns_answer **out, const char *name, int type, const c
         rc = DNS_NOMATCH;
       }
     }
-    /* A "no data" reply still carries the zone's SOA in its authority
-     * section (the CSA parent search needs it); the resolver gives no
-     * length for a failed query, so the reply is parsed by its counts. */
-    dns_answer *neg = rc == DNS_NODATA ? negative_answer(buf, size) : NULL;
+    /* A negative reply still carries the zone's SOA in its authority
+     * section (the CSA parent search needs it, dnsdb whether it was
+     * authenticated); the resolver gives no length for a failed query, so
+     * the reply is parsed by its counts. */
+    dns_answer *neg = replied ? negative_answer(buf, size) : NULL;
     cache_add(name, type, rc, neg, NULL);
     *out = neg;
     return rc;

@@ -217,7 +217,11 @@ static dns_rc one_lookup(gstring **g, const char *domain, int type, const query 
   int wire = type == DNS_T_ZNS ? DNS_T_NS : type == DNS_T_SOA_UP ? DNS_T_SOA
              : type == DNS_T_CSA ? DNS_T_SRV : type == T_MXH ? DNS_T_MX : type;
   dns_rc rc = dns_special_lookup(&ans, domain, type == T_MXH ? DNS_T_MX : type, &fqn);
-  if (rc != DNS_SUCCEED) return rc;
+  if (rc != DNS_SUCCEED) {
+    /* a negative answer counts as authenticated when the reply was */
+    if (!ans || !ans->authenticated) *authenticated = false;
+    return rc;
+  }
   if (!ans->authenticated) {
     *authenticated = false;
     if (q->dnssec == DNSSEC_STRICT) return DNS_AGAIN;
@@ -284,7 +288,7 @@ static lookup_rc dnsdb_find(void *handle, const char *filename, const char *key,
   }
   dns_set_timeouts(0, 0);
   expand_var_set("lookup_dnssec_authenticated",
-                 q.dnssec == DNSSEC_NEVER ? "" : authenticated && found ? "yes" : "no");
+                 q.dnssec == DNSSEC_NEVER ? "" : authenticated ? "yes" : "no");
   if (found) {
     *result = g ? g_str(g) : "";
     rc = LOOKUP_FOUND;

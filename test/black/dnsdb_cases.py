@@ -1,9 +1,10 @@
 """Cases for the dnsdb lookup (spec 9.10-9.13), shared by the recorder
 (record_dnsdb.py, runs /usr/sbin/exim4) and test_dnsdb.py (runs ours).
 
-Two DNS worlds: WORLD_ROOT has a root zone (unknown names are NXDOMAIN);
+Three case lists: WORLD_ROOT has a root zone (unknown names are NXDOMAIN);
 WORLD_NOROOT has none, so names outside the zones are REFUSED, which the
-resolver reports as a temporary error (defer).
+resolver reports as a temporary error (defer); WORLD_TRUST runs with
+CONF_TRUST (dns_trust_aa) in a world with a root zone.
 """
 
 ZONES = {
@@ -164,4 +165,19 @@ WORLD_NOROOT = [
     "${lookup dnsdb{zns=x.nowhere.other}{y}{n}}",
     "${lookup dnsdb{csa=nowhere.other}{y}{n}}",
     "${lookup dnsdb{ptr=192.0.3.1}{y}{n}}",
+]
+
+# dns_trust_aa: nsd's authoritative answers for example.test count as
+# authenticated, which $lookup_dnssec_authenticated and dnssec_strict see.
+CONF_TRUST = CONF + "dns_trust_aa = example.test\n"
+
+WORLD_TRUST = [
+    "${lookup dnsdb{a=a1.example.test}}<$lookup_dnssec_authenticated>",
+    "${lookup dnsdb{dnssec_strict,a=a1.example.test}}<$lookup_dnssec_authenticated>",
+    "${lookup dnsdb{dnssec_strict,ptr=192.0.2.1}{y}{n}}<$lookup_dnssec_authenticated>",
+    "${lookup dnsdb{dnssec_lax,ptr=192.0.2.1}{y}{n}}<$lookup_dnssec_authenticated>",
+    "${lookup dnsdb{a=a1.example.test:alias.example.test}}<$lookup_dnssec_authenticated>",
+    "${lookup dnsdb{mx=mx.example.test}}<$lookup_dnssec_authenticated>",
+    "${lookup dnsdb{dnssec_never,a=a1.example.test}}<$lookup_dnssec_authenticated>",
+    "${lookup dnsdb{a=nx.example.test}{y}{n}}<$lookup_dnssec_authenticated>",
 ]

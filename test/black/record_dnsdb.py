@@ -3,8 +3,8 @@
 
 Run by hand as root (needs nsd, ip netns and Debian's exim4):
     /usr/bin/python3 test/black/record_dnsdb.py [EXIM4]
-Writes test/expected/dns/dnsdb_root.txt and dnsdb_noroot.txt: the -be
-transcript of each world's case list.  test_dnsdb.py never runs exim4.
+Writes test/expected/dns/dnsdb_root.txt, dnsdb_noroot.txt and
+dnsdb_trust.txt: the -be transcript of each case list.  test_dnsdb.py never runs exim4.
 """
 import os
 import sys
@@ -19,7 +19,10 @@ TOP = Path(__file__).resolve().parents[2]
 OUT = TOP / "test" / "expected" / "dns"
 
 
-def transcript(exim, conf, zones, root, cases):
+def transcript(exim, conf, zones, root, cases, text=None):
+    if text is not None:
+        conf.write_text(text)
+        conf.chmod(0o644)
     with DnsWorld(zones, root=root) as w:
         r = w.run([exim, "-C", str(conf), "-be"], input="".join(c + "\n" for c in cases))
         return r.stdout
@@ -35,6 +38,8 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "dnsdb_root.txt").write_text(transcript(exim4, conf, dc.ZONES, True, dc.WORLD_ROOT))
     (OUT / "dnsdb_noroot.txt").write_text(transcript(exim4, conf, dc.ZONES, False, dc.WORLD_NOROOT))
+    (OUT / "dnsdb_trust.txt").write_text(transcript(exim4, conf, dc.ZONES, True, dc.WORLD_TRUST,
+                                                    dc.CONF_TRUST))
     conf.unlink()
     d.rmdir()
     print("recorded into", OUT)

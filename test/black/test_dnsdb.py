@@ -2,8 +2,8 @@
 its own (dnsworld.py), against Exim 4.96's transcripts of the same cases
 (test/expected/dns/dnsdb_*.txt, written by record_dnsdb.py from
 dnsdb_cases.py): every record type, separators, lists, defer_* and
-dnssec_* modifiers, NXDOMAIN, and REFUSED (a temporary error) in the
-world without a root zone.
+dnssec_* modifiers, NXDOMAIN, REFUSED (a temporary error) in the world
+without a root zone, and authenticated answers through dns_trust_aa.
 """
 import sys
 from pathlib import Path
@@ -24,9 +24,9 @@ def split(transcript, n):
     return parts[:n]
 
 
-def run_world(tmp, root, cases):
+def run_world(tmp, root, cases, text=dc.CONF):
     conf = tmp / "exim.conf"
-    conf.write_text(dc.CONF)
+    conf.write_text(text)
     conf.chmod(0o644)
     with dnsworld.DnsWorld(dc.ZONES, root=root) as w:
         r = w.run([EXIM, "-C", str(conf), "-be"], input="".join(c + "\n" for c in cases))
@@ -39,8 +39,10 @@ def results(tmp_path_factory):
         pytest.skip("needs root, nsd and ip netns")
     tmp = tmp_path_factory.mktemp("dnsdb")
     out = {}
-    for name, root, cases in (("root", True, dc.WORLD_ROOT), ("noroot", False, dc.WORLD_NOROOT)):
-        got = split(run_world(tmp, root, cases), len(cases))
+    for name, root, cases, text in (("root", True, dc.WORLD_ROOT, dc.CONF),
+                                    ("noroot", False, dc.WORLD_NOROOT, dc.CONF),
+                                    ("trust", True, dc.WORLD_TRUST, dc.CONF_TRUST)):
+        got = split(run_world(tmp, root, cases, text), len(cases))
         want = split((EXPECTED / "dns" / f"dnsdb_{name}.txt").read_text(), len(cases))
         out[name] = list(zip(cases, got, want))
     return out
@@ -55,4 +57,10 @@ def test_dnsdb_root_world(results, i):
 @pytest.mark.parametrize("i", range(len(dc.WORLD_NOROOT)))
 def test_dnsdb_refused_world(results, i):
     case, got, want = results["noroot"][i]
+    assert got == want, case
+
+
+@pytest.mark.parametrize("i", range(len(dc.WORLD_TRUST)))
+def test_dnsdb_trust_aa_world(results, i):
+    case, got, want = results["trust"][i]
     assert got == want, case
