@@ -31,6 +31,10 @@ _client._smtp.v2 SRV 2 2 0 good
 3 PTR bad.example.test.
 4 PTR nonexist.example.test.
 """,
+    "8.b.d.0.1.0.0.2.ip6.arpa": """
+1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0 PTR v6.example.test.
+2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0 PTR good.example.test.
+""",
 }
 
 BASE = """primary_hostname = test.example
@@ -94,6 +98,8 @@ CASES = [
     ("names_byaddr", LOOKUP + "\nhost_lookup_order = byaddr", NAMES, "192.0.2.2", True, "helo x"),
     ("names_byaddr_first", LOOKUP + "\nhost_lookup_order = byaddr:bydns", NAMES, "192.0.2.9", True,
      "helo x"),
+    ("names_ipv6", LOOKUP, NAMES, "2001:db8::1", True, "helo x"),
+    ("names_ipv6_mismatch", LOOKUP, NAMES, "2001:db8::2", True, "helo x"),
     ("demand_good", "", ON_DEMAND, "192.0.2.1", False, "helo x"),
     ("demand_mismatch", "", ON_DEMAND, "192.0.2.3", False, "helo x"),
     ("demand_defer", "", ON_DEMAND, "198.51.100.1", False, "helo x"),
