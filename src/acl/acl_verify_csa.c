@@ -145,13 +145,10 @@ int acl_verify_csa(acl_ctx *ctx, const char *opts) {
     res->reason = reason ? str_perm(reason) : NULL;
     res->next = results;
     results = res;
-    expand_var_set("csa_status", status);
-    if (strcmp(status, "fail") != 0) return ACL_OK;
-    expand_var_set("acl_verify_message", reason);
-    acl_ctx_set_messages(ctx, reason, reason);
-    return ACL_FAIL;
   }
-  /* A result kept from earlier in the connection: no new texts. */
   expand_var_set("csa_status", res->status);
-  return strcmp(res->status, "fail") == 0 ? ACL_FAIL : ACL_OK;
+  if (strcmp(res->status, "fail") != 0) return ACL_OK;
+  expand_var_set("acl_verify_message", res->reason);
+  acl_ctx_set_messages(ctx, res->reason, res->reason);
+  return ACL_FAIL;
 }
