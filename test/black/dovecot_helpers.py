@@ -19,7 +19,9 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
+from pathlib import Path
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 
@@ -35,8 +37,9 @@ def free_port():
 class Dovecot:
     def __init__(self, tmp, users, mechanisms="plain login", socket_mode="0600", cleartext=True,
                  debug=False):
-        self.dir = tmp / "dovecot"
-        self.dir.mkdir()
+        # A short directory of its own: dovecot's sockets live under it, and a
+        # unix socket path must fit in 108 bytes (pytest's tmp paths grow).
+        self.dir = Path(tempfile.mkdtemp(prefix="dv-", dir="/tmp"))
         self.socket = str(self.dir / "auth-client")
         self.port = free_port()
         self.log = self.dir / "dovecot.log"
@@ -113,8 +116,8 @@ service anvil {{
                 break
             time.sleep(0.05)
         out = self.proc.stdout.read().decode(errors="replace") if self.proc.poll() is not None else ""
-        self.__exit__(None, None, None)
         log = self.log.read_text() if self.log.exists() else ""
+        self.__exit__(None, None, None)
         raise RuntimeError("dovecot did not start: %s %s" % (out, log))
 
     def __exit__(self, *exc):
@@ -127,6 +130,7 @@ service anvil {{
                 self.proc.wait()
         if self.proc:
             self.proc.stdout.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
         return False
 
 
