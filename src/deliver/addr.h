@@ -179,7 +179,7 @@ typedef struct address_item {
   const char *message;              /* text for the log and the bounce */
   const char *user_message;         /* text for the sender (":fail:" text, cannot_route_message) */
   const char *delivered_to;         /* what "=>" shows after the arrow when it differs */
-  const char *shadow_message;
+  const char *shadow_message;       /* after a shadow transport ran: "" (it succeeded) or its error */
   long size_delivered;              /* bytes the transport wrote (S= with +delivery_size) */
   const char *return_output;        /* pipe return_output/return_fail_output: the command's output,
                                      * for the bounce ("The following text was generated during the

@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -218,6 +219,7 @@ typedef struct report {
   int msglen;                   /* -1: no message */
   int outlen;                   /* -1: no return_output */
   long size;                    /* bytes written (transport_count) */
+  int shlen;                    /* -1: no shadow transport ran, else its error's length (0: ok) */
   char transport[64];           /* the transport that delivered (appendfile's
                                    file_format may hand over to another) */
 } report;
@@ -242,6 +244,9 @@ static void child_report(int fd, address_item *batch) {
                 .size = transport_count};
     size_t n = a->message ? strlen(a->message) : 0;
     if (n > REPORT_MSG_MAX) n = REPORT_MSG_MAX;
+    size_t sh = a->shadow_message ? strlen(a->shadow_message) : 0;
+    if (sh > REPORT_MSG_MAX) sh = REPORT_MSG_MAX;
+    r.shlen = a->shadow_message ? (int)sh : -1;
     size_t o = a->return_output ? strlen(a->return_output) : 0;
     if (o > REPORT_MSG_MAX) o = REPORT_MSG_MAX;
     r.msglen = a->message ? (int)n : -1;
@@ -250,7 +255,7 @@ static void child_report(int fd, address_item *batch) {
       strcpy(r.transport, a->transport->drv.name);
     /* a short write shows as a short read in the parent, which defers the address */
     (void)(fd_write_all(fd, &r, sizeof r) && (!n || fd_write_all(fd, a->message, n)) &&
-           (!o || fd_write_all(fd, a->return_output, o)));
+           (!o || fd_write_all(fd, a->return_output, o)) && (!sh || fd_write_all(fd, a->shadow_message, sh)));
   }
 }
 
@@ -262,6 +267,55 @@ static void child_fail(int fd, address_item *batch, int err, const char *msg) {
   }
   child_report(fd, batch);
   _exit(EXIT_FAILURE);
+}
+
+/* shadow_transport (spec 24): after a success, the same addresses go to
+ * the shadow transport too (in this process, when shadow_condition
+ * allows); its result only annotates the log line (a->shadow_message). */
+static void run_shadow(deliver_msg *dm, transport_instance *t, address_item *batch) {
+  if (!t->shadow_transport) return;
+  if (t->shadow_condition) {
+    const char *v = expand_cstring(t->shadow_condition);
+    if (!v) {
+      if (!expand_status.forced_fail)
+        log_write_msg(dm->m.id, LOG_MAIN, "Failed to expand shadow_condition \"%s\" for %s transport: %s",
+                      t->shadow_condition, t->drv.name, expand_status.message ? expand_status.message : "");
+      return;
+    }
+    if (!*v || strcmp(v, "0") == 0 || strcasecmp(v, "no") == 0 || strcasecmp(v, "false") == 0) return;
+  }
+  transport_instance *st = (transport_instance *)driver_find(&transport_kind, t->shadow_transport);
+  const transport_ops *sops = st && st->drv.info ? st->drv.info->kind_ops : NULL;
+  if (!sops || !sops->deliver) return;
+  address_item *copies = NULL, **tail = &copies;
+  for (address_item *a = batch; a; a = a->next) {
+    if (a->transport_return != OK) continue;
+    address_item *c = store_get(sizeof *c, false);
+    *c = *a;
+    c->next = NULL;
+    c->transport = st;
+    c->transport_return = DEFER_NONE;
+    c->basic_errno = c->more_errno = 0;
+    c->message = NULL;
+    *tail = c;
+    tail = &c->next;
+  }
+  if (!copies) return;
+  long count = transport_count;   /* S= is the main transport's */
+  expand_var_set("transport_name", st->drv.name);
+  sops->deliver(st, copies);
+  transport_count = count;
+  address_item *c = copies;
+  for (address_item *a = batch; a && c; a = a->next) {
+    if (a->transport_return != OK) continue;
+    /* its error as a log line would give it: "strerror: message" */
+    if (c->transport_return == OK) a->shadow_message = "";
+    else if (c->basic_errno > 0)
+      a->shadow_message = str_sprintf("%s%s%s", strerror(c->basic_errno), c->message ? ": " : "",
+                                      c->message ? c->message : "");
+    else a->shadow_message = c->message ? c->message : "";
+    c = c->next;
+  }
 }
 
 static void child_run(deliver_msg *dm, address_item *batch, const ugid *u, int fd) {
@@ -294,6 +348,7 @@ static void child_run(deliver_msg *dm, address_item *batch, const ugid *u, int f
   }
   transport_count = 0;
   bool ran = ops && ops->deliver && ops->deliver(t, batch);
+  run_shadow(dm, t, batch);
   for (address_item *a = batch; a; a = a->next)
     if (a->transport_return == DEFER_NONE) {   /* not set: the transport could not run */
       a->transport_return = DEFER;
@@ -353,9 +408,10 @@ void dlv_run_local(deliver_msg *dm, address_item *batch) {
   if (pid > 0) {
     report r;
     while (fd_read_all(pfd[0], &r, sizeof r)) {
-      if (r.msglen > REPORT_MSG_MAX || r.outlen > REPORT_MSG_MAX) break;
-      char *msg = read_text(pfd[0], r.msglen), *out = read_text(pfd[0], r.outlen);
-      if ((r.msglen > 0 && !msg) || (r.outlen > 0 && !out)) break;
+      if (r.msglen > REPORT_MSG_MAX || r.outlen > REPORT_MSG_MAX || r.shlen > REPORT_MSG_MAX) break;
+      char *msg = read_text(pfd[0], r.msglen), *out = read_text(pfd[0], r.outlen),
+           *shadow = read_text(pfd[0], r.shlen);
+      if ((r.msglen > 0 && !msg) || (r.outlen > 0 && !out) || (r.shlen > 0 && !shadow)) break;
       address_item *a = batch;
       for (int i = 0; a && i < r.index; i++) a = a->next;
       if (!a || r.index < 0 || r.index >= n) break;
@@ -364,6 +420,7 @@ void dlv_run_local(deliver_msg *dm, address_item *batch) {
       a->more_errno = r.more_errno;
       a->special_action = r.special_action;
       a->size_delivered = r.size;
+      a->shadow_message = shadow;
       a->message = msg;
       a->return_output = out;
       r.transport[sizeof r.transport - 1] = 0;

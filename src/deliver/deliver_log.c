@@ -74,6 +74,12 @@ static const char *transport_name(const address_item *a) {
   return a->transport ? a->transport->drv.name : NULL;
 }
 
+/* disable_logging on the transport: no main log line for its deliveries
+ * or errors (the msglog keeps them). */
+static bool quiet(const address_item *a) {
+  return a->transport && a->transport->disable_logging;
+}
+
 static bool local_style(const address_item *a) {
   if (a->flags & af_pfr) return true;
   return a->router && a->router->log_as_local;
@@ -113,11 +119,16 @@ void dlv_log_delivery(deliver_msg *dm, const address_item *a, bool fake, bool la
   if (LOGGING(smtp_confirmation) && !fake && a->message && a->transport && a->transport->drv.driver_name &&
       strcmp(a->transport->drv.driver_name, "lmtp") == 0)
     g = g_fmt(g, " C=\"%s\"", str_printing(a->message));
+  /* shadow_transport: its name, and its error when it failed */
+  if (a->shadow_message && a->transport && a->transport->shadow_transport) {
+    g = g_fmt(g, " ST=%s", a->transport->shadow_transport);
+    if (*a->shadow_message) g = g_fmt(g, " (%s)", a->shadow_message);
+  }
   if (LOGGING(queue_time)) g = queue_time(g, dm);
   if (LOGGING(deliver_time))
     g = g_fmt(g, " DT=%s", dlv_time_text(dt ? (long)dt->tv_sec : 0, dt ? (long)dt->tv_usec : 0,
                                          LOGGING(millisec)));
-  log_write_msg(dm->m.id, LOG_MAIN, "%s", g_str(g));
+  if (!quiet(a)) log_write_msg(dm->m.id, LOG_MAIN, "%s", g_str(g));
 
   /* msglog: "address [<parent>]: T transport succeeded" */
   gstring *ml = g_cat(NULL, a->address);
@@ -143,7 +154,7 @@ gstring *dlv_defer_text(const address_item *a) {
 
 void dlv_log_deferral(deliver_msg *dm, const address_item *a) {
   const char *text = g_str(dlv_defer_text(a));
-  log_write_msg(dm->m.id, LOG_MAIN, "== %s", text);
+  if (!quiet(a)) log_write_msg(dm->m.id, LOG_MAIN, "== %s", text);
   dlv_msglog(dm, "%s", text);
 }
 
@@ -158,7 +169,7 @@ void dlv_log_failure(deliver_msg *dm, const address_item *a) {
     if (a->message) t = g_fmt(t, ": %s", a->message);
   }
   const char *text = g_str(t);
-  log_write_msg(dm->m.id, LOG_MAIN, "** %s", text);
+  if (!quiet(a)) log_write_msg(dm->m.id, LOG_MAIN, "** %s", text);
   if (!a->transport && !a->router && !expired) dlv_msglog(dm, "routing failed for %s", text);
   else dlv_msglog(dm, "%s", text);
 }

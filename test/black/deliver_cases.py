@@ -241,6 +241,31 @@ copy:
   transport = t_mbox
 """ + SIMPLE_ROUTERS
 
+SHADOW_ROUTERS = """\
+quiet:
+  driver = accept
+  local_parts = q
+  transport = t_quiet
+""" + SIMPLE_ROUTERS
+
+SHADOW_TRANSPORTS = """\
+t_mbox:
+  driver = appendfile
+  file = @T@/mail/$local_part_data
+  user = nobody
+  shadow_transport = t_shadow
+  shadow_condition = ${if eq{$local_part}{b}{no}{yes}}
+t_shadow:
+  driver = pipe
+  command = /bin/sh -c "cat >> @T@/mail/shadow; exit ${if eq{$local_part}{c}{1}{0}}"
+  user = nobody
+t_quiet:
+  driver = appendfile
+  file = @T@/mail/quiet
+  user = nobody
+  disable_logging
+"""
+
 HOLD_ROUTERS = """\
 other:
   driver = accept
@@ -493,6 +518,12 @@ CASES = {
     "queue_smtp_domains": dict(main="preserve_message_logs\nqueue_smtp_domains = remote.example\n",
                                routers=REMOTE_ROUTERS, transports=REMOTE_TRANSPORTS, dirs=["spool/db"],
                                args=["-odi", "a@test.example", "r@remote.example"]),
+    # shadow_transport: ST= on the line (with the shadow's error when it
+    # failed), not when shadow_condition says no; disable_logging: no main
+    # log line (the msglog keeps one)
+    "shadow_transport": dict(main="log_selector = +delivery_size +queue_time\npreserve_message_logs\n",
+                             routers=SHADOW_ROUTERS, transports=SHADOW_TRANSPORTS,
+                             args=["-odi", "a@test.example", "b@test.example", "c@test.example", "q@test.example"]),
     # hold_domains: deferred unrouted each time until forced; queue_domains:
     # not routed right after reception, delivered by the next queue run
     "hold_queue_domains": dict(main="preserve_message_logs\nhold_domains = hold.example\nqueue_domains = q.example\n",
