@@ -258,6 +258,11 @@ SMTP_CASES = {
                                        "RCPT TO:<b@b.example>\r\nDATA\r\nSubject: two\r\n\r\n2\r\n.\r\nQUIT\r\n",
                                  conf="acl_smtp_mail = q\n",
                                  acl="q:\n  accept queue = ${if eq{$sender_address}{s@x.example}{sx}{}}\n"),
+    # $sender_rcvhost: a line break only with the address, helo= and ident= all there
+    "smtp_rcvhost_name_only": dict(args=["-odq", "-bs", "-oMs", "client.example", "-oMt", ""] + HOST,
+                                   input=smtp(*MAILRCPT)),
+    "smtp_rcvhost_name_helo": dict(args=["-odq", "-bs", "-oMs", "host.example", "-oMt", ""] + HOST,
+                                   input=smtp(*MAILRCPT)),
     "smtp_freeze": dict(args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT),
                         conf="acl_smtp_data = fz\n", acl="fz:\n  accept control = freeze\n"),
     "smtp_freeze_rcpt": dict(args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT),
