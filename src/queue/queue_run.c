@@ -138,7 +138,20 @@ static void shuffle(char **ids, int n) {
   }
 }
 
-static void one_pass(const queue_run_opts *o, bool first_pass) {
+/* deliver_queue_load_max: a run that is not forced stops once the load
+ * average is above it ("Abandon queue run: pid=N (load L, max M)").  true
+ * when the run is to stop. */
+static bool load_too_high(const queue_run_opts *o) {
+  if (o->force || mainconf.deliver_queue_load_max < 0) return false;
+  double load = 0;
+  if (getloadavg(&load, 1) != 1 || load * 1000.0 <= (double)mainconf.deliver_queue_load_max) return false;
+  log_write(LOG_MAIN, "Abandon queue run: pid=%d (load %.2f, max %.2f)", (int)getpid(), load,
+            mainconf.deliver_queue_load_max / 1000.0);
+  return true;
+}
+
+/* One pass over the queue; false when it was abandoned. */
+static bool one_pass(const queue_run_opts *o, bool first_pass) {
   int n;
   char **ids = queue_ids(o->queue_name, mainconf.queue_run_in_order, &n);
   if (!mainconf.queue_run_in_order) shuffle(ids, n);
@@ -152,6 +165,7 @@ static void one_pass(const queue_run_opts *o, bool first_pass) {
     bool go = !selecting || selected(o, id);
     store_reset(mark);
     if (!go) continue;
+    if (load_too_high(o)) return false;
     /* -R/-S: the first chosen message is delivered forced (spec -R) */
     bool forced = o->force || ((o->recipient_select || o->sender_select) && first_selected);
     first_selected = false;
@@ -160,6 +174,7 @@ static void one_pass(const queue_run_opts *o, bool first_pass) {
                       .verbose = o->verbose || o->dont_deliver, .dont_deliver = o->dont_deliver};
     deliver_in_child(id, o->queue_name, &d);
   }
+  return true;
 }
 
 void queue_run(const queue_run_opts *o) {
@@ -167,8 +182,7 @@ void queue_run(const queue_run_opts *o) {
   const char *qn = o->queue_name && *o->queue_name ? str_sprintf("'%s' ", o->queue_name) : "";
   int pid = (int)getpid();
   log_write(LOG_MAIN, "Start %squeue run: pid=%d%s", qn, pid, flags);
-  if (o->two_phase) one_pass(o, true);
-  one_pass(o, false);
+  if (!o->two_phase || one_pass(o, true)) one_pass(o, false);
   log_write(LOG_MAIN, "End %squeue run: pid=%d%s", qn, pid, flags);
 }
 

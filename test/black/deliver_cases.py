@@ -530,6 +530,10 @@ CASES = {
                                routers=HOLD_ROUTERS, transports=HOLD_TRANSPORTS,
                                args=["-odi", "q@q.example", "h@hold.example", "a@test.example"],
                                then=[["-q"], ["-q"], ["-qf"]]),
+    # deliver_queue_load_max: a queue run is abandoned above it (needs a
+    # load average of at least 0.02 to show), a forced one is not
+    "queue_load_max": dict(main="deliver_queue_load_max = 0.01\n", args=["-odq", "a@test.example"],
+                           then=[["-q"], ["-qf"]], needs_load=0.02),
     # pipe_as_creator: the uid of the message's creator (line 2 of -H,
     # changed before -M), its gid unless the router gives one; root as the
     # creator is on the fixed never_users list
