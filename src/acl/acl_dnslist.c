@@ -18,6 +18,7 @@
  * +include_unknown says so, or look up a name longer than the DNS allows.
  */
 #include <arpa/inet.h>
+#include <stdarg.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -50,15 +51,27 @@ typedef struct bl_entry {
 
 static bl_entry *cache;
 
+/* The -bh commentary, or debug output under -d+dnsbl. */
+static void dl_trace(acl_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void dl_trace(acl_ctx *ctx, const char *fmt, ...) {
+  if (!acl_tracing && !(debug_selector & D_dnsbl)) return;
+  va_list ap;
+  va_start(ap, fmt);
+  gstring *g = g_vfmt(NULL, fmt, ap);
+  va_end(ap);
+  if (acl_tracing) acl_trace(ctx->level, "%s", g_str(g));
+  else debug_printf("%s\n", g_str(g));
+}
+
 /* The A records of a name, from the cache or the DNS, with commentary. */
 static bl_entry *bl_lookup(acl_ctx *ctx, const char *name) {
   time_t now = time(NULL);
   for (bl_entry *e = cache; e; e = e->next)
     if (strcasecmp(e->name, name) == 0 && e->expires > now) {
-      if (acl_tracing) acl_trace(ctx->level, "dnslists: using result of previous lookup");
+      dl_trace(ctx, "dnslists: using result of previous lookup");
       return e;
     }
-  if (acl_tracing) acl_trace(ctx->level, "new DNS lookup for %s", name);
+  dl_trace(ctx, "new DNS lookup for %s", name);
   dns_init(false, false, false);
   dns_answer *ans = NULL;
   const char *fqn = NULL;
@@ -80,7 +93,7 @@ static bl_entry *bl_lookup(acl_ctx *ctx, const char *name) {
   e->expires = now + ttl;
   e->next = cache;
   cache = e;
-  if (acl_tracing) acl_trace(ctx->level, "dnslists: wrote cache entry, ttl=%u", ttl);
+  dl_trace(ctx, "dnslists: wrote cache entry, ttl=%u", ttl);
   return e;
 }
 
@@ -193,7 +206,7 @@ static key_result check_key(acl_ctx *ctx, const char *key, const char *txtdom, c
                             const restriction *r, unknown_mode unknown) {
   const char *name = list_name(key, dom);
   if (strlen(name) > 255) {
-    if (acl_tracing) acl_trace(ctx->level, "dnslists: name too long: %s", name);
+    dl_trace(ctx, "dnslists: name too long: %s", name);
     return KEY_NOT_LISTED;
   }
   bl_entry *e = bl_lookup(ctx, name);
@@ -205,24 +218,20 @@ static key_result check_key(acl_ctx *ctx, const char *key, const char *txtdom, c
     if (unknown == UNKNOWN_EXCLUDE) return KEY_NOT_LISTED;
     if (unknown == UNKNOWN_DEFER) return KEY_DEFER;
     set_vars(txtdom, key, NULL, NULL);
-    if (acl_tracing) acl_trace(ctx->level, "=> that means %s is listed at %s", key, txtdom);
+    dl_trace(ctx, "=> that means %s is listed at %s", key, txtdom);
     return KEY_LISTED;
   }
   if (e->rc != DNS_SUCCEED) {
-    if (acl_tracing) {
-      acl_trace(ctx->level, "DNS lookup for %s failed", name);
-      acl_trace(ctx->level, "=> that means %s is not listed at %s", key, dom);
-    }
+    dl_trace(ctx, "DNS lookup for %s failed", name);
+    dl_trace(ctx, "=> that means %s is not listed at %s", key, dom);
     return KEY_NOT_LISTED;
   }
-  if (acl_tracing) acl_trace(ctx->level, "DNS lookup for %s succeeded (yielding %s)", name, joined(e));
+  dl_trace(ctx, "DNS lookup for %s succeeded (yielding %s)", name, joined(e));
   if (r->present) {
     const char *why = restriction_fails(r, e);
     if (why) {
-      if (acl_tracing) {
-        acl_trace(ctx->level, "=> but we are not accepting this block class because");
-        acl_trace(ctx->level, "=> %s %s", why, r->text);
-      }
+      dl_trace(ctx, "=> but we are not accepting this block class because");
+      dl_trace(ctx, "=> %s %s", why, r->text);
       return KEY_NOT_LISTED;
     }
   } else {
@@ -247,22 +256,22 @@ static key_result check_key(acl_ctx *ctx, const char *key, const char *txtdom, c
     txtname = list_name(key, txtdom);
     bl_entry *t = bl_lookup(ctx, txtname);
     if (t->rc != DNS_SUCCEED) {
-      if (acl_tracing && t->rc != DNS_AGAIN) {
-        acl_trace(ctx->level, "DNS lookup for %s failed", txtname);
-        acl_trace(ctx->level, "=> that means %s is not listed at %s", key, txtdom);
+      if (t->rc != DNS_AGAIN) {
+        dl_trace(ctx, "DNS lookup for %s failed", txtname);
+        dl_trace(ctx, "=> that means %s is not listed at %s", key, txtdom);
       }
       return KEY_NOT_LISTED;
     }
-    if (acl_tracing) acl_trace(ctx->level, "DNS lookup for %s succeeded (yielding %s)", txtname, joined(t));
+    dl_trace(ctx, "DNS lookup for %s succeeded (yielding %s)", txtname, joined(t));
     e = t;
   }
   set_vars(txtdom, key, joined(e), bl_text(txtname));
-  if (acl_tracing) acl_trace(ctx->level, "=> that means %s is listed at %s", key, txtdom);
+  dl_trace(ctx, "=> that means %s is listed at %s", key, txtdom);
   return KEY_LISTED;
 }
 
 static const char *host_address(void) {
-  if (conn_current) return conn_current->host_address;
+  if (conn_current && conn_current->host_address) return conn_current->host_address;
   const char *v = expand_var_value(expand_var_find("sender_host_address", 19));
   return v && *v ? v : NULL;
 }
@@ -274,7 +283,7 @@ int acl_dnslists_run(acl_ctx *ctx, const acl_item *it, const char *arg) {
   const char *list = arg;
   char *item;
   while ((item = list_next(&list, &sep)) != NULL) {
-    if (acl_tracing) acl_trace(ctx->level, "dnslists check: %s", item);
+    dl_trace(ctx, "dnslists check: %s", item);
     if (strcmp(item, "+include_unknown") == 0) { unknown = UNKNOWN_INCLUDE; continue; }
     if (strcmp(item, "+exclude_unknown") == 0) { unknown = UNKNOWN_EXCLUDE; continue; }
     if (strcmp(item, "+defer_unknown") == 0) { unknown = UNKNOWN_DEFER; continue; }
