@@ -159,6 +159,9 @@ gstring *auth_server_advertise(smtp_conn *c, gstring *g) {
   const char *err = NULL;
   match_rc mrc = match_host_list(c->host_name, c->host_address, mainconf.auth_advertise_hosts, &err);
   if (mrc == MATCH_DEFER && err) log_write(LOG_MAIN, "%s", err);
+  if (c->host_address)
+    smtp_list_trace(c, "host", "auth_advertise_hosts", MATCH_LIST_HOST, c->host_address,
+                    mainconf.auth_advertise_hosts, mrc == MATCH_YES);
   if (mrc != MATCH_YES) return g;
   for (driver_instance *d = auth_kind.instances; d; d = d->next) {
     auth_instance *a = (auth_instance *)d;

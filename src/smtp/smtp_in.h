@@ -19,6 +19,7 @@
 #include <stdbool.h>
 
 #include "acl/acl.h"
+#include "expand/match.h"
 #include "main/cmdline.h"
 #include "main/trust.h"
 #include "smtp/conn.h"
@@ -33,6 +34,12 @@ int smtp_session_run(smtp_conn *c);
 /* -bs, -bS, -bh ADDRESS, -bhc ADDRESS for caller me (trusted: may set
  * the -oM values).  -bs needs the log files open.  Returns the exit code. */
 int smtp_session_main(cmdline_state *st, const caller *me, bool trusted);
+
+/* -bh commentary for a list the session checks, as exim4 writes it:
+ * ">>> host in helo_verify_hosts? no (option unset)", ">>> x in
+ * helo_lookup_domains? yes (matched "@")".  Nothing unless -bh. */
+void smtp_list_trace(const smtp_conn *c, const char *who, const char *option, match_list_type type,
+                     const char *subject, const char *list, bool yes);
 
 /* The -oM values of a trusted caller (-oMa with host_too, -oMs, -oMt,
  * -oMi, -oMr, -oMai, -oMaa) put into c, tainted as exim4 keeps them. */

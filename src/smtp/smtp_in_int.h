@@ -159,11 +159,6 @@ bool smtp_host_in(const smtp_conn *c, const char *list, const char *option_name)
  * order (sender/recipient_unqualified_hosts, helo_verify_hosts,
  * helo_try_verify_hosts, helo_accept_junk_hosts; hosts_proxy shown). */
 void smtp_host_options(smtp_conn *c);
-/* -bh commentary for a list the session checks, as exim4 writes it:
- * ">>> host in helo_verify_hosts? no (option unset)", ">>> x in
- * helo_lookup_domains? yes (matched "@")".  Nothing unless -bh. */
-void smtp_list_trace(const smtp_conn *c, const char *who, const char *option, match_list_type type,
-                     const char *subject, const char *list, bool yes);
 
 /* Run the ACL of option `acl_text` for where (recipient for RCPT).  On
  * anything but ACL_OK or ACL_DISCARD (which the caller answers as an

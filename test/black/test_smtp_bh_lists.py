@@ -6,8 +6,7 @@ line and in order with what exim4 printed in the -bh transcripts recorded
 for the ACL tests (test/expected/acl/bh/, test_acl_bh.py) and the host
 lookup tests (test/expected/dns/host_lookup/, test_host_lookup.py).
 smtputf8_advertise_hosts is left out: this build has no SMTPUTF8, exim4's
-has; so is auth_advertise_hosts, which the AUTH layer checks without
-commentary, and dns_again_means_nonexist, the DNS layer's (and the ACL
+has; so is dns_again_means_nonexist, the DNS layer's (and the ACL
 engine's own list lines, ">>> host in "..."?",
 are the list layer's)."""
 import re
@@ -20,7 +19,7 @@ from conftest import EXIM, EXPECTED
 from record_host_lookup import run_case as run_dns_case
 from test_acl_bh import CASES, run_case
 
-SESSION_LINE = re.compile(r"^>>> \S+ in (?!smtputf8_advertise_hosts|auth_advertise_hosts|dns_again_means_nonexist)[a-z0-9_]+\? (yes|no) ")
+SESSION_LINE = re.compile(r"^>>> \S+ in (?!smtputf8_advertise_hosts|dns_again_means_nonexist)[a-z0-9_]+\? (yes|no) ")
 
 
 def session_lines(text):
