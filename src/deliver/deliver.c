@@ -667,7 +667,7 @@ static bool frozen_check(run *r, bool *cancel) {
     dlv_msglog(dm, "Unfrozen by auto-thaw");
   } else {
     /* still frozen: said in the main log, and on stdout under -v (exim4) */
-    if (!r->o->after_reception) log_write_msg(m->id, LOG_MAIN, "Message is frozen");
+    if (!r->o->after_reception && LOGGING(skip_delivery)) log_write_msg(m->id, LOG_MAIN, "Message is frozen");
     if (r->o->verbose) fprintf(stderr, "Message %s is frozen\n", m->id);
     return false;
   }
@@ -684,8 +684,10 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
   const char *err = NULL;
   if (!deliver_open(&dm, id, queue_name, &err)) {
     if (errno == EAGAIN) {
+      /* another process has it: a skip_delivery line (exim4) */
       DEBUG(D_deliver) debug_printf("%s\n", err);
-      if (o->verbose) printf("%s\n", err);
+      if (LOGGING(skip_delivery))
+        log_write_msg(id, LOG_MAIN, "Spool file for %s is locked (another process is handling this message)", id);
     } else {
       log_write_msg(id, LOG_MAIN, "%s", err);
     }

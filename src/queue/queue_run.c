@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/log_selector.h"
 #include "base/regex.h"
 #include "base/store.h"
 #include "base/str.h"
@@ -88,7 +89,7 @@ static bool selected(const queue_run_opts *o, const char *id) {
   long hsize;
   if (queue_read_header(o->queue_name, id, &m, &hsize) != 1) return false;
   if (m.frozen && !o->force_thaw) {
-    log_write(LOG_MAIN, "Message is frozen");
+    if (LOGGING(skip_delivery)) log_write(LOG_MAIN, "Message is frozen");
     return false;
   }
   if (o->initial_only && !m.deliver_firsttime) return false;

@@ -85,15 +85,30 @@ def test_missing_data_file(exim, tmp_path):
     assert env.spool_files() == [f"{msgid}-H"]
 
 
-def test_locked_message_is_left_quietly(exim, tmp_path):
+def test_locked_message_is_left_alone(exim, tmp_path):
+    # exim4: the skip_delivery line (a default selector), nothing touched
     env, msgid = queued(exim, tmp_path)
     before = snapshot(env)
     with open(env.input_dir() / f"{msgid}-D", "r+b") as f:
         fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         deliver(env, msgid)
-    assert len(env.mainlog()) == 1           # the "<=" line only
+    assert env.mainlog()[1:] == [
+        "MSGID Spool file for MSGID is locked (another process is handling this message)"]
     assert snapshot(env) == before
     assert env.mailboxes() == {}
+
+
+def test_locked_message_quiet_without_skip_delivery(exim, tmp_path):
+    # exim4 with -skip_delivery: no line for a locked or a frozen message
+    env = DeliverEnv(exim, tmp_path)
+    env.config(main="log_selector = -skip_delivery\n" + FROZEN)
+    env.send(["a@test.example"], args=["-odq"])
+    (msgid,) = env.queue_ids()
+    with open(env.input_dir() / f"{msgid}-D", "r+b") as f:
+        fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        deliver(env, msgid)
+    env.run(["-q"])
+    assert [x for x in env.mainlog() if not x.startswith(("Start", "End"))][1:] == ["MSGID frozen by ACL"]
 
 
 def test_forced_delivery_thaws(exim, tmp_path):
