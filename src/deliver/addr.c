@@ -127,6 +127,11 @@ const address_item *addr_top(const address_item *a) {
   return a;
 }
 
+const char *addr_original(const address_item *a) {
+  const address_item *top = addr_top(a);
+  return top->onetime_parent ? top->onetime_parent : top->address;
+}
+
 void addr_set_vars(const address_item *a) {
   expand_rvar_hook = addr_rvar_get;
   for (size_t i = 0; i < sizeof owned_vars / sizeof owned_vars[0]; i++)

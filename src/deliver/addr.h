@@ -268,8 +268,12 @@ void addr_set_unique(address_item *a);
  * them all. */
 void addr_set_vars(const address_item *a);
 
-/* The top-level (original) recipient a descends from. */
+/* The top-level recipient a descends from. */
 const address_item *addr_top(const address_item *a);
+/* The original recipient as logs and reports name it: the top-level
+ * recipient's address, or for one that a one_time redirection left behind
+ * (its -H pno) the address that generated it. */
+const char *addr_original(const address_item *a);
 
 /* The router "set" values ($r_NAME) of the address addr_set_vars() last
  * set: "name=value\0name=value\0\0" (names without "r_"), or NULL; and

@@ -173,6 +173,10 @@ static bool wants_failure_notice(const address_item *a) {
  * on (exim 4.96 writes "local delivery failed"). */
 static const char *failure_reason(const address_item *a) {
   if (a->user_message && *a->user_message) return a->user_message;
+  /* a pipe, file or reply the redirection may not make: no reason line */
+  if (a->basic_errno == ERRNO_FORBIDPIPE || a->basic_errno == ERRNO_FORBIDFILE ||
+      a->basic_errno == ERRNO_FORBIDREPLY)
+    return NULL;
   /* failed only because a pipe produced output (return_output): the
    * output, further down, is the whole story (exim4 adds no line) */
   if (a->return_output && *a->return_output && a->message &&

@@ -128,8 +128,8 @@ void bounce_put_dsn_recipient(FILE *f, const address_item *a, const char *action
   if (a->dsn_orcpt && *a->dsn_orcpt) fprintf(f, "Original-Recipient: %s\n", a->dsn_orcpt);
   /* the original recipient (exim4), the nearest visible one for a hidden
    * address */
-  const address_item *final = (a->flags & af_hide_child) ? bounce_reported_address(a) : addr_top(a);
-  fprintf(f, "Action: %s\nFinal-Recipient: rfc822;%s\nStatus: %s\n", action, final->address, status);
+  const char *final = (a->flags & af_hide_child) ? bounce_reported_address(a)->address : addr_original(a);
+  fprintf(f, "Action: %s\nFinal-Recipient: rfc822;%s\nStatus: %s\n", action, final, status);
   if (diagnostic) fprintf(f, "Diagnostic-Code: %s\n", diagnostic);
   fputc('\n', f);
 }
@@ -163,8 +163,9 @@ void bounce_put_address(FILE *f, const address_item *a, const char *reason, cons
     /* a redirection's child: where it came from, unless that is the
      * same address (exim4) */
     const address_item *top = addr_top(a);
-    if (a->parent && strcmp(a->address, top->address) != 0)
-      fprintf(f, "    (%sgenerated from %s)\n", a->parent == top ? "" : "ultimately ", top->address);
+    const char *original = addr_original(a);
+    if (strcmp(a->address, original) != 0)
+      fprintf(f, "    (%sgenerated from %s)\n", a->parent && a->parent != top ? "ultimately " : "", original);
   }
   if (!reason || !*reason) return;
   fprintf(f, "    %s", reason_prefix ? reason_prefix : "");

@@ -366,7 +366,7 @@ bool dlv_check_ugid(deliver_msg *dm, address_item *a) {
   addr_set_vars(a);
   if (choose_ugid(dm, a, a->transport, &u)) return true;
   a->transport_return = DEFER;
-  log_write_msg(dm->m.id, LOG_MAIN, "%s", a->message);
+  log_write_msg(dm->m.id, LOG_MAIN | LOG_PANIC, "%s", a->message);
   return false;
 }
 
@@ -382,7 +382,7 @@ void dlv_run_local(deliver_msg *dm, address_item *batch) {
       a->message = batch->message;
       a->special_action = batch->special_action;
     }
-    log_write_msg(dm->m.id, LOG_MAIN, "%s", batch->message);
+    log_write_msg(dm->m.id, LOG_MAIN | LOG_PANIC, "%s", batch->message);   /* exim4: panic log too */
     return;
   }
 

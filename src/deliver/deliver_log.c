@@ -45,7 +45,8 @@ gstring *dlv_address_text(gstring *g, const address_item *a, bool local_style) {
   }
   /* the original recipient, unless it is the same address (as the one
    * going on after an unseen router or a non-significant filter: exim4) */
-  if (local_style || (a != top && strcmp(a->address, top->address) != 0)) g = g_fmt(g, " <%s>", top->address);
+  const char *original = addr_original(a);
+  if (local_style || strcmp(a->address, original) != 0) g = g_fmt(g, " <%s>", original);
   return g;
 }
 

@@ -28,6 +28,12 @@ list_r:
   local_parts = ^list
   data = ${if eq{$local_part}{list2}{list@example.com}{${if eq{$local_part}{list3}{seen1@example.com}\
          {bad1@example.com, good@example.com, bad2@example.com}}}}
+nopipe_r:
+  driver = redirect
+  domains = example.com
+  local_parts = ^nopipe
+  data = |/bin/true
+  forbid_pipe
 unseen_r:
   driver = accept
   domains = example.com
@@ -156,6 +162,8 @@ CASES = [
     # the address going on after an unseen router fails: listed as itself
     # at the top level, "ultimately" generated under a redirection
     ("unseen_goes_on", "", "cmd", S, ["seen2@example.com", "list3@example.com"], MSG),
+    # a pipe the redirection may not make: no reason under it
+    ("forbidden_pipe", "", "cmd", S, ["nopipe1@example.com"], MSG),
     # errors_copy: bcc copies of the bounce (the first matching item)
     ("errors_copy", "errors_copy = nomatch@example.com other@example.com : *@example.com "
      "postmaster@example.com, ${if eq{$local_part}{sender}{other}{x}}@example.com", "cmd", S, ["bad@example.com"], MSG),

@@ -466,6 +466,10 @@ CASES = {
     # one_time: a deferred child becomes a top-level recipient, its parent is done
     "one_time_defer": dict(main="preserve_message_logs\n", routers=ONE_TIME_ROUTERS, transports=DEFER_TRANSPORTS,
                            retry="* * F,1h,10m\n", args=["-odi", "list@test.example"]),
+    # the deferred child is a recipient of its own in the next run, logged
+    # with the address that generated it
+    "one_time_defer_later": dict(main="", routers=ONE_TIME_ROUTERS, transports=DEFER_TRANSPORTS,
+                                 retry="* * F,1h,10m\n", args=["-odi", "list@test.example"], then=[["-qf"]]),
     # a filter that sets up no delivery: "=> discarded" (exim4)
     "filter_discard": dict(main="preserve_message_logs\n", routers=FILTER_ROUTERS, transports=PFR_TRANSPORTS,
                            files={"forward": "# Exim filter\nseen finish\n"}, args=["-odi", "f@test.example"]),
