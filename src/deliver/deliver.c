@@ -67,7 +67,7 @@ typedef struct run {
   bool fake;                /* -N */
   bool changed;             /* nonrecipients grew: -H must be rewritten */
   bool journal_failed;
-  bool cancelled;           /* -Mg, timeout_frozen_after */
+  bool cancelled;           /* -Mg, timeout_frozen_after, the system filter's fail */
   spool_tree *seen;         /* unique+transport of addresses set for delivery */
   int count;
   addr_list pending, local, deferred, failed, delivered;
@@ -761,6 +761,7 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
       } else if (sf == SF_IGNORE) {
         finished(&r, a);
       } else if (sf == SF_FAIL) {
+        r.cancelled = true;   /* a bounce so failed is dropped, not frozen (exim4) */
         a->message = a->user_message = sf_fail;
         a->transport_return = FAIL;
         list_add(&r.failed, a);   /* bounced, not logged one by one */

@@ -359,7 +359,7 @@ int dlv_system_filter(deliver_msg *dm, address_item **generated, const char **fa
     log_write_msg(m->id, LOG_MAIN, "original recipients ignored (system filter)");
     return SF_IGNORE;
   case FF_FAIL:
-    log_write_msg(m->id, LOG_MAIN, "cancelled by system filter: %s", ctx.error ? ctx.error : "");
+    log_write_msg(m->id, LOG_MAIN, "cancelled by system filter: %s", ctx.error ? dlv_one_line(ctx.error) : "");
     *fail_text = ctx.user_message ? ctx.user_message : ctx.error;
     return SF_FAIL;
   case FF_DEFER:
@@ -406,7 +406,7 @@ void dlv_system_filter_frozen(deliver_msg *dm, const char *text, const address_i
     }
   }
   if (text) {
-    log_write_msg(m->id, LOG_MAIN, "Frozen by the system filter: %s", text);
+    log_write_msg(m->id, LOG_MAIN, "Frozen by the system filter: %s", dlv_one_line(text));
     dlv_msglog_plain(dm, "*** Frozen by the system filter: %s", text);
   } else {
     log_write_msg(m->id, LOG_MAIN, "Frozen by the system filter");

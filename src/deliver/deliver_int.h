@@ -74,6 +74,10 @@ gstring *dlv_defer_text(const address_item *a);
  * dt: how long the transport took (DT=), NULL when it did not run. */
 void dlv_log_delivery(deliver_msg *dm, const address_item *a, bool fake, bool later_in_batch,
                       const struct timeval *dt);
+/* s as one log line holds it: each newline written as the two characters
+ * "\n" (exim4's delivery lines and message log); s itself when it has
+ * none. */
+const char *dlv_one_line(const char *s);
 /* Time between reception and now as log_selector's QT= shows it. */
 const char *dlv_time_text(long sec, long usec, bool millisec);
 

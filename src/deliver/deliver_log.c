@@ -50,6 +50,13 @@ gstring *dlv_address_text(gstring *g, const address_item *a, bool local_style) {
   return g;
 }
 
+const char *dlv_one_line(const char *s) {
+  if (!s || !strchr(s, '\n')) return s;
+  gstring *g = NULL;
+  for (; *s; s++) g = *s == '\n' ? g_cat(g, "\\n") : g_catc(g, *s);
+  return g_str(g);
+}
+
 const char *dlv_time_text(long sec, long usec, bool millisec) {
   if (sec < 0) sec = 0, usec = 0;
   if (millisec) return str_sprintf("%ld.%03lds", sec, usec / 1000);
@@ -145,7 +152,7 @@ static gstring *defer_text(gstring *g, const address_item *a) {
   /* neither: deferred before any router (exim4's wording) */
   g = g_fmt(g, "%s defer (%d)", router_name(a) || transport_name(a) ? "" : " routing", a->basic_errno);
   if (a->basic_errno > 0) g = g_fmt(g, ": %s", strerror(a->basic_errno));
-  if (a->message) g = g_fmt(g, ": %s", a->message);
+  if (a->message) g = g_fmt(g, ": %s", dlv_one_line(a->message));
   return g;
 }
 
@@ -167,11 +174,13 @@ void dlv_log_failure(deliver_msg *dm, const address_item *a) {
   } else {
     if (router_name(a)) t = g_fmt(t, " R=%s", router_name(a));
     if (transport_name(a)) t = g_fmt(t, " T=%s", transport_name(a));
-    if (a->message) t = g_fmt(t, ": %s", a->message);
+    if (a->message) t = g_fmt(t, ": %s", dlv_one_line(a->message));
   }
   const char *text = g_str(t);
   if (!quiet(a)) log_write_msg(dm->m.id, LOG_MAIN, "** %s", text);
-  if (!a->transport && !a->router && !expired) dlv_msglog(dm, "routing failed for %s", text);
+  /* a retry timeout is not in the msglog (exim4) */
+  if (expired) return;
+  if (!a->transport && !a->router) dlv_msglog(dm, "routing failed for %s", text);
   else dlv_msglog(dm, "%s", text);
 }
 

@@ -200,7 +200,8 @@ static void msglog_v(deliver_msg *dm, bool stamp, const char *fmt, va_list ap) {
     g = log_timestamp(g, &tv, LOGGING(millisec), mainconf.log_timezone);
     g = g_catc(g, ' ');
   }
-  g = g_vfmt(g, fmt, ap);
+  gstring *text = g_vfmt(NULL, fmt, ap);
+  g = g_cat(g, dlv_one_line(g_str(text)));   /* newlines as "\n", as the main log */
   g = g_catc(g, '\n');
   fwrite(g->s, 1, g->len, dm->msglog);
   fflush(dm->msglog);

@@ -466,6 +466,12 @@ CASES = {
     # one_time: a deferred child becomes a top-level recipient, its parent is done
     "one_time_defer": dict(main="preserve_message_logs\n", routers=ONE_TIME_ROUTERS, transports=DEFER_TRANSPORTS,
                            retry="* * F,1h,10m\n", args=["-odi", "list@test.example"]),
+    # newlines in a text are logged as "\n" (tabs as they are); the system
+    # filter failing the bounce itself drops it (Completed)
+    "sfilter_fail_newline": dict(main=SFILTER, files={"filter": "# Exim filter\nfail text \"no\\nway\"\n"},
+                                 args=["-odi", "a@test.example"]),
+    "sfilter_freeze_newline": dict(main=SFILTER, files={"filter": "# Exim filter\nfreeze text \"one\\ntwo\\tthree\"\n"},
+                                   args=["-odi", "a@test.example"], no_mail=True),
     # the deferred child is a recipient of its own in the next run, logged
     # with the address that generated it
     "one_time_defer_later": dict(main="", routers=ONE_TIME_ROUTERS, transports=DEFER_TRANSPORTS,
