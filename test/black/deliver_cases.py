@@ -466,6 +466,11 @@ CASES = {
     # one_time: a deferred child becomes a top-level recipient, its parent is done
     "one_time_defer": dict(main="preserve_message_logs\n", routers=ONE_TIME_ROUTERS, transports=DEFER_TRANSPORTS,
                            retry="* * F,1h,10m\n", args=["-odi", "list@test.example"]),
+    # "retry timeout exceeded" is in the main log only, not the msglog
+    "retry_timeout_msglog": dict(main="preserve_message_logs\n", transports=DEFER_TRANSPORTS, first_only=True,
+                                 routers=SIMPLE_ROUTERS + "later:\n  driver = redirect\n  local_parts = d\n"
+                                                          "  allow_defer\n  data = :defer: later\n",
+                                 args=["-odi", "a@test.example", "b@test.example", "d@test.example"]),
     # newlines in a text are logged as "\n" (tabs as they are); the system
     # filter failing the bounce itself drops it (Completed)
     "sfilter_fail_newline": dict(main=SFILTER, files={"filter": "# Exim filter\nfail text \"no\\nway\"\n"},
