@@ -27,7 +27,7 @@ list_r:
   domains = example.com
   local_parts = ^list
   data = ${if eq{$local_part}{list2}{list@example.com}{${if eq{$local_part}{list3}{seen1@example.com}\
-         {bad1@example.com, good@example.com, bad2@example.com}}}}
+         {${if eq{$local_part}{list4}{later1@later.example}{bad1@example.com, good@example.com, bad2@example.com}}}}}}
 nopipe_r:
   driver = redirect
   domains = example.com
@@ -159,6 +159,8 @@ CASES = [
     # original recipient in the delivery-status part
     ("generated_child", "", "cmd", S, ["list@example.com", "bad@example.com"], MSG),
     ("generated_deep", "", "cmd", S, ["list2@example.com"], MSG),
+    # a delay warning for a generated address
+    ("warn_generated", "delay_warning = 1h", "warn4000", S, ["list4@example.com"], MSG),
     # the address going on after an unseen router fails: listed as itself
     # at the top level, "ultimately" generated under a redirection
     ("unseen_goes_on", "", "cmd", S, ["seen2@example.com", "list3@example.com"], MSG),
