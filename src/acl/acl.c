@@ -219,6 +219,9 @@ static int run_stmts(acl_ctx *ctx, const acl_stmt *stmts) {
     ctx->verb = st->verb;
     acl_pending_sender_log = NULL;
     acl_pending_sender_detail = NULL;
+    /* $acl_verify_message belongs to the statement whose verification
+     * set it: the next statement starts with it empty, as in exim4. */
+    expand_var_set("acl_verify_message", NULL);
     /* Each statement starts without texts; what a warn statement's
      * conditions leave (a failed verification's texts) does not outlive
      * it, as in exim4. */

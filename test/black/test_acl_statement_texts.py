@@ -52,3 +52,36 @@ def test_texts_of_earlier_statements(exim, tmp_path):
         logs = [l for l in r.err.splitlines() if l.startswith("LOG:")]
         replies = [l for l in r.out.splitlines() if re.match(r"5\d\d", l)]
         assert logs + replies == want, final
+
+
+VERIFY_MESSAGE_CONF = """primary_hostname = test.example
+spool_directory = {tmp}/spool
+log_file_path = {tmp}/%slog
+acl_smtp_rcpt = r
+domainlist local_domains = test.example
+begin acl
+r:
+  warn !verify = sender
+       logwrite = A <$acl_verify_message>
+  warn logwrite = B <$acl_verify_message>
+  warn !verify = sender
+       logwrite = M <$acl_verify_message>
+  warn logwrite = C <$acl_verify_message>
+  accept
+begin routers
+r1:
+  driver = redirect
+  domains = nowhere
+  data = x
+"""
+
+
+def test_acl_verify_message_is_the_statements_own(exim, tmp_path):
+    """$acl_verify_message is empty again in the statement after the one
+    whose verification set it; a repeated (cached) verification sets it
+    again (recorded from exim4 -bh, 2026-12-03)."""
+    r = exim(["-bh", "192.0.2.1"], conf=VERIFY_MESSAGE_CONF.format(tmp=tmp_path),
+             input="helo x\nmail from:<nobody@test.example>\nrcpt to:<a@test.example>\nquit\n")
+    logs = [l for l in r.err.splitlines() if l.startswith("LOG:")]
+    assert logs == ["LOG: A <Sender verify failed>", "LOG: B <>",
+                    "LOG: M <Sender verify failed>", "LOG: C <>"]
