@@ -32,6 +32,7 @@ static struct {
   char *sender;
   int rc;
   char *message;
+  char *detail;   /* the text for the client, or NULL (see v_sender) */
   bool told;
 } cache;
 
@@ -40,7 +41,8 @@ void acl_sender_log_told(void) { cache.told = true; }
 void acl_verify_reset_message(void) {
   free(cache.sender);
   free(cache.message);
-  cache.sender = cache.message = NULL;
+  free(cache.detail);
+  cache.sender = cache.message = cache.detail = NULL;
   cache.told = false;
 }
 
@@ -135,14 +137,20 @@ static int v_sender(acl_ctx *ctx, const verify_opts *o, const char *given) {
     if (!sender || !*sender) return ACL_OK;
   }
   int rc;
-  const char *msg = NULL;
+  const char *msg = NULL, *detail = NULL;
   if (!given && cache.sender && strcmp(cache.sender, sender) == 0) {
     if (acl_tracing) acl_trace(0, "using cached sender verify result");
     rc = cache.rc;
     msg = cache.message;
+    detail = cache.detail;
   } else {
     const char *umsg, *ad;
     rc = verify_one(sender, ROUTE_VERIFY_SENDER, "", o->success_on_redirect, &msg, &umsg, &ad);
+    /* The client is told why only with a text meant for it (":fail:",
+     * cannot_route_message) or the generic "Unrouteable address"; a
+     * router's own reason ("all relevant MX records point to non-existent
+     * hosts") is logged only (exim4). */
+    detail = umsg ? umsg : !msg || strcmp(msg, "Unrouteable address") == 0 ? "Unrouteable address" : NULL;
     if (umsg) msg = umsg;
     if (rc == OK) expand_var_set("sender_address_data", ad);
     if (!given) {
@@ -151,7 +159,8 @@ static int v_sender(acl_ctx *ctx, const verify_opts *o, const char *given) {
       acl_verify_reset_message();
       cache.sender = strdup(sender);
       cache.message = msg ? strdup(msg) : NULL;
-      if (!cache.sender) cache.message = NULL;
+      cache.detail = detail ? strdup(detail) : NULL;
+      if (!cache.sender) cache.message = cache.detail = NULL;
       cache.rc = rc;
       cache.told = false;
     }
@@ -178,8 +187,9 @@ static int v_sender(acl_ctx *ctx, const verify_opts *o, const char *given) {
   if (!told) acl_pending_sender_log = str_sprintf("sender verify fail for <%s>: %s", sender, msg);
   expand_var_set("sender_verify_failure", "route");
   expand_var_set("acl_verify_message", "Sender verify failed");
-  acl_pending_sender_detail =
-      o->no_details ? NULL : str_sprintf("Verification failed for <%s>\n%s", sender, msg);
+  acl_pending_sender_detail = o->no_details || !detail
+                                  ? NULL
+                                  : str_sprintf("Verification failed for <%s>\n%s", sender, detail);
   acl_ctx_set_messages(ctx, "Sender verify failed", "Sender verify failed");
   return ACL_FAIL;
 }

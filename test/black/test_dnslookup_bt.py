@@ -25,11 +25,7 @@ from dnslookup_cases import (ADDRESSES, DELIVER_CASES, WORLDS, conf_text,  # noq
 
 CASES = json.loads((EXPECTED / "dnslookup" / "cases.json").read_text())
 # Differences that are not the routing's: name -> why.
-XFAIL = {
-    "default_bh_details": "acl_verify_addr.c gives 'Verification failed' detail lines for a "
-                          "router's own failure text (exim4 gives them only for texts meant "
-                          "for the client: 'Unrouteable address', cannot_route_message, :fail:)",
-}
+XFAIL = {}
 UNORDERED = {"bt_eq", "mr_randomize", "bt_multi.example.test"}
 STAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ", re.M)
 BANNER_DATE = re.compile(r"\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d [-+]\d{4}")
