@@ -194,9 +194,11 @@ static int m_set(acl_ctx *ctx, const acl_item *it, const char *arg) {
 
 static int m_queue(acl_ctx *ctx, const acl_item *it, const char *arg) {
   (void)ctx, (void)it;
-  for (const char *p = arg; *p; p++)
-    if (*p == '/' || (p[0] == '.' && p[1] == '.'))
-      return acl_error(ctx, "queue name \"%s\" contains a slash or \"..\"", arg);
+  /* the name becomes a directory below spool_directory: exim4's text for
+   * a slash; "." and ".." (which exim4 lets through) are refused too */
+  if (strchr(arg, '/')) return acl_error(ctx, "Directory separator not permitted in queue name: '%s'", arg);
+  if (strcmp(arg, ".") == 0 || strcmp(arg, "..") == 0)
+    return acl_error(ctx, "queue name '%s' not permitted", arg);
   if (conn_current) conn_current->env.queue_name = *arg ? str_copy(arg) : NULL;
   return ACL_OK;
 }

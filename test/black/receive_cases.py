@@ -252,6 +252,11 @@ SMTP_CASES = {
     "smtp_named_queue_split": dict(args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT),
                                    conf="acl_smtp_mail = q\nsplit_spool_directory = true\n",
                                    acl="q:\n  accept queue = ${if eq{$sender_address}{s@x.example}{sx}{}}\n"),
+    "smtp_named_queue_slash": dict(args=["-odq", "-bs"] + HOST, conf="acl_smtp_mail = q\n",
+                                   input="EHLO c.example\r\nMAIL FROM:<s@x.example>\r\nQUIT\r\n",
+                                   acl="q:\n  accept queue = a/b\n"),
+    "smtp_named_queue_dots": dict(args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT), conf="acl_smtp_mail = q\n",
+                                  acl="q:\n  accept queue = ..x\n"),
     "smtp_named_queue_two": dict(args=["-odq", "-bs"] + HOST,
                                  input="EHLO c.example\r\nMAIL FROM:<s@x.example>\r\nRCPT TO:<a@b.example>\r\n"
                                        "DATA\r\nSubject: one\r\n\r\n1\r\n.\r\nMAIL FROM:<t@x.example>\r\n"
