@@ -44,6 +44,32 @@ static char type_of(const char *text) {
   return ' ';
 }
 
+/* Column at which a line of a rewritten header is broken after a changed
+ * address that another follows (measured from exim4: a line reaching
+ * column 40 with the comma is continued on a new line). */
+#define REFOLD_COLUMN 40
+
+/* After a rewritten item ending at item_end in value (the output g holds
+ * value up to `done`): when a comma and another item follow on the same
+ * line and the output line would reach REFOLD_COLUMN with the comma, copy
+ * the comma and its white space and start a continuation line, as exim4
+ * does.  Returns the new `done`. */
+static size_t refold_after(gstring **g, const char *value, size_t done, size_t item_end) {
+  const char *comma = value + item_end;
+  while (*comma == ' ' || *comma == '\t') comma++;
+  if (*comma != ',') return done;
+  const char *next = comma + 1;
+  while (*next == ' ' || *next == '\t') next++;
+  if (!*next || *next == '\n' || *next == '\r') return done;
+  const char *out = g_str(*g);
+  const char *nl = strrchr(out, '\n');
+  size_t column = strlen(nl ? nl + 1 : out) + (size_t)(comma - (value + done)) + 1;
+  if (column < REFOLD_COLUMN) return done;
+  *g = g_catn(*g, value + done, (size_t)(next - (value + done)));
+  *g = g_cat(*g, "\n\t");
+  return (size_t)(next - value);
+}
+
 char *rewrite_header_text(const char *text, int flag, const rewrite_rule *rules,
                           const char *qualify) {
   const char *colon = strchr(text, ':');
@@ -82,6 +108,7 @@ char *rewrite_header_text(const char *text, int flag, const rewrite_rule *rules,
     g = g_catn(g, value + done, from - done);
     g = g_cat(g, whole ? whole : n);
     done = to;
+    done = refold_after(&g, value, done, it.offset + strlen(it.text));
   }
   if (!g) return NULL;
   g = g_cat(g, value + done);
