@@ -348,10 +348,13 @@ void smtp_cmd_rcpt(smtp_session *s) {
   recv_envelope *e = &c->env;
   if (!e->mail_seen) {
     if (s->mail_failed && c->pipelining_advertised) {
-      /* a pipelined RCPT behind a refused MAIL: exim4 does not count it */
+      /* a pipelined RCPT behind a refused MAIL: exim4 does not count it as
+       * a protocol error but as a failed recipient (DATA's 503 then says
+       * "Valid ...") */
       size_t before = c->outbuf->len;
       smtp_reply(s, 503, "sender not yet given");
       remember_rcpt_error(s, g_catn(NULL, c->outbuf->s + before, c->outbuf->len - before), false);
+      e->rcpt_fail_count++;
       return;
     }
     rcpt_error(s, 503, "sender not yet given", "sender not yet given", false);

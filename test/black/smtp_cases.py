@@ -31,6 +31,11 @@ CASES = {
                     "HELO\r\nEHLO\r\nHELO a..b\r\nHELO [1.2.3.4]\r\nHELO [1.2.3]\r\nHELO [IPv6:::1]\r\n"
                     "HELO foo bar\r\nHELO\tfoo\r\nHELO  spaced  \r\nHELO -x\r\nHELO x!\r\nHELO a_b\r\nQUIT\r\n",
                     "192.0.2.1"),
+    # RCPT pipelined behind a refused MAIL: a failed recipient, not a protocol
+    # error (DATA's 503 says "Valid"); the unknown lines then end the session
+    "rcpt_behind_refused_mail": ("acl_smtp_mail = m\nbegin acl\nm:\n  defer\n",
+                                 "EHLO c\r\nMAIL FROM:<s@x.example>\r\nRCPT TO:<a@b.example>\r\nDATA\r\n"
+                                 "Subject: smtp\r\n\r\nbody\r\n.\r\nQUIT\r\n", "192.0.2.1"),
     "helo_strict": (MANY_ERRORS, "HELO a_b\r\nEHLO x.y\r\nQUIT\r\n", "192.0.2.1"),
     "order": (MANY_ERRORS + RCPT_ACL,
               "MAIL FROM:<a@b.c>\r\nRCPT TO:<x@test.example>\r\nDATA\r\nEHLO x.y\r\nRCPT TO:<x@test.example>\r\n"
