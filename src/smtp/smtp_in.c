@@ -339,8 +339,9 @@ static void cmd_unknown(smtp_session *s) {
   c->unknown_commands++;
   if (mainconf.smtp_max_unknown_commands > 0 && c->unknown_commands > mainconf.smtp_max_unknown_commands) {
     const char *m = run_notquit(s, "bad-commands");
+    /* the host with its ident here (exim4: "(helo) [ip] U=ident") */
     log_write(LOG_MAIN | LOG_REJECT, "SMTP call from %s dropped: too many unrecognized commands (last was \"%s\")",
-              smtp_call_from(c), str_printing(c->last_command));
+              host_and_ident(c), str_printing(c->last_command));
     reply_lines(c, 500, m ? m : "Too many unrecognized commands");
     s->done = true;
     return;

@@ -255,6 +255,8 @@ SMTP_CASES = {
     "smtp_named_queue_slash": dict(args=["-odq", "-bs"] + HOST, conf="acl_smtp_mail = q\n",
                                    input="EHLO c.example\r\nMAIL FROM:<s@x.example>\r\nQUIT\r\n",
                                    acl="q:\n  accept queue = a/b\n"),
+    "smtp_unknown_drop_ident": dict(args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT), conf="acl_smtp_mail = q\n",
+                                    acl="q:\n  defer\n"),
     "smtp_named_queue_dots": dict(args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT), conf="acl_smtp_mail = q\n",
                                   acl="q:\n  accept queue = ..x\n"),
     "smtp_named_queue_two": dict(args=["-odq", "-bs"] + HOST,
