@@ -20,7 +20,10 @@
 #include "../expand/expand.h"
 #include "../expand/variables.h"
 #include "../config/main_config.h"
+#include "../smtp/conn.h"
+#include "../smtp/smtp_in.h"
 #include "be.h"
+#include "cmdline.h"
 #include "version.h"
 
 static void be_one(const char *s) {
@@ -66,7 +69,34 @@ static const char *load_message(const char *file) {
   return NULL;
 }
 
-int be_main(int argc, char **argv, const char *message_file) {
+static const char *num(int n) { return str_perm(str_sprintf("%d", n)); }
+
+/* -oMa, -oMs, -oMi, -oMt, -oMr, -oMaa, -oMai, -oMas: the variables they
+ * stand for (as exim4 -be; $sender_fullhost stays empty). */
+static void publish_oM(const cmdline_state *st) {
+  smtp_conn c;
+  memset(&c, 0, sizeof c);
+  smtp_apply_oM(&c, st, true);
+  if (c.host_address) {
+    expand_var_set("sender_host_address", c.host_address);
+    expand_var_set("sender_host_port", num(c.host_port));
+  }
+  if (c.host_name) expand_var_set("sender_host_name", c.host_name);
+  if (c.interface_address) {
+    expand_var_set("received_ip_address", c.interface_address);
+    expand_var_set("interface_address", c.interface_address);
+    expand_var_set("received_port", num(c.interface_port));
+    expand_var_set("interface_port", num(c.interface_port));
+  }
+  if (st->ident) expand_var_set("sender_ident", c.ident);
+  if (c.received_protocol) expand_var_set("received_protocol", c.received_protocol);
+  if (c.auth_driver_name) expand_var_set("sender_host_authenticated", c.auth_driver_name);
+  if (c.authenticated_id) expand_var_set("authenticated_id", c.authenticated_id);
+  if (st->authenticated_sender)
+    expand_var_set("authenticated_sender", str_copy_taint(st->authenticated_sender, true));
+}
+
+int be_main(int argc, char **argv, const char *message_file, const cmdline_state *st) {
   store_pool_set(POOL_MAIN);
   expand_var_set("exim_version", mainconf.exim_version ? mainconf.exim_version : version_string);
   expand_var_set("version_number", version_string);
@@ -81,6 +111,7 @@ int be_main(int argc, char **argv, const char *message_file) {
   expand_var_set("authenticated_sender", expand_var_slot("sender_address")[0]);
   expand_var_set("originator_uid", str_perm(str_sprintf("%ld", (long)getuid())));
   expand_var_set("originator_gid", str_perm(str_sprintf("%ld", (long)getgid())));
+  publish_oM(st);
   if (message_file) {
     const char *err = load_message(message_file);
     if (err) {

@@ -255,7 +255,7 @@ int main(int argc, char **argv) {
     return daemon_main(&st, argc, argv);
   }
   if (st.msg_action == MSG_LOAD) not_yet("-Mset (loading a message for -be)", "the spool layer");
-  if (st.expansion_test) return be_main(argc - st.recipients_arg, argv + st.recipients_arg, st.expansion_test_message);
+  if (st.expansion_test) return be_main(argc - st.recipients_arg, argv + st.recipients_arg, st.expansion_test_message, &st);
   if (st.filter_user || st.filter_system)
     return filter_test_run(st.filter_system, st.filter_user, st.filter_domain, st.filter_localpart,
                            st.filter_prefix, st.filter_suffix, st.sender_address, st.verbose);
