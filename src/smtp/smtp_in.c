@@ -149,7 +149,7 @@ static void synprot_v(smtp_session *s, int kind, int code, const char *log_text,
   bool over = mainconf.smtp_max_synprot_errors > 0 && c->synprot_errors > mainconf.smtp_max_synprot_errors;
   if (over)
     log_write(LOG_MAIN | LOG_REJECT, "SMTP call from %s dropped: too many syntax or protocol errors (last command was \"%s\",  %s)",
-              smtp_call_from(c), str_printing(c->last_command ? c->last_command : ""), smtp_history(s));
+              host_and_ident(c), str_printing(c->last_command ? c->last_command : ""), smtp_history(s));
   /* Over the limit the reply goes on with a last line saying so. */
   if (text) reply_lines(c, code, over ? str_sprintf("%s\nToo many syntax or protocol errors", text) : text);
   if (over) {

@@ -257,6 +257,8 @@ SMTP_CASES = {
                                    acl="q:\n  accept queue = a/b\n"),
     "smtp_unknown_drop_ident": dict(args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT), conf="acl_smtp_mail = q\n",
                                     acl="q:\n  defer\n"),
+    "smtp_synprot_drop_ident": dict(args=["-odq", "-bs"] + HOST,
+                                    input="EHLO c\r\n" + "RCPT TO:<a@b.example>\r\n" * 4 + "QUIT\r\n"),
     "smtp_named_queue_dots": dict(args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT), conf="acl_smtp_mail = q\n",
                                   acl="q:\n  accept queue = ..x\n"),
     "smtp_named_queue_two": dict(args=["-odq", "-bs"] + HOST,
