@@ -181,6 +181,8 @@ typedef struct address_item {
   const char *delivered_to;         /* what "=>" shows after the arrow when it differs */
   const char *shadow_message;       /* after a shadow transport ran: "" (it succeeded) or its error */
   long size_delivered;              /* bytes the transport wrote (S= with +delivery_size) */
+  bool transport_ran;               /* its outcome came from a transport child (not from a
+                                     * check before one, as never_users) */
   const char *return_output;        /* pipe return_output/return_fail_output: the command's output,
                                      * for the bounce ("The following text was generated during the
                                      * delivery attempt"); the delivery child must carry it back */

@@ -151,10 +151,13 @@ static void do_retries(run *r) {
                       : a->domain_retry_key ? a->domain_retry_key
                                             : str_sprintf("R:%s@%s", a->local_part, a->domain);
     if (retry_db_defer(a, key, r->now)) {
-      /* logged as "retry timeout exceeded"; the bounce keeps the error */
+      /* logged as "retry timeout exceeded"; the bounce keeps the error
+       * a router gave for the sender, and lists it first (exim4) */
       a->flags |= af_retry_timedout;
       dlv_log_failure(r->dm, a);
-      list_add(&r->failed, a);
+      a->next = r->failed.head;
+      r->failed.head = a;
+      if (!r->failed.tail) r->failed.tail = a;
     } else {
       list_add(&keep, a);
     }

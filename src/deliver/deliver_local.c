@@ -420,6 +420,7 @@ void dlv_run_local(deliver_msg *dm, address_item *batch) {
       a->more_errno = r.more_errno;
       a->special_action = r.special_action;
       a->size_delivered = r.size;
+      a->transport_ran = true;
       a->shadow_message = shadow;
       a->message = msg;
       a->return_output = out;

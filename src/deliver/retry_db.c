@@ -125,9 +125,13 @@ bool retry_db_defer(address_item *a, const char *key, time_t now) {
   }
   a->retry_time = rec.next_try;
   if (expired) {
-    /* what the sender's report says: the last error and the timeout */
+    /* what the sender's report says: the last error meant for the sender
+     * (a :defer: text), "local delivery failed" for a transport's own
+     * deferral (its text when it passes it on), nothing for an internal
+     * error or a check made before the transport ran; then the timeout */
     a->flags |= af_retry_timedout;
-    const char *last = a->user_message ? a->user_message : a->message;
+    const char *last = a->user_message;
+    if (!last && a->transport_ran) last = (a->flags & af_pass_message) ? a->message : "local delivery failed";
     a->user_message = last && *last ? str_sprintf("%s: retry timeout exceeded", last) : "retry timeout exceeded";
   }
   return expired;

@@ -34,6 +34,11 @@ nopipe_r:
   local_parts = ^nopipe
   data = |/bin/true
   forbid_pipe
+tmp_r:
+  driver = accept
+  domains = example.com
+  local_parts = ^tmpfail : ^rootuser
+  transport = ${if match{$local_part}{^root}{p4}{p3}}
 unseen_r:
   driver = accept
   domains = example.com
@@ -93,6 +98,14 @@ p:
   driver = pipe
   command = /bin/sh -c 'echo line one of output; echo line two; exit 1'
   return_fail_output
+  user = nobody
+p4:
+  driver = pipe
+  command = /bin/true
+  user = root
+p3:
+  driver = pipe
+  command = /bin/sh -c 'exit 75'
   user = nobody
 p2:
   driver = pipe
@@ -159,6 +172,11 @@ CASES = [
     # original recipient in the delivery-status part
     ("generated_child", "", "cmd", S, ["list@example.com", "bad@example.com"], MSG),
     ("generated_deep", "", "cmd", S, ["list2@example.com"], MSG),
+    # retry timeouts: a router's :defer: text kept, a transport's error not;
+    # the last to time out listed first
+    ("retry_timeout_mixed", "", "warn90000", S, ["later@later.example", "tmpfail1@example.com"], MSG),
+    # a deferral before the transport ran (never_users): no reason but the timeout
+    ("retry_timeout_uid", "", "warn90000", S, ["rootuser1@example.com", "tmpfail2@example.com"], MSG),
     # a delay warning for a generated address
     ("warn_generated", "delay_warning = 1h", "warn4000", S, ["list4@example.com"], MSG),
     # the address going on after an unseen router fails: listed as itself
