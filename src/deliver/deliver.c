@@ -435,6 +435,19 @@ static void routed_one(run *r, address_item *a) {
     }
   }
 
+  /* A remote transport has no delivery code in this build yet: the
+   * address waits on the queue.  No retry data is written, so it is never
+   * timed out and bounced for this. */
+  if (!route_transport_is_local(a->transport)) {
+    a->message = "remote delivery (the smtp transport) is not in this build yet";
+    a->basic_errno = ERRNO_UNKNOWNERROR;
+    a->transport_return = DEFER;
+    a->flags |= af_retry_skipped;
+    dlv_log_deferral(dm, a);
+    defer_push(r, a);
+    return;
+  }
+
   /* rcpt_include_affixes: the log names the local part with them */
   if (a->transport->rcpt_include_affixes) a->flags |= af_include_affixes;
 
