@@ -66,7 +66,6 @@ bool af_make_dirs(af_ctx *c, const char *dir) {
     if (mkdir(p, (mode_t)c->ob->directory_mode) == 0) {
       chmod(p, (mode_t)c->ob->directory_mode);
     } else if (errno != EEXIST) {
-      af_fail(c, DEFER, errno, "failed to create directory %s", p);
       return false;
     }
     *s = save;
@@ -93,14 +92,11 @@ bool af_ensure_directory(af_ctx *c, const char *dir) {
     af_fail(c, DEFER, ERRNO_NOTDIRECTORY, "%s is not a directory", dir);
     return false;
   }
-  if (errno != ENOENT) {
-    af_fail(c, DEFER, errno, "failed to stat directory %s", dir);
-    return false;
-  }
-  /* Without create_directory exim4 goes on and the file's creation fails
-   * (maildir: the caller reports the stat() error). */
-  if (!c->ob->create_directory) return true;
-  return af_make_dirs(c, dir);
+  /* Without create_directory, or when the directory cannot be made,
+   * exim4 goes on and the file's creation reports the failure (maildir:
+   * the caller reports it, "stat() error for ..." or "cannot create"). */
+  if (errno == ENOENT && c->ob->create_directory && !af_make_dirs(c, dir)) c->mkdir_errno = errno;
+  return true;
 }
 
 /* Quota against the directory's usage (quota_directory, else dir). */
@@ -121,7 +117,8 @@ static bool directory_quota(af_ctx *c, const char *dir, const char *where) {
 static int new_file(af_ctx *c, const char *name) {
   int fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, c->mode);
   if (fd < 0) {
-    af_fail(c, DEFER, errno, "while creating file %s", name);
+    /* exim4 gives the reason the directory could not be made. */
+    af_fail(c, DEFER, errno == ENOENT && c->mkdir_errno ? c->mkdir_errno : errno, "while creating file %s", name);
     return -1;
   }
   af_set_mode(c, fd);

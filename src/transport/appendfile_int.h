@@ -34,6 +34,8 @@ typedef struct af_ctx {
   int mode;                    /* mode for created files */
   bool mode_forced;            /* a filter's save command gave it */
   const char *home;            /* $home, or NULL */
+  int mkdir_errno;             /* af_ensure_directory() could not make
+                                  the directory: why (0: it could) */
 
   /* Quota settings (appendfile_quota.c). */
   long long quota, quota_filecount, quota_warn_threshold;
@@ -89,10 +91,13 @@ extern const struct af_mbx_ops *const af_mbx_ops_hooks;
 
 /* appendfile_dir.c */
 bool af_create_allowed(af_ctx *c, const char *path);
+/* Makes dir and its missing parents with directory_mode; false with
+ * errno set (the caller words the failure). */
 bool af_make_dirs(af_ctx *c, const char *dir);
 /* create_file allows a new file in dir, and dir exists or is made
- * (create_directory; without it a missing dir is left for the file's
- * creation to report); false with the failure recorded. */
+ * (create_directory).  A directory that cannot be made is left for the
+ * file's creation to report, as exim4 does (maildir reports it itself);
+ * false with the failure recorded. */
 bool af_ensure_directory(af_ctx *c, const char *dir);
 int af_deliver_directory(af_ctx *c);
 int af_deliver_mailstore(af_ctx *c);

@@ -43,7 +43,10 @@ static bool ensure_subdirs(af_ctx *c, const char *dir) {
       af_fail(c, DEFER, ENOENT, "directory %s does not exist, but create_directory is not set", p);
       return false;
     }
-    if (!af_make_dirs(c, p)) return false;
+    if (!af_make_dirs(c, p)) {
+      af_fail(c, DEFER, errno, "cannot create %s", p);
+      return false;
+    }
   }
   if (c->ob->maildirfolder_create_regex) {
     const char *err = NULL;
@@ -164,9 +167,13 @@ int af_deliver_maildir(af_ctx *c) {
   const char *dir = c->path;
   if (!af_ensure_directory(c, dir)) return c->rc;
   struct stat dst;
-  if (!ob->create_directory && stat(dir, &dst) != 0) {
+  if (stat(dir, &dst) != 0) {
     int e = errno;
-    af_fail(c, DEFER, e, "stat() error for %s: %s", dir, strerror(e));
+    if (c->mkdir_errno) {
+      af_fail(c, DEFER, c->mkdir_errno, "cannot create %s", dir);
+    } else {
+      af_fail(c, DEFER, e, "stat() error for %s: %s", dir, strerror(e));
+    }
     return c->rc;
   }
   if (!ensure_subdirs(c, dir)) return c->rc;

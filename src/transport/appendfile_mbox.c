@@ -256,14 +256,19 @@ int af_deliver_file(af_ctx *c) {
   if (slash && slash != path) {
     char *dir = str_copyn(path, (size_t)(slash - path));
     struct stat ds;
-    if (stat(dir, &ds) != 0 && errno == ENOENT && ob->create_directory && af_create_allowed(c, path)) {
+    if (stat(dir, &ds) != 0 && (errno == ENOENT || errno == ENOTDIR) && ob->create_directory &&
+        af_create_allowed(c, path)) {
       if (ob->create_file_code == CREATE_PATH) {
         c->rc = DEFER;
         c->basic_errno = ERRNO_UNKNOWNERROR;
         c->message = NULL;
         return c->rc;
       }
-      if (!af_make_dirs(c, dir)) return c->rc;
+      if (!af_make_dirs(c, dir)) {
+        int e = errno;
+        af_fail(c, DEFER, e, "failed to create directories for %s: %s", path, strerror(e));
+        return c->rc;
+      }
     }
   }
 

@@ -138,6 +138,24 @@ CASES["create_dirs"] = dict(
            "dinh@x", "dinhdeep@x", "dpath@x", "dnodir@x", "dexist@x", "dmdnodir@x"],
 )
 
+# create_directory allowed but mkdir fails: a file in the way (ENOTDIR),
+# a root-owned parent (EACCES), for a file, a directory and a maildir.
+CASES["create_dirs_fail"] = dict(
+    routers=_router(["fnotdir", "facces", "fdeep", "dnotdir", "dacces", "mdacces", "mdnotdir", "mdsub", "msacces"]),
+    transports=(_t("fnotdir", "  file = @T@/mail/plain/sub/inbox\n") +
+                _t("facces", "  file = @T@/mail/rootd/sub/inbox\n  use_lockfile = false\n") +
+                _t("fdeep", "  file = @T@/mail/rootd/a/b/inbox\n") +
+                _t("dnotdir", "  directory = @T@/mail/plain/d\n") +
+                _t("dacces", "  directory = @T@/mail/rootd/d\n") +
+                _t("mdacces", "  directory = @T@/mail/rootd/md\n  maildir_format\n") +
+                _t("mdnotdir", "  directory = @T@/mail/plain/md\n  maildir_format\n") +
+                _t("mdsub", "  directory = @T@/mail/rootd\n  maildir_format\n") +
+                _t("msacces", "  directory = @T@/mail/rootd/ms\n  mailstore_format\n")),
+    setup=[("touch", "plain", "nobody", 0o600), ("mkdir", "rootd", "root")],
+    rcpts=["fnotdir@x", "facces@x", "fdeep@x", "dnotdir@x", "dacces@x", "mdacces@x", "mdnotdir@x", "mdsub@x",
+           "msacces@x"],
+)
+
 CASES["mbox_format_other"] = dict(
     routers=_router(["ffmt2"]),
     transports=(_t("ffmt2", "  file = @T@/mail/ffmt2\n"
