@@ -5,7 +5,8 @@
  * message (CRLF, dot stuffing), then one reply per accepted recipient.
  * Outcomes and texts as Exim gives them ("LMTP error after RCPT
  * TO:<x>: 550 ...", "LMTP timeout after ...", "LMTP connection closed
- * after ..."); a successful address keeps the reply for the log's C="...".
+ * after ...", "Malformed LMTP response after ..."); a successful address
+ * keeps the reply for the log's C="...".
  *
  * Entry point: lmtp_deliver() (lmtp.h), the transport_ops.deliver of lmtp.
  * Must never: wait for the peer beyond the timeout; send a command line
@@ -45,7 +46,9 @@ typedef struct lmtp_conn {
   long written;                 /* message bytes sent */
 } lmtp_conn;
 
-typedef enum { RS_OK, RS_TIMEOUT, RS_CLOSED } rstatus;
+/* RS_MALFORMED: a reply line that is not three digits followed by a
+ * space, a hyphen or nothing. */
+typedef enum { RS_OK, RS_TIMEOUT, RS_CLOSED, RS_MALFORMED } rstatus;
 
 static long now_ms(void) {
   struct timespec ts;
@@ -102,8 +105,15 @@ static rstatus read_line(lmtp_conn *c, gstring **line, long deadline) {
   }
 }
 
+static bool reply_line_ok(const char *l, size_t len) {
+  if (len < 3) return false;
+  for (int i = 0; i < 3; i++)
+    if (l[i] < '0' || l[i] > '9') return false;
+  return len == 3 || l[3] == ' ' || l[3] == '-';
+}
+
 /* A whole (possibly multi-line) reply: its code, and the text with lines
- * joined by newlines. */
+ * joined by newlines (for RS_MALFORMED the lines up to the bad one). */
 static rstatus read_reply(lmtp_conn *c, int *code, const char **text) {
   long deadline = now_ms() + c->timeout * 1000L;
   gstring *all = g_new(128, true);
@@ -114,6 +124,11 @@ static rstatus read_reply(lmtp_conn *c, int *code, const char **text) {
     char *l = g_str(line);
     if (all->len) all = g_catc(all, '\n');
     all = g_cat(all, l);
+    if (!reply_line_ok(l, line->len)) {
+      *code = 0;
+      *text = g_str(all);
+      return RS_MALFORMED;
+    }
     bool more = line->len > 3 && l[3] == '-';
     if (!more) {
       *code = (line->len >= 3 && l[0] >= '1' && l[0] <= '5') ? atoi(str_copyn(l, 3)) : 0;
@@ -145,6 +160,9 @@ static void step_failed(address_item *addr, rstatus st, int code, const char *re
     set_pending(addr, DEFER, -1, 0, str_sprintf("LMTP timeout after %s", after));
   else if (st == RS_CLOSED)
     set_pending(addr, DEFER, -1, 0, str_sprintf("LMTP connection closed after %s", after));
+  else if (st == RS_MALFORMED)
+    set_pending(addr, DEFER, ERRNO_SMTPFORMAT, 0,
+                str_sprintf("Malformed LMTP response after %s: %s", after, str_printing(reply)));
   else
     set_pending(addr, code >= 500 ? FAIL : DEFER, code >= 500 ? 0 : err4xx, code,
                 str_sprintf("LMTP error after %s: %s", after, str_printing(reply)));
@@ -358,6 +376,12 @@ bool lmtp_deliver(transport_instance *t, address_item *addr) {
   for (address_item *a = addr; a; a = a->next) {
     if (a->transport_return != PENDING_RCPT) continue;
     st = read_reply(&c, &code, &reply);
+    if (st == RS_MALFORMED) {
+      /* exim4: error -1 here, not the format error of the other steps */
+      set_pending(addr, DEFER, ERRNO_UNKNOWNERROR, 0, str_sprintf("Malformed LMTP response after end of data: %s",
+                                                  str_printing(reply)));
+      goto done;
+    }
     if (st != RS_OK) {
       set_pending(addr, DEFER, -1, 0,
                   str_sprintf("LMTP %s after end of data (%ld bytes written)",

@@ -151,6 +151,14 @@ LMTP = {
     "lbad": "command = /bin/echo ${unknownop:x}",
     "lsockbad": "socket = ${unknownop:x}",
     "lnoiq": f"command = {PY} {LMTP_SERVER} --log TOPDIR/out-lnoiq --no-ignorequota\n  ignore_quota",
+    # replies that are not LMTP: garbage, too short, a bad code, a bad continuation
+    "lgarb": f"command = {PY} {LMTP_SERVER} --reply 'greeting=hello there'",
+    "lshort": f"command = {PY} {LMTP_SERVER} --reply 'greeting=22'",
+    "lbcode": f"command = {PY} {LMTP_SERVER} --reply 'greeting=2x0 hi'",
+    "lgmail": f"command = {PY} {LMTP_SERVER} --reply 'mail=ok then'",
+    "lgrcpt": f"command = {PY} {LMTP_SERVER} --reply 'rcpt:lgrcpt=25'",
+    "lgdone": f"command = {PY} {LMTP_SERVER} --reply 'done:lgdone=2500 what'",
+    "lglhlo": f"command = {PY} {LMTP_SERVER} --reply 'lhlo=250+x'",
 }
 LMTP_MULTI = {
     "lcmd": ["lok", "lbad", "lfull", "lrej", "ltmp"],

@@ -36,6 +36,9 @@ def record(name, case):
         p = run_case("/usr/sbin/exim4", conf, tmp, case)
     finally:
         release(holders)
+        # exim4 reads only the first 32 lines of that list: leave no entry behind
+        lines = tc.read_text().split("\n")
+        tc.write_text("\n".join(x for x in lines if x != str(conf)))
     out = dict(rc=p.returncode, deliveries=delivery_lines(tmp), mail=mail_tree(tmp))
     if case.get("tmpfs"):
         out["tmp_after"] = tmp_after(tmp)
