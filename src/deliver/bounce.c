@@ -78,6 +78,11 @@ FILE *bounce_submit_open(const char *sender, const char *id, pid_t *pid, const c
   /* during a foreground (-odi) delivery the report is delivered before
    * its parent completes (exim4 passes -odi here too) */
   if (deliver_synchronous) argv[n++] = "-odi";
+  /* what a message on a named queue generates goes to that queue (exim4) */
+  if (deliver_current && deliver_current->queue_name && *deliver_current->queue_name) {
+    argv[n++] = "-MCG";
+    argv[n++] = deliver_current->queue_name;
+  }
   argv[n++] = "-t";
   argv[n++] = "-oem";
   argv[n++] = "-oi";

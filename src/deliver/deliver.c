@@ -333,8 +333,9 @@ static void route_pass(run *r, route_ctx *ctx) {
       a->message = "domain is held";
       a->transport_return = DEFER;
       a->flags |= af_retry_skipped;
-      log_write_msg(dm->m.id, LOG_MAIN, "== %s defer (%d): %s", a->address, a->basic_errno, a->message);
-      dlv_msglog(dm, "%s defer (%d): %s", a->address, a->basic_errno, a->message);
+      const char *q = *dm->queue_name ? str_sprintf(" Q=%s", dm->queue_name) : "";
+      log_write_msg(dm->m.id, LOG_MAIN, "== %s%s defer (%d): %s", a->address, q, a->basic_errno, a->message);
+      dlv_msglog(dm, "%s%s defer (%d): %s", a->address, q, a->basic_errno, a->message);
       defer_push(r, a);
       continue;
     }
@@ -344,8 +345,7 @@ static void route_pass(run *r, route_ctx *ctx) {
       a->message = "retry time not reached";
       a->basic_errno = ERRNO_ROUTE_RETRY_NOT_DUE;
       if (LOGGING(retry_defer))
-        log_write_msg(dm->m.id, LOG_MAIN, "== %s routing defer (%d): %s", a->address, a->basic_errno,
-                      a->message);
+        log_write_msg(dm->m.id, LOG_MAIN, "== %s", g_str(dlv_defer_text(dm, a)));
       defer_push(r, a);
       continue;
     }
@@ -429,7 +429,7 @@ static void routed_one(run *r, address_item *a) {
       a->message = "Retry time not yet reached";
       a->basic_errno = ERRNO_RETRY_NOT_DUE;
       if (LOGGING(retry_defer))
-        log_write_msg(dm->m.id, LOG_MAIN, "== %s", g_str(dlv_defer_text(a)));
+        log_write_msg(dm->m.id, LOG_MAIN, "== %s", g_str(dlv_defer_text(dm, a)));
       defer_push(r, a);
       return;
     }

@@ -68,7 +68,7 @@ gstring *dlv_address_text(gstring *g, const address_item *a, bool local_style);
 void dlv_log_failure(deliver_msg *dm, const address_item *a);
 void dlv_log_deferral(deliver_msg *dm, const address_item *a);
 /* The text of a deferral line after "== ". */
-gstring *dlv_defer_text(const address_item *a);
+gstring *dlv_defer_text(const deliver_msg *dm, const address_item *a);
 /* "=>" (or "*>" under -N) and the msglog's "transport succeeded" line;
  * later_in_batch: not the first address of one transport call ("->");
  * dt: how long the transport took (DT=), NULL when it did not run. */

@@ -93,6 +93,12 @@ static bool local_style(const address_item *a) {
   return a->router && a->router->log_as_local;
 }
 
+/* " Q=name" after the address for a message on a named queue (exim4
+ * writes it on "=>", "==" and "**" lines and in the msglog). */
+static gstring *queue_field(gstring *g, const deliver_msg *dm) {
+  return *dm->queue_name ? g_fmt(g, " Q=%s", dm->queue_name) : g;
+}
+
 static gstring *queue_time(gstring *g, const deliver_msg *dm) {
   struct timeval now;
   gettimeofday(&now, NULL);
@@ -108,7 +114,7 @@ void dlv_log_delivery(deliver_msg *dm, const address_item *a, bool fake, bool la
   gstring *g = g_cat(NULL, later_in_batch ? "-> " : fake ? "*> " : "=> ");
   g = dlv_address_text(g, a, local_style(a));
   if (LOGGING(sender_on_delivery)) g = g_fmt(g, " F=<%s>", dm->m.sender ? dm->m.sender : "");
-  if (*dm->queue_name) g = g_fmt(g, " Q=%s", dm->queue_name);
+  g = queue_field(g, dm);
   if (LOGGING(return_path_on_delivery)) {
     /* the delivery's own: errors_to, the transport's return_path */
     const char *err = NULL, *rp = NULL;
@@ -145,8 +151,9 @@ void dlv_log_delivery(deliver_msg *dm, const address_item *a, bool fake, bool la
   dlv_msglog(dm, "%s", g_str(ml));
 }
 
-/* The part after the address: " R=r T=t defer (errno): text". */
-static gstring *defer_text(gstring *g, const address_item *a) {
+/* The part after the address: " [Q=q] R=r T=t defer (errno): text". */
+static gstring *defer_text(gstring *g, const deliver_msg *dm, const address_item *a) {
+  g = queue_field(g, dm);
   if (router_name(a)) g = g_fmt(g, " R=%s", router_name(a));
   if (transport_name(a)) g = g_fmt(g, " T=%s", transport_name(a));
   /* neither: deferred before any router (exim4's wording) */
@@ -156,12 +163,12 @@ static gstring *defer_text(gstring *g, const address_item *a) {
   return g;
 }
 
-gstring *dlv_defer_text(const address_item *a) {
-  return defer_text(dlv_address_text(NULL, a, false), a);
+gstring *dlv_defer_text(const deliver_msg *dm, const address_item *a) {
+  return defer_text(dlv_address_text(NULL, a, false), dm, a);
 }
 
 void dlv_log_deferral(deliver_msg *dm, const address_item *a) {
-  const char *text = g_str(dlv_defer_text(a));
+  const char *text = g_str(dlv_defer_text(dm, a));
   if (!quiet(a)) log_write_msg(dm->m.id, LOG_MAIN, "== %s", text);
   dlv_msglog(dm, "%s", text);
 }
@@ -172,6 +179,7 @@ void dlv_log_failure(deliver_msg *dm, const address_item *a) {
   if (expired) {
     t = g_cat(t, ": retry timeout exceeded");
   } else {
+    t = queue_field(t, dm);
     if (router_name(a)) t = g_fmt(t, " R=%s", router_name(a));
     if (transport_name(a)) t = g_fmt(t, " T=%s", transport_name(a));
     if (a->message) t = g_fmt(t, ": %s", dlv_one_line(a->message));

@@ -249,7 +249,10 @@ int main(int argc, char **argv) {
   if (st.test_rewrite_arg >= 0 && st.test_rewrite_arg >= argc) fail("-brw needs an address argument");
 
   /* ---- modes whose layer has not arrived ---- */
-  if (st.continuation || st.internal_option) not_yet("-MC (continued SMTP delivery)", "the SMTP transport");
+  /* -MCG <queue> alone names the queue of a message received or delivered
+   * (reports from a named queue's deliveries, the -Mc re-exec) */
+  if (st.continuation || (st.internal_option && !st.queue_name))
+    not_yet("-MC (continued SMTP delivery)", "the SMTP transport");
   if (st.daemon_listen || st.inetd_wait) {
     open_logs(st.syslog_name, exim_known, exim_uid, exim_gid);
     return daemon_main(&st, argc, argv);

@@ -329,6 +329,14 @@ t_lmtp:
   user = nobody
 """ % (Path(__file__).resolve().parent / "lmtp_server.py")
 
+# queue = NAME at RCPT: the message lives in <spool>/q2; its delivery lines
+# carry Q=q2, and its bounce goes to the same queue
+NAMED_QUEUE_MAIN = "acl_smtp_rcpt = nq\nbegin acl\nnq:\n  accept queue = q2\n"
+NAMED_QUEUE_ROUTERS = SIMPLE_ROUTERS + "later:\n  driver = redirect\n  local_parts = d\n  allow_defer\n  data = :defer: later\n"
+NAMED_QUEUE_SMTP = ("EHLO client.example\r\nMAIL FROM:<c@test.example>\r\nRCPT TO:<a@test.example>\r\n"
+                    "RCPT TO:<b@test.example>\r\nRCPT TO:<d@test.example>\r\nRCPT TO:<x@test.example>\r\n"
+                    "DATA\r\nSubject: s\r\n\r\nbody\r\n.\r\nQUIT\r\n")
+
 SIZE_INPUT = "Subject: hi\n\nbody\n.dot\nFrom x\n"
 
 CASES = {
@@ -561,4 +569,13 @@ CASES = {
     "pipe_as_creator_root": dict(main="", routers=CREATOR_ROUTERS, transports=CREATOR_TRANSPORTS,
                                  creator="root 0 0", args=["-odq", "a1@test.example"], first_only=True,
                                  no_mail=True),
+    # a named queue: Q= on "=>", "==", "**" lines and in the msglog, the
+    # bounce queued in the same queue; then a forced run of that queue
+    "named_queue": dict(main="preserve_message_logs\n" + NAMED_QUEUE_MAIN, queue="q2", input=NAMED_QUEUE_SMTP,
+                        routers=NAMED_QUEUE_ROUTERS, transports=DEFER_TRANSPORTS, retry="d@test.example * F,1h,10m\n",
+                        args=["-bs", "-odi"], then=[["-qfGq2"], ["-qGq2"]]),
+    # a held domain's deferral on a named queue
+    "named_queue_hold": dict(main="hold_domains = hold.example\n" + NAMED_QUEUE_MAIN, queue="q2",
+                             input=NAMED_QUEUE_SMTP.replace("<a@test.example>", "<h@hold.example>"),
+                             args=["-bs", "-odi"], first_only=True),
 }

@@ -65,6 +65,7 @@ _MAIL_NORMALISERS = [
     (re.compile(r"^From (\S+) \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}$", re.M), r"From \1 DATE"),
     (re.compile(r"<E[0-9A-Za-z]{6}-[0-9A-Za-z]{6}-[0-9A-Za-z]{2}@"), "<EMSGID@"),
     (re.compile(r"\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d [-+]\d{4}"), "RFCDATE"),
+    (re.compile(r"\d+-eximdsn-\d+"), "BOUNDARY"),   # a report's MIME boundary (time, pid)
 ]
 
 
@@ -116,16 +117,16 @@ class DeliverEnv:
     def message_ids(self):
         return re.findall(r"^\S+ \S+ (\S+) <= ", self.mainlog_raw(), re.M)
 
-    def msglog(self, msgid):
+    def msglog(self, msgid, queue=""):
         for d in ("msglog", "msglog.OLD"):
-            p = self.spool / d / msgid
+            p = self.spool / queue / d / msgid
             if p.exists():
                 text = p.read_text().replace(str(self.tmp), "@T@")
                 return [re.sub(r"^YYYY-MM-DD HH:MM:SS ", "", x) for x in normalise(text).splitlines()]
         return None
 
-    def input_dir(self):
-        return self.spool / "input"
+    def input_dir(self, queue=""):
+        return self.spool / queue / "input"
 
     def queue_ids(self):
         d = self.input_dir()

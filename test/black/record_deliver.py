@@ -56,19 +56,20 @@ def record(name, case):
     raw = (DIR / "spool" / "log" / "mainlog").read_text()
     first = re.findall(r"^\S+ \S+ (\S+) <= ", raw, re.M)[0]
     ml = None
+    qdir = DIR / "spool" / case.get("queue", "")   # a named queue's directory
     for d in ("msglog", "msglog.OLD"):
-        f = DIR / "spool" / d / first
+        f = qdir / d / first
         if f.exists():
             ml = strip(f.read_text().replace(str(DIR), "@T@"))
     mail = {f.name: normalise_mail(f.read_text()) for f in sorted((DIR / "mail").iterdir()) if f.is_file()}
     lines = strip(raw.replace(str(DIR), "@T@"))
     if case.get("first_only"):
         lines = strip("\n".join(x for x in raw.replace(str(DIR), "@T@").splitlines() if f" {first} " in x))
-    hfile = DIR / "spool" / "input" / (first + "-H")
+    hfile = qdir / "input" / (first + "-H")
     out = dict(rc=p.returncode, mainlog=lines, msglog=ml, mail=mail,
                header=header_envelope_tail(hfile.read_text().replace(str(DIR), "@T@")) if hfile.exists() else None,
                stderr=strip(p.stderr.replace(str(DIR), "@T@")) if case.get("stderr") else None,
-               first_queued=(DIR / "spool" / "input" / (first + "-H")).exists())
+               first_queued=hfile.exists())
     (TOP / "test" / "expected" / "deliver" / f"{name}.json").write_text(json.dumps(out, indent=1) + "\n")
     print(name, json.dumps(out, indent=1))
 

@@ -56,13 +56,13 @@ def test_deliver_case(exim, tmp_path, name):
         return [re.sub(r"\(load [\d.]+,", "(load L,", x) for x in xs]
     assert bsize(lines) == bsize(want["mainlog"])
     if want["msglog"] is not None:
-        assert env.msglog(first) == want["msglog"]
+        assert env.msglog(first, case.get("queue", "")) == want["msglog"]
     assert env.mailboxes() == want["mail"]
     if want.get("stderr") is not None:
         err = [x for x in r.err.replace(str(env.tmp), "@T@").splitlines()]
         from conftest import normalise
         assert [normalise(x) for x in err] == want["stderr"]
-    hfile = env.input_dir() / f"{first}-H"
+    hfile = env.input_dir(case.get("queue", "")) / f"{first}-H"
     assert hfile.exists() == want["first_queued"]
     if want.get("header"):
         assert header_envelope_tail(hfile.read_text().replace(str(env.tmp), "@T@")) == want["header"]
