@@ -3,14 +3,15 @@
  * reads the message as "-t -oem -oi -f <sender> -E<id>".
  *
  * Entry points (bounce.h): bounce_send(), bounce_submit_open(),
- * bounce_submit_close(); (bounce_int.h) bounce_out_open()/bounce_out_close(),
- * the submission of a report with its failures logged, for bounce_warn.c
+ * bounce_submit_close(), bounce_submit_result(); (bounce_int.h)
+ * bounce_out_open()/bounce_out_close(), the submission of a report with its failures logged, for bounce_warn.c
  * too.
  * Must never: bounce to "<>" (the caller freezes instead); hand the child an
  * argument through a shell; leave a child unwaited.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,14 +136,19 @@ FILE *bounce_submit_open(const char *sender, const char *id, pid_t *pid, const c
   return f;
 }
 
-bool bounce_submit_close(FILE *f, pid_t pid) {
+int bounce_submit_result(FILE *f, pid_t pid, bool *written) {
   bool ok = fflush(f) == 0 && !ferror(f);
-  ok = fclose(f) == 0 && ok;
+  *written = fclose(f) == 0 && ok;
   sigpipe_restore();
   int status;
   while (waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) return false;
-  return ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (errno != EINTR) return INT_MIN;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+bool bounce_submit_close(FILE *f, pid_t pid) {
+  bool written;
+  return bounce_submit_result(f, pid, &written) == 0 && written;
 }
 
 bool bounce_out_open(bounce_out *o, const deliver_msg *dm, const char *what, const char *to) {

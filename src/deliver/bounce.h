@@ -43,5 +43,9 @@ bool bounce_send_success(deliver_msg *dm, address_item *delivered);
  * and returns whether the child accepted the message. */
 FILE *bounce_submit_open(const char *sender, const char *id, pid_t *pid, const char **error);
 bool bounce_submit_close(FILE *f, pid_t pid);
+/* The same, giving the child's result: its exit code, minus the signal
+ * that killed it, or INT_MIN when it could not be waited for; *written is
+ * false when the message could not be written to it. */
+int bounce_submit_result(FILE *f, pid_t pid, bool *written);
 
 #endif

@@ -330,8 +330,14 @@ bool autoreply_deliver(transport_instance *t, address_item *addr) {
     int code = 0;
     ok = transport_write_message(&o, &err, &code);
   }
-  bool sent = bounce_submit_close(f, pid) && ok;
-  if (!sent) {
+  bool written;
+  int child = bounce_submit_result(f, pid, &written);
+  if (child != 0) {
+    /* exim4 adds the child's exit code */
+    set_result(addr, DEFER, 0, str_sprintf("Failed to send message from %s transport (%d)", tname, child));
+    return true;
+  }
+  if (!ok || !written) {
     set_result(addr, DEFER, 0, str_sprintf("Failed to send message from %s transport", tname));
     return true;
   }

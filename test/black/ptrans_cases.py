@@ -181,6 +181,8 @@ AUTOREPLY = {
     "anofile": "to = $sender_address\n  subject = nofile\n  text = t\n  file = TOPDIR/none\n  file_optional",
     "anofile2": "to = $sender_address\n  subject = nofile\n  text = t\n  file = TOPDIR/none",
     "anull": "to = $sender_address\n  subject = to nobody\n  text = t",
+    # the submitting "exim -t" fails (-oem: an unparsable recipient)
+    "asubfail": "to = bad address@@x\n  subject = fails\n  text = t",
 }
 AUTOREPLY_EXTRA = {
     "aok": {"repeat": 2},
