@@ -383,6 +383,10 @@ static void write_one(int which, const char *stamp, const char *text) {
   if (use_syslog) to_syslog(which, stamp, text);
 }
 
+/* The log_selector name of the line being written (log_write_sel), shown
+ * by -v and -d as "LOG: <name> MAIN"; NULL for lines written always. */
+static const char *line_selector;
+
 static void vlog_files(const char *id, unsigned flags, const char *headers, const char *fmt, va_list ap) {
   gstring *stamp = timestamp(NULL);
   stamp = g_catc(stamp, ' ');
@@ -394,8 +398,8 @@ static void vlog_files(const char *id, unsigned flags, const char *headers, cons
   const char *text = g_str(t);
   const char *st = g_str(stamp);
   DEBUG(D_any) {
-    gstring *w = NULL;
-    if (flags & (LOG_MAIN | LOG_REJECT)) w = g_cat(w, " MAIN");
+    gstring *w = line_selector ? g_fmt(NULL, " %s", line_selector) : NULL;
+    if ((flags & (LOG_MAIN | LOG_REJECT)) && !(flags & LOG_NOMAIN)) w = g_cat(w, " MAIN");
     if (flags & LOG_REJECT) w = g_cat(w, " REJECT");
     if (flags & LOG_PANIC) w = g_cat(w, " PANIC");
     if (flags & LOG_DIE) w = g_cat(w, " DIE");
@@ -403,12 +407,13 @@ static void vlog_files(const char *id, unsigned flags, const char *headers, cons
   } else if ((debug_selector & D_v) && (flags & LOG_MAIN)) {
     /* -v: main log lines on stderr too, without the id (exim4) */
     gstring *v = g_vfmt(NULL, fmt, ap2);
-    fprintf(debug_file ? debug_file : stderr, "LOG: MAIN\n  %s\n", g_str(v));
+    fprintf(debug_file ? debug_file : stderr, "LOG: %s%sMAIN\n  %s\n", line_selector ? line_selector : "",
+            line_selector ? " " : "", g_str(v));
     fflush(debug_file ? debug_file : stderr);
   }
   bool to_reject = (flags & LOG_REJECT) && cfg.write_rejectlog;
   bool to_panic = (flags & LOG_PANIC) != 0;
-  bool to_main = (flags & (LOG_MAIN | LOG_REJECT)) != 0;
+  bool to_main = (flags & (LOG_MAIN | LOG_REJECT)) && !(flags & LOG_NOMAIN);
   /* Without syslog_duplication a line bound for two logs reaches syslog once. */
   bool saved = use_syslog;
   if (to_main) {
@@ -464,6 +469,8 @@ void debug_printf(const char *fmt, ...) {
 }
 
 static void vlog(const char *id, unsigned flags, const char *headers, const char *fmt, va_list ap) {
+  /* a reject-log-only line is not shown by -bh / -bt */
+  if ((flags & LOG_NOMAIN) && (address_testing_mode || host_checking_mode)) return;
   store_mark *m = store_mark_take(POOL_MAIN);
   if (address_testing_mode && !host_checking_mode) {
     gstring *h = g_cat(NULL, "LOG:");
@@ -524,6 +531,15 @@ void log_write_msg(const char *id, unsigned flags, const char *fmt, ...) {
   vlog(id, flags, NULL, fmt, ap);
   va_end(ap);
   if (flags & LOG_DIE) exit(EXIT_FAILURE);
+}
+
+void log_write_sel(const char *selector, const char *id, unsigned flags, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  line_selector = selector;
+  vlog(id, flags, NULL, fmt, ap);
+  line_selector = NULL;
+  va_end(ap);
 }
 
 void log_write_reject(const char *id, const char *headers, const char *fmt, ...) {

@@ -22,6 +22,8 @@
 #define LOG_PANIC   0x04
 #define LOG_DIE     0x08   /* exit(1) after writing */
 #define LOG_CONFIG  0x10   /* prefix "Exim configuration error" */
+#define LOG_NOMAIN  0x20   /* with LOG_REJECT: the reject log only (exim4 writes
+                              such a line there when its selector is off) */
 
 /* LOG_REJECT lines go to the main log too (and to the reject log unless
  * write_rejectlog is false). */
@@ -30,6 +32,11 @@ void log_panic_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), no
 /* The same with "<id> " after the timestamp (id NULL or "": none). */
 void log_write_msg(const char *id, unsigned flags, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A line written because of log_selector item `selector` (a name such as
+ * "skip_delivery", "queue_run"): -v and -d show it as "LOG: <name> MAIN",
+ * as exim4 does.  The caller checks the selector itself. */
+void log_write_sel(const char *selector, const char *id, unsigned flags, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* A rejection: the line to the main and reject logs; in the reject log it
  * is followed by `headers` (the message's header lines, already in the
  * form to log, newline-separated; NULL when not read yet). */

@@ -345,7 +345,7 @@ static void route_pass(run *r, route_ctx *ctx) {
       a->message = "retry time not reached";
       a->basic_errno = ERRNO_ROUTE_RETRY_NOT_DUE;
       if (LOGGING(retry_defer))
-        log_write_msg(dm->m.id, LOG_MAIN, "== %s", g_str(dlv_defer_text(dm, a)));
+        log_write_sel("retry_defer", dm->m.id, LOG_MAIN, "== %s", g_str(dlv_defer_text(dm, a)));
       defer_push(r, a);
       continue;
     }
@@ -429,7 +429,7 @@ static void routed_one(run *r, address_item *a) {
       a->message = "Retry time not yet reached";
       a->basic_errno = ERRNO_RETRY_NOT_DUE;
       if (LOGGING(retry_defer))
-        log_write_msg(dm->m.id, LOG_MAIN, "== %s", g_str(dlv_defer_text(dm, a)));
+        log_write_sel("retry_defer", dm->m.id, LOG_MAIN, "== %s", g_str(dlv_defer_text(dm, a)));
       defer_push(r, a);
       return;
     }
@@ -683,7 +683,8 @@ static bool frozen_check(run *r, bool *cancel) {
     dlv_msglog(dm, "Unfrozen by auto-thaw");
   } else {
     /* still frozen: said in the main log, and on stdout under -v (exim4) */
-    if (!r->o->after_reception && LOGGING(skip_delivery)) log_write_msg(m->id, LOG_MAIN, "Message is frozen");
+    if (!r->o->after_reception && LOGGING(skip_delivery))
+      log_write_sel("skip_delivery", m->id, LOG_MAIN, "Message is frozen");
     if (r->o->verbose) fprintf(stderr, "Message %s is frozen\n", m->id);
     return false;
   }
@@ -703,7 +704,8 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
       /* another process has it: a skip_delivery line (exim4) */
       DEBUG(D_deliver) debug_printf("%s\n", err);
       if (LOGGING(skip_delivery))
-        log_write_msg(id, LOG_MAIN, "Spool file for %s is locked (another process is handling this message)", id);
+        log_write_sel("skip_delivery", id, LOG_MAIN,
+                      "Spool file for %s is locked (another process is handling this message)", id);
     } else {
       log_write_msg(id, LOG_MAIN, "%s", err);
     }
@@ -714,7 +716,10 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
   /* the transport children are waited for: not under an ignored SIGCHLD
    * inherited from a daemon */
   void (*old_chld)(int) = signal(SIGCHLD, SIG_DFL);
-  if (debug_selector & (D_v | D_deliver)) debug_printf("delivering %s\n", id);
+  if (debug_selector & (D_v | D_deliver)) {
+    if (o->queue_run_pid) debug_printf("delivering %s (queue run pid %d)\n", id, o->queue_run_pid);
+    else debug_printf("delivering %s\n", id);
+  }
   run r = {.dm = &dm, .o = o, .now = time(NULL)};
   r.fake = o->dont_deliver || m->dont_deliver;
 

@@ -49,6 +49,7 @@ typedef struct deliver_opts {
   bool force_thaw;              /* -M / -qff: thaw frozen messages */
   bool give_up;                 /* -Mg: fail all remaining recipients ("cancelled by administrator") */
   bool queue_run;               /* from a queue runner */
+  int queue_run_pid;            /* that runner's pid (-v: "delivering <id> (queue run pid N)") */
   bool first_pass_routing;      /* -qq first pass: route only, no transports */
   bool local_only;              /* -ql */
   bool verbose;                 /* -v: show deliveries on stdout */

@@ -578,4 +578,10 @@ CASES = {
     "named_queue_hold": dict(main="hold_domains = hold.example\n" + NAMED_QUEUE_MAIN, queue="q2",
                              input=NAMED_QUEUE_SMTP.replace("<a@test.example>", "<h@hold.example>"),
                              args=["-bs", "-odi"], first_only=True),
+    # -v shows a line written under a log_selector item with its name:
+    # "LOG: skip_delivery MAIN", "LOG: queue_run MAIN"
+    "verbose_skip_delivery": dict(main=FREEZE_ACL, args=["-odi", "a@test.example"], then=[["-v", "-qi"]],
+                                  stderr=True, no_mail=True),
+    "verbose_retry_defer": dict(main="", transports=DEFER_TRANSPORTS, retry="* * F,1h,10m\n",
+                                args=["-odi", "b@test.example"], then=[["-v", "-q"]], stderr=True, no_mail=True),
 }
