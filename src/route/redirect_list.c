@@ -84,12 +84,13 @@ static int parse(const char *s, rd_list *l, rd_item ***tail, int depth) {
     if (*s == ':') {
       bool fail = starts(s, ":fail:");
       if (fail || starts(s, ":defer:")) {
-        /* The text is the rest of the line: a comma does not end it. */
-        size_t n = strcspn(s, "\n");
+        /* The text is the rest of the data, newlines included (exim4):
+         * nothing after it is an item. */
         if (!(fail ? l->allow_fail : l->allow_defer)) {
-          l->text = str_sprintf("\"%s\" is not permitted", trimmed(s, n));
+          l->text = str_sprintf("\"%s\" is not permitted", trimmed(s, strcspn(s, "\n")));
           return RDL_ERROR;
         }
+        size_t n = strlen(s);
         size_t kw = fail ? 6 : 7;
         l->text = trimmed(s + kw, n - kw);
         return fail ? RDL_FAIL : RDL_DEFER;

@@ -52,6 +52,7 @@ static int read_file(redirect_options *ob, address_item *a,
   }
   if (is_tainted(name)) {
     a->message = str_sprintf("Tainted name '%s' for file read not permitted\n", name);
+    a->basic_errno = ERRNO_UNKNOWNERROR;
     return DEFER;
   }
   if (name[0] != '/') {
@@ -328,6 +329,17 @@ int redirect_route(router_instance *r, address_item *a, const struct passwd *pw,
   if (!ob->repeat_use)
     for (const address_item *p = a->parent; p; p = p->parent)
       if (p->router == r) return DECLINE;
+
+  /* An expanded user or group is checked before anything is read, as
+   * exim4 does (a failure defers even a list that needs no user). */
+  if (r->user.expand || r->group.expand) {
+    address_item ids = *a;
+    if (!route_set_ugid(r, &ids, pw)) {
+      a->message = ids.message;
+      a->basic_errno = ids.basic_errno;
+      return DEFER;
+    }
+  }
 
   const char *data;
   if (ob->file) {

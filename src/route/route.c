@@ -384,6 +384,8 @@ static void set_retry_keys(router_instance *r, address_item *a) {
 static int accepted(router_instance *r, address_item *a, const struct passwd *pw, route_ctx *ctx,
                     bool generated) {
   const router_ops *ops = ops_of(r);
+  /* The user and group first: exim4 defers without naming a transport. */
+  if (!route_set_ugid(r, a, pw)) return DEFER;
   if (!generated && !(ops->flags & RI_NOTRANSPORT)) {
     int rc = route_get_errors_headers(r, a, ctx);
     if (rc != OK) return rc;
@@ -392,7 +394,6 @@ static int accepted(router_instance *r, address_item *a, const struct passwd *pw
       if (!a->transport) return DEFER;
     }
   }
-  if (!route_set_ugid(r, a, pw)) return DEFER;
   /* dsn_lasthop: no DSN request passed on beyond this router's transport
    * (not for redirections). */
   if (r->dsn_lasthop && !generated) a->dsn_flags |= rf_dsnlasthop;

@@ -170,7 +170,8 @@ int route_test_main(int argc, char **argv, route_purpose purpose, const char *se
 struct passwd *route_finduser(const char *name);
 
 /* Interpret a router's user/group options (fixed or expanded) into a's
- * uid/gid; false with a->message on failure. */
+ * uid/gid; false with a->message (and error -1, logged to the main and
+ * panic logs) on failure. */
 bool route_set_ugid(struct router_instance *r, address_item *a, const struct passwd *pw);
 
 /* A user or group given as a number or a name (users through
@@ -178,6 +179,10 @@ bool route_set_ugid(struct router_instance *r, address_item *a, const struct pas
  * the user's passwd entry gave *gid. */
 bool route_find_uid(const char *s, uid_t *uid, gid_t *gid, bool *have_gid);
 bool route_find_gid(const char *s, gid_t *gid);
+
+/* The message id for routing's log lines: the message being delivered,
+ * NULL otherwise (-bt, verification). */
+const char *route_log_id(void);
 
 /* The transport named by the router's transport option (expanded when it
  * contains "$"), or NULL with a->message set. */

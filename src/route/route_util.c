@@ -4,7 +4,7 @@
  * for the transport (errors_to, headers_add, headers_remove).
  *
  * Entry points: route_finduser(), route_set_ugid(), route_get_transport(),
- * route_get_errors_headers().
+ * route_get_errors_headers(), route_log_id().
  * Must never: run anything as another user; accept a transport name that
  * is not configured.
  */
@@ -19,6 +19,7 @@
 #include "../base/log.h"
 #include "../base/store.h"
 #include "../base/str.h"
+#include "../deliver/deliver.h"
 #include "../expand/expand.h"
 #include "../transport/transport.h"
 
@@ -89,21 +90,31 @@ bool route_find_gid(const char *s, gid_t *gid) {
   return true;
 }
 
+const char *route_log_id(void) {
+  return deliver_current ? deliver_current->m.id : NULL;
+}
+
+/* A user or group that cannot be had: logged to the main and panic logs
+ * and deferred with error -1, as exim4 does. */
+static bool ugid_failed(address_item *a, const char *msg) {
+  log_write_msg(route_log_id(), LOG_MAIN | LOG_PANIC, "%s", msg);
+  a->message = msg;
+  a->basic_errno = ERRNO_UNKNOWNERROR;
+  return false;
+}
+
 bool route_set_ugid(router_instance *r, address_item *a, const struct passwd *pw) {
   bool gid_from_user = false;
   gid_t ugid = 0;
   if (r->user.expand) {
     const char *u = expand_cstring(r->user.expand);
-    if (!u) {
-      a->message = str_sprintf("failed to expand uid \"%s\" for the %s router: %s", r->user.expand,
-                               r->drv.name, expand_status.message);
-      return false;
-    }
+    if (!u)
+      return ugid_failed(a, str_sprintf("Failed to expand user string \"%s\" for the %s router: %s",
+                                        r->user.expand, r->drv.name, expand_status.message));
     uid_t uid;
-    if (!route_find_uid(u, &uid, &ugid, &gid_from_user)) {
-      a->message = str_sprintf("user %s was not found for the %s router", u, r->drv.name);
-      return false;
-    }
+    if (!route_find_uid(u, &uid, &ugid, &gid_from_user))
+      return ugid_failed(a, str_sprintf("Failed to find user \"%s\" from expanded string \"%s\" for the %s router",
+                                        u, r->user.expand, r->drv.name));
     a->uid = uid;
     a->flags |= af_uid_set;
   } else if (r->user.set) {
@@ -117,15 +128,12 @@ bool route_set_ugid(router_instance *r, address_item *a, const struct passwd *pw
   if (r->group.expand) {
     const char *g = expand_cstring(r->group.expand);
     gid_t gid;
-    if (!g) {
-      a->message = str_sprintf("failed to expand gid \"%s\" for the %s router: %s", r->group.expand,
-                               r->drv.name, expand_status.message);
-      return false;
-    }
-    if (!route_find_gid(g, &gid)) {
-      a->message = str_sprintf("group %s was not found for the %s router", g, r->drv.name);
-      return false;
-    }
+    if (!g)
+      return ugid_failed(a, str_sprintf("Failed to expand group string \"%s\" for the %s router: %s",
+                                        r->group.expand, r->drv.name, expand_status.message));
+    if (!route_find_gid(g, &gid))
+      return ugid_failed(a, str_sprintf("Failed to find group \"%s\" from expanded string \"%s\" for the %s router",
+                                        g, r->group.expand, r->drv.name));
     a->gid = gid;
     a->flags |= af_gid_set;
   } else if (r->group.set) {
@@ -152,8 +160,8 @@ struct transport_instance *route_get_transport(router_instance *r, const char *n
       return NULL;
     }
     if (is_tainted(n)) {
-      log_write(LOG_MAIN | LOG_PANIC, "attempt to use tainted value '%s' from '%s' for transport",
-                n, name);
+      log_write_msg(route_log_id(), LOG_MAIN | LOG_PANIC,
+                    "attempt to use tainted value '%s' from '%s' for transport", n, name);
       a->message = "internal configuration error";
       a->basic_errno = ERRNO_BADTRANSPORT;
       return NULL;

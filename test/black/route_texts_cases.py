@@ -1,0 +1,150 @@
+"""Routing failures whose texts, error numbers and log lines must be
+exim4's: an expanded router user/group that is empty, unknown or fails to
+expand (logged to the main and panic logs, deferred with error -1 before
+any transport is named, also for a redirect router that needs no user), a
+tainted redirect file name (error -1), a transport name expanded from
+tainted data (the panic line carries the message id) and a ":fail:" text
+with a newline (kept whole).
+
+Shared by test_route_texts.py (ours) and test/expected/route_texts/record.py
+(exim4).  One message with -odi and the null sender (no bounce) to every
+case's address (a retry rule keeps the deferred ones on the queue; the
+bounce for the ":fail:" goes to a file), plus -bt of the same addresses;
+what is compared: the first message's main log lines but "<=" (sorted: the
+order is the delivery process's business), the panic log, and -bt's
+output.
+"""
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from ptrans_cases import wait_for_processes
+
+ADDRS = ["uempty", "gempty", "unone", "ubad", "gbad", "rd", "ftaint", "ttaint", "failnl", "defernl"]
+
+CONF = """\
+primary_hostname = test.ex
+qualify_domain = test.ex
+never_users =
+keep_environment =
+log_file_path = @DIR@/log/%slog
+spool_directory = @DIR@/spool
+begin routers
+r_uempty:
+  driver = accept
+  local_parts = uempty
+  user = ${if eq{1}{1}{}{x}}
+  transport = t_file
+r_gempty:
+  driver = accept
+  local_parts = gempty
+  user = nobody
+  group = ${if eq{1}{1}{}{x}}
+  transport = t_file
+r_unone:
+  driver = accept
+  local_parts = unone
+  user = ${if eq{1}{1}{nosuchuser}{x}}
+  transport = t_file
+r_ubad:
+  driver = accept
+  local_parts = ubad
+  user = ${if eq{1}{1}{${lookup{x}nosuch{y}}}{x}}
+  transport = t_file
+r_gbad:
+  driver = accept
+  local_parts = gbad
+  user = nobody
+  group = ${if eq{1}{1}{${lookup{x}nosuch{y}}}{x}}
+  transport = t_file
+r_rd:
+  driver = redirect
+  local_parts = rd
+  user = ${if eq{1}{1}{}{x}}
+  data = :blackhole:
+r_ftaint:
+  driver = redirect
+  local_parts = ftaint
+  file = @DIR@/$local_part
+r_ttaint:
+  driver = accept
+  local_parts = ttaint
+  transport = t_$local_part
+r_failnl:
+  driver = redirect
+  local_parts = failnl : defernl
+  allow_fail
+  allow_defer
+  data = ${if eq{$local_part}{failnl}{:fail:}{:defer:}} line one\\nline two\\n  user1
+r_sink:
+  driver = accept
+  local_parts = s
+  transport = t_file
+begin transports
+t_file:
+  driver = appendfile
+  file = @DIR@/mail/sink
+  user = nobody
+t_ttaint:
+  driver = appendfile
+  file = @DIR@/mail/sink
+  user = nobody
+begin retry
+* * F,1d,1d
+"""
+
+_NORM = [(re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d "), ""),
+         (re.compile(r"\b[0-9A-Za-z]{6}-[0-9A-Za-z]{6}-[0-9A-Za-z]{2}\b"), "MSGID")]
+
+
+def _norm(text, d, first_only=False):
+    out = []
+    ids = re.findall(r"^\S+ \S+ (\S+) <= ", text, re.M)
+    for line in text.replace(str(d), "@DIR@").splitlines():
+        if first_only and ids and line.split(" ")[2:3] != ids[:1]:
+            continue
+        for rx, rep in _NORM:
+            line = rx.sub(rep, line)
+        out.append(line)
+    return out
+
+
+def prepare(d: Path, exim_user=None):
+    """The case directory: config, spool, log, mail; returns the config path."""
+    if d.exists():
+        shutil.rmtree(d)
+    for sub in ("spool", "log", "mail"):
+        (d / sub).mkdir(parents=True)
+        if exim_user:
+            shutil.chown(d / sub, exim_user)
+    (d / "mail").chmod(0o777)
+    (d / "ftaint").write_text("user1\n")
+    conf = d / "exim.conf"
+    conf.write_text(CONF.replace("@DIR@", str(d)))
+    conf.chmod(0o644)
+    return conf
+
+
+def run(binary, d: Path, conf: Path):
+    """Run the case; a dict of what is compared."""
+    addrs = [a + "@test.ex" for a in ADDRS]
+    p = subprocess.run([binary, "-C", str(conf), "-odi", "-f", "s@test.ex"] + addrs,
+                       input="Subject: hi\n\nbody\n", capture_output=True, text=True, timeout=60)
+    wait_for_processes(conf)    # the bounce's delivery
+    main = (d / "log" / "mainlog").read_text()
+    panic = (d / "log" / "paniclog").read_text() if (d / "log" / "paniclog").exists() else ""
+    bt = subprocess.run([binary, "-C", str(conf), "-bt"] + addrs, capture_output=True, text=True, timeout=60)
+    return {
+        "rc": p.returncode,
+        "mainlog": sorted(x for x in _norm(main, d, True) if not x.startswith("MSGID <= ")),
+        "paniclog": sorted(_norm(panic, d)),
+        "bt_rc": bt.returncode,
+        "bt_out": _norm(bt.stdout, d),
+        "bt_err": _norm(bt.stderr, d),
+    }
+
+
+if __name__ == "__main__":
+    print(os.path.basename(__file__), "is a module: see test/expected/route_texts/record.py")
