@@ -16,6 +16,7 @@
 #include "../base/str.h"
 #include "../expand/expand.h"
 #include "../expand/variables.h"
+#include "../route/route.h"
 #include "../route/router.h"
 #include "../config/driver.h"
 
@@ -113,7 +114,7 @@ static const char *const owned_vars[] = {
   "local_part", "domain", "local_part_prefix", "local_part_prefix_v", "local_part_suffix",
   "local_part_suffix_v", "local_part_data", "domain_data", "address_data",
   "original_local_part", "original_domain", "parent_local_part", "parent_domain", "home",
-  "router_name", "transport_name", "self_hostname", "address_file", "address_pipe",
+  "router_name", "transport_name", "self_hostname", "address_file", "address_pipe", "host",
 };
 
 const char *addr_current_rvars;
@@ -162,6 +163,8 @@ void addr_set_vars(const address_item *a) {
   expand_var_set("self_hostname", a->self_hostname);
   expand_var_set("router_name", driver_name(a->router));
   expand_var_set("transport_name", driver_name(a->transport));
+  /* a local transport's host list from its router, as one string */
+  if (a->host_list && a->transport && route_transport_is_local(a->transport)) expand_var_set("host", a->host_list->name);
 
   /* $original_*: the top ancestor (the address as received); $parent_*:
    * the immediate parent, only for generated addresses. */

@@ -18,6 +18,7 @@
 #include "base/log_selector.h"
 #include "base/str.h"
 #include "deliver/deliver_int.h"
+#include "route/route.h"
 #include "route/router.h"
 #include "transport/transport.h"
 #include "transport/write.h"
@@ -128,6 +129,9 @@ void dlv_log_delivery(deliver_msg *dm, const address_item *a, bool fake, bool la
   if (router_name(a)) g = g_fmt(g, " R=%s", router_name(a));
   if (transport_name(a)) g = g_fmt(g, " T=%s", transport_name(a));
   if (LOGGING(delivery_size)) g = g_fmt(g, " S=%ld", fake ? 0L : a->size_delivered);
+  /* a local transport given hosts by its router (manualroute): the list
+   * as one string, as $host has it (exim4) */
+  if (a->host_list && route_transport_is_local(a->transport)) g = g_fmt(g, " H=%s", a->host_list->name);
   /* smtp_confirmation: an LMTP delivery's reply to the data (the
    * transport leaves it in a->message) */
   if (LOGGING(smtp_confirmation) && !fake && a->message && a->transport && a->transport->drv.driver_name &&

@@ -337,6 +337,29 @@ NAMED_QUEUE_SMTP = ("EHLO client.example\r\nMAIL FROM:<c@test.example>\r\nRCPT T
                     "RCPT TO:<b@test.example>\r\nRCPT TO:<d@test.example>\r\nRCPT TO:<x@test.example>\r\n"
                     "DATA\r\nSubject: s\r\n\r\nbody\r\n.\r\nQUIT\r\n")
 
+# manualroute to a local transport: the host list is passed on as one
+# string ($host) and named on the delivery lines as H=
+LOCAL_HOSTS_ROUTERS = """\
+mr:
+  driver = manualroute
+  local_parts = p : r : s
+  route_list = * 192.0.2.5
+  transport = t_pipe
+mr2:
+  driver = manualroute
+  local_parts = q
+  route_list = * "localhost : 192.0.2.6" byname
+  transport = t_pipe
+""" + SIMPLE_ROUTERS
+
+LOCAL_HOSTS_TRANSPORTS = SIMPLE_TRANSPORTS + """\
+t_pipe:
+  driver = pipe
+  command = /bin/sh -c "cat > @T@/mail/piped-$local_part_data; exit ${if eq{$local_part}{r}{1}{${if eq{$local_part}{s}{75}{0}}}}"
+  user = nobody
+  headers_add = X-Host: $host
+"""
+
 SIZE_INPUT = "Subject: hi\n\nbody\n.dot\nFrom x\n"
 
 CASES = {
@@ -584,4 +607,9 @@ CASES = {
                                   stderr=True, no_mail=True),
     "verbose_retry_defer": dict(main="", transports=DEFER_TRANSPORTS, retry="* * F,1h,10m\n",
                                 args=["-odi", "b@test.example"], then=[["-v", "-q"]], stderr=True, no_mail=True),
+    # manualroute hosts with a local transport: H=<the list> on its lines
+    "local_transport_hosts": dict(main="preserve_message_logs\nlog_selector = +delivery_size\n",
+                                  routers=LOCAL_HOSTS_ROUTERS, transports=LOCAL_HOSTS_TRANSPORTS,
+                                  retry="* * F,1h,10m\n",
+                                  args=["-odi", "p@test.example", "q@test.example", "r@test.example", "s@test.example"]),
 }
