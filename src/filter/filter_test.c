@@ -124,6 +124,7 @@ static const char *trimmed_header(const char *name) {
 static int forward_list(const char *text, const char *qualify) {
   rd_list l;
   memset(&l, 0, sizeof l);
+  l.missing_include_ends = true;
   int rc = rd_parse_list(text, &l);
   if (rc == RDL_ERROR || rc == RDL_FAIL || rc == RDL_DEFER) {
     printf("exim: error in forward file: %s\n", l.text ? l.text : "");

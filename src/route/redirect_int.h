@@ -27,6 +27,8 @@ typedef struct rd_list {
   /* In: what the router allows. */
   bool allow_fail, allow_defer, forbid_blackhole, forbid_include, skip_syntax_errors;
   const char *include_directory;
+  bool missing_include_ends;    /* -bf: an :include: file that does not
+                                   exist silently ends the list (exim4) */
   const char *router_name;      /* for the "skipped error" log lines */
   const char *log_id;           /* the message id they carry (delivery), or NULL */
   bool defer_logging;           /* collect them in log_lines instead (a child

@@ -33,16 +33,27 @@ static char *trimmed(const char *s, size_t n) {
 }
 
 /* The whole content of an :include: file, or NULL with l->text set. */
-static char *read_include(const char *path, rd_list *l) {
+/* Internal to parse(): the list ends here without an error. */
+#define RDL_STOP (-1)
+
+static char *read_include(const char *path, rd_list *l, bool *missing) {
   int fd = open(path, O_RDONLY | O_NOCTTY);
+  *missing = false;
   if (fd < 0) {
     int e = errno;
+    *missing = e == ENOENT;
     l->text = str_sprintf("failed to open included file %s: %s", path, strerror(e));
     if (e == EACCES)
       l->text = str_sprintf("%s (euid=%ld egid=%ld)", l->text, (long)geteuid(), (long)getegid());
     return NULL;
   }
   struct stat st;
+  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    /* exim4 opens it and fails to read it */
+    l->text = str_sprintf("error while reading included file %s: %s", path, strerror(EISDIR));
+    close(fd);
+    return NULL;
+  }
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_INCLUDE_SIZE) {
     l->text = str_sprintf("included file %s is not a regular file", path);
     close(fd);
@@ -136,8 +147,9 @@ static int parse(const char *s, rd_list *l, rd_item ***tail, int depth) {
           l->text = str_sprintf("too many nested :include: files at %s", path);
           return RDL_ERROR;
         }
-        char *content = read_include(path, l);
-        if (!content) return RDL_ERROR;
+        bool missing;
+        char *content = read_include(path, l, &missing);
+        if (!content) return missing && l->missing_include_ends ? RDL_STOP : RDL_ERROR;
         int rc = parse(content, l, tail, depth + 1);
         if (rc != RDL_OK) return rc;
         continue;
@@ -190,5 +202,6 @@ static int parse(const char *s, rd_list *l, rd_item ***tail, int depth) {
 int rd_parse_list(const char *data, rd_list *l) {
   rd_item **tail = &l->items;
   l->items = NULL;
-  return parse(data, l, &tail, 0);
+  int rc = parse(data, l, &tail, 0);
+  return rc == RDL_STOP ? RDL_OK : rc;
 }

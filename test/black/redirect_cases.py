@@ -32,6 +32,7 @@ unk: :unknown:
 empty:
 inc: :include:@DIR@/inc.list
 incmissing: :include:@DIR@/nosuch.list
+incdir: user1, :include:@DIR@, user2
 increl: :include:inc.list
 local: \\user1, user2
 unq: user1
@@ -128,6 +129,7 @@ CASES = {
     "include_relative": bt("increl"),
     "include_directory_ok": bt("inc", opts="  include_directory = @DIR@\n"),
     "include_directory_bad": bt("inc", opts="  include_directory = /nonexistent\n"),
+    "include_is_directory": bt("incdir"),
     "backslash": bt("local"),
     "unqualified": bt("unq"),
     "self_loop": bt("self"),
