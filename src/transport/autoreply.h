@@ -26,9 +26,10 @@ bool autoreply_deliver(struct transport_instance *t, struct address_item *addr);
 /* The once record (autoreply_once.c): path names a DBM file
  * (file_size 0) or a plain file of at most file_size bytes.  check sets
  * *when to the time a reply was last sent to `to` (0: never); record notes
- * `now`.  false with *error when the file cannot be used. */
+ * `now`.  false with *error when the file cannot be used (check: exim4's
+ * "Failed to open ... file <path>", the reason in *error_no). */
 bool autoreply_once_check(const char *path, int file_size, int mode, const char *to, time_t *when,
-                          const char **error);
+                          const char **error, int *error_no);
 bool autoreply_once_record(const char *path, int file_size, int mode, const char *to, time_t now,
                            const char **error);
 

@@ -57,25 +57,34 @@ static time_t file_find(const char *buf, size_t len, const char *to, size_t *at)
   return 0;
 }
 
+/* NULL with errno set (Berkeley DB returns its error code). */
 static DB *db_open_path(const char *path, int mode, bool create) {
   DB *db = NULL;
-  if (db_create(&db, NULL, 0) != 0) return NULL;
-  if (db->open(db, NULL, path, NULL, DB_HASH, create ? DB_CREATE : DB_RDONLY, mode) != 0) {
+  int rc = db_create(&db, NULL, 0);
+  if (rc != 0) {
+    errno = rc;
+    return NULL;
+  }
+  rc = db->open(db, NULL, path, NULL, DB_HASH, create ? DB_CREATE : DB_RDONLY, mode);
+  if (rc != 0) {
     db->close(db, 0);
+    errno = rc;
     return NULL;
   }
   return db;
 }
 
 bool autoreply_once_check(const char *path, int file_size, int mode, const char *to, time_t *when,
-                          const char **error) {
+                          const char **error, int *error_no) {
   *when = 0;
   /* The record is created when missing, even if no reply follows (as
-   * exim4 leaves it). */
+   * exim4 leaves it).  The failure texts are exim4's (its Debian build
+   * names Berkeley DB "db (v4.1+)"). */
   if (file_size > 0) {
     int fd = open(path, O_RDONLY | O_CREAT, mode);
     if (fd < 0) {
-      *error = str_sprintf("failed to open %s: %s", path, strerror(errno));
+      *error_no = errno;
+      *error = str_sprintf("Failed to open \"once\" file %s", path);
       return false;
     }
     size_t len = 0;
@@ -86,7 +95,8 @@ bool autoreply_once_check(const char *path, int file_size, int mode, const char 
   }
   DB *db = db_open_path(path, mode, true);
   if (!db) {
-    *error = str_sprintf("failed to open %s as a DBM file: %s", path, strerror(errno));
+    *error_no = errno;
+    *error = str_sprintf("Failed to open db (v4.1+) file %s", path);
     return false;
   }
   DBT k, v;

@@ -249,8 +249,10 @@ bool autoreply_deliver(transport_instance *t, address_item *addr) {
   /* The once record */
   if (r.once && *r.once && have_to) {
     time_t then = 0;
-    if (!autoreply_once_check(r.once, ob->once_file_size, mode, r.to, &then, &err)) {
-      set_result(addr, DEFER, errno, str_sprintf("%s for %s transport", err, tname));
+    int eno = 0;
+    if (!autoreply_once_check(r.once, ob->once_file_size, mode, r.to, &then, &err, &eno)) {
+      set_result(addr, DEFER, eno,
+                 str_sprintf("%s when sending message from %s transport: %s", err, tname, strerror(eno)));
       return true;
     }
     if (then && (r.once_repeat == 0 || now - then < r.once_repeat)) {

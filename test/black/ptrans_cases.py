@@ -183,6 +183,14 @@ AUTOREPLY = {
     "anull": "to = $sender_address\n  subject = to nobody\n  text = t",
     # the submitting "exim -t" fails (-oem: an unparsable recipient)
     "asubfail": "to = bad address@@x\n  subject = fails\n  text = t",
+    # once files that cannot be used: a missing directory, a directory, a
+    # plain file that is not a DBM file, the same with once_file_size
+    "aoncemiss": "to = $sender_address\n  subject = s\n  text = t\n  once = TOPDIR/nodir/once",
+    "aoncedir": "to = $sender_address\n  subject = s\n  text = t\n  once = TOPDIR/log",
+    "aoncebad": "to = $sender_address\n  subject = s\n  text = t\n  once = TOPDIR/ar-file",
+    "aoncemisss": "to = $sender_address\n  subject = s\n  text = t\n  once = TOPDIR/nodir/once\n"
+                  "  once_file_size = 100",
+    "aoncedirs": "to = $sender_address\n  subject = s\n  text = t\n  once = TOPDIR/log\n  once_file_size = 100",
 }
 AUTOREPLY_EXTRA = {
     "aok": {"repeat": 2},
