@@ -161,11 +161,20 @@ bool bounce_out_open(bounce_out *o, const deliver_msg *dm, const char *what, con
 }
 
 bool bounce_out_close(bounce_out *o, bool ok) {
-  ok = bounce_submit_close(o->f, o->pid) && ok;
+  bool written;
+  int status = bounce_submit_result(o->f, o->pid, &written);
   o->f = NULL;
-  if (!ok)
-    log_write_msg(o->dm->m.id, LOG_MAIN | LOG_PANIC, "Process failed when sending %s to %s", o->what, o->to);
-  return ok;
+  if (status == 0 && written && ok) return true;
+  /* The child ran and refused the report (its exit status): as exim4, a
+   * failure report's refusal is a main log line and the failures count as
+   * reported; a success report's goes unremarked. */
+  if (status > 0 && strcmp(o->what, "message") == 0) {
+    log_write_msg(o->dm->m.id, LOG_MAIN, "Process failed (%d) when writing error message to %s", status, o->to);
+    return true;
+  }
+  if (status > 0 && strcmp(o->what, "DSN") == 0) return true;
+  log_write_msg(o->dm->m.id, LOG_MAIN | LOG_PANIC, "Process failed when sending %s to %s", o->what, o->to);
+  return false;
 }
 
 /* ---- failure reports ----------------------------------------------------- */

@@ -86,7 +86,11 @@ typedef struct bounce_out {
  * panic logs as "Process failed (<error>) when sending <what> to <to>". */
 bool bounce_out_open(bounce_out *o, const deliver_msg *dm, const char *what, const char *to);
 /* Finish it: false when ok is false (a write failed) or the child did not
- * take the message, logged "Process failed when sending <what> to <to>". */
+ * take the message, logged "Process failed when sending <what> to <to>"
+ * (main and panic logs).  A child that exits with a status (refused it) is
+ * taken as done: for a failure report ("message") logged "Process failed
+ * (<status>) when writing error message to <to>", for a "DSN" not at all
+ * (exim4). */
 bool bounce_out_close(bounce_out *o, bool ok);
 
 /* The Message-ID: header's value of the message, or NULL. */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../base/log.h"
 #include "../base/str.h"
 #include "bounce_int.h"
 #include "bounce_moan.h"
@@ -88,5 +89,9 @@ bool bounce_moan(bounce_moan_kind kind, const char *to, const bounce_moan_msg *m
     fputc('\n', f);
     copy_body(f, m->body_fd, m->body_offset, m->body_is_stream);
   }
-  return bounce_submit_close(f, pid);
+  bool written;
+  int status = bounce_submit_result(f, pid, &written);
+  /* the child refused it: exim4's line, under the message's id */
+  if (status > 0) log_write_msg(m->id, LOG_MAIN, "Child mail process returned status %d", status);
+  return status == 0 && written;
 }

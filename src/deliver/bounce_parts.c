@@ -229,8 +229,12 @@ bool bounce_put_returned(FILE *f, const deliver_msg *dm, const address_item *add
   }
   deliver_current = saved;
   if (!ok) {
-    log_write_msg(dm->m.id, LOG_MAIN, "error while writing the returned message: %s",
-                  error ? error : strerror(errno));
+    /* a child that stopped reading is reported by its exit status
+     * (bounce_out_close), as exim4 does, not here */
+    bool gone = errno == EPIPE || (error && strstr(error, strerror(EPIPE)));
+    if (!gone)
+      log_write_msg(dm->m.id, LOG_MAIN, "error while writing the returned message: %s",
+                    error ? error : strerror(errno));
     return false;
   }
   fprintf(f, "\n--%s--\n", boundary);

@@ -360,6 +360,12 @@ t_pipe:
   headers_add = X-Host: $host
 """
 
+# a report's submission refused by acl_not_smtp (the child exits 1)
+REFUSE_BOUNCE_MAIN = "acl_not_smtp = ns\nbegin acl\nns:\n  deny senders = :\n  accept\n"
+REFUSE_DSN_MAIN = ("dsn_advertise_hosts = *\nacl_smtp_rcpt = acc\nacl_not_smtp = ns\nbegin acl\nacc:\n  accept\n"
+                   "ns:\n  deny senders = :\n  accept\n")
+REFUSE_ALL_MAIN = "acl_not_smtp = ns\nbegin acl\nns:\n  deny senders = : c@test.example\n  accept\n"
+
 SIZE_INPUT = "Subject: hi\n\nbody\n.dot\nFrom x\n"
 
 CASES = {
@@ -612,4 +618,14 @@ CASES = {
                                   routers=LOCAL_HOSTS_ROUTERS, transports=LOCAL_HOSTS_TRANSPORTS,
                                   retry="* * F,1h,10m\n",
                                   args=["-odi", "p@test.example", "q@test.example", "r@test.example", "s@test.example"]),
+    # a refused failure report: "Process failed (1) when writing error
+    # message", the message completes; a refused success report: no line;
+    # a refused reception error report: "Child mail process returned status 1"
+    "bounce_refused": dict(main=REFUSE_BOUNCE_MAIN, args=["-odi", "-f", "c@test.example", "a@test.example",
+                                                          "x@test.example"]),
+    "dsn_refused": dict(main=REFUSE_DSN_MAIN, args=["-bs", "-odi"],
+                        input=SMTP_ONE.replace("<s@x.example>", "<c@test.example>").replace(
+                            "<a@test.example>", "<a@test.example> NOTIFY=SUCCESS")),
+    "moan_refused": dict(main=REFUSE_ALL_MAIN, args=["-odi", "-f", "c@test.example", "a@test.example"],
+                         no_mail=True),
 }

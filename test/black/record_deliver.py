@@ -54,7 +54,8 @@ def record(name, case):
         p = subprocess.run(["/usr/sbin/exim4", "-C", str(conf)] + extra, capture_output=True, text=True)
     time.sleep(0.5)
     raw = (DIR / "spool" / "log" / "mainlog").read_text()
-    first = re.findall(r"^\S+ \S+ (\S+) <= ", raw, re.M)[0]
+    ids = re.findall(r"^\S+ \S+ (\S+) <= ", raw, re.M)
+    first = ids[0] if ids else "NONE"   # a message refused at reception
     ml = None
     qdir = DIR / "spool" / case.get("queue", "")   # a named queue's directory
     for d in ("msglog", "msglog.OLD"):
