@@ -172,7 +172,7 @@ bool bounce_out_close(bounce_out *o, bool ok) {
     log_write_msg(o->dm->m.id, LOG_MAIN, "Process failed (%d) when writing error message to %s", status, o->to);
     return true;
   }
-  if (status > 0 && strcmp(o->what, "DSN") == 0) return true;
+  if (status > 0) return true;   /* a warning or a success report */
   log_write_msg(o->dm->m.id, LOG_MAIN | LOG_PANIC, "Process failed when sending %s to %s", o->what, o->to);
   return false;
 }

@@ -89,8 +89,8 @@ bool bounce_out_open(bounce_out *o, const deliver_msg *dm, const char *what, con
  * take the message, logged "Process failed when sending <what> to <to>"
  * (main and panic logs).  A child that exits with a status (refused it) is
  * taken as done: for a failure report ("message") logged "Process failed
- * (<status>) when writing error message to <to>", for a "DSN" not at all
- * (exim4). */
+ * (<status>) when writing error message to <to>", for a "warning" or a
+ * "DSN" not at all (exim4). */
 bool bounce_out_close(bounce_out *o, bool ok);
 
 /* The Message-ID: header's value of the message, or NULL. */

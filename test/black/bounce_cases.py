@@ -226,9 +226,14 @@ CASES = [
      "oe", S, ["-oee", "good@example.com"], MOAN_BIG),
     ("moan_bad_arg", "", "oe", S, ["-oem", "a@b@c"], MOAN_BIG),
     ("moan_bad_arg_oee", "", "oe", S, ["-oee", "good@example.com, a@b@c"], MOAN_BIG),
+    # the submission child exits 1 (exim_path a script doing that): a
+    # warning's refusal is not logged (a failure report's: deliver case
+    # bounce_refused)
+    ("warn_refused", "delay_warning = 1h\nexim_path = @DIR@/fail.sh", "warn4000", S, ["later@later.example"], MSG),
 ]
 
 FILES = {
+    "fail.sh": "#!/bin/sh\nexit 1\n",   # an exim_path refusing every submission (made executable)
     "bounce.txt": ("Subject: Undeliverable: $h_subject\nX-Bounce-To: $bounce_recipient\n****\n"
                    "Your message could not be delivered (limit $bounce_return_size_limit).\n"
                    "Failed:\n****\nText from the transport:\n****\n----- copy -----\n****\n"

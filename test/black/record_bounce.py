@@ -28,6 +28,8 @@ def setup(main):
         os.chmod(DIR + d, 0o777)
     for name, text in FILES.items():
         Path(DIR, name).write_text(text)
+        if name.endswith(".sh"):
+            os.chmod(Path(DIR, name), 0o755)
     conf = Path(DIR, "conf")
     conf.write_text(CONF.replace("@MAIN@", main).replace("@DIR@", DIR))
     os.chmod(conf, 0o644)
