@@ -384,8 +384,10 @@ static void write_one(int which, const char *stamp, const char *text) {
 }
 
 /* The log_selector name of the line being written (log_write_sel), shown
- * by -v and -d as "LOG: <name> MAIN"; NULL for lines written always. */
+ * by -v and -d as "LOG: <name> MAIN"; NULL for lines written always.
+ * line_echo_only: that selector is off, so the line is only shown. */
 static const char *line_selector;
+static bool line_echo_only;
 
 static void vlog_files(const char *id, unsigned flags, const char *headers, const char *fmt, va_list ap) {
   gstring *stamp = timestamp(NULL);
@@ -411,6 +413,7 @@ static void vlog_files(const char *id, unsigned flags, const char *headers, cons
             line_selector ? " " : "", g_str(v));
     fflush(debug_file ? debug_file : stderr);
   }
+  if (line_echo_only) return;
   bool to_reject = (flags & LOG_REJECT) && cfg.write_rejectlog;
   bool to_panic = (flags & LOG_PANIC) != 0;
   bool to_main = (flags & (LOG_MAIN | LOG_REJECT)) && !(flags & LOG_NOMAIN);
@@ -533,12 +536,16 @@ void log_write_msg(const char *id, unsigned flags, const char *fmt, ...) {
   if (flags & LOG_DIE) exit(EXIT_FAILURE);
 }
 
-void log_write_sel(const char *selector, const char *id, unsigned flags, const char *fmt, ...) {
+void log_write_sel(const char *selector, bool on, const char *id, unsigned flags, const char *fmt, ...) {
+  /* off: only -v / -d see it, and only once the log files are in use */
+  if (!on && (!files_mode || !(debug_selector & (D_v | D_any)))) return;
   va_list ap;
   va_start(ap, fmt);
   line_selector = selector;
+  line_echo_only = !on;
   vlog(id, flags, NULL, fmt, ap);
   line_selector = NULL;
+  line_echo_only = false;
   va_end(ap);
 }
 

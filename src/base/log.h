@@ -33,10 +33,11 @@ void log_panic_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), no
 void log_write_msg(const char *id, unsigned flags, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* A line written because of log_selector item `selector` (a name such as
- * "skip_delivery", "queue_run"): -v and -d show it as "LOG: <name> MAIN",
- * as exim4 does.  The caller checks the selector itself. */
-void log_write_sel(const char *selector, const char *id, unsigned flags, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+ * "skip_delivery", "queue_run"), `on` being that item's state: -v and -d
+ * show it as "LOG: <name> MAIN" even when it is off, as exim4 does; the
+ * log files get it only when on. */
+void log_write_sel(const char *selector, bool on, const char *id, unsigned flags, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 /* A rejection: the line to the main and reject logs; in the reject log it
  * is followed by `headers` (the message's header lines, already in the
  * form to log, newline-separated; NULL when not read yet). */

@@ -2,7 +2,7 @@
  * option list in exim(8)).
  *
  * Entry points: cmdline_parse(), cmdline_conflict(), cmdline_has_action(),
- * cmdline_is_msgid(), cmdline_debug_option().
+ * cmdline_is_msgid(), cmdline_debug_option(), cmdline_arguments_text().
  *
  * Each option follows Exim's argument rule exactly: some take their value
  * attached or as the next argument (-f addr / -faddr), some only as the next
@@ -694,4 +694,26 @@ const char *cmdline_conflict(const cmdline_state *st) {
       (st->smtp_input && (st->sender_address || filter || st->extract_recipients)) ||
       (st->msg_action == MSG_LOAD && (!st->expansion_test || st->expansion_test_message));
   return bad ? "exim: incompatible command-line options or arguments" : NULL;
+}
+
+/* One argument as the "arguments" log line shows it: control bytes other
+ * than tab and 8-bit bytes as \n, \r or three octal digits; the result in
+ * double quotes when it is empty or holds a space or tab. */
+static gstring *argument_text(gstring *g, const char *arg) {
+  gstring *a = g_new(strlen(arg) + 3, is_tainted(arg));
+  for (const unsigned char *p = (const unsigned char *)arg; *p; p++) {
+    if (*p == '\n') a = g_cat(a, "\\n");
+    else if (*p == '\r') a = g_cat(a, "\\r");
+    else if ((*p < 32 && *p != '\t') || *p >= 127) a = g_fmt(a, "\\%03o", *p);
+    else a = g_catc(a, (char)*p);
+  }
+  const char *t = g_str(a);
+  bool quote = !*t || strpbrk(t, " \t");
+  return g_fmt(g, quote ? "\"%s\"" : "%s", t);
+}
+
+const char *cmdline_arguments_text(int argc, char **argv) {
+  gstring *g = g_fmt(NULL, "%d args:", argc);
+  for (int i = 0; i < argc; i++) g = argument_text(g_catc(g, ' '), argv[i]);
+  return g_str(g);
 }

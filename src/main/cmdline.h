@@ -187,4 +187,8 @@ bool cmdline_is_msgid(const char *s);
  * default set, "=N" a number, else +name/-name items.  NULL or the error line. */
 const char *cmdline_debug_option(const char *spec, uint64_t *bits);
 
+/* "N args: argv[0] ..." for log_selector +arguments: each argument with
+ * non-printing bytes escaped, quoted when empty or holding white space. */
+const char *cmdline_arguments_text(int argc, char **argv);
+
 #endif

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "../base/log.h"
+#include "../base/log_selector.h"
 #include "../base/store.h"
 #include "../base/str.h"
 #include "../config/main_config.h"
@@ -103,6 +104,9 @@ static int run_bi_command(const cmdline_state *st, const caller *c) {
   return EXIT_FAILURE;
 }
 
+static int main_argc;         /* for the arguments log line */
+static char **main_argv;
+
 /* Leave stderr for the log files of log_file_path (spec 53.1); the path
  * is expanded first, and a failure is a panic, as in Exim.  -L names the
  * syslog process instead of syslog_processname. */
@@ -122,6 +126,11 @@ static void open_logs(const char *syslog_name, bool exim_known, uid_t uid, gid_t
                      .set_owner = exim_known, .uid = uid, .gid = gid};
   const char *err = log_open_files(&ls);
   if (err) log_write(LOG_PANIC | LOG_DIE, "%s", err);
+  if (LOGGING(arguments)) {   /* spec 53.15: cwd and the arguments, once the log is open */
+    char *cwd = getcwd(NULL, 0);
+    log_write(LOG_MAIN, "cwd=%s %s", cwd ? cwd : "", cmdline_arguments_text(main_argc, main_argv));
+    free(cwd);
+  }
 }
 
 /* Debug lines written once the configuration is read. */
@@ -139,6 +148,7 @@ int main(int argc, char **argv) {
   caller me;
   const char *err;
 
+  main_argc = argc, main_argv = argv;
   if ((err = cmdline_parse(argc, argv, &st))) fail(err);
   if (st.help) {
     print_help();
@@ -228,7 +238,10 @@ int main(int argc, char **argv) {
     bi_help(stderr);
     return EXIT_FAILURE;
   }
-  if (st.bi_option) return run_bi_command(&st, &me);
+  if (st.bi_option) {
+    if (LOGGING(arguments)) open_logs(st.syslog_name, exim_known, exim_uid, exim_gid);
+    return run_bi_command(&st, &me);
+  }
 
   /* ---- permission checks that come before the mode's own work ---- */
   bool prod = st.msg_action == MSG_DELIVER || st.queue_interval >= 0;
@@ -264,6 +277,8 @@ int main(int argc, char **argv) {
                            st.filter_prefix, st.filter_suffix, st.sender_address, st.verbose);
   if (st.host_checking) return smtp_session_main(&st, &me, trusted);
   if (st.malware_test) not_yet("-bmalware (malware scanning)", "the content-scanning module");
+  if ((st.list_queue || st.count_queue) && LOGGING(arguments))   /* exim4 logs these two too */
+    open_logs(st.syslog_name, exim_known, exim_uid, exim_gid);
   if (st.list_queue) return queue_list_main(&st, argc, argv);
   if (st.count_queue) return queue_count_main(&st);
   if (st.test_retry_arg >= 0)

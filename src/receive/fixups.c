@@ -116,7 +116,7 @@ static void extract_recipients(rcv_msg *r, bool resent, char **args, int nargs) 
                                                                   ? mainconf.qualify_recipient
                                                                   : qualify_domain());
       if (in_args(args, nargs, a)) continue;
-      rcv_add_recipient(r, a);
+      rcv_add_recipient(r, a, it.address);
     }
     if (which == 2) h->type = '*';
   }

@@ -40,7 +40,10 @@ static int data_phase(rcv_msg *r, gstring **reply, bool *all_rejected) {
       *reply = g_fmt(*reply, "%d PRDR R=<%s> %s\r\n", code, rc.address, word);
       log_write_msg(m->id, LOG_MAIN, "PRDR R=<%s> %s", rc.address, word);
     }
-    if (res == ACL_OK) m->recipients[kept++] = rc;
+    if (res == ACL_OK) {
+      r->rcpt_given[kept] = r->rcpt_given[i];
+      m->recipients[kept++] = rc;
+    }
     else if (code == 450) *all_rejected = false;
   }
   m->recipients_count = kept;

@@ -34,6 +34,8 @@
 typedef struct rcv_msg {
   smtp_conn *c;
   spool_msg m;                  /* envelope and headers as they will be written */
+  const char **rcpt_given;      /* m.recipients as given, before qualifying and rewriting
+                                   (the "for" list of received_recipients) */
   struct timeval tv;            /* reception start (the id's time) */
   bool no_files;                /* -bh: nothing is written */
   const char *queue_name;       /* queue = NAME before reception (NULL: the default queue) */
@@ -162,7 +164,7 @@ long rcv_size_limit(void);
  * reject log after a rejection of the message's content. */
 char *rcv_reject_log_text(rcv_msg *r, const char *sender);
 /* Add a recipient to m (copied). */
-void rcv_add_recipient(rcv_msg *r, const char *address);
+void rcv_add_recipient(rcv_msg *r, const char *address, const char *given);
 /* Apply the headers queued by ACLs (c->env.acl_added_headers) and removals. */
 void rcv_apply_acl_headers(rcv_msg *r);
 

@@ -58,13 +58,15 @@ static int fail(const char *fmt, ...) {
 }
 
 /* Every address of the arguments (an argument may hold a comma list),
- * qualified; NULL, or on a bad one its error with *bad_arg set to the
- * whole argument that held it (as exim4 names it). */
-static const char *collect_recipients(int argc, char **argv, int first, char ***list, int *count,
-                                      const char **bad_arg) {
+ * qualified (*given: each as it was written, for the log); NULL, or on a
+ * bad one its error with *bad_arg set to the whole argument that held it
+ * (as exim4 names it). */
+static const char *collect_recipients(int argc, char **argv, int first, char ***list, char ***given,
+                                      int *count, const char **bad_arg) {
   const char *qr = mainconf.qualify_recipient ? mainconf.qualify_recipient : mainconf.qualify_domain;
   int n = 0, size = 8;
   char **out = store_get(sizeof(char *) * (size_t)size, false);
+  char **as_given = store_get(sizeof(char *) * (size_t)size, false);
   for (int i = first; i < argc; i++) {
     const char *s = argv[i];
     while (*s) {
@@ -81,16 +83,22 @@ static const char *collect_recipients(int argc, char **argv, int first, char ***
         *bad_arg = argv[i];
         return err;
       }
+      const char *written = a;
       if (!dom) a = address_qualify(a, qr ? qr : "");
       if (n == size) {
         char **bigger = store_get(sizeof(char *) * (size_t)(size *= 2), false);
+        char **bigger_given = store_get(sizeof(char *) * (size_t)size, false);
         memcpy(bigger, out, sizeof(char *) * (size_t)n);
+        memcpy(bigger_given, as_given, sizeof(char *) * (size_t)n);
         out = bigger;
+        as_given = bigger_given;
       }
+      as_given[n] = (char *)written;
       out[n++] = a;
     }
   }
   *list = out;
+  *given = as_given;
   *count = n;
   return NULL;
 }
@@ -151,6 +159,17 @@ static bool read_stdin(rcv_msg *r, bool dot_ends, long limit, int timeout) {
   }
   if (dot_pending) feed(r, ".", 1, limit);
   return true;
+}
+
+/* After a receive timeout exim4 reads on, discarding, to the end of its
+ * input before it logs and gives up; so do we. */
+static void drain_stdin(void) {
+  char buf[8192];
+  for (;;) {
+    ssize_t n = read(0, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+  }
 }
 
 /* May this caller set the sender to s (spec 5, -f; untrusted_set_sender)? */
@@ -283,10 +302,10 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
 
   /* Recipients are checked before anything is read; a malformed one is
    * mailed back with what standard input holds (-oem/-oee). */
-  char **rcpts = NULL;
+  char **rcpts = NULL, **rcpts_given = NULL;
   int nrcpts = 0;
   const char *bad_arg = NULL;
-  err = collect_recipients(argc, argv, st->recipients_arg, &rcpts, &nrcpts, &bad_arg);
+  err = collect_recipients(argc, argv, st->recipients_arg, &rcpts, &rcpts_given, &nrcpts, &bad_arg);
   if (err) {
     if (mails_errors(st)) {
       if (!*sender) {
@@ -348,11 +367,12 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
   r.fullname_given = st->sender_fullname != NULL;
   r.local_error = m->localerror = st->local_error_message;
   if (!r.extract)
-    for (int i = 0; i < nrcpts; i++) rcv_add_recipient(&r, rcpts[i]);
+    for (int i = 0; i < nrcpts; i++) rcv_add_recipient(&r, rcpts[i], rcpts_given[i]);
 
   long limit = rcv_size_limit();
   int timeout = st->receive_timeout >= 0 ? st->receive_timeout : mainconf.receive_timeout;
   if (!read_stdin(&r, st->dot_ends, limit, timeout)) {
+    drain_stdin();
     log_write_msg(m->id, LOG_MAIN, "timed out while reading local message");
     rcv_abandon(&r);
     return fail("timed out while reading - message abandoned");

@@ -49,6 +49,11 @@ static const char *subject_text(const char *raw) {
   return d ? d : g_str(g);
 }
 
+/* RT=: from the start of reception to the message's completion. */
+static const char *receive_time(const spool_msg *m) {
+  return conn_elapsed_text((m->complete_sec - m->received_sec) * 1000000L + (m->complete_usec - m->received_usec));
+}
+
 const char *rcv_log_arrival(rcv_msg *r) {
   smtp_conn *c = r->c;
   spool_msg *m = &r->m;
@@ -87,6 +92,7 @@ const char *rcv_log_arrival(rcv_msg *r) {
   long dsize = MESSAGE_ID_LENGTH + 3 + r->body_size;
   g = g_fmt(g, " S=%ld", spool_message_size(m, dsize));
   if (LOGGING(8bitmime)) g = g_fmt(g, " M8S=%d", c->env.body_type == 8 ? 8 : c->env.body_type == 7 ? 7 : 0);
+  if (LOGGING(receive_time)) g = g_fmt(g, " RT=%s", receive_time(m));
   if (r->msgid_header && LOGGING(msg_id) && (!r->msgid_created || LOGGING(msg_id_created)))
     g = g_fmt(g, " id%s=%s", r->msgid_created ? "*" : "", r->msgid_header);
   if (r->queue_name) g = g_fmt(g, " Q=%s", r->queue_name);
@@ -94,7 +100,7 @@ const char *rcv_log_arrival(rcv_msg *r) {
   if (LOGGING(received_sender)) g = g_fmt(g, " from <%s>", m->sender ? m->sender : "");
   if (LOGGING(received_recipients) && m->recipients_count) {
     g = g_cat(g, " for");
-    for (int i = 0; i < m->recipients_count; i++) g = g_fmt(g, " %s", m->recipients[i].address);
+    for (int i = 0; i < m->recipients_count; i++) g = g_fmt(g, " %s", r->rcpt_given[i]);
   }
   log_write_msg(m->id, LOG_MAIN, "%s", g_str(g));
   return g_str(g) + 3;

@@ -243,13 +243,19 @@ char *rcv_reject_log_text(rcv_msg *r, const char *sender) {
 
 /* ------------------------------------------------------------ recipients */
 
-void rcv_add_recipient(rcv_msg *r, const char *address) {
+void rcv_add_recipient(rcv_msg *r, const char *address, const char *given) {
   spool_msg *m = &r->m;
   if (m->recipients_count % 16 == 0) {
     spool_recipient *n = store_get(sizeof *n * (size_t)(m->recipients_count + 16), false);
-    if (m->recipients_count) memcpy(n, m->recipients, sizeof *n * (size_t)m->recipients_count);
+    const char **gv = store_get(sizeof *gv * (size_t)(m->recipients_count + 16), false);
+    if (m->recipients_count) {
+      memcpy(n, m->recipients, sizeof *n * (size_t)m->recipients_count);
+      memcpy(gv, r->rcpt_given, sizeof *gv * (size_t)m->recipients_count);
+    }
     m->recipients = n;
+    r->rcpt_given = gv;
   }
+  r->rcpt_given[m->recipients_count] = str_copy(given ? given : address);
   spool_recipient *rc = &m->recipients[m->recipients_count++];
   memset(rc, 0, sizeof *rc);
   rc->address = str_copy(address);

@@ -54,7 +54,7 @@ static void setup_envelope(rcv_msg *r, smtp_conn *c) {
   m->originator_gid = getgid();
   m->sender = (char *)(c->env.sender ? c->env.sender : "");
   for (int i = 0; i < c->env.recipients_count; i++) {
-    rcv_add_recipient(r, c->env.recipients[i].address);
+    rcv_add_recipient(r, c->env.recipients[i].address, NULL);
     spool_recipient *d = &m->recipients[m->recipients_count - 1];
     const spool_recipient *s = &c->env.recipients[i];
     d->orcpt = s->orcpt;
@@ -106,8 +106,10 @@ void receive_smtp_message(smtp_conn *c, receive_body_fn body, void *body_ctx, re
       reply(res, "421 %s SMTP incoming data timeout - closing connection.",
             mainconf.primary_hostname ? mainconf.primary_hostname : "");
     } else {
+      /* exim4: "(after header)" when the input ended at the start of a
+       * line behind complete header lines, "(header)" inside one */
       log_write(LOG_MAIN, "SMTP connection from %s lost while reading message data%s", peer_text(c, true),
-                r.in_body ? "" : " (header)");
+                r.in_body ? "" : r.hdr->len && !r.line->len ? " (after header)" : " (header)");
       reply(res, "421 Lost incoming connection%s", "");
     }
     return;

@@ -10,10 +10,13 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "base/log_selector.h"
 #include "base/store.h"
+#include "base/str.h"
+#include "config/option.h"
 #include "expand/variables.h"
 
 smtp_conn *conn_current;
@@ -38,7 +41,10 @@ void conn_init(smtp_conn *c, int in_fd, int out_fd, int timeout) {
   c->out_fd = out_fd;
   c->writefn = plain_write;
   c->outbuf = g_new(1024, false);
-  c->start = time(NULL);
+  struct timeval now;
+  gettimeofday(&now, NULL);
+  c->start = now.tv_sec;
+  c->start_usec = (long)now.tv_usec;
   c->connection_max_messages = -1;
   c->env.declared_size = -1;
 }
@@ -133,9 +139,17 @@ void conn_publish(const smtp_conn *c) {
   expand_var_set("proxy_external_port", num(c->proxy_external_port));
 }
 
+const char *conn_elapsed_text(long us) {
+  if (us < 0) us = 0;
+  long sec = us / 1000000L;
+  if (LOGGING(millisec) && sec < 5) return str_sprintf("%ld.%03lds", sec, us % 1000000L / 1000);
+  return option_format_time((int)sec);
+}
+
 gstring *conn_host_text(gstring *g, const smtp_conn *c) {
   if (!c->host_address) {
-    if (c->login) g = g_fmt(g, "U=%s", c->login);
+    /* the ident (-oMt of a trusted caller, else the login), as exim4 */
+    if (c->ident || c->login) g = g_fmt(g, "U=%s", c->ident ? c->ident : c->login);
     return g;
   }
   g = g_fmt(g, "H=%s", fullhost(c));

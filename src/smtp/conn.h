@@ -178,6 +178,7 @@ typedef struct smtp_conn {
 
   /* --- counters and limits --- */
   time_t start;
+  long start_usec;              /* microseconds of the start, for D= with millisec */
   int messages_received;        /* accepted on this connection */
   int unknown_commands;         /* against smtp_max_unknown_commands */
   int synprot_errors;           /* against smtp_max_synprot_errors */
@@ -221,5 +222,9 @@ void conn_publish(const smtp_conn *c);
  * "H=name (helo) [ip]:port I=[ip]:port U=ident" (only the parts that
  * apply; "U=login" for local input).  Appended to g. */
 gstring *conn_host_text(gstring *g, const smtp_conn *c);
+/* A time difference (microseconds) as the log shows D= and RT=: with
+ * log_selector millisec and under five seconds "0.002s", else Exim's time
+ * form ("5s", "1m3s"). */
+const char *conn_elapsed_text(long usec);
 
 #endif

@@ -114,16 +114,11 @@ static void history_add(smtp_session *s, const char *name) {
 }
 
 /* Exim's elapsed-time form: 1w2d3h4m5s, "0s" for nothing. */
-static const char *duration(time_t secs) {
-  if (secs <= 0) return "0s";
-  static const struct { int n; char u; } units[] = {{604800, 'w'}, {86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}};
-  gstring *g = NULL;
-  for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-    if (secs >= units[i].n) {
-      g = g_fmt(g, "%ld%c", (long)(secs / units[i].n), units[i].u);
-      secs %= units[i].n;
-    }
-  return g_str(g);
+/* D=: the connection's age (conn_elapsed_text). */
+static const char *duration(const smtp_conn *c) {
+  struct timeval now;
+  gettimeofday(&now, NULL);
+  return conn_elapsed_text((long)(now.tv_sec - c->start) * 1000000L + ((long)now.tv_usec - c->start_usec));
 }
 
 const char *smtp_hostname(const smtp_conn *c) {
@@ -191,9 +186,13 @@ bool smtp_host_in(const smtp_conn *c, const char *list, const char *option_name)
 }
 
 void smtp_host_options(smtp_conn *c) {
-  c->unqualified_sender_ok = smtp_host_in(c, mainconf.sender_unqualified_hosts, "sender_unqualified_hosts");
+  /* Local input without a host (-oMa makes it a remote host's, as exim4)
+     may use unqualified addresses; a host only when listed. */
+  bool local = c->local && !c->host_address;
+  c->unqualified_sender_ok =
+      local || smtp_host_in(c, mainconf.sender_unqualified_hosts, "sender_unqualified_hosts");
   c->unqualified_recipient_ok =
-      smtp_host_in(c, mainconf.recipient_unqualified_hosts, "recipient_unqualified_hosts");
+      local || smtp_host_in(c, mainconf.recipient_unqualified_hosts, "recipient_unqualified_hosts");
   c->helo_verify_required = smtp_host_in(c, mainconf.helo_verify_hosts, "helo_verify_hosts");
   c->helo_verify_try = smtp_host_in(c, mainconf.helo_try_verify_hosts, "helo_try_verify_hosts");
   c->helo_junk_ok = smtp_host_in(c, mainconf.helo_accept_junk_hosts, "helo_accept_junk_hosts");
@@ -352,6 +351,16 @@ static void cmd_unknown(smtp_session *s) {
 /* ------------------------------------------------------------------ */
 /* Transactions                                                         */
 
+void smtp_log_incomplete(smtp_session *s, const char *why) {
+  smtp_conn *c = s->c;
+  if (!LOGGING(smtp_incomplete_transaction) || !c->env.mail_seen) return;
+  gstring *g = g_fmt(NULL, "%s incomplete transaction (%s) from <%s>", smtp_host_text(c), why,
+                     c->env.sender ? c->env.sender : "");
+  if (c->env.recipients_count) g = g_cat(g, " for");
+  for (int i = 0; i < c->env.recipients_count; i++) g = g_fmt(g, " %s", c->env.recipients[i].address);
+  log_write(LOG_MAIN, "%s", g_str(g));
+}
+
 void smtp_reset_transaction(smtp_session *s) {
   smtp_reset_envelope(s);
   acl_reset_message();
@@ -368,12 +377,14 @@ void smtp_reset_envelope(smtp_session *s) {
 }
 
 static void cmd_rset(smtp_session *s) {
+  smtp_log_incomplete(s, "RSET");
   smtp_reset_transaction(s);
   smtp_reply(s, 250, "Reset OK");
 }
 
 void smtp_cmd_quit(smtp_session *s) {
   smtp_conn *c = s->c;
+  smtp_log_incomplete(s, "QUIT");
   if (mainconf.acl_smtp_quit) {
     const char *user_msg = NULL, *log_msg = NULL;
     int rc = acl_check(ACL_WHERE_QUIT, NULL, mainconf.acl_smtp_quit, &user_msg, &log_msg);
@@ -429,15 +440,18 @@ static void lost_connection(smtp_session *s, smtp_in_result r) {
     return;
   }
   /* EOF or read error */
+  smtp_log_incomplete(s, "connection lost");
   s->exit_code = 1;
   closing_reply(s, 421, "connection-lost", str_sprintf("%s lost input connection", smtp_hostname(c)));
   if (c->env.mail_seen) {
     if (LOGGING(lost_incoming_connection))
-      log_write(LOG_MAIN, "unexpected disconnection while reading SMTP command from %s D=%s", smtp_call_from(c),
-                duration(time(NULL) - c->start));
+      /* exim4 says "EOF" for local input without a host address */
+      log_write(LOG_MAIN, "unexpected %s while reading SMTP command from %s D=%s",
+                c->host_address ? "disconnection" : "EOF", host_and_ident(c),
+                duration(c));
   }
   else if (LOGGING(smtp_connection) && !s->nolog)
-    log_write(LOG_MAIN, "SMTP connection from %s lost D=%s", smtp_call_from(c), duration(time(NULL) - c->start));
+    log_write(LOG_MAIN, "SMTP connection from %s lost D=%s", smtp_call_from(c), duration(c));
 }
 
 /* XCLIENT (optional part, src/smtp/xclient.c): the hook checks, applies
@@ -648,7 +662,7 @@ int smtp_session_run(smtp_conn *c) {
   if (!s->quit) run_notquit(s, s->notquit_reason ? s->notquit_reason : "connection-lost");
   if (LOGGING(smtp_no_mail) && c->messages_received == 0 && !s->any_mail)
     log_write(LOG_MAIN, "no MAIL in %sSMTP connection from %s D=%s %s", c->tls.active ? "TLS " : "",
-              host_and_ident(c), duration(time(NULL) - c->start), smtp_history(s));
+              host_and_ident(c), duration(c), smtp_history(s));
   conn_flush(c);
   if (c->tls.active && tls_ops_hooks) tls_ops_hooks->server_close(c);
   conn_current = NULL;

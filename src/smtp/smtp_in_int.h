@@ -148,6 +148,9 @@ int smtp_bsmtp_run(smtp_conn *c);                          /* smtp_in_bsmtp.c */
 
 /* Reset the transaction (RSET, HELO/EHLO, after a message). */
 void smtp_reset_transaction(smtp_session *s);
+/* log_selector +smtp_incomplete_transaction: when a MAIL was accepted,
+ * "<host> incomplete transaction (<why>) from <sender> [for rcpt...]". */
+void smtp_log_incomplete(smtp_session *s, const char *why);               /* smtp_in.c */
 /* The same without clearing $acl_m* (HELO/EHLO clears them only once its
  * ACL has run, as exim4). */
 void smtp_reset_envelope(smtp_session *s);

@@ -228,12 +228,13 @@ void smtp_cmd_mail(smtp_session *s) {
     return;
   }
   if (*addr && dom == 0) {
-    if (c->local || c->unqualified_sender_ok) {
+    if (c->unqualified_sender_ok) {
       addr = address_qualify(addr, mainconf.qualify_domain);
     } else {
       /* exim4's smtp_syntax_error line for this one has its own form */
-      if (LOGGING(smtp_syntax_error))
-        log_write(LOG_MAIN, "unqualified sender rejected: <%s> %s", addr, smtp_host_text(c));
+      /* the reject log always, the main log with smtp_syntax_error (exim4) */
+      log_write(LOG_REJECT | (LOGGING(smtp_syntax_error) ? 0 : LOG_NOMAIN), "unqualified sender rejected: <%s> %s",
+                addr, smtp_host_text(c));
       smtp_reply(s, 501, "%s: sender address must contain a domain", text);   /* not counted (exim4) */
       return;
     }
@@ -382,11 +383,12 @@ void smtp_cmd_rcpt(smtp_session *s) {
   }
   if (dom == 0) {
     /* RFC 5321: RCPT TO:<postmaster> (any case) is accepted unqualified. */
-    if (str_eqic(addr, "postmaster") || c->local || c->unqualified_recipient_ok) {
+    if (str_eqic(addr, "postmaster") || c->unqualified_recipient_ok) {
       addr = address_qualify(addr, mainconf.qualify_recipient ? mainconf.qualify_recipient : mainconf.qualify_domain);
     } else {
-      if (LOGGING(smtp_syntax_error))
-        log_write(LOG_MAIN, "unqualified recipient rejected: <%s> %s", addr, smtp_host_text(c));
+      /* the reject log always, the main log with smtp_syntax_error (exim4) */
+      log_write(LOG_REJECT | (LOGGING(smtp_syntax_error) ? 0 : LOG_NOMAIN), "unqualified recipient rejected: <%s> %s",
+                addr, smtp_host_text(c));
       /* answered and remembered, but not counted (exim4) */
       size_t before = c->outbuf->len;
       smtp_reply(s, 501, "%s: recipient address must contain a domain", text);

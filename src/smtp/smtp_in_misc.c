@@ -56,9 +56,10 @@ void smtp_cmd_vrfy(smtp_session *s, bool expn) {
       smtp_synprot_error(s, 501, err, "%s: %s", s->cmd_args, err);
       return;
     }
-    if (dom == 0 && !c->local && !c->unqualified_recipient_ok) {
-      if (LOGGING(smtp_syntax_error))
-        log_write(LOG_MAIN, "unqualified verify rejected: <%s> %s", addr, smtp_host_text(c));
+    if (dom == 0 && !c->unqualified_recipient_ok) {
+      /* the reject log always, the main log with smtp_syntax_error (exim4) */
+      log_write(LOG_REJECT | (LOGGING(smtp_syntax_error) ? 0 : LOG_NOMAIN), "unqualified verify rejected: <%s> %s",
+                addr, smtp_host_text(c));
       smtp_reply(s, 501, "%s: recipient address must contain a domain", s->cmd_args);   /* not counted */
       return;
     }
@@ -319,6 +320,7 @@ void smtp_cmd_starttls(smtp_session *s) {
     smtp_reply(s, 454, "TLS currently unavailable");
     return;
   }
+  smtp_log_incomplete(s, "STARTTLS");
   smtp_reply(s, 220, "TLS go ahead");
   conn_flush(c);
   /* The TLS layer discards cleartext pipelined behind STARTTLS. */

@@ -12,6 +12,7 @@ A case: name -> dict with
   conf   extra main-section lines (added to BASE)
   acl    "begin acl" section text, or absent
   user   "nobody" to run as that user (default: root)
+  rewrite "begin rewrite" section text, or absent
 """
 import re
 
@@ -160,6 +161,18 @@ CASES = {
                              input="Subject: s\nX\u00e9: v\nX\u007f: w\nX-After: 1\n\nbody\n"),
     "nul_in_body": dict(args=["-odq", "a@b.example"], input="Subject: z\n\na\0b\n"),
     "bad_recipient": dict(args=["-odq", "-oep", "a@b@c"], input=PLAIN),
+    # received_recipients: the addresses as written, before qualifying and rewriting
+    "rr_as_given": dict(args=["-odq", "c", "X Y <d@e.example>", "q@r.example, s"], input=PLAIN,
+                        conf="log_selector = +received_recipients\n",
+                        rewrite="c@test.example x@y.example T\nq@r.example z@y.example T\n"),
+    "rr_t_as_given": dict(args=["-odq", "-t"], conf="log_selector = +received_recipients\n",
+                          input="To: bob, Carol <carol>, x@y.example\nCc: dave\nSubject: t\n\nbody\n"),
+    # +arguments (cwd and argv, quoted and escaped) and +receive_time
+    "args_and_rt": dict(args=["-odq", "-F", "", "-oMt", "a\tb", "-oMs", "h \u00e9", "-oMr", "x\"y\\z",
+                              "-oMaa", "\x01\n", "a@b.example"], input=PLAIN,
+                        conf="log_selector = +arguments +receive_time\n"),
+    "args_and_rt_all": dict(args=["-odq", "a@b.example"], input=PLAIN,
+                            conf="log_selector = +all -pid -queue_time\n"),
 }
 
 
@@ -306,6 +319,37 @@ SMTP_CASES = {
     "smtp_size_limit": dict(args=["-odq", "-bs"] + HOST, input=smtp(*MAILRCPT, msg="Subject: s\r\n\r\n" + "z" * 200 + "\r\n"),
                             conf="message_size_limit = 100\n"),
     "smtp_bh": dict(args=["-odq", "-bh", "192.0.2.1"], input=smtp(*MAILRCPT)),
+    # +smtp_incomplete_transaction: RSET, QUIT, a lost connection; HELO/EHLO do not log it
+    "smtp_incomplete": dict(args=["-odq", "-bs"] + HOST, conf="log_selector = +smtp_incomplete_transaction\n",
+                            input="EHLO c\r\nMAIL FROM:<s@x.example>\r\nRCPT TO:<a@b.example>\r\n"
+                                  "RCPT TO:<b@b.example>\r\nRSET\r\nMAIL FROM:<s@x.example>\r\nRSET\r\n"
+                                  "MAIL FROM:<s@x.example>\r\nRCPT TO:<a@b.example>\r\nEHLO d\r\n"
+                                  "MAIL FROM:<>\r\nRCPT TO:<a@b.example>\r\nMAIL FROM:<t@x.example>\r\n"
+                                  "QUIT\r\n"),
+    "smtp_incomplete_lost": dict(args=["-odq", "-bs"] + HOST, conf="log_selector = +smtp_incomplete_transaction\n",
+                                 input="EHLO c\r\nMAIL FROM:<>\r\nRCPT TO:<a@b.example>\r\n"),
+    "smtp_lost_after_header": dict(args=["-odq", "-bs"] + HOST,
+                                   input="EHLO c\r\nMAIL FROM:<s@x.example>\r\nRCPT TO:<a@b.example>\r\n"
+                                         "DATA\r\nSubject: x\r\n y\r\n"),
+    "smtp_lost_in_header": dict(args=["-odq", "-bs"] + HOST,
+                                input="EHLO c\r\nMAIL FROM:<s@x.example>\r\nRCPT TO:<a@b.example>\r\n"
+                                      "DATA\r\nSubject: x"),
+    # -oMa makes -bs input a remote host's: unqualified addresses refused
+    "smtp_unqualified_oMa": dict(args=["-odq", "-bs"] + HOST,
+                                 input="EHLO c\r\nMAIL FROM:<s>\r\nVRFY c\r\nMAIL FROM:<s@x.example>\r\n"
+                                       "RCPT TO:<c>\r\nRCPT TO:<a@b.example>\r\nQUIT\r\n"),
+    "smtp_unqualified_local": dict(args=["-odq", "-bs"], conf="log_selector = +received_recipients\n",
+                                   input="EHLO c\r\nMAIL FROM:<s>\r\nRCPT TO:<c>\r\nDATA\r\nSubject: u\r\n"
+                                         "\r\nb\r\n.\r\nQUIT\r\n"),
+    "smtp_all_full": dict(args=["-odq", "-bs"] + HOST, conf="log_selector = +all -pid\n",
+                          input=smtp(*MAILRCPT, "RCPT TO:<c@d.example>") .replace("QUIT", "MAIL FROM:<s@x.example>\r\n"
+                                                                                "RCPT TO:<z@b.example>\r\nQUIT")),
+    "smtp_local_all_full": dict(args=["-odq", "-bs"], conf="log_selector = +all -pid\n",
+                                input=smtp(*MAILRCPT).replace("QUIT", "MAIL FROM:<s@x.example>\r\nQUIT")),
+    # local -bs without a host: "unexpected EOF" (a host's: "unexpected disconnection")
+    "smtp_local_eof_all": dict(args=["-odq", "-bs"], conf="log_selector = +all -pid\n",
+                               input="HELO c\r\nMAIL FROM:<>\r\n"),
+    "smtp_local_eof_nomail_all": dict(args=["-odq", "-bs"], conf="log_selector = +all -pid\n", input="HELO c\r\n"),
     "smtp_bh_data_deny": dict(args=["-odq", "-bh", "192.0.2.1"], input=smtp(*MAILRCPT),
                               conf="acl_smtp_data = data_deny\n",
                               acl="data_deny:\n  deny message = no thanks\n"),
@@ -324,6 +368,8 @@ _EPOCH = re.compile(r"^\d{10}( \d+)$", re.M)
 _USEC = re.compile(r"^(-received_time_usec) \.\d{6}$", re.M)
 _COMPLETE = re.compile(r"^(-received_time_complete) \d{10}\.\d{6}$", re.M)
 _FROZEN = re.compile(r"^(-frozen) \d{10}$", re.M)
+_RT = re.compile(r" (RT|D)=(\d+\.\d{3}|\d+)s")
+_MS = re.compile(r"^(<TS>)\.\d{3}", re.M)
 
 
 def receive_normalise(text: str, casedir: str) -> str:
@@ -335,6 +381,8 @@ def receive_normalise(text: str, casedir: str) -> str:
     text = _USEC.sub(r"\1 <USEC>", text)
     text = _COMPLETE.sub(r"\1 <TIME>.<USEC>", text)
     text = _FROZEN.sub(r"\1 <TIME>", text)
+    text = _RT.sub(lambda m: f" {m.group(1)}=" + ("<N.NNN>" if "." in m.group(2) else "<N>") + "s", text)
+    text = _MS.sub(r"\1.<MS>", text)
     return text
 
 
@@ -342,6 +390,8 @@ def case_conf(case: dict, casedir: str) -> str:
     text = BASE + case.get("conf", "")
     if "acl" in case:
         text += "\nbegin acl\n" + case["acl"]
+    if "rewrite" in case:
+        text += "\nbegin rewrite\n" + case["rewrite"]
     return text.replace("@DIR@", casedir)
 
 
@@ -387,4 +437,5 @@ def run_case(binary: str, name: str, casedir: str) -> str:
             where = "/".join(parts[:-1][:1] + (("<split>",) if len(parts) > 2 else ()))
             out.append(f"== {q.name}/{where} {f.name[-2:] if parts[0] == 'input' else 'msglog'}\n"
                        + (f.read_text(errors="replace") if parts[0] == "input" else ""))
-    return receive_normalise("".join(s if s.endswith("\n") else s + "\n" for s in out), casedir)
+    text = "".join(s if s.endswith("\n") else s + "\n" for s in out).replace(" args: " + binary + " ", " args: <EXIM> ")
+    return receive_normalise(text, casedir)

@@ -161,17 +161,25 @@ def test_exim4_lists_our_message(tmp_path):
 
 
 def test_receive_timeout_abandons_the_message(tmp_path):
-    """-or 1s with input that stalls: exim4's texts (local_timeout.out)."""
+    """-or 1s with input that stalls: exim4's texts (local_timeout.out),
+    written, as by exim4, only once the input has ended: after the timeout
+    the rest of standard input is read and thrown away."""
     d, conf = _conf(tmp_path)
     p = subprocess.Popen([EXIM, "-C", str(conf), "-odq", "-oep", "-or", "1s", "a@b.example"],
                          stdin=subprocess.PIPE, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
     p.stdin.write(b"Subject: t\n\npartial")
     p.stdin.flush()
     try:
-        err = p.stderr.read().decode()
-        rc = p.wait(timeout=20)
+        with pytest.raises(subprocess.TimeoutExpired):
+            p.wait(timeout=2.5)        # past the 1s timeout it still reads
+        p.stdin.write(b"more input after the timeout\n" * 1000)
+        p.stdin.flush()
+        mainlog = d / "spool" / "log" / "mainlog"
+        assert not mainlog.exists() or "timed out" not in mainlog.read_text()
     finally:
         p.stdin.close()
+    err = p.stderr.read().decode()
+    rc = p.wait(timeout=20)
     log = (d / "spool" / "log" / "mainlog").read_text()
     got = normalise_record(f"== rc\n{rc}\n== stderr\n{err}== mainlog\n{log}", str(d))
     assert got == (EXPECTED / "receive" / "local_timeout.out").read_text()

@@ -169,7 +169,7 @@ int main(void) {
   rcv_sink(&ok, "Subject: s\n\nbody\n", 17);
   rcv_end_input(&ok);
   ok.m.sender = "s@x.example";
-  rcv_add_recipient(&ok, "a@b.example");
+  rcv_add_recipient(&ok, "a@b.example", NULL);
   CHECK(rcv_commit(&ok));
   CHECK(files_in(dir) == 2);
   char cmd[600];
