@@ -344,8 +344,8 @@ static void route_pass(run *r, route_ctx *ctx) {
     if (r->o->queue_run && !r->o->forced && !retry_due(a, false, r->now)) {
       a->message = "retry time not reached";
       a->basic_errno = ERRNO_ROUTE_RETRY_NOT_DUE;
-      if (LOGGING(retry_defer))
-        log_write_sel("retry_defer", dm->m.id, LOG_MAIN, "== %s", g_str(dlv_defer_text(dm, a)));
+      log_write_sel("retry_defer", LOGGING(retry_defer), dm->m.id, LOG_MAIN, "== %s",
+                    g_str(dlv_defer_text(dm, a)));
       defer_push(r, a);
       continue;
     }
@@ -428,8 +428,8 @@ static void routed_one(run *r, address_item *a) {
     if (r->o->queue_run && !retry_due(a, r->o->forced, r->now)) {
       a->message = "Retry time not yet reached";
       a->basic_errno = ERRNO_RETRY_NOT_DUE;
-      if (LOGGING(retry_defer))
-        log_write_sel("retry_defer", dm->m.id, LOG_MAIN, "== %s", g_str(dlv_defer_text(dm, a)));
+      log_write_sel("retry_defer", LOGGING(retry_defer), dm->m.id, LOG_MAIN, "== %s",
+                    g_str(dlv_defer_text(dm, a)));
       defer_push(r, a);
       return;
     }
@@ -682,10 +682,10 @@ static bool frozen_check(run *r, bool *cancel) {
     log_write_msg(m->id, LOG_MAIN, "Unfrozen by auto-thaw");
     dlv_msglog(dm, "Unfrozen by auto-thaw");
   } else {
-    /* still frozen: said in the main log, and on stdout under -v (exim4) */
-    if (!r->o->after_reception && LOGGING(skip_delivery))
-      log_write_sel("skip_delivery", m->id, LOG_MAIN, "Message is frozen");
-    if (r->o->verbose) fprintf(stderr, "Message %s is frozen\n", m->id);
+    /* still frozen: said in the main log (and by -v even with
+     * skip_delivery off, exim4) */
+    if (!r->o->after_reception)
+      log_write_sel("skip_delivery", LOGGING(skip_delivery), m->id, LOG_MAIN, "Message is frozen");
     return false;
   }
   m->frozen = false;
@@ -703,9 +703,8 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
     if (errno == EAGAIN) {
       /* another process has it: a skip_delivery line (exim4) */
       DEBUG(D_deliver) debug_printf("%s\n", err);
-      if (LOGGING(skip_delivery))
-        log_write_sel("skip_delivery", id, LOG_MAIN,
-                      "Spool file for %s is locked (another process is handling this message)", id);
+      log_write_sel("skip_delivery", LOGGING(skip_delivery), id, LOG_MAIN,
+                    "Spool file for %s is locked (another process is handling this message)", id);
     } else {
       log_write_msg(id, LOG_MAIN, "%s", err);
     }

@@ -89,7 +89,7 @@ static bool selected(const queue_run_opts *o, const char *id) {
   long hsize;
   if (queue_read_header(o->queue_name, id, &m, &hsize) != 1) return false;
   if (m.frozen && !o->force_thaw) {
-    if (LOGGING(skip_delivery)) log_write_sel("skip_delivery", NULL, LOG_MAIN, "Message is frozen");
+    log_write_sel("skip_delivery", LOGGING(skip_delivery), NULL, LOG_MAIN, "Message is frozen");
     return false;
   }
   if (o->initial_only && !m.deliver_firsttime) return false;
@@ -182,9 +182,9 @@ void queue_run(const queue_run_opts *o) {
   const char *flags = queue_run_flags_text(o);
   const char *qn = o->queue_name && *o->queue_name ? str_sprintf("'%s' ", o->queue_name) : "";
   int pid = (int)getpid();
-  if (LOGGING(queue_run)) log_write_sel("queue_run", NULL, LOG_MAIN, "Start %squeue run: pid=%d%s", qn, pid, flags);
+  log_write_sel("queue_run", LOGGING(queue_run), NULL, LOG_MAIN, "Start %squeue run: pid=%d%s", qn, pid, flags);
   if (!o->two_phase || one_pass(o, true)) one_pass(o, false);
-  if (LOGGING(queue_run)) log_write_sel("queue_run", NULL, LOG_MAIN, "End %squeue run: pid=%d%s", qn, pid, flags);
+  log_write_sel("queue_run", LOGGING(queue_run), NULL, LOG_MAIN, "End %squeue run: pid=%d%s", qn, pid, flags);
 }
 
 int queue_deliver_main(const cmdline_state *st, int argc, char **argv, const char *admin_name) {

@@ -628,4 +628,8 @@ CASES = {
                             "<a@test.example>", "<a@test.example> NOTIFY=SUCCESS")),
     "moan_refused": dict(main=REFUSE_ALL_MAIN, args=["-odi", "-f", "c@test.example", "a@test.example"],
                          no_mail=True),
+    # the same with those selectors off: -v still shows the lines, the main
+    # log has none of them; no other line for the frozen message
+    "verbose_selectors_off": dict(main="log_selector = -skip_delivery -queue_run -retry_defer\n" + FREEZE_ACL,
+                                  args=["-odi", "a@test.example"], then=[["-v", "-qf"]], stderr=True, no_mail=True),
 }
