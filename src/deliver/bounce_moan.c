@@ -85,6 +85,7 @@ bool bounce_moan(bounce_moan_kind kind, const char *to, const bounce_moan_msg *m
   }
   fputs(intro, f);
   if (m->headers) fputs(m->headers, f);
+  if (!body && m->body_is_stream) copy_body(f, m->body_fd, 0, true);   /* overlong header: the rest of stdin */
   if (body) {
     fputc('\n', f);
     copy_body(f, m->body_fd, m->body_offset, m->body_is_stream);

@@ -112,7 +112,10 @@ static void feed(rcv_msg *r, const char *p, size_t n, long limit) {
 }
 
 static bool read_stdin(rcv_msg *r, bool dot_ends, long limit, int timeout) {
-  char in[8192], out[8192 + 2];
+  /* read() in blocks of 4096, as exim4's stdio does: what it read beyond an
+   * overlong header section is lost, and its -oem report copies what
+   * standard input still holds after that block */
+  char in[4096], out[4096 + 2];
   bool at_line_start = true, pending_cr = false, dot_pending = false;
   time_t deadline = timeout > 0 ? time(NULL) + timeout : 0;
   for (;;) {
@@ -156,6 +159,7 @@ static bool read_stdin(rcv_msg *r, bool dot_ends, long limit, int timeout) {
     }
     feed(r, out, o, limit);
     if (limit > 0 && r->size > limit) return true;
+    if (r->header_too_big || r->header_line_too_long) return true;
   }
   if (dot_pending) feed(r, ".", 1, limit);
   return true;
@@ -189,7 +193,8 @@ static bool mails_errors(const cmdline_state *st) {
 
 /* Mail the sender what was wrong with the message (spec 5, -oee), with a
  * copy of it: the headers and the body as far as they were read, or for
- * an overlong header just what was read of the header section; reason is
+ * an overlong header what was read of the header section followed by the
+ * rest of standard input after read_stdin's last block; reason is
  * the kind's text (bounce_moan_msg).  Whether the report was accepted. */
 /* No report can go to an empty sender: exim4 logs what it would have said. */
 static void no_usable_sender(const char *id, const char *ref, const char *text) {
@@ -235,7 +240,8 @@ static bool moan_sender(rcv_msg *r, bounce_moan_kind kind, const char *reason) {
   /* exim4 has no message id yet when a header is too long: the report
    * names none (-E without an id) */
   bounce_moan_msg m = {.id = header_kind ? NULL : r->m.id, .message_id = mid,
-                       .headers = header_kind ? r->header_read : g_str(h), .body_fd = fd,
+                       .headers = header_kind ? r->header_read : g_str(h),
+                       .body_fd = header_kind ? 0 : fd, .body_is_stream = header_kind,
                        .body_offset = (off_t)strlen(r->m.id) + 3, .reason = reason,
                        .size_limit = rcv_size_limit()};
   bool sent = bounce_moan(kind, r->m.sender, &m, r->bad_addresses ? g_str(r->bad_addresses) : NULL,

@@ -218,6 +218,8 @@ CASES = [
     # fits its first 4k read; beyond that it adds whatever stdin still holds)
     ("moan_header_big", "header_maxsize = 600", "oe", S, ["-oem", "good@example.com"],
      "X-Long: " + "y" * 700 + "\nSubject: long\n\nbody\n"),
+    ("moan_header_big_more", "header_maxsize = 600", "oe", S, ["-oem", "good@example.com"],
+     "X-Long: " + "y" * 700 + "\nSubject: long\n\n" + "".join("body line %04d\n" % i for i in range(400))),
     ("moan_header_line_big", "header_line_maxsize = 100", "oe", S, ["-oem", "good@example.com"],
      "X-Long: " + "y" * 200 + "\nSubject: long\n\nbody\n"),
     ("moan_acl", "acl_not_smtp = d\nbegin acl\nd:\n  deny senders = sender@example.com\n"
