@@ -230,7 +230,7 @@ static match_rc list_run(match_ctx *c, const char *list, bool expand, const char
         return MATCH_NO;
       }
       c->error = str_sprintf("failed to expand \"%s\" while checking a list: %s", list, err);
-      log_write(LOG_MAIN, "%s", c->error);
+      log_write(LOG_MAIN | LOG_PANIC, "%s", c->error);
       return MATCH_DEFER;
     }
     list = l;

@@ -118,8 +118,7 @@ static int find_rule(router_instance *r, manualroute_options *ob, address_item *
   const char *d = expand_cstring(ob->route_data);
   if (!d) {
     if (expand_status.forced_fail) return DECLINE;
-    a->message = str_sprintf("failed to expand \"%s\" in %s router: %s", ob->route_data,
-                             r->drv.name, expand_status.message);
+    a->message = str_sprintf("failed to expand \"%s\": %s", ob->route_data, expand_status.message);
     return DEFER;
   }
   const char *p = d;
@@ -156,7 +155,11 @@ static int mr_route(router_instance *r, address_item *a, const struct passwd *pw
   }
 
   const char *list = expand_cstring(hosts);
-  if (!list) return DECLINE;
+  if (!list) {
+    if (expand_status.forced_fail) return DECLINE;
+    a->message = str_sprintf("%s router: failed to expand \"%s\": %s", r->drv.name, hosts, expand_status.message);
+    return DEFER;
+  }
   if (!*list) return DECLINE;
 
   struct transport_instance *t = NULL;

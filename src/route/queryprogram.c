@@ -264,7 +264,7 @@ static int qp_route(router_instance *r, address_item *a, const struct passwd *pw
     return FAIL;
   }
   if (str_eqic(word, "defer") || str_eqic(word, "freeze")) {
-    a->message = *rest ? rest : "routing deferred";
+    a->message = rest;
     if (str_eqic(word, "freeze")) a->special_action = SPECIAL_FREEZE;
     return DEFER;
   }
@@ -281,6 +281,7 @@ static int qp_route(router_instance *r, address_item *a, const struct passwd *pw
   }
   if (!str_eqic(word, "accept")) {
     a->message = str_sprintf("bad command yield: %s %s", word, rest);
+    log_write(LOG_PANIC, "%s router: %s", r->drv.name, a->message);
     return DEFER;
   }
   const char *tname = NULL, *hosts = NULL, *data = NULL;

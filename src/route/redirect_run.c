@@ -202,7 +202,11 @@ static int set_pfr(router_instance *r, redirect_options *ob, address_item *c,
     return OK;
   }
   c->transport = route_get_transport(r, name, c);
-  if (!c->transport) return DEFER;
+  if (!c->transport) {
+    /* as an unset one: the child carries the error (exim4) */
+    c->basic_errno = ERRNO_BADTRANSPORT;
+    return OK;
+  }
   if (!route_set_ugid(r, c, pw)) return DEFER;
   if (pw && !c->home_dir) c->home_dir = pw->pw_dir;
   if (r->transport_home_directory) c->home_dir = r->transport_home_directory;

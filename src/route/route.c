@@ -231,7 +231,7 @@ int route_check_preconditions(router_instance *r, address_item *a, route_ctx *ct
   if (r->domains) {
     match_rc m = match_domain_list(a->domain, r->domains, &data, &err);
     if (m == MATCH_DEFER) {
-      a->message = err ? err : "domains check deferred";
+      a->message = "domains check lookup or other defer";   /* the list check logged why */
       return DEFER;
     }
     if (m != MATCH_YES) return SKIP;
@@ -243,7 +243,7 @@ int route_check_preconditions(router_instance *r, address_item *a, route_ctx *ct
     match_rc m = match_localpart_list(a->local_part, r->local_parts, !r->caseful_local_part, &data,
                                       &err);
     if (m == MATCH_DEFER) {
-      a->message = err ? err : "local_parts check deferred";
+      a->message = "local_parts check lookup or other defer";
       return DEFER;
     }
     if (m != MATCH_YES) return SKIP;
@@ -279,7 +279,7 @@ int route_check_preconditions(router_instance *r, address_item *a, route_ctx *ct
     const char *snd = ctx->sender ? ctx->sender : "";
     match_rc m = match_address_list(snd, r->senders, true, NULL, &err);
     if (m == MATCH_DEFER) {
-      a->message = err ? err : "senders check deferred";
+      a->message = "senders check lookup or other defer";
       return DEFER;
     }
     if (m != MATCH_YES) return SKIP;
@@ -454,7 +454,7 @@ int route_address(address_item *a, route_ctx *ctx) {
       const char *d = expand_cstring(r->address_data);
       if (!d) {
         if (!expand_status.forced_fail) {
-          a->message = str_sprintf("failed to expand \"%s\" in %s router: %s", r->address_data,
+          a->message = str_sprintf("expansion of \"%s\" failed in %s router: %s", r->address_data,
                                    r->drv.name, expand_status.message);
           set_retry_keys(r, a);
           a->status = DEFER;

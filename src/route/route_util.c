@@ -189,7 +189,7 @@ static bool add_headers(router_instance *r, address_item *a) {
     const char *v = expand_cstring(item);
     if (!v) {
       if (expand_status.forced_fail) continue;
-      a->message = str_sprintf("failed to expand \"%s\" in %s router: %s", item, r->drv.name,
+      a->message = str_sprintf("%s router failed to expand add_headers item \"%s\": %s", r->drv.name, item,
                                expand_status.message);
       return false;
     }
@@ -215,8 +215,8 @@ static bool remove_headers(router_instance *r, address_item *a) {
     const char *v = expand_cstring(item);
     if (!v) {
       if (expand_status.forced_fail) continue;
-      a->message = str_sprintf("failed to expand \"%s\" in %s router: %s", item, r->drv.name,
-                               expand_status.message);
+      a->message = str_sprintf("%s router failed to expand remove_headers item \"%s\": %s", r->drv.name,
+                               item, expand_status.message);
       return false;
     }
     if (!*v) continue;
@@ -231,8 +231,8 @@ int route_get_errors_to(router_instance *r, address_item *a, route_ctx *ctx) {
     const char *e = expand_cstring(r->errors_to);
     if (!e) {
       if (!expand_status.forced_fail) {
-        a->message = str_sprintf("failed to expand \"%s\" in %s router: %s", r->errors_to,
-                                 r->drv.name, expand_status.message);
+        a->message = str_sprintf("%s router failed to expand \"%s\": %s", r->drv.name, r->errors_to,
+                                 expand_status.message);
         return DEFER;
       }
     } else if (!*e) {

@@ -4,10 +4,14 @@ expand (logged to the main and panic logs, deferred with error -1 before
 any transport is named, also for a redirect router that needs no user), a
 tainted redirect file name (error -1), a transport name expanded from
 tainted data (the panic line carries the message id) and a ":fail:" text
-with a newline (kept whole).
+with a newline (kept whole).  A second configuration (CONF_BT, -bt
+only) has routers whose options fail to expand (address_data, errors_to,
+headers_add/remove, transport, the preconditions' lists, manualroute's
+hosts and route_data, a redirect's pipe_transport) and queryprogram
+answers.
 
 Shared by test_route_texts.py (ours) and test/expected/route_texts/record.py
-(exim4).  One message with -odi and the null sender (no bounce) to every
+(exim4).  One message with -odi to every
 case's address (a retry rule keeps the deferred ones on the queue; the
 bounce for the ":fail:" goes to a file), plus -bt of the same addresses;
 what is compared: the first message's main log lines but "<=" (sorted: the
@@ -95,6 +99,126 @@ begin retry
 * * F,1d,1d
 """
 
+ADDRS_BT = ["ad", "et", "ha", "hr", "tr", "trn", "qp", "qp2", "qp3", "qp4", "qp5", "mr", "mr2", "ckl", "lp",
+            "snd", "dm", "cd", "rdx", "x@lpx.test"]
+
+CONF_BT = """\
+primary_hostname = test.ex
+qualify_domain = test.ex
+never_users =
+keep_environment =
+log_file_path = @DIR@/log/%slog
+spool_directory = @DIR@/spool
+begin routers
+r_ad:
+  driver = accept
+  local_parts = ad
+  address_data = ${lookup{x}nosuch{y}}
+  transport = t_file
+r_et:
+  driver = accept
+  local_parts = et
+  errors_to = ${lookup{x}nosuch{y}}
+  transport = t_file
+r_ha:
+  driver = accept
+  local_parts = ha
+  headers_add = ${lookup{x}nosuch{y}}
+  transport = t_file
+r_hr:
+  driver = accept
+  local_parts = hr
+  headers_remove = ${lookup{x}nosuch{y}}
+  transport = t_file
+r_tr:
+  driver = accept
+  local_parts = tr
+  transport = ${lookup{x}nosuch{y}}
+r_trn:
+  driver = accept
+  local_parts = trn
+  transport = ${if eq{1}{1}{nosuchtransport}}
+r_qp:
+  driver = queryprogram
+  local_parts = qp
+  command = /bin/false
+  command_user = nobody
+r_qp2:
+  driver = queryprogram
+  local_parts = qp2
+  command = /bin/echo garbage
+  command_user = nobody
+r_qp3:
+  driver = queryprogram
+  local_parts = qp3
+  command = /nonexistent/prog
+  command_user = nobody
+r_qp4:
+  driver = queryprogram
+  local_parts = qp4
+  command = /bin/echo FAIL custom text
+  command_user = nobody
+r_qp5:
+  driver = queryprogram
+  local_parts = qp5
+  command = /bin/echo DEFER
+  command_user = nobody
+r_mr:
+  driver = manualroute
+  local_parts = mr
+  route_list = * ${lookup{x}nosuch{y}}
+  transport = t_file
+r_mr2:
+  driver = manualroute
+  local_parts = mr2
+  route_data = ${lookup{x}nosuch{y}}
+  transport = t_file
+r_ckl:
+  driver = accept
+  local_parts = ckl
+  check_local_user
+  transport = t_file
+r_lpsuf:
+  driver = accept
+  local_parts = lp
+  local_part_suffix = ${lookup{x}nosuch{y}}
+  transport = t_file
+r_sender:
+  driver = accept
+  local_parts = snd
+  senders = ${lookup{x}nosuch{y}}
+  transport = t_file
+r_cond:
+  driver = accept
+  local_parts = cd
+  condition = ${lookup{x}nosuch{y}}
+  transport = t_file
+r_rd:
+  driver = redirect
+  local_parts = rdx
+  data = |/bin/cat
+  pipe_transport = ${lookup{x}nosuch{y}}
+r_lpx:
+  driver = accept
+  domains = lpx.test
+  local_parts = ${lookup{x}nosuch{y}}
+  transport = t_file
+r_dom:
+  driver = accept
+  local_parts = dm
+  domains = ${lookup{x}nosuch{y}}
+  transport = t_file
+r_sink:
+  driver = accept
+  local_parts = s
+  transport = t_file
+begin transports
+t_file:
+  driver = appendfile
+  file = @DIR@/mail/sink
+  user = nobody
+"""
+
 _NORM = [(re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d "), ""),
          (re.compile(r"\b[0-9A-Za-z]{6}-[0-9A-Za-z]{6}-[0-9A-Za-z]{2}\b"), "MSGID")]
 
@@ -124,6 +248,8 @@ def prepare(d: Path, exim_user=None):
     conf = d / "exim.conf"
     conf.write_text(CONF.replace("@DIR@", str(d)))
     conf.chmod(0o644)
+    (d / "bt.conf").write_text(CONF_BT.replace("@DIR@", str(d)))
+    (d / "bt.conf").chmod(0o644)
     return conf
 
 
@@ -136,7 +262,13 @@ def run(binary, d: Path, conf: Path):
     main = (d / "log" / "mainlog").read_text()
     panic = (d / "log" / "paniclog").read_text() if (d / "log" / "paniclog").exists() else ""
     bt = subprocess.run([binary, "-C", str(conf), "-bt"] + addrs, capture_output=True, text=True, timeout=60)
+    bt2 = subprocess.run([binary, "-C", str(d / "bt.conf"), "-bt"] +
+                         [a if "@" in a else a + "@test.ex" for a in ADDRS_BT],
+                         capture_output=True, text=True, timeout=60)
     return {
+        "bt2_rc": bt2.returncode,
+        "bt2_out": _norm(bt2.stdout, d),
+        "bt2_err": _norm(bt2.stderr, d),
         "rc": p.returncode,
         "mainlog": sorted(x for x in _norm(main, d, True) if not x.startswith("MSGID <= ")),
         "paniclog": sorted(_norm(panic, d)),

@@ -25,6 +25,7 @@ def got():
         shutil.rmtree(d, ignore_errors=True)
 
 
-@pytest.mark.parametrize("part", ["rc", "mainlog", "paniclog", "bt_rc", "bt_out", "bt_err"])
+@pytest.mark.parametrize("part", ["rc", "mainlog", "paniclog", "bt_rc", "bt_out", "bt_err",
+                                  "bt2_rc", "bt2_out", "bt2_err"])
 def test_route_texts(got, part):
     assert got[part] == WANT[part]
