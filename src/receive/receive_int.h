@@ -139,6 +139,9 @@ bool rcv_begin(rcv_msg *r, smtp_conn *c, bool no_files);
 bool rcv_sink(void *ctx, const char *data, size_t len);
 /* End of the input: flush the staged body and parse the header block. */
 void rcv_end_input(rcv_msg *r);
+/* Take the header just completed back out of the header block: input over
+ * message_size_limit at a header's end leaves that header out, as exim4. */
+void rcv_drop_last_header(rcv_msg *r);
 /* Expansion variables for the message as it is now ($message_*, $h_*,
  * $sender_address, $recipients_count, $message_exim_id ...). */
 void rcv_publish(rcv_msg *r);

@@ -105,10 +105,30 @@ static const char *collect_recipients(int argc, char **argv, int first, char ***
 
 /* Standard input to the sink: CR, CRLF and LF end lines (stored as LF);
  * with dot_ends a line that is only "." ends the message.  With a limit,
- * reading stops once limit + 1 bytes are in (Exim reads no further). */
-static void feed(rcv_msg *r, const char *p, size_t n, long limit) {
-  if (limit > 0 && r->size + (long)n > limit + 1) n = (size_t)(limit + 1 - r->size);
-  if (n) rcv_sink(r, p, n);
+ * exim4 stops reading once the message is over it: in the body at the
+ * first byte beyond it, in the header section only when a header is
+ * complete, at the first byte of a line that does not continue it (that
+ * byte counted in read=).  False when reading is to stop. */
+static bool feed(rcv_msg *r, const char *p, size_t n, long limit) {
+  if (limit <= 0 || r->size + (long)n <= limit) {
+    if (n) rcv_sink(r, p, n);
+    return true;
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (r->in_body) {
+      size_t k = n - i;
+      if (r->size + (long)k > limit + 1) k = (size_t)(limit + 1 - r->size);
+      if (k) rcv_sink(r, p + i, k);
+      return r->size <= limit;
+    }
+    bool line_start = r->size > 0 && !r->line_open;
+    rcv_sink(r, p + i, 1);
+    if (line_start && p[i] != ' ' && p[i] != '\t' && r->size > limit) {
+      rcv_drop_last_header(r);
+      return false;
+    }
+  }
+  return true;
 }
 
 static bool read_stdin(rcv_msg *r, bool dot_ends, long limit, int timeout) {
@@ -144,7 +164,7 @@ static bool read_stdin(rcv_msg *r, bool dot_ends, long limit, int timeout) {
       if (dot_pending) {
         dot_pending = false;
         if (ch == '\n') {                  /* "." alone: the end */
-          feed(r, out, o, limit);
+          (void)feed(r, out, o, limit);
           return true;
         }
         out[o++] = '.';
@@ -157,11 +177,10 @@ static bool read_stdin(rcv_msg *r, bool dot_ends, long limit, int timeout) {
       out[o++] = ch;
       at_line_start = ch == '\n';
     }
-    feed(r, out, o, limit);
-    if (limit > 0 && r->size > limit) return true;
+    if (!feed(r, out, o, limit)) return true;
     if (r->header_too_big || r->header_line_too_long) return true;
   }
-  if (dot_pending) feed(r, ".", 1, limit);
+  if (dot_pending) (void)feed(r, ".", 1, limit);
   return true;
 }
 
@@ -418,8 +437,11 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
     rcv_abandon(&r);
     return fail("message %s longer than %zu characters received: message not accepted", what, max);
   }
+  /* over message_size_limit: refused as too big before any recipient
+   * trouble (exim4 stopped reading; -t may have lost its To: with it) */
+  bool too_big = limit > 0 && r.size > limit;
   if (!rcv_fixups(&r, st->extract_recipients ? rcpts : NULL, st->extract_recipients ? nrcpts : 0,
-                  &err)) {
+                  &err) && !too_big) {
     log_write_msg(m->id, LOG_MAIN | LOG_PANIC, "%s %s", m->id, err);   /* Exim names the id twice */
     if (mails_errors(st) && m->recipients_count == 0) {
       bool sent = moan_sender(&r, MOAN_NO_RECIPIENTS, NULL);
@@ -429,7 +451,7 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
     rcv_abandon(&r);
     return fail("no recipients in message");
   }
-  if (r.bad_addresses) {
+  if (r.bad_addresses && !too_big) {
     /* -t met malformed addresses: fatal with -oep/-oeq; otherwise exim4
      * mails the error and goes on with the good ones (we cannot mail yet) */
     log_write_msg(m->id, LOG_MAIN | LOG_PANIC, "%s bad addresses found in headers", m->id);
@@ -445,7 +467,7 @@ int receive_cmdline_main(cmdline_state *st, int argc, char **argv) {
       return fail("invalid addresses:\n%s", g_str(r.bad_addresses));
     }
   }
-  if (limit > 0 && r.size > limit) {
+  if (too_big) {
     log_write_reject(m->id, rcv_reject_log_text(&r, sender), "rejected from <%s> U=%s: message too big: read=%ld max=%ld",
                      sender, me.login, r.size, limit);
     if (mails_errors(st)) {

@@ -204,6 +204,11 @@ bool rcv_sink(void *ctx, const char *data, size_t len) {
   return !r->spool_failed;
 }
 
+void rcv_drop_last_header(rcv_msg *r) {
+  if (r->cur_header_len && r->cur_header_len <= r->hdr->len) r->hdr->len -= r->cur_header_len;
+  r->cur_header_len = 0;
+}
+
 void rcv_end_input(rcv_msg *r) {
   if (r->line_open) {                   /* the last line had no newline */
     rcv_sink(r, "\n", 1);
@@ -233,12 +238,17 @@ long rcv_size_limit(void) {
 }
 
 char *rcv_reject_log_text(rcv_msg *r, const char *sender) {
-  gstring *g = g_fmt(NULL, "Envelope-from: <%s>\nEnvelope-to: ", sender ? sender : "");
-  for (int i = 0; i < r->m.recipients_count; i++)
-    g = g_fmt(g, "%s<%s>", i ? ", " : "", r->m.recipients[i].address);
+  /* exim4 leaves the envelope lines out when there is no recipient yet
+   * (-t input cut short by message_size_limit) */
+  gstring *g = NULL;
+  if (r->m.recipients_count) {
+    g = g_fmt(g, "Envelope-from: <%s>\nEnvelope-to: ", sender ? sender : "");
+    for (int i = 0; i < r->m.recipients_count; i++)
+      g = g_fmt(g, "%s<%s>", i ? ", " : "", r->m.recipients[i].address);
+  }
   const char *h = rcv_headers_for_log(r->m.headers);
-  if (*h) g = g_fmt(g, "\n%s", h);
-  return g_str(g);
+  if (*h) g = g_fmt(g, "%s%s", g ? "\n" : "", h);
+  return g ? g_str(g) : "";
 }
 
 /* ------------------------------------------------------------ recipients */

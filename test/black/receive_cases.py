@@ -161,6 +161,14 @@ CASES = {
                              input="Subject: s\nX\u00e9: v\nX\u007f: w\nX-After: 1\n\nbody\n"),
     "nul_in_body": dict(args=["-odq", "a@b.example"], input="Subject: z\n\na\0b\n"),
     "bad_recipient": dict(args=["-odq", "-oep", "a@b@c"], input=PLAIN),
+    # message_size_limit in the header section: checked when a header is complete (read=)
+    "local_size_limit_in_header": dict(args=["-odq", "-oep", "a@b.example"], conf="message_size_limit = 100\n",
+                                       input="Subject: " + "h" * 200 + "\n\nb\n"),
+    "local_size_limit_continued": dict(args=["-odq", "-oep", "a@b.example"], conf="message_size_limit = 100\n",
+                                       input="X-A: " + "1" * 40 + "\nX-B: " + "2" * 40 + "\n " + "3" * 20
+                                             + "\nX-C: 4\n\nb\n"),
+    "local_size_limit_report_refused": dict(args=["-odq", "-oem", "a@b.example"], conf="message_size_limit = 100\n",
+                                            input="Subject: big\n\n" + "z" * 300 + "\n"),
     # received_recipients: the addresses as written, before qualifying and rewriting
     "rr_as_given": dict(args=["-odq", "c", "X Y <d@e.example>", "q@r.example, s"], input=PLAIN,
                         conf="log_selector = +received_recipients\n",
