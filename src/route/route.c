@@ -235,7 +235,7 @@ int route_check_preconditions(router_instance *r, address_item *a, route_ctx *ct
       return DEFER;
     }
     if (m != MATCH_YES) return SKIP;
-    a->domain_data = data ? data : str_copy_taint(a->domain, false);
+    a->domain_data = data ? data : "";   /* an implicit match (after a negated item): none */
     expand_var_set("domain_data", a->domain_data);
   }
   if (r->local_parts) {
@@ -247,7 +247,7 @@ int route_check_preconditions(router_instance *r, address_item *a, route_ctx *ct
       return DEFER;
     }
     if (m != MATCH_YES) return SKIP;
-    a->local_part_data = data ? data : str_copy_taint(a->local_part, false);
+    a->local_part_data = data ? data : "";
     expand_var_set("local_part_data", a->local_part_data);
   }
   if (r->check_local_user) {

@@ -8,7 +8,9 @@ with a newline (kept whole).  A second configuration (CONF_BT, -bt
 only) has routers whose options fail to expand (address_data, errors_to,
 headers_add/remove, transport, the preconditions' lists, manualroute's
 hosts and route_data, a redirect's pipe_transport) and queryprogram
-answers.
+answers.  A third (CONF_DATA, -bt) shows $local_part_data and
+$domain_data after a list item matched and after an implicit match (a list
+ending in a negated item): empty then.
 
 Shared by test_route_texts.py (ours) and test/expected/route_texts/record.py
 (exim4).  One message with -odi to every
@@ -219,6 +221,18 @@ t_file:
   user = nobody
 """
 
+CONF_DATA = """\
+primary_hostname = test.ex
+begin routers
+r2:
+  driver = accept
+  local_parts = lit : *ld : ^re.* : !nn
+  domains = test.ex : *.ex : !z
+  transport = t_$local_part_data:$domain_data
+begin transports
+"""
+ADDRS_DATA = ["lit@test.ex", "wild@a.ex", "regex@test.ex", "oth@q"]
+
 _NORM = [(re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d "), ""),
          (re.compile(r"\b[0-9A-Za-z]{6}-[0-9A-Za-z]{6}-[0-9A-Za-z]{2}\b"), "MSGID")]
 
@@ -265,7 +279,13 @@ def run(binary, d: Path, conf: Path):
     bt2 = subprocess.run([binary, "-C", str(d / "bt.conf"), "-bt"] +
                          [a if "@" in a else a + "@test.ex" for a in ADDRS_BT],
                          capture_output=True, text=True, timeout=60)
+    (d / "data.conf").write_text(CONF_DATA)
+    (d / "data.conf").chmod(0o644)
+    bt3 = subprocess.run([binary, "-C", str(d / "data.conf"), "-bt"] + ADDRS_DATA,
+                         capture_output=True, text=True, timeout=60)
     return {
+        "bt3_rc": bt3.returncode,
+        "bt3_out": _norm(bt3.stdout, d),
         "bt2_rc": bt2.returncode,
         "bt2_out": _norm(bt2.stdout, d),
         "bt2_err": _norm(bt2.stderr, d),
