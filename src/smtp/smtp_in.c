@@ -133,7 +133,7 @@ void smtp_drop(smtp_session *s, const char *reply) {
 static void synprot_v(smtp_session *s, int kind, int code, const char *log_text, const char *fmt, va_list ap) {
   smtp_conn *c = s->c;
   const char *text = fmt ? g_str(g_vfmt(NULL, fmt, ap)) : NULL;
-  if (log_text) {
+  if (log_text && !c->batched) {   /* a batch's errors go to stderr / the sender only (exim4) */
     /* 503 (sequence) and 504 (AUTH mechanism not supported) are protocol errors in exim4 */
     bool syntax = kind == SMTP_SYNTAX || (kind == SMTP_SYNPROT_BY_CODE && code >= 500 && code != 503 && code != 504);
     if (syntax ? LOGGING(smtp_syntax_error) : LOGGING(smtp_protocol_error))

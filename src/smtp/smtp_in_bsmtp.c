@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "base/log_selector.h"
 #include "config/main_config.h"
 #include "receive/receive.h"
 #include "smtp/smtp_in_int.h"
@@ -32,6 +33,7 @@ typedef struct {
 
 static smtp_in_result bsmtp_body(void *ctx, smtp_in_body *b) {
   bsmtp_data *d = ctx;
+  b->lf_lines = true;          /* batches are written with LF line ends */
   smtp_in_result r = smtp_in_read_data(&d->s->c->in, b);
   d->lines = b->lines + (r == SMTP_IN_OK ? 1 : 0);  /* the "." line */
   return r;
@@ -76,6 +78,7 @@ int smtp_bsmtp_run(smtp_conn *c) {
   if (!c->received_protocol || !c->protocol_fixed) c->received_protocol = "local-bsmtp";
   c->protocol_fixed = true;
   conn_publish(c);
+  if (LOGGING(smtp_connection)) log_write(LOG_MAIN, "SMTP connection from %s", smtp_call_from(c));
 
   long line = 0, start = 0;
   int messages = 0;

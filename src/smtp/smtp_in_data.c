@@ -5,8 +5,9 @@
  * Entry points: smtp_in_body_init, smtp_in_read_data, smtp_in_read_chunk,
  * smtp_in_body_finish (see smtp_in_data.h).
  *
- * Must never: treat anything but CR LF "." CR LF as the end of DATA, or
- * consume input beyond the end of the data or chunk.
+ * Must never: treat anything but CR LF "." CR LF as the end of DATA on
+ * network input (a bare LF counts as a line end only for local input,
+ * lf_lines), or consume input beyond the end of the data or chunk.
  */
 #include "smtp/smtp_in_data.h"
 
@@ -88,8 +89,11 @@ smtp_in_result smtp_in_read_data(smtp_in_reader *r, smtp_in_body *b) {
         st = DOTCR;
         continue;
       }
-      if (c == '\n') emit(b, '.'); /* ".\n" is data, not an end */
-      break;                       /* else the stuffed dot is dropped */
+      if (c == '\n') {
+        if (b->lf_lines) return done(b, SMTP_IN_OK);
+        emit(b, '.'); /* ".\n" is data, not an end */
+      }
+      break;          /* else the stuffed dot is dropped */
     case DOTCR:
       if (c == '\n') {
         DEBUG(D_receive) debug_printf("SMTP input: end of data, %zu bytes\n", b->size);
@@ -104,7 +108,7 @@ smtp_in_result smtp_in_read_data(smtp_in_reader *r, smtp_in_body *b) {
     if (c == '\r') st = CR;
     else if (c == '\n') {
       emit(b, '\n');
-      st = LFSOL;
+      st = b->lf_lines ? SOL : LFSOL;
     } else {
       emit(b, (char)c);
       st = MID;

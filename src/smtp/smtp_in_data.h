@@ -40,6 +40,9 @@ typedef struct {
   smtp_in_sink sink;
   void *ctx;
   size_t size_limit;   /* 0: no limit */
+  bool lf_lines;       /* DATA: a bare LF ends a line as CRLF does, so LF "." LF
+                          ends the data (local -bs / -bS input, as exim4 4.96);
+                          false (network input): only CRLF "." CRLF */
   /* results */
   size_t size;         /* bytes of the message as stored (LF endings) */
   bool too_big;        /* size went over size_limit */

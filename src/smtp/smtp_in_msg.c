@@ -112,6 +112,7 @@ static void finish_message(smtp_session *s, receive_result *res, const char *pre
 
 static smtp_in_result data_body(void *ctx, smtp_in_body *b) {
   smtp_session *s = ctx;
+  b->lf_lines = s->c->local;   /* -bs on a pipe, not inetd or -bh */
   return smtp_in_read_data(&s->c->in, b);
 }
 

@@ -354,6 +354,16 @@ SMTP_CASES = {
                                                                                 "RCPT TO:<z@b.example>\r\nQUIT")),
     "smtp_local_all_full": dict(args=["-odq", "-bs"], conf="log_selector = +all -pid\n",
                                 input=smtp(*MAILRCPT).replace("QUIT", "MAIL FROM:<s@x.example>\r\nQUIT")),
+    # local input (-bs on a pipe, -bS): a bare LF ends lines, LF "." LF the data, as exim4
+    "smtp_local_lf_lines": dict(args=["-odq", "-bs"],
+                                input="EHLO c\nMAIL FROM:<s@x.example>\nRCPT TO:<a@b.example>\nDATA\n"
+                                      "Subject: b\n\n..dot\n.x\nl\r\n.\nQUIT\n"),
+    "bsmtp_lf_lines": dict(args=["-odq", "-bS"], conf="log_selector = +all -pid -millisec -receive_time\n",
+                           input="MAIL FROM:<s@x.example>\nRCPT TO:<a@b.example>\nDATA\n"
+                                 "Subject: b\n\n..dot\n.x\nl\r\n.\nQUIT\n"),
+    # a batch's syntax errors are not logged (stderr only), even with smtp_syntax_error
+    "bsmtp_error_all": dict(args=["-odq", "-bS"], conf="log_selector = +all -pid -millisec -receive_time\n",
+                            input="MAIL FROM:<s@x.example>\nRCPT TO:<a@b.example>\nRCPT TO:<bad@@x>\nQUIT\n"),
     # local -bs without a host: "unexpected EOF" (a host's: "unexpected disconnection")
     "smtp_local_eof_all": dict(args=["-odq", "-bs"], conf="log_selector = +all -pid\n",
                                input="HELO c\r\nMAIL FROM:<>\r\n"),
