@@ -401,7 +401,10 @@ void dlv_system_filter_frozen(deliver_msg *dm, const char *text, const address_i
         fprintf(f, "\nThe following address(es) have yet to be delivered:\n");
         for (const address_item *a = pending; a; a = a->next) fprintf(f, "  %s\n", a->address);
       }
-      if (!bounce_submit_close(f, pid))
+      /* a child that refuses it (an exit status) goes unremarked (exim4) */
+      bool written;
+      int status = bounce_submit_result(f, pid, &written);
+      if (status < 0 || (status == 0 && !written))
         log_write_msg(m->id, LOG_MAIN | LOG_PANIC, "Failed to send freeze_tell message");
     }
   }

@@ -632,4 +632,9 @@ CASES = {
     # log has none of them; no other line for the frozen message
     "verbose_selectors_off": dict(main="log_selector = -skip_delivery -queue_run -retry_defer\n" + FREEZE_ACL,
                                   args=["-odi", "a@test.example"], then=[["-v", "-qf"]], stderr=True, no_mail=True),
+    # the freeze_tell report refused by its submission child
+    "sfilter_freeze_tell_refused": dict(main=SFILTER + "freeze_tell = pm@test.example\n" + REFUSE_BOUNCE_MAIN,
+                                        files={"filter": "# Exim filter\nif $sender_address is not \"\" then "
+                                                         "freeze text \"looks odd\" endif\n"},
+                                        args=["-odi", "-f", "s@x.example", "a@test.example"], no_mail=True),
 }
