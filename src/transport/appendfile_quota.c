@@ -60,8 +60,8 @@ static bool size_option(af_ctx *c, const char *value, const char *what, long lon
   if (!value) return true;
   const char *v = expand_cstring(value);
   if (!v) {
-    af_fail(c, DEFER, ERRNO_EXPANDFAIL, "Expansion of \"%s\" (%s setting for %s transport) failed: %s", value, what,
-            c->t->drv.name, expand_status.message);
+    af_fail(c, DEFER, ERRNO_UNKNOWNERROR, "Expansion of \"%s\" in %s transport failed: %s", value, c->t->drv.name,
+            expand_status.message);
     return false;
   }
   if (!*v) return true;

@@ -46,8 +46,9 @@ static bool expand_opt(af_ctx *c, const char *value, const char *what, const cha
   const char *v = expand_cstring(value);
   if (!v) {
     if (expand_status.forced_fail) return true;
-    af_fail(c, DEFER, ERRNO_EXPANDFAIL, "Expansion of \"%s\" (%s for %s transport) failed: %s", value, what,
-            c->t->drv.name, expand_status.message);
+    /* exim4 gives no reason here */
+    af_fail(c, DEFER, ERRNO_EXPANDFAIL, "Expansion of \"%s\" (%s for %s transport) failed", value, what,
+            c->t->drv.name);
     return false;
   }
   *out = v;
@@ -113,6 +114,8 @@ bool af_write_copy(af_ctx *c, int fd, const char *where) {
   if (!transport_write_message(&o, &error, &code)) {
     if (code == EDQUOT)
       af_fail(c, DEFER, code, "mailbox is full (system quota exceeded while writing to %s)", where);
+    else if (code == ERRNO_UNKNOWNERROR && error)   /* a transport filter that could not be set up */
+      af_fail(c, DEFER, code, "%s", error);
     else
       af_fail(c, DEFER, code, "%s", transport_write_failure_text(error, where));
     return false;
@@ -135,8 +138,9 @@ static bool find_path(af_ctx *c) {
   if (raw) {
     const char *v = expand_cstring(raw);
     if (!v) {
-      af_fail(c, DEFER, ERRNO_EXPANDFAIL, "Expansion of \"%s\" (file or directory name for %s transport) failed: %s",
-              raw, c->t->drv.name, expand_status.message);
+      af_fail(c, DEFER, ERRNO_UNKNOWNERROR,
+              "Expansion of \"%s\" (file or directory name for %s transport) failed: %s", raw, c->t->drv.name,
+              expand_status.message);
       return false;
     }
     c->path = v;
@@ -227,6 +231,11 @@ static bool appendfile_deliver(transport_instance *t, address_item *addr) {
   const char *rperr = NULL;
   if (!transport_return_path(t, addr, &rperr)) {
     af_fail(&c, DEFER, ERRNO_EXPANDFAIL, "%s", rperr);
+    rc = DEFER;
+  } else if (t->transport_filter &&
+             !transport_command_argv(t->transport_filter, "transport filter", true, addr, &rperr)) {
+    /* exim4 sets the filter up before anything is opened: error -1 */
+    af_fail(&c, DEFER, ERRNO_UNKNOWNERROR, "%s", rperr);
     rc = DEFER;
   } else if (!find_path(&c) || !af_quota_setup(&c)) {
     rc = c.rc;

@@ -450,9 +450,14 @@ bool transport_write_message(const transport_write_opts *o, const char **error, 
 
 char *transport_write_failure_text(const char *error, const char *where) {
   if (!error) return str_sprintf("error while writing to %s", where);
+  /* "<what>: <why>" becomes "<what> while writing to <where>: <why>" */
   size_t n = strlen(TW_HEADER_FAIL);
   if (strncmp(error, TW_HEADER_FAIL, n) == 0 && error[n] == ':')
     return str_sprintf("%s while writing to %s%s", TW_HEADER_FAIL, where, error + n);
+  n = strlen(TW_FILTER_FAIL);
+  const char *colon = strncmp(error, TW_FILTER_FAIL, n) == 0 ? strchr(error + n, ':') : NULL;
+  if (colon)
+    return str_sprintf("%.*s while writing to %s%s", (int)(colon - error), error, where, colon);
   return str_sprintf("%s while writing to %s", error, where);
 }
 

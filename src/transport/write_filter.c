@@ -50,7 +50,8 @@ bool tw_write_filtered(const transport_write_opts *o, unsigned flags, const char
                        const gstring *hdrs, tw_out *w, const char **error, int *err_code) {
   char **argv = transport_command_argv(command, "transport filter", true, o->addr, error);
   if (!argv) {
-    *err_code = ERRNO_FILTER_FAIL;
+    /* a command that cannot be built: error -1, the text alone (exim4) */
+    *err_code = ERRNO_UNKNOWNERROR;
     return false;
   }
   int in_fd = -1, out_fd = -1;
@@ -132,7 +133,7 @@ bool tw_write_filtered(const transport_write_opts *o, unsigned flags, const char
   if (fstatus < 0 || !WIFEXITED(fstatus) || WEXITSTATUS(fstatus) != 0) {
     int code = fstatus < 0 ? fstatus : WIFEXITED(fstatus) ? WEXITSTATUS(fstatus) : -WTERMSIG(fstatus);
     *err_code = ERRNO_FILTER_FAIL;
-    *error = str_sprintf("transport filter process failed (%d)", code);
+    *error = str_sprintf(TW_FILTER_FAIL "%d)%s", code, code == 127 ? ": unable to execute command" : "");
     return false;
   }
   if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {

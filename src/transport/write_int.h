@@ -40,6 +40,8 @@ bool tw_out_flush(tw_out *w);
 /* The start of the error text of a failed headers_add/headers_remove
  * expansion (the expansion's message follows after ": "). */
 #define TW_HEADER_FAIL "failed to expand headers_add or headers_remove"
+/* tw_write_filtered()'s "transport filter process failed (<code>)[: why]" */
+#define TW_FILTER_FAIL "transport filter process failed ("
 
 /* The header section with its blank line as the options select it (empty
  * for body_only); NULL with *error and *err_code on failure. */

@@ -156,6 +156,21 @@ CASES["create_dirs_fail"] = dict(
            "msacces@x"],
 )
 
+# options that fail to expand, transport filters that fail
+CASES["expand_failures"] = dict(
+    routers=_router(["xfile", "xfail", "xquota", "xprefix", "xsuffix", "xtf", "xtf127", "xtf1", "xdirfile"]),
+    transports=(_t("xfile", "  file = ${lookup{x}nosuch{y}}\n") +
+                _t("xfail", "  file = ${if eq{1}{2}{x}fail}\n") +
+                _t("xquota", "  file = @T@/mail/xquota\n  quota = ${lookup{x}nosuch{y}}\n") +
+                _t("xprefix", "  file = @T@/mail/xprefix\n  message_prefix = ${lookup{x}nosuch{y}}\n") +
+                _t("xsuffix", "  file = @T@/mail/xsuffix\n  message_suffix = ${lookup{x}nosuch{y}}\n") +
+                _t("xtf", "  file = @T@/mail/xtf\n  transport_filter = ${lookup{x}nosuch{y}}\n") +
+                _t("xtf127", "  file = @T@/mail/xtf127\n  transport_filter = /nonexistent/filter\n") +
+                _t("xtf1", "  file = @T@/mail/xtf1\n  transport_filter = /bin/false\n") +
+                _t("xdirfile", "  directory = @T@/mail/xdir\n  directory_file = ${lookup{x}nosuch{y}}\n")),
+    rcpts=["xfile@x", "xfail@x", "xquota@x", "xprefix@x", "xsuffix@x", "xtf@x", "xtf127@x", "xtf1@x", "xdirfile@x"],
+)
+
 CASES["mbox_format_other"] = dict(
     routers=_router(["ffmt2"]),
     transports=(_t("ffmt2", "  file = @T@/mail/ffmt2\n"
