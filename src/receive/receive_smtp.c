@@ -172,6 +172,13 @@ void receive_smtp_message(smtp_conn *c, receive_body_fn body, void *body_ctx, re
   }
   rcv_publish(&r);
 
+  if (r.m.recipients_count == 0 && c->env.discarded_by) {
+    /* every recipient was discarded before DATA: no DATA ACL, the message
+     * is logged as arriving and going to the blackhole (exim4) */
+    rcv_discard(&r, c->env.discarded_by, NULL);
+    reply(res, "250 OK id=%s", r.m.id);
+    return;
+  }
   if (mainconf.acl_smtp_data) {
     const char *u = NULL, *l = NULL;
     /* -bh: exim4 shows the message id on the ACL's lines from here on */

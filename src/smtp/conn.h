@@ -73,6 +73,8 @@ typedef struct recv_envelope {
   const char *auth_sender;      /* AUTH= on MAIL, when accepted; "" for <> */
   bool smtputf8;                /* SMTPUTF8 on MAIL */
   bool prdr_requested;          /* PRDR on MAIL */
+  const char *discarded_by;     /* "MAIL" / "RCPT": an ACL discarded recipients */
+  const char *mail_discard_log; /* the MAIL ACL's discard log_message */
   bool requiretls;              /* REQUIRETLS on MAIL (EXPERIMENTAL_REQUIRETLS) */
   /* Set by ACL modifiers and controls for this message */
   bool queue_only;              /* control = queue(_only) */

@@ -273,6 +273,10 @@ void smtp_cmd_mail(smtp_session *s) {
       s->mail_failed = true;
       return;
     }
+    if (rc == ACL_DISCARD) {   /* every recipient will be discarded; the RCPT ACL is not run */
+      e->discarded_by = "MAIL";
+      e->mail_discard_log = s->acl_accept_log ? str_copy(s->acl_accept_log) : NULL;
+    }
   }
   s->mail_failed = false;
   e->mail_seen = true;
@@ -415,7 +419,12 @@ void smtp_cmd_rcpt(smtp_session *s) {
 
   int rc;
   const char *accept_msg = NULL;
-  if (c->batched) {
+  if (e->discarded_by && strcmp(e->discarded_by, "MAIL") == 0) {
+    const char *why = e->mail_discard_log;
+    log_write(LOG_MAIN | LOG_REJECT, "%s F=<%s> RCPT <%s>: discarded by MAIL ACL%s%s", smtp_host_text(c),
+              e->sender ? e->sender : "", addr, why && *why ? ": " : "", why && *why ? why : "");
+    rc = ACL_DISCARD;
+  } else if (c->batched) {
     /* Batched SMTP is checked by the non-SMTP ACLs, not the RCPT ACL. */
     rc = ACL_OK;
   } else if (mainconf.acl_smtp_rcpt) {
@@ -431,8 +440,9 @@ void smtp_cmd_rcpt(smtp_session *s) {
     accept_msg = s->acl_accept_msg;
     if (rc == ACL_DISCARD) {
       const char *why = s->acl_accept_log;
-      log_write(LOG_MAIN, "%s F=<%s> RCPT <%s>: discarded by RCPT ACL%s%s", smtp_host_text(c),
+      log_write(LOG_MAIN | LOG_REJECT, "%s F=<%s> RCPT <%s>: discarded by RCPT ACL%s%s", smtp_host_text(c),
                 e->sender ? e->sender : "", addr, why && *why ? ": " : "", why && *why ? why : "");
+      e->discarded_by = "RCPT";
     }
   } else if (c->local) {
     rc = ACL_OK;

@@ -119,7 +119,8 @@ static smtp_in_result data_body(void *ctx, smtp_in_body *b) {
 /* Common checks before DATA or the first BDAT; false when refused. */
 static bool message_may_start(smtp_session *s, const char *verb) {
   smtp_conn *c = s->c;
-  if (c->env.recipients_count == 0) {
+  /* all recipients discarded by an ACL: exim4 still takes the message */
+  if (c->env.recipients_count == 0 && !c->env.discarded_by) {
     no_recipients(s, verb);
     return false;
   }

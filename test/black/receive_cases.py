@@ -375,6 +375,18 @@ SMTP_CASES = {
 for _name, _case in SMTP_CASES.items():
     _case["conf"] = SMTP_CONF + _case.get("conf", "")
     _case["acl"] = SMTP_ACL + _case.get("acl", "")
+# every recipient discarded by the MAIL or RCPT ACL: the message is still
+# taken, no DATA ACL, "=> blackhole (X ACL discarded recipients)" (own ACLs)
+_DISCARD_INPUT = smtp("MAIL FROM:<s@x.example>", "RCPT TO:<a@b.example>", "RCPT TO:<bad@b.example>")
+SMTP_CASES["smtp_rcpt_discard_all"] = dict(
+    args=["-odq", "-bs"] + HOST, input=_DISCARD_INPUT,
+    conf="log_selector = +received_recipients\nacl_smtp_rcpt = r\nacl_smtp_data = d\n",
+    acl="r:\n  discard log_message = gone\nd:\n  warn logwrite = DATA ACL rc=$recipients_count\n  accept\n")
+SMTP_CASES["smtp_mail_discard"] = dict(
+    args=["-odq", "-bs"] + HOST, input=_DISCARD_INPUT,
+    conf="log_selector = +received_recipients\nacl_smtp_mail = m\nacl_smtp_rcpt = r\nacl_smtp_data = d\n",
+    acl="m:\n  discard log_message = mgone\nr:\n  warn logwrite = RCPT ACL for $local_part\n"
+        "  deny local_parts = bad\n  accept\nd:\n  warn logwrite = DATA ACL rc=$recipients_count\n  accept\n")
 ALL_CASES = {**CASES, **SMTP_CASES}
 
 
