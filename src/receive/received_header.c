@@ -36,10 +36,10 @@ char *rcv_date(time_t t) {
  * verified name, "name ([ip]:port helo=h ident=u)" with one (helo= only
  * when it differs from the name; the line broken before "(" when the
  * address, helo= and ident= are all there, spec $sender_rcvhost); the
- * port only with the incoming_port selector. */
+ * port only with the incoming_port selector and when known. */
 static const char *rcvhost(const smtp_conn *c) {
   if (!c->host_address) return NULL;
-  bool port = LOGGING(incoming_port);
+  bool port = LOGGING(incoming_port) && c->host_port > 0;   /* -oMa without a port: none */
   gstring *g = NULL;
   if (c->host_name) {
     bool helo = c->helo_name && !str_eqic(c->helo_name, c->host_name);

@@ -153,7 +153,7 @@ gstring *conn_host_text(gstring *g, const smtp_conn *c) {
     return g;
   }
   g = g_fmt(g, "H=%s", fullhost(c));
-  if (LOGGING(incoming_port)) g = g_fmt(g, ":%d", c->host_port);
+  if (LOGGING(incoming_port) && c->host_port > 0) g = g_fmt(g, ":%d", c->host_port);   /* -oMa without a port: none */
   if (LOGGING(incoming_interface) && c->interface_address)
     g = g_fmt(g, " I=[%s]:%d", c->interface_address, c->interface_port);
   if (c->ident) g = g_fmt(g, " U=%s", c->ident);

@@ -169,6 +169,11 @@ CASES = {
                                              + "\nX-C: 4\n\nb\n"),
     "local_size_limit_report_refused": dict(args=["-odq", "-oem", "a@b.example"], conf="message_size_limit = 100\n",
                                             input="Subject: big\n\n" + "z" * 300 + "\n"),
+    # -oMa without a port: no ":0" / "port=0" even with incoming_port
+    "oM_no_port_all": dict(args=["-odq", "-oMa", "192.0.2.9", "-oMs", "h.example", "-oMt", "ident", "a@b.example"],
+                           input=PLAIN, conf=ALL_SELECTORS),
+    "oM_no_port_noname_all": dict(args=["-odq", "-oMa", "192.0.2.9", "-oMt", "ident", "a@b.example"],
+                                  input=PLAIN, conf=ALL_SELECTORS),
     # received_recipients: the addresses as written, before qualifying and rewriting
     "rr_as_given": dict(args=["-odq", "c", "X Y <d@e.example>", "q@r.example, s"], input=PLAIN,
                         conf="log_selector = +received_recipients\n",
