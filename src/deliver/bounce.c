@@ -27,6 +27,7 @@
 #include "../expand/match.h"
 #include "../expand/variables.h"
 #include "bounce_int.h"
+#include "retry.h"
 #include "deliver_start.h"
 #include "../smtp/conn.h"
 #include "config.h"
@@ -166,11 +167,21 @@ bool bounce_out_close(bounce_out *o, bool ok) {
   o->f = NULL;
   if (status == 0 && written && ok) return true;
   /* The child ran and refused the report (its exit status): as exim4, a
-   * failure report's refusal is a main log line and the failures count as
-   * reported; a success report's goes unremarked. */
+   * failure report's refusal is a main log line; with retry rules
+   * configured the failures stay and the message is frozen (" (frozen)",
+   * the text in the msglog too, without time or line end, as exim4 writes
+   * it), without any they count as reported.
+   * Other reports' refusals go unremarked. */
   if (status > 0 && strcmp(o->what, "message") == 0) {
-    log_write_msg(o->dm->m.id, LOG_MAIN, "Process failed (%d) when writing error message to %s", status, o->to);
-    return true;
+    o->frozen = retry_rules() != NULL;
+    const char *text = str_sprintf("Process failed (%d) when writing error message to %s%s", status, o->to,
+                                   o->frozen ? " (frozen)" : "");
+    log_write_msg(o->dm->m.id, LOG_MAIN, "%s", text);
+    if (o->frozen && o->dm->msglog) {
+      fputs(text, o->dm->msglog);
+      fflush(o->dm->msglog);
+    }
+    return !o->frozen;
   }
   if (status > 0) return true;   /* a warning or a success report */
   log_write_msg(o->dm->m.id, LOG_MAIN | LOG_PANIC, "Process failed when sending %s to %s", o->what, o->to);
@@ -350,5 +361,9 @@ bool bounce_send(deliver_msg *dm, const char *to, address_item *failed) {
 
   bool ok = bounce_out_close(&out, bounce_put_returned(f, dm, failed, boundary, dm->m.dsn_ret == SPOOL_DSN_RET_HDRS));
   expand_var_set("bounce_recipient", NULL);
+  if (out.frozen) {
+    if (!dm->frozen_reason) dm->frozen_reason = "";   /* frozen, logged already */
+    dm->keep_firsttime = true;
+  }
   return ok;
 }

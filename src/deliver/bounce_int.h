@@ -80,6 +80,7 @@ typedef struct bounce_out {
   pid_t pid;
   const deliver_msg *dm;
   const char *what, *to;
+  bool frozen;                  /* refused, and the message is to be frozen */
 } bounce_out;
 
 /* Start it; false when no child could be started, logged to the main and

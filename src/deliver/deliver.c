@@ -832,7 +832,7 @@ int deliver_message(const char *id, const char *queue_name, const deliver_opts *
     log_write_msg(m->id, LOG_MAIN, "%s", g_str(g));
     deliver_remove_files(m->id, dm.queue_name);
   } else {
-    m->deliver_firsttime = false;
+    if (!dm.keep_firsttime) m->deliver_firsttime = false;
     bool saved;
     if (dm.frozen_reason && *dm.frozen_reason) {
       saved = deliver_freeze(&dm, dm.frozen_reason);

@@ -38,6 +38,8 @@ typedef struct deliver_msg {
   int journal_fd;               /* -J journal, -1 until something is delivered */
   const char *frozen_reason;    /* set when the message gets frozen in this run */
   bool system_filter_done;
+  bool keep_firsttime;          /* frozen by a refused failure report: exim4
+                                   leaves -deliver_firsttime as it was */
 } deliver_msg;
 
 /* The message a transport is delivering (set in the delivery child). */

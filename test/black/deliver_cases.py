@@ -637,4 +637,9 @@ CASES = {
                                         files={"filter": "# Exim filter\nif $sender_address is not \"\" then "
                                                          "freeze text \"looks odd\" endif\n"},
                                         args=["-odi", "-f", "s@x.example", "a@test.example"], no_mail=True),
+    # the same with retry rules configured: the failure stays and the
+    # message is frozen ("(frozen)", also in the msglog); -M tries again
+    "bounce_refused_frozen": dict(main="preserve_message_logs\n" + REFUSE_BOUNCE_MAIN, retry="* * F,1d,10m\n",
+                                  args=["-odi", "-f", "c@test.example", "a@test.example", "x@test.example"],
+                                  creator="root 0 0"),
 }

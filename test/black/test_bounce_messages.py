@@ -171,9 +171,9 @@ def test_submission_command_line(run_dir):
 
 def test_submission_child_failing(run_dir):
     """A submission child that exits 1 without reading is logged with its
-    status and the message completes, as exim4 (recorded with an exim_path
-    wrapper doing the same); not the end of the delivery process by
-    SIGPIPE, and no line for the broken pipe."""
+    status and, retry rules being configured, the message is frozen, as
+    exim4 (checked with an exim_path wrapper doing the same); not the end of
+    the delivery process by SIGPIPE, and no line for the broken pipe."""
     wrapper = run_dir / "exim-wrapper"
     wrapper.write_text("#!/bin/sh\nexit 1\n")
     wrapper.chmod(0o755)
@@ -182,5 +182,5 @@ def test_submission_child_failing(run_dir):
             "sender@example.com", ["bad@example.com"], body)
     run_case(run_dir, case)
     log = (run_dir / "log" / "mainlog").read_text()
-    assert "Process failed (1) when writing error message to sender@example.com" in log, log
-    assert "Broken pipe" not in log and " Completed" in log, log
+    assert "Process failed (1) when writing error message to sender@example.com (frozen)" in log, log
+    assert "Broken pipe" not in log and " Completed" not in log, log
