@@ -208,7 +208,6 @@ void smtp_cmd_mail(smtp_session *s) {
     smtp_reply(s, 421, "too many messages in this connection");
     return;
   }
-  if (c->host_checking) log_host_checking_id(NULL);
   smtp_reset_transaction(s);
   s->mail_failed = true;    /* until it succeeds (see smtp_cmd_rcpt) */
   recv_envelope *e = &c->env;

@@ -392,6 +392,13 @@ SMTP_CASES["smtp_mail_discard"] = dict(
     conf="log_selector = +received_recipients\nacl_smtp_mail = m\nacl_smtp_rcpt = r\nacl_smtp_data = d\n",
     acl="m:\n  discard log_message = mgone\nr:\n  warn logwrite = RCPT ACL for $local_part\n"
         "  deny local_parts = bad\n  accept\nd:\n  warn logwrite = DATA ACL rc=$recipients_count\n  accept\n")
+# -bh: the last message's id stays on the LOG: lines of the next transaction
+SMTP_CASES["smtp_bh_id_after_mail"] = dict(
+    args=["-odq", "-bh", "192.0.2.1.1234"], conf="log_selector = +smtp_incomplete_transaction\nacl_smtp_rcpt = r\n",
+    acl="r:\n  deny local_parts = bad\n  accept\n",
+    input="EHLO c\r\nMAIL FROM:<s@x.example>\r\nRCPT TO:<a@b.example>\r\nDATA\r\nSubject: b\r\n\r\nbody\r\n"
+          ".\r\nMAIL FROM:<s@x.example>\r\nRCPT TO:<bad@b.example>\r\nRCPT TO:<b@b.example>\r\nRSET\r\n"
+          "QUIT\r\n")
 ALL_CASES = {**CASES, **SMTP_CASES}
 
 
