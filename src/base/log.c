@@ -399,6 +399,7 @@ static void vlog_files(const char *id, unsigned flags, const char *headers, cons
   t = g_vfmt(t, fmt, ap);
   const char *text = g_str(t);
   const char *st = g_str(stamp);
+  bool shown = false;   /* -v: on stderr already, labelled */
   DEBUG(D_any) {
     gstring *w = line_selector ? g_fmt(NULL, " %s", line_selector) : NULL;
     if ((flags & (LOG_MAIN | LOG_REJECT)) && !(flags & LOG_NOMAIN)) w = g_cat(w, " MAIN");
@@ -406,12 +407,17 @@ static void vlog_files(const char *id, unsigned flags, const char *headers, cons
     if (flags & LOG_PANIC) w = g_cat(w, " PANIC");
     if (flags & LOG_DIE) w = g_cat(w, " DIE");
     debug_printf("LOG:%s\n  %s\n", g_str(w), text);
-  } else if ((debug_selector & D_v) && (flags & LOG_MAIN)) {
-    /* -v: main log lines on stderr too, without the id (exim4) */
+  } else if ((debug_selector & D_v) && (flags & (LOG_MAIN | LOG_REJECT)) && !(flags & LOG_NOMAIN)) {
+    /* -v: main log lines on stderr too, without the id, labelled with the
+     * logs they go to ("LOG: MAIN PANIC", "LOG: MAIN REJECT"; exim4) */
     gstring *v = g_vfmt(NULL, fmt, ap2);
-    fprintf(debug_file ? debug_file : stderr, "LOG: %s%sMAIN\n  %s\n", line_selector ? line_selector : "",
-            line_selector ? " " : "", g_str(v));
+    gstring *w = line_selector ? g_fmt(NULL, " %s", line_selector) : NULL;
+    w = g_cat(w, " MAIN");
+    if (flags & LOG_REJECT) w = g_cat(w, " REJECT");
+    if (flags & LOG_PANIC) w = g_cat(w, " PANIC");
+    fprintf(debug_file ? debug_file : stderr, "LOG:%s\n  %s\n", g_str(w), g_str(v));
     fflush(debug_file ? debug_file : stderr);
+    shown = true;
   }
   if (line_echo_only) return;
   bool to_reject = (flags & LOG_REJECT) && cfg.write_rejectlog;
@@ -435,8 +441,9 @@ static void vlog_files(const char *id, unsigned flags, const char *headers, cons
   if (to_panic) {
     write_one(LF_PANIC, st, text);
     /* exim4 copies panic lines to stderr as well (seen with a bad
-     * log_file_path); a detached daemon sets no_stderr. */
-    if (!cfg.no_stderr) {
+     * log_file_path); a detached daemon sets no_stderr; -v has shown it
+     * already ("LOG: MAIN PANIC"). */
+    if (!cfg.no_stderr && !shown) {
       fprintf(stderr, "%s%s%s\n", st, LOGGING(pid) ? str_sprintf("[%d] ", (int)getpid()) : "", text);
       fflush(stderr);
     }

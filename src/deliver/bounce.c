@@ -80,6 +80,9 @@ FILE *bounce_submit_open(const char *sender, const char *id, pid_t *pid, const c
   /* during a foreground (-odi) delivery the report is delivered before
    * its parent completes (exim4 passes -odi here too) */
   if (deliver_synchronous) argv[n++] = "-odi";
+  /* -v: the child is verbose too, on this process's stderr (exim4) */
+  bool verbose = (debug_selector & D_v) != 0;
+  if (verbose) argv[n++] = "-v";
   /* what a message on a named queue generates goes to that queue (exim4) */
   if (deliver_current && deliver_current->queue_name && *deliver_current->queue_name) {
     argv[n++] = "-MCG";
@@ -116,7 +119,7 @@ FILE *bounce_submit_open(const char *sender, const char *id, pid_t *pid, const c
     int null = open("/dev/null", O_RDWR);
     if (null >= 0) {
       dup2(null, 1);
-      dup2(null, 2);
+      if (!verbose) dup2(null, 2);
       if (null > 2) close(null);
     }
     signal(SIGPIPE, SIG_DFL);

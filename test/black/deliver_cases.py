@@ -642,4 +642,9 @@ CASES = {
     "bounce_refused_frozen": dict(main="preserve_message_logs\n" + REFUSE_BOUNCE_MAIN, retry="* * F,1d,10m\n",
                                   args=["-odi", "-f", "c@test.example", "a@test.example", "x@test.example"],
                                   creator="root 0 0"),
+    # -v: the bounce's submission child is verbose on the same stderr; a
+    # panic line is shown as "LOG: MAIN PANIC", not copied raw as well
+    "verbose_bounce": dict(main="", transports=DEFER_TRANSPORTS,
+                           args=["-odi", "-v", "-f", "c@test.example", "a@test.example", "b@test.example",
+                                 "x@test.example"], stderr=True),
 }
