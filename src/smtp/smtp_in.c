@@ -337,6 +337,7 @@ static void cmd_unknown(smtp_session *s) {
   smtp_conn *c = s->c;
   c->unknown_commands++;
   if (mainconf.smtp_max_unknown_commands > 0 && c->unknown_commands > mainconf.smtp_max_unknown_commands) {
+    smtp_log_incomplete(s, "unrecognized command");
     const char *m = run_notquit(s, "bad-commands");
     /* the host with its ident here (exim4: "(helo) [ip] U=ident") */
     log_write(LOG_MAIN | LOG_REJECT, "SMTP call from %s dropped: too many unrecognized commands (last was \"%s\")",

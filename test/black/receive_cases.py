@@ -339,6 +339,9 @@ SMTP_CASES = {
                                   "MAIL FROM:<s@x.example>\r\nRCPT TO:<a@b.example>\r\nEHLO d\r\n"
                                   "MAIL FROM:<>\r\nRCPT TO:<a@b.example>\r\nMAIL FROM:<t@x.example>\r\n"
                                   "QUIT\r\n"),
+    "smtp_incomplete_unknown": dict(args=["-odq", "-bs"] + HOST, conf="log_selector = +smtp_incomplete_transaction\n",
+                                    input="EHLO c\r\nMAIL FROM:<s@x.example>\r\nRCPT TO:<a@b.example>\r\n"
+                                          + "FOO\r\n" * 4 + "QUIT\r\n"),
     "smtp_incomplete_lost": dict(args=["-odq", "-bs"] + HOST, conf="log_selector = +smtp_incomplete_transaction\n",
                                  input="EHLO c\r\nMAIL FROM:<>\r\nRCPT TO:<a@b.example>\r\n"),
     "smtp_lost_after_header": dict(args=["-odq", "-bs"] + HOST,
