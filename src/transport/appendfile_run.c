@@ -229,13 +229,9 @@ static bool appendfile_deliver(transport_instance *t, address_item *addr) {
   /* The return path first: $return_path in the options is the one this
    * transport sets. */
   const char *rperr = NULL;
-  if (!transport_return_path(t, addr, &rperr)) {
-    af_fail(&c, DEFER, ERRNO_EXPANDFAIL, "%s", rperr);
-    rc = DEFER;
-  } else if (t->transport_filter &&
-             !transport_command_argv(t->transport_filter, "transport filter", true, addr, &rperr)) {
-    /* exim4 sets the filter up before anything is opened: error -1 */
-    af_fail(&c, DEFER, ERRNO_UNKNOWNERROR, "%s", rperr);
+  int rperrno = 0;
+  if (!transport_local_setup(t, addr, &rperr, &rperrno)) {
+    af_fail(&c, DEFER, rperrno, "%s", rperr);
     rc = DEFER;
   } else if (!find_path(&c) || !af_quota_setup(&c)) {
     rc = c.rc;

@@ -209,6 +209,11 @@ bool lmtp_deliver(transport_instance *t, address_item *addr) {
   const char *what = str_sprintf("%s transport", tname);
   const char *err = NULL;
   for (address_item *a = addr; a; a = a->next) a->transport_return = DEFER_NONE;
+  int err_no = 0;
+  if (!transport_local_setup(t, addr, &err, &err_no)) {
+    set_pending(addr, DEFER, err_no, 0, err);
+    return true;
+  }
 
   lmtp_conn c = {.rfd = -1, .wfd = -1, .timeout = ob->timeout > 0 ? ob->timeout : 300};
   pid_t pid = -1;

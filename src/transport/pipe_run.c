@@ -248,6 +248,11 @@ bool pipe_deliver(transport_instance *t, address_item *addr) {
   const char *tname = t->drv.name;
   const char *what = str_sprintf("%s transport", tname);
   const char *err = NULL;
+  int err_no = 0;
+  if (!transport_local_setup(t, addr, &err, &err_no)) {
+    set_all(addr, DEFER, err_no, err);
+    return true;
+  }
 
   /* Which command, and whether its arguments are expanded. */
   const char *cmd;
@@ -524,7 +529,10 @@ bool pipe_deliver(transport_instance *t, address_item *addr) {
     if (sscanf(werr, "%d %d %n", &code, &e, &skip) >= 2) {
       rc = DEFER;
       basic = code ? code : e;
-      msg = str_copy(werr + skip);
+      char *m = str_copy(werr + skip);
+      /* exim4's pipe transport capitalises the filter's failure */
+      if (strncmp(m, "transport filter process failed", 31) == 0) m[0] = 'T';
+      msg = m;
     }
   } else if (ob->return_output && output->len && !bounce_msg) {
     rc = FAIL;

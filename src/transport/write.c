@@ -8,7 +8,7 @@
  * A transport_filter is handed to write_filter.c.
  *
  * Entry points: transport_write_message(), transport_return_path(),
- * transport_headers_text(); tw_* (write_int.h) for write_filter.c.
+ * transport_local_setup(), transport_headers_text(); tw_* (write_int.h) for write_filter.c.
  * Must never: move the shared offset of the -D file (pread only); report
  * success after a short write.
  */
@@ -21,6 +21,7 @@
 
 #include "../base/fdio.h"
 #include "../base/list.h"
+#include "../base/log.h"
 #include "../deliver/deliver.h"
 #include "../expand/expand.h"
 #include "../expand/variables.h"
@@ -125,6 +126,19 @@ bool tw_out_flush(tw_out *w) {
 
 
 /* ---- return path, header section ---------------------------------------- */
+
+bool transport_local_setup(const transport_instance *t, address_item *addr, const char **error, int *error_no) {
+  if (!transport_return_path(t, addr, error)) {
+    *error_no = ERRNO_EXPANDFAIL;
+    log_write_msg(deliver_current ? deliver_current->m.id : NULL, LOG_MAIN | LOG_PANIC, "%s", *error);
+    return false;
+  }
+  if (t->transport_filter && !transport_command_argv(t->transport_filter, "transport filter", true, addr, error)) {
+    *error_no = ERRNO_UNKNOWNERROR;
+    return false;
+  }
+  return true;
+}
 
 const char *transport_return_path(const transport_instance *t, const address_item *addr,
                                   const char **error) {

@@ -77,6 +77,13 @@ int transport_check_size(const transport_instance *t, address_item *addr);
  * NULL with *error on expansion failure. */
 const char *transport_return_path(const transport_instance *t, const address_item *addr, const char **error);
 
+/* What exim4's delivery process sets up before a local transport runs:
+ * the return path and the transport_filter command.  false with *error
+ * and *error_no (ERRNO_EXPANDFAIL for the return path, -1 for the
+ * filter) when either fails (the return path's failure is logged to the
+ * main and panic logs, as exim4); the transport then defers every address. */
+bool transport_local_setup(const transport_instance *t, address_item *addr, const char **error, int *error_no);
+
 /* The header section as it would be written (for autoreply's
  * return_message, bounces' copy of the message, and $message_headers in
  * a transport). */

@@ -80,6 +80,10 @@ PIPE = {
     "pmaxo": "command = /bin/sh -c 'cat >/dev/null; yes xxxxxxxxxxxxxxxxxxxxxxxxxxxxx | head -c 100000'\n  max_output = 1k",
     "pepipe": "command = /bin/true",
     "pretnull": "command = /bin/sh -c 'echo out; exit 0'\n  return_output",
+    # set up before the command runs: return_path, transport_filter
+    "prpbad": "command = /bin/cat\n  return_path = ${lookup{x}nosuch{y}}",
+    "ptfbad": "command = /bin/cat\n  transport_filter = ${lookup{x}nosuch{y}}",
+    "ptf127": "command = /bin/cat\n  transport_filter = /nonexistent/filter",
     "pretout": "command = /bin/sh -c 'cat >/dev/null; echo some output; echo line2'\n  return_output",
     "pcore": "command = /bin/sh -c 'ulimit -c > TOPDIR/out-pcore'",
     "pcore2": "command = /bin/sh -c 'ulimit -c > TOPDIR/out-pcore2'\n  permit_coredump",
@@ -159,6 +163,9 @@ LMTP = {
     "lgrcpt": f"command = {PY} {LMTP_SERVER} --reply 'rcpt:lgrcpt=25'",
     "lgdone": f"command = {PY} {LMTP_SERVER} --reply 'done:lgdone=2500 what'",
     "lglhlo": f"command = {PY} {LMTP_SERVER} --reply 'lhlo=250+x'",
+    # set up before the command runs
+    "lrpbad": "command = /bin/cat\n  return_path = ${lookup{x}nosuch{y}}",
+    "ltfbad": "command = /bin/cat\n  transport_filter = ${lookup{x}nosuch{y}}",
 }
 LMTP_MULTI = {
     "lcmd": ["lok", "lbad", "lfull", "lrej", "ltmp"],
