@@ -18,6 +18,7 @@
  * child return into the runner's loop.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,12 +179,30 @@ static bool one_pass(const queue_run_opts *o, bool first_pass) {
   return true;
 }
 
+/* A run ends ("End queue run") once every process it started has finished,
+ * the detached deliveries of the reports its deliveries submitted included
+ * (exim4's order): they all inherit the write end of a pipe, which the
+ * runner reads to its end.  Transport commands close it (transport/child.c). */
+static void wait_for_descendants(int fds[2]) {
+  if (fds[0] < 0) return;
+  close(fds[1]);
+  char buf[64];
+  ssize_t n;
+  while ((n = read(fds[0], buf, sizeof buf)) != 0)
+    if (n < 0 && errno != EINTR) break;
+  close(fds[0]);
+}
+
 void queue_run(const queue_run_opts *o) {
   const char *flags = queue_run_flags_text(o);
   const char *qn = o->queue_name && *o->queue_name ? str_sprintf("'%s' ", o->queue_name) : "";
   int pid = (int)getpid();
   log_write_sel("queue_run", LOGGING(queue_run), NULL, LOG_MAIN, "Start %squeue run: pid=%d%s", qn, pid, flags);
+  int fds[2] = {-1, -1};
+  if (pipe(fds) == 0) (void)fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+  else fds[0] = fds[1] = -1;
   if (!o->two_phase || one_pass(o, true)) one_pass(o, false);
+  wait_for_descendants(fds);
   log_write_sel("queue_run", LOGGING(queue_run), NULL, LOG_MAIN, "End %squeue run: pid=%d%s", qn, pid, flags);
 }
 

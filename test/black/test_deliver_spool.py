@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from deliver_helpers import DeliverEnv
+from deliver_helpers import SIMPLE_ROUTERS, SIMPLE_TRANSPORTS, DeliverEnv
 
 RCPTS = ["a@test.example", "b@test.example", "c@test.example"]
 
@@ -360,3 +360,27 @@ def test_system_filter_save_runs_as_system_filter_user(exim, tmp_path):
     env.send(["a@test.example"])
     assert env.mainlog()[-2:] == ["MSGID => @T@/mail/saved <system-filter> T=t_file", "MSGID Completed"]
     assert (env.mail / "saved").stat().st_uid == 65534
+
+
+def test_queue_run_ends_after_report_deliveries(exim, tmp_path):
+    """'End queue run' is logged once the bounce a delivery of the run
+    submitted has been delivered too (its detached delivery process
+    included), as exim4's runs always showed it (-qG runs of a named queue
+    with a failing recipient, three times).  The bounce's delivery is made
+    slow (a pipe that pauses) so that the order cannot come by chance."""
+    env = DeliverEnv(exim, tmp_path)
+    env.config(routers="slow:\n  driver = accept\n  local_parts = c\n  transport = t_slow\n" + SIMPLE_ROUTERS,
+               transports=SIMPLE_TRANSPORTS + "t_slow:\n  driver = pipe\n  user = nobody\n"
+               "  command = /bin/sh -c 'sleep 0.3; cat > @T@/mail/c'\n")
+    r = env.send(["a@test.example", "x@test.example"], args=("-odq", "-f", "c@test.example"))
+    assert r.rc == 0, r.err
+    (msgid,) = env.queue_ids()
+    r = env.run(["-q"])
+    assert r.rc == 0, r.err
+    lines = env.mainlog()
+    assert lines[-1].startswith("End queue run: pid="), "\n".join(lines)
+    bounce = [x.split()[0] for x in lines if " <= <> R=MSGID " in x]
+    assert len(bounce) == 1, lines
+    assert "MSGID => c <c@test.example> R=slow T=t_slow" in lines, "\n".join(lines)
+    assert lines.count("MSGID Completed") == 2, lines
+    assert env.queue_ids() == []
