@@ -323,8 +323,9 @@ static bool count_nonmail(smtp_session *s, smtp_cmd cmd) {
     return true;
   }
   if (nonmail_limited(s) && ++c->nonmail_commands > mainconf.smtp_accept_max_nonmail) {
+    smtp_log_incomplete(s, "too many non-mail commands");
     log_write(LOG_MAIN | LOG_REJECT, "SMTP call from %s dropped: too many nonmail commands (last was \"%s\")",
-              smtp_call_from(c), smtp_cmd_name(cmd));   /* the verb only (exim4) */
+              host_and_ident(c), smtp_cmd_name(cmd));   /* the verb only (exim4) */
     const char *m = run_notquit(s, "bad-commands");
     reply_lines(c, 554, m ? m : "Too many nonmail commands");
     s->done = true;
@@ -435,7 +436,7 @@ static void lost_connection(smtp_session *s, smtp_in_result r) {
   smtp_conn *c = s->c;
   if (r == SMTP_IN_TIMEOUT) {
     log_write(LOG_MAIN, "SMTP command timeout on%s connection from %s", c->tls.active ? " TLS" : "",
-              smtp_call_from(c));
+              host_and_ident(c));
     s->exit_code = 1;
     closing_reply(s, 421, "command-timeout", str_sprintf("%s: SMTP command timeout - closing connection", smtp_hostname(c)));
     return;

@@ -342,6 +342,10 @@ SMTP_CASES = {
     "smtp_incomplete_unknown": dict(args=["-odq", "-bs"] + HOST, conf="log_selector = +smtp_incomplete_transaction\n",
                                     input="EHLO c\r\nMAIL FROM:<s@x.example>\r\nRCPT TO:<a@b.example>\r\n"
                                           + "FOO\r\n" * 4 + "QUIT\r\n"),
+    "smtp_incomplete_nonmail": dict(args=["-odq", "-bs"] + HOST,
+                                    conf="log_selector = +smtp_incomplete_transaction\nsmtp_accept_max_nonmail = 2\n",
+                                    input="EHLO c\r\nMAIL FROM:<s@x.example>\r\nRCPT TO:<a@b.example>\r\n"
+                                          + "NOOP\r\n" * 4 + "QUIT\r\n"),
     "smtp_incomplete_lost": dict(args=["-odq", "-bs"] + HOST, conf="log_selector = +smtp_incomplete_transaction\n",
                                  input="EHLO c\r\nMAIL FROM:<>\r\nRCPT TO:<a@b.example>\r\n"),
     "smtp_lost_after_header": dict(args=["-odq", "-bs"] + HOST,

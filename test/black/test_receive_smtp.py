@@ -93,3 +93,30 @@ def test_smtp_case_reception(tmp_path, name):
 def test_smtp_case_whole(tmp_path, name):
     got, exp, hc = _run(tmp_path, name)
     assert owned(got, hc) == owned(exp, hc)
+
+
+def test_command_timeout_names_host_and_ident(tmp_path):
+    """-bs with -oMa whose client stalls after RCPT: exim4 (by hand, as the
+    input must stall: printf 'EHLO c..RCPT..'; sleep 1.6 | exim4 -bs -oMa
+    192.0.2.1.1234, smtp_receive_timeout = 1s) logs the host with its ident
+    and no incomplete-transaction line."""
+    import subprocess
+    from receive_cases import BASE
+    d = tmp_path / "case"
+    (d / "spool" / "log").mkdir(parents=True)
+    conf = d / "exim.conf"
+    conf.write_text(BASE.replace("@DIR@", str(d)) + "log_selector = +smtp_incomplete_transaction\n"
+                    "smtp_receive_timeout = 1s\nacl_smtp_rcpt = r\nbegin acl\nr:\n  accept\n")
+    conf.chmod(0o644)
+    p = subprocess.Popen([EXIM, "-C", str(conf), "-odq", "-bs", "-oMa", "192.0.2.1.1234"],
+                         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        p.stdin.write(b"EHLO c\r\nMAIL FROM:<s@x.example>\r\nRCPT TO:<a@b.example>\r\n")
+        p.stdin.flush()
+        rc = p.wait(timeout=20)
+    finally:
+        p.stdin.close()
+    log = (d / "spool" / "log" / "mainlog").read_text()
+    assert [x[20:] for x in log.splitlines()] == [
+        "SMTP command timeout on connection from (c) [192.0.2.1] U=root"]
+    assert rc == 1
