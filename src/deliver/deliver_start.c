@@ -115,10 +115,12 @@ void deliver_after_reception(const char *id, int mode, bool queue_only_by_acl) {
       (void)setsid();
       pid_t g = fork();
       if (g != 0) _exit(g < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
-      /* nothing of the caller's session stays open in it */
+      /* nothing of the caller's session stays open in it, but -v's
+       * stderr: the delivery shows there too (exim4) */
       int null = open("/dev/null", O_RDWR);
       if (null >= 0) {
-        dup2(null, 0), dup2(null, 1), dup2(null, 2);
+        dup2(null, 0), dup2(null, 1);
+        if (!(debug_selector & D_v)) dup2(null, 2);
         if (null > 2) close(null);
       }
     }

@@ -647,4 +647,6 @@ CASES = {
     "verbose_bounce": dict(main="", transports=DEFER_TRANSPORTS,
                            args=["-odi", "-v", "-f", "c@test.example", "a@test.example", "b@test.example",
                                  "x@test.example"], stderr=True),
+    # -v without -odi: the background delivery writes on the same stderr
+    "verbose_background": dict(main="", args=["-v", "a@test.example"], stderr=True),
 }
