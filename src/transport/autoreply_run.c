@@ -220,9 +220,9 @@ bool autoreply_deliver(transport_instance *t, address_item *addr) {
   if (ob->never_mail) {
     const char *never = expand_cstring(ob->never_mail);
     if (!never) {
-      set_result(addr, DEFER, ERRNO_EXPANDFAIL,
-                 str_sprintf("Expansion of \"%s\" failed in %s transport: %s", ob->never_mail, tname,
-                             expand_status.message));
+      /* exim4 fails the address here, without the reason */
+      set_result(addr, FAIL, 0,
+                 str_sprintf("Failed to expand \"%s\" for \"never_mail\" in %s transport", ob->never_mail, tname));
       return true;
     }
     r.to = filter_never(r.to, never);

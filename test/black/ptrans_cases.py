@@ -197,6 +197,15 @@ AUTOREPLY = {
     "aoncebad": "to = $sender_address\n  subject = s\n  text = t\n  once = TOPDIR/ar-file",
     "aoncemisss": "to = $sender_address\n  subject = s\n  text = t\n  once = TOPDIR/nodir/once\n"
                   "  once_file_size = 100",
+    # options that fail to expand
+    "axto": "to = ${lookup{x}nosuch{y}}\n  subject = s\n  text = t",
+    "axfile": "to = $sender_address\n  subject = s\n  file = ${lookup{x}nosuch{y}}",
+    "axonce": "to = $sender_address\n  subject = s\n  text = t\n  once = ${lookup{x}nosuch{y}}",
+    "axlog": "to = $sender_address\n  subject = s\n  text = t\n  log = ${lookup{x}nosuch{y}}",
+    "axnever": "to = $sender_address\n  subject = s\n  text = t\n  never_mail = ${lookup{x}nosuch{y}}",
+    "axrepeat": "to = $sender_address\n  subject = s\n  text = t\n  once = TOPDIR/out-axrepeat-once\n"
+                "  once_repeat = ${lookup{x}nosuch{y}}",
+    "axnoto": "subject = s\n  text = t",
     "aoncedirs": "to = $sender_address\n  subject = s\n  text = t\n  once = TOPDIR/log\n  once_file_size = 100",
 }
 AUTOREPLY_EXTRA = {
