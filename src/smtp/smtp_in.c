@@ -76,9 +76,7 @@ const char *smtp_call_from(const smtp_conn *c) {
   return c->inetd ? str_sprintf("%s (via inetd)", h) : h;
 }
 
-/* "(helo) [ip]:port U=ident" (the host text without "H="), or the
- * login for local input without an address. */
-static const char *host_and_ident(const smtp_conn *c) {
+const char *smtp_host_and_ident(const smtp_conn *c) {
   if (!c->host_address) return smtp_call_from(c);
   const char *h = smtp_host_text(c);
   return h[0] == 'H' && h[1] == '=' ? h + 2 : h;
@@ -144,7 +142,7 @@ static void synprot_v(smtp_session *s, int kind, int code, const char *log_text,
   bool over = mainconf.smtp_max_synprot_errors > 0 && c->synprot_errors > mainconf.smtp_max_synprot_errors;
   if (over)
     log_write(LOG_MAIN | LOG_REJECT, "SMTP call from %s dropped: too many syntax or protocol errors (last command was \"%s\",  %s)",
-              host_and_ident(c), str_printing(c->last_command ? c->last_command : ""), smtp_history(s));
+              smtp_host_and_ident(c), str_printing(c->last_command ? c->last_command : ""), smtp_history(s));
   /* Over the limit the reply goes on with a last line saying so. */
   if (text) reply_lines(c, code, over ? str_sprintf("%s\nToo many syntax or protocol errors", text) : text);
   if (over) {
@@ -325,7 +323,7 @@ static bool count_nonmail(smtp_session *s, smtp_cmd cmd) {
   if (nonmail_limited(s) && ++c->nonmail_commands > mainconf.smtp_accept_max_nonmail) {
     smtp_log_incomplete(s, "too many non-mail commands");
     log_write(LOG_MAIN | LOG_REJECT, "SMTP call from %s dropped: too many nonmail commands (last was \"%s\")",
-              host_and_ident(c), smtp_cmd_name(cmd));   /* the verb only (exim4) */
+              smtp_host_and_ident(c), smtp_cmd_name(cmd));   /* the verb only (exim4) */
     const char *m = run_notquit(s, "bad-commands");
     reply_lines(c, 554, m ? m : "Too many nonmail commands");
     s->done = true;
@@ -342,7 +340,7 @@ static void cmd_unknown(smtp_session *s) {
     const char *m = run_notquit(s, "bad-commands");
     /* the host with its ident here (exim4: "(helo) [ip] U=ident") */
     log_write(LOG_MAIN | LOG_REJECT, "SMTP call from %s dropped: too many unrecognized commands (last was \"%s\")",
-              host_and_ident(c), str_printing(c->last_command));
+              smtp_host_and_ident(c), str_printing(c->last_command));
     reply_lines(c, 500, m ? m : "Too many unrecognized commands");
     s->done = true;
     return;
@@ -436,7 +434,7 @@ static void lost_connection(smtp_session *s, smtp_in_result r) {
   smtp_conn *c = s->c;
   if (r == SMTP_IN_TIMEOUT) {
     log_write(LOG_MAIN, "SMTP command timeout on%s connection from %s", c->tls.active ? " TLS" : "",
-              host_and_ident(c));
+              smtp_host_and_ident(c));
     s->exit_code = 1;
     closing_reply(s, 421, "command-timeout", str_sprintf("%s: SMTP command timeout - closing connection", smtp_hostname(c)));
     return;
@@ -449,7 +447,7 @@ static void lost_connection(smtp_session *s, smtp_in_result r) {
     if (LOGGING(lost_incoming_connection))
       /* exim4 says "EOF" for local input without a host address */
       log_write(LOG_MAIN, "unexpected %s while reading SMTP command from %s D=%s",
-                c->host_address ? "disconnection" : "EOF", host_and_ident(c),
+                c->host_address ? "disconnection" : "EOF", smtp_host_and_ident(c),
                 duration(c));
   }
   else if (LOGGING(smtp_connection) && !s->nolog)
@@ -664,7 +662,7 @@ int smtp_session_run(smtp_conn *c) {
   if (!s->quit) run_notquit(s, s->notquit_reason ? s->notquit_reason : "connection-lost");
   if (LOGGING(smtp_no_mail) && c->messages_received == 0 && !s->any_mail)
     log_write(LOG_MAIN, "no MAIL in %sSMTP connection from %s D=%s %s", c->tls.active ? "TLS " : "",
-              host_and_ident(c), duration(c), smtp_history(s));
+              smtp_host_and_ident(c), duration(c), smtp_history(s));
   conn_flush(c);
   if (c->tls.active && tls_ops_hooks) tls_ops_hooks->server_close(c);
   conn_current = NULL;

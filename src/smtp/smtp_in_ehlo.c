@@ -96,7 +96,7 @@ void smtp_cmd_helo(smtp_session *s, bool ehlo) {
     ok = true;
   if (!ok) {
     log_write(LOG_MAIN | LOG_REJECT, "rejected %s from %s: syntactically invalid argument(s): %s", verb,
-              smtp_call_from(c), *arg ? str_printing(arg) : "(no argument given)");
+              smtp_host_and_ident(c), *arg ? str_printing(arg) : "(no argument given)");
     smtp_reply(s, 501, "Syntactically invalid %s argument(s)", verb);
     smtp_synprot_error(s, 501, NULL, NULL);
     return;
@@ -117,10 +117,10 @@ void smtp_cmd_helo(smtp_session *s, bool ehlo) {
   if (hard || c->helo_verify_try) {
     bool verified = smtp_helo_verify(c, arg, smtp_bh_trace, c);
     if (!verified && hard) {
-      const char *old = c->helo_name;
+      /* exim4 keeps the refused name: later lines show "(name) [ip]" */
       c->helo_name = str_copy_taint(arg, true);
-      log_write(LOG_MAIN | LOG_REJECT, "rejected \"%s\" from %s", str_printing(c->last_command), smtp_call_from(c));
-      c->helo_name = old;
+      log_write(LOG_MAIN | LOG_REJECT, "rejected \"%s\" from %s", str_printing(c->last_command),
+                smtp_host_and_ident(c));
       smtp_reply(s, 550, "HELO argument does not match calling host");
       return;
     }

@@ -120,6 +120,9 @@ const char *smtp_host_text(const smtp_conn *c);
 /* The host description Exim uses in "SMTP call from %s" lines:
  * "name (helo) [ip]" / "(helo) [ip]" / "[ip]", or "U=login" for local. */
 const char *smtp_call_from(const smtp_conn *c);
+/* "(helo) [ip]:port U=ident" (the host text without "H="), or the login
+ * for local input without an address: exim4's form in rejections. */
+const char *smtp_host_and_ident(const smtp_conn *c);
 
 /* ---- command handlers ---- */
 void smtp_cmd_helo(smtp_session *s, bool ehlo);           /* smtp_in_ehlo.c */

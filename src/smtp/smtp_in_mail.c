@@ -187,9 +187,10 @@ static param_result mail_param(smtp_session *s, void *ctx, const char *name, con
 
 void smtp_cmd_mail(smtp_session *s) {
   smtp_conn *c = s->c;
+  s->any_mail = true;   /* any MAIL command, even refused, spares the "no MAIL" line (exim4) */
   if (!c->helo_seen && (smtp_host_in(c, mainconf.hosts_require_helo, "hosts_require_helo") ||
                         c->helo_verify_required)) {
-    log_write(LOG_MAIN | LOG_REJECT, "rejected MAIL from %s: no HELO/EHLO given", smtp_call_from(c));
+    log_write(LOG_MAIN | LOG_REJECT, "rejected MAIL from %s: no HELO/EHLO given", smtp_host_and_ident(c));
     smtp_reply(s, 503, "HELO or EHLO required");   /* not counted as a protocol error (exim4) */
     return;
   }
@@ -279,7 +280,6 @@ void smtp_cmd_mail(smtp_session *s) {
   }
   s->mail_failed = false;
   e->mail_seen = true;
-  s->any_mail = true;
   const char *accept_msg = mainconf.acl_smtp_mail && !c->batched ? s->acl_accept_msg : NULL;
   gstring *reply = smtp_acl_accept_reply(c, e->prdr_requested ? "OK, PRDR Requested" : "OK", accept_msg);
   smtp_reply_raw(s, reply->s, reply->len);

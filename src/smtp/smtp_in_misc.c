@@ -228,7 +228,7 @@ void smtp_cmd_etrn(smtp_session *s) {
     smtp_synprot_error(s, 503, "ETRN is not permitted inside a transaction", "ETRN is not permitted inside a transaction");
     return;
   }
-  if (LOGGING(etrn)) log_write(LOG_MAIN, "ETRN %s received from %s", str_printing(arg), smtp_call_from(c));
+  if (LOGGING(etrn)) log_write(LOG_MAIN, "ETRN %s received from %s", str_printing(arg), smtp_host_and_ident(c));
   if (!mainconf.acl_smtp_etrn) {
     gstring *reply = NULL;
     DEBUG(D_acl) debug_printf(">>> ACL is NULL: implicit DENY\n");

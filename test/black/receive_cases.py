@@ -346,6 +346,13 @@ SMTP_CASES = {
                                     conf="log_selector = +smtp_incomplete_transaction\nsmtp_accept_max_nonmail = 2\n",
                                     input="EHLO c\r\nMAIL FROM:<s@x.example>\r\nRCPT TO:<a@b.example>\r\n"
                                           + "NOOP\r\n" * 4 + "QUIT\r\n"),
+    # rejections name the host with its ident (-oMa on -bs: not the login); a
+    # refused MAIL spares the "no MAIL" line; a HELO refused by helo_verify_hosts
+    # stays the HELO name
+    "smtp_reject_host_ident": dict(args=["-odq", "-bs"] + HOST,
+                                   conf="log_selector = +all -pid -millisec -arguments\n"
+                                        "helo_verify_hosts = 192.0.2.0/24\n",
+                                   input="EHLO a_b\r\nEHLO ab\r\nMAIL FROM:<s@x.example>\r\nETRN x\r\nQUIT\r\n"),
     "smtp_incomplete_lost": dict(args=["-odq", "-bs"] + HOST, conf="log_selector = +smtp_incomplete_transaction\n",
                                  input="EHLO c\r\nMAIL FROM:<>\r\nRCPT TO:<a@b.example>\r\n"),
     "smtp_lost_after_header": dict(args=["-odq", "-bs"] + HOST,
