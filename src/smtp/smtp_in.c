@@ -67,7 +67,8 @@ void smtp_reply(smtp_session *s, int code, const char *fmt, ...) {
 const char *smtp_host_text(const smtp_conn *c) { return g_str(conn_host_text(g_new(64, false), c)); }
 
 const char *smtp_call_from(const smtp_conn *c) {
-  if (c->local || !c->host_address) return c->login ? c->login : "local process";
+  /* local input: the ident (-oMt of a trusted caller, else the login; exim4) */
+  if (c->local || !c->host_address) return c->ident ? c->ident : c->login ? c->login : "local process";
   /* exim4 names the host without the ident here */
   smtp_conn anon = *c;
   anon.ident = NULL;

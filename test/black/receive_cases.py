@@ -353,6 +353,8 @@ SMTP_CASES = {
                                    conf="log_selector = +all -pid -millisec -arguments\n"
                                         "helo_verify_hosts = 192.0.2.0/24\n",
                                    input="EHLO a_b\r\nEHLO ab\r\nMAIL FROM:<s@x.example>\r\nETRN x\r\nQUIT\r\n"),
+    "smtp_ident_oMt": dict(args=["-odq", "-bs", "-oMs", "host.example", "-oMt", "idx"] + HOST,
+                           conf="log_selector = +all -pid -millisec -arguments\n", input=smtp(*MAILRCPT)),
     "smtp_incomplete_lost": dict(args=["-odq", "-bs"] + HOST, conf="log_selector = +smtp_incomplete_transaction\n",
                                  input="EHLO c\r\nMAIL FROM:<>\r\nRCPT TO:<a@b.example>\r\n"),
     "smtp_lost_after_header": dict(args=["-odq", "-bs"] + HOST,
