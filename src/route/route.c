@@ -190,7 +190,7 @@ static void run_debug_print(router_instance *r, route_ctx *ctx) {
   if (!r->debug_print || !(ctx->debug_print || route_address_testing || (debug_selector & D_route)))
     return;
   const char *s = expand_cstring(r->debug_print);
-  if (!s) s = str_sprintf("failed to expand debug_print: %s", expand_status.message);
+  if (!s) s = str_sprintf("failed to expand debug_output \"%s\": %s", r->debug_print, expand_status.message);
   size_t n = strlen(s);
   fprintf(stderr, "%s%s", s, n && s[n - 1] == '\n' ? "" : "\n");
   fflush(stderr);
@@ -359,7 +359,7 @@ static int expand_bool(const opt_expand_bool_val *o, bool dflt, const char *name
       *value = dflt;
       return OK;
     }
-    a->message = str_sprintf("failed to expand \"%s\" in %s router: %s", o->expand, r->drv.name,
+    a->message = str_sprintf("failed to expand \"%s\" in %s router: %s", name, r->drv.name,
                              expand_status.message);
     return DEFER;
   }
@@ -430,7 +430,8 @@ int route_address(address_item *a, route_ctx *ctx) {
 
   while (r) {
     struct passwd *pw = NULL;
-    if (r->cannot_route_message) cannot_route = r->cannot_route_message;
+    /* the last router considered gives it, set or not (exim4, spec 3.10) */
+    cannot_route = r->cannot_route_message;
     int rc = route_check_preconditions(r, a, ctx, &pw);
     if (rc == SKIP) {
       r = next_router(r);

@@ -10,7 +10,9 @@ headers_add/remove, transport, the preconditions' lists, manualroute's
 hosts and route_data, a redirect's pipe_transport) and queryprogram
 answers.  A third (CONF_DATA, -bt) shows $local_part_data and
 $domain_data after a list item matched and after an implicit match (a list
-ending in a negated item): empty then.
+ending in a negated item): empty then.  A fourth (CONF_MISC, -bt): more,
+router_home_directory, require_files, debug_print that fail, and
+cannot_route_message taken from the last router considered.
 
 Shared by test_route_texts.py (ours) and test/expected/route_texts/record.py
 (exim4).  One message with -odi to every
@@ -233,6 +235,89 @@ begin transports
 """
 ADDRS_DATA = ["lit@test.ex", "wild@a.ex", "regex@test.ex", "oth@q"]
 
+CONF_MISC = """\
+primary_hostname = test.ex
+qualify_domain = test.ex
+never_users =
+keep_environment =
+log_file_path = @DIR@/log/%slog
+spool_directory = @DIR@/spool
+begin routers
+r_more:
+  driver = accept
+  local_parts = more
+  more = ${lookup{x}nosuch{y}}
+  transport = t_file
+r_rhd:
+  driver = accept
+  local_parts = rhd
+  router_home_directory = ${lookup{x}nosuch{y}}
+  transport = t_file
+r_thd:
+  driver = accept
+  local_parts = thd
+  transport_home_directory = ${lookup{x}nosuch{y}}
+  transport = t_file
+r_rf:
+  driver = accept
+  local_parts = rf
+  require_files = ${lookup{x}nosuch{y}}
+  transport = t_file
+r_rf2:
+  driver = accept
+  local_parts = rf2
+  require_files = relative/path
+  transport = t_file
+r_crm:
+  driver = accept
+  local_parts = crm
+  domains = nowhere.ex
+  cannot_route_message = ${lookup{x}nosuch{y}}
+  transport = t_file
+r_fb:
+  driver = manualroute
+  local_parts = fb
+  route_list = * 192.0.2.1
+  fallback_hosts = ${lookup{x}nosuch{y}}
+  transport = t_file
+r_self:
+  driver = manualroute
+  local_parts = self
+  route_list = * 127.0.0.1
+  self = fail
+  transport = t_file
+r_self2:
+  driver = manualroute
+  local_parts = self2
+  route_list = * 127.0.0.1
+  transport = t_file
+r_dbg:
+  driver = accept
+  local_parts = dbg
+  debug_print = ${lookup{x}nosuch{y}}
+  transport = t_file
+r_ptr:
+  driver = accept
+  local_parts = ptr
+  pass_router = r_sink
+  transport = t_file
+r_vrfy:
+  driver = accept
+  local_parts = vrfy
+  verify_only
+  transport = t_file
+r_sink:
+  driver = accept
+  local_parts = s
+  transport = t_file
+begin transports
+t_file:
+  driver = appendfile
+  file = @DIR@/mail/sink
+  user = nobody
+"""
+ADDRS_MISC = ["more", "rhd", "thd", "rf", "rf2", "crm", "fb", "self", "self2", "dbg", "vrfy"]
+
 _NORM = [(re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d "), ""),
          (re.compile(r"\b[0-9A-Za-z]{6}-[0-9A-Za-z]{6}-[0-9A-Za-z]{2}\b"), "MSGID")]
 
@@ -283,7 +368,14 @@ def run(binary, d: Path, conf: Path):
     (d / "data.conf").chmod(0o644)
     bt3 = subprocess.run([binary, "-C", str(d / "data.conf"), "-bt"] + ADDRS_DATA,
                          capture_output=True, text=True, timeout=60)
+    (d / "misc.conf").write_text(CONF_MISC.replace("@DIR@", str(d)))
+    (d / "misc.conf").chmod(0o644)
+    bt4 = subprocess.run([binary, "-C", str(d / "misc.conf"), "-bt"] + [a + "@test.ex" for a in ADDRS_MISC],
+                         capture_output=True, text=True, timeout=60)
     return {
+        "bt4_rc": bt4.returncode,
+        "bt4_out": _norm(bt4.stdout, d),
+        "bt4_err": _norm(bt4.stderr, d),
         "bt3_rc": bt3.returncode,
         "bt3_out": _norm(bt3.stdout, d),
         "bt2_rc": bt2.returncode,
