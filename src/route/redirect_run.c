@@ -348,6 +348,8 @@ int redirect_route(router_instance *r, address_item *a, const struct passwd *pw,
   const char *data;
   if (ob->file) {
     int rc = read_file(ob, a, pw, &data);
+    /* exim4 gives error -1 for every failure to get the file */
+    if (rc == DEFER) a->basic_errno = ERRNO_UNKNOWNERROR;
     if (rc != OK) return rc;
   } else {
     data = expand_cstring(ob->data);

@@ -12,7 +12,9 @@ answers.  A third (CONF_DATA, -bt) shows $local_part_data and
 $domain_data after a list item matched and after an implicit match (a list
 ending in a negated item): empty then.  A fourth (CONF_MISC, -bt): more,
 router_home_directory, require_files, debug_print that fail, and
-cannot_route_message taken from the last router considered.
+cannot_route_message taken from the last router considered.  A fifth
+(CONF_FWD, -odi): a redirect file that cannot be used (mode, owner, not a
+file, missing directory, syntax errors): the error numbers.
 
 Shared by test_route_texts.py (ours) and test/expected/route_texts/record.py
 (exim4).  One message with -odi to every
@@ -318,6 +320,39 @@ t_file:
 """
 ADDRS_MISC = ["more", "rhd", "thd", "rf", "rf2", "crm", "fb", "self", "self2", "dbg", "vrfy"]
 
+CONF_FWD = """\
+primary_hostname = test.ex
+qualify_domain = test.ex
+never_users =
+keep_environment =
+log_file_path = @DIR@/log/%slog
+spool_directory = @DIR@/spool
+begin routers
+r_fwd:
+  driver = redirect
+  local_parts = badmode : badowner : isdir : syntax : filt : missing : nodir
+  file = @DIR@/fwd/${local_part_data}
+  owners = root
+  allow_filter
+  user = nobody
+r_nodir:
+  driver = redirect
+  local_parts = nd
+  file = @DIR@/nodir/x/${local_part_data}
+r_sink:
+  driver = accept
+  local_parts = s
+  transport = t_file
+begin transports
+t_file:
+  driver = appendfile
+  file = @DIR@/mail/sink
+  user = nobody
+begin retry
+* * F,1d,1d
+"""
+ADDRS_FWD = ["badmode", "badowner", "isdir", "syntax", "filt", "missing", "nd"]
+
 _NORM = [(re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d "), ""),
          (re.compile(r"\b[0-9A-Za-z]{6}-[0-9A-Za-z]{6}-[0-9A-Za-z]{2}\b"), "MSGID")]
 
@@ -344,6 +379,19 @@ def prepare(d: Path, exim_user=None):
             shutil.chown(d / sub, exim_user)
     (d / "mail").chmod(0o777)
     (d / "ftaint").write_text("user1\n")
+    fwd = d / "fwd"
+    (fwd / "isdir").mkdir(parents=True)
+    (fwd / "badmode").write_text("user1\n")
+    (fwd / "badmode").chmod(0o666)
+    (fwd / "badowner").write_text("s\n")
+    shutil.chown(fwd / "badowner", "nobody")
+    (fwd / "syntax").write_text("user1, <oops\n")
+    (fwd / "filt").write_text("# Exim filter\nif foo then\n")
+    (d / "fwdspool").mkdir()
+    (d / "fwdlog").mkdir()
+    if exim_user:
+        shutil.chown(d / "fwdspool", exim_user)
+        shutil.chown(d / "fwdlog", exim_user)
     conf = d / "exim.conf"
     conf.write_text(CONF.replace("@DIR@", str(d)))
     conf.chmod(0o644)
@@ -372,7 +420,16 @@ def run(binary, d: Path, conf: Path):
     (d / "misc.conf").chmod(0o644)
     bt4 = subprocess.run([binary, "-C", str(d / "misc.conf"), "-bt"] + [a + "@test.ex" for a in ADDRS_MISC],
                          capture_output=True, text=True, timeout=60)
+    fconf = d / "fwd.conf"
+    fconf.write_text(CONF_FWD.replace("@DIR@/log", "@DIR@/fwdlog").replace("@DIR@/spool", "@DIR@/fwdspool")
+                     .replace("@DIR@", str(d)))
+    fconf.chmod(0o644)
+    subprocess.run([binary, "-C", str(fconf), "-odi", "-f", "s@test.ex"] + [a + "@test.ex" for a in ADDRS_FWD],
+                   input="Subject: hi\n\nbody\n", capture_output=True, text=True, timeout=60)
+    wait_for_processes(fconf)
+    fmain = (d / "fwdlog" / "mainlog").read_text()
     return {
+        "fwd_mainlog": sorted(x for x in _norm(fmain, d, True) if not x.startswith("MSGID <= ")),
         "bt4_rc": bt4.returncode,
         "bt4_out": _norm(bt4.stdout, d),
         "bt4_err": _norm(bt4.stderr, d),

@@ -27,6 +27,6 @@ def got():
 
 @pytest.mark.parametrize("part", ["rc", "mainlog", "paniclog", "bt_rc", "bt_out", "bt_err",
                                   "bt2_rc", "bt2_out", "bt2_err", "bt3_rc", "bt3_out",
-                                  "bt4_rc", "bt4_out", "bt4_err"])
+                                  "bt4_rc", "bt4_out", "bt4_err", "fwd_mainlog"])
 def test_route_texts(got, part):
     assert got[part] == WANT[part]

@@ -17,11 +17,12 @@ D = Path("/tmp/route-texts-rec")
 TRUSTED = Path("/etc/exim4/trusted_configs")
 conf = prepare(D, "Debian-exim")
 lines = TRUSTED.read_text().split("\n") if TRUSTED.exists() else []
-TRUSTED.write_text("\n".join([str(conf)] + [x for x in lines if x != str(conf)]))
+FWD = str(D / "fwd.conf")
+TRUSTED.write_text("\n".join([str(conf), FWD] + [x for x in lines if x not in (str(conf), FWD)]))
 try:
     out = run("/usr/sbin/exim4", D, conf)
 finally:
-    TRUSTED.write_text("\n".join(x for x in TRUSTED.read_text().split("\n") if x != str(conf)))
+    TRUSTED.write_text("\n".join(x for x in TRUSTED.read_text().split("\n") if x not in (str(conf), FWD)))
     shutil.rmtree(D, ignore_errors=True)
 (HERE / "cases.json").write_text(json.dumps(out, indent=1) + "\n")
 print(json.dumps(out, indent=1))
