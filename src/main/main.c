@@ -126,7 +126,7 @@ static void open_logs(const char *syslog_name, bool exim_known, uid_t uid, gid_t
                      .set_owner = exim_known, .uid = uid, .gid = gid};
   const char *err = log_open_files(&ls);
   if (err) log_write(LOG_PANIC | LOG_DIE, "%s", err);
-  if (LOGGING(arguments)) {   /* spec 53.15: cwd and the arguments, once the log is open */
+  if (LOGGING(arguments) && main_argc > 0) {   /* spec 53.15: cwd and the arguments, once the log is open */
     char *cwd = getcwd(NULL, 0);
     log_write(LOG_MAIN, "cwd=%s %s", cwd ? cwd : "", cmdline_arguments_text(main_argc, main_argv));
     free(cwd);
@@ -314,6 +314,7 @@ int main(int argc, char **argv) {
     return EXIT_SUCCESS;
   }
   if (st.log_line) {
+    main_argc = 0;   /* exim4 writes no arguments line for -z */
     open_logs(st.syslog_name, exim_known, exim_uid, exim_gid);
     log_write(LOG_MAIN, "%s", st.log_line);
     return EXIT_SUCCESS;

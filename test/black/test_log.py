@@ -210,3 +210,29 @@ def test_more_than_one_path(exim, tmp_path):
     assert [ln[20:] for ln in main] == [msg, "hi"]
     assert (tmp_path / "logs" / "paniclog").read_text()[20:] == msg + "\n"
     assert not list(tmp_path.glob("x*"))
+
+
+def test_arguments_line_in_the_modes_exim4_logs_it(tmp_path):
+    """log_selector +arguments: "cwd=DIR N args: ..." when the log is opened
+    for real work (-bpc here; reception in receive case args_and_rt), not in
+    testing modes nor for -z (exim4 4.96 checked by hand: -bpc, -bp, -q*,
+    -M*, -bs, -bi, -bd log it; -bP, -bt, -bv, -be, -bh, -bf, -brt, -brw, -z
+    do not)."""
+    import subprocess
+    from conftest import EXIM
+    conf = tmp_path / "exim.conf"
+    conf.write_text(conf_with(tmp_path, f"spool_directory = {tmp_path}/spool\nlog_selector = +arguments\n"))
+    conf.chmod(0o644)
+    log = tmp_path / "logs" / "mainlog"
+
+    def run(*args):
+        subprocess.run([EXIM, "-C", str(conf)] + list(args), cwd=str(tmp_path), capture_output=True,
+                       input=b"", timeout=30)
+        text = log.read_text() if log.exists() else ""
+        log.unlink(missing_ok=True)
+        return [x[20:] for x in text.splitlines()]
+
+    assert run("-bpc") == [f"cwd={tmp_path} 4 args: {EXIM} -C {conf} -bpc"]
+    assert run("-bP", "qualify_domain") == []
+    assert run("-bt", "a@b.example") == []
+    assert run("-z", "a b") == ["a b"]
