@@ -107,6 +107,7 @@ int redirect_filter(router_instance *r, redirect_options *ob, address_item *a,
   case FF_FREEZE:
     a->message = fc.error ? fc.error : "";
     a->special_action = SPECIAL_FREEZE;
+    a->basic_errno = ERRNO_UNKNOWNERROR;   /* exim4: -1, as for defer */
     return DEFER;
   case FF_FAIL:
     a->message = fc.error ? fc.error : "";

@@ -14,7 +14,8 @@ ending in a negated item): empty then.  A fourth (CONF_MISC, -bt): more,
 router_home_directory, require_files, debug_print that fail, and
 cannot_route_message taken from the last router considered.  A fifth
 (CONF_FWD, -odi): a redirect file that cannot be used (mode, owner, not a
-file, missing directory, syntax errors): the error numbers.
+file, missing directory, syntax errors) and filters that freeze, fail,
+defer or go wrong: the error numbers.
 
 Shared by test_route_texts.py (ours) and test/expected/route_texts/record.py
 (exim4).  One message with -odi to every
@@ -335,6 +336,13 @@ r_fwd:
   owners = root
   allow_filter
   user = nobody
+r_f:
+  driver = redirect
+  local_parts = ffail : ffreeze : fdefer : flog : fdel
+  file = @DIR@/ff/${local_part_data}
+  allow_filter
+  allow_freeze
+  user = nobody
 r_nodir:
   driver = redirect
   local_parts = nd
@@ -351,7 +359,10 @@ t_file:
 begin retry
 * * F,1d,1d
 """
-ADDRS_FWD = ["badmode", "badowner", "isdir", "syntax", "filt", "missing", "nd"]
+ADDRS_FWD = ["badmode", "badowner", "isdir", "syntax", "filt", "missing", "nd", "ffail", "ffreeze", "fdefer", "flog",
+             "fdel"]
+FILTERS = {"ffail": 'fail text "go away\\nnow"', "ffreeze": 'freeze text "frozen"', "fdefer": 'defer text "later"',
+           "flog": 'logfile /nonexistent/dir/log\nlogwrite "x"', "fdel": 'deliver "a@@b"'}
 
 _NORM = [(re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d "), ""),
          (re.compile(r"\b[0-9A-Za-z]{6}-[0-9A-Za-z]{6}-[0-9A-Za-z]{2}\b"), "MSGID")]
@@ -387,6 +398,9 @@ def prepare(d: Path, exim_user=None):
     shutil.chown(fwd / "badowner", "nobody")
     (fwd / "syntax").write_text("user1, <oops\n")
     (fwd / "filt").write_text("# Exim filter\nif foo then\n")
+    (d / "ff").mkdir()
+    for name, text in FILTERS.items():
+        (d / "ff" / name).write_text("# Exim filter\n" + text + "\n")
     (d / "fwdspool").mkdir()
     (d / "fwdlog").mkdir()
     if exim_user:
