@@ -389,6 +389,8 @@ static void write_one(int which, const char *stamp, const char *text) {
 static const char *line_selector;
 static bool line_echo_only;
 
+#define LOG_LINE_MAX 8189   /* exim4 4.96: longest line written, without its newline */
+
 static void vlog_files(const char *id, unsigned flags, const char *headers, const char *fmt, va_list ap) {
   gstring *stamp = timestamp(NULL);
   stamp = g_catc(stamp, ' ');
@@ -399,6 +401,11 @@ static void vlog_files(const char *id, unsigned flags, const char *headers, cons
   t = g_vfmt(t, fmt, ap);
   const char *text = g_str(t);
   const char *st = g_str(stamp);
+  /* exim4 builds a line in an 8 KiB buffer: one longer than LOG_LINE_MAX
+   * (timestamp and "[pid] " included) is replaced by its overflow notice,
+   * which ends with a newline of its own (so an empty line follows) */
+  size_t pidlen = LOGGING(pid) ? strlen(str_sprintf("[%d] ", (int)getpid())) : 0;
+  if (stamp->len + pidlen + t->len > LOG_LINE_MAX) text = "**** log string overflowed log buffer ****\n";
   bool shown = false;   /* -v: on stderr already, labelled */
   DEBUG(D_any) {
     gstring *w = line_selector ? g_fmt(NULL, " %s", line_selector) : NULL;

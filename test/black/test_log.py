@@ -236,3 +236,24 @@ def test_arguments_line_in_the_modes_exim4_logs_it(tmp_path):
     assert run("-bP", "qualify_domain") == []
     assert run("-bt", "a@b.example") == []
     assert run("-z", "a b") == ["a b"]
+
+
+def test_overlong_line_replaced_by_overflow_notice(tmp_path):
+    """exim4 writes lines of up to 8189 characters (timestamp included);
+    a longer one becomes "**** log string overflowed log buffer ****"
+    followed by an empty line (found by hand with exim4 -bpc and a long
+    argument under +arguments: 8107 'a's fitted, 8108 did not, with a
+    line prefix of 82 characters)."""
+    import subprocess
+    from conftest import EXIM
+    conf = tmp_path / "exim.conf"
+    conf.write_text(conf_with(tmp_path, f"spool_directory = {tmp_path}/spool\nlog_selector = +arguments\n"))
+    conf.chmod(0o644)
+    log = tmp_path / "logs" / "mainlog"
+    prefix = f"cwd={tmp_path} 5 args: {EXIM} -C {conf} -bpc "
+    fit = 8189 - 20 - len(prefix)
+    for n, want in ((fit, prefix + "a" * fit + "\n"), (fit + 1, "**** log string overflowed log buffer ****\n\n")):
+        subprocess.run([EXIM, "-C", str(conf), "-bpc", "a" * n], cwd=str(tmp_path), capture_output=True, timeout=30)
+        text = log.read_text()
+        log.unlink()
+        assert re.fullmatch(STAMP + " ", text[:20]) and text[20:] == want
