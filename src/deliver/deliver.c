@@ -271,6 +271,11 @@ static void route_one(run *r, address_item *a, route_ctx *ctx) {
   case DEFER:
     a->transport_return = DEFER;
     dlv_log_deferral(dm, a);
+    if (a->special_action == SPECIAL_FREEZE && !dm->frozen_reason) {
+      /* a filter's freeze: the message is frozen, logged plainly (exim4) */
+      log_write_msg(dm->m.id, LOG_MAIN, "Frozen");
+      dm->frozen_reason = "";
+    }
     defer_push(r, a);
     return;
   default:   /* FAIL, REROUTED without a new domain, ... */

@@ -29,17 +29,6 @@ def got():
                                   "bt2_rc", "bt2_out", "bt2_err", "bt3_rc", "bt3_out",
                                   "bt4_rc", "bt4_out", "bt4_err", "fwd_mainlog"])
 def test_route_texts(got, part):
-    if part == "fwd_mainlog":   # the freeze's "Frozen" line: test_route_texts_frozen
-        assert _without_frozen(got[part]) == _without_frozen(WANT[part])
-        return
     assert got[part] == WANT[part]
 
 
-def _without_frozen(lines):
-    return [x for x in lines if x != "MSGID Frozen"]
-
-
-@pytest.mark.xfail(reason="a router's freeze does not yet freeze the message (src/deliver: no 'Frozen' line)")
-def test_route_texts_frozen(got):
-    assert "MSGID Frozen" in WANT["fwd_mainlog"]
-    assert "MSGID Frozen" in got["fwd_mainlog"]
