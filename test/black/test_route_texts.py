@@ -30,5 +30,3 @@ def got():
                                   "bt4_rc", "bt4_out", "bt4_err", "fwd_mainlog"])
 def test_route_texts(got, part):
     assert got[part] == WANT[part]
-
-
