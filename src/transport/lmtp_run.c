@@ -44,11 +44,13 @@ typedef struct lmtp_conn {
   char buf[4096];
   size_t have, pos;
   long written;                 /* message bytes sent */
+  int write_errno;              /* RS_WRITE_ERROR: why */
 } lmtp_conn;
 
 /* RS_MALFORMED: a reply line that is not three digits followed by a
- * space, a hyphen or nothing. */
-typedef enum { RS_OK, RS_TIMEOUT, RS_CLOSED, RS_MALFORMED } rstatus;
+ * space, a hyphen or nothing; RS_WRITE_ERROR: a command could not be
+ * written (c->write_errno). */
+typedef enum { RS_OK, RS_TIMEOUT, RS_CLOSED, RS_MALFORMED, RS_WRITE_ERROR } rstatus;
 
 static long now_ms(void) {
   struct timespec ts;
@@ -76,7 +78,11 @@ static rstatus send_bytes(lmtp_conn *c, const char *s, size_t n) {
     if (st != RS_OK) return st;
     ssize_t w = write(c->wfd, s, n);
     if (w < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-    if (w <= 0) return RS_CLOSED;
+    if (w < 0) {
+      c->write_errno = errno;
+      return RS_WRITE_ERROR;
+    }
+    if (w == 0) return RS_CLOSED;
     s += w;
     n -= (size_t)w;
   }
@@ -154,9 +160,11 @@ static void set_pending(address_item *addr, int rc, int basic, int more, const c
 /* Failure of a step: timeouts and closed connections defer; a bad reply
  * fails (5xx) or defers (4xx, with err4xx and the code) every address not
  * yet settled. */
-static void step_failed(address_item *addr, rstatus st, int code, const char *reply, const char *after,
-                        int err4xx) {
-  if (st == RS_TIMEOUT)
+static void step_failed(const lmtp_conn *c, address_item *addr, rstatus st, int code, const char *reply,
+                        const char *after, int err4xx) {
+  if (st == RS_WRITE_ERROR)   /* exim4's text for a command it could not send */
+    set_pending(addr, DEFER, c->write_errno, 0, str_sprintf("Error %d", c->write_errno));
+  else if (st == RS_TIMEOUT)
     set_pending(addr, DEFER, -1, 0, str_sprintf("LMTP timeout after %s", after));
   else if (st == RS_CLOSED)
     set_pending(addr, DEFER, -1, 0, str_sprintf("LMTP connection closed after %s", after));
@@ -258,7 +266,7 @@ bool lmtp_deliver(transport_instance *t, address_item *addr) {
 
   st = read_reply(&c, &code, &reply);
   if (st != RS_OK || code / 100 != 2) {
-    step_failed(addr, st, code, reply, after, ERRNO_SMTPFORMAT);
+    step_failed(&c, addr, st, code, reply, after, ERRNO_SMTPFORMAT);
     goto done;
   }
 
@@ -267,7 +275,7 @@ bool lmtp_deliver(transport_instance *t, address_item *addr) {
   st = send_bytes(&c, str_sprintf("%s%s", after, nl), strlen(after) + 2);
   if (st == RS_OK) st = read_reply(&c, &code, &reply);
   if (st != RS_OK || code / 100 != 2) {
-    step_failed(addr, st, code, reply, after, ERRNO_SMTPFORMAT);
+    step_failed(&c, addr, st, code, reply, after, ERRNO_SMTPFORMAT);
     goto done;
   }
   bool ignorequota = false;
@@ -296,7 +304,7 @@ bool lmtp_deliver(transport_instance *t, address_item *addr) {
   st = send_bytes(&c, str_sprintf("%s%s", after, nl), strlen(after) + 2);
   if (st == RS_OK) st = read_reply(&c, &code, &reply);
   if (st != RS_OK || code / 100 != 2) {
-    step_failed(addr, st, code, reply, after, ERRNO_MAIL4XX);
+    step_failed(&c, addr, st, code, reply, after, ERRNO_MAIL4XX);
     goto done;
   }
 
@@ -310,7 +318,7 @@ bool lmtp_deliver(transport_instance *t, address_item *addr) {
     st = send_bytes(&c, str_sprintf("%s%s", after, nl), strlen(after) + 2);
     if (st == RS_OK) st = read_reply(&c, &code, &reply);
     if (st != RS_OK) {
-      step_failed(addr, st, code, reply, after, ERRNO_RCPT4XX);
+      step_failed(&c, addr, st, code, reply, after, ERRNO_RCPT4XX);
       goto done;
     }
     if (code / 100 == 2) {
@@ -327,7 +335,7 @@ bool lmtp_deliver(transport_instance *t, address_item *addr) {
   st = send_bytes(&c, "DATA\r\n", 6);
   if (st == RS_OK) st = read_reply(&c, &code, &reply);
   if (st != RS_OK || code / 100 != 3) {
-    step_failed(addr, st, code, reply, after, ERRNO_DATA4XX);
+    step_failed(&c, addr, st, code, reply, after, ERRNO_DATA4XX);
     if (st == RS_OK) goto quit;
     goto done;
   }

@@ -166,6 +166,8 @@ LMTP = {
     # set up before the command runs
     "lrpbad": "command = /bin/cat\n  return_path = ${lookup{x}nosuch{y}}",
     "ltfbad": "command = /bin/cat\n  transport_filter = ${lookup{x}nosuch{y}}",
+    # the peer stops reading after LHLO: MAIL cannot be written
+    "lwerr": "command = /bin/sh -c 'echo 220 hi; read x; exec 0<&-; echo 250 ok; sleep 2'",
 }
 LMTP_MULTI = {
     "lcmd": ["lok", "lbad", "lfull", "lrej", "ltmp"],
