@@ -133,17 +133,18 @@ static bool close_file(af_ctx *c, int fd, const char *name) {
 
 int af_deliver_directory(af_ctx *c) {
   const char *dir = c->path;
-  if (!af_ensure_directory(c, dir)) return c->rc;
   const char *qdir = dir;
+  /* quota_directory before the directory is made (exim4) */
   if (c->ob->quota_directory) {
     const char *q = expand_cstring(c->ob->quota_directory);
     if (!q) {
-      af_fail(c, DEFER, ERRNO_EXPANDFAIL, "Expansion of \"%s\" (quota_directory for %s transport) failed: %s",
+      af_fail(c, DEFER, ERRNO_UNKNOWNERROR, "Expansion of \"%s\" (quota_directory name for %s transport) failed: %s",
               c->ob->quota_directory, c->t->drv.name, expand_status.message);
       return c->rc;
     }
     qdir = q;
   }
+  if (!af_ensure_directory(c, dir)) return c->rc;
   char *tmp = str_sprintf("%s/temp.%d.%s", dir, (int)getpid(),
                           mainconf.primary_hostname ? mainconf.primary_hostname : "");
   if (!directory_quota(c, qdir, tmp)) return c->rc;

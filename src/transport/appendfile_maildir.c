@@ -146,7 +146,7 @@ static const char *make_tag(af_ctx *c, long long written) {
   expand_set_message_size_override(-1);
   if (!v) {
     if (expand_status.forced_fail) return "";
-    af_fail(c, DEFER, ERRNO_EXPANDFAIL, "Expansion of \"%s\" (maildir_tag for %s transport) failed: %s",
+    af_fail(c, DEFER, ERRNO_UNKNOWNERROR, "Expansion of \"%s\" (maildir_tag for %s transport) failed: %s",
             c->ob->maildir_tag, c->t->drv.name, expand_status.message);
     return NULL;
   }
@@ -183,7 +183,7 @@ int af_deliver_maildir(af_ctx *c) {
   if (ob->quota_directory) {
     const char *q = expand_cstring(ob->quota_directory);
     if (!q) {
-      af_fail(c, DEFER, ERRNO_EXPANDFAIL, "Expansion of \"%s\" (quota_directory for %s transport) failed: %s",
+      af_fail(c, DEFER, ERRNO_UNKNOWNERROR, "Expansion of \"%s\" (quota_directory name for %s transport) failed: %s",
               ob->quota_directory, c->t->drv.name, expand_status.message);
       return c->rc;
     }

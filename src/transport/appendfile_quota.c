@@ -84,8 +84,7 @@ bool af_quota_setup(af_ctx *c) {
   if (ob->quota_warn_threshold) {
     const char *v = expand_cstring(ob->quota_warn_threshold);
     if (!v) {
-      af_fail(c, DEFER, ERRNO_EXPANDFAIL,
-              "Expansion of \"%s\" (quota_warn_threshold setting for %s transport) failed: %s",
+      af_fail(c, DEFER, ERRNO_UNKNOWNERROR, "Expansion of \"%s\" in %s transport failed: %s",
               ob->quota_warn_threshold, c->t->drv.name, expand_status.message);
       return false;
     }

@@ -171,6 +171,18 @@ CASES["expand_failures"] = dict(
     rcpts=["xfile@x", "xfail@x", "xquota@x", "xprefix@x", "xsuffix@x", "xtf@x", "xtf127@x", "xtf1@x", "xdirfile@x"],
 )
 
+CASES["expand_failures2"] = dict(
+    routers=_router(["xqfc", "xqwt", "xmbs", "xmdtag", "xqdir", "xmdqdir"]),
+    transports=(_t("xqfc", "  directory = @T@/mail/xqfc\n  quota = 1M\n  quota_filecount = ${lookup{x}nosuch{y}}\n") +
+                _t("xqwt", "  file = @T@/mail/xqwt\n  quota = 1M\n  quota_warn_threshold = ${lookup{x}nosuch{y}}\n") +
+                _t("xmbs", "  file = @T@/mail/xmbs\n  mailbox_size = ${lookup{x}nosuch{y}}\n") +
+                _t("xmdtag", "  directory = @T@/mail/xmdtag\n  maildir_format\n  maildir_tag = ${lookup{x}nosuch{y}}\n") +
+                _t("xqdir", "  directory = @T@/mail/xqdir\n  quota = 1M\n  quota_directory = ${lookup{x}nosuch{y}}\n") +
+                _t("xmdqdir", "  directory = @T@/mail/xmdqdir\n  maildir_format\n  quota = 1M\n"
+                   "  quota_directory = ${lookup{x}nosuch{y}}\n")),
+    rcpts=["xqfc@x", "xqwt@x", "xmbs@x", "xmdtag@x", "xqdir@x", "xmdqdir@x"],
+)
+
 CASES["mbox_format_other"] = dict(
     routers=_router(["ffmt2"]),
     transports=(_t("ffmt2", "  file = @T@/mail/ffmt2\n"
