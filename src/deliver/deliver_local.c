@@ -181,7 +181,7 @@ static bool choose_ugid(const deliver_msg *dm, address_item *a, transport_instan
     if (!h) {
       err = str_sprintf("home directory \"%s\" failed to expand for %s transport: %s",
                         t->home_directory, tname, expand_status.message ? expand_status.message : "");
-      goto fail;
+      goto expand_fail;
     }
     u->home = h;
   } else {
@@ -192,7 +192,7 @@ static bool choose_ugid(const deliver_msg *dm, address_item *a, transport_instan
     if (!c) {
       err = str_sprintf("current directory \"%s\" failed to expand for %s transport: %s",
                         t->current_directory, tname, expand_status.message ? expand_status.message : "");
-      goto fail;
+      goto expand_fail;
     }
     u->cwd = c;
   } else {
@@ -203,6 +203,10 @@ static bool choose_ugid(const deliver_msg *dm, address_item *a, transport_instan
 
 fail:
   a->basic_errno = ERRNO_UIDFAIL;
+  a->message = err;
+  return false;
+expand_fail:   /* the directories: exim4's error -27 */
+  a->basic_errno = ERRNO_EXPANDFAIL;
   a->message = err;
   return false;
 }

@@ -183,6 +183,14 @@ CASES["expand_failures2"] = dict(
     rcpts=["xqfc@x", "xqwt@x", "xmbs@x", "xmdtag@x", "xqdir@x", "xmdqdir@x"],
 )
 
+# the transport's home and current directories (set up by the delivery process)
+CASES["expand_failures_dirs"] = dict(
+    routers=_router(["xhome", "xcwd"]),
+    transports=(_t("xhome", "  file = @T@/mail/xhome\n  home_directory = ${lookup{x}nosuch{y}}\n") +
+                _t("xcwd", "  file = @T@/mail/xcwd\n  current_directory = ${lookup{x}nosuch{y}}\n")),
+    rcpts=["xhome@x", "xcwd@x"],
+)
+
 CASES["mbox_format_other"] = dict(
     routers=_router(["ffmt2"]),
     transports=(_t("ffmt2", "  file = @T@/mail/ffmt2\n"
