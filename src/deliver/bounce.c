@@ -92,7 +92,7 @@ FILE *bounce_submit_open(const char *sender, const char *id, pid_t *pid, const c
   argv[n++] = "-oem";
   argv[n++] = "-oi";
   argv[n++] = "-f";
-  argv[n++] = sender ? sender : "";
+  argv[n++] = sender && *sender ? sender : "<>";   /* as exim4 writes it */
   argv[n++] = id ? str_sprintf("-E%s", id) : "-E";
   argv[n] = NULL;
 

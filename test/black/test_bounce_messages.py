@@ -156,7 +156,8 @@ def test_missing_message_file_logged(run_dir):
 
 def test_submission_command_line(run_dir):
     """Generated messages are submitted by running exim_path (when the
-    configuration sets it) as '-C <conf> -t -oem -oi -f <> -E<id>' (-odi before -t in a foreground delivery, as exim4)."""
+    configuration sets it) as '-C <conf> -t -oem -oi -f <> -E<id>' (-odi before -t in a foreground delivery,
+    as exim4: its argv recorded with such a wrapper, the sender written "<>")."""
     wrapper = run_dir / "exim-wrapper"
     args = run_dir / "args"
     wrapper.write_text('#!/bin/sh\nprintf "%%s\\n" "$@" > %s\nexec %s "$@"\n' % (args, EXIM))
@@ -166,7 +167,7 @@ def test_submission_command_line(run_dir):
     log = (run_dir / "log" / "mainlog").read_text()
     first = re.search(r"(\S+) <= sender@example.com", log).group(1)
     assert args.read_text().split("\n")[:-1] == ["-C", str(run_dir / "exim.conf"), "-odi", "-t", "-oem", "-oi",
-                                                  "-f", "", "-E" + first]
+                                                  "-f", "<>", "-E" + first]
 
 
 def test_submission_child_failing(run_dir):
