@@ -17,6 +17,7 @@
 
 #include "../base/store.h"
 #include "../base/str.h"
+#include "../base/stack.h"
 #include "filter_int.h"
 
 #define MAX_ITEM 1024
@@ -47,7 +48,7 @@ typedef struct lexer {
 #define MAX_NEST 10000
 
 static bool too_deep(lexer *l) {
-  if (l->depth <= MAX_DEPTH && l->nest <= MAX_NEST) return false;
+  if (l->depth <= MAX_DEPTH && l->nest <= MAX_NEST && !stack_nearly_full()) return false;
   set_error(l, str_sprintf("filter nested too deeply near line %d of filter file", l->line));
   return true;
 }

@@ -23,6 +23,7 @@
 #include "../base/str.h"
 #include "../expand/expand.h"
 #include "../expand/variables.h"
+#include "../base/stack.h"
 #include "sieve_int.h"
 
 
@@ -50,7 +51,7 @@ static bool block(sieve_state *s, bool exec) {
   if (*s->p != '{') return sieve_fail(s, "missing block");
   s->p++;
   if (!sieve_skip(s)) return false;
-  if (++s->depth > SIEVE_MAX_DEPTH) return sieve_fail(s, "nested too deeply");
+  if (++s->depth > SIEVE_MAX_DEPTH || stack_nearly_full()) return sieve_fail(s, "nested too deeply");
   if (!commands(s, exec, true)) return false;
   s->depth--;
   if (*s->p != '}') return sieve_fail(s, "missing closing brace");

@@ -18,6 +18,7 @@
 #include "../config/main_config.h"
 #include "../expand/expand.h"
 #include "../expand/variables.h"
+#include "../base/stack.h"
 #include "sieve_int.h"
 
 static const char *const comparator_names[] = {"i;octet", "en;ascii-casemap", "i;ascii-numeric"};
@@ -274,7 +275,7 @@ static int any_match(sieve_state *s, const char *value, sieve_list *keys, const 
 static int run_test(sieve_state *s, const char *name, bool exec);
 
 int sieve_run_test(sieve_state *s, const char *name, bool exec) {
-  if (++s->depth > SIEVE_MAX_DEPTH) return sieve_fail(s, "nested too deeply"), -1;
+  if (++s->depth > SIEVE_MAX_DEPTH || stack_nearly_full()) return sieve_fail(s, "nested too deeply"), -1;
   int r = run_test(s, name, exec);
   s->depth--;
   return r;

@@ -24,6 +24,7 @@
 
 #include "../base/log.h"
 #include "../base/log_selector.h"
+#include "../base/stack.h"
 #include "../base/store.h"
 #include "../base/str.h"
 #include "../config/main_config.h"
@@ -148,6 +149,7 @@ int main(int argc, char **argv) {
   caller me;
   const char *err;
 
+  stack_guard_init();
   main_argc = argc, main_argv = argv;
   if ((err = cmdline_parse(argc, argv, &st))) fail(err);
   if (st.help) {
