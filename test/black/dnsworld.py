@@ -37,8 +37,20 @@ ROOT_HEAD = """$TTL 3600
 """
 
 
+_AVAILABLE = None
+
+
 def available():
-    return os.geteuid() == 0 and os.path.exists(NSD) and shutil.which("ip") is not None
+    """Root, nsd, ip(8), and the kernel lets us make a network namespace
+    (probed once per process: a container without CAP_SYS_ADMIN cannot)."""
+    global _AVAILABLE
+    if _AVAILABLE is None:
+        _AVAILABLE = os.geteuid() == 0 and os.path.exists(NSD) and shutil.which("ip") is not None
+        if _AVAILABLE:
+            probe = f"mtaprobe{os.getpid()}"
+            _AVAILABLE = subprocess.run(["ip", "netns", "add", probe], capture_output=True).returncode == 0
+            subprocess.run(["ip", "netns", "del", probe], capture_output=True)
+    return _AVAILABLE
 
 
 def _query_packet(name, qtype=1):
