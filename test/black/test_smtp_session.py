@@ -91,6 +91,15 @@ def _have_pipe_connect(exim):
     return "PIPECONNECT" in exim(["-bV"]).out
 
 
+def _pipe_connect_conf(exim, tmp_path):
+    """A configuration that offers PIPECONNECT to every host (skips the test
+    when the build lacks it)."""
+    if not _have_pipe_connect(exim):
+        pytest.skip("built without PIPECONNECT")
+    return exim.write_conf(smtp_conf(tmp_path, "acl_smtp_rcpt = accept\n").replace(
+        "pipelining_connect_advertise_hosts =\n", "pipelining_connect_advertise_hosts = *\n"))
+
+
 @pytest.mark.parametrize("greeting,group,want", [
     # recorded by hand from exim4 (inetd mode, pipelining_connect_advertise_hosts = *):
     # a host offered PIPECONNECT meets no synchronisation point at all
@@ -100,10 +109,7 @@ def _have_pipe_connect(exim):
     (None, ["NOOP", "VRFY a@b.c", "NOOP"], [250, 252, 250]),
 ])
 def test_pipe_connect_host_has_no_sync_points(exim, tmp_path, greeting, group, want):
-    if not _have_pipe_connect(exim):
-        pytest.skip("built without PIPECONNECT")
-    conf = exim.write_conf(smtp_conf(tmp_path, "acl_smtp_rcpt = accept\n").replace(
-        "pipelining_connect_advertise_hosts =\n", "pipelining_connect_advertise_hosts = *\n"))
+    conf = _pipe_connect_conf(exim, tmp_path)
     with InetdSession(conf) as s:
         c = s.client
         c.expect(220)
@@ -116,10 +122,7 @@ def test_pipe_connect_host_has_no_sync_points(exim, tmp_path, greeting, group, w
 
 def test_pipe_connect_host_data_takes_what_follows(exim, tmp_path):
     """exim4: behind DATA the next lines are the message, not a sync error."""
-    if not _have_pipe_connect(exim):
-        pytest.skip("built without PIPECONNECT")
-    conf = exim.write_conf(smtp_conf(tmp_path, "acl_smtp_rcpt = accept\n").replace(
-        "pipelining_connect_advertise_hosts =\n", "pipelining_connect_advertise_hosts = *\n"))
+    conf = _pipe_connect_conf(exim, tmp_path)
     with InetdSession(conf) as s:
         c = s.client
         c.expect(220)
